@@ -1,0 +1,70 @@
+from django.contrib.auth.models import AbstractUser, UserManager as DjangoUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    EXPORTER = "exporter", _("Exporter")
+    OFFICER = "officer", _("Licensing officer (CDIU)")
+    ADVISOR = "advisor", _("Ministry advisor (BZ)")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class Organisation(models.Model):
+    """An exporter: company, person or government body that files applications."""
+
+    name = models.CharField(max_length=200)
+    kvk_number = models.CharField("KvK number", max_length=8, blank=True, help_text="Chamber of Commerce number (8 digits).")
+    eori_number = models.CharField("EORI number", max_length=17, blank=True, help_text="e.g. NL123456789")
+    address = models.TextField(blank=True)
+    country = models.ForeignKey("reference.Country", on_delete=models.PROTECT, default="NL", related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kvk_number"], condition=~models.Q(kvk_number=""), name="uniq_org_kvk"),
+            models.UniqueConstraint(fields=["eori_number"], condition=~models.Q(eori_number=""), name="uniq_org_eori"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class UserManager(DjangoUserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMINISTRATOR)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person using the system. Exporters belong to an organisation; officials do not."""
+
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.EXPORTER)
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+
+    objects = UserManager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role="exporter") | models.Q(organisation__isnull=False) | models.Q(is_superuser=True),
+                name="exporter_has_organisation",
+            ),
+        ]
+
+    @property
+    def effective_role(self) -> str:
+        """A Django superuser is an administrator whatever its stored role."""
+        return Role.ADMINISTRATOR if self.is_superuser else self.role
+
+    @property
+    def is_exporter(self) -> bool:
+        return self.effective_role == Role.EXPORTER
+
+    @property
+    def is_official(self) -> bool:
+        return self.effective_role in (Role.OFFICER, Role.ADVISOR, Role.ADMINISTRATOR)
+
+    def has_role(self, *roles: str) -> bool:
+        return self.effective_role in roles

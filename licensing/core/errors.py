@@ -1,0 +1,32 @@
+"""One exception type for domain rule violations, mapped to 4xx responses by the API's error handler."""
+
+
+class DomainError(Exception):
+    status_code = 400
+    code = "invalid"
+
+    def __init__(self, message: str, *, code: str | None = None, fields: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        self.fields = fields or {}
+
+
+class NotAllowed(DomainError):
+    """The user may not make this move (role or ownership)."""
+
+    status_code = 403
+    code = "not_allowed"
+
+
+class NotFound(DomainError):
+    status_code = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    """The object changed under the user (a concurrent move won, or the state no longer allows it)."""
+
+    status_code = 409
+    code = "conflict"

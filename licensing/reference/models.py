@@ -1,0 +1,204 @@
+"""
+Reference data: countries, country groups, EU report regions, control-list entries, the eight criteria
+and general licences. Loaded from fixtures/reference/ by `manage.py load_reference`, editable in the admin.
+"""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportRegion(models.Model):
+    """A region of the EU/COARM annual report (table 2 of the Dutch report: 'regio')."""
+
+    code = models.SlugField(primary_key=True, max_length=40)
+    name_en = models.CharField(max_length=100)
+    name_nl = models.CharField(max_length=100)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        return self.name_en
+
+
+class Country(models.Model):
+    """ISO 3166-1 alpha-2 country (XK for Kosovo, as the EU uses it)."""
+
+    code = models.CharField(primary_key=True, max_length=2)
+    name_en = models.CharField(max_length=100)
+    name_nl = models.CharField(max_length=100)
+    report_region = models.ForeignKey(ReportRegion, null=True, blank=True, on_delete=models.PROTECT, related_name="countries")
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name_plural = "countries"
+
+    def __str__(self):
+        return f"{self.name_en} ({self.code})"
+
+
+class GroupCode(models.TextChoices):
+    """Country groups the rules refer to by code."""
+
+    EU = "eu", _("EU member states")
+    NATO = "nato", _("NATO members")
+    NATO_PLUS = "nato_plus", _("NATO+ (Australia, Japan, New Zealand, Switzerland)")
+    WASSENAAR = "wassenaar", _("Wassenaar Arrangement participants")
+    NSG = "nsg", _("Nuclear Suppliers Group participants")
+    AUSTRALIA_GROUP = "australia_group", _("Australia Group participants")
+    MTCR = "mtcr", _("Missile Technology Control Regime partners")
+    ARMS_EMBARGO = "arms_embargo", _("Arms embargoes (UN, EU, OSCE)")
+    DEATH_PENALTY = "death_penalty", _("Retains the death penalty")
+    CP_ALIGNED = "cp_aligned", _("Aligned with Common Position 2008/944/CFSP")
+    CIRCUMVENTION_RISK = "circumvention_risk", _("High-risk transit and re-export countries")
+    SENSITIVE = "sensitive", _("Politically sensitive destinations (ministry decides)")
+
+
+class CountryGroup(models.Model):
+    code = models.SlugField(primary_key=True, max_length=40, choices=GroupCode.choices)
+    name_en = models.CharField(max_length=200)
+    name_nl = models.CharField(max_length=200)
+    source = models.TextField(help_text="Where the membership comes from.")
+    confidence = models.CharField(max_length=40, blank=True)
+    members = models.ManyToManyField(Country, through="CountryGroupMembership", related_name="groups")
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.name_en
+
+
+class CountryGroupMembership(models.Model):
+    group = models.ForeignKey(CountryGroup, on_delete=models.CASCADE, related_name="memberships")
+    country = models.ForeignKey(Country, on_delete=models.CASCADE, related_name="memberships")
+    # Arms embargoes: 'full' (whole state), 'partial' (non-state actors / named persons), 'political'.
+    kind = models.CharField(max_length=20, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group", "country"], name="uniq_group_country")]
+
+    def __str__(self):
+        return f"{self.group_id}:{self.country_id}"
+
+
+class ControlRegime(models.TextChoices):
+    """Which list an entry belongs to."""
+
+    MILITARY = "military", _("EU Common Military List")
+    DUAL_USE = "dual_use", _("Dual-use Regulation (EU) 2021/821 Annex I")
+    ANTI_TORTURE = "anti_torture", _("Anti-torture Regulation (EU) 2019/125")
+    NATIONAL = "national", _("National list")
+
+
+class ExportRegime(models.TextChoices):
+    """The multilateral export-control regime that controls a dual-use item (third digit of the entry)."""
+
+    WASSENAAR = "wassenaar", _("Wassenaar Arrangement")
+    MTCR = "mtcr", _("MTCR")
+    NSG = "nsg", _("Nuclear Suppliers Group")
+    AUSTRALIA_GROUP = "australia_group", _("Australia Group")
+    CWC = "cwc", _("Chemical Weapons Convention")
+    EU_AUTONOMOUS = "eu", _("EU-autonomous control")
+
+
+class ControlEntry(models.Model):
+    """
+    One entry of a control list: ML1..ML22 and their sub-entries (ML4.b), dual-use categories (0-9),
+    product groups (A-E) and known items (3B001, Annex IV items), anti-torture annex entries, national entries.
+    Dual-use item codes not stored here are still valid when they parse (see control_list.parse_entry).
+    """
+
+    code = models.CharField(max_length=40, unique=True)
+    regime = models.CharField(max_length=20, choices=ControlRegime.choices)
+    title_en = models.TextField()
+    title_nl = models.TextField(blank=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    # Dual-use only: whether a licence is needed even for intra-EU transfer (Reg. 2021/821 Annex IV).
+    annex_iv = models.BooleanField(default=False)
+    source = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["regime", "code"]
+        verbose_name_plural = "control entries"
+
+    def __str__(self):
+        return self.code
+
+
+class CriterionKind(models.TextChoices):
+    DENY = "deny", _("Leads to denial when not met (criteria 1-4)")
+    WEIGH = "weigh", _("Weighed in the final judgement (criteria 5-8)")
+
+
+class Criterion(models.Model):
+    """One of the eight criteria of Common Position 2008/944/CFSP (toetsingscriteria)."""
+
+    number = models.PositiveSmallIntegerField(primary_key=True)
+    title_en = models.TextField()
+    title_nl = models.TextField()
+    kind = models.CharField(max_length=10, choices=CriterionKind.choices)
+    source = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name_plural = "criteria"
+
+    def __str__(self):
+        return f"{self.number}. {self.title_en}"
+
+
+class CriterionSubPoint(models.Model):
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="sub_points")
+    key = models.CharField(max_length=10, help_text="'a', 'ba', ... or 'main'")
+    text_en = models.TextField()
+    text_nl = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["criterion", "position"]
+        constraints = [models.UniqueConstraint(fields=["criterion", "key"], name="uniq_criterion_subpoint")]
+
+    def __str__(self):
+        return f"{self.criterion_id}{'' if self.key == 'main' else self.key}"
+
+
+class GeneralLicenceKind(models.TextChoices):
+    MILITARY = "military", _("Military (national, NL003-NL009)")
+    DUAL_USE_EU = "dual_use_eu", _("Union general export authorisation (EU001-EU008)")
+    DUAL_USE_NATIONAL = "dual_use_national", _("National dual-use general licence (NL900)")
+
+
+class DestinationRule(models.TextChoices):
+    LISTED = "listed", _("Only the listed destinations")
+    ALL_EXCEPT = "all_except", _("All destinations except the excluded ones")
+    UNKNOWN = "unknown", _("Destinations not known to the reference data")
+
+
+class GeneralLicence(models.Model):
+    """A general licence (algemene vergunning): one registration, then use within its terms."""
+
+    code = models.CharField(primary_key=True, max_length=10)
+    kind = models.CharField(max_length=20, choices=GeneralLicenceKind.choices)
+    name_en = models.TextField()
+    name_nl = models.TextField(blank=True)
+    # Which movements it covers: comma-separated values of the application Movement choices.
+    movements = models.CharField(max_length=100)
+    goods = models.TextField(help_text="Which goods it covers, as the licence text says.")
+    conditions = models.TextField(blank=True)
+    destination_rule = models.CharField(max_length=20, choices=DestinationRule.choices)
+    destinations = models.ManyToManyField(Country, blank=True, related_name="general_licences")
+    excluded_destinations = models.ManyToManyField(Country, blank=True, related_name="general_licence_exclusions")
+    # Destinations the licence names as groups (e.g. NL008: EU, NATO, NATO+), resolved at determination time.
+    destination_groups = models.ManyToManyField(CountryGroup, blank=True, related_name="general_licences")
+    in_force = models.CharField(max_length=100, blank=True)
+    active = models.BooleanField(default=True)
+    source = models.TextField()
+    confidence = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name_en}"
