@@ -1,0 +1,116 @@
+"""The read helpers and their cache: fast, and never stale after load_reference or an admin edit."""
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+
+from licensing.reference.models import Country, CountryGroup, CountryGroupMembership, GroupCode
+from licensing.reference.selectors import (
+    _key,
+    country_exists,
+    group_members,
+    reference_cache_clear,
+    region_of,
+)
+
+
+def cached_groups():
+    return cache.get(_key("groups"))
+
+
+@pytest.mark.django_db
+def test_helpers():
+    assert "NL" in group_members(GroupCode.EU)
+    assert "NL" in group_members("eu")
+    assert group_members("no_such_group") == frozenset()
+    assert isinstance(group_members("nato"), frozenset)
+    assert country_exists("XK") and country_exists(" nl ")
+    assert not country_exists("XX") and not country_exists(None)
+    assert region_of("MA") == "north_africa"
+    assert region_of("EG") == "middle_east"
+    assert region_of("XX") is None
+
+
+@pytest.mark.django_db
+def test_reads_come_from_the_cache(django_assert_num_queries):
+    reference_cache_clear()
+    group_members("eu")
+    region_of("NL")
+    with django_assert_num_queries(0):
+        for _ in range(100):
+            group_members("eu")
+            group_members("nato")
+            country_exists("US")
+            region_of("US")
+
+
+@pytest.mark.django_db
+def test_admin_style_membership_save_and_delete_invalidate_the_cache():
+    reference_cache_clear()
+    assert "XK" not in group_members(GroupCode.SENSITIVE)
+    assert cached_groups() is not None
+
+    # What the admin's membership inline does: save a CountryGroupMembership row.
+    membership = CountryGroupMembership(group_id=GroupCode.SENSITIVE, country_id="XK", note="admin")
+    membership.save()
+    assert cached_groups() is None
+    assert group_members(GroupCode.SENSITIVE) == {"XK"}
+
+    membership.delete()
+    assert cached_groups() is None
+    assert group_members(GroupCode.SENSITIVE) == frozenset()
+
+
+@pytest.mark.django_db
+def test_bulk_member_changes_and_country_edits_invalidate_the_cache():
+    group = CountryGroup.objects.get(code=GroupCode.SENSITIVE)
+    reference_cache_clear()
+    group_members(GroupCode.SENSITIVE)
+    group.members.add("RU", through_defaults={"note": "admin"})
+    assert group_members(GroupCode.SENSITIVE) == {"RU"}
+    group.members.remove("RU")
+    assert group_members(GroupCode.SENSITIVE) == frozenset()
+
+
+
+@pytest.mark.django_db
+def test_a_country_edit_invalidates_the_cache():
+    reference_cache_clear()
+    assert region_of("XK") == "other_europe"
+    Country.objects.filter(code="XK").update(report_region="global")  # a queryset update sends no signal
+    assert region_of("XK") == "other_europe"  # served from the cache
+    country = Country.objects.get(code="XK")
+    country.save()  # an admin save sends post_save
+    assert cache.get(_key("countries")) is None
+    assert region_of("XK") == "global"
+
+
+@pytest.mark.django_db
+def test_load_reference_invalidates_the_cache():
+    reference_cache_clear()
+    assert "NL" in group_members(GroupCode.EU)
+    CountryGroupMembership.objects.filter(group=GroupCode.EU, country="NL").delete()
+    reference_cache_clear()
+    assert "NL" not in group_members(GroupCode.EU)
+    call_command("load_reference", verbosity=0)
+    assert "NL" in group_members(GroupCode.EU)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_values_read_inside_a_rolled_back_transaction_do_not_stay_cached(reference_db):
+    reference_cache_clear()
+    try:
+        with pytest.raises(RuntimeError):
+            with transaction.atomic():
+                CountryGroupMembership.objects.create(group_id=GroupCode.SENSITIVE, country_id="KP")
+                assert group_members(GroupCode.SENSITIVE) == {"KP"}
+                raise RuntimeError("rolled back")
+        assert group_members(GroupCode.SENSITIVE) == frozenset()
+
+        # Committed: the change shows, and the cache is refreshed after the commit.
+        with transaction.atomic():
+            CountryGroupMembership.objects.create(group_id=GroupCode.SENSITIVE, country_id="KP")
+        assert group_members(GroupCode.SENSITIVE) == {"KP"}
+        assert cached_groups()[GroupCode.SENSITIVE] == {"KP"}
+    finally:
+        reference_cache_clear()  # the flush after this test empties the tables
