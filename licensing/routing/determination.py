@@ -1,0 +1,339 @@
+"""
+Licence determination: from the facts of one transaction to whether a licence is needed, whether the
+transaction is prohibited, which general licences cover it, who decides and whether parliament is told.
+
+A pure function of the facts and the reference data. The reference data the rules need (country groups,
+arms-embargo kinds, general-licence terms, parsed control entries) is read once per process into memory and
+dropped when the reference selectors drop theirs, so a determination runs no database query of its own.
+Used by the public determination endpoint, by routing on submission and by re-routing after an amendment.
+"""
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from licensing.applications.choices import EndUse, GoodsKind, Handler, Movement, Purpose, RecipientType
+from licensing.core.errors import DomainError
+
+from .rules import RULES_BY_STAGE, Effect, GeneralLicenceTerms, Items, Situation, Stage
+
+
+class InvalidFacts(DomainError):
+    """The facts cannot be determined: unknown country or control entry, or an entry that does not fit the goods."""
+
+    code = "invalid"
+
+
+@dataclass(frozen=True)
+class Facts:
+    goods_kind: str
+    movement: str
+    destination: str  # ISO alpha-2, upper case
+    control_entry: str | None = None
+    value_eur: Decimal = Decimal("0")
+    complete_system: bool = False
+    end_use: str = EndUse.CIVIL.value
+    recipient_type: str = RecipientType.COMPANY.value
+    purpose: str = Purpose.SALE.value
+    catch_all: bool = False  # a catch-all decision (ad-hoc licence requirement) applies to this transaction
+    temporary: bool = False
+
+
+@dataclass(frozen=True)
+class FiredRule:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Determination:
+    licence_required: bool
+    prohibited: bool
+    handler: str | None  # Handler value, None when no licence is required or the transaction is prohibited
+    general_licences: tuple[str, ...]
+    fast_track_parliament: bool
+    rules: tuple[FiredRule, ...] = field(default=())
+
+    def as_dict(self) -> dict:
+        return {
+            "licence_required": self.licence_required,
+            "prohibited": self.prohibited,
+            "handler": self.handler,
+            "general_licences": list(self.general_licences),
+            "fast_track_parliament": self.fast_track_parliament,
+            "rules": [{"id": r.id, "text": r.text} for r in self.rules],
+        }
+
+
+# --- reference data, in memory ------------------------------------------------------------------------
+GROUPS = ("eu", "nato", "nato_plus", "wassenaar", "nsg", "australia_group", "mtcr", "death_penalty", "sensitive")
+REGIME_GROUPS = ("wassenaar", "nsg", "australia_group", "mtcr")
+ENTRY_CACHE_LIMIT = 4096  # bounds the memory an API caller can make us spend on made-up entries
+# Our name among the reference selectors' cached values: a random token that reference_changed() forgets
+# together with theirs (load_reference, admin edits), so every process sees that its copy is stale.
+TOKEN_NAME = "routing_token"
+
+
+@dataclass
+class _Reference:
+    token: str
+    countries: frozenset[str]
+    groups: dict[str, frozenset[str]]
+    embargo: dict[str, str]  # country -> arms-embargo kind
+    general_licences: dict[str, GeneralLicenceTerms]
+    annex_iv_items: Items
+    entries: dict[str, object] = field(default_factory=dict)  # code -> ParsedEntry or the error message
+
+
+_lock = threading.Lock()
+_reference: _Reference | None = None
+
+
+def _load_reference(token: str) -> _Reference:
+    from licensing.reference import selectors
+    from licensing.reference.models import ControlEntry, Country, CountryGroupMembership, GeneralLicence
+
+    groups = {code: selectors.group_members(code) for code in GROUPS}
+    embargo = {
+        country: (kind or "unspecified")
+        for country, kind in CountryGroupMembership.objects.filter(group_id="arms_embargo").values_list("country_id", "kind")
+    }
+    licences = {}
+    for gl in GeneralLicence.objects.prefetch_related("destinations", "excluded_destinations", "destination_groups"):
+        destinations = {c.code for c in gl.destinations.all()}
+        for group in gl.destination_groups.all():
+            destinations |= selectors.group_members(group.code)
+        licences[gl.code] = GeneralLicenceTerms(
+            code=gl.code,
+            kind=gl.kind,
+            movements=frozenset(m.strip() for m in gl.movements.split(",") if m.strip()),
+            destination_rule=gl.destination_rule,
+            destinations=frozenset(destinations),
+            excluded=frozenset(c.code for c in gl.excluded_destinations.all()),
+            active=gl.active,
+        )
+    return _Reference(
+        token=token,
+        countries=frozenset(Country.objects.values_list("code", flat=True)),
+        groups=groups,
+        embargo=embargo,
+        general_licences=licences,
+        annex_iv_items=Items(ControlEntry.objects.filter(annex_iv=True).values_list("code", flat=True)),
+    )
+
+
+def reference() -> _Reference:
+    """The in-memory reference data, rebuilt when the shared token changed (one cache read per call)."""
+    from licensing.reference import selectors
+
+    global _reference
+    # Inside a transaction that changed reference rows, cached() builds a new token on every call: we rebuild
+    # from the uncommitted rows and never keep a copy that could outlive a rollback.
+    token = selectors.cached(TOKEN_NAME, lambda: uuid.uuid4().hex)
+    ref = _reference
+    if ref is None or ref.token != token:
+        with _lock:
+            ref = _reference
+            if ref is None or ref.token != token:
+                ref = _reference = _load_reference(token)
+    return ref
+
+
+def clear_cache() -> None:
+    """Forget the in-memory reference data of this process; the next determination reads it again."""
+    global _reference
+    _reference = None
+
+
+def _parse_entry(ref: _Reference, code: str):
+    """ParsedEntry for a valid code, else the error message; remembered with the reference data."""
+    from licensing.reference.control_list import InvalidControlEntry, parse_entry
+
+    key = code.upper()
+    result = ref.entries.get(key)
+    if result is None:
+        try:
+            result = parse_entry(code)
+        except InvalidControlEntry as exc:
+            result = str(exc) or f"Unknown control entry '{code}'."
+        if len(ref.entries) >= ENTRY_CACHE_LIMIT:
+            ref.entries.clear()
+        ref.entries[key] = result
+    return result
+
+
+# --- determination -------------------------------------------------------------------------------------
+ENTRY_REGIMES = {
+    GoodsKind.MILITARY: ("military",),
+    GoodsKind.DUAL_USE: ("dual_use", "national"),
+    GoodsKind.ANTI_TORTURE: ("anti_torture",),
+}
+REGIME_LABELS = {"military": "military", "dual_use": "dual-use", "anti_torture": "anti-torture", "national": "national-list"}
+CHOICES = {
+    "goods_kind": GoodsKind.values,
+    "movement": Movement.values,
+    "end_use": EndUse.values,
+    "recipient_type": RecipientType.values,
+    "purpose": Purpose.values,
+}
+
+
+def _validated(facts: Facts, ref: _Reference):
+    """The parsed entry (or None); raises InvalidFacts naming every field that is wrong."""
+    errors: dict[str, list[str]] = {}
+    for name, allowed in CHOICES.items():
+        value = getattr(facts, name)
+        if value not in allowed:
+            errors[name] = [f"'{value}' is not one of: {', '.join(allowed)}."]
+    if facts.destination not in ref.countries:
+        errors["destination"] = [f"Unknown country code '{facts.destination}'."]
+    if facts.value_eur < 0:
+        errors["value_eur"] = ["The value cannot be negative."]
+
+    entry = None
+    if facts.control_entry is not None:
+        parsed = _parse_entry(ref, facts.control_entry)
+        if isinstance(parsed, str):
+            errors["control_entry"] = [parsed]
+        elif facts.goods_kind == GoodsKind.UNLISTED:
+            errors["control_entry"] = [
+                f"Unlisted goods have no control-list entry; '{parsed.code}' is a "
+                f"{REGIME_LABELS.get(parsed.regime, parsed.regime)} entry: choose that goods kind or leave the entry empty."
+            ]
+        elif facts.goods_kind in ENTRY_REGIMES and parsed.regime not in ENTRY_REGIMES[facts.goods_kind]:
+            errors["control_entry"] = [
+                f"'{parsed.code}' is a {REGIME_LABELS.get(parsed.regime, parsed.regime)} entry; it does not fit "
+                f"goods kind '{facts.goods_kind}'."
+            ]
+        else:
+            entry = parsed
+    elif facts.goods_kind == GoodsKind.ANTI_TORTURE:
+        errors["control_entry"] = [
+            "Give the annex of Regulation (EU) 2019/125 (ANNEX_II, ANNEX_III or ANNEX_IV): the annex decides whether "
+            "anti-torture goods are prohibited or need a licence."
+        ]
+    if errors:
+        messages = [m for msgs in errors.values() for m in msgs]
+        raise InvalidFacts(messages[0] if len(messages) == 1 else "The facts of the transaction are not valid.", fields=errors)
+    return entry
+
+
+def _normalised(facts: Facts) -> Facts:
+    destination = (facts.destination or "").strip().upper()
+    entry = (facts.control_entry or "").strip() or None
+    value = facts.value_eur
+    if not isinstance(value, Decimal):
+        try:
+            value = Decimal(str(value if value is not None else 0))
+        except InvalidOperation:
+            raise InvalidFacts("Give the value as a number.", fields={"value_eur": ["Give the value as a number."]}) from None
+    if destination == facts.destination and entry == facts.control_entry and value is facts.value_eur:
+        return facts
+    return Facts(**{**facts.__dict__, "destination": destination, "control_entry": entry, "value_eur": value})
+
+
+def situation(facts: Facts) -> Situation:
+    """The facts with the reference data's answers; raises InvalidFacts."""
+    facts = _normalised(facts)
+    ref = reference()
+    entry = _validated(facts, ref)
+    groups = ref.groups
+    dest = facts.destination
+    return Situation(
+        goods_kind=facts.goods_kind,
+        movement=facts.movement,
+        destination=dest,
+        entry=entry,
+        value_eur=facts.value_eur,
+        complete_system=facts.complete_system,
+        end_use=facts.end_use,
+        recipient_type=facts.recipient_type,
+        purpose=facts.purpose,
+        catch_all=facts.catch_all,
+        temporary=facts.temporary,
+        in_eu=dest in groups["eu"],
+        in_nato=dest in groups["nato"],
+        in_nato_plus=dest in groups["nato_plus"],
+        embargo=ref.embargo.get(dest),
+        death_penalty=dest in groups["death_penalty"],
+        sensitive=dest in groups["sensitive"],
+        regimes=frozenset(g for g in REGIME_GROUPS if dest in groups[g]),
+        general_licences=ref.general_licences,
+        annex_iv_items=ref.annex_iv_items,
+    )
+
+
+_FIRED = {r.id: FiredRule(r.id, r.text) for rules in RULES_BY_STAGE.values() for r in rules}
+
+
+def determine(facts: Facts) -> Determination:
+    """The determination for one goods line to one destination. Raises InvalidFacts."""
+    s = situation(facts)
+    fired = []
+
+    def run(stage: Stage):
+        hits = [r for r in RULES_BY_STAGE[stage] if r.applies(s)]
+        fired.extend(hits)
+        return hits
+
+    required = run(Stage.REQUIREMENT)
+    prohibited = bool(run(Stage.PROHIBITION))
+    licence_required = prohibited or any(r.effect is Effect.REQUIRES_LICENCE for r in required)
+    general_licences: tuple[str, ...] = ()
+    handler = None
+    if licence_required and not prohibited:
+        general_licences = tuple(r.id.rsplit(".", 1)[1] for r in run(Stage.GENERAL_LICENCE) if r.effect is Effect.GENERAL_LICENCE)
+        effects = {r.effect for r in run(Stage.HANDLER)}
+        # The ministry wins: any reason to refer is enough. No rule at all cannot happen, but would refer too.
+        handler = Handler.LICENSING_OFFICE.value if effects == {Effect.OFFICE} else Handler.MINISTRY.value
+    fast_track = bool(run(Stage.PARLIAMENT))
+    return Determination(
+        licence_required=licence_required,
+        prohibited=prohibited,
+        handler=handler,
+        general_licences=general_licences,
+        fast_track_parliament=fast_track,
+        rules=tuple(_FIRED[r.id] for r in fired),
+    )
+
+
+def combine(determinations: Iterable[Determination]) -> Determination:
+    """One determination for an application with several goods lines and destinations.
+
+    Licence required, prohibited and parliament: any line. Handler: the ministry if any line goes there, else
+    the office if any, else None (also None when anything is prohibited). General licences: those covering every
+    line that needs a licence. Rules: all, in order, each once.
+    """
+    items = list(determinations)
+    prohibited = any(d.prohibited for d in items)
+    handlers = {d.handler for d in items}
+    if prohibited:
+        handler = None
+    elif Handler.MINISTRY.value in handlers:
+        handler = Handler.MINISTRY.value
+    elif Handler.LICENSING_OFFICE.value in handlers:
+        handler = Handler.LICENSING_OFFICE.value
+    else:
+        handler = None
+    needing = [d for d in items if d.licence_required]
+    general_licences: tuple[str, ...] = ()
+    if needing:
+        general_licences = tuple(code for code in needing[0].general_licences if all(code in d.general_licences for d in needing[1:]))
+    seen: set[str] = set()
+    rules = []
+    for d in items:
+        for r in d.rules:
+            if r.id not in seen:
+                seen.add(r.id)
+                rules.append(r)
+    return Determination(
+        licence_required=bool(needing),
+        prohibited=prohibited,
+        handler=handler,
+        general_licences=general_licences,
+        fast_track_parliament=any(d.fast_track_parliament for d in items),
+        rules=tuple(rules),
+    )
