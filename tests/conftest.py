@@ -8,3 +8,176 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the reference data once into the test database; tests roll back around it."""
     with django_db_blocker.unblock():
         call_command("load_reference", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def eager_tasks_unless_integration(request):
+    """Unit tests run tasks in process even when REDIS_URL is set; integration tests use the live worker."""
+    from config.celery import app
+
+    if request.node.get_closest_marker("integration"):
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def reference_db(transactional_db):
+    """A committed database with reference data, for tests whose work crosses processes (a live worker).
+
+    pytest-django runs transactional tests after the others and empties the tables after each, so the
+    reference data is loaded again for every such test.
+    """
+    call_command("load_reference", verbosity=0)
+
+
+def _database_url(settings_dict) -> str:
+    user = settings_dict.get("USER") or ""
+    password = settings_dict.get("PASSWORD") or ""
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgres://{auth}{host}:{port}/{settings_dict['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def live_worker(django_db_setup):
+    """A real Celery worker process on the real broker, reading the test database.
+
+    Skipped on the embedded default (no REDIS_URL). Uses its own queue so that no other worker on the
+    machine takes the test's tasks.
+    """
+    import os
+    import subprocess
+    import sys
+    import uuid
+
+    from django.conf import settings
+    from django.db import connection
+
+    from config.celery import app
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        if os.environ.get("CI_REQUIRE_INTEGRATION"):
+            pytest.fail("CI_REQUIRE_INTEGRATION is set but Celery is eager: set REDIS_URL")
+        pytest.skip("integration test: needs REDIS_URL and PostgreSQL (see README, production shape)")
+    if connection.vendor != "postgresql":
+        pytest.skip("integration test: needs PostgreSQL (the worker must share the test database)")
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = os.environ.copy()
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings_test",
+        DATABASE_URL=_database_url(connection.settings_dict),
+        CELERY_TASK_DEFAULT_QUEUE=queue,
+    )
+    log_path = os.path.join(settings.BASE_DIR, "artifacts", "celery-worker.log")
+    os.makedirs(os.path.dirname(log_path), exist_ok=True)
+    log = open(log_path, "ab")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue, "-n", f"{queue}@%h", "--loglevel=INFO"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    previous_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    try:
+        from licensing.core.tasks import ping
+
+        ping.delay("ready").get(timeout=60)
+        yield worker
+    finally:
+        app.conf.task_default_queue = previous_queue
+        worker.terminate()
+        try:
+            worker.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        log.close()
+
+
+# --- Personas: exporter of company A, exporter of company B, two officers, two advisors, an administrator.
+@pytest.fixture
+def org_a(db):
+    from tests.factories import OrganisationFactory
+
+    return OrganisationFactory(name="Company A B.V.")
+
+
+@pytest.fixture
+def org_b(db):
+    from tests.factories import OrganisationFactory
+
+    return OrganisationFactory(name="Company B B.V.")
+
+
+@pytest.fixture
+def exporter_a(org_a):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="exporter_a", organisation=org_a)
+
+
+@pytest.fixture
+def exporter_b(org_b):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="exporter_b", organisation=org_b)
+
+
+def _official(username, role):
+    from tests.factories import UserFactory
+
+    return UserFactory(username=username, role=role, organisation=None)
+
+
+@pytest.fixture
+def officer(db):
+    return _official("officer1", "officer")
+
+
+@pytest.fixture
+def officer2(db):
+    return _official("officer2", "officer")
+
+
+@pytest.fixture
+def advisor(db):
+    return _official("advisor1", "advisor")
+
+
+@pytest.fixture
+def advisor2(db):
+    return _official("advisor2", "advisor")
+
+
+@pytest.fixture
+def administrator(db):
+    return _official("admin1", "administrator")
+
+
+@pytest.fixture
+def api_client():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def api_as(db):
+    """api_as(user) -> a new API client authenticated with that user's token."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def login(user):
+        token, _ = Token.objects.get_or_create(user=user)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return login

@@ -21,9 +21,12 @@ def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
     if isinstance(detail, dict):
         for key, value in detail.items():
             key = str(key)
-            path = prefix if key == "non_field_errors" and not prefix else (f"{prefix}.{key}" if prefix else key)
             if key == "non_field_errors":
                 path = prefix or "non_field_errors"
+            elif key.isdigit():  # a ListSerializer reports items by index
+                path = f"{prefix}[{key}]"
+            else:
+                path = f"{prefix}.{key}" if prefix else key
             for p, msgs in flatten_errors(value, path).items():
                 out.setdefault(p, []).extend(msgs)
     elif isinstance(detail, list):

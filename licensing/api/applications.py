@@ -1,0 +1,301 @@
+"""Applications API: exporters file, edit drafts, submit, withdraw, amend, answer questions, upload documents."""
+import django_filters
+from django.http import FileResponse
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, parsers, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from licensing.applications import selectors, services
+from licensing.applications.choices import EndUse, GoodsKind, Kind, Movement, Purpose
+from licensing.applications.models import Application, Document, GoodsLine, Party, Status
+from licensing.applications.workflow import allowed_actions
+from licensing.audit.models import Event
+from licensing.core.errors import NotAllowed, NotFound
+from licensing.reference.models import GeneralLicence
+
+from .fields import CountryCodeField
+
+MAX_GOODS_LINES = 500
+MAX_PARTIES = 100
+
+
+# --- input -----------------------------------------------------------------------------------------
+class GoodsLineIn(serializers.Serializer):
+    goods_kind = serializers.ChoiceField(choices=GoodsKind.choices)
+    description = serializers.CharField(allow_blank=True, max_length=5000)
+    control_entry = serializers.CharField(allow_blank=True, required=False, default="", max_length=60)
+    quantity = serializers.DecimalField(max_digits=14, decimal_places=3, required=False, allow_null=True, min_value=0)
+    unit = serializers.ChoiceField(choices=GoodsLine.Unit.choices, required=False, default=GoodsLine.Unit.PIECES)
+    value_eur = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, min_value=0)
+    complete_system = serializers.BooleanField(required=False, default=False)
+    manufacturer = serializers.CharField(allow_blank=True, required=False, default="", max_length=200)
+    part_number = serializers.CharField(allow_blank=True, required=False, default="", max_length=100)
+    serial_numbers = serializers.CharField(allow_blank=True, required=False, default="", max_length=20000)
+    lot_numbers = serializers.CharField(allow_blank=True, required=False, default="", max_length=20000)
+    hs_code = serializers.RegexField(r"^[0-9]{4}([.]?[0-9]{2}){0,3}$", allow_blank=True, required=False, default="", max_length=12)
+    is_aluminium = serializers.BooleanField(required=False, default=False)
+    first_smelt_country = CountryCodeField(required=False, allow_null=True, default=None)
+    second_smelt_country = CountryCodeField(required=False, allow_null=True, default=None)
+    last_cast_country = CountryCodeField(required=False, allow_null=True, default=None)
+
+    def validate_control_entry(self, value):
+        return value.strip()
+
+
+class PartyIn(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Party.Role.choices)
+    name = serializers.CharField(max_length=300)
+    address = serializers.CharField(allow_blank=True, required=False, default="", max_length=2000)
+    country = CountryCodeField(required=False, allow_null=True, default=None)
+    party_type = serializers.ChoiceField(choices=Party.PartyType.choices, required=False, default=Party.PartyType.COMPANY)
+    website = serializers.URLField(allow_blank=True, required=False, default="")
+    certificate_number = serializers.CharField(allow_blank=True, required=False, default="", max_length=60)
+
+
+class ApplicationIn(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    movement = serializers.ChoiceField(choices=Movement.choices, required=False, default=Movement.EXPORT)
+    title = serializers.CharField(allow_blank=True, required=False, default="", max_length=200)
+    destinations = CountryCodeField(many=True, required=False)
+    end_use = serializers.ChoiceField(choices=EndUse.choices, required=False, default=EndUse.CIVIL)
+    end_use_description = serializers.CharField(allow_blank=True, required=False, default="", max_length=10000)
+    purpose = serializers.ChoiceField(choices=Purpose.choices, required=False, default=Purpose.SALE)
+    temporary = serializers.BooleanField(required=False, default=False)
+    reimport_date = serializers.DateField(required=False, allow_null=True, default=None)
+    general_licence = serializers.SlugRelatedField(
+        slug_field="code", queryset=GeneralLicence.objects.filter(active=True), required=False, allow_null=True, default=None
+    )
+    conditions_confirmed = serializers.BooleanField(required=False, default=False)
+    goods = GoodsLineIn(many=True, required=False, max_length=MAX_GOODS_LINES)
+    parties = PartyIn(many=True, required=False, max_length=MAX_PARTIES)
+
+
+class AnswerIn(serializers.Serializer):
+    answer = serializers.CharField(max_length=20000)
+
+
+class WithdrawIn(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ApplicationPatch(ApplicationIn):
+    kind = serializers.ChoiceField(choices=Kind.choices, required=False)
+
+
+# --- output ----------------------------------------------------------------------------------------
+class GoodsLineOut(serializers.ModelSerializer):
+    first_smelt_country = serializers.CharField(source="first_smelt_country_id", allow_null=True)
+    second_smelt_country = serializers.CharField(source="second_smelt_country_id", allow_null=True)
+    last_cast_country = serializers.CharField(source="last_cast_country_id", allow_null=True)
+
+    class Meta:
+        model = GoodsLine
+        exclude = ["application"]
+
+
+class PartyOut(serializers.ModelSerializer):
+    country = serializers.CharField(source="country_id", allow_null=True)
+
+    class Meta:
+        model = Party
+        exclude = ["application"]
+
+
+class DocumentOut(serializers.ModelSerializer):
+    class Meta:
+        model = Document
+        fields = ["id", "doc_type", "original_name", "content_type", "size", "sha256", "uploaded_at"]
+
+
+class QuestionOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    asked_at = serializers.DateTimeField()
+    answer = serializers.CharField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+
+
+class ApplicationSummaryOut(serializers.ModelSerializer):
+    destinations = serializers.SerializerMethodField()
+    organisation = serializers.CharField(source="organisation.name")
+    status_label = serializers.CharField(source="get_status_display")
+    is_sondage = serializers.BooleanField()
+
+    class Meta:
+        model = Application
+        fields = [
+            "id", "reference", "version", "kind", "is_sondage", "movement", "status", "status_label", "title",
+            "destinations", "organisation", "handler", "created_at", "submitted_at", "decided_at",
+        ]
+
+    def get_destinations(self, obj) -> list[str]:
+        return [c.code for c in obj.destinations.all()]
+
+
+class ApplicationOut(ApplicationSummaryOut):
+    goods = GoodsLineOut(many=True)
+    parties = PartyOut(many=True)
+    documents = DocumentOut(many=True)
+    questions = QuestionOut(many=True)
+    previous = serializers.CharField(source="previous.reference", allow_null=True, default=None)
+    amendment = serializers.SerializerMethodField()
+    general_licence = serializers.CharField(source="general_licence_id", allow_null=True)
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(ApplicationSummaryOut.Meta):
+        fields = ApplicationSummaryOut.Meta.fields + [
+            "previous", "amendment", "end_use", "end_use_description", "purpose", "temporary", "reimport_date",
+            "general_licence", "conditions_confirmed", "goods", "parties", "documents", "questions", "determination",
+            "allowed_actions",
+        ]
+
+    def get_amendment(self, obj) -> str | None:
+        amendment = getattr(obj, "amendment", None)
+        return amendment.reference if amendment else None
+
+    def get_allowed_actions(self, obj) -> list[str]:
+        return allowed_actions(obj, self.context["request"].user)
+
+
+class EventOut(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Event
+        fields = ["at", "verb", "from_state", "to_state", "reason", "actor"]
+
+    def get_actor(self, obj) -> str | None:
+        return obj.actor.get_full_name() or obj.actor.username if obj.actor_id else None
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    kind = django_filters.MultipleChoiceFilter(choices=Kind.choices)
+    movement = django_filters.ChoiceFilter(choices=Movement.choices)
+
+    class Meta:
+        model = Application
+        fields = ["status", "kind", "movement"]
+
+
+def _is_exporter(request):
+    if not request.user.is_exporter:
+        raise NotAllowed("Only the exporter that filed the application can do this.")
+
+
+class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Exporters see their own organisation's applications only (others' give 404); officials see submitted ones."""
+
+    filterset_class = ApplicationFilter
+    ordering_fields = ["created_at", "submitted_at", "reference", "status"]
+    ordering = ["-created_at"]
+
+    def get_queryset(self):
+        queryset = selectors.applications_visible_to(self.request.user)
+        if self.action == "list":
+            return selectors.with_summary(queryset)
+        return selectors.with_details(queryset)
+
+    def get_serializer_class(self):
+        return ApplicationSummaryOut if self.action == "list" else ApplicationOut
+
+    def _detail(self, application, status_code=status.HTTP_200_OK):
+        fresh = selectors.with_details(Application.objects.filter(pk=application.pk)).get()
+        return Response(ApplicationOut(fresh, context=self.get_serializer_context()).data, status=status_code)
+
+    @extend_schema(request=ApplicationIn, responses={201: ApplicationOut})
+    def create(self, request):
+        _is_exporter(request)
+        data = ApplicationIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        application = services.application_create(actor=request.user, data=data.validated_data)
+        return self._detail(application, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ApplicationPatch, responses=ApplicationOut)
+    def partial_update(self, request, pk=None):
+        _is_exporter(request)
+        application = self.get_object()
+        data = ApplicationPatch(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        application = services.application_update(actor=request.user, application=application, data=data.validated_data)
+        return self._detail(application)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk=None):
+        _is_exporter(request)
+        services.application_delete(actor=request.user, application=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=ApplicationOut)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        _is_exporter(request)
+        application = services.application_submit(actor=request.user, application=self.get_object())
+        return self._detail(application)
+
+    @extend_schema(request=WithdrawIn, responses=ApplicationOut)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        _is_exporter(request)
+        data = WithdrawIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        application = services.application_withdraw(actor=request.user, application=self.get_object(), reason=data.validated_data["reason"])
+        return self._detail(application)
+
+    @extend_schema(request=None, responses={201: ApplicationOut})
+    @action(detail=True, methods=["post"])
+    def amend(self, request, pk=None):
+        _is_exporter(request)
+        amendment = services.application_amend(actor=request.user, application=self.get_object())
+        return self._detail(amendment, status.HTTP_201_CREATED)
+
+    @extend_schema(request=AnswerIn, responses=QuestionOut)
+    @action(detail=True, methods=["post"], url_path="answer")
+    def answer(self, request, pk=None):
+        _is_exporter(request)
+        data = AnswerIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        question = services.question_answer(actor=request.user, application=self.get_object(), answer=data.validated_data["answer"])
+        return Response(QuestionOut(question).data)
+
+    @extend_schema(responses=EventOut(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        application = self.get_object()
+        events = Event.objects.filter(target_type="applications.application", target_id=str(application.pk)).select_related("actor")
+        return Response(EventOut(events, many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": inline_serializer("DocumentIn", {"doc_type": serializers.ChoiceField(choices=Document.DocType.choices), "file": serializers.FileField()})},
+        responses={201: DocumentOut},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[parsers.MultiPartParser], url_path="documents")
+    def upload(self, request, pk=None):
+        _is_exporter(request)
+        application = self.get_object()
+        uploaded = request.FILES.get("file")
+        if uploaded is None:
+            raise serializers.ValidationError({"file": ["Choose a file to upload."]})
+        document = services.document_add(actor=request.user, application=application, doc_type=request.data.get("doc_type", ""), uploaded_file=uploaded)
+        return Response(DocumentOut(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes, 204: None})
+    @action(detail=True, methods=["get", "delete"], url_path=r"documents/(?P<document_id>[0-9]+)")
+    def document(self, request, pk=None, document_id=None):
+        application = self.get_object()
+        document = application.documents.filter(pk=document_id).first()
+        if document is None:
+            raise NotFound("No such document.")
+        if request.method == "DELETE":
+            _is_exporter(request)
+            services.document_delete(actor=request.user, document=document)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        return document_response(document)
+
+
+def document_response(document: Document) -> FileResponse:
+    """Serve a stored document as an attachment, under its original name, with its checked type."""
+    response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name, content_type=document.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,25 @@
+"""Allow-lists by role. Every view names who may use it."""
+from rest_framework.permissions import BasePermission
+
+from licensing.accounts.models import Role
+
+
+class HasRole(BasePermission):
+    roles: tuple[str, ...] = ()
+    message = "Your role does not give access to this."
+
+    def has_permission(self, request, view):
+        user = request.user
+        return bool(user and user.is_authenticated and user.has_role(*self.roles))
+
+
+class IsExporter(HasRole):
+    roles = (Role.EXPORTER,)
+
+
+class IsOfficer(HasRole):
+    roles = (Role.OFFICER, Role.ADMINISTRATOR)
+
+
+class IsOfficial(HasRole):
+    roles = (Role.OFFICER, Role.ADVISOR, Role.ADMINISTRATOR)

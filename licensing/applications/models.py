@@ -1,0 +1,215 @@
+"""
+An application (aanvraag) and what it is made of: goods lines, parties, destinations, documents, and the
+questions the office asks. Its status is written only by workflow.py.
+"""
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import EndUse, GoodsKind, Handler, Kind, Movement, Purpose
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    IN_REVIEW = "in_review", _("In review at the licensing office")
+    REFERRED = "referred", _("Referred to the ministry")
+    ADVICE_GIVEN = "advice_given", _("Advice given")
+    ISSUED = "issued", _("Licence issued")
+    DENIED = "denied", _("Denied")
+    ANSWERED = "answered", _("Indicative answer given (sondage)")
+    RULED = "ruled", _("Classification ruling given")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    SUPERSEDED = "superseded", _("Superseded by an amendment")
+
+    @classmethod
+    def decided(cls) -> set[str]:
+        return {cls.ISSUED, cls.DENIED, cls.ANSWERED, cls.RULED}
+
+    @classmethod
+    def closed(cls) -> set[str]:
+        return cls.decided() | {cls.WITHDRAWN, cls.SUPERSEDED}
+
+
+class ReferenceSequence(models.Model):
+    """The last number handed out per year, for references like NL-2026-000123."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class Application(models.Model):
+    reference = models.CharField(max_length=30, unique=True, editable=False)
+    version = models.PositiveSmallIntegerField(default=1, editable=False)
+    previous = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="amendment", editable=False)
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="applications")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    movement = models.CharField(max_length=20, choices=Movement.choices, default=Movement.EXPORT)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False, db_index=True)
+
+    title = models.CharField(max_length=200, blank=True, help_text=_("Your own short name for this application."))
+    destinations = models.ManyToManyField("reference.Country", blank=True, related_name="+")
+    end_use = models.CharField(max_length=20, choices=EndUse.choices, default=EndUse.CIVIL)
+    end_use_description = models.TextField(blank=True)
+    purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.SALE)
+    temporary = models.BooleanField(default=False, help_text=_("Temporary export (demonstration, exhibition) with a duty to re-import."))
+    reimport_date = models.DateField(null=True, blank=True)
+    # Registration for a general licence (kind general_registration).
+    general_licence = models.ForeignKey("reference.GeneralLicence", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    conditions_confirmed = models.BooleanField(default=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # The routing result (determination with the rules that fired), written after submission.
+    determination = models.JSONField(null=True, blank=True, editable=False)
+    handler = models.CharField(max_length=20, choices=Handler.choices, blank=True, editable=False)
+
+    submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organisation", "status"]),
+            models.Index(fields=["status", "kind"]),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def is_sondage(self) -> bool:
+        return self.kind == Kind.SONDAGE
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == Status.DRAFT
+
+
+class GoodsLine(models.Model):
+    class Unit(models.TextChoices):
+        PIECES = "pieces", _("pieces")
+        SETS = "sets", _("sets")
+        KG = "kg", _("kg")
+        LITRES = "l", _("litres")
+        METRES = "m", _("metres")
+        LICENCES = "licences", _("software licences")
+        OTHER = "other", _("other")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="goods")
+    position = models.PositiveSmallIntegerField(default=0)
+    goods_kind = models.CharField(max_length=20, choices=GoodsKind.choices)
+    description = models.TextField()
+    # Normalised control-list code (ML6, 3A001.a.3, ANNEX_III); free text only for classification requests.
+    control_entry = models.CharField(max_length=60, blank=True)
+    quantity = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
+    unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.PIECES)
+    value_eur = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    complete_system = models.BooleanField(default=False)
+    manufacturer = models.CharField(max_length=200, blank=True)
+    part_number = models.CharField(max_length=100, blank=True)
+    serial_numbers = models.TextField(blank=True, help_text=_("Serial numbers, one per line, where known."))
+    lot_numbers = models.TextField(blank=True, help_text=_("Lot or batch numbers, one per line, where known."))
+    hs_code = models.CharField("HS code", max_length=12, blank=True)
+    # Aluminium products (seed 000): where the metal was first and second smelted and last cast.
+    is_aluminium = models.BooleanField(default=False)
+    first_smelt_country = models.ForeignKey("reference.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    second_smelt_country = models.ForeignKey("reference.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    last_cast_country = models.ForeignKey("reference.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["application", "position", "id"]
+
+    def __str__(self):
+        return f"{self.control_entry or '-'} {self.description[:40]}"
+
+
+class Party(models.Model):
+    class Role(models.TextChoices):
+        CONSIGNEE = "consignee", _("Consignee")
+        END_USER = "end_user", _("End user")
+        ULTIMATE_END_USER = "ultimate_end_user", _("Ultimate end user")
+        INTERMEDIATE_CONSIGNEE = "intermediate_consignee", _("Intermediate consignee")
+        BROKER = "broker", _("Broker")
+        AGENT = "agent", _("Agent")
+
+    class PartyType(models.TextChoices):
+        GOVERNMENT = "government", _("Government")
+        ARMED_FORCES = "armed_forces", _("Armed forces")
+        COMPANY = "company", _("Company")
+        INDIVIDUAL = "individual", _("Individual")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="parties")
+    position = models.PositiveSmallIntegerField(default=0)
+    role = models.CharField(max_length=30, choices=Role.choices)
+    name = models.CharField(max_length=300)
+    address = models.TextField(blank=True)
+    country = models.ForeignKey("reference.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    party_type = models.CharField(max_length=20, choices=PartyType.choices, default=PartyType.COMPANY)
+    website = models.URLField(blank=True)
+    # Certificate under Directive 2009/43/EC (certified defence company), where the recipient holds one.
+    certificate_number = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["application", "position", "id"]
+        verbose_name_plural = "parties"
+
+    def __str__(self):
+        return f"{self.get_role_display()}: {self.name}"
+
+
+def document_path(instance, filename):
+    # The stored name never comes from the user: an id under the application's folder.
+    return f"applications/{instance.application_id}/{uuid.uuid4().hex}"
+
+
+class Document(models.Model):
+    class DocType(models.TextChoices):
+        END_USE_STATEMENT = "end_use_statement", _("End-use statement")
+        END_USER_CERTIFICATE = "end_user_certificate", _("End-user certificate")
+        TECHNICAL_DOCUMENTATION = "technical_documentation", _("Technical documentation")
+        CONTRACT = "contract", _("Contract or order")
+        OTHER = "other", _("Other")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    doc_type = models.CharField(max_length=30, choices=DocType.choices)
+    file = models.FileField(upload_to=document_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["application", "uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class Question(models.Model):
+    """A question from an official to the exporter. While one is open the statutory clock stops."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="questions")
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    asked_at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "asked_at", "id"]
+        constraints = [
+            # At most one open question per application: the clock stops once, and restarts on the answer.
+            models.UniqueConstraint(fields=["application"], condition=models.Q(answered_at__isnull=True), name="one_open_question"),
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None

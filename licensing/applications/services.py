@@ -1,0 +1,269 @@
+"""Writes for applications. Views and serializers call these; nothing else changes an application."""
+import logging
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from licensing.audit.services import event_record
+from licensing.core.errors import Conflict, DomainError, NotFound
+
+from .models import Application, Document, GoodsLine, Party, Question, ReferenceSequence, Status
+from .uploads import upload_check
+from .validation import application_errors
+from .workflow import Action, application_move
+
+logger = logging.getLogger(__name__)
+
+SCALAR_FIELDS = (
+    "kind",
+    "movement",
+    "title",
+    "end_use",
+    "end_use_description",
+    "purpose",
+    "temporary",
+    "reimport_date",
+    "general_licence",
+    "conditions_confirmed",
+)
+GOODS_FIELDS = [f.name for f in GoodsLine._meta.concrete_fields if f.name not in ("id", "application", "position")]
+PARTY_FIELDS = [f.name for f in Party._meta.concrete_fields if f.name not in ("id", "application", "position")]
+
+
+def reference_next(year: int | None = None) -> str:
+    """The next human-friendly reference, NL-<year>-<6 digits>; unique under concurrency (row lock on the counter)."""
+    year = year or timezone.localdate().year
+    with transaction.atomic():
+        if not ReferenceSequence.objects.filter(year=year).update(last=F("last") + 1):
+            try:
+                with transaction.atomic():
+                    ReferenceSequence.objects.create(year=year, last=1)
+            except IntegrityError:  # another request created the year's row first
+                ReferenceSequence.objects.filter(year=year).update(last=F("last") + 1)
+        number = ReferenceSequence.objects.get(year=year).last
+    return f"NL-{year}-{number:06d}"
+
+
+def _ensure_owner(actor, application: Application) -> None:
+    if actor.is_exporter and application.organisation_id != actor.organisation_id:
+        raise NotFound("No such application.")
+
+
+def _ensure_draft(application: Application) -> None:
+    if application.status != Status.DRAFT:
+        raise Conflict("Only a draft can be changed; use an amendment for a submitted application.")
+
+
+def _write_children(application: Application, data: dict) -> None:
+    """Replace destinations, goods lines and parties with those given (a key left out is left alone)."""
+    if "destinations" in data:
+        application.destinations.set(data["destinations"])
+    if "goods" in data:
+        application.goods.all().delete()
+        GoodsLine.objects.bulk_create(
+            GoodsLine(application=application, position=i, **{k: v for k, v in line.items() if k in GOODS_FIELDS})
+            for i, line in enumerate(data["goods"])
+        )
+    if "parties" in data:
+        application.parties.all().delete()
+        Party.objects.bulk_create(
+            Party(application=application, position=i, **{k: v for k, v in party.items() if k in PARTY_FIELDS})
+            for i, party in enumerate(data["parties"])
+        )
+
+
+@transaction.atomic
+def application_create(*, actor, data: dict) -> Application:
+    """A new draft for the actor's organisation, with whatever goods lines and parties were given."""
+    if not actor.is_exporter:
+        raise DomainError("Only an exporter files applications.", code="not_allowed")
+    application = Application(
+        reference=reference_next(),
+        organisation_id=actor.organisation_id,
+        created_by=actor,
+        **{k: v for k, v in data.items() if k in SCALAR_FIELDS},
+    )
+    application.save()
+    _write_children(application, data)
+    event_record(actor=actor, verb="application.created", target=application, to_state=Status.DRAFT)
+    return application
+
+
+@transaction.atomic
+def application_update(*, actor, application: Application, data: dict) -> Application:
+    """Change a draft; nothing is written unless everything is."""
+    _ensure_owner(actor, application)
+    # Lock the row so a concurrent submit cannot slip between our check and our write.
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    _ensure_draft(locked)
+    for name in SCALAR_FIELDS:
+        if name in data:
+            setattr(locked, name, data[name])
+    locked.save()
+    _write_children(locked, data)
+    return locked
+
+
+@transaction.atomic
+def application_delete(*, actor, application: Application) -> None:
+    _ensure_owner(actor, application)
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    _ensure_draft(locked)
+    files = [d.file.name for d in locked.documents.all()]
+    event_record(actor=actor, verb="application.deleted", target=locked, from_state=Status.DRAFT)
+    locked.delete()
+    transaction.on_commit(lambda: _delete_files(files))
+
+
+def _delete_files(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:
+            logger.exception("could not delete stored file %s", name)
+
+
+def application_submit(*, actor, application: Application) -> Application:
+    """Validate everything, then submit; on any error nothing changes and every problem is reported."""
+    _ensure_owner(actor, application)
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if locked.status != Status.DRAFT:
+            raise Conflict(f"This application is already {locked.get_status_display().lower()}.")
+        errors = application_errors(locked)
+        if errors:
+            raise DomainError("The application is not complete; nothing was submitted.", code="incomplete", fields=errors)
+        if locked.previous_id:
+            application_move(
+                application=locked.previous, action=Action.SUPERSEDE, actor=actor, reason=f"Amended by {locked.reference}"
+            )
+        application_move(application=locked, action=Action.SUBMIT, actor=actor)
+        transaction.on_commit(lambda: _enqueue_routing(locked.pk))
+    return locked
+
+
+def _enqueue_routing(application_id: int) -> None:
+    from .tasks import application_route
+
+    application_route.delay(application_id)
+
+
+def application_withdraw(*, actor, application: Application, reason: str = "") -> Application:
+    return application_move(application=application, action=Action.WITHDRAW, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def application_amend(*, actor, application: Application) -> Application:
+    """A new draft version that copies the submitted one; submitting it supersedes the original."""
+    _ensure_owner(actor, application)
+    original = Application.objects.select_for_update().get(pk=application.pk)
+    if original.status not in (Status.SUBMITTED, Status.IN_REVIEW, Status.REFERRED, Status.ADVICE_GIVEN):
+        raise Conflict(f"An application that is {original.get_status_display().lower()} cannot be amended.")
+    if Application.objects.filter(previous=original).exists():
+        raise Conflict("An amendment of this application already exists.")
+    base = original.reference.split("/")[0]
+    amendment = Application.objects.create(
+        reference=f"{base}/{original.version + 1}",
+        version=original.version + 1,
+        previous=original,
+        organisation_id=original.organisation_id,
+        created_by=actor,
+        **{name: getattr(original, name) for name in SCALAR_FIELDS},
+    )
+    _write_children(
+        amendment,
+        {
+            "destinations": list(original.destinations.all()),
+            "goods": [{k: getattr(line, k) for k in GOODS_FIELDS} for line in original.goods.all()],
+            "parties": [{k: getattr(party, k) for k in PARTY_FIELDS} for party in original.parties.all()],
+        },
+    )
+    for document in original.documents.all():
+        # The amendment refers to the same stored file; files are never edited in place.
+        Document.objects.create(
+            application=amendment,
+            doc_type=document.doc_type,
+            file=document.file.name,
+            original_name=document.original_name,
+            content_type=document.content_type,
+            size=document.size,
+            sha256=document.sha256,
+            uploaded_by=document.uploaded_by,
+        )
+    event_record(actor=actor, verb="application.amendment_started", target=original, payload={"amendment": amendment.reference})
+    event_record(actor=actor, verb="application.created", target=amendment, to_state=Status.DRAFT, payload={"amends": original.reference})
+    return amendment
+
+
+def question_ask(*, actor, application: Application, text: str) -> Question:
+    if not text.strip():
+        raise DomainError("Write the question.", fields={"text": ["Write the question."]})
+    with transaction.atomic():
+        application_move(application=application, action=Action.ASK_QUESTION, actor=actor, payload={"question": text})
+        try:
+            with transaction.atomic():
+                return Question.objects.create(application=application, asked_by=actor, text=text)
+        except IntegrityError:
+            raise Conflict("An open question is already waiting for the exporter.") from None
+
+
+def question_answer(*, actor, application: Application, answer: str) -> Question:
+    if not answer.strip():
+        raise DomainError("Write the answer.", fields={"answer": ["Write the answer."]})
+    with transaction.atomic():
+        application_move(application=application, action=Action.ANSWER_QUESTION, actor=actor, payload={"answer": answer})
+        now = timezone.now()
+        question = Question.objects.select_for_update().filter(application=application, answered_at__isnull=True).first()
+        if question is None:
+            raise Conflict("The question was already answered.")
+        question.answer, question.answered_by, question.answered_at = answer, actor, now
+        question.save(update_fields=["answer", "answered_by", "answered_at"])
+        return question
+
+
+def document_add(*, actor, application: Application, doc_type: str, uploaded_file) -> Document:
+    """Store a checked upload on a draft. A rejected file is never stored; a failed save leaves no file."""
+    _ensure_owner(actor, application)
+    if doc_type not in Document.DocType.values:
+        raise DomainError("Unknown document type.", fields={"doc_type": [f"Choose one of: {', '.join(Document.DocType.values)}."]})
+    checked = upload_check(uploaded_file)
+    document = Document(
+        application=application,
+        doc_type=doc_type,
+        original_name=(uploaded_file.name or "document")[-255:],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=actor,
+    )
+    stored_name = None
+    try:
+        with transaction.atomic():
+            locked = Application.objects.select_for_update().get(pk=application.pk)
+            _ensure_draft(locked)
+            document.file.save("upload", uploaded_file, save=False)
+            stored_name = document.file.name
+            document.save()
+            event_record(actor=actor, verb="document.added", target=locked, payload={"document": document.original_name, "sha256": checked.sha256})
+    except Exception:
+        if stored_name:
+            _delete_files([stored_name])
+        raise
+    return document
+
+
+@transaction.atomic
+def document_delete(*, actor, document: Document) -> None:
+    application = document.application
+    _ensure_owner(actor, application)
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    _ensure_draft(locked)
+    name = document.file.name
+    shared = Document.objects.filter(file=name).exclude(pk=document.pk).exists()
+    event_record(actor=actor, verb="document.deleted", target=locked, payload={"document": document.original_name})
+    document.delete()
+    if not shared:
+        transaction.on_commit(lambda: _delete_files([name]))

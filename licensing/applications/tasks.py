@@ -1,0 +1,30 @@
+from celery import shared_task
+from django.db import transaction
+
+from licensing.core.errors import Conflict
+
+from .models import Application, Status
+from .workflow import Action, application_move
+
+
+@shared_task(name="applications.route", bind=True, max_retries=5, default_retry_delay=10, acks_late=True)
+def application_route(self, application_id: int) -> str:
+    """Determine a submitted application and place it in the licensing office's queue. Idempotent."""
+    from licensing.routing.services import application_determination
+
+    application = Application.objects.filter(pk=application_id).first()
+    if application is None or application.status != Status.SUBMITTED:
+        return "skipped"  # already routed, withdrawn or gone: nothing to do
+    determination = application_determination(application)
+    try:
+        with transaction.atomic():
+            application_move(
+                application=application,
+                action=Action.ROUTE,
+                actor=None,
+                payload={"handler": determination.handler, "rules": [r.id for r in determination.rules]},
+                extra_updates={"determination": determination.as_dict(), "handler": determination.handler or ""},
+            )
+    except Conflict:
+        return "skipped"  # someone moved it in the meantime (e.g. withdrawn)
+    return determination.handler or "none"

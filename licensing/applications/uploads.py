@@ -1,0 +1,86 @@
+"""
+Upload checks: the type is read from the content (magic bytes, and the inside of ZIP-based office
+files), never from the name or the browser's claim; the size is bounded.
+"""
+import hashlib
+import zipfile
+from dataclasses import dataclass
+
+from licensing.core.errors import DomainError
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc/.xls
+SIMPLE_SIGNATURES = [
+    (b"%PDF-", "application/pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"II*\x00", "image/tiff"),
+    (b"MM\x00*", "image/tiff"),
+    (OLE2_MAGIC, "application/x-ole-storage"),
+]
+OOXML = {
+    "word/": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xl/": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "ppt/": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+ODF_MIMETYPES = {
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/vnd.oasis.opendocument.presentation",
+}
+ACCEPTED = "PDF, PNG, JPEG, TIFF, Word, Excel, PowerPoint or OpenDocument"
+
+
+class UploadRejected(DomainError):
+    code = "upload_rejected"
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    content_type: str
+    size: int
+    sha256: str
+
+
+def _zip_office_type(uploaded) -> str | None:
+    uploaded.seek(0)
+    try:
+        with zipfile.ZipFile(uploaded) as archive:
+            names = archive.namelist()
+            if "mimetype" in names:
+                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                return mimetype if mimetype in ODF_MIMETYPES else None
+            if "[Content_Types].xml" in names:
+                for prefix, content_type in OOXML.items():
+                    if any(name.startswith(prefix) for name in names):
+                        return content_type
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return None
+    return None
+
+
+def upload_check(uploaded, *, field: str = "file") -> CheckedUpload:
+    """Return what the upload really is, or raise UploadRejected with a message for the person uploading."""
+    size = uploaded.size
+    if not size:
+        raise UploadRejected("The file is empty.", fields={field: ["The file is empty."]})
+    if size > MAX_UPLOAD_BYTES:
+        message = f"The file is {size / 1024 / 1024:.1f} MB; the limit is {MAX_UPLOAD_BYTES // 1024 // 1024} MB."
+        raise UploadRejected(message, fields={field: [message]})
+
+    uploaded.seek(0)
+    head = uploaded.read(16)
+    content_type = next((ct for magic, ct in SIMPLE_SIGNATURES if head.startswith(magic)), None)
+    if head.startswith(b"PK\x03\x04"):
+        content_type = _zip_office_type(uploaded)
+    if content_type is None:
+        message = f"This file is not a {ACCEPTED} document (checked by its content, not its name)."
+        raise UploadRejected(message, fields={field: [message]})
+
+    digest = hashlib.sha256()
+    uploaded.seek(0)
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    return CheckedUpload(content_type=content_type, size=size, sha256=digest.hexdigest())

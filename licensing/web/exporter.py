@@ -1,0 +1,258 @@
+"""The exporter's pages: own applications, drafts, submission, questions, documents, history."""
+import re
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from licensing.api.applications import document_response
+from licensing.applications import selectors, services
+from licensing.applications.models import Application, Status
+from licensing.applications.workflow import allowed_actions
+from licensing.audit.models import Event
+from licensing.core.errors import DomainError
+
+from .forms import AnswerForm, ApplicationForm, DocumentForm, GoodsFormSet, PartyFormSet, WithdrawForm, country_map
+
+PATH = re.compile(r"^(goods|parties)\[(\d+)\]\.(\w+)$")
+
+
+def exporter_required(view):
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_exporter:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def field_anchor(path: str) -> str:
+    """The id of the form field an API error path points at, for links in the error summary."""
+    match = PATH.match(path)
+    if match:
+        return f"id_{match[1]}-{match[2]}-{match[3]}"
+    return f"id_{path}" if path not in ("goods", "parties", "documents", "non_field_errors") else path
+
+
+def error_items(fields: dict) -> list[dict]:
+    return [{"path": path, "anchor": field_anchor(path), "message": message} for path, msgs in fields.items() for message in msgs]
+
+
+def _own(request, pk) -> Application:
+    return get_object_or_404(selectors.with_details(selectors.applications_visible_to(request.user)), pk=pk)
+
+
+@exporter_required
+def application_list(request):
+    queryset = selectors.with_summary(selectors.applications_visible_to(request.user)).order_by("-created_at")
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        queryset = queryset.filter(status=status)
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    return render(request, "exporter/list.html", {"page": page, "statuses": Status.choices, "status": status})
+
+
+def _initial(application: Application | None) -> tuple[dict, list, list]:
+    if application is None:
+        return {"kind": "individual", "movement": "export", "end_use": "civil", "purpose": "sale"}, [], []
+    initial = {name: getattr(application, name) for name in services.SCALAR_FIELDS}
+    initial["general_licence"] = application.general_licence_id
+    initial["destinations"] = [c.code for c in application.destinations.all()]
+    goods = [{k: getattr(line, k) for k in services.GOODS_FIELDS} for line in application.goods.all()]
+    for line in goods:
+        for key in ("first_smelt_country", "second_smelt_country", "last_cast_country"):
+            line[key] = line[key].code if line[key] else ""
+    parties = [{k: getattr(p, k) for k in services.PARTY_FIELDS} for p in application.parties.all()]
+    for party in parties:
+        party["country"] = party["country"].code if party["country"] else ""
+    return initial, goods, parties
+
+
+def _forms(request, application, countries):
+    initial, goods, parties = _initial(application)
+    data = request.POST if request.method == "POST" else None
+    form = ApplicationForm(data, initial=initial, countries=countries)
+    goods_set = GoodsFormSet(data, initial=goods, prefix="goods", form_kwargs={"countries": countries})
+    party_set = PartyFormSet(data, initial=parties, prefix="parties", form_kwargs={"countries": countries})
+    return form, goods_set, party_set
+
+
+def _with_extra_form(formset_class, request, prefix, countries):
+    """Re-show the posted formset with one more empty form, keeping everything typed so far."""
+    data = request.POST.copy()
+    total = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
+    data[f"{prefix}-TOTAL_FORMS"] = str(total + 1)
+    return formset_class(data, prefix=prefix, form_kwargs={"countries": countries, "empty_permitted": True, "use_required_attribute": False})
+
+
+def _kept(formset) -> list[dict]:
+    return [f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
+
+@exporter_required
+def application_edit(request, pk=None):
+    """Create or edit a draft. 'Add' buttons add a goods line or party without losing what was typed."""
+    application = _own(request, pk) if pk else None
+    if application and application.status != Status.DRAFT:
+        messages.error(request, _("Only a draft can be changed; start an amendment instead."))
+        return redirect("exporter:detail", pk=application.pk)
+    countries = country_map()
+    form, goods_set, party_set = _forms(request, application, countries)
+    errors = []
+    if request.method == "POST":
+        if "add_goods" in request.POST:
+            goods_set = _with_extra_form(GoodsFormSet, request, "goods", countries)
+        elif "add_party" in request.POST:
+            party_set = _with_extra_form(PartyFormSet, request, "parties", countries)
+        elif form.is_valid() and goods_set.is_valid() and party_set.is_valid():
+            data = {**form.cleaned_data, "goods": _kept(goods_set), "parties": _kept(party_set)}
+            try:
+                if application is None:
+                    application = services.application_create(actor=request.user, data=data)
+                else:
+                    application = services.application_update(actor=request.user, application=application, data=data)
+            except DomainError as exc:
+                errors = error_items(exc.fields) or [{"path": "", "anchor": "main", "message": exc.message}]
+            else:
+                if "submit" in request.POST:
+                    return _submit(request, application)
+                messages.success(request, _("Draft %(reference)s saved.") % {"reference": application.reference})
+                return redirect("exporter:detail", pk=application.pk)
+        else:
+            errors = _form_errors(form, goods_set, party_set)
+    return render(
+        request,
+        "exporter/edit.html",
+        {"application": application, "form": form, "goods_set": goods_set, "party_set": party_set, "errors": errors},
+    )
+
+
+def _form_errors(form, goods_set, party_set) -> list[dict]:
+    items = [{"anchor": f"id_{name}", "message": f"{form.fields[name].label}: {msg}" if name in form.fields else msg} for name, msgs in form.errors.items() for msg in msgs]
+    for prefix, formset in (("goods", goods_set), ("parties", party_set)):
+        for index, form_errors in enumerate(formset.errors):
+            for name, msgs in form_errors.items():
+                for msg in msgs:
+                    items.append({"anchor": f"id_{prefix}-{index}-{name}", "message": f"{prefix} {index + 1}, {name}: {msg}"})
+        for msg in formset.non_form_errors():
+            items.append({"anchor": prefix, "message": msg})
+    return items
+
+
+def _submit(request, application):
+    try:
+        services.application_submit(actor=request.user, application=application)
+    except DomainError as exc:
+        request.session[f"submit_errors_{application.pk}"] = exc.fields or {"non_field_errors": [exc.message]}
+        messages.error(request, exc.message)
+        return redirect("exporter:detail", pk=application.pk)
+    messages.success(request, _("Application %(reference)s submitted.") % {"reference": application.reference})
+    return redirect("exporter:detail", pk=application.pk)
+
+
+@exporter_required
+def application_detail(request, pk):
+    application = _own(request, pk)
+    submit_errors = request.session.pop(f"submit_errors_{application.pk}", None)
+    events = Event.objects.filter(target_type="applications.application", target_id=str(application.pk)).select_related("actor")
+    open_question = next((q for q in application.questions.all() if q.is_open), None)
+    return render(
+        request,
+        "exporter/detail.html",
+        {
+            "application": application,
+            "actions": allowed_actions(application, request.user),
+            "events": events,
+            "errors": error_items(submit_errors) if submit_errors else [],
+            "document_form": DocumentForm(),
+            "answer_form": AnswerForm() if open_question else None,
+            "open_question": open_question,
+            "withdraw_form": WithdrawForm(),
+        },
+    )
+
+
+def _act(request, pk, do, success):
+    application = _own(request, pk)
+    try:
+        result = do(application)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("exporter:detail", pk=application.pk)
+    messages.success(request, success)
+    return redirect("exporter:detail", pk=(result.pk if isinstance(result, Application) else application.pk))
+
+
+@require_POST
+@exporter_required
+def application_submit(request, pk):
+    return _submit(request, _own(request, pk))
+
+
+@require_POST
+@exporter_required
+def application_withdraw(request, pk):
+    form = WithdrawForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _act(request, pk, lambda a: services.application_withdraw(actor=request.user, application=a, reason=reason), _("Application withdrawn."))
+
+
+@require_POST
+@exporter_required
+def application_amend(request, pk):
+    return _act(request, pk, lambda a: services.application_amend(actor=request.user, application=a), _("Amendment started as a new draft version."))
+
+
+@require_POST
+@exporter_required
+def application_delete(request, pk):
+    application = _own(request, pk)
+    try:
+        services.application_delete(actor=request.user, application=application)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("exporter:detail", pk=application.pk)
+    messages.success(request, _("Draft deleted."))
+    return redirect("exporter:list")
+
+
+@require_POST
+@exporter_required
+def question_answer(request, pk):
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the answer."))
+        return redirect("exporter:detail", pk=pk)
+    return _act(request, pk, lambda a: services.question_answer(actor=request.user, application=a, answer=form.cleaned_data["answer"]), _("Answer sent."))
+
+
+@require_POST
+@exporter_required
+def document_upload(request, pk):
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(m for msgs in form.errors.values() for m in msgs))
+        return redirect("exporter:detail", pk=pk)
+    return _act(
+        request,
+        pk,
+        lambda a: services.document_add(actor=request.user, application=a, doc_type=form.cleaned_data["doc_type"], uploaded_file=form.cleaned_data["file"]),
+        _("Document uploaded."),
+    )
+
+
+@exporter_required
+def document_download(request, pk, document_id):
+    application = _own(request, pk)
+    document = next((d for d in application.documents.all() if d.pk == document_id), None)
+    if document is None:
+        raise Http404
+    return document_response(document)

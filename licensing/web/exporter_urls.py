@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import exporter
+
+app_name = "exporter"
+
+urlpatterns = [
+    path("", exporter.application_list, name="list"),
+    path("new/", exporter.application_edit, name="new"),
+    path("<int:pk>/", exporter.application_detail, name="detail"),
+    path("<int:pk>/edit/", exporter.application_edit, name="edit"),
+    path("<int:pk>/submit/", exporter.application_submit, name="submit"),
+    path("<int:pk>/withdraw/", exporter.application_withdraw, name="withdraw"),
+    path("<int:pk>/amend/", exporter.application_amend, name="amend"),
+    path("<int:pk>/delete/", exporter.application_delete, name="delete"),
+    path("<int:pk>/answer/", exporter.question_answer, name="answer"),
+    path("<int:pk>/documents/", exporter.document_upload, name="upload"),
+    path("<int:pk>/documents/<int:document_id>/", exporter.document_download, name="document"),
+]

@@ -1,0 +1,102 @@
+"""Forms of the exporter's pages. They parse input only; services.py writes."""
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from licensing.applications.choices import EndUse, GoodsKind, Kind, Movement, Purpose
+from licensing.applications.models import Document, GoodsLine, Party
+from licensing.reference.models import Country, GeneralLicence
+
+
+class CountryChoiceField(forms.TypedChoiceField):
+    """A country select whose options are built once per request, not once per form."""
+
+    def __init__(self, *, countries: dict, **kwargs):
+        self.countries = countries
+        choices = [("", "—")] + [(code, f"{c.name_en} ({code})") for code, c in countries.items()]
+        super().__init__(choices=choices, coerce=lambda code: countries[code], empty_value=None, **kwargs)
+
+
+class CountriesField(forms.TypedMultipleChoiceField):
+    def __init__(self, *, countries: dict, **kwargs):
+        choices = [(code, f"{c.name_en} ({code})") for code, c in countries.items()]
+        super().__init__(choices=choices, coerce=lambda code: countries[code], **kwargs)
+
+
+def country_map() -> dict:
+    return {c.code: c for c in Country.objects.only("code", "name_en").order_by("name_en")}
+
+
+class ApplicationForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of application"), choices=Kind.choices)
+    movement = forms.ChoiceField(label=_("Movement"), choices=Movement.choices)
+    title = forms.CharField(label=_("Your title"), required=False, max_length=200)
+    end_use = forms.ChoiceField(label=_("End use"), choices=EndUse.choices)
+    end_use_description = forms.CharField(label=_("Describe the end use"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
+    temporary = forms.BooleanField(label=_("Temporary export (goods come back)"), required=False)
+    reimport_date = forms.DateField(label=_("Re-import date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    general_licence = forms.ModelChoiceField(
+        label=_("General licence (registration only)"), queryset=GeneralLicence.objects.filter(active=True), required=False, to_field_name="code"
+    )
+    conditions_confirmed = forms.BooleanField(label=_("I confirm we meet the general licence's conditions"), required=False)
+
+    def __init__(self, *args, countries: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["destinations"] = CountriesField(
+            label=_("Destination countries"), countries=countries, required=False, widget=forms.SelectMultiple(attrs={"size": 6})
+        )
+
+
+class GoodsLineForm(forms.Form):
+    goods_kind = forms.ChoiceField(label=_("Kind of goods"), choices=GoodsKind.choices)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}))
+    control_entry = forms.CharField(label=_("Control-list entry"), required=False, max_length=60, help_text=_("e.g. ML6, 3A001, ANNEX_III"))
+    quantity = forms.DecimalField(label=_("Quantity"), required=False, min_value=0, max_digits=14, decimal_places=3)
+    unit = forms.ChoiceField(label=_("Unit"), choices=GoodsLine.Unit.choices)
+    value_eur = forms.DecimalField(label=_("Value (EUR)"), required=False, min_value=0, max_digits=14, decimal_places=2)
+    complete_system = forms.BooleanField(label=_("Complete system"), required=False)
+    manufacturer = forms.CharField(label=_("Manufacturer"), required=False, max_length=200)
+    part_number = forms.CharField(label=_("Part number"), required=False, max_length=100)
+    serial_numbers = forms.CharField(label=_("Serial numbers"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    lot_numbers = forms.CharField(label=_("Lot numbers"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    hs_code = forms.RegexField(label=_("HS code"), regex=r"^[0-9]{4}([.]?[0-9]{2}){0,3}$", required=False, max_length=12)
+    is_aluminium = forms.BooleanField(label=_("Aluminium product"), required=False)
+
+    def __init__(self, *args, countries: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in [
+            ("first_smelt_country", _("Country of first smelt")),
+            ("second_smelt_country", _("Country of second smelt")),
+            ("last_cast_country", _("Country of last cast")),
+        ]:
+            self.fields[name] = CountryChoiceField(label=label, countries=countries, required=False)
+
+
+class PartyForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Party.Role.choices)
+    name = forms.CharField(label=_("Name"), max_length=300)
+    address = forms.CharField(label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    party_type = forms.ChoiceField(label=_("Type"), choices=Party.PartyType.choices)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    certificate_number = forms.CharField(label=_("Certificate number (certified company)"), required=False, max_length=60)
+
+    def __init__(self, *args, countries: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"] = CountryChoiceField(label=_("Country"), countries=countries, required=False)
+
+
+GoodsFormSet = forms.formset_factory(GoodsLineForm, extra=0, can_delete=True, max_num=500, validate_max=True)
+PartyFormSet = forms.formset_factory(PartyForm, extra=0, can_delete=True, max_num=100, validate_max=True)
+
+
+class DocumentForm(forms.Form):
+    doc_type = forms.ChoiceField(label=_("Kind of document"), choices=Document.DocType.choices)
+    file = forms.FileField(label=_("File"), help_text=_("PDF, image or office document, at most 20 MB."))
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=20000)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=2000)

@@ -1,0 +1,142 @@
+"""The workflow table: every (status, action) pair is either an allowed move or a clear refusal."""
+import threading
+
+import pytest
+from django.db import connection
+
+from licensing.applications.management.commands.workflow_diagram import DOC, workflow_document
+from licensing.applications.models import Application, Question, Status
+from licensing.applications.workflow import MOVES, Action, application_move, move_for
+from licensing.audit.models import Event
+from licensing.core.errors import Conflict, DomainError, NotAllowed, NotFound
+
+pytestmark = pytest.mark.django_db
+
+ACTOR_FOR_ROLE = {"exporter": "exporter_a", "officer": "officer", "advisor": "advisor", "administrator": "administrator", "system": None}
+
+
+@pytest.fixture
+def application(exporter_a):
+    from licensing.applications.services import reference_next
+
+    return Application.objects.create(reference=reference_next(), organisation=exporter_a.organisation, created_by=exporter_a, kind="individual")
+
+
+def force_status(application, status):
+    # Test set-up only: put the application in a state without walking the whole path.
+    Application.objects.filter(pk=application.pk).update(status=status, handler="licensing_office")
+    application.refresh_from_db()
+
+
+def test_the_generated_diagram_is_up_to_date():
+    assert DOC.read_text() == workflow_document(), "run `python manage.py workflow_diagram`"
+
+
+@pytest.mark.parametrize("status", Status.values)
+@pytest.mark.parametrize("action", [a for a in Action.values if a not in ("submit", "answer_question", "ask_question")])
+def test_every_status_and_action(request, application, status, action):
+    force_status(application, status)
+    move = move_for(status, action)
+    if move is None:
+        role = "officer" if action not in ("withdraw", "supersede") else "exporter"
+        actor = request.getfixturevalue(ACTOR_FOR_ROLE[role])
+        with pytest.raises(Conflict):
+            application_move(application=application, action=action, actor=actor)
+        assert Application.objects.get(pk=application.pk).status == status
+        return
+    role = sorted(move.roles)[0]
+    actor = request.getfixturevalue(ACTOR_FOR_ROLE[role]) if ACTOR_FOR_ROLE[role] else None
+    try:
+        application_move(application=application, action=action, actor=actor, reason="test")
+    except DomainError as refusal:  # a guard (e.g. the wrong kind for this decision) said no, with a reason
+        assert refusal.code == "not_allowed_now" and refusal.message
+        assert Application.objects.get(pk=application.pk).status == status
+        return
+    assert Application.objects.get(pk=application.pk).status == (move.target or status)
+    event = Event.objects.get(verb=f"application.{action}")
+    assert (event.from_state, event.to_state, event.reason) == (status, move.target or status, "test")
+
+
+@pytest.mark.parametrize("move", MOVES, ids=lambda m: m.action)
+def test_roles_outside_the_allow_list_are_refused(request, application, move):
+    force_status(application, sorted(move.sources)[0])
+    for role, fixture in ACTOR_FOR_ROLE.items():
+        if role in move.roles or fixture is None:
+            continue
+        with pytest.raises(NotAllowed):
+            application_move(application=application, action=move.action, actor=request.getfixturevalue(fixture))
+
+
+def test_exporter_of_another_organisation_is_told_not_found(application, exporter_b):
+    force_status(application, Status.IN_REVIEW)
+    with pytest.raises(NotFound):
+        application_move(application=application, action=Action.WITHDRAW, actor=exporter_b)
+
+
+def test_stale_second_move_gets_a_conflict(application, exporter_a, officer):
+    force_status(application, Status.IN_REVIEW)
+    stale = Application.objects.get(pk=application.pk)
+    application_move(application=application, action=Action.WITHDRAW, actor=exporter_a)
+    with pytest.raises(Conflict):
+        application_move(application=stale, action=Action.ISSUE, actor=officer)
+    assert Application.objects.get(pk=application.pk).status == Status.WITHDRAWN
+    assert Event.objects.filter(verb__in=["application.withdraw", "application.issue"]).count() == 1
+
+
+def test_ministry_case_cannot_be_decided_by_the_office_alone(application, officer):
+    force_status(application, Status.IN_REVIEW)
+    Application.objects.filter(pk=application.pk).update(handler="ministry")
+    application.refresh_from_db()
+    with pytest.raises(DomainError, match="referred to the ministry"):
+        application_move(application=application, action=Action.ISSUE, actor=officer)
+
+
+def test_no_decision_while_a_question_is_open(application, officer):
+    force_status(application, Status.IN_REVIEW)
+    Question.objects.create(application=application, asked_by=officer, text="?")
+    with pytest.raises(DomainError, match="open question"):
+        application_move(application=application, action=Action.ISSUE, actor=officer)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_decision_racing_a_withdrawal_has_exactly_one_winner(reference_db):
+    """Two real database connections move the same application at the same moment."""
+    from tests.factories import UserFactory
+
+    exporter = UserFactory()
+    officer = UserFactory(role="officer", organisation=None)
+    from licensing.applications.services import reference_next
+
+    application = Application.objects.create(
+        reference=reference_next(), organisation=exporter.organisation, created_by=exporter, kind="individual", status=Status.IN_REVIEW, handler="licensing_office"
+    )
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite serialises writers; the race is proven on PostgreSQL in CI")
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def attempt(name, action, actor):
+        from django.db import connections
+
+        try:
+            stale = Application.objects.get(pk=application.pk)
+            barrier.wait()
+            application_move(application=stale, action=action, actor=actor)
+            outcomes[name] = "won"
+        except Conflict:
+            outcomes[name] = "conflict"
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=attempt, args=("withdraw", Action.WITHDRAW, exporter)),
+        threading.Thread(target=attempt, args=("issue", Action.ISSUE, officer)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes.values()) == ["conflict", "won"]
+    final = Application.objects.get(pk=application.pk).status
+    assert final == (Status.WITHDRAWN if outcomes["withdraw"] == "won" else Status.ISSUED)
+    assert Event.objects.filter(verb__in=["application.withdraw", "application.issue"]).count() == 1

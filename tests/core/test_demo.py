@@ -1,0 +1,27 @@
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from licensing.accounts.models import Organisation, User
+from licensing.core.demo import DEMO_PASSWORD
+
+
+@pytest.mark.django_db
+def test_load_demo_is_idempotent_and_accounts_can_log_in(settings):
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    assert Organisation.objects.count() == 2
+    roles = sorted(User.objects.values_list("role", flat=True))
+    assert roles == sorted(["exporter", "exporter", "officer", "officer", "advisor", "advisor", "administrator"])
+    assert Client().login(username="officer1", password=DEMO_PASSWORD)
+    assert User.objects.get(username="exporter_a").organisation != User.objects.get(username="exporter_b").organisation
+
+
+@pytest.mark.django_db
+def test_load_demo_refuses_without_debug(settings):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("load_demo", verbosity=0)
