@@ -151,6 +151,9 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 
+# --- The work instruction: refer cases the rules give to the ministry without waiting for an officer.
+REFER_MINISTRY_CASES_DIRECTLY = env.bool("REFER_MINISTRY_CASES_DIRECTLY", default=False)
+
 # --- Mail
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",

@@ -142,10 +142,11 @@ class ApplicationOut(ApplicationSummaryOut):
     amendment = serializers.SerializerMethodField()
     general_licence = serializers.CharField(source="general_licence_id", allow_null=True)
     allowed_actions = serializers.SerializerMethodField()
+    claimed_by = serializers.SerializerMethodField()
 
     class Meta(ApplicationSummaryOut.Meta):
         fields = ApplicationSummaryOut.Meta.fields + [
-            "previous", "amendment", "end_use", "end_use_description", "purpose", "temporary", "reimport_date",
+            "deadline_at", "clock_stopped_at", "claimed_by", "previous", "amendment", "end_use", "end_use_description", "purpose", "temporary", "reimport_date",
             "general_licence", "conditions_confirmed", "goods", "parties", "documents", "questions", "determination",
             "allowed_actions",
         ]
@@ -153,6 +154,12 @@ class ApplicationOut(ApplicationSummaryOut):
     def get_amendment(self, obj) -> str | None:
         amendment = getattr(obj, "amendment", None)
         return amendment.reference if amendment else None
+
+    def get_claimed_by(self, obj) -> str | None:
+        # Which official works on the case is internal to the office and the ministry.
+        if obj.claimed_by_id and self.context["request"].user.is_official:
+            return obj.claimed_by.username
+        return None
 
     def get_allowed_actions(self, obj) -> list[str]:
         return allowed_actions(obj, self.context["request"].user)

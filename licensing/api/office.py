@@ -1,18 +1,162 @@
-"""Officials' API: questions to the exporter (the queue and triage grow here)."""
+"""Officials' API: the queues and triage (claim, release, assign, refer) and questions to the exporter."""
+import django_filters
+from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from licensing.applications import selectors, services
+from licensing.applications.choices import Kind
+from licensing.applications.models import Application
+from licensing.routing import selectors as queues
+from licensing.routing import services as triage
 
-from .applications import QuestionOut
-from .permissions import IsOfficial
+from .applications import ApplicationOut, QuestionOut
+from .permissions import IsOfficer, IsOfficial
 
 
 class QuestionIn(serializers.Serializer):
     text = serializers.CharField(max_length=20000)
+
+
+class ReferIn(serializers.Serializer):
+    note = serializers.CharField(max_length=20000)
+
+
+class AssignIn(serializers.Serializer):
+    assignee = serializers.CharField(help_text="Username of the colleague who takes the case.")
+
+
+class QueueItemOut(serializers.ModelSerializer):
+    organisation = serializers.CharField(source="organisation.name")
+    destinations = serializers.SerializerMethodField()
+    claimed_by = serializers.CharField(source="claimed_by.username", allow_null=True, default=None)
+    age_days = serializers.SerializerMethodField()
+    flags = serializers.SerializerMethodField()
+    queue = serializers.CharField()
+    fast_track_parliament = serializers.SerializerMethodField()
+    general_licences = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Application
+        fields = [
+            "id", "reference", "version", "kind", "movement", "status", "queue", "organisation", "destinations", "handler",
+            "claimed_by", "submitted_at", "age_days", "deadline_at", "clock_stopped_at", "flags", "fast_track_parliament",
+            "general_licences",
+        ]
+
+    def get_destinations(self, obj) -> list[str]:
+        return [c.code for c in obj.destinations.all()]
+
+    def get_age_days(self, obj) -> int | None:
+        return (timezone.now() - obj.submitted_at).days if obj.submitted_at else None
+
+    def get_flags(self, obj) -> list[str]:
+        return queues.flags_of(obj)
+
+    def get_fast_track_parliament(self, obj) -> bool:
+        return bool((obj.determination or {}).get("fast_track_parliament"))
+
+    def get_general_licences(self, obj) -> list[str]:
+        return list((obj.determination or {}).get("general_licences", []))
+
+
+class QueueFilter(django_filters.FilterSet):
+    queue = django_filters.ChoiceFilter(choices=[("licensing_office", "licensing_office"), ("ministry", "ministry")], method="noop")
+    kind = django_filters.MultipleChoiceFilter(choices=Kind.choices)
+    handler = django_filters.ChoiceFilter(choices=[("licensing_office", "licensing_office"), ("ministry", "ministry")])
+    claimed = django_filters.ChoiceFilter(choices=[("me", "me"), ("none", "none"), ("others", "others")], method="filter_claimed")
+    flag = django_filters.ChoiceFilter(choices=[(f, f) for f in queues.FLAGS], method="filter_flag")
+
+    class Meta:
+        model = Application
+        fields = ["kind", "handler"]
+
+    def noop(self, queryset, name, value):
+        return queryset  # the view picks the queue
+
+    def filter_claimed(self, queryset, name, value):
+        user = self.request.user
+        if value == "me":
+            return queryset.filter(claimed_by=user)
+        if value == "none":
+            return queryset.filter(claimed_by__isnull=True)
+        return queryset.exclude(claimed_by__isnull=True).exclude(claimed_by=user)
+
+    def filter_flag(self, queryset, name, value):
+        return queues.with_flag(queryset, value)
+
+
+class QueueView(generics.ListAPIView):
+    """
+    Open cases on a desk: `?queue=licensing_office` (default for officers) or `ministry` (default for advisors),
+    filtered by kind, handler, claimant and flag, sorted by deadline (`?ordering=-deadline_at`, `submitted_at`).
+    """
+
+    permission_classes = [IsOfficial]
+    serializer_class = QueueItemOut
+    filterset_class = QueueFilter
+    ordering_fields = ["deadline_at", "submitted_at", "reference"]
+    ordering = ["deadline_at"]
+
+    def get_queryset(self):
+        role = getattr(self.request.user, "effective_role", None)  # None while drf-spectacular builds the schema
+        default = "ministry" if role == "advisor" else "licensing_office"
+        queue = self.request.query_params.get("queue") or default
+        return queues.queue_cases(queue if queue in ("licensing_office", "ministry") else default)
+
+
+def _case(request, pk) -> Application:
+    return get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)
+
+
+def _detail(request, application, status_code=status.HTTP_200_OK):
+    fresh = selectors.with_details(Application.objects.filter(pk=application.pk)).get()
+    return Response(ApplicationOut(fresh, context={"request": request}).data, status=status_code)
+
+
+class ClaimView(APIView):
+    """Claim the case (one winner; the other gets 409)."""
+
+    permission_classes = [IsOfficial]
+
+    @extend_schema(request=None, responses=ApplicationOut)
+    def post(self, request, pk):
+        return _detail(request, triage.case_claim(actor=request.user, application=_case(request, pk)))
+
+
+class ReleaseView(APIView):
+    permission_classes = [IsOfficial]
+
+    @extend_schema(request=None, responses=ApplicationOut)
+    def post(self, request, pk):
+        return _detail(request, triage.case_release(actor=request.user, application=_case(request, pk)))
+
+
+class AssignView(APIView):
+    permission_classes = [IsOfficial]
+
+    @extend_schema(request=AssignIn, responses=ApplicationOut)
+    def post(self, request, pk):
+        data = AssignIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        assignee = get_user_model().objects.filter(username=data.validated_data["assignee"]).first()
+        return _detail(request, triage.case_assign(actor=request.user, application=_case(request, pk), assignee=assignee))
+
+
+class ReferView(APIView):
+    """Refer the case to the ministry with a note."""
+
+    permission_classes = [IsOfficer]
+
+    @extend_schema(request=ReferIn, responses=ApplicationOut)
+    def post(self, request, pk):
+        data = ReferIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        return _detail(request, triage.application_refer(actor=request.user, application=_case(request, pk), note=data.validated_data["note"]))
 
 
 class QuestionAskView(APIView):
@@ -22,7 +166,7 @@ class QuestionAskView(APIView):
 
     @extend_schema(request=QuestionIn, responses={201: QuestionOut})
     def post(self, request, pk):
-        application = get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)
+        application = _case(request, pk)
         data = QuestionIn(data=request.data)
         data.is_valid(raise_exception=True)
         question = services.question_ask(actor=request.user, application=application, text=data.validated_data["text"])

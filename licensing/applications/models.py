@@ -68,6 +68,13 @@ class Application(models.Model):
     determination = models.JSONField(null=True, blank=True, editable=False)
     handler = models.CharField(max_length=20, choices=Handler.choices, blank=True, editable=False)
 
+    # Triage: who works on the case now, and the statutory deadline (eight weeks from submission; the
+    # clock stops while a question to the exporter is open and the deadline moves by the time it stood still).
+    claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="claimed_applications", editable=False)
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deadline_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    clock_stopped_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -76,6 +83,7 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["organisation", "status"]),
             models.Index(fields=["status", "kind"]),
+            models.Index(fields=["status", "deadline_at"]),
         ]
 
     def __str__(self):
@@ -88,6 +96,21 @@ class Application(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status == Status.DRAFT
+
+    @property
+    def queue(self) -> str | None:
+        """Whose desk the case is on: the licensing office's or the ministry's (None when closed or a draft)."""
+        return QUEUE_OF_STATUS.get(self.status)
+
+
+# The office receives and triages every case first, and decides after the ministry's advice.
+QUEUE_OF_STATUS = {
+    Status.SUBMITTED: "licensing_office",
+    Status.IN_REVIEW: "licensing_office",
+    Status.ADVICE_GIVEN: "licensing_office",
+    Status.REFERRED: "ministry",
+}
+STATUTORY_PERIOD_DAYS = 56  # eight weeks: the decision period the office works to
 
 
 class GoodsLine(models.Model):

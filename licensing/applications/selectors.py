@@ -17,7 +17,7 @@ def applications_visible_to(user) -> QuerySet[Application]:
 
 
 def with_details(queryset: QuerySet[Application]) -> QuerySet[Application]:
-    return queryset.select_related("organisation", "previous", "general_licence", "amendment").prefetch_related(
+    return queryset.select_related("organisation", "previous", "general_licence", "amendment", "claimed_by").prefetch_related(
         "destinations",
         "goods",
         "parties",

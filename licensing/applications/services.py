@@ -1,5 +1,6 @@
 """Writes for applications. Views and serializers call these; nothing else changes an application."""
 import logging
+from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -8,7 +9,7 @@ from django.utils import timezone
 from licensing.audit.services import event_record
 from licensing.core.errors import Conflict, DomainError, NotFound
 
-from .models import Application, Document, GoodsLine, Party, Question, ReferenceSequence, Status
+from .models import STATUTORY_PERIOD_DAYS, Application, Document, GoodsLine, Party, Question, ReferenceSequence, Status
 from .uploads import upload_check
 from .validation import application_errors
 from .workflow import Action, application_move
@@ -136,11 +137,14 @@ def application_submit(*, actor, application: Application) -> Application:
         errors = application_errors(locked)
         if errors:
             raise DomainError("The application is not complete; nothing was submitted.", code="incomplete", fields=errors)
+        now = timezone.now()
+        updates = {"deadline_at": now + timedelta(days=STATUTORY_PERIOD_DAYS)}
         if locked.previous_id:
-            application_move(
-                application=locked.previous, action=Action.SUPERSEDE, actor=actor, reason=f"Amended by {locked.reference}"
-            )
-        application_move(application=locked, action=Action.SUBMIT, actor=actor)
+            previous = locked.previous
+            application_move(application=previous, action=Action.SUPERSEDE, actor=actor, reason=f"Amended by {locked.reference}")
+            # The amended case stays with whoever was working on it; the period runs anew from the amendment.
+            updates.update(claimed_by_id=previous.claimed_by_id, claimed_at=previous.claimed_at)
+        application_move(application=locked, action=Action.SUBMIT, actor=actor, extra_updates=updates)
         transaction.on_commit(lambda: _enqueue_routing(locked.pk))
     return locked
 
@@ -202,7 +206,13 @@ def question_ask(*, actor, application: Application, text: str) -> Question:
     if not text.strip():
         raise DomainError("Write the question.", fields={"text": ["Write the question."]})
     with transaction.atomic():
-        application_move(application=application, action=Action.ASK_QUESTION, actor=actor, payload={"question": text})
+        application_move(
+            application=application,
+            action=Action.ASK_QUESTION,
+            actor=actor,
+            payload={"question": text},
+            extra_updates={"clock_stopped_at": timezone.now()},
+        )
         try:
             with transaction.atomic():
                 return Question.objects.create(application=application, asked_by=actor, text=text)
@@ -213,12 +223,17 @@ def question_ask(*, actor, application: Application, text: str) -> Question:
 def question_answer(*, actor, application: Application, answer: str) -> Question:
     if not answer.strip():
         raise DomainError("Write the answer.", fields={"answer": ["Write the answer."]})
+    _ensure_owner(actor, application)
     with transaction.atomic():
-        application_move(application=application, action=Action.ANSWER_QUESTION, actor=actor, payload={"answer": answer})
-        now = timezone.now()
-        question = Question.objects.select_for_update().filter(application=application, answered_at__isnull=True).first()
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        question = Question.objects.select_for_update().filter(application=locked, answered_at__isnull=True).first()
         if question is None:
-            raise Conflict("The question was already answered.")
+            raise DomainError("There is no open question to answer.", code="not_allowed_now")
+        now = timezone.now()
+        updates = {"clock_stopped_at": None}
+        if locked.deadline_at and locked.clock_stopped_at:
+            updates["deadline_at"] = locked.deadline_at + (now - locked.clock_stopped_at)
+        application_move(application=locked, action=Action.ANSWER_QUESTION, actor=actor, payload={"answer": answer}, extra_updates=updates)
         question.answer, question.answered_by, question.answered_at = answer, actor, now
         question.save(update_fields=["answer", "answered_by", "answered_at"])
         return question

@@ -1,5 +1,8 @@
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
+
+from licensing.applications.choices import Handler
 
 from licensing.core.errors import Conflict
 
@@ -27,4 +30,9 @@ def application_route(self, application_id: int) -> str:
             )
     except Conflict:
         return "skipped"  # someone moved it in the meantime (e.g. withdrawn)
+    if determination.handler == Handler.MINISTRY and settings.REFER_MINISTRY_CASES_DIRECTLY:
+        try:
+            application_move(application=application, action=Action.REFER, actor=None, reason="Referred directly under the work instruction.")
+        except Conflict:
+            pass  # an officer acted first; the case stays where they put it
     return determination.handler or "none"

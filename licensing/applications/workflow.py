@@ -94,7 +94,8 @@ OFFICIALS = frozenset({Role.OFFICER, Role.ADMINISTRATOR})
 MOVES: tuple[Move, ...] = (
     Move(Action.SUBMIT, frozenset({Status.DRAFT}), Status.SUBMITTED, frozenset({Role.EXPORTER}), sets_timestamp="submitted_at"),
     Move(Action.ROUTE, frozenset({Status.SUBMITTED}), Status.IN_REVIEW, frozenset({SYSTEM, Role.OFFICER, Role.ADMINISTRATOR})),
-    Move(Action.REFER, frozenset({Status.IN_REVIEW}), Status.REFERRED, OFFICIALS),
+    # The system refers directly where the work instruction says so (REFER_MINISTRY_CASES_DIRECTLY).
+    Move(Action.REFER, frozenset({Status.IN_REVIEW}), Status.REFERRED, OFFICIALS | {SYSTEM}),
     Move(Action.ADVISE, frozenset({Status.REFERRED}), Status.ADVICE_GIVEN, frozenset({Role.ADVISOR}), guard=_no_open_question),
     Move(Action.RETURN_TO_MINISTRY, frozenset({Status.ADVICE_GIVEN}), Status.REFERRED, OFFICIALS),
     Move(

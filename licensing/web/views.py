@@ -6,4 +6,6 @@ from django.shortcuts import redirect, render
 def home(request):
     if request.user.is_exporter:
         return redirect("exporter:list")
+    if request.user.is_official:
+        return redirect("office:queue")
     return render(request, "web/home.html")

@@ -1,0 +1,71 @@
+"""The officials' pages: queue, case, claim, question and referral through the browser's forms."""
+import pytest
+from django.test import Client
+
+from licensing.applications.models import Application, Status
+from tests.factories import PASSWORD, application_payload, pdf_upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def case(api_as, exporter_a, django_capture_on_commit_callbacks):
+    client = api_as(exporter_a)
+    draft = client.post("/api/v1/applications/", application_payload(), format="json").json()
+    client.post(f"/api/v1/applications/{draft['id']}/documents/", {"doc_type": "end_user_certificate", "file": pdf_upload()}, format="multipart")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/api/v1/applications/{draft['id']}/submit/")
+    return Application.objects.get(pk=draft["id"])
+
+
+def test_officer_triages_a_case_from_the_queue(officer, case):
+    client = logged_in(officer)
+    assert client.get("/").url == "/office/"
+    queue = client.get("/office/").content.decode()
+    assert case.reference in queue and "Company A B.V." in queue
+    page = client.get(f"/office/cases/{case.pk}/").content.decode()
+    assert "Radar transmitter module" in page and "Routing" in page
+
+    client.post(f"/office/cases/{case.pk}/claim/")
+    client.post(f"/office/cases/{case.pk}/questions/", {"text": "Which vessel?"})
+    case.refresh_from_db()
+    assert case.claimed_by == officer and case.clock_stopped_at is not None
+
+    # Referral without a note is refused with a message; with one, the case goes to the ministry's queue.
+    refused = client.post(f"/office/cases/{case.pk}/refer/", {"note": ""}, follow=True)
+    assert "Write a note for the ministry." in refused.content.decode()
+    client.post(f"/office/cases/{case.pk}/refer/", {"note": "Please advise."})
+    case.refresh_from_db()
+    assert case.status == Status.REFERRED
+    assert case.reference in client.get("/office/?queue=ministry").content.decode()
+
+
+def test_officer_downloads_the_exporters_document(officer, case):
+    document = case.documents.get()
+    response = logged_in(officer).get(f"/office/cases/{case.pk}/documents/{document.pk}/")
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+def test_exporters_cannot_open_office_pages(exporter_a, exporter_b, case):
+    for user in (exporter_a, exporter_b):
+        client = logged_in(user)
+        assert client.get("/office/").status_code == 403
+        assert client.get(f"/office/cases/{case.pk}/").status_code == 403
+        assert client.post(f"/office/cases/{case.pk}/claim/").status_code == 403
+
+
+def test_queue_page_runs_a_constant_number_of_queries(officer, case, django_assert_max_num_queries):
+    client = logged_in(officer)
+    with django_assert_max_num_queries(8):
+        assert client.get("/office/").status_code == 200
