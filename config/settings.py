@@ -53,6 +53,10 @@ INSTALLED_APPS = [
     "licensing.reference",
     "licensing.accounts",
     "licensing.applications",
+    "licensing.licences",
+    "licensing.assessment",
+    "licensing.screening",
+    "licensing.reporting",
     "licensing.api",
     "licensing.web",
 ]

@@ -1,0 +1,129 @@
+"""
+The ministry's assessment on the eight criteria (toetsing), its advice with four-eyes countersignature,
+the denial register (own denials and those other member states notified) and consultations.
+"""
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Finding(models.TextChoices):
+    NO_CONCERN = "no_concern", _("No concern")
+    CONCERN = "concern", _("Concern")
+    NEGATIVE = "negative", _("Negative")
+
+
+class Advice(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    APPROVE_WITH_CONDITIONS = "approve_with_conditions", _("Approve with conditions")
+    DENY = "deny", _("Deny")
+
+
+class AssessmentStatus(models.TextChoices):
+    DRAFT = "draft", _("Being written")
+    AWAITING_COUNTERSIGNATURE = "awaiting_countersignature", _("Awaiting a second advisor")
+    FINAL = "final", _("Final")
+    RETURNED = "returned", _("Returned by the second advisor")
+
+
+class Assessment(models.Model):
+    """One advisor's assessment of one application; a returned one is kept and a new one written."""
+
+    application = models.ForeignKey("applications.Application", on_delete=models.PROTECT, related_name="assessments")
+    advisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=30, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT)
+    advice = models.CharField(max_length=30, choices=Advice.choices, blank=True)
+    conditions = models.TextField(blank=True, help_text=_("Conditions of an approval, e.g. a no re-export clause."))
+    weighing = models.TextField(blank=True, help_text=_("How concerns on criteria 5-8 were weighed."))
+    override_reason = models.TextField(blank=True, help_text=_("Why the advice is not negative despite a negative finding on criteria 1-4."))
+    countersigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    countersigned_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(status__in=["draft", "awaiting_countersignature", "final"]),
+                name="one_live_assessment_per_application",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(countersigned_by__isnull=True) | ~models.Q(countersigned_by=models.F("advisor")),
+                name="countersigner_is_another_advisor",
+            ),
+        ]
+
+
+class CriterionFinding(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="findings")
+    criterion = models.ForeignKey("reference.Criterion", on_delete=models.PROTECT, related_name="+")
+    finding = models.CharField(max_length=20, choices=Finding.choices)
+    sub_points = models.JSONField(default=list, blank=True, help_text=_("Keys of the sub-points that apply, e.g. ['a', 'c']."))
+    reasoning = models.TextField()
+
+    class Meta:
+        ordering = ["assessment", "criterion"]
+        constraints = [models.UniqueConstraint(fields=["assessment", "criterion"], name="one_finding_per_criterion")]
+
+
+class DenialRegisterEntry(models.Model):
+    """
+    A denial in the EU exchange (COARM / dual-use) format: our own, or notified by another member state.
+    Other states' entries are imported with `manage.py import_denials` and kept apart by `own`.
+    """
+
+    reference = models.CharField(max_length=60)
+    own = models.BooleanField(default=False, db_index=True)
+    notifying_state = models.ForeignKey("reference.Country", on_delete=models.PROTECT, related_name="+")
+    notified_on = models.DateField(db_index=True)
+    destination = models.ForeignKey("reference.Country", on_delete=models.PROTECT, related_name="+")
+    goods_description = models.TextField()
+    quantity = models.CharField(max_length=100, blank=True)
+    control_entry = models.CharField(max_length=60)
+    consignee = models.CharField(max_length=300, blank=True)
+    end_user = models.CharField(max_length=300, blank=True)
+    criteria = models.JSONField(default=list)
+    decision = models.ForeignKey("licences.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="denial_entries")
+    revoked_on = models.DateField(null=True, blank=True)
+    imported_from = models.CharField(max_length=64, blank=True, help_text=_("SHA-256 of the imported file."))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-notified_on", "reference"]
+        verbose_name_plural = "denial register entries"
+        constraints = [models.UniqueConstraint(fields=["notifying_state", "reference"], name="uniq_denial_per_state")]
+        indexes = [models.Index(fields=["destination", "notified_on"])]
+
+    def __str__(self):
+        return f"{self.notifying_state_id} {self.reference}"
+
+
+class ConsultationStatus(models.TextChoices):
+    REQUIRED = "required", _("Consultation required")
+    STARTED = "started", _("Consultation started")
+    ANSWERED = "answered", _("Answered")
+    TIMED_OUT = "timed_out", _("No answer in time")
+
+
+class Consultation(models.Model):
+    """An application essentially identical to a denial: the denying state must be consulted before approval."""
+
+    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="consultations")
+    denial = models.ForeignKey(DenialRegisterEntry, on_delete=models.PROTECT, related_name="consultations")
+    match_reason = models.TextField()
+    status = models.CharField(max_length=20, choices=ConsultationStatus.choices, default=ConsultationStatus.REQUIRED)
+    started_at = models.DateTimeField(null=True, blank=True)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    answer = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["application", "id"]
+        constraints = [models.UniqueConstraint(fields=["application", "denial"], name="uniq_consultation")]
+
+    @property
+    def is_settled(self) -> bool:
+        return self.status in (ConsultationStatus.ANSWERED, ConsultationStatus.TIMED_OUT)

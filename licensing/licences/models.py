@@ -1,0 +1,127 @@
+"""
+Decisions and what they produce: the licence (vergunning) with its lines, and the decision record that
+reporting reads. Reporting never reads workflow internals: only Decision, Licence, LicenceLine, the denial
+register and usage reports.
+"""
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from licensing.applications.choices import GoodsKind, Movement
+
+
+class Outcome(models.TextChoices):
+    ISSUED = "issued", _("Licence issued")
+    DENIED = "denied", _("Denied")
+    ANSWERED = "answered", _("Indicative answer (sondage)")
+    RULED = "ruled", _("Classification ruling")
+
+
+class LicenceKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("Individual")
+    GLOBAL = "global", _("Global")
+    GENERAL = "general", _("General (registration)")
+
+
+class Source(models.TextChoices):
+    SYSTEM = "system", _("Decided in this system")
+    IMPORT = "import", _("Imported from a previous system")
+
+
+class Decision(models.Model):
+    """One decision on one application (or one imported from a previous system), with its reasons."""
+
+    reference = models.CharField(max_length=40, unique=True, help_text=_("The application's reference."))
+    application = models.OneToOneField("applications.Application", null=True, blank=True, on_delete=models.PROTECT, related_name="decision")
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.SYSTEM)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    decided_on = models.DateField(db_index=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    goods_kind = models.CharField(max_length=20, choices=GoodsKind.choices)
+    licence_kind = models.CharField(max_length=20, choices=LicenceKind.choices)
+    movement = models.CharField(max_length=20, choices=Movement.choices)
+    catch_all = models.BooleanField(default=False)
+    reasons = models.TextField(blank=True, help_text=_("The reasons given to the exporter."))
+    criteria = models.JSONField(default=list, blank=True, help_text=_("Criteria cited in a denial, e.g. [2, 7]."))
+    # Sondage: the indicative answer. Classification: the ruling (an entry, or 'not listed').
+    indicative_answer = models.TextField(blank=True)
+    ruling_entry = models.CharField(max_length=60, blank=True)
+    ruling_not_listed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_on", "-id"]
+        indexes = [models.Index(fields=["outcome", "goods_kind", "decided_on"])]
+
+    def __str__(self):
+        return f"{self.reference}: {self.get_outcome_display()}"
+
+
+class LicenceStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    REVOKED = "revoked", _("Revoked")
+    SURRENDERED = "surrendered", _("Surrendered")
+    EXPIRED = "expired", _("Expired")
+    EXHAUSTED = "exhausted", _("Used up")
+    REPLACED = "replaced", _("Replaced")
+
+
+class Licence(models.Model):
+    number = models.CharField(max_length=40, unique=True)
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="licence")
+    holder = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="licences")
+    holder_name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=LicenceKind.choices)
+    goods_kind = models.CharField(max_length=20, choices=GoodsKind.choices)
+    movement = models.CharField(max_length=20, choices=Movement.choices)
+    status = models.CharField(max_length=20, choices=LicenceStatus.choices, default=LicenceStatus.ACTIVE)
+    destinations = models.ManyToManyField("reference.Country", related_name="+")
+    consignee = models.CharField(max_length=300, blank=True)
+    end_user = models.CharField(max_length=300, blank=True)
+    valid_from = models.DateField()
+    valid_to = models.DateField()
+    conditions = models.TextField(blank=True)
+    value_eur = models.DecimalField(max_digits=16, decimal_places=2, help_text=_("The maximum authorised value."))
+    complete_system = models.BooleanField(default=False)
+    # Counting rules of the annual report: these are not counted as new exports.
+    temporary = models.BooleanField(default=False)
+    return_after_repair = models.BooleanField(default=False)
+    replaces = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-valid_from", "-id"]
+
+    def __str__(self):
+        return self.number
+
+
+class LicenceLine(models.Model):
+    licence = models.ForeignKey(Licence, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField(default=0)
+    description = models.TextField()
+    control_entry = models.CharField(max_length=60)
+    # ML1..ML22 for military lines, the category for reporting (table 7 and 8); blank otherwise.
+    ml_category = models.CharField(max_length=5, blank=True, db_index=True)
+    quantity = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
+    unit = models.CharField(max_length=10, blank=True)
+    value_eur = models.DecimalField(max_digits=16, decimal_places=2)
+    complete_system = models.BooleanField(default=False)
+    used_quantity = models.DecimalField(max_digits=14, decimal_places=3, default=0)
+    used_value_eur = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+
+    class Meta:
+        ordering = ["licence", "position", "id"]
+
+
+class ParliamentNotification(models.Model):
+    """A licence meeting the fast-track rule: parliament is told within two weeks of the decision."""
+
+    licence = models.OneToOneField(Licence, on_delete=models.PROTECT, related_name="parliament_notification")
+    due_on = models.DateField()
+    sent_on = models.DateField(null=True, blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["due_on"]
