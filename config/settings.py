@@ -158,6 +158,9 @@ CELERY_TIMEZONE = TIME_ZONE
 # --- The work instruction: refer cases the rules give to the ministry without waiting for an officer.
 REFER_MINISTRY_CASES_DIRECTLY = env.bool("REFER_MINISTRY_CASES_DIRECTLY", default=False)
 
+# The member state this office notifies denials as (ISO alpha-2).
+NOTIFYING_STATE = env("NOTIFYING_STATE", default="NL")
+
 # --- Mail
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
@@ -203,6 +206,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "licensing.api.errors.exception_handler",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # `?format=` is ours (csv, json, xlsx downloads), not DRF's renderer switch.
+    "URL_FORMAT_OVERRIDE": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Export-control licensing API",
@@ -210,6 +215,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationStatusEnum": "licensing.applications.models.Status",
+        "AssessmentStatusEnum": "licensing.assessment.models.AssessmentStatus",
+        "ConsultationStatusEnum": "licensing.assessment.models.ConsultationStatus",
+    },
 }
 
 LOGGING = {

@@ -1,5 +1,6 @@
 """Applications API: exporters file, edit drafts, submit, withdraw, amend, answer questions, upload documents."""
 import django_filters
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import FileResponse
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, parsers, serializers, status, viewsets
@@ -143,17 +144,28 @@ class ApplicationOut(ApplicationSummaryOut):
     general_licence = serializers.CharField(source="general_licence_id", allow_null=True)
     allowed_actions = serializers.SerializerMethodField()
     claimed_by = serializers.SerializerMethodField()
+    decision = serializers.SerializerMethodField()
 
     class Meta(ApplicationSummaryOut.Meta):
         fields = ApplicationSummaryOut.Meta.fields + [
             "deadline_at", "clock_stopped_at", "claimed_by", "previous", "amendment", "end_use", "end_use_description", "purpose", "temporary", "reimport_date",
             "general_licence", "conditions_confirmed", "goods", "parties", "documents", "questions", "determination",
-            "allowed_actions",
+            "allowed_actions", "decision",
         ]
 
     def get_amendment(self, obj) -> str | None:
         amendment = getattr(obj, "amendment", None)
         return amendment.reference if amendment else None
+
+    def get_decision(self, obj) -> dict | None:
+        """The decision as the exporter may see it: outcome, reasons, cited criteria, licence; never the advice."""
+        from .decisions import DecisionOut
+
+        try:
+            decision = obj.decision
+        except ObjectDoesNotExist:
+            return None
+        return DecisionOut(decision).data
 
     def get_claimed_by(self, obj) -> str | None:
         # Which official works on the case is internal to the office and the ministry.
@@ -266,11 +278,23 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         question = services.question_answer(actor=request.user, application=self.get_object(), answer=data.validated_data["answer"])
         return Response(QuestionOut(question).data)
 
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @action(detail=True, methods=["get"], url_path="decision/document")
+    def decision_document(self, request, pk=None):
+        """The licence (PDF) or the decision letter: denial notice citing the criteria, sondage answer, ruling."""
+        from licensing.licences.models import Decision
+
+        from .decisions import decision_document
+
+        decision = Decision.objects.filter(application=self.get_object()).first()
+        if decision is None:
+            raise NotFound("No decision has been taken on this application yet.")
+        return decision_document(decision)
+
     @extend_schema(responses=EventOut(many=True))
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
-        application = self.get_object()
-        events = Event.objects.filter(target_type="applications.application", target_id=str(application.pk)).select_related("actor")
+        events = selectors.application_history(self.get_object(), request.user)
         return Response(EventOut(events, many=True).data)
 
     @extend_schema(

@@ -23,3 +23,7 @@ class IsOfficer(HasRole):
 
 class IsOfficial(HasRole):
     roles = (Role.OFFICER, Role.ADVISOR, Role.ADMINISTRATOR)
+
+
+class IsAdvisor(HasRole):
+    roles = (Role.ADVISOR,)

@@ -3,7 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from .applications import ApplicationViewSet
 from .auth import MeView, TokenView
-from . import office
+from . import assessment, decisions, office
 
 app_name = "api"
 
@@ -21,5 +21,19 @@ urlpatterns = [
     path("office/applications/<int:pk>/assign/", office.AssignView.as_view(), name="office-assign"),
     path("office/applications/<int:pk>/refer/", office.ReferView.as_view(), name="office-refer"),
     path("office/applications/<int:pk>/questions/", office.QuestionAskView.as_view(), name="office-question-ask"),
+    path("office/applications/<int:pk>/decision/", decisions.DecideView.as_view(), name="office-decide"),
+    path("office/applications/<int:pk>/blockers/", decisions.BlockersView.as_view(), name="office-blockers"),
+    path("office/applications/<int:pk>/consultations/", decisions.ConsultationsView.as_view(), name="office-consultations"),
+    path("office/applications/<int:pk>/prior/", assessment.PriorInformationView.as_view(), name="prior-information"),
+    path("office/consultations/<int:cid>/start/", decisions.ConsultationStartView.as_view(), name="consultation-start"),
+    path("office/consultations/<int:cid>/answer/", decisions.ConsultationAnswerView.as_view(), name="consultation-answer"),
+    path("office/parliament/", decisions.ParliamentListView.as_view(), name="parliament"),
+    path("office/parliament/<int:nid>/sent/", decisions.ParliamentSentView.as_view(), name="parliament-sent"),
+    path("denials/", decisions.DenialListView.as_view(), name="denials"),
+    path("denials/export/", decisions.DenialExportView.as_view(), name="denials-export"),
+    path("ministry/applications/<int:pk>/assessment/", assessment.AssessmentView.as_view(), name="assessment"),
+    path("ministry/applications/<int:pk>/assessment/findings/<int:criterion>/", assessment.FindingView.as_view(), name="assessment-finding"),
+    path("ministry/applications/<int:pk>/assessment/advice/", assessment.AdviceView.as_view(), name="assessment-advice"),
+    path("ministry/applications/<int:pk>/assessment/countersign/", assessment.CountersignView.as_view(), name="assessment-countersign"),
     path("", include(router.urls)),
 ]

@@ -17,7 +17,7 @@ def applications_visible_to(user) -> QuerySet[Application]:
 
 
 def with_details(queryset: QuerySet[Application]) -> QuerySet[Application]:
-    return queryset.select_related("organisation", "previous", "general_licence", "amendment", "claimed_by").prefetch_related(
+    return queryset.select_related("organisation", "previous", "general_licence", "amendment", "claimed_by", "decision__licence").prefetch_related(
         "destinations",
         "goods",
         "parties",
@@ -28,3 +28,31 @@ def with_details(queryset: QuerySet[Application]) -> QuerySet[Application]:
 
 def with_summary(queryset: QuerySet[Application]) -> QuerySet[Application]:
     return queryset.select_related("organisation").prefetch_related("destinations")
+
+
+# What an exporter may read of its application's history: the moves, never internal notes or advice.
+EXPORTER_VERBS = frozenset(
+    {
+        "application.created", "application.submit", "application.route", "application.refer", "application.advise",
+        "application.return_to_ministry", "application.issue", "application.deny", "application.answer_sondage",
+        "application.rule", "application.withdraw", "application.supersede", "application.amendment_started",
+        "application.ask_question", "application.answer_question", "document.added", "document.deleted",
+    }
+)
+EXPORTER_REASON_VERBS = frozenset({"application.withdraw", "application.deny", "application.supersede"})
+
+
+def application_history(application: Application, user) -> list:
+    from licensing.audit.models import Event
+
+    events = list(Event.objects.filter(target_type="applications.application", target_id=str(application.pk)).select_related("actor"))
+    if not user.is_exporter:
+        return events
+    visible = [e for e in events if e.verb in EXPORTER_VERBS]
+    for event in visible:
+        if event.verb not in EXPORTER_REASON_VERBS:
+            event.reason = ""
+        if event.actor_id and event.actor.is_official:
+            event.actor = None  # the office speaks as the office, not as a named official
+            event.actor_id = None
+    return visible

@@ -13,12 +13,14 @@ from .workflow import Action, application_move
 @shared_task(name="applications.route", bind=True, max_retries=5, default_retry_delay=10, acks_late=True)
 def application_route(self, application_id: int) -> str:
     """Determine a submitted application and place it in the licensing office's queue. Idempotent."""
+    from licensing.assessment.consultation import consultations_flag
     from licensing.routing.services import application_determination
 
     application = Application.objects.filter(pk=application_id).first()
     if application is None or application.status != Status.SUBMITTED:
         return "skipped"  # already routed, withdrawn or gone: nothing to do
     determination = application_determination(application)
+    consultations_flag(application)
     try:
         with transaction.atomic():
             application_move(

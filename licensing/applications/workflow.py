@@ -49,7 +49,7 @@ def _kind_is(*kinds: str) -> Guard:
 
 
 def _office_alone(application, actor):
-    if application.handler == "ministry":
+    if application.handler == "ministry" and application.status == Status.IN_REVIEW:
         return "This application must be referred to the ministry before it can be decided."
     return None
 

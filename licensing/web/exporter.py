@@ -14,7 +14,6 @@ from licensing.api.applications import document_response
 from licensing.applications import selectors, services
 from licensing.applications.models import Application, Status
 from licensing.applications.workflow import allowed_actions
-from licensing.audit.models import Event
 from licensing.core.errors import DomainError
 
 from .forms import AnswerForm, ApplicationForm, DocumentForm, GoodsFormSet, PartyFormSet, WithdrawForm, country_map
@@ -162,7 +161,7 @@ def _submit(request, application):
 def application_detail(request, pk):
     application = _own(request, pk)
     submit_errors = request.session.pop(f"submit_errors_{application.pk}", None)
-    events = Event.objects.filter(target_type="applications.application", target_id=str(application.pk)).select_related("actor")
+    events = selectors.application_history(application, request.user)
     open_question = next((q for q in application.questions.all() if q.is_open), None)
     return render(
         request,

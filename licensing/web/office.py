@@ -14,7 +14,6 @@ from django.views.decorators.http import require_POST
 from licensing.api.applications import document_response
 from licensing.applications import selectors, services
 from licensing.applications.workflow import allowed_actions
-from licensing.audit.models import Event
 from licensing.core.errors import DomainError
 from licensing.routing import selectors as queues
 from licensing.routing import services as triage
@@ -72,7 +71,7 @@ def queue(request):
 @official_required
 def case_detail(request, pk):
     application = _case(request, pk)
-    events = Event.objects.filter(target_type="applications.application", target_id=str(application.pk)).select_related("actor")
+    events = selectors.application_history(application, request.user)
     return render(
         request,
         "office/case.html",

@@ -1,0 +1,214 @@
+"""The office's decisions, consultations, the denial register and the parliament fast track."""
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from licensing.applications import selectors as applications
+from licensing.assessment import services as assessment
+from licensing.assessment.models import Consultation, DenialRegisterEntry
+from licensing.core.errors import DomainError
+from licensing.licences import exports, services
+from licensing.licences.models import Decision, Licence, Outcome, ParliamentNotification
+
+from .permissions import IsOfficer, IsOfficial
+
+
+class DecisionIn(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    reasons = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    conditions = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    valid_to = serializers.DateField(required=False, allow_null=True, default=None)
+    criteria = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=8), required=False, default=list, max_length=8)
+    answer = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    positive = serializers.BooleanField(required=False, default=True)
+    entry = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
+    not_listed = serializers.BooleanField(required=False, default=False)
+
+
+class DecisionOut(serializers.ModelSerializer):
+    licence_number = serializers.CharField(source="licence.number", allow_null=True, default=None)
+
+    class Meta:
+        model = Decision
+        fields = ["reference", "outcome", "decided_on", "reasons", "criteria", "indicative_answer", "ruling_entry", "ruling_not_listed", "licence_number"]
+
+
+def _application(request, pk):
+    return get_object_or_404(applications.applications_visible_to(request.user), pk=pk)
+
+
+def _decision_of(application) -> Decision:
+    return Decision.objects.select_related("licence").get(application=application)
+
+
+class DecideView(APIView):
+    """Record the decision: `issued` (licence), `denied` (criteria + reasons), `answered` (sondage), `ruled` (classification)."""
+
+    permission_classes = [IsOfficer]
+
+    @extend_schema(request=DecisionIn, responses={201: DecisionOut})
+    def post(self, request, pk):
+        application = _application(request, pk)
+        data = DecisionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        actor = request.user
+        if d["outcome"] == Outcome.ISSUED:
+            services.decision_issue(actor=actor, application=application, conditions=d["conditions"], valid_to=d["valid_to"], reasons=d["reasons"])
+        elif d["outcome"] == Outcome.DENIED:
+            services.decision_deny(actor=actor, application=application, reasons=d["reasons"], criteria=d["criteria"])
+        elif d["outcome"] == Outcome.ANSWERED:
+            services.decision_answer_sondage(actor=actor, application=application, answer=d["answer"], positive=d["positive"])
+        else:
+            services.decision_rule(actor=actor, application=application, entry=d["entry"], not_listed=d["not_listed"], reasons=d["reasons"])
+        return Response(DecisionOut(_decision_of(application)).data, status=status.HTTP_201_CREATED)
+
+
+class BlockersView(APIView):
+    """What still keeps the office from approving or denying."""
+
+    permission_classes = [IsOfficial]
+
+    @extend_schema(responses=inline_serializer("Blockers", {"approve": serializers.ListField(child=serializers.CharField()), "deny": serializers.ListField(child=serializers.CharField())}))
+    def get(self, request, pk):
+        application = _application(request, pk)
+        return Response({"approve": services.decision_blockers(application, approving=True), "deny": services.decision_blockers(application, approving=False)})
+
+
+class ConsultationOut(serializers.ModelSerializer):
+    denial_reference = serializers.CharField(source="denial.reference")
+    notifying_state = serializers.CharField(source="denial.notifying_state_id")
+
+    class Meta:
+        model = Consultation
+        fields = ["id", "denial_reference", "notifying_state", "match_reason", "status", "started_at", "answer", "answered_at"]
+
+
+class ConsultationsView(generics.ListAPIView):
+    permission_classes = [IsOfficial]
+    serializer_class = ConsultationOut
+    pagination_class = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Consultation.objects.none()
+        return Consultation.objects.filter(application=_application(self.request, self.kwargs["pk"])).select_related("denial")
+
+
+class ConsultationAnswerIn(serializers.Serializer):
+    answer = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    timed_out = serializers.BooleanField(required=False, default=False)
+
+
+def _consultation(request, cid) -> Consultation:
+    visible = applications.applications_visible_to(request.user)
+    return get_object_or_404(Consultation.objects.select_related("denial", "application").filter(application__in=visible), pk=cid)
+
+
+class ConsultationStartView(APIView):
+    permission_classes = [IsOfficer]
+
+    @extend_schema(request=None, responses=ConsultationOut)
+    def post(self, request, cid):
+        return Response(ConsultationOut(assessment.consultation_start(actor=request.user, consultation=_consultation(request, cid))).data)
+
+
+class ConsultationAnswerView(APIView):
+    permission_classes = [IsOfficer]
+
+    @extend_schema(request=ConsultationAnswerIn, responses=ConsultationOut)
+    def post(self, request, cid):
+        data = ConsultationAnswerIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        consultation = assessment.consultation_answer(actor=request.user, consultation=_consultation(request, cid), **data.validated_data)
+        return Response(ConsultationOut(consultation).data)
+
+
+class DenialOut(serializers.ModelSerializer):
+    notifying_state = serializers.CharField(source="notifying_state_id")
+    destination = serializers.CharField(source="destination_id")
+
+    class Meta:
+        model = DenialRegisterEntry
+        fields = ["reference", "own", "notifying_state", "notified_on", "destination", "goods_description", "quantity", "control_entry", "consignee", "end_user", "criteria"]
+
+
+class DenialListView(generics.ListAPIView):
+    """The denial register: `?own=true` for ours, `?own=false` for other member states'."""
+
+    permission_classes = [IsOfficial]
+    serializer_class = DenialOut
+
+    def get_queryset(self):
+        queryset = DenialRegisterEntry.objects.order_by("-notified_on", "reference")
+        own = self.request.query_params.get("own")
+        if own in ("true", "false"):
+            queryset = queryset.filter(own=own == "true")
+        return queryset
+
+
+class DenialExportView(APIView):
+    """Our denials in the EU exchange format: `?format=csv` (default) or `?format=json`."""
+
+    permission_classes = [IsOfficial]
+
+    @extend_schema(parameters=[OpenApiParameter("format", str, enum=["csv", "json"])], responses={(200, "text/csv"): str, (200, "application/json"): DenialOut(many=True)})
+    def get(self, request):
+        fmt = request.query_params.get("format", "csv")
+        if fmt == "json":
+            return Response(exports.denial_rows(exports.own_denials()))
+        if fmt != "csv":
+            raise DomainError("Choose format csv or json.", fields={"format": ["Choose csv or json."]})
+        response = HttpResponse(exports.denials_csv(exports.own_denials()), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="denials.csv"'
+        return response
+
+
+class ParliamentOut(serializers.ModelSerializer):
+    licence = serializers.CharField(source="licence.number")
+    holder = serializers.CharField(source="licence.holder_name")
+    value_eur = serializers.DecimalField(source="licence.value_eur", max_digits=16, decimal_places=2)
+    decided_on = serializers.DateField(source="licence.decision.decided_on")
+
+    class Meta:
+        model = ParliamentNotification
+        fields = ["id", "licence", "holder", "value_eur", "decided_on", "due_on", "sent_on"]
+
+
+class ParliamentListView(generics.ListAPIView):
+    """Licences to be reported to parliament within two weeks of the decision; `?due=true` for unsent ones."""
+
+    permission_classes = [IsOfficial]
+    serializer_class = ParliamentOut
+
+    def get_queryset(self):
+        queryset = ParliamentNotification.objects.select_related("licence__decision").order_by("due_on")
+        if self.request.query_params.get("due") == "true":
+            queryset = queryset.filter(sent_on__isnull=True)
+        return queryset
+
+
+class ParliamentSentView(APIView):
+    permission_classes = [IsOfficer]
+
+    @extend_schema(request=None, responses=ParliamentOut)
+    def post(self, request, nid):
+        notification = get_object_or_404(ParliamentNotification.objects.select_related("licence__decision__application"), pk=nid)
+        return Response(ParliamentOut(services.parliament_notification_sent(actor=request.user, notification=notification)).data)
+
+
+def decision_document(decision: Decision) -> HttpResponse:
+    """The licence PDF for an issued decision, else the decision letter."""
+    from licensing.licences.documents import decision_letter_pdf, licence_pdf
+
+    licence = Licence.objects.filter(decision=decision).prefetch_related("lines", "destinations").first()
+    if licence is not None:
+        body, name = licence_pdf(licence), f"{licence.number}.pdf"
+    else:
+        body, name = decision_letter_pdf(decision), f"{decision.reference}-{decision.outcome}.pdf"
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name.replace("/", "_")}"'
+    return response

@@ -1,0 +1,194 @@
+"""
+The ministry's assessment on the eight criteria and its advice (four eyes), and consultations with member
+states whose denial an application resembles.
+"""
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from licensing.accounts.models import Role
+from licensing.applications.models import Application, Status
+from licensing.applications.workflow import Action, application_move
+from licensing.audit.services import event_record
+from licensing.core.errors import Conflict, DomainError, NotAllowed
+from licensing.reference.models import Criterion, GroupCode
+from licensing.reference.selectors import group_members
+
+from .models import Advice, Assessment, AssessmentStatus, Consultation, ConsultationStatus, CriterionFinding, Finding
+
+DENY_CRITERIA = frozenset({1, 2, 3, 4})
+
+
+def _ensure_advisor(actor) -> None:
+    if not actor.has_role(Role.ADVISOR):
+        raise NotAllowed("Only a ministry advisor assesses applications.")
+
+
+def outside_eu_nato_plus(application: Application) -> bool:
+    """Whether any destination lies outside the EU, NATO and NATO+ (approval then needs a second advisor)."""
+    allies = group_members(GroupCode.EU) | group_members(GroupCode.NATO) | group_members(GroupCode.NATO_PLUS)
+    return any(c.code not in allies for c in application.destinations.all())
+
+
+@transaction.atomic
+def assessment_start(*, actor, application: Application) -> Assessment:
+    _ensure_advisor(actor)
+    if application.status != Status.REFERRED:
+        raise Conflict("Only an application referred to the ministry can be assessed.")
+    try:
+        with transaction.atomic():
+            assessment = Assessment.objects.create(application=application, advisor=actor)
+    except IntegrityError:
+        raise Conflict("An assessment of this application is already under way.") from None
+    event_record(actor=actor, verb="assessment.started", target=application, payload={"assessment": assessment.pk})
+    return assessment
+
+
+def _live(assessment: Assessment, *, status: str) -> Assessment:
+    locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.status != status:
+        raise Conflict(f"The assessment is {locked.get_status_display().lower()}.")
+    return locked
+
+
+@transaction.atomic
+def finding_record(*, actor, assessment: Assessment, criterion: int, finding: str, reasoning: str, sub_points: list[str] | None = None) -> CriterionFinding:
+    """Record (or replace) the finding on one criterion, with its reasoning."""
+    locked = _live(assessment, status=AssessmentStatus.DRAFT)
+    if locked.advisor_id != actor.pk:
+        raise NotAllowed("Only the advisor who writes the assessment can change it.")
+    errors = {}
+    criterion_row = Criterion.objects.prefetch_related("sub_points").filter(number=criterion).first()
+    if criterion_row is None:
+        errors["criterion"] = ["Choose a criterion from 1 to 8."]
+    if finding not in Finding.values:
+        errors["finding"] = [f"Choose one of: {', '.join(Finding.values)}."]
+    if not (reasoning or "").strip():
+        errors["reasoning"] = ["Write down the reasoning."]
+    sub_points = list(sub_points or [])
+    if criterion_row is not None:
+        known = {s.key for s in criterion_row.sub_points.all()}
+        unknown = [key for key in sub_points if key not in known]
+        if unknown:
+            errors["sub_points"] = [f"Criterion {criterion} has no sub-point {', '.join(unknown)}; it has {', '.join(sorted(known))}."]
+    if errors:
+        raise DomainError("The finding is not complete.", fields=errors)
+    row, _ = CriterionFinding.objects.update_or_create(
+        assessment=locked, criterion=criterion_row, defaults={"finding": finding, "reasoning": reasoning, "sub_points": sub_points}
+    )
+    return row
+
+
+def advice_errors(assessment: Assessment, *, advice: str, conditions: str, weighing: str, override_reason: str) -> dict[str, list[str]]:
+    """Everything that keeps this advice from being given, by field."""
+    errors: dict[str, list[str]] = {}
+    findings = {f.criterion_id: f for f in assessment.findings.all()}
+    missing = [n for n in range(1, 9) if n not in findings]
+    if missing:
+        errors["findings"] = [f"Record a finding on criteria {', '.join(map(str, missing))}."]
+    if advice not in Advice.values:
+        errors["advice"] = [f"Choose one of: {', '.join(Advice.values)}."]
+        return errors
+    negative = {n for n, f in findings.items() if f.finding == Finding.NEGATIVE}
+    concerns_weighed = {n for n, f in findings.items() if n not in DENY_CRITERIA and f.finding != Finding.NO_CONCERN}
+    if advice == Advice.DENY and not negative:
+        errors["advice"] = ["A denial must cite at least one criterion with a negative finding."]
+    if advice != Advice.DENY and negative & DENY_CRITERIA and not override_reason.strip():
+        cited = ", ".join(map(str, sorted(negative & DENY_CRITERIA)))
+        errors["override_reason"] = [
+            f"Criteria {cited} are negative: the advice is to deny, unless you record a reasoned override (a second advisor must confirm it)."
+        ]
+    if concerns_weighed and not weighing.strip():
+        errors["weighing"] = [f"Write down how the findings on criteria {', '.join(map(str, sorted(concerns_weighed)))} were weighed."]
+    if advice == Advice.APPROVE_WITH_CONDITIONS and not conditions.strip():
+        errors["conditions"] = ["State the conditions."]
+    return errors
+
+
+def needs_countersignature(assessment: Assessment) -> bool:
+    """Four eyes: a denial, an override of criteria 1-4, and any approval outside the EU/NATO+."""
+    return assessment.advice == Advice.DENY or bool(assessment.override_reason.strip()) or outside_eu_nato_plus(assessment.application)
+
+
+def assessment_submit(*, actor, assessment: Assessment, advice: str, conditions: str = "", weighing: str = "", override_reason: str = "") -> Assessment:
+    with transaction.atomic():
+        locked = _live(assessment, status=AssessmentStatus.DRAFT)
+        if locked.advisor_id != actor.pk:
+            raise NotAllowed("Only the advisor who writes the assessment can give its advice.")
+        errors = advice_errors(locked, advice=advice, conditions=conditions, weighing=weighing, override_reason=override_reason)
+        if errors:
+            raise DomainError("The advice cannot be given yet.", code="incomplete", fields=errors)
+        locked.advice, locked.conditions, locked.weighing, locked.override_reason = advice, conditions, weighing, override_reason
+        locked.submitted_at = timezone.now()
+        if needs_countersignature(locked):
+            locked.status = AssessmentStatus.AWAITING_COUNTERSIGNATURE
+            locked.save()
+            event_record(actor=actor, verb="assessment.submitted", target=locked.application, payload={"assessment": locked.pk, "advice": advice})
+        else:
+            locked.status = AssessmentStatus.FINAL
+            locked.save()
+            _advise(actor, locked)
+    return locked
+
+
+def _advise(actor, assessment: Assessment) -> None:
+    application_move(
+        application=Application.objects.get(pk=assessment.application_id),
+        action=Action.ADVISE,
+        actor=actor,
+        payload={"assessment": assessment.pk, "advice": assessment.advice},
+    )
+
+
+def assessment_countersign(*, actor, assessment: Assessment, agree: bool, reason: str = "") -> Assessment:
+    """A second advisor confirms the advice, or sends it back with the reason. Never the same person."""
+    _ensure_advisor(actor)
+    if assessment.advisor_id == actor.pk:
+        raise NotAllowed("The second advisor must be someone else than the author of the assessment.")
+    if not agree and not reason.strip():
+        raise DomainError("Say why you disagree.", fields={"reason": ["Say why you disagree."]})
+    with transaction.atomic():
+        now = timezone.now()
+        updates = {"countersigned_by": actor, "countersigned_at": now} if agree else {"return_reason": reason}
+        updates["status"] = AssessmentStatus.FINAL if agree else AssessmentStatus.RETURNED
+        # Compare-and-set: of two advisors countersigning at once exactly one wins.
+        if not Assessment.objects.filter(pk=assessment.pk, status=AssessmentStatus.AWAITING_COUNTERSIGNATURE).update(**updates):
+            raise Conflict("This assessment was already countersigned or returned.")
+        assessment.refresh_from_db()
+        event_record(
+            actor=actor,
+            verb="assessment.countersigned" if agree else "assessment.returned",
+            target=assessment.application,
+            reason=reason,
+            payload={"assessment": assessment.pk},
+        )
+        if agree:
+            _advise(actor, assessment)
+    return assessment
+
+
+def final_assessment(application: Application) -> Assessment | None:
+    return application.assessments.filter(status=AssessmentStatus.FINAL).order_by("-id").first()
+
+
+# --- consultations ----------------------------------------------------------------------------------
+def consultation_start(*, actor, consultation: Consultation) -> Consultation:
+    with transaction.atomic():
+        if not Consultation.objects.filter(pk=consultation.pk, status=ConsultationStatus.REQUIRED).update(
+            status=ConsultationStatus.STARTED, started_at=timezone.now(), started_by=actor
+        ):
+            raise Conflict("This consultation was already started.")
+        consultation.refresh_from_db()
+        event_record(actor=actor, verb="consultation.started", target=consultation.application, payload={"denial": consultation.denial.reference, "state": consultation.denial.notifying_state_id})
+    return consultation
+
+
+def consultation_answer(*, actor, consultation: Consultation, answer: str, timed_out: bool = False) -> Consultation:
+    if not timed_out and not answer.strip():
+        raise DomainError("Record the consulted state's answer.", fields={"answer": ["Record the consulted state's answer."]})
+    with transaction.atomic():
+        status = ConsultationStatus.TIMED_OUT if timed_out else ConsultationStatus.ANSWERED
+        if not Consultation.objects.filter(pk=consultation.pk, status=ConsultationStatus.STARTED).update(status=status, answer=answer, answered_at=timezone.now()):
+            raise Conflict("Only a started consultation can be answered.")
+        consultation.refresh_from_db()
+        event_record(actor=actor, verb=f"consultation.{status}", target=consultation.application, reason=answer)
+    return consultation

@@ -1,0 +1,224 @@
+"""
+Decisions: the licensing office turns advice (or, for office-alone cases, its own judgement) into a licence,
+a denial, an indicative answer (sondage) or a classification ruling. Every decision leaves a Decision record.
+"""
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from licensing.applications.choices import GoodsKind, Kind
+from licensing.applications.models import Application, Party
+from licensing.applications.workflow import Action, application_move
+from licensing.assessment.models import Advice, ConsultationStatus, DenialRegisterEntry
+from licensing.assessment.services import final_assessment
+from licensing.audit.services import event_record
+from licensing.core.errors import Conflict, DomainError
+from licensing.reference.control_list import InvalidControlEntry, parse_entry
+
+from .models import Decision, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification
+
+LICENCE_VALIDITY_DAYS = 2 * 365  # Reg. 2021/821 Art. 12(3): individual and global licences up to two years
+FAST_TRACK_DAYS = 14
+NO_RIGHTS = "This answer is an indication only: no rights can be derived from it, and a licence application is still needed at delivery."
+
+
+def _party(application: Application, role: str) -> str:
+    return ", ".join(p.name for p in application.parties.all() if p.role == role)
+
+
+def decision_blockers(application: Application, *, approving: bool) -> list[str]:
+    """What keeps the office from deciding now, in words the officer can act on."""
+    blockers = []
+    assessment = final_assessment(application)
+    if application.handler == "ministry" and application.kind in (Kind.INDIVIDUAL, Kind.GLOBAL, Kind.SONDAGE):
+        if assessment is None:
+            blockers.append("The ministry has not given its final advice.")
+        elif approving and assessment.advice == Advice.DENY:
+            blockers.append("The ministry advised to deny; the office cannot approve against its advice.")
+        elif not approving and assessment.advice != Advice.DENY:
+            blockers.append("The ministry advised to approve; a denial needs new advice (return the case to the ministry).")
+    if approving:
+        open_consultations = [c for c in application.consultations.all() if c.status not in (ConsultationStatus.ANSWERED, ConsultationStatus.TIMED_OUT)]
+        for consultation in open_consultations:
+            blockers.append(f"Consultation with {consultation.denial.notifying_state_id} on denial {consultation.denial.reference} is not yet answered.")
+    blocker = _screening_blocker(application)
+    if blocker:
+        blockers.append(blocker)
+    return blockers
+
+
+def _screening_blocker(application: Application) -> str | None:
+    try:
+        from licensing.screening.selectors import decision_blocker
+    except ImportError:  # screening not installed in this build
+        return None
+    return decision_blocker(application)
+
+
+def _refuse_if_blocked(application: Application, *, approving: bool) -> None:
+    blockers = decision_blockers(application, approving=approving)
+    if blockers:
+        raise DomainError(" ".join(blockers), code="blocked", fields={"decision": blockers})
+
+
+def _locked(application: Application) -> Application:
+    return Application.objects.select_for_update().prefetch_related("destinations", "goods", "parties", "consultations__denial").get(pk=application.pk)
+
+
+def _goods_kind(application) -> str:
+    """The goods kind the decision is counted under: the only one, or military when goods are mixed."""
+    kinds = sorted({line.goods_kind for line in application.goods.all()})
+    if GoodsKind.MILITARY in kinds or not kinds:
+        return GoodsKind.MILITARY if kinds else GoodsKind.UNLISTED
+    return kinds[0]
+
+
+def _decision(application, actor, outcome, **fields) -> Decision:
+    return Decision.objects.create(
+        reference=application.reference,
+        application=application,
+        outcome=outcome,
+        decided_on=timezone.localdate(),
+        decided_by=actor,
+        goods_kind=_goods_kind(application),
+        licence_kind=LicenceKind.GLOBAL if application.kind == Kind.GLOBAL else LicenceKind.INDIVIDUAL,
+        movement=application.movement,
+        catch_all=any(line.goods_kind == GoodsKind.UNLISTED for line in application.goods.all()),
+        **fields,
+    )
+
+
+def _ml_category(code: str) -> str:
+    try:
+        return parse_entry(code).ml_category or ""
+    except InvalidControlEntry:
+        return ""
+
+
+def decision_issue(*, actor, application: Application, conditions: str = "", valid_to: date | None = None, reasons: str = "") -> Licence:
+    """Issue the licence: numbered, with its lines, destinations and conditions; fast-track notice where due."""
+    with transaction.atomic():
+        locked = _locked(application)
+        _refuse_if_blocked(locked, approving=True)
+        assessment = final_assessment(locked)
+        if assessment and assessment.advice == Advice.APPROVE_WITH_CONDITIONS:
+            conditions = "\n".join(filter(None, [assessment.conditions.strip(), conditions.strip()]))
+        today = timezone.localdate()
+        valid_to = valid_to or today + timedelta(days=LICENCE_VALIDITY_DAYS)
+        if valid_to <= today:
+            raise DomainError("The licence must be valid after today.", fields={"valid_to": ["Choose a date after today."]})
+        application_move(application=locked, action=Action.ISSUE, actor=actor, reason=reasons)
+        decision = _decision(locked, actor, Outcome.ISSUED, reasons=reasons)
+        lines = list(locked.goods.all())
+        licence = Licence.objects.create(
+            number=f"{locked.reference}-V",
+            decision=decision,
+            holder_id=locked.organisation_id,
+            holder_name=locked.organisation.name,
+            kind=decision.licence_kind,
+            goods_kind=decision.goods_kind,
+            movement=locked.movement,
+            consignee=_party(locked, Party.Role.CONSIGNEE),
+            end_user=_party(locked, Party.Role.END_USER),
+            valid_from=today,
+            valid_to=valid_to,
+            conditions=conditions,
+            value_eur=sum((line.value_eur or 0 for line in lines), 0),
+            complete_system=any(line.complete_system for line in lines),
+            temporary=locked.temporary,
+            return_after_repair=locked.purpose == "repair",
+        )
+        licence.destinations.set(locked.destinations.all())
+        LicenceLine.objects.bulk_create(
+            LicenceLine(
+                licence=licence,
+                position=i,
+                description=line.description,
+                control_entry=line.control_entry,
+                ml_category=_ml_category(line.control_entry) if line.control_entry else "",
+                quantity=line.quantity,
+                unit=line.unit,
+                value_eur=line.value_eur or 0,
+                complete_system=line.complete_system,
+            )
+            for i, line in enumerate(lines)
+        )
+        if (locked.determination or {}).get("fast_track_parliament") and not locked.temporary:
+            ParliamentNotification.objects.create(licence=licence, due_on=today + timedelta(days=FAST_TRACK_DAYS))
+            event_record(actor=actor, verb="parliament.notification_due", target=locked, payload={"licence": licence.number})
+    return licence
+
+
+def decision_deny(*, actor, application: Application, reasons: str, criteria: list[int]) -> Decision:
+    """Deny: a notice citing the criteria, an entry in our denial register for the EU exchange."""
+    errors = {}
+    if not reasons.strip():
+        errors["reasons"] = ["Give the reasons the exporter will read."]
+    criteria = sorted({int(c) for c in criteria or []})
+    if not criteria or any(c < 1 or c > 8 for c in criteria):
+        errors["criteria"] = ["Cite the criteria (1 to 8) the denial rests on."]
+    if errors:
+        raise DomainError("The denial is not complete.", fields=errors)
+    with transaction.atomic():
+        locked = _locked(application)
+        _refuse_if_blocked(locked, approving=False)
+        application_move(application=locked, action=Action.DENY, actor=actor, reason=reasons, payload={"criteria": criteria})
+        decision = _decision(locked, actor, Outcome.DENIED, reasons=reasons, criteria=criteria)
+        lines = list(locked.goods.all())
+        destinations = list(locked.destinations.all())
+        for destination in destinations:
+            DenialRegisterEntry.objects.create(
+                reference=locked.reference if len(destinations) == 1 else f"{locked.reference}-{destination.code}",
+                own=True,
+                notifying_state_id=settings.NOTIFYING_STATE,
+                notified_on=decision.decided_on,
+                destination=destination,
+                goods_description="; ".join(line.description for line in lines)[:2000],
+                quantity="; ".join(f"{line.quantity.normalize()} {line.unit}" for line in lines if line.quantity is not None)[:100],
+                control_entry="; ".join(dict.fromkeys(line.control_entry for line in lines if line.control_entry))[:60],
+                consignee=_party(locked, Party.Role.CONSIGNEE)[:300],
+                end_user=_party(locked, Party.Role.END_USER)[:300],
+                criteria=criteria,
+                decision=decision,
+            )
+        event_record(actor=actor, verb="denial.registered", target=locked, payload={"criteria": criteria})
+    return decision
+
+
+def decision_answer_sondage(*, actor, application: Application, answer: str, positive: bool) -> Decision:
+    if not answer.strip():
+        raise DomainError("Write the indicative answer.", fields={"answer": ["Write the indicative answer."]})
+    with transaction.atomic():
+        locked = _locked(application)
+        _refuse_if_blocked(locked, approving=positive)
+        application_move(application=locked, action=Action.ANSWER_SONDAGE, actor=actor, payload={"positive": positive})
+        verdict = "A licence would likely be granted under unchanged circumstances." if positive else "A licence would likely not be granted."
+        return _decision(locked, actor, Outcome.ANSWERED, indicative_answer=f"{verdict}\n\n{answer.strip()}\n\n{NO_RIGHTS}", reasons=answer)
+
+
+def decision_rule(*, actor, application: Application, entry: str = "", not_listed: bool = False, reasons: str = "") -> Decision:
+    """Classification ruling: the control entry that applies, or 'not listed'."""
+    if not_listed == bool(entry.strip()):
+        raise DomainError("Name the control entry, or rule that the item is not listed (not both).", fields={"entry": ["Give an entry or choose 'not listed'."]})
+    code = ""
+    if entry.strip():
+        try:
+            code = parse_entry(entry).code
+        except InvalidControlEntry as exc:
+            raise DomainError(str(exc), fields={"entry": [str(exc)]}) from None
+    with transaction.atomic():
+        locked = _locked(application)
+        application_move(application=locked, action=Action.RULE, actor=actor, payload={"entry": code or "not listed"})
+        return _decision(locked, actor, Outcome.RULED, ruling_entry=code, ruling_not_listed=not_listed, reasons=reasons)
+
+
+def parliament_notification_sent(*, actor, notification: ParliamentNotification) -> ParliamentNotification:
+    with transaction.atomic():
+        if not ParliamentNotification.objects.filter(pk=notification.pk, sent_on__isnull=True).update(sent_on=timezone.localdate(), sent_by=actor):
+            raise Conflict("This notification was already recorded as sent.")
+        notification.refresh_from_db()
+        event_record(actor=actor, verb="parliament.notified", target=notification.licence.decision.application or notification.licence)
+    return notification
+

@@ -1,0 +1,136 @@
+"""The denial register (import, export) and consultation of member states before approving a look-alike."""
+import csv
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from licensing.assessment.models import Consultation, DenialRegisterEntry
+
+from .conftest import SAUDI, all_findings
+
+pytestmark = pytest.mark.django_db
+HEADER = "reference,notifying_state,notified_on,destination,goods_description,control_entry,consignee,end_user,criteria\n"
+
+
+def write(tmp_path, body, name="denials.csv"):
+    path = tmp_path / name
+    path.write_text(HEADER + body)
+    return path
+
+
+def recent(days=30):
+    return (timezone.localdate() - timedelta(days=days)).isoformat()
+
+
+def test_import_is_idempotent_and_kept_apart_from_own_denials(tmp_path):
+    path = write(tmp_path, f"DE-1,DE,{recent()},SA,Radar parts,ML5,Ministry of Defence,Royal Saudi Land Forces,2;4\nFR-7,fr,{recent()},ae,Spares,ml6,,UAE Land Forces,7\n")
+    call_command("import_denials", str(path), stdout=io.StringIO())
+    call_command("import_denials", str(path), stdout=io.StringIO())
+    assert DenialRegisterEntry.objects.filter(own=False).count() == 2
+    fr = DenialRegisterEntry.objects.get(reference="FR-7")
+    assert (fr.notifying_state_id, fr.destination_id, fr.control_entry, fr.criteria) == ("FR", "AE", "ML6", [7])
+
+
+def test_import_is_all_or_nothing_with_a_row_by_row_error_list(tmp_path):
+    body = (
+        f"DE-1,DE,{recent()},SA,Radar parts,ML5,MoD,RSLF,2\n"
+        "DE-2,ZZ,2025-13-01,SA,,ML99,,,nine\n"
+        f"DE-1,DE,{recent()},SA,Radar parts,ML5,MoD,RSLF,2\n"
+        f"NL-1,NL,{recent()},SA,Radar parts,ML5,MoD,RSLF,2\n"
+    )
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="Nothing imported"):
+        call_command("import_denials", str(write(tmp_path, body)), stderr=err)
+    lines = err.getvalue()
+    for expected in ("row 3: goods_description", "row 3: notifying_state: unknown country code 'ZZ'", "row 3: notified_on", "row 3: control_entry", "row 3: criteria", "row 3: consignee/end_user", "row 4: reference: DE-1 of DE appears twice", "row 5: notifying_state: NL is this office"):
+        assert expected in lines, expected
+    assert DenialRegisterEntry.objects.count() == 0
+
+
+def test_wrong_header_and_changed_content_are_refused(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("ref,state\nx,y\n")
+    with pytest.raises(CommandError):
+        call_command("import_denials", str(bad), stderr=io.StringIO())
+    call_command("import_denials", str(write(tmp_path, f"DE-1,DE,{recent()},SA,Radar,ML5,MoD,RSLF,2\n")), stdout=io.StringIO())
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_denials", str(write(tmp_path, f"DE-1,DE,{recent()},SA,Radar,ML5,MoD,RSLF,4\n", "changed.csv")), stderr=err)
+    assert "already registered with other content" in err.getvalue()
+
+
+@pytest.fixture
+def german_denial(tmp_path):
+    path = write(tmp_path, f"DE-2025-0042,DE,{recent()},SA,Radar parts,ML5.b,Ministry of Defence,Royal Saudi Land Forces,2;4\n")
+    call_command("import_denials", str(path), stdout=io.StringIO())
+    return DenialRegisterEntry.objects.get(reference="DE-2025-0042")
+
+
+def test_essentially_identical_application_is_flagged_and_cannot_be_approved_until_consulted(api_as, referred, advisor, advisor2, officer, german_denial):
+    parties = [dict(p) for p in SAUDI["parties"]]
+    parties[1]["name"] = "ROYAL SAUDI LAND FORCES Ltd."  # case, punctuation and a legal form do not hide it
+    application = referred(parties=parties)
+    consultation = Consultation.objects.get(application=application)
+    assert consultation.denial == german_denial
+    assert "DE denied DE-2025-0042" in consultation.match_reason and "matches 'Royal Saudi Land Forces'" in consultation.match_reason
+
+    client = api_as(advisor)
+    client.post(f"/api/v1/ministry/applications/{application.pk}/assessment/")
+    all_findings(client, application.pk)
+    client.post(f"/api/v1/ministry/applications/{application.pk}/assessment/advice/", {"advice": "approve"}, format="json")
+    api_as(advisor2).post(f"/api/v1/ministry/applications/{application.pk}/assessment/countersign/", {"agree": True}, format="json")
+
+    office = api_as(officer)
+    blocked = office.post(f"/api/v1/office/applications/{application.pk}/decision/", {"outcome": "issued"}, format="json")
+    assert blocked.status_code == 400 and "Consultation with DE on denial DE-2025-0042" in blocked.json()["detail"]
+    listed = office.get(f"/api/v1/office/applications/{application.pk}/consultations/").json()
+    assert [(c["notifying_state"], c["status"]) for c in listed] == [("DE", "required")]
+    assert office.post(f"/api/v1/office/consultations/{consultation.pk}/answer/", {"answer": "x"}, format="json").status_code == 409
+    assert office.post(f"/api/v1/office/consultations/{consultation.pk}/start/").status_code == 200
+    assert office.post(f"/api/v1/office/applications/{application.pk}/decision/", {"outcome": "issued"}, format="json").status_code == 400
+    answered = office.post(f"/api/v1/office/consultations/{consultation.pk}/answer/", {"answer": "Germany sees no objection: other end use."}, format="json")
+    assert answered.json()["status"] == "answered"
+    assert office.post(f"/api/v1/office/applications/{application.pk}/decision/", {"outcome": "issued"}, format="json").status_code == 201
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"destinations": ["AE"], "parties": [{**SAUDI["parties"][0], "country": "AE"}, {**SAUDI["parties"][1], "country": "AE"}]},
+        {"goods": [{"goods_kind": "military", "description": "Helmets", "control_entry": "ML13", "quantity": "5", "value_eur": "1000"}]},
+        {"parties": [SAUDI["parties"][0] | {"name": "General Staff Procurement"}, SAUDI["parties"][1] | {"name": "Royal Saudi Naval Forces"}]},
+    ],
+    ids=["other destination", "other goods", "other parties"],
+)
+def test_near_cases_are_not_flagged(exporter_a, submit, german_denial, change):
+    application = submit(exporter_a, **{**SAUDI, **change})
+    assert not Consultation.objects.filter(application=application).exists()
+
+
+def test_denials_older_than_three_years_are_not_matched(exporter_a, submit, german_denial):
+    DenialRegisterEntry.objects.filter(pk=german_denial.pk).update(notified_on=timezone.localdate() - timedelta(days=3 * 365 + 2))
+    assert not Consultation.objects.filter(application=submit(exporter_a, **SAUDI)).exists()
+
+
+def test_own_denials_export_as_csv_and_json_in_the_exchange_columns(api_as, referred, advisor, advisor2, officer, exporter_a, german_denial):
+    application = referred()
+    client = api_as(advisor)
+    client.post(f"/api/v1/ministry/applications/{application.pk}/assessment/")
+    all_findings(client, application.pk, {2: {"finding": "negative"}})
+    client.post(f"/api/v1/ministry/applications/{application.pk}/assessment/advice/", {"advice": "deny"}, format="json")
+    api_as(advisor2).post(f"/api/v1/ministry/applications/{application.pk}/assessment/countersign/", {"agree": True}, format="json")
+    api_as(officer).post(f"/api/v1/office/applications/{application.pk}/decision/", {"outcome": "denied", "criteria": [2], "reasons": "IHL."}, format="json")
+
+    response = api_as(officer).get("/api/v1/denials/export/?format=csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert list(rows[0]) == ["reference", "notifying_state", "notified_on", "destination", "goods_description", "control_entry", "consignee", "end_user", "criteria"]
+    assert [(r["reference"], r["notifying_state"], r["criteria"]) for r in rows] == [(application.reference, "NL", "2")]  # imported ones stay apart
+    as_json = api_as(officer).get("/api/v1/denials/export/?format=json").json()
+    assert as_json == json.loads(json.dumps(as_json)) and as_json[0]["reference"] == application.reference
+    assert api_as(officer).get("/api/v1/denials/?own=false").json()["count"] == 1
+    assert api_as(exporter_a).get("/api/v1/denials/").status_code == 403
+    assert api_as(exporter_a).get("/api/v1/denials/export/").status_code == 403
