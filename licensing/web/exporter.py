@@ -255,3 +255,12 @@ def document_download(request, pk, document_id):
     if document is None:
         raise Http404
     return document_response(document)
+
+
+@exporter_required
+def decision_pdf(request, pk):
+    from licensing.api.decisions import decision_document
+    from licensing.licences.models import Decision
+
+    decision = get_object_or_404(Decision, application=_own(request, pk))
+    return decision_document(decision)

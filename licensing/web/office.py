@@ -72,10 +72,13 @@ def queue(request):
 def case_detail(request, pk):
     application = _case(request, pk)
     events = selectors.application_history(application, request.user)
+    from .decisions import assessment_context
+
     return render(
         request,
         "office/case.html",
         {
+            **assessment_context(request, application),
             "application": application,
             "actions": allowed_actions(application, request.user),
             "flags": queues.flags_of(application),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import office
+from . import decisions, office
 
 app_name = "office"
 
@@ -13,4 +13,13 @@ urlpatterns = [
     path("cases/<int:pk>/refer/", office.case_refer, name="refer"),
     path("cases/<int:pk>/questions/", office.case_ask, name="ask"),
     path("cases/<int:pk>/documents/<int:document_id>/", office.document_download, name="document"),
+    path("cases/<int:pk>/assessment/", decisions.assessment_start, name="assessment-start"),
+    path("cases/<int:pk>/assessment/findings/", decisions.finding_save, name="findings"),
+    path("cases/<int:pk>/assessment/advice/", decisions.advice_give, name="advice"),
+    path("cases/<int:pk>/assessment/countersign/", decisions.countersign, name="countersign"),
+    path("cases/<int:pk>/decision/", decisions.decide, name="decide"),
+    path("cases/<int:pk>/decision/document/", decisions.decision_pdf, name="decision-document"),
+    path("cases/<int:pk>/consultations/<int:cid>/", decisions.consultation_move, name="consultation"),
+    path("denials/", decisions.denial_register, name="denials"),
+    path("parliament/", decisions.parliament, name="parliament"),
 ]

@@ -1,0 +1,175 @@
+"""Officials' pages for the assessment (ministry) and the decision (office), the denial register and the fast track."""
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from licensing.api.decisions import decision_document
+from licensing.applications import selectors as applications
+from licensing.assessment import selectors, services
+from licensing.assessment.models import Advice, Consultation, DenialRegisterEntry, Finding
+from licensing.core.errors import DomainError
+from licensing.licences import services as decisions
+from licensing.licences.models import Decision, Outcome, ParliamentNotification
+from licensing.reference.models import Criterion
+
+from .office import official_required
+
+
+class AdviceForm(forms.Form):
+    advice = forms.ChoiceField(label=gettext_lazy("Advice"), choices=Advice.choices)
+    conditions = forms.CharField(label=gettext_lazy("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    weighing = forms.CharField(label=gettext_lazy("Weighing of criteria 5-8"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    override_reason = forms.CharField(label=gettext_lazy("Override of a negative finding on criteria 1-4 (needs a second advisor)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=gettext_lazy("Decision"), choices=Outcome.choices)
+    reasons = forms.CharField(label=gettext_lazy("Reasons (the exporter reads these)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    criteria = forms.TypedMultipleChoiceField(label=gettext_lazy("Criteria cited (denial)"), required=False, coerce=int, choices=[(n, str(n)) for n in range(1, 9)], widget=forms.CheckboxSelectMultiple)
+    conditions = forms.CharField(label=gettext_lazy("Licence conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    valid_to = forms.DateField(label=gettext_lazy("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    answer = forms.CharField(label=gettext_lazy("Indicative answer (sondage)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    positive = forms.BooleanField(label=gettext_lazy("Indicative answer is positive"), required=False)
+    entry = forms.CharField(label=gettext_lazy("Control entry (classification)"), required=False, max_length=60)
+    not_listed = forms.BooleanField(label=gettext_lazy("Not listed (classification)"), required=False)
+
+
+def _application(request, pk):
+    return get_object_or_404(applications.with_details(applications.applications_visible_to(request.user)), pk=pk)
+
+
+def assessment_context(request, application) -> dict:
+    """What the case page shows of the assessment and the decision; exporters never reach it."""
+    assessment = selectors.current_assessment(application)
+    findings = {f.criterion_id: f for f in assessment.findings.all()} if assessment else {}
+    criteria = Criterion.objects.prefetch_related("sub_points")
+    return {
+        "assessment": assessment,
+        "criteria_rows": [(c, findings.get(c.number)) for c in criteria],
+        "findings_choices": Finding.choices,
+        "advice_form": AdviceForm(initial={"advice": assessment.advice} if assessment and assessment.advice else None),
+        "decision_form": DecisionForm(),
+        "blockers": {"approve": decisions.decision_blockers(application, approving=True), "deny": decisions.decision_blockers(application, approving=False)},
+        "consultations": Consultation.objects.filter(application=application).select_related("denial"),
+        "prior": selectors.prior_information(application),
+        "decision": Decision.objects.filter(application=application).select_related("licence").first(),
+        "is_advisor": request.user.effective_role == "advisor",
+    }
+
+
+def error_message(exc: DomainError) -> str:
+    """The error and every field message under it, once each."""
+    details = [m for msgs in exc.fields.values() for m in msgs if m not in exc.message]
+    return " ".join([exc.message, *details])
+
+
+def _act(request, pk, do, success):
+    try:
+        do()
+    except DomainError as exc:
+        messages.error(request, error_message(exc))
+    else:
+        messages.success(request, success)
+    return redirect("office:case", pk=pk)
+
+
+@require_POST
+@official_required
+def assessment_start(request, pk):
+    application = _application(request, pk)
+    return _act(request, pk, lambda: services.assessment_start(actor=request.user, application=application), _("Assessment started."))
+
+
+@require_POST
+@official_required
+def finding_save(request, pk):
+    application = _application(request, pk)
+    assessment = selectors.current_assessment(application)
+
+    def save_all():
+        for criterion in range(1, 9):
+            finding = request.POST.get(f"finding_{criterion}", "")
+            reasoning = request.POST.get(f"reasoning_{criterion}", "")
+            if not finding and not reasoning:
+                continue
+            services.finding_record(
+                actor=request.user, assessment=assessment, criterion=criterion, finding=finding, reasoning=reasoning, sub_points=request.POST.getlist(f"sub_points_{criterion}")
+            )
+
+    return _act(request, pk, save_all, _("Findings saved."))
+
+
+@require_POST
+@official_required
+def advice_give(request, pk):
+    application = _application(request, pk)
+    form = AdviceForm(request.POST)
+    data = form.cleaned_data if form.is_valid() else {"advice": "", "conditions": "", "weighing": "", "override_reason": ""}
+    return _act(request, pk, lambda: services.assessment_submit(actor=request.user, assessment=selectors.current_assessment(application), **data), _("Advice given."))
+
+
+@require_POST
+@official_required
+def countersign(request, pk):
+    application = _application(request, pk)
+    agree = request.POST.get("agree") == "1"
+    reason = request.POST.get("reason", "")
+    return _act(request, pk, lambda: services.assessment_countersign(actor=request.user, assessment=selectors.current_assessment(application), agree=agree, reason=reason), _("Countersignature recorded."))
+
+
+@require_POST
+@official_required
+def decide(request, pk):
+    application = _application(request, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the decision form."))
+        return redirect("office:case", pk=pk)
+    d, actor = form.cleaned_data, request.user
+
+    def run():
+        if d["outcome"] == Outcome.ISSUED:
+            decisions.decision_issue(actor=actor, application=application, conditions=d["conditions"], valid_to=d["valid_to"], reasons=d["reasons"])
+        elif d["outcome"] == Outcome.DENIED:
+            decisions.decision_deny(actor=actor, application=application, reasons=d["reasons"], criteria=d["criteria"])
+        elif d["outcome"] == Outcome.ANSWERED:
+            decisions.decision_answer_sondage(actor=actor, application=application, answer=d["answer"], positive=d["positive"])
+        else:
+            decisions.decision_rule(actor=actor, application=application, entry=d["entry"], not_listed=d["not_listed"], reasons=d["reasons"])
+
+    return _act(request, pk, run, _("Decision recorded."))
+
+
+@require_POST
+@official_required
+def consultation_move(request, pk, cid):
+    consultation = get_object_or_404(Consultation, pk=cid, application_id=pk)
+    if request.POST.get("step") == "start":
+        return _act(request, pk, lambda: services.consultation_start(actor=request.user, consultation=consultation), _("Consultation started."))
+    timed_out = request.POST.get("timed_out") == "1"
+    return _act(request, pk, lambda: services.consultation_answer(actor=request.user, consultation=consultation, answer=request.POST.get("answer", ""), timed_out=timed_out), _("Consultation answer recorded."))
+
+
+@official_required
+def decision_pdf(request, pk):
+    decision = get_object_or_404(Decision, application=_application(request, pk))
+    return decision_document(decision)
+
+
+@official_required
+def denial_register(request):
+    own = request.GET.get("own", "")
+    entries = DenialRegisterEntry.objects.order_by("-notified_on", "reference")
+    if own in ("true", "false"):
+        entries = entries.filter(own=own == "true")
+    return render(request, "office/denials.html", {"page": Paginator(entries, 50).get_page(request.GET.get("page")), "own": own})
+
+
+@official_required
+def parliament(request):
+    notifications = ParliamentNotification.objects.select_related("licence__decision").order_by("sent_on", "due_on")
+    return render(request, "office/parliament.html", {"notifications": notifications})
