@@ -154,6 +154,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "expire-licences": {"task": "licences.expire", "schedule": 6 * 3600},
+}
 
 # --- The work instruction: refer cases the rules give to the ministry without waiting for an officer.
 REFER_MINISTRY_CASES_DIRECTLY = env.bool("REFER_MINISTRY_CASES_DIRECTLY", default=False)
@@ -219,6 +222,9 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStatusEnum": "licensing.applications.models.Status",
         "AssessmentStatusEnum": "licensing.assessment.models.AssessmentStatus",
         "ConsultationStatusEnum": "licensing.assessment.models.ConsultationStatus",
+        "ApplicationKindEnum": "licensing.applications.choices.Kind",
+        "LicenceKindEnum": "licensing.licences.models.LicenceKind",
+        "LicenceStatusEnum": "licensing.licences.models.LicenceStatus",
     },
 }
 

@@ -3,13 +3,15 @@ from rest_framework.routers import DefaultRouter
 
 from .applications import ApplicationViewSet
 from .auth import MeView, TokenView
-from . import assessment, decisions, office
+from . import assessment, decisions, licences, office
 
 app_name = "api"
 
 router = DefaultRouter()
 router.include_root_view = False
 router.register("applications", ApplicationViewSet, basename="application")
+router.register("licences", licences.LicenceViewSet, basename="licence")
+router.register("registrations", licences.RegistrationViewSet, basename="registration")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
@@ -29,6 +31,10 @@ urlpatterns = [
     path("office/consultations/<int:cid>/answer/", decisions.ConsultationAnswerView.as_view(), name="consultation-answer"),
     path("office/parliament/", decisions.ParliamentListView.as_view(), name="parliament"),
     path("office/parliament/<int:nid>/sent/", decisions.ParliamentSentView.as_view(), name="parliament-sent"),
+    path("usage-reports/", licences.UsageReportsView.as_view(), name="usage-reports"),
+    path("usage-reports/upload/", licences.UsageUploadView.as_view(), name="usage-upload"),
+    path("usage-reports/periods/", licences.PeriodDeclareView.as_view(), name="usage-periods"),
+    path("office/overdue-reports/", licences.OverdueReportsView.as_view(), name="overdue-reports"),
     path("denials/", decisions.DenialListView.as_view(), name="denials"),
     path("denials/export/", decisions.DenialExportView.as_view(), name="denials-export"),
     path("ministry/applications/<int:pk>/assessment/", assessment.AssessmentView.as_view(), name="assessment"),

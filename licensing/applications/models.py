@@ -58,6 +58,10 @@ class Application(models.Model):
     purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.SALE)
     temporary = models.BooleanField(default=False, help_text=_("Temporary export (demonstration, exhibition) with a duty to re-import."))
     reimport_date = models.DateField(null=True, blank=True)
+    # Transit: where the goods come from (the destination is the final destination). Brokering: the value
+    # of the brokering service, which is what the annual report counts (not the goods' value).
+    origin_country = models.ForeignKey("reference.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    brokering_value_eur = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     # Registration for a general licence (kind general_registration).
     general_licence = models.ForeignKey("reference.GeneralLicence", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     conditions_confirmed = models.BooleanField(default=False)

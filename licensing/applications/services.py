@@ -27,6 +27,8 @@ SCALAR_FIELDS = (
     "reimport_date",
     "general_licence",
     "conditions_confirmed",
+    "origin_country",
+    "brokering_value_eur",
 )
 GOODS_FIELDS = [f.name for f in GoodsLine._meta.concrete_fields if f.name not in ("id", "application", "position")]
 PARTY_FIELDS = [f.name for f in Party._meta.concrete_fields if f.name not in ("id", "application", "position")]

@@ -57,6 +57,14 @@ def application_errors(application: Application) -> dict[str, list[str]]:
     if kind == Kind.INDIVIDUAL and not doc_types & {Document.DocType.END_USER_CERTIFICATE, Document.DocType.END_USE_STATEMENT}:
         errors["documents"].append("An individual licence application needs an end-user certificate or end-use statement.")
 
+    if application.movement == Movement.TRANSIT:
+        if not application.origin_country_id:
+            errors["origin_country"].append("A transit needs the country the goods come from.")
+        elif application.origin_country_id in destinations:
+            errors["origin_country"].append("The country of origin cannot also be the final destination.")
+    if application.movement == Movement.BROKERING and application.brokering_value_eur is None:
+        errors["brokering_value_eur"].append("Give the value of the brokering service in euro.")
+
     if application.temporary:
         if application.movement != Movement.EXPORT:
             errors["temporary"].append("Only an export can be temporary.")

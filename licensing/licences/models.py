@@ -88,6 +88,9 @@ class Licence(models.Model):
     temporary = models.BooleanField(default=False)
     return_after_repair = models.BooleanField(default=False)
     replaces = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by")
+    origin_country = models.ForeignKey("reference.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    brokering_value_eur = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    status_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -125,3 +128,97 @@ class ParliamentNotification(models.Model):
 
     class Meta:
         ordering = ["due_on"]
+
+
+class RegistrationStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    REVOKED = "revoked", _("Revoked")
+
+
+class Registration(models.Model):
+    """An exporter's registration to use a general licence (registratie algemene vergunning)."""
+
+    number = models.CharField(max_length=40, unique=True)
+    general_licence = models.ForeignKey("reference.GeneralLicence", on_delete=models.PROTECT, related_name="registrations")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="registrations")
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="registration")
+    status = models.CharField(max_length=20, choices=RegistrationStatus.choices, default=RegistrationStatus.ACTIVE)
+    registered_on = models.DateField()
+    revoked_on = models.DateField(null=True, blank=True)
+    revoked_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-registered_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "general_licence"], condition=models.Q(status="active"), name="one_active_registration"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class UsageUpload(models.Model):
+    """A bulk usage report (CSV/XLSX/API). Its content hash makes a second upload of the same file a no-op."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="usage_uploads")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sha256 = models.CharField(max_length=64)
+    idempotency_key = models.CharField(max_length=100, blank=True)
+    filename = models.CharField(max_length=255, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "sha256"], name="uniq_usage_upload_content"),
+            models.UniqueConstraint(fields=["organisation", "idempotency_key"], condition=~models.Q(idempotency_key=""), name="uniq_usage_upload_key"),
+        ]
+
+
+class UsageReport(models.Model):
+    """One actual export (realisatie) under a licence or a general-licence registration."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="usage_reports")
+    licence = models.ForeignKey(Licence, null=True, blank=True, on_delete=models.PROTECT, related_name="usage_reports")
+    registration = models.ForeignKey(Registration, null=True, blank=True, on_delete=models.PROTECT, related_name="usage_reports")
+    upload = models.ForeignKey(UsageUpload, null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    exported_on = models.DateField(db_index=True)
+    destination = models.ForeignKey("reference.Country", on_delete=models.PROTECT, related_name="+")
+    control_entry = models.CharField(max_length=60)
+    ml_category = models.CharField(max_length=5, blank=True)
+    quantity = models.DecimalField(max_digits=14, decimal_places=3)
+    value_eur = models.DecimalField(max_digits=16, decimal_places=2)
+    recipient = models.CharField(max_length=300)
+    serial_numbers = models.TextField(blank=True)
+    lot_numbers = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-exported_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(licence__isnull=False) & models.Q(registration__isnull=True))
+                | (models.Q(licence__isnull=True) & models.Q(registration__isnull=False)),
+                name="usage_under_licence_or_registration",
+            ),
+        ]
+        indexes = [models.Index(fields=["registration", "exported_on"]), models.Index(fields=["licence", "exported_on"])]
+
+
+class PeriodDeclaration(models.Model):
+    """The holder's report for one reporting period (half-year) is in, possibly with nothing to report."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    licence = models.ForeignKey(Licence, null=True, blank=True, on_delete=models.CASCADE, related_name="period_declarations")
+    registration = models.ForeignKey(Registration, null=True, blank=True, on_delete=models.CASCADE, related_name="period_declarations")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    declared_at = models.DateTimeField(auto_now_add=True)
+    nothing_to_report = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["licence", "period_start"], condition=models.Q(licence__isnull=False), name="uniq_period_licence"),
+            models.UniqueConstraint(fields=["registration", "period_start"], condition=models.Q(registration__isnull=False), name="uniq_period_registration"),
+        ]

@@ -17,7 +17,7 @@ from licensing.audit.services import event_record
 from licensing.core.errors import Conflict, DomainError
 from licensing.reference.control_list import InvalidControlEntry, parse_entry
 
-from .models import Decision, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification
+from .models import Decision, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Registration, RegistrationStatus
 
 LICENCE_VALIDITY_DAYS = 2 * 365  # Reg. 2021/821 Art. 12(3): individual and global licences up to two years
 FAST_TRACK_DAYS = 14
@@ -97,11 +97,31 @@ def _ml_category(code: str) -> str:
         return ""
 
 
-def decision_issue(*, actor, application: Application, conditions: str = "", valid_to: date | None = None, reasons: str = "") -> Licence:
-    """Issue the licence: numbered, with its lines, destinations and conditions; fast-track notice where due."""
+def _registration_issue(actor, application: Application, reasons: str) -> Registration:
+    """Accept a registration for a general licence: the exporter may then use it within its terms."""
+    general_licence = application.general_licence
+    if Registration.objects.filter(organisation_id=application.organisation_id, general_licence=general_licence, status=RegistrationStatus.ACTIVE).exists():
+        raise Conflict(f"{application.organisation.name} is already registered for {general_licence.code}.")
+    application_move(application=application, action=Action.ISSUE, actor=actor, reason=reasons)
+    decision = Decision.objects.create(
+        reference=application.reference, application=application, outcome=Outcome.ISSUED, decided_on=timezone.localdate(), decided_by=actor,
+        goods_kind=GoodsKind.MILITARY if general_licence.kind == "military" else GoodsKind.DUAL_USE,
+        licence_kind=LicenceKind.GENERAL, movement=application.movement, reasons=reasons,
+    )
+    return Registration.objects.create(
+        number=f"{general_licence.code}-{application.reference}", general_licence=general_licence, organisation_id=application.organisation_id,
+        decision=decision, registered_on=decision.decided_on,
+    )
+
+
+def decision_issue(*, actor, application: Application, conditions: str = "", valid_to: date | None = None, reasons: str = ""):
+    """Issue the licence: numbered, with its lines, destinations and conditions; fast-track notice where due.
+    For a general-licence registration, register the exporter instead (returns the Registration)."""
     with transaction.atomic():
         locked = _locked(application)
         _refuse_if_blocked(locked, approving=True)
+        if locked.kind == Kind.GENERAL_REGISTRATION:
+            return _registration_issue(actor, locked, reasons)
         assessment = final_assessment(locked)
         if assessment and assessment.advice == Advice.APPROVE_WITH_CONDITIONS:
             conditions = "\n".join(filter(None, [assessment.conditions.strip(), conditions.strip()]))
@@ -129,6 +149,8 @@ def decision_issue(*, actor, application: Application, conditions: str = "", val
             complete_system=any(line.complete_system for line in lines),
             temporary=locked.temporary,
             return_after_repair=locked.purpose == "repair",
+            origin_country_id=locked.origin_country_id,
+            brokering_value_eur=locked.brokering_value_eur,
         )
         licence.destinations.set(locked.destinations.all())
         LicenceLine.objects.bulk_create(
@@ -157,7 +179,8 @@ def decision_deny(*, actor, application: Application, reasons: str, criteria: li
     if not reasons.strip():
         errors["reasons"] = ["Give the reasons the exporter will read."]
     criteria = sorted({int(c) for c in criteria or []})
-    if not criteria or any(c < 1 or c > 8 for c in criteria):
+    registration = application.kind == Kind.GENERAL_REGISTRATION  # a refused registration cites no criteria
+    if any(c < 1 or c > 8 for c in criteria) or (not criteria and not registration):
         errors["criteria"] = ["Cite the criteria (1 to 8) the denial rests on."]
     if errors:
         raise DomainError("The denial is not complete.", fields=errors)
@@ -166,6 +189,8 @@ def decision_deny(*, actor, application: Application, reasons: str, criteria: li
         _refuse_if_blocked(locked, approving=False)
         application_move(application=locked, action=Action.DENY, actor=actor, reason=reasons, payload={"criteria": criteria})
         decision = _decision(locked, actor, Outcome.DENIED, reasons=reasons, criteria=criteria)
+        if registration:
+            return decision  # a refused registration is no export denial: nothing for the EU register
         lines = list(locked.goods.all())
         destinations = list(locked.destinations.all())
         for destination in destinations:

@@ -64,6 +64,7 @@ def _initial(application: Application | None) -> tuple[dict, list, list]:
         return {"kind": "individual", "movement": "export", "end_use": "civil", "purpose": "sale"}, [], []
     initial = {name: getattr(application, name) for name in services.SCALAR_FIELDS}
     initial["general_licence"] = application.general_licence_id
+    initial["origin_country"] = application.origin_country_id or ""
     initial["destinations"] = [c.code for c in application.destinations.all()]
     goods = [{k: getattr(line, k) for k in services.GOODS_FIELDS} for line in application.goods.all()]
     for line in goods:

@@ -42,6 +42,8 @@ class ApplicationForm(forms.Form):
 
     def __init__(self, *args, countries: dict, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["origin_country"] = CountryChoiceField(label=_("Transit: country of origin"), countries=countries, required=False)
+        self.fields["brokering_value_eur"] = forms.DecimalField(label=_("Brokering: value of the service (EUR)"), required=False, min_value=0, max_digits=14, decimal_places=2)
         self.fields["destinations"] = CountriesField(
             label=_("Destination countries"), countries=countries, required=False, widget=forms.SelectMultiple(attrs={"size": 6})
         )

@@ -1,0 +1,57 @@
+"""Reads for licences, registrations and usage, scoped to who asks; the office's overdue-report list."""
+from datetime import date, timedelta
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import Licence, LicenceKind, LicenceStatus, PeriodDeclaration, Registration, RegistrationStatus, UsageReport
+
+REPORT_WITHIN_DAYS = 61  # general licences: the half-yearly report within two months of the period's end
+
+
+def licences_visible_to(user) -> QuerySet[Licence]:
+    queryset = Licence.objects.select_related("decision").prefetch_related("destinations", "lines")
+    if user.is_exporter:
+        return queryset.filter(holder_id=user.organisation_id)
+    return queryset if user.is_official else queryset.none()
+
+
+def registrations_visible_to(user) -> QuerySet[Registration]:
+    queryset = Registration.objects.select_related("general_licence", "organisation")
+    if user.is_exporter:
+        return queryset.filter(organisation_id=user.organisation_id)
+    return queryset if user.is_official else queryset.none()
+
+
+def usage_visible_to(user) -> QuerySet[UsageReport]:
+    queryset = UsageReport.objects.select_related("licence", "registration")
+    if user.is_exporter:
+        return queryset.filter(organisation_id=user.organisation_id)
+    return queryset if user.is_official else queryset.none()
+
+
+def half_years(start: date, until: date) -> list[tuple[date, date]]:
+    """The half-year reporting periods from the one holding `start` up to the one holding `until`."""
+    periods = []
+    first = date(start.year, 1 if start.month <= 6 else 7, 1)
+    while first <= until:
+        end = date(first.year, 6, 30) if first.month == 1 else date(first.year, 12, 31)
+        periods.append((first, end))
+        first = end + timedelta(days=1)
+    return periods
+
+
+def overdue_reports(today: date | None = None) -> list[dict]:
+    """Holders who owe a usage report: active registrations and global licences, period ended more than two months ago."""
+    today = today or timezone.localdate()
+    declared = set(PeriodDeclaration.objects.values_list("licence_id", "registration_id", "period_start"))
+    overdue = []
+    for registration in Registration.objects.filter(status=RegistrationStatus.ACTIVE).select_related("organisation", "general_licence"):
+        for start, end in half_years(registration.registered_on, today):
+            if end + timedelta(days=REPORT_WITHIN_DAYS) < today and (None, registration.pk, start) not in declared:
+                overdue.append({"holder": registration.organisation.name, "number": registration.number, "kind": "registration", "period_start": start, "period_end": end, "due_on": end + timedelta(days=REPORT_WITHIN_DAYS)})
+    for licence in Licence.objects.filter(kind=LicenceKind.GLOBAL, status=LicenceStatus.ACTIVE):
+        for start, end in half_years(licence.valid_from, min(today, licence.valid_to)):
+            if end + timedelta(days=REPORT_WITHIN_DAYS) < today and (licence.pk, None, start) not in declared:
+                overdue.append({"holder": licence.holder_name, "number": licence.number, "kind": "licence", "period_start": start, "period_end": end, "due_on": end + timedelta(days=REPORT_WITHIN_DAYS)})
+    return sorted(overdue, key=lambda o: (o["due_on"], o["number"]))

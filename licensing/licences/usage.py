@@ -1,0 +1,391 @@
+"""
+Usage (realisation) reports: actual exports under a licence or a general-licence registration, entered one
+by one, uploaded as CSV/XLSX, or posted as a list. A batch is all or nothing, with a row-by-row error list;
+the same content (or Idempotency-Key) sent twice is counted once. Files are read twice as a stream (check,
+then write in batches), never loaded whole.
+"""
+import csv
+import hashlib
+import io
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from licensing.audit.services import event_record
+from licensing.core.errors import Conflict, DomainError, NotAllowed
+from licensing.reference.control_list import InvalidControlEntry, parse_entry
+from licensing.reference.models import GroupCode
+from licensing.reference.selectors import country_exists, group_members
+
+from .models import Licence, LicenceLine, LicenceStatus, PeriodDeclaration, Registration, RegistrationStatus, UsageReport, UsageUpload
+
+COLUMNS = ["licence", "exported_on", "destination", "control_entry", "quantity", "value_eur", "recipient", "serial_numbers", "lot_numbers"]
+REQUIRED = COLUMNS[:7]
+MAX_ROWS = 200_000
+MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_ERRORS = 200
+BATCH = 5000
+
+RowSource = Callable[[], Iterator[tuple[int, dict]]]
+
+
+@dataclass
+class UsageResult:
+    created: int = 0
+    duplicate: bool = False
+    errors: list[str] = field(default_factory=list)
+    upload_id: int | None = None
+
+
+@dataclass
+class _Target:
+    licence: Licence | None = None
+    registration: Registration | None = None
+    destinations: frozenset = frozenset()
+    lines: dict = field(default_factory=dict)  # normalised entry -> LicenceLine
+
+
+# --- reading ---------------------------------------------------------------------------------------
+def csv_rows(read: Callable[[], io.BufferedIOBase]) -> RowSource:
+    def rows():
+        stream = io.TextIOWrapper(read(), encoding="utf-8-sig", newline="")
+        try:
+            reader = csv.reader(stream)
+            header = [h.strip().lower() for h in next(reader, [])]
+            _check_header(header)
+            for number, values in enumerate(reader, start=2):
+                if not any(v.strip() for v in values):
+                    continue
+                yield number, dict(zip(header, (v.strip() for v in values))) | ({"__extra__": "1"} if len(values) > len(header) else {})
+        except UnicodeDecodeError:
+            raise DomainError("The file is not UTF-8 text.", code="bad_file", fields={"file": ["Save the CSV as UTF-8."]}) from None
+        finally:
+            stream.detach()  # the upload is read again in the second pass: do not let the wrapper close it
+
+    return rows
+
+
+def xlsx_rows(read: Callable[[], io.BufferedIOBase]) -> RowSource:
+    def rows():
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(read(), read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            values = sheet.iter_rows(values_only=True)
+            header = [str(h or "").strip().lower() for h in next(values, ())]
+            _check_header(header)
+            for number, row in enumerate(values, start=2):
+                if not any(cell not in (None, "") for cell in row):
+                    continue
+                yield number, {h: _cell(v) for h, v in zip(header, row)}
+        finally:
+            workbook.close()
+
+    return rows
+
+
+def list_rows(items: list[dict]) -> RowSource:
+    def rows():
+        for number, item in enumerate(items, start=1):
+            yield number, {k: _cell(item.get(k)) for k in COLUMNS}
+
+    return rows
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()[:10]
+    return str(value).strip()
+
+
+def _check_header(header: list[str]) -> None:
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise DomainError(f"The file's first row must name the columns {', '.join(COLUMNS)}; missing: {', '.join(missing)}.", code="bad_file", fields={"file": [f"Missing columns: {', '.join(missing)}."]})
+
+
+def file_rows(uploaded) -> RowSource:
+    """Rows of an uploaded CSV or XLSX, by content (an XLSX is a ZIP archive); anything else is refused."""
+    uploaded.seek(0)
+    head = uploaded.read(4)
+    uploaded.seek(0)
+
+    def reopen():
+        uploaded.seek(0)
+        return uploaded
+
+    if head.startswith(b"PK\x03\x04"):
+        return xlsx_rows(reopen)
+    sample = uploaded.read(4096)
+    uploaded.seek(0)
+    if b"\x00" in sample:
+        raise DomainError("The file is neither CSV nor XLSX.", code="bad_file", fields={"file": ["Upload a CSV (UTF-8) or XLSX file."]})
+    try:
+        sample.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(sample) - 4:  # not just a multi-byte character cut at the sample's end
+            raise DomainError("The file is not UTF-8 text.", code="bad_file", fields={"file": ["Save the CSV as UTF-8."]}) from None
+    return csv_rows(reopen)
+
+
+def content_hash(chunks: Iterable[bytes]) -> str:
+    digest = hashlib.sha256()
+    for chunk in chunks:
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+# --- rules -----------------------------------------------------------------------------------------
+def general_licence_refusal(general_licence, destination: str) -> str | None:
+    """Why this general licence may not be used for this destination, or None."""
+    code = general_licence.code
+    if not general_licence.active:
+        return f"{code} is no longer in force."
+    if destination in group_members(GroupCode.ARMS_EMBARGO):
+        return f"{destination} is under an arms embargo; {code} cannot be used."
+    if destination in {c.code for c in general_licence.excluded_destinations.all()}:
+        return f"{code} excludes {destination}."
+    if general_licence.destination_rule == "listed":
+        allowed = {c.code for c in general_licence.destinations.all()}
+        for group in general_licence.destination_groups.all():
+            allowed |= group_members(group.code)
+        if destination not in allowed:
+            return f"{destination} is not a destination of {code}."
+    return None
+
+
+class _Checker:
+    """Checks rows against the exporter's own licences and registrations; remembers what it looked up."""
+
+    def __init__(self, organisation_id: int, *, counting: bool = True, targets: dict | None = None):
+        self.organisation_id = organisation_id
+        self.counting = counting  # the second (writing) pass must not add to the totals again
+        self.targets: dict[str, _Target | None] = targets if targets is not None else {}
+        self.totals: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])  # line id -> [qty, value]
+        self.line_rows: dict[int, list[int]] = defaultdict(list)
+
+    def target(self, number: str) -> _Target | None:
+        if number not in self.targets:
+            licence = Licence.objects.filter(number=number, holder_id=self.organisation_id).prefetch_related("destinations", "lines").first()
+            if licence is not None:
+                self.targets[number] = _Target(licence=licence, destinations=frozenset(c.code for c in licence.destinations.all()), lines={_norm(l.control_entry): l for l in licence.lines.all()})
+            else:
+                registration = Registration.objects.filter(number=number, organisation_id=self.organisation_id).select_related("general_licence").first()
+                self.targets[number] = _Target(registration=registration) if registration else None
+        return self.targets[number]
+
+    def check(self, number: int, row: dict) -> tuple[list[str], dict | None]:
+        problems = []
+        if row.get("__extra__"):
+            problems.append("more columns than the header")
+        for name in REQUIRED:
+            if not row.get(name):
+                problems.append(f"{name}: required")
+        if problems:
+            return problems, None
+        target = self.target(row["licence"])
+        if target is None:
+            return [f"licence: you hold no licence or registration '{row['licence']}'"], None
+        try:
+            exported_on = date.fromisoformat(row["exported_on"][:10])
+        except ValueError:
+            problems.append(f"exported_on: '{row['exported_on']}' is not a date (YYYY-MM-DD)")
+            exported_on = None
+        destination = row["destination"].upper()
+        known_country = country_exists(destination)
+        if not known_country:
+            problems.append(f"destination: unknown country code '{destination}'")
+        try:
+            entry = parse_entry(row["control_entry"])
+        except InvalidControlEntry as exc:
+            problems.append(f"control_entry: {exc}")
+            entry = None
+        quantity, value = _decimal(row["quantity"], "quantity", problems), _decimal(row["value_eur"], "value_eur", problems)
+        if quantity is not None and quantity <= 0:
+            problems.append("quantity: must be greater than zero")
+        if value is not None and value < 0:
+            problems.append("value_eur: cannot be negative")
+        if exported_on and exported_on > timezone.localdate():
+            problems.append("exported_on: lies in the future")
+        line = None
+        if target.licence is not None:
+            licence = target.licence
+            if licence.status != LicenceStatus.ACTIVE and not (licence.status == LicenceStatus.EXHAUSTED):
+                problems.append(f"licence: {licence.number} is {licence.get_status_display().lower()}")
+            if exported_on and not licence.valid_from <= exported_on <= licence.valid_to:
+                problems.append(f"exported_on: outside the licence's validity {licence.valid_from} to {licence.valid_to}")
+            if known_country and destination not in target.destinations:
+                problems.append(f"destination: {destination} is not a destination of licence {licence.number}")
+            if entry is not None:
+                line = target.lines.get(_norm(entry.code))
+                if line is None:
+                    problems.append(f"control_entry: {entry.code} is not on licence {licence.number}")
+        else:
+            registration = target.registration
+            if registration.status != RegistrationStatus.ACTIVE:
+                problems.append(f"licence: registration {registration.number} is {registration.get_status_display().lower()}")
+            if exported_on and exported_on < registration.registered_on:
+                problems.append(f"exported_on: before the registration of {registration.registered_on}")
+            refusal = general_licence_refusal(registration.general_licence, destination) if known_country else None
+            if refusal:
+                problems.append(f"destination: {refusal}")
+        if problems:
+            return problems, None
+        if line is not None and self.counting:
+            totals = self.totals[line.pk]
+            totals[0] += quantity
+            totals[1] += value
+            self.line_rows[line.pk].append(number)
+        return [], {
+            "licence": target.licence, "registration": target.registration, "line": line, "exported_on": exported_on, "destination_id": destination,
+            "control_entry": entry.code, "ml_category": entry.ml_category or "", "quantity": quantity, "value_eur": value,
+            "recipient": row["recipient"][:300], "serial_numbers": row.get("serial_numbers", ""), "lot_numbers": row.get("lot_numbers", ""),
+        }
+
+    def over_limits(self) -> list[str]:
+        """Lines whose reported total would pass what the licence authorises."""
+        errors = []
+        lines = {l.pk: (l, t.licence.number) for t in self.targets.values() if t and t.licence for l in t.lines.values()}
+        for line_id, (quantity, value) in self.totals.items():
+            line, number = lines[line_id]
+            rows = ", ".join(map(str, self.line_rows[line_id][:10]))
+            if line.quantity is not None and line.used_quantity + quantity > line.quantity:
+                errors.append(f"rows {rows}: quantity: {line.control_entry} on {number} would reach {line.used_quantity + quantity} of {line.quantity} authorised")
+            if line.used_value_eur + value > line.value_eur:
+                errors.append(f"rows {rows}: value_eur: {line.control_entry} on {number} would reach EUR {line.used_value_eur + value} of {line.value_eur} authorised")
+        return errors
+
+
+def _norm(code: str) -> str:
+    return code.strip().upper()
+
+
+def _decimal(text: str, name: str, problems: list[str]) -> Decimal | None:
+    try:
+        value = Decimal(text.replace(" ", ""))
+        if not value.is_finite():
+            raise InvalidOperation
+        return value
+    except (InvalidOperation, ValueError):
+        problems.append(f"{name}: '{text}' is not a number (use '.' as the decimal separator)")
+        return None
+
+
+# --- writing ---------------------------------------------------------------------------------------
+def usage_import(*, actor, rows: RowSource, sha256: str, idempotency_key: str = "", filename: str = "") -> UsageResult:
+    """Check every row, then write all of them or none. A repeat of the same content or key is a no-op."""
+    if not actor.is_exporter:
+        raise NotAllowed("Only the holder reports usage.")
+    previous = UsageUpload.objects.filter(organisation_id=actor.organisation_id).filter(sha256=sha256).first() or (
+        UsageUpload.objects.filter(organisation_id=actor.organisation_id, idempotency_key=idempotency_key).first() if idempotency_key else None
+    )
+    if previous is not None:
+        return UsageResult(created=0, duplicate=True, upload_id=previous.pk)
+
+    result = UsageResult()
+    checker = _Checker(actor.organisation_id)
+    count = 0
+    for number, row in rows():
+        count += 1
+        if count > MAX_ROWS:
+            result.errors.append(f"file: more than {MAX_ROWS} rows; split it")
+            break
+        problems, _ = checker.check(number, row)
+        result.errors.extend(f"row {number}: {p}" for p in problems)
+        if len(result.errors) >= MAX_ERRORS:
+            result.errors.append(f"... stopped after {MAX_ERRORS} errors")
+            break
+    if not result.errors:
+        result.errors.extend(checker.over_limits())
+    if not count and not result.errors:
+        result.errors.append("file: no rows")
+    if result.errors:
+        return result
+
+    try:
+        with transaction.atomic():
+            upload = UsageUpload.objects.create(organisation_id=actor.organisation_id, created_by=actor, sha256=sha256, idempotency_key=idempotency_key, filename=filename[:255], rows=count)
+            line_ids = list(checker.totals)
+            # The limits again, under row locks: a concurrent upload may have used some of them meanwhile.
+            locked = {l.pk: l for l in LicenceLine.objects.select_for_update().filter(pk__in=line_ids)}
+            for target in checker.targets.values():
+                if target and target.licence:
+                    target.lines = {k: locked.get(l.pk, l) for k, l in target.lines.items()}
+            over = checker.over_limits()
+            if over:
+                raise _Refused(over)
+            replay = _Checker(actor.organisation_id, counting=False, targets=checker.targets)
+            batch = []
+            for number, row in rows():
+                _, clean = replay.check(number, row)
+                batch.append(_report(actor, upload, clean))
+                if len(batch) >= BATCH:
+                    UsageReport.objects.bulk_create(batch)
+                    batch = []
+            UsageReport.objects.bulk_create(batch)
+            for line_id, (quantity, value) in checker.totals.items():
+                LicenceLine.objects.filter(pk=line_id).update(used_quantity=F("used_quantity") + quantity, used_value_eur=F("used_value_eur") + value)
+            _mark_exhausted({locked[i].licence_id for i in line_ids})
+            event_record(actor=actor, verb="usage.reported", target=upload, payload={"rows": count, "sha256": sha256})
+    except _Refused as refused:
+        return UsageResult(errors=refused.errors)
+    except IntegrityError:  # the same content or key arrived at the same moment: that one counts
+        previous = UsageUpload.objects.filter(organisation_id=actor.organisation_id, sha256=sha256).first()
+        return UsageResult(duplicate=True, upload_id=previous.pk if previous else None)
+    result.created, result.upload_id = count, upload.pk
+    return result
+
+
+class _Refused(Exception):
+    def __init__(self, errors):
+        super().__init__("refused")
+        self.errors = errors
+
+
+def _report(actor, upload, clean: dict) -> UsageReport:
+    return UsageReport(
+        organisation_id=actor.organisation_id, licence=clean["licence"], registration=clean["registration"], upload=upload, reported_by=actor,
+        exported_on=clean["exported_on"], destination_id=clean["destination_id"], control_entry=clean["control_entry"], ml_category=clean["ml_category"],
+        quantity=clean["quantity"], value_eur=clean["value_eur"], recipient=clean["recipient"], serial_numbers=clean["serial_numbers"], lot_numbers=clean["lot_numbers"],
+    )
+
+
+def _mark_exhausted(licence_ids: set[int]) -> None:
+    for licence in Licence.objects.filter(pk__in=licence_ids, status=LicenceStatus.ACTIVE).prefetch_related("lines"):
+        if all(l.used_value_eur >= l.value_eur or (l.quantity is not None and l.used_quantity >= l.quantity) for l in licence.lines.all()):
+            Licence.objects.filter(pk=licence.pk, status=LicenceStatus.ACTIVE).update(status=LicenceStatus.EXHAUSTED)
+            event_record(actor=None, verb="licence.exhausted", target=licence, to_state=LicenceStatus.EXHAUSTED)
+
+
+def period_declare(*, actor, number: str, period_start: date, nothing_to_report: bool = False) -> PeriodDeclaration:
+    """The holder says its report for the half-year starting `period_start` is complete."""
+    if not actor.is_exporter:
+        raise NotAllowed("Only the holder declares its reports.")
+    starts = {date(period_start.year, 1, 1), date(period_start.year, 7, 1)}
+    if period_start not in starts:
+        raise DomainError("A reporting period starts on 1 January or 1 July.", fields={"period_start": ["Use 1 January or 1 July."]})
+    licence = Licence.objects.filter(number=number, holder_id=actor.organisation_id).first()
+    registration = None if licence else Registration.objects.filter(number=number, organisation_id=actor.organisation_id).first()
+    if licence is None and registration is None:
+        raise DomainError(f"You hold no licence or registration '{number}'.", fields={"licence": ["Not one of yours."]})
+    end = date(period_start.year, 6, 30) if period_start.month == 1 else date(period_start.year, 12, 31)
+    if end >= timezone.localdate():
+        raise DomainError("A period can be declared once it has ended.", fields={"period_start": ["This period has not ended yet."]})
+    try:
+        with transaction.atomic():
+            declaration = PeriodDeclaration.objects.create(
+                organisation_id=actor.organisation_id, licence=licence, registration=registration, period_start=period_start, period_end=end, nothing_to_report=nothing_to_report
+            )
+            event_record(actor=actor, verb="usage.period_declared", target=licence or registration, payload={"period_start": period_start.isoformat(), "nothing_to_report": nothing_to_report})
+    except IntegrityError:
+        raise Conflict("This period was already declared.") from None
+    return declaration

@@ -1,0 +1,111 @@
+"""Registrations for general licences and the life of a licence after its issue."""
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from licensing.licences.lifecycle import licences_expire
+from licensing.licences.models import Licence, LicenceStatus, UsageReport
+
+from .conftest import row
+
+pytestmark = pytest.mark.django_db
+
+
+def test_registration_lets_the_exporter_use_the_licence_within_its_terms(api_as, exporter_a, registered):
+    registration = registered(exporter_a, "NL008")
+    assert registration.number.startswith("NL008-")
+    client = api_as(exporter_a)
+    ok = client.post("/api/v1/usage-reports/", [row(registration, destination="DE", control_entry="ML6", quantity="2", value_eur="5000")], format="json")
+    assert ok.status_code == 201, ok.json()
+    turkey = client.post("/api/v1/usage-reports/", [row(registration, destination="TR", control_entry="ML6")], format="json")
+    assert "NL008 excludes TR." in turkey.json()["fields"]["rows"][0]
+    outside = client.post("/api/v1/usage-reports/", [row(registration, destination="BR", control_entry="ML6")], format="json")
+    assert "BR is not a destination of NL008." in outside.json()["fields"]["rows"][0]
+
+
+def test_nl009_cannot_be_used_for_israel(api_as, exporter_a, registered):
+    registration = registered(exporter_a, "NL009")
+    response = api_as(exporter_a).post("/api/v1/usage-reports/", [row(registration, destination="IL", control_entry="ML10")], format="json")
+    assert "NL009 excludes IL." in response.json()["fields"]["rows"][0]
+
+
+def test_a_second_registration_for_the_same_licence_is_refused_and_revocation_stops_use(api_as, exporter_a, officer, registered):
+    registration = registered(exporter_a, "NL008")
+    with pytest.raises(AssertionError):
+        registered(exporter_a, "NL008")
+    revoked = api_as(officer).post(f"/api/v1/registrations/{registration.pk}/revoke/", {"reason": "Conditions not met."}, format="json")
+    assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
+    response = api_as(exporter_a).post("/api/v1/usage-reports/", [row(registration, destination="DE", control_entry="ML6")], format="json")
+    assert "is revoked" in response.json()["fields"]["rows"][0]
+
+
+def test_officers_suspend_reinstate_and_revoke_with_reasons_holders_surrender(api_as, exporter_a, officer, issued):
+    licence = issued(exporter_a)
+    office, holder = api_as(officer), api_as(exporter_a)
+    url = f"/api/v1/licences/{licence.pk}/move/"
+    assert office.post(url, {"move": "suspend"}, format="json").status_code == 400  # a reason is needed
+    assert office.post(url, {"move": "suspend", "reason": "Investigation."}, format="json").json()["status"] == "suspended"
+    blocked = holder.post("/api/v1/usage-reports/", [row(licence)], format="json")
+    assert "is suspended" in blocked.json()["fields"]["rows"][0]
+    assert holder.post(url, {"move": "reinstate"}, format="json").status_code == 403
+    assert office.post(url, {"move": "reinstate"}, format="json").json()["status"] == "active"
+    assert office.post(url, {"move": "surrender"}, format="json").status_code == 403
+    assert holder.post(url, {"move": "surrender"}, format="json").json()["status"] == "surrendered"
+    assert office.post(url, {"move": "revoke", "reason": "x"}, format="json").status_code == 409
+
+
+def test_expired_after_the_end_date_and_extension_revives_it(api_as, exporter_a, officer, issued):
+    licence = issued(exporter_a)
+    Licence.objects.filter(pk=licence.pk).update(valid_to=timezone.localdate() - timedelta(days=1))
+    assert licences_expire() == 1 and licences_expire() == 0  # idempotent
+    licence.refresh_from_db()
+    assert licence.status == LicenceStatus.EXPIRED
+    later = (timezone.localdate() + timedelta(days=90)).isoformat()
+    extended = api_as(officer).post(f"/api/v1/licences/{licence.pk}/extend/", {"valid_to": later}, format="json")
+    assert extended.status_code == 200 and extended.json()["status"] == "active" and extended.json()["valid_to"] == later
+
+
+def test_replacement_points_to_the_old_licence_and_carries_the_usage_limits(api_as, exporter_a, officer, issued):
+    licence = issued(exporter_a)
+    api_as(exporter_a).post("/api/v1/usage-reports/", [row(licence)], format="json")
+    response = api_as(officer).post(f"/api/v1/licences/{licence.pk}/replace/", {"value_eur": "200000.00", "reason": "Higher value."}, format="json")
+    assert response.status_code == 201
+    new = response.json()
+    assert new["replaces"] == licence.number and new["number"] == f"{licence.number}-R1" and new["value_eur"] == "200000.00"
+    licence.refresh_from_db()
+    assert licence.status == LicenceStatus.REPLACED
+    ml5 = next(line for line in new["lines"] if line["control_entry"] == "ML5")
+    assert ml5["used_value_eur"] == "30000.00"  # what was used stays used
+
+
+def test_overdue_reports_show_on_the_office_dashboard_until_declared(api_as, exporter_a, officer, registered):
+    registration = registered(exporter_a, "NL008")
+    from licensing.licences.models import Registration
+
+    Registration.objects.filter(pk=registration.pk).update(registered_on=date(timezone.localdate().year - 1, 2, 1))
+    overdue = api_as(officer).get("/api/v1/office/overdue-reports/").json()
+    first_half = date(timezone.localdate().year - 1, 1, 1).isoformat()
+    assert {(o["number"], o["period_start"]) for o in overdue} >= {(registration.number, first_half)}
+    declared = api_as(exporter_a).post("/api/v1/usage-reports/periods/", {"licence": registration.number, "period_start": first_half, "nothing_to_report": True}, format="json")
+    assert declared.status_code == 201
+    assert api_as(exporter_a).post("/api/v1/usage-reports/periods/", {"licence": registration.number, "period_start": first_half}, format="json").status_code == 409
+    assert (registration.number, first_half) not in {(o["number"], o["period_start"]) for o in api_as(officer).get("/api/v1/office/overdue-reports/").json()}
+    assert api_as(exporter_a).get("/api/v1/office/overdue-reports/").status_code == 403
+
+
+def test_transit_and_brokering_record_their_own_fields(api_as, exporter_a, issued):
+    transit = issued(exporter_a, movement="transit", origin_country="US", destinations=["NO"])
+    assert transit.origin_country_id == "US"
+    brokering = issued(exporter_a, movement="brokering", brokering_value_eur="15000.00")
+    assert brokering.brokering_value_eur == 15000
+    assert UsageReport.objects.count() == 0
+
+
+def test_transit_needs_an_origin_and_brokering_a_service_value(api_as, exporter_a):
+    from tests.factories import application_payload
+
+    client = api_as(exporter_a)
+    for movement, field in (("transit", "origin_country"), ("brokering", "brokering_value_eur")):
+        draft = client.post("/api/v1/applications/", application_payload(movement=movement), format="json").json()
+        assert field in client.post(f"/api/v1/applications/{draft['id']}/submit/").json()["fields"]

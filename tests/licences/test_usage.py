@@ -1,0 +1,130 @@
+"""Usage (realisation) reports: limits, all-or-nothing batches, duplicates, files, and ownership."""
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from licensing.licences.models import LicenceLine, LicenceStatus, UsageReport
+
+from .conftest import row
+
+pytestmark = pytest.mark.django_db
+COLUMNS = "licence,exported_on,destination,control_entry,quantity,value_eur,recipient,serial_numbers,lot_numbers\n"
+
+
+def csv_file(rows, name="usage.csv"):
+    body = COLUMNS + "".join(",".join(str(r[c]) for c in COLUMNS.strip().split(",")) + "\n" for r in rows)
+    return SimpleUploadedFile(name, body.encode(), content_type="text/csv")
+
+
+def test_usage_is_decremented_and_exceeding_is_refused(api_as, exporter_a, issued):
+    licence = issued(exporter_a)
+    client = api_as(exporter_a)
+    assert client.post("/api/v1/usage-reports/", [row(licence), row(licence, quantity="2", value_eur="60000")], format="json").status_code == 201
+    line = LicenceLine.objects.get(licence=licence, control_entry="ML5")
+    assert (line.used_quantity, line.used_value_eur) == (3, 90000)
+    too_much = client.post("/api/v1/usage-reports/", [row(licence, quantity="2", value_eur="20000")], format="json")
+    assert too_much.status_code == 400
+    assert "would reach 5.000 of 4.000 authorised" in " ".join(too_much.json()["fields"]["rows"])
+    assert UsageReport.objects.count() == 2
+
+
+def test_licence_is_marked_exhausted_when_used_up(api_as, exporter_a, issued):
+    licence = issued(exporter_a)
+    rows = [row(licence, quantity="4", value_eur="120000"), row(licence, control_entry="ML6", quantity="16", value_eur="48000", recipient="Army")]
+    assert api_as(exporter_a).post("/api/v1/usage-reports/", rows, format="json").status_code == 201
+    licence.refresh_from_db()
+    assert licence.status == LicenceStatus.EXHAUSTED
+
+
+def test_bad_rows_save_nothing_and_are_listed_row_by_row(api_as, exporter_a, issued):
+    licence = issued(exporter_a)
+    rows = [
+        row(licence),
+        row(licence, destination="RU"),
+        row(licence, control_entry="ML9"),
+        row(licence, exported_on="2020-13-01", quantity="-1", value_eur="abc"),
+        row(licence, licence="NL-0000-000000-V"),
+    ]
+    response = api_as(exporter_a).post("/api/v1/usage-reports/", rows, format="json")
+    assert response.status_code == 400
+    errors = response.json()["fields"]["rows"]
+    assert any(e.startswith("row 2: destination: RU is not a destination") for e in errors)
+    assert any(e.startswith("row 3: control_entry: ML9 is not on licence") for e in errors)
+    assert {"row 4: exported_on: '2020-13-01' is not a date (YYYY-MM-DD)", "row 4: quantity: must be greater than zero", "row 4: value_eur: 'abc' is not a number (use '.' as the decimal separator)"} <= set(errors)
+    assert "row 5: licence: you hold no licence or registration 'NL-0000-000000-V'" in errors
+    assert UsageReport.objects.count() == 0
+
+
+def test_the_same_list_sent_twice_counts_once_and_idempotency_key_makes_retries_safe(api_as, exporter_a, issued):
+    licence = issued(exporter_a)
+    client = api_as(exporter_a)
+    assert client.post("/api/v1/usage-reports/", [row(licence)], format="json").status_code == 201
+    again = client.post("/api/v1/usage-reports/", [row(licence)], format="json")
+    assert again.status_code == 200 and again.json()["duplicate"] is True
+    keyed = client.post("/api/v1/usage-reports/", [row(licence)], format="json", HTTP_IDEMPOTENCY_KEY="shipment-42")
+    retried = client.post("/api/v1/usage-reports/", [row(licence)], format="json", HTTP_IDEMPOTENCY_KEY="shipment-42")
+    assert keyed.status_code == 201 and retried.json() == {**keyed.json(), "created": 0, "duplicate": True}
+    assert UsageReport.objects.count() == 2
+
+
+def test_csv_and_xlsx_uploads_and_their_failure_modes(api_as, exporter_a, issued):
+    from openpyxl import Workbook
+
+    licence = issued(exporter_a)
+    client = api_as(exporter_a)
+    upload = lambda f: client.post("/api/v1/usage-reports/upload/", {"file": f}, format="multipart")  # noqa: E731
+    assert upload(csv_file([row(licence)])).status_code == 201
+    assert upload(csv_file([row(licence)])).json()["duplicate"] is True  # the same file again
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(COLUMNS.strip().split(","))
+    sheet.append(list(row(licence, quantity="2", value_eur="50000").values()))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert upload(SimpleUploadedFile("usage.xlsx", buffer.getvalue())).status_code == 201
+    assert UsageReport.objects.count() == 2
+
+    not_tabular = upload(SimpleUploadedFile("usage.csv", b"\x89PNG\r\n\x1a\n\x00\x00binary"))
+    assert not_tabular.status_code == 400 and not_tabular.json()["code"] == "bad_file"
+    no_header = upload(SimpleUploadedFile("usage.csv", b"a,b,c\n1,2,3\n"))
+    assert no_header.status_code == 400 and "Missing columns" in no_header.json()["fields"]["file"][0]
+    bad_rows = upload(csv_file([row(licence, destination="ZZ"), row(licence)], "other.csv"))
+    assert bad_rows.status_code == 400 and bad_rows.json()["fields"]["rows"] == ["row 2: destination: unknown country code 'ZZ'"]
+    assert UsageReport.objects.count() == 2
+
+
+def test_huge_file_is_refused_before_reading(api_as, exporter_a, issued, monkeypatch):
+    from licensing.licences import usage
+
+    licence = issued(exporter_a)
+    monkeypatch.setattr(usage, "MAX_FILE_BYTES", 1000)
+    response = api_as(exporter_a).post("/api/v1/usage-reports/upload/", {"file": csv_file([row(licence)] * 20)}, format="multipart")
+    assert response.status_code == 400 and "At most" in response.json()["fields"]["file"][0]
+
+
+def test_too_many_rows_are_refused(api_as, exporter_a, issued, monkeypatch):
+    from licensing.licences import usage
+
+    licence = issued(exporter_a)
+    monkeypatch.setattr(usage, "MAX_ROWS", 3)
+    response = api_as(exporter_a).post("/api/v1/usage-reports/upload/", {"file": csv_file([row(licence, quantity="0.1", value_eur="1")] * 5)}, format="multipart")
+    assert response.status_code == 400 and "more than 3 rows" in " ".join(response.json()["fields"]["rows"])
+    assert UsageReport.objects.count() == 0
+
+
+def test_one_exporter_can_never_report_against_anothers_licence(api_as, exporter_a, exporter_b, issued):
+    licence = issued(exporter_a)
+    response = api_as(exporter_b).post("/api/v1/usage-reports/", [row(licence)], format="json")
+    assert response.status_code == 400
+    assert response.json()["fields"]["rows"] == [f"row 1: licence: you hold no licence or registration '{licence.number}'"]
+    assert api_as(exporter_b).get(f"/api/v1/licences/{licence.pk}/").status_code == 404
+    assert api_as(exporter_b).get("/api/v1/usage-reports/").json()["count"] == 0
+    assert UsageReport.objects.count() == 0
+
+
+def test_officials_cannot_report_usage(api_as, officer, exporter_a, issued):
+    licence = issued(exporter_a)
+    assert api_as(officer).post("/api/v1/usage-reports/", [row(licence)], format="json").status_code == 403
+    assert api_as(officer).get("/api/v1/usage-reports/").status_code == 200
