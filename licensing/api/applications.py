@@ -68,6 +68,8 @@ class ApplicationIn(serializers.Serializer):
         slug_field="code", queryset=GeneralLicence.objects.filter(active=True), required=False, allow_null=True, default=None
     )
     conditions_confirmed = serializers.BooleanField(required=False, default=False)
+    origin_country = CountryCodeField(required=False, allow_null=True, default=None, help_text="Transit: where the goods come from.")
+    brokering_value_eur = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, default=None, min_value=0)
     goods = GoodsLineIn(many=True, required=False, max_length=MAX_GOODS_LINES)
     parties = PartyIn(many=True, required=False, max_length=MAX_PARTIES)
 
@@ -142,6 +144,7 @@ class ApplicationOut(ApplicationSummaryOut):
     previous = serializers.CharField(source="previous.reference", allow_null=True, default=None)
     amendment = serializers.SerializerMethodField()
     general_licence = serializers.CharField(source="general_licence_id", allow_null=True)
+    origin_country = serializers.CharField(source="origin_country_id", allow_null=True)
     allowed_actions = serializers.SerializerMethodField()
     claimed_by = serializers.SerializerMethodField()
     decision = serializers.SerializerMethodField()
@@ -149,7 +152,7 @@ class ApplicationOut(ApplicationSummaryOut):
     class Meta(ApplicationSummaryOut.Meta):
         fields = ApplicationSummaryOut.Meta.fields + [
             "deadline_at", "clock_stopped_at", "claimed_by", "previous", "amendment", "end_use", "end_use_description", "purpose", "temporary", "reimport_date",
-            "general_licence", "conditions_confirmed", "goods", "parties", "documents", "questions", "determination",
+            "general_licence", "conditions_confirmed", "origin_country", "brokering_value_eur", "goods", "parties", "documents", "questions", "determination",
             "allowed_actions", "decision",
         ]
 
