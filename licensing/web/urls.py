@@ -9,4 +9,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("applications/", include("licensing.web.exporter_urls")),
     path("office/", include("licensing.web.office_urls")),
+    path("licences/", include("licensing.web.licences_urls")),
 ]

@@ -1,0 +1,123 @@
+"""The holder's pages for licences and registrations: report usage one by one or by file, surrender."""
+import hashlib
+import json
+import uuid
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from licensing.core.errors import DomainError
+from licensing.licences import lifecycle, selectors, usage
+
+from .decisions import error_message
+from .exporter import exporter_required
+
+
+class UsageForm(forms.Form):
+    exported_on = forms.DateField(label=gettext_lazy("Export date"), widget=forms.DateInput(attrs={"type": "date"}))
+    destination = forms.CharField(label=gettext_lazy("Destination (country code)"), max_length=2)
+    control_entry = forms.CharField(label=gettext_lazy("Control entry"), max_length=60)
+    quantity = forms.DecimalField(label=gettext_lazy("Quantity"), min_value=0, max_digits=14, decimal_places=3)
+    value_eur = forms.DecimalField(label=gettext_lazy("Value (EUR)"), min_value=0, max_digits=16, decimal_places=2)
+    recipient = forms.CharField(label=gettext_lazy("Recipient"), max_length=300)
+    serial_numbers = forms.CharField(label=gettext_lazy("Serial numbers"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    lot_numbers = forms.CharField(label=gettext_lazy("Lot numbers"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    token = forms.CharField(widget=forms.HiddenInput)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("CSV or XLSX file"), help_text=gettext_lazy("Columns: licence, exported_on, destination, control_entry, quantity, value_eur, recipient, serial_numbers, lot_numbers."))
+
+
+@exporter_required
+def licence_list(request):
+    return render(
+        request,
+        "exporter/licences.html",
+        {
+            "licences": selectors.licences_visible_to(request.user).order_by("-valid_from"),
+            "registrations": selectors.registrations_visible_to(request.user),
+            "upload_form": UploadForm(),
+            "usage_errors": request.session.pop("usage_errors", None),
+        },
+    )
+
+
+def _held(request, number):
+    licence = selectors.licences_visible_to(request.user).filter(number=number).first()
+    return licence or get_object_or_404(selectors.registrations_visible_to(request.user), number=number)
+
+
+@exporter_required
+def licence_detail(request, number):
+    held = _held(request, number)
+    reports = selectors.usage_visible_to(request.user).filter(**({"licence": held} if hasattr(held, "lines") else {"registration": held}))[:200]
+    form = UsageForm(initial={"token": uuid.uuid4().hex})
+    return render(request, "exporter/licence.html", {"held": held, "reports": reports, "form": form, "is_licence": hasattr(held, "lines")})
+
+
+@require_POST
+@exporter_required
+def usage_add(request, number):
+    held = _held(request, number)
+    form = UsageForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(f"{form.fields[k].label}: {m}" for k, msgs in form.errors.items() if k in form.fields for m in msgs))
+        return redirect("licences:detail", number=number)
+    row = {k: str(v) for k, v in form.cleaned_data.items() if k != "token"} | {"licence": held.number}
+    token = form.cleaned_data["token"][:100]
+    sha = hashlib.sha256(b"form:" + token.encode() + json.dumps(row, sort_keys=True).encode()).hexdigest()
+    try:
+        result = usage.usage_import(actor=request.user, rows=usage.list_rows([row]), sha256=sha, idempotency_key=f"form:{token}")
+    except DomainError as exc:
+        messages.error(request, error_message(exc))
+        return redirect("licences:detail", number=number)
+    if result.errors:
+        messages.error(request, " ".join(e.removeprefix("row 1: ") for e in result.errors))
+    elif result.duplicate:
+        messages.info(request, _("This report was already recorded."))
+    else:
+        messages.success(request, _("Usage recorded."))
+    return redirect("licences:detail", number=number)
+
+
+@require_POST
+@exporter_required
+def usage_upload(request):
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a CSV or XLSX file."))
+        return redirect("licences:list")
+    uploaded = form.cleaned_data["file"]
+    try:
+        if uploaded.size > usage.MAX_FILE_BYTES:
+            raise DomainError(_("The file is too large."))
+        result = usage.usage_import(actor=request.user, rows=usage.file_rows(uploaded), sha256=usage.content_hash(uploaded.chunks()), filename=uploaded.name or "")
+    except DomainError as exc:
+        messages.error(request, error_message(exc))
+        return redirect("licences:list")
+    if result.errors:
+        request.session["usage_errors"] = result.errors[:200]
+        messages.error(request, _("Nothing was recorded: %(n)d problem(s) in the file.") % {"n": len(result.errors)})
+    elif result.duplicate:
+        messages.info(request, _("This file was already uploaded; nothing was counted twice."))
+    else:
+        messages.success(request, _("%(n)d usage reports recorded.") % {"n": result.created})
+    return redirect("licences:list")
+
+
+@require_POST
+@exporter_required
+def surrender(request, number):
+    licence = get_object_or_404(selectors.licences_visible_to(request.user), number=number)
+    try:
+        lifecycle.licence_move(actor=request.user, licence=licence, move="surrender")
+    except DomainError as exc:
+        messages.error(request, error_message(exc))
+    else:
+        messages.success(request, _("Licence surrendered."))
+    return redirect("licences:detail", number=number)

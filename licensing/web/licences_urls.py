@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import licences
+
+app_name = "licences"
+
+urlpatterns = [
+    path("", licences.licence_list, name="list"),
+    path("upload/", licences.usage_upload, name="upload"),
+    path("<str:number>/", licences.licence_detail, name="detail"),
+    path("<str:number>/usage/", licences.usage_add, name="usage"),
+    path("<str:number>/surrender/", licences.surrender, name="surrender"),
+]

@@ -1,0 +1,50 @@
+"""The holder reports usage on the web, one by one and by file; a double submit counts once."""
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from licensing.licences.models import UsageReport
+from tests.factories import PASSWORD
+from tests.licences.conftest import issued  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def logged_in(user) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def test_one_by_one_entry_and_a_double_submit_counts_once(exporter_a, issued):  # noqa: F811
+    licence = issued(exporter_a)
+    client = logged_in(exporter_a)
+    assert licence.number in client.get("/licences/").content.decode()
+    form = {"exported_on": timezone.localdate().isoformat(), "destination": "NO", "control_entry": "ML5", "quantity": "1", "value_eur": "1000", "recipient": "Navy", "token": "abc123"}
+    client.post(f"/licences/{licence.number}/usage/", form)
+    page = client.post(f"/licences/{licence.number}/usage/", form, follow=True).content.decode()
+    assert "already recorded" in page
+    assert UsageReport.objects.count() == 1
+    refused = client.post(f"/licences/{licence.number}/usage/", form | {"token": "other", "destination": "SE"}, follow=True).content.decode()
+    assert "SE is not a destination" in refused
+
+
+def test_file_upload_page_lists_the_rows_that_are_wrong(exporter_a, issued):  # noqa: F811
+    licence = issued(exporter_a)
+    body = "licence,exported_on,destination,control_entry,quantity,value_eur,recipient\n" + f"{licence.number},{timezone.localdate()},ZZ,ML5,1,10,Navy\n"
+    page = logged_in(exporter_a).post("/licences/upload/", {"file": SimpleUploadedFile("u.csv", body.encode())}, follow=True).content.decode()
+    assert "row 2: destination: unknown country code" in page and UsageReport.objects.count() == 0
+
+
+def test_another_exporter_gets_404_on_the_licence_page(exporter_a, exporter_b, issued):  # noqa: F811
+    licence = issued(exporter_a)
+    client = logged_in(exporter_b)
+    assert client.get(f"/licences/{licence.number}/").status_code == 404
+    assert client.post(f"/licences/{licence.number}/usage/", {}).status_code == 404
+    assert client.post(f"/licences/{licence.number}/surrender/").status_code == 404
