@@ -173,3 +173,10 @@ def denial_register(request):
 def parliament(request):
     notifications = ParliamentNotification.objects.select_related("licence__decision").order_by("sent_on", "due_on")
     return render(request, "office/parliament.html", {"notifications": notifications})
+
+
+@official_required
+def overdue(request):
+    from licensing.licences.selectors import overdue_reports
+
+    return render(request, "office/overdue.html", {"overdue": overdue_reports()})

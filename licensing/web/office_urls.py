@@ -22,4 +22,5 @@ urlpatterns = [
     path("cases/<int:pk>/consultations/<int:cid>/", decisions.consultation_move, name="consultation"),
     path("denials/", decisions.denial_register, name="denials"),
     path("parliament/", decisions.parliament, name="parliament"),
+    path("overdue-reports/", decisions.overdue, name="overdue"),
 ]

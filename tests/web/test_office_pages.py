@@ -69,3 +69,9 @@ def test_queue_page_runs_a_constant_number_of_queries(officer, case, django_asse
     client = logged_in(officer)
     with django_assert_max_num_queries(8):
         assert client.get("/office/").status_code == 200
+
+
+def test_overdue_reports_page(officer, exporter_a):
+    client = logged_in(officer)
+    assert client.get("/office/overdue-reports/").status_code == 200
+    assert logged_in(exporter_a).get("/office/overdue-reports/").status_code == 403
