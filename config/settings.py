@@ -156,6 +156,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "expire-licences": {"task": "licences.expire", "schedule": 6 * 3600},
+    "route-pending-applications": {"task": "applications.route_pending", "schedule": 60},
 }
 
 # --- The work instruction: refer cases the rules give to the ministry without waiting for an officer.

@@ -152,9 +152,14 @@ def application_submit(*, actor, application: Application) -> Application:
 
 
 def _enqueue_routing(application_id: int) -> None:
+    """Hand the routing to a worker. The submission is already committed: if the broker is down the
+    application waits in SUBMITTED and the periodic sweep (tasks.route_pending) routes it later."""
     from .tasks import application_route
 
-    application_route.delay(application_id)
+    try:
+        application_route.delay(application_id)
+    except Exception:  # noqa: BLE001 - any broker failure: the sweep is the fallback, the exporter sees no error
+        logger.warning("broker unavailable; application %s will be routed by the sweep", application_id, exc_info=True)
 
 
 def application_withdraw(*, actor, application: Application, reason: str = "") -> Application:

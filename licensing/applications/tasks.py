@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from licensing.applications.choices import Handler
 
@@ -10,8 +13,8 @@ from .models import Application, Status
 from .workflow import Action, application_move
 
 
-@shared_task(name="applications.route", bind=True, max_retries=5, default_retry_delay=10, acks_late=True)
-def application_route(self, application_id: int) -> str:
+@shared_task(name="applications.route", acks_late=True)
+def application_route(application_id: int) -> str:
     """Determine a submitted application and place it in the licensing office's queue. Idempotent."""
     from licensing.assessment.consultation import consultations_flag
     from licensing.routing.services import application_determination
@@ -38,3 +41,16 @@ def application_route(self, application_id: int) -> str:
         except Conflict:
             pass  # an officer acted first; the case stays where they put it
     return determination.handler or "none"
+
+
+SWEEP_AFTER = timedelta(minutes=2)
+
+
+@shared_task(name="applications.route_pending", acks_late=True)
+def route_pending() -> int:
+    """The outbox sweep: route applications left in SUBMITTED (broker down at submission, worker lost)."""
+    cutoff = timezone.now() - SWEEP_AFTER
+    pending = list(Application.objects.filter(status=Status.SUBMITTED, submitted_at__lt=cutoff).values_list("pk", flat=True)[:1000])
+    for pk in pending:
+        application_route(pk)
+    return len(pending)

@@ -18,7 +18,7 @@ class EventQuerySet(models.QuerySet):
 class Event(models.Model):
     """One thing that happened: who did what to which object, from which state to which, and why."""
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     verb = models.CharField(max_length=60)
     target_type = models.CharField(max_length=60)
@@ -27,6 +27,9 @@ class Event(models.Model):
     to_state = models.CharField(max_length=40, blank=True)
     reason = models.TextField(blank=True)
     payload = models.JSONField(default=dict, blank=True)
+    # Tamper evidence: each row's hash covers its content and the previous row's hash (see audit/chain.py).
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
 
     objects = EventQuerySet.as_manager()
 
