@@ -2,7 +2,7 @@
 import django_filters
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import FileResponse
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -16,6 +16,9 @@ from licensing.core.errors import NotAllowed, NotFound
 from licensing.reference.models import GeneralLicence
 
 from .fields import CountryCodeField
+from .idempotency import HEADER, idempotent
+
+IDEMPOTENCY_PARAMETER = OpenApiParameter(HEADER, str, OpenApiParameter.HEADER, description="Makes a retried POST safe: the first answer is returned again.")
 
 MAX_GOODS_LINES = 500
 MAX_PARTIES = 100
@@ -226,7 +229,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         fresh = selectors.with_details(Application.objects.filter(pk=application.pk)).get()
         return Response(ApplicationOut(fresh, context=self.get_serializer_context()).data, status=status_code)
 
-    @extend_schema(request=ApplicationIn, responses={201: ApplicationOut})
+    @extend_schema(request=ApplicationIn, responses={201: ApplicationOut}, parameters=[IDEMPOTENCY_PARAMETER])
+    @idempotent
     def create(self, request):
         _is_exporter(request)
         data = ApplicationIn(data=request.data)
@@ -265,8 +269,9 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         application = services.application_withdraw(actor=request.user, application=self.get_object(), reason=data.validated_data["reason"])
         return self._detail(application)
 
-    @extend_schema(request=None, responses={201: ApplicationOut})
+    @extend_schema(request=None, responses={201: ApplicationOut}, parameters=[IDEMPOTENCY_PARAMETER])
     @action(detail=True, methods=["post"])
+    @idempotent
     def amend(self, request, pk=None):
         _is_exporter(request)
         amendment = services.application_amend(actor=request.user, application=self.get_object())
@@ -305,6 +310,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         responses={201: DocumentOut},
     )
     @action(detail=True, methods=["post"], parser_classes=[parsers.MultiPartParser], url_path="documents")
+    @idempotent
     def upload(self, request, pk=None):
         _is_exporter(request)
         application = self.get_object()

@@ -13,6 +13,7 @@ from licensing.core.errors import DomainError
 from licensing.licences import exports, services
 from licensing.licences.models import Decision, Licence, Outcome, ParliamentNotification
 
+from .idempotency import idempotent
 from .permissions import IsOfficer, IsOfficial
 
 
@@ -50,6 +51,7 @@ class DecideView(APIView):
     permission_classes = [IsOfficer]
 
     @extend_schema(request=DecisionIn, responses={201: DecisionOut})
+    @idempotent
     def post(self, request, pk):
         application = _application(request, pk)
         data = DecisionIn(data=request.data)

@@ -15,6 +15,7 @@ from licensing.routing import selectors as queues
 from licensing.routing import services as triage
 
 from .applications import ApplicationOut, QuestionOut
+from .idempotency import idempotent
 from .permissions import IsOfficer, IsOfficial
 
 
@@ -165,6 +166,7 @@ class QuestionAskView(APIView):
     permission_classes = [IsOfficial]
 
     @extend_schema(request=QuestionIn, responses={201: QuestionOut})
+    @idempotent
     def post(self, request, pk):
         application = _case(request, pk)
         data = QuestionIn(data=request.data)

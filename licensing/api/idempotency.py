@@ -1,0 +1,51 @@
+"""
+`Idempotency-Key` for POSTs that create things: a retried request gets the first answer and creates nothing
+new. The view runs in one transaction with the key's record, so of two concurrent requests with the same key
+one commits and the other is rolled back and answered with the first's result.
+"""
+import functools
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from rest_framework.response import Response
+
+from licensing.core.errors import Conflict, DomainError
+from licensing.core.models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+
+
+def _replay(record: IdempotencyRecord, request) -> Response:
+    if (record.method, record.path) != (request.method, request.path):
+        raise Conflict(f"This {HEADER} was already used for another request.")
+    response = Response(record.body, status=record.status_code)
+    response["Idempotent-Replayed"] = "true"
+    return response
+
+
+def idempotent(view_method):
+    @functools.wraps(view_method)
+    def wrapper(self, request, *args, **kwargs):
+        key = request.headers.get(HEADER, "")
+        if not key:
+            return view_method(self, request, *args, **kwargs)
+        if len(key) > 100:
+            raise DomainError(f"{HEADER} is at most 100 characters.", fields={HEADER: ["At most 100 characters."]})
+        existing = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+        if existing is not None:
+            return _replay(existing, request)
+        try:
+            with transaction.atomic():
+                response = view_method(self, request, *args, **kwargs)
+                if 200 <= response.status_code < 300:
+                    body = json.loads(json.dumps(response.data, cls=DjangoJSONEncoder))
+                    IdempotencyRecord.objects.create(user=request.user, key=key, method=request.method, path=request.path, status_code=response.status_code, body=body)
+        except IntegrityError:
+            winner = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
+            if winner is None:
+                raise
+            return _replay(winner, request)
+        return response
+
+    return wrapper
