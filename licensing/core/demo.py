@@ -48,3 +48,82 @@ def demo_load() -> dict:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
     return {"organisations": len(orgs), "users": len(ACCOUNTS)}
+
+
+def _pdf(text: str):
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from reportlab.pdfgen import canvas
+
+    buffer = BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawString(72, 720, text)
+    page.save()
+    return SimpleUploadedFile("end-user-certificate.pdf", buffer.getvalue(), content_type="application/pdf")
+
+
+NORWAY = {
+    "kind": "individual", "movement": "export", "destinations": ["NO"], "end_use": "military", "title": "Radar spares for the Norwegian navy",
+    "goods": [
+        {"goods_kind": "military", "description": "Radar transmitter module", "control_entry": "ML5", "quantity": 4, "value_eur": "120000.00", "serial_numbers": "TX-0001\nTX-0002\nTX-0003\nTX-0004"},
+        {"goods_kind": "military", "description": "Wheels for armoured vehicles", "control_entry": "ML6", "quantity": 16, "value_eur": "48000.00"},
+    ],
+    "parties": [
+        {"role": "consignee", "name": "Forsvarsmateriell", "address": "Postboks 800, 2617 Lillehammer", "country": "NO", "party_type": "government"},
+        {"role": "end_user", "name": "Royal Norwegian Navy", "address": "Haakonsvern, 5886 Bergen", "country": "NO", "party_type": "armed_forces"},
+    ],
+}
+SAUDI = {
+    **NORWAY, "destinations": ["SA"], "title": "Surveillance radar for Saudi Arabia",
+    "parties": [
+        {"role": "consignee", "name": "Ministry of Defence", "address": "Riyadh", "country": "SA", "party_type": "government"},
+        {"role": "end_user", "name": "Royal Saudi Land Forces", "address": "Riyadh", "country": "SA", "party_type": "armed_forces"},
+    ],
+}
+
+
+def _data(spec: dict) -> dict:
+    """The services' input: countries as objects, like the API's serializers give them."""
+    from decimal import Decimal
+
+    from licensing.reference.models import Country
+
+    countries = {c.code: c for c in Country.objects.all()}
+    data = {k: v for k, v in spec.items() if k not in ("goods", "parties", "destinations")}
+    data["destinations"] = [countries[c] for c in spec["destinations"]]
+    data["goods"] = [{**g, "value_eur": Decimal(g["value_eur"]), "quantity": Decimal(g["quantity"])} for g in spec["goods"]]
+    data["parties"] = [{**p, "country": countries[p["country"]]} for p in spec["parties"]]
+    return data
+
+
+def demo_cases_load() -> int:
+    """A few cases in different states for exporter_a, so every page has something to show. Skipped when present."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from licensing.applications import services
+    from licensing.applications.models import Application
+    from licensing.applications.tasks import application_route
+    from licensing.assessment.denial_import import denials_import
+    from licensing.licences.services import decision_issue
+
+    exporter = User.objects.get(username="exporter_a")
+    officer = User.objects.get(username="officer1")
+    if Application.objects.filter(organisation=exporter.organisation).exists():
+        return 0
+    denials_import((Path(settings.BASE_DIR) / "fixtures" / "demo" / "denials_member_states.csv").read_bytes())
+
+    services.application_create(actor=exporter, data=_data({**NORWAY, "title": "Draft: more radar spares"}))
+    cases = []
+    for spec in (NORWAY, NORWAY, SAUDI):
+        application = services.application_create(actor=exporter, data=_data(spec))
+        services.document_add(actor=exporter, application=application, doc_type="end_user_certificate", uploaded_file=_pdf("End-user certificate"))
+        services.application_submit(actor=exporter, application=application)
+        application_route(application.pk)  # at once, whether or not a worker is running (idempotent)
+        cases.append(Application.objects.get(pk=application.pk))
+    # One office-alone case decided: a licence the exporter can report usage against.
+    if cases[0].status == "in_review":
+        decision_issue(actor=officer, application=cases[0], reasons="Within the work instruction for NATO destinations.")
+    return len(cases) + 1

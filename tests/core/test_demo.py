@@ -7,15 +7,23 @@ from licensing.core.demo import DEMO_PASSWORD
 
 
 @pytest.mark.django_db
-def test_load_demo_is_idempotent_and_accounts_can_log_in(settings):
+def test_load_demo_is_idempotent_and_accounts_can_log_in(settings, tmp_path, django_capture_on_commit_callbacks):
     settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
+    settings.MEDIA_ROOT = tmp_path
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", verbosity=0)
     call_command("load_demo", verbosity=0)
     assert Organisation.objects.count() == 2
     roles = sorted(User.objects.values_list("role", flat=True))
     assert roles == sorted(["exporter", "exporter", "officer", "officer", "advisor", "advisor", "administrator"])
     assert Client().login(username="officer1", password=DEMO_PASSWORD)
     assert User.objects.get(username="exporter_a").organisation != User.objects.get(username="exporter_b").organisation
+    from licensing.applications.models import Application
+    from licensing.assessment.models import DenialRegisterEntry
+
+    statuses = sorted(Application.objects.values_list("status", flat=True))
+    assert statuses == ["draft", "in_review", "in_review", "issued"]  # loaded once, not twice
+    assert DenialRegisterEntry.objects.filter(own=False).count() == 3
 
 
 @pytest.mark.django_db

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from licensing.core.demo import DEMO_PASSWORD, demo_load
+from licensing.core.demo import DEMO_PASSWORD, demo_cases_load, demo_load
 
 
 class Command(BaseCommand):
@@ -14,5 +14,8 @@ class Command(BaseCommand):
         if not settings.DEBUG and not allow_production:
             raise CommandError("Refusing to load demo accounts with DEBUG off; pass --allow-production if you mean it.")
         counts = demo_load()
+        cases = demo_cases_load()
         if verbosity:
-            self.stdout.write(f"Demo data loaded: {counts['organisations']} organisations, {counts['users']} users (password: {DEMO_PASSWORD}).")
+            self.stdout.write(
+                f"Demo data loaded: {counts['organisations']} organisations, {counts['users']} users (password: {DEMO_PASSWORD}), {cases} new demo applications."
+            )
