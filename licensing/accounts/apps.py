@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class AccountsConfig(AppConfig):
     name = "licensing.accounts"
     label = "accounts"
+
+    def ready(self):
+        from . import lockout  # noqa: F401 - connects the failed-login counter

@@ -1,0 +1,43 @@
+"""
+Login throttling: after LOGIN_LOCKOUT_THRESHOLD failed attempts for one username within
+LOGIN_LOCKOUT_SECONDS, that username cannot log in (web or API token) until the window has passed.
+Counted per username, whatever the address, so guessing from many addresses is stopped too.
+"""
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.signals import user_login_failed
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.dispatch import receiver
+
+
+def _key(username: str) -> str:
+    return f"login-failures:{(username or '').strip().lower()}"
+
+
+def is_locked(username: str) -> bool:
+    return cache.get(_key(username), 0) >= settings.LOGIN_LOCKOUT_THRESHOLD
+
+
+class LockoutBackend(ModelBackend):
+    """The model backend, refusing a locked-out username before the password is even checked."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is not None and is_locked(username):
+            raise PermissionDenied("Too many failed logins; try again later.")
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None:
+            cache.delete(_key(username))
+        return user
+
+
+@receiver(user_login_failed)
+def count_failure(sender, credentials, **kwargs):
+    key = _key(credentials.get("username", ""))
+    if cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+

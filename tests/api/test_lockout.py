@@ -1,0 +1,40 @@
+"""Too many failed logins lock the username out, on the web and for API tokens alike."""
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_five_failures_lock_the_token_endpoint_even_with_the_right_password(api_client, exporter_a, settings):
+    for _ in range(settings.LOGIN_LOCKOUT_THRESHOLD):
+        assert api_client.post("/api/v1/auth/token/", {"username": "exporter_a", "password": "guess"}, format="json").status_code == 400
+    locked = api_client.post("/api/v1/auth/token/", {"username": "exporter_a", "password": PASSWORD}, format="json")
+    assert locked.status_code in (400, 403) and "token" not in locked.json()
+
+
+def test_web_login_is_locked_too_and_other_users_are_not(exporter_a, exporter_b, settings):
+    client = Client()
+    for _ in range(settings.LOGIN_LOCKOUT_THRESHOLD):
+        client.post("/login/", {"username": "EXPORTER_A", "password": "guess"})
+    assert client.post("/login/", {"username": "exporter_a", "password": PASSWORD}).status_code == 200  # form shown again: refused
+    assert "_auth_user_id" not in client.session
+    assert Client().post("/login/", {"username": "exporter_b", "password": PASSWORD}).status_code == 302
+
+
+def test_a_success_before_the_threshold_resets_the_count(api_client, exporter_a, settings):
+    for _ in range(settings.LOGIN_LOCKOUT_THRESHOLD - 1):
+        api_client.post("/api/v1/auth/token/", {"username": "exporter_a", "password": "guess"}, format="json")
+    assert api_client.post("/api/v1/auth/token/", {"username": "exporter_a", "password": PASSWORD}, format="json").status_code == 200
+    for _ in range(settings.LOGIN_LOCKOUT_THRESHOLD - 1):
+        api_client.post("/api/v1/auth/token/", {"username": "exporter_a", "password": "guess"}, format="json")
+    assert api_client.post("/api/v1/auth/token/", {"username": "exporter_a", "password": PASSWORD}, format="json").status_code == 200
