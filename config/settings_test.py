@@ -9,3 +9,4 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 SECURE_SSL_REDIRECT = False
 MEDIA_ROOT = BASE_DIR / "media-test"  # noqa: F405
+ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]

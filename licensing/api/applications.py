@@ -15,7 +15,7 @@ from licensing.audit.models import Event
 from licensing.core.errors import NotAllowed, NotFound
 from licensing.reference.models import GeneralLicence
 
-from .fields import CountryCodeField
+from .fields import CountryCodeField, HandlerField
 from .idempotency import HEADER, idempotent
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(HEADER, str, OpenApiParameter.HEADER, description="Makes a retried POST safe: the first answer is returned again.")
@@ -124,6 +124,7 @@ class QuestionOut(serializers.Serializer):
 
 class ApplicationSummaryOut(serializers.ModelSerializer):
     destinations = serializers.SerializerMethodField()
+    handler = HandlerField()
     organisation = serializers.CharField(source="organisation.name")
     status_label = serializers.CharField(source="get_status_display")
     is_sondage = serializers.BooleanField()

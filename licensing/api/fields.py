@@ -1,4 +1,7 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+from licensing.applications.choices import Handler
 
 from licensing.reference.models import Country
 
@@ -22,3 +25,14 @@ class CountryCodeField(serializers.SlugRelatedField):
 
     def to_representation(self, obj):
         return obj.code
+
+
+@extend_schema_field(serializers.ChoiceField(choices=Handler.choices, allow_null=True))
+class HandlerField(serializers.Field):
+    """Who decides, once routed; null before (the column stores '' then)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None

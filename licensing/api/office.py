@@ -15,6 +15,7 @@ from licensing.routing import selectors as queues
 from licensing.routing import services as triage
 
 from .applications import ApplicationOut, QuestionOut
+from .fields import HandlerField
 from .idempotency import idempotent
 from .permissions import IsOfficer, IsOfficial
 
@@ -33,6 +34,7 @@ class AssignIn(serializers.Serializer):
 
 class QueueItemOut(serializers.ModelSerializer):
     organisation = serializers.CharField(source="organisation.name")
+    handler = HandlerField()
     destinations = serializers.SerializerMethodField()
     claimed_by = serializers.CharField(source="claimed_by.username", allow_null=True, default=None)
     age_days = serializers.SerializerMethodField()
