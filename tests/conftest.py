@@ -165,7 +165,7 @@ def administrator(db):
 def api_client():
     from rest_framework.test import APIClient
 
-    return APIClient()
+    return APIClient(HTTP_ACCEPT_LANGUAGE="en")
 
 
 @pytest.fixture
@@ -176,7 +176,7 @@ def api_as(db):
 
     def login(user):
         token, _ = Token.objects.get_or_create(user=user)
-        client = APIClient()
+        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")  # API messages follow Accept-Language; the tests read English
         client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
         return client
 
