@@ -1,0 +1,13 @@
+# Environment of the benchmarks: production settings (no DEBUG) against a dedicated bench database.
+export BENCH_DB=${BENCH_DB:-licensing_bench}
+export DATABASE_URL=${DATABASE_URL_BENCH:-postgres://postgres@127.0.0.1:5432/$BENCH_DB}
+export REDIS_URL=${REDIS_URL_BENCH:-redis://127.0.0.1:6379/7}
+export SECRET_KEY=${SECRET_KEY:-bench-only-secret-key-not-for-production-0123456789abcdefghij}
+export ALLOWED_HOSTS=127.0.0.1,localhost
+export SECURE_SSL_REDIRECT=0
+export SECURE_HSTS_SECONDS=0
+export DEBUG=0
+export LOG_LEVEL=${LOG_LEVEL:-WARNING}
+export CELERY_TASK_DEFAULT_QUEUE=${CELERY_TASK_DEFAULT_QUEUE:-bench}
+export DJANGO_SETTINGS_MODULE=config.settings
+export STATIC_ROOT=${STATIC_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/.static}

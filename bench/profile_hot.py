@@ -1,0 +1,75 @@
+"""
+cProfile of one hot request, in process (not part of the test run): shows where the time goes.
+
+    source bench/env.sh && .venv/bin/python bench/profile_hot.py usage --rows 5000
+    ... determination | queue | detail | submit
+"""
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ["ALLOWED_HOSTS"] = os.environ.get("ALLOWED_HOSTS", "127.0.0.1") + ",testserver"
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("what", choices=["usage", "determination", "queue", "detail", "submit"])
+    parser.add_argument("--rows", type=int, default=5000)
+    parser.add_argument("--top", type=int, default=25)
+    args = parser.parse_args()
+    import django
+
+    django.setup()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    from bench.benchmarks import DETERMINATION_BODIES, usage_csv
+
+    state = json.loads((ROOT / "bench" / ".state" / f"{connection.settings_dict['NAME']}.json").read_text())
+    officer, exporter = APIClient(), APIClient()
+    officer.credentials(HTTP_AUTHORIZATION=f"Token {state['officer_token']}")
+    exporter.credentials(HTTP_AUTHORIZATION=f"Token {state['exporter_token']}")
+    if args.what == "usage":
+        content = usage_csv(state, args.rows, nonce=f"{time.time_ns()}")
+        call = lambda: exporter.post("/api/v1/usage-reports/upload/", {"file": SimpleUploadedFile("u.csv", content, "text/csv")}, format="multipart")  # noqa: E731
+    elif args.what == "determination":
+        officer.post("/api/v1/determinations/", DETERMINATION_BODIES[0], format="json")
+        call = lambda: [officer.post("/api/v1/determinations/", b, format="json") for b in DETERMINATION_BODIES * 50][-1]  # noqa: E731
+    elif args.what == "queue":
+        call = lambda: officer.get("/api/v1/office/queue/?queue=licensing_office&kind=individual&kind=global&page_size=50")  # noqa: E731
+    elif args.what == "detail":
+        call = lambda: officer.get(f"/api/v1/applications/{state['bench']['detail20'][0]}/")  # noqa: E731
+    else:
+        from licensing.applications.models import Application
+
+        draft = Application.objects.filter(pk__in=state["bench"]["drafts"], status="draft").values_list("pk", flat=True).first()
+        call = lambda: exporter.post(f"/api/v1/applications/{draft}/submit/")  # noqa: E731
+    if args.what in ("queue", "detail"):
+        call()
+    profiler = cProfile.Profile()
+    with CaptureQueriesContext(connection) as ctx:
+        started = time.perf_counter()
+        profiler.enable()
+        response = call()
+        profiler.disable()
+        elapsed = time.perf_counter() - started
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
+    sql = sum(float(q["time"]) for q in ctx.captured_queries)
+    print(f"{args.what}: HTTP {response.status_code} in {elapsed * 1000:.0f} ms; {len(ctx.captured_queries)} queries, {sql * 1000:.0f} ms in SQL")
+    print(out.getvalue()[:8000])
+
+
+if __name__ == "__main__":
+    main()
