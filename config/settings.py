@@ -162,6 +162,7 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "expire-licences": {"task": "licences.expire", "schedule": 6 * 3600},
     "route-pending-applications": {"task": "applications.route_pending", "schedule": 60},
+    "sync-denials-into-screening": {"task": "screening.sync_denials", "schedule": 24 * 3600},
 }
 
 # --- The work instruction: refer cases the rules give to the ministry without waiting for an officer.
@@ -169,6 +170,9 @@ REFER_MINISTRY_CASES_DIRECTLY = env.bool("REFER_MINISTRY_CASES_DIRECTLY", defaul
 
 # The member state this office notifies denials as (ISO alpha-2).
 NOTIFYING_STATE = env("NOTIFYING_STATE", default="NL")
+
+# Screening: a hit at or above this score (0-1) flags the application and blocks a decision until disposed of.
+SCREENING_THRESHOLD = env.float("SCREENING_THRESHOLD", default=0.85)
 
 # --- Mail
 EMAIL_BACKEND = env(

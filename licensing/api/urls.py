@@ -9,6 +9,7 @@ app_name = "api"
 
 router = DefaultRouter()
 router.include_root_view = False
+router.include_format_suffixes = False  # `?format=` and `.json` suffixes are not ours to offer
 router.register("applications", ApplicationViewSet, basename="application")
 router.register("licences", licences.LicenceViewSet, basename="licence")
 router.register("registrations", licences.RegistrationViewSet, basename="registration")
@@ -17,6 +18,8 @@ urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
     path("me/", MeView.as_view(), name="me"),
     path("", include("licensing.api.routing_urls")),
+    path("", include("licensing.api.screening_urls")),
+    path("", include("licensing.api.reporting_urls")),
     path("office/queue/", office.QueueView.as_view(), name="office-queue"),
     path("office/applications/<int:pk>/claim/", office.ClaimView.as_view(), name="office-claim"),
     path("office/applications/<int:pk>/release/", office.ReleaseView.as_view(), name="office-release"),

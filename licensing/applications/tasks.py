@@ -15,15 +15,18 @@ from .workflow import Action, application_move
 
 @shared_task(name="applications.route", acks_late=True)
 def application_route(application_id: int) -> str:
-    """Determine a submitted application and place it in the licensing office's queue. Idempotent."""
+    """Determine a submitted application, screen its parties, flag look-alike denials, and place it in the
+    licensing office's queue. One task, so one enqueue (and the sweep) covers all of it. Idempotent."""
     from licensing.assessment.consultation import consultations_flag
     from licensing.routing.services import application_determination
+    from licensing.screening.services import application_screen
 
     application = Application.objects.filter(pk=application_id).first()
     if application is None or application.status != Status.SUBMITTED:
         return "skipped"  # already routed, withdrawn or gone: nothing to do
     determination = application_determination(application)
     consultations_flag(application)
+    application_screen(application_id=application_id)
     try:
         with transaction.atomic():
             application_move(

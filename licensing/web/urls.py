@@ -1,13 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import determination, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("determination/", determination.determination_page, name="determination"),
     path("applications/", include("licensing.web.exporter_urls")),
     path("office/", include("licensing.web.office_urls")),
+    path("screening/", include("licensing.web.screening_urls")),
+    path("reports/", include("licensing.web.reporting_urls")),
     path("licences/", include("licensing.web.licences_urls")),
 ]

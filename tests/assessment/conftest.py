@@ -49,3 +49,12 @@ def all_findings(client, pk, overrides=None, finding="no_concern"):
         body.update((overrides or {}).get(number, {}))
         response = client.put(f"/api/v1/ministry/applications/{pk}/assessment/findings/{number}/", body, format="json")
         assert response.status_code == 200, response.json()
+
+
+def dispose_hits(client, pk, disposition="true_match"):
+    """Record a disposition for every screening hit of the application (they block a decision until then)."""
+    hits = client.get(f"/api/v1/office/applications/{pk}/screening/").json()["hits"]
+    for hit in hits:
+        response = client.post(f"/api/v1/office/applications/{pk}/screening/{hit['id']}/disposition/", {"disposition": disposition, "reason": "Checked by the officer."}, format="json")
+        assert response.status_code == 200, response.json()
+    return hits

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from licensing.assessment.models import Consultation, DenialRegisterEntry
 
-from .conftest import SAUDI, all_findings
+from .conftest import SAUDI, all_findings, dispose_hits
 
 pytestmark = pytest.mark.django_db
 HEADER = "reference,notifying_state,notified_on,destination,goods_description,control_entry,consignee,end_user,criteria\n"
@@ -94,6 +94,8 @@ def test_essentially_identical_application_is_flagged_and_cannot_be_approved_unt
     assert office.post(f"/api/v1/office/applications/{application.pk}/decision/", {"outcome": "issued"}, format="json").status_code == 400
     answered = office.post(f"/api/v1/office/consultations/{consultation.pk}/answer/", {"answer": "Germany sees no objection: other end use."}, format="json")
     assert answered.json()["status"] == "answered"
+    # Screening found the same end user in the denial register too: the officer records that it is the same party.
+    assert {h["list"] for h in dispose_hits(office, application.pk)} == {"denials"}
     assert office.post(f"/api/v1/office/applications/{application.pk}/decision/", {"outcome": "issued"}, format="json").status_code == 201
 
 
@@ -123,7 +125,8 @@ def test_own_denials_export_as_csv_and_json_in_the_exchange_columns(api_as, refe
     all_findings(client, application.pk, {2: {"finding": "negative"}})
     client.post(f"/api/v1/ministry/applications/{application.pk}/assessment/advice/", {"advice": "deny"}, format="json")
     api_as(advisor2).post(f"/api/v1/ministry/applications/{application.pk}/assessment/countersign/", {"agree": True}, format="json")
-    api_as(officer).post(f"/api/v1/office/applications/{application.pk}/decision/", {"outcome": "denied", "criteria": [2], "reasons": "IHL."}, format="json")
+    dispose_hits(api_as(officer), application.pk)
+    assert api_as(officer).post(f"/api/v1/office/applications/{application.pk}/decision/", {"outcome": "denied", "criteria": [2], "reasons": "IHL."}, format="json").status_code == 201
 
     response = api_as(officer).get("/api/v1/denials/export/?format=csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))

@@ -14,7 +14,7 @@ def media_root(settings, tmp_path):
 
 
 def logged_in(user) -> Client:
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")  # the tests read the English texts; Dutch is the default
     assert client.login(username=user.username, password=PASSWORD)
     return client
 

@@ -1,0 +1,558 @@
+"""
+Writes for screening: screening an application (hits, circumvention flags, serial numbers), an officer's
+disposition of a hit, importing a list (all or nothing) and re-screening the open applications after it.
+
+The applications code calls `application_screen_after_commit(application_id)` from `application_submit`'s
+on_commit; everything else runs in Celery tasks (tasks.py) that take ids and call these functions.
+"""
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from licensing.accounts.models import Role
+from licensing.applications.models import Application, GoodsLine, Party
+from licensing.audit.services import event_record
+from licensing.core.errors import Conflict, DomainError, NotFound
+from licensing.reference.models import Country, GroupCode
+from licensing.reference.selectors import group_members
+
+from . import selectors
+from .importers import ListFormatError, ParsedEntry, denial_entries, list_parse
+from .matching import ALGORITHM, name_key, trigrams
+from .models import (
+    COMPUTED_FLAGS,
+    KIND_OF_SOURCE,
+    ApplicationScreening,
+    Disposition,
+    EntryName,
+    FlagKind,
+    HighPriorityItem,
+    ListEntry,
+    ListSource,
+    NameGram,
+    RunItem,
+    RunKind,
+    RunStatus,
+    ScreeningFlag,
+    ScreeningHit,
+    ScreeningList,
+    ScreeningRun,
+    SerialKind,
+    SerialNumber,
+)
+
+SCREENED_ROLES = tuple(Party.Role.values)  # every party: consignee, end users, intermediaries, brokers, agents
+INTERMEDIARY_ROLES = (Party.Role.INTERMEDIATE_CONSIGNEE, Party.Role.BROKER, Party.Role.AGENT)
+RECIPIENT_ROLES = (Party.Role.CONSIGNEE, Party.Role.END_USER, Party.Role.ULTIMATE_END_USER)
+SMELT_AND_CAST_BANNED = ("RU", "BY")  # primary aluminium from Russia (and Belarus) under the EU sanctions
+RESCREEN_CHUNK = 50
+BATCH = 2000
+HIGH_PRIORITY_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "screening" / "high_priority_items.yaml"
+
+
+# --- Screening one application ---------------------------------------------------------------------
+def application_screen_after_commit(application_id: int) -> None:
+    """Queue the screening of a submitted application once the current transaction has committed."""
+
+    def enqueue():
+        from .tasks import screen_application
+
+        screen_application.delay(application_id)
+
+    transaction.on_commit(enqueue)
+
+
+def party_key(name: str, country: str | None) -> str:
+    """The party as the false-positive memory knows it: folded name and country, across applications."""
+    return hashlib.sha256(f"{name_key(name).key}|{(country or '').upper()}".encode()).hexdigest()
+
+
+@dataclass
+class ScreenResult:
+    hits_open: int
+    hits_raised: int
+    flags: list[str]
+
+
+def application_screen(*, application_id: int) -> ScreenResult | None:
+    """Screen every party of an open application and work out its circumvention flags. Idempotent.
+
+    Returns None when the application is not open (a draft, decided, withdrawn or gone).
+    """
+    application = (
+        Application.objects.filter(pk=application_id, status__in=selectors.OPEN_STATUSES)
+        .prefetch_related("parties", "goods", "destinations")
+        .first()
+    )
+    if application is None:
+        return None
+    denials_refresh()
+    parties = list(application.parties.all())
+    # Matching reads only the lists: done before the write transaction, which stays short.
+    matches = {
+        party.pk: selectors.name_matches(party.name, party.country_id, person=party.party_type == Party.PartyType.INDIVIDUAL)
+        for party in parties
+        if party.role in SCREENED_ROLES
+    }
+    keys = {party.pk: party_key(party.name, party.country_id) for party in parties}
+    goods = list(application.goods.all())
+    destinations = [c.code for c in application.destinations.all()]
+
+    with transaction.atomic():
+        # One screening of an application at a time (its submit and a re-screen may overlap).
+        state, _ = ApplicationScreening.objects.get_or_create(
+            application=application, defaults={"screened_at": timezone.now(), "algorithm": ALGORITHM}
+        )
+        ApplicationScreening.objects.select_for_update().filter(pk=state.pk).first()
+        raised = _hits_sync(application, parties, matches, keys)
+        open_hits = ScreeningHit.objects.filter(application=application, disposition=Disposition.OPEN).count()
+        flags = _circumvention_flags(application, goods, parties, destinations)
+        if open_hits:
+            flags.append(
+                ScreeningFlag(application=application, kind=FlagKind.SCREENING_HIT, reason=f"{open_hits} screening hit(s) await a disposition.")
+            )
+        ScreeningFlag.objects.filter(application=application, kind__in=COMPUTED_FLAGS).delete()
+        ScreeningFlag.objects.bulk_create(flags)
+        serials_index(application, goods)
+        ApplicationScreening.objects.filter(pk=state.pk).update(screened_at=timezone.now(), algorithm=ALGORITHM, parties=len(parties))
+        if raised:
+            event_record(
+                actor=None,
+                verb="screening.hits_raised",
+                target=application,
+                payload={"hits": [{"list": h.source, "reference": h.entry_reference, "score": h.score} for h in raised]},
+            )
+    return ScreenResult(hits_open=open_hits, hits_raised=len(raised), flags=sorted({f.kind for f in flags}))
+
+
+def _hits_sync(application: Application, parties: list[Party], matches: dict, keys: dict) -> list[ScreeningHit]:
+    """Make the application's open hits those the lists give now; disposed hits stay as the record."""
+    existing = {(h.party_id, h.source, h.entry_reference, h.entry_hash): h for h in ScreeningHit.objects.filter(application=application)}
+    # A confirmed match stays confirmed when the entry is later edited: it is not raised again.
+    confirmed = {identity[:3] for identity, h in existing.items() if h.disposition == Disposition.TRUE_MATCH}
+    # False positives recorded for the same party (same folded name and country) on any application, against
+    # the same version of the same entry: not raised again until the entry changes.
+    dismissed = set(
+        ScreeningHit.objects.filter(party_key__in=set(keys.values()), disposition=Disposition.FALSE_POSITIVE).values_list(
+            "party_key", "source", "entry_reference", "entry_hash"
+        )
+    )
+    wanted: set[tuple] = set()
+    new, changed = [], []
+    for party in parties:
+        for match in matches.get(party.pk, []):
+            identity = (party.pk, match.source, match.reference, match.entry_hash)
+            if (keys[party.pk], match.source, match.reference, match.entry_hash) in dismissed or identity[:3] in confirmed:
+                continue
+            wanted.add(identity)
+            hit = existing.get(identity)
+            if hit is None:
+                new.append(
+                    ScreeningHit(
+                        application=application,
+                        party=party,
+                        party_key=keys[party.pk],
+                        source=match.source,
+                        list_kind=match.list_kind,
+                        entry_id=match.entry_id,
+                        entry_reference=match.reference,
+                        entry_name=match.name[:500],
+                        entry_hash=match.entry_hash,
+                        matched_name=match.matched_name[:500],
+                        score=match.score,
+                        algorithm=match.algorithm,
+                    )
+                )
+            elif hit.disposition == Disposition.OPEN and (hit.score, hit.matched_name, hit.algorithm, hit.entry_id) != (
+                match.score, match.matched_name, match.algorithm, match.entry_id
+            ):
+                hit.score, hit.matched_name, hit.algorithm, hit.entry_id = match.score, match.matched_name, match.algorithm, match.entry_id
+                changed.append(hit)
+    stale = [h.pk for identity, h in existing.items() if identity not in wanted and h.disposition == Disposition.OPEN]
+    if stale:
+        ScreeningHit.objects.filter(pk__in=stale).delete()
+    if changed:
+        ScreeningHit.objects.bulk_update(changed, ["score", "matched_name", "algorithm", "entry"])
+    ScreeningHit.objects.bulk_create(new)
+    return new
+
+
+def _country_names(codes) -> dict[str, str]:
+    return dict(Country.objects.filter(code__in=set(codes)).values_list("code", "name_en")) if codes else {}
+
+
+def _hs6(code: str) -> str:
+    digits = "".join(ch for ch in code or "" if ch.isdigit())
+    return digits[:6] if len(digits) >= 6 else ""
+
+
+def _is_aluminium(line: GoodsLine) -> bool:
+    return line.is_aluminium or _hs6(line.hs_code).startswith("76")  # HS chapter 76: aluminium and articles thereof
+
+
+def _circumvention_flags(application: Application, goods: list[GoodsLine], parties: list[Party], destinations: list[str]) -> list[ScreeningFlag]:
+    """Signals of circumvention (seeds 000 and 001): battlefield items to high-risk countries, intermediaries
+    there, and aluminium smelted or cast in Russia or Belarus."""
+    risk = group_members(GroupCode.CIRCUMVENTION_RISK)
+    receiving = set(destinations) | {p.country_id for p in parties if p.role in RECIPIENT_ROLES and p.country_id}
+    risky_destinations = sorted(receiving & risk)
+    intermediaries = [p for p in parties if p.role in INTERMEDIARY_ROLES and p.country_id in risk]
+    codes = {_hs6(line.hs_code) for line in goods} - {""}
+    high_priority = dict(HighPriorityItem.objects.filter(hs_code__in=codes).values_list("hs_code", "tier")) if codes else {}
+    names = _country_names(set(risky_destinations) | {p.country_id for p in intermediaries} | {c for line in goods for c in _smelt_cast(line).values()})
+
+    def named(code):
+        return f"{names.get(code, code)} ({code})"
+
+    flags = []
+    for line in goods:
+        hs6 = _hs6(line.hs_code)
+        if hs6 in high_priority and risky_destinations:
+            flags.append(
+                ScreeningFlag(
+                    application=application,
+                    goods_line=line,
+                    kind=FlagKind.HIGH_PRIORITY_DESTINATION,
+                    reason=(
+                        f"Goods line {line.position + 1}: HS {hs6[:4]}.{hs6[4:]} is a tier {high_priority[hs6]} common high-priority item, "
+                        f"going to {', '.join(named(c) for c in risky_destinations)}: a high-risk transit or re-export country."
+                    ),
+                )
+            )
+        if _is_aluminium(line):
+            banned = {role: code for role, code in _smelt_cast(line).items() if code in SMELT_AND_CAST_BANNED}
+            if banned:
+                places = ", ".join(f"{role} in {named(code)}" for role, code in banned.items())
+                flags.append(
+                    ScreeningFlag(
+                        application=application,
+                        goods_line=line,
+                        kind=FlagKind.RUSSIAN_ALUMINIUM,
+                        reason=f"Goods line {line.position + 1}: aluminium with {places}.",
+                    )
+                )
+    for party in intermediaries:
+        carries = " It carries common high-priority items." if high_priority else ""
+        flags.append(
+            ScreeningFlag(
+                application=application,
+                party=party,
+                kind=FlagKind.INTERMEDIARY_RISK_COUNTRY,
+                reason=f"{party.get_role_display()} {party.name} sits in {named(party.country_id)}, a high-risk transit or re-export country.{carries}",
+            )
+        )
+    return flags
+
+
+def _smelt_cast(line: GoodsLine) -> dict[str, str]:
+    found = {"first smelt": line.first_smelt_country_id, "second smelt": line.second_smelt_country_id, "last cast": line.last_cast_country_id}
+    return {role: code for role, code in found.items() if code}
+
+
+def serials_index(application: Application, goods: list[GoodsLine] | None = None) -> int:
+    """Replace the application's rows in the serial-number index with its goods lines' serial and lot numbers."""
+    goods = list(application.goods.all()) if goods is None else goods
+    rows = []
+    for line in goods:
+        for kind, text in ((SerialKind.SERIAL, line.serial_numbers), (SerialKind.LOT, line.lot_numbers)):
+            seen = set()
+            for value in (text or "").splitlines():
+                normalised = selectors.serial_normalise(value)
+                if normalised and normalised not in seen:
+                    seen.add(normalised)
+                    rows.append(SerialNumber(application=application, goods_line=line, kind=kind, value=value.strip()[:200], normalised=normalised))
+    SerialNumber.objects.filter(application=application).delete()
+    SerialNumber.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
+
+
+# --- An officer's disposition of a hit ------------------------------------------------------------
+def hit_dispose(*, actor, application: Application, hit_id: int, disposition: str, reason: str = "") -> ScreeningHit:
+    """Record a true match (the case is escalated) or a false positive (with the reason, remembered)."""
+    if not (actor and actor.is_authenticated and actor.has_role(Role.OFFICER, Role.ADMINISTRATOR)):
+        raise DomainError("Only a licensing officer records a screening disposition.", code="not_allowed")
+    if disposition not in (Disposition.TRUE_MATCH, Disposition.FALSE_POSITIVE):
+        raise DomainError("Choose true_match or false_positive.", fields={"disposition": ["Choose true_match or false_positive."]})
+    reason = (reason or "").strip()
+    if disposition == Disposition.FALSE_POSITIVE and not reason:
+        raise DomainError("Say why this is not the listed party.", fields={"reason": ["Say why this is not the listed party."]})
+    with transaction.atomic():
+        hit = ScreeningHit.objects.select_for_update().filter(pk=hit_id, application_id=application.pk).select_related("party").first()
+        if hit is None:
+            raise NotFound("No such screening hit on this application.")
+        # Compare and set: of two officers disposing at once, one wins and the other is told.
+        if not ScreeningHit.objects.filter(pk=hit.pk, disposition=Disposition.OPEN).update(
+            disposition=disposition, reason=reason, disposed_by=actor, disposed_at=timezone.now()
+        ):
+            raise Conflict("This hit has already been disposed of.")
+        hit.refresh_from_db()
+        payload = {"hit": hit.pk, "list": hit.source, "reference": hit.entry_reference, "party": hit.party.name, "score": hit.score}
+        if disposition == Disposition.TRUE_MATCH:
+            ScreeningFlag.objects.create(
+                application_id=application.pk,
+                kind=FlagKind.SANCTIONS_MATCH,
+                party=hit.party,
+                reason=f"{hit.party.get_role_display()} {hit.party.name} is {hit.entry_name} ({hit.get_source_display()}, {hit.entry_reference}).",
+            )
+            event_record(actor=actor, verb="screening.true_match", target=application, reason=reason, payload=payload)
+        else:
+            event_record(actor=actor, verb="screening.false_positive", target=application, reason=reason, payload=payload)
+        remaining = ScreeningHit.objects.filter(application_id=application.pk, disposition=Disposition.OPEN).count()
+        ScreeningFlag.objects.filter(application_id=application.pk, kind=FlagKind.SCREENING_HIT).delete()
+        if remaining:
+            ScreeningFlag.objects.create(
+                application_id=application.pk, kind=FlagKind.SCREENING_HIT, reason=f"{remaining} screening hit(s) await a disposition."
+            )
+    return hit
+
+
+# --- Lists ----------------------------------------------------------------------------------------
+@dataclass
+class ReplaceResult:
+    created: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.removed)
+
+
+def _names_of(entry: ListEntry, parsed: ParsedEntry) -> list[EntryName]:
+    rows, seen = [], set()
+    for name in parsed.all_names:
+        key = name_key(name)
+        if key and (key.key, key.abjad) not in seen:
+            seen.add((key.key, key.abjad))
+            rows.append(EntryName(entry=entry, name=name[:500], normalised=key.key[:500], skeleton=key.skeleton[:500], abjad=key.abjad))
+    return rows
+
+
+def _names_write(pairs: list[tuple[ListEntry, ParsedEntry]]) -> None:
+    names = [n for entry, parsed in pairs for n in _names_of(entry, parsed)]
+    EntryName.objects.bulk_create(names, batch_size=BATCH)
+    if connection.vendor != "postgresql":
+        # Without pg_trgm the trigrams go in a table of their own, indexed by gram.
+        grams = []
+        for n in names:
+            grams.extend(NameGram(gram=g, name_id=n.pk) for g in trigrams(n.normalised))
+            grams.extend(NameGram(gram="~" + g, name_id=n.pk) for g in trigrams(n.skeleton))
+        NameGram.objects.bulk_create(grams, batch_size=BATCH * 5)
+
+
+def _chunks(items: list, size: int):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def list_replace(*, source: str, entries: list[ParsedEntry], fingerprint: str = "") -> ReplaceResult:
+    """Make the list exactly `entries`: new ones added, changed ones rewritten, vanished ones removed. Atomic."""
+    result = ReplaceResult()
+    incoming = {e.reference: e for e in entries}
+    with transaction.atomic():
+        screening_list, _ = ScreeningList.objects.get_or_create(source=source, defaults={"kind": KIND_OF_SOURCE[source]})
+        ScreeningList.objects.select_for_update().filter(pk=source).first()  # one import of a list at a time
+        existing = {ref: (pk, digest) for pk, ref, digest in ListEntry.objects.filter(source=source).values_list("id", "reference", "content_hash")}
+        removed = [pk for ref, (pk, _) in existing.items() if ref not in incoming]
+        changed = [(existing[ref][0], e) for ref, e in incoming.items() if ref in existing and existing[ref][1] != e.content_hash]
+        created = [e for ref, e in incoming.items() if ref not in existing]
+        result.removed, result.updated, result.created = len(removed), len(changed), len(created)
+        result.unchanged = len(incoming) - result.updated - result.created
+
+        for ids in _chunks(removed + [pk for pk, _ in changed], 500):
+            NameGram.objects.filter(name__entry_id__in=ids).delete()
+            EntryName.objects.filter(entry_id__in=ids).delete()
+        for ids in _chunks(removed, 500):
+            ScreeningHit.objects.filter(entry_id__in=ids).update(entry=None)
+            ListEntry.objects.filter(id__in=ids).delete()
+        updated = []
+        for pk, parsed in changed:
+            entry = ListEntry(pk=pk, source_id=source, reference=parsed.reference)
+            _entry_fields(entry, parsed)
+            updated.append((entry, parsed))
+        ListEntry.objects.bulk_update(
+            [e for e, _ in updated], ["name", "entity_kind", "countries", "programme", "details", "content_hash", "updated_at"], batch_size=BATCH
+        )
+        new = []
+        for parsed in created:
+            entry = ListEntry(source_id=source, reference=parsed.reference)
+            _entry_fields(entry, parsed)
+            new.append((entry, parsed))
+        ListEntry.objects.bulk_create([e for e, _ in new], batch_size=BATCH)
+        _names_write(updated + new)
+        ScreeningList.objects.filter(pk=source).update(
+            fingerprint=fingerprint or screening_list.fingerprint, entry_count=len(incoming), updated_at=timezone.now()
+        )
+    return result
+
+
+def _entry_fields(entry: ListEntry, parsed: ParsedEntry) -> None:
+    entry.name = parsed.name[:500]
+    entry.entity_kind = parsed.entity_kind
+    entry.countries = list(parsed.countries)
+    entry.programme = parsed.programme[:300]
+    entry.details = parsed.details
+    entry.content_hash = parsed.content_hash
+    entry.updated_at = timezone.now()
+
+
+def denials_refresh(*, force: bool = False) -> bool:
+    """Bring the denial register's names into the screening index when the register changed. True if it did.
+
+    Denials are added by decisions and by `import_denials` (bulk, without signals); a cheap fingerprint of the
+    register (one query) tells whether to re-read it. `force` re-reads it anyway (edits in the admin).
+    """
+    from licensing.assessment.models import DenialRegisterEntry
+
+    stats = DenialRegisterEntry.objects.aggregate(n=Count("id"), last=Max("id"), revoked=Count("id", filter=Q(revoked_on__isnull=False)))
+    fingerprint = f"{stats['n']}:{stats['last']}:{stats['revoked']}"
+    current = ScreeningList.objects.filter(pk=ListSource.DENIALS).values_list("fingerprint", flat=True).first()
+    if current == fingerprint and not force:
+        return False
+    rows = DenialRegisterEntry.objects.filter(revoked_on__isnull=True).values(
+        "reference", "notifying_state_id", "destination_id", "consignee", "end_user", "criteria", "notified_on", "control_entry", "own"
+    )
+    result = list_replace(source=ListSource.DENIALS, entries=denial_entries(rows), fingerprint=fingerprint)
+    if result.changed:
+        run = ScreeningRun.objects.create(kind=RunKind.RESCREEN, source=ListSource.DENIALS, created=result.created, updated=result.updated, removed=result.removed, unchanged=result.unchanged)
+        rescreen_enqueue(run.pk)
+    return result.changed
+
+
+# --- Import runs and re-screens -------------------------------------------------------------------
+def list_import_start(*, actor, source: str, content: bytes, file_name: str = "") -> ScreeningRun:
+    """Keep the uploaded file with a new run and queue its import (then the re-screen) for the worker."""
+    if source not in (ListSource.EU, ListSource.OPENSANCTIONS):
+        raise DomainError("Unknown list format.", fields={"format": ["Choose eu-xml or ftm."]})
+    if not content:
+        raise DomainError("The file is empty.", fields={"file": ["The file is empty."]})
+    run = ScreeningRun.objects.create(
+        kind=RunKind.IMPORT,
+        source=source,
+        file_name=file_name[:255],
+        file_sha256=hashlib.sha256(content).hexdigest(),
+        payload=content,
+        started_by=actor if getattr(actor, "pk", None) else None,
+    )
+
+    def enqueue():
+        from .tasks import import_list
+
+        import_list.delay(run.pk)
+
+    transaction.on_commit(enqueue)
+    return run
+
+
+def list_import_run(*, run_id: int) -> ScreeningRun | None:
+    """Import the run's file; on success re-screen the open applications. Safe to run twice."""
+    # A run left `importing` by a worker that died is taken up again: the import itself is one transaction.
+    claimed = ScreeningRun.objects.filter(pk=run_id, kind=RunKind.IMPORT, status__in=(RunStatus.PENDING, RunStatus.IMPORTING)).update(
+        status=RunStatus.IMPORTING
+    )
+    if not claimed:
+        return None
+    run = ScreeningRun.objects.get(pk=run_id)
+    try:
+        entries = list_parse(run.source, bytes(run.payload))
+    except ListFormatError as exc:
+        ScreeningRun.objects.filter(pk=run_id).update(status=RunStatus.FAILED, errors=exc.errors, payload=b"", finished_at=timezone.now())
+        return ScreeningRun.objects.get(pk=run_id)
+    with transaction.atomic():
+        result = list_replace(source=run.source, entries=entries, fingerprint=run.file_sha256)
+        ScreeningRun.objects.filter(pk=run_id).update(
+            status=RunStatus.SCREENING,
+            payload=b"",
+            created=result.created,
+            updated=result.updated,
+            removed=result.removed,
+            unchanged=result.unchanged,
+        )
+        event_record(
+            actor=run.started_by,
+            verb="screening.list_imported",
+            target=run,
+            payload={"source": run.source, "file": run.file_name, "sha256": run.file_sha256, "created": result.created, "updated": result.updated, "removed": result.removed},
+        )
+        rescreen_enqueue(run_id)
+    return ScreeningRun.objects.get(pk=run_id)
+
+
+def list_import_file(*, source: str, content: bytes, file_name: str = "", actor=None) -> ScreeningRun:
+    """Import a file in this process (the management command); the re-screen goes to the worker."""
+    run = ScreeningRun.objects.create(
+        kind=RunKind.IMPORT, source=source, file_name=file_name[:255], file_sha256=hashlib.sha256(content).hexdigest(), payload=content, started_by=actor
+    )
+    return list_import_run(run_id=run.pk)
+
+
+def rescreen_start(*, source: str = "", actor=None) -> ScreeningRun:
+    """Re-screen every open application (e.g. after the threshold or the algorithm changed)."""
+    run = ScreeningRun.objects.create(kind=RunKind.RESCREEN, source=source, started_by=actor)
+    rescreen_enqueue(run.pk)
+    return run
+
+
+def rescreen_enqueue(run_id: int) -> None:
+    """Queue the re-screen of a run once the current transaction (if any) has committed."""
+    from .tasks import rescreen
+
+    transaction.on_commit(lambda: rescreen.delay(run_id))
+
+
+def rescreen_fan_out(*, run_id: int) -> int:
+    """Count the open applications and hand them to the workers in chunks. Returns how many."""
+    ScreeningRun.objects.filter(pk=run_id, status=RunStatus.PENDING).update(status=RunStatus.SCREENING)
+    run = ScreeningRun.objects.defer("payload").filter(pk=run_id, status=RunStatus.SCREENING).first()
+    if run is None:
+        return 0
+    ids = selectors.open_application_ids()
+    ScreeningRun.objects.filter(pk=run_id).update(total=len(ids))
+    if not ids:
+        _run_progress(run_id)
+        return 0
+    from .tasks import rescreen_chunk
+
+    for chunk in _chunks(ids, RESCREEN_CHUNK):
+        rescreen_chunk.delay(run_id, chunk)
+    return len(ids)
+
+
+def rescreen_applications(*, run_id: int, application_ids: list[int]) -> None:
+    """Screen a chunk of applications for a run, and move the run's progress on."""
+    for application_id in application_ids:
+        application_screen(application_id=application_id)  # skips those closed in the meantime
+    RunItem.objects.bulk_create([RunItem(run_id=run_id, application_id=pk) for pk in application_ids], ignore_conflicts=True)
+    _run_progress(run_id)
+
+
+def _run_progress(run_id: int) -> None:
+    done = RunItem.objects.filter(run_id=run_id).count()
+    ScreeningRun.objects.filter(pk=run_id, status=RunStatus.SCREENING).update(done=done)
+    run = ScreeningRun.objects.defer("payload").get(pk=run_id)
+    if run.status == RunStatus.SCREENING and done >= run.total:
+        # Compare and set: of the chunks finishing last at once, one closes the run.
+        if ScreeningRun.objects.filter(pk=run_id, status=RunStatus.SCREENING).update(status=RunStatus.DONE, finished_at=timezone.now()):
+            RunItem.objects.filter(run_id=run_id).delete()
+
+
+# --- Reference: the common high-priority items ---------------------------------------------------
+def high_priority_items_load(path: Path | None = None) -> int:
+    """Load (or update) the HS codes of the common high-priority items list from the fixture."""
+    data = yaml.safe_load(Path(path or HIGH_PRIORITY_FIXTURE).read_text(encoding="utf-8"))
+    count = 0
+    with transaction.atomic():
+        for item in data["items"]:
+            code = "".join(ch for ch in str(item["hs"]) if ch.isdigit())
+            if len(code) != 6:
+                raise DomainError(f"HS code {item['hs']!r} is not six digits.")
+            HighPriorityItem.objects.update_or_create(hs_code=code, defaults={"tier": str(item["tier"]), "description": item.get("description", "")})
+            count += 1
+    return count

@@ -1,0 +1,132 @@
+"""The determination page: is a licence needed for this transaction, and who decides (for exporters and officials).
+
+The page's counterpart of `POST /api/v1/determinations/`: the same facts, the same `determine()`; nothing is
+stored. A GET form, so that a result can be bookmarked or sent to a colleague.
+"""
+import re
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.formats import get_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from licensing.applications.choices import EndUse, GoodsKind, Handler, Movement, Purpose, RecipientType
+from licensing.reference.models import Country, GeneralLicence
+from licensing.routing.determination import Facts, InvalidFacts, determine
+
+from .exporter import field_anchor
+
+
+class AmountField(forms.DecimalField):
+    """A euro amount typed as the reader writes it: "168.000,50" in Dutch, "168,000.50" in English.
+
+    Django drops thousands separators only when USE_THOUSAND_SEPARATOR is on; here they are dropped when the
+    amount is grouped in threes, so that "168.5" on a Dutch page still means 168.5, as Django reads it.
+    """
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace("\u00a0", "").replace(" ", "")
+            thousands, decimal = get_format("THOUSAND_SEPARATOR"), get_format("DECIMAL_SEPARATOR")
+            grouped = re.compile(rf"^\d{{1,3}}({re.escape(thousands)}\d{{3}})+({re.escape(decimal)}\d+)?$")
+            if grouped.match(value):
+                value = value.replace(thousands, "")
+        return super().to_python(value)
+
+
+class DeterminationForm(forms.Form):
+    goods_kind = forms.ChoiceField(label=gettext_lazy("Kind of goods"), choices=GoodsKind.choices)
+    movement = forms.ChoiceField(label=gettext_lazy("Movement"), choices=Movement.choices)
+    destination = forms.CharField(
+        label=gettext_lazy("Destination country"),
+        max_length=10,
+        help_text=gettext_lazy("Two-letter country code, e.g. NO for Norway (XK for Kosovo)."),
+        widget=forms.TextInput(attrs={"list": "countries", "autocomplete": "off", "size": 10}),
+    )
+    control_entry = forms.CharField(
+        label=gettext_lazy("Control-list entry"),
+        required=False,
+        max_length=60,
+        help_text=gettext_lazy("e.g. ML6, 3A001, ANNEX_III; leave empty for unlisted goods."),
+    )
+    value_eur = AmountField(
+        label=gettext_lazy("Value (EUR)"), required=False, min_value=Decimal("0"), max_digits=14, decimal_places=2, localize=True,
+        help_text=gettext_lazy("Optional; decides the parliament fast track for complete systems."),
+    )
+    complete_system = forms.BooleanField(label=gettext_lazy("Complete system"), required=False)
+    end_use = forms.ChoiceField(label=gettext_lazy("End use"), choices=EndUse.choices, initial=EndUse.CIVIL)
+    recipient_type = forms.ChoiceField(label=gettext_lazy("Recipient"), choices=RecipientType.choices, initial=RecipientType.COMPANY)
+    purpose = forms.ChoiceField(label=gettext_lazy("Purpose"), choices=Purpose.choices, initial=Purpose.SALE)
+    temporary = forms.BooleanField(label=gettext_lazy("Temporary export (goods come back)"), required=False)
+    catch_all = forms.BooleanField(label=gettext_lazy("A catch-all decision applies to this transaction"), required=False)
+
+    def facts(self) -> Facts:
+        data = dict(self.cleaned_data)
+        data["destination"] = data["destination"].strip().upper()
+        data["control_entry"] = data["control_entry"].strip() or None
+        data["value_eur"] = data["value_eur"] if data["value_eur"] is not None else Decimal("0")
+        return Facts(**data)
+
+
+def _country_names() -> list[tuple[str, str]]:
+    dutch = (get_language() or "").startswith("nl")
+    return [(code, (nl or en) if dutch else en) for code, en, nl in Country.objects.order_by("code").values_list("code", "name_en", "name_nl")]
+
+
+def _explained(exc: InvalidFacts, facts: Facts) -> dict[str, list[str]]:
+    """The field errors in the reader's language where we know them; determine() words them in English."""
+    fields = {name: list(messages) for name, messages in exc.fields.items()}
+    if "destination" in fields:
+        fields["destination"] = [_("Unknown country code “%(code)s”. Use a two-letter ISO code such as NO or DE.") % {"code": facts.destination}]
+    if "control_entry" in fields and facts.control_entry:
+        fields["control_entry"] = [
+            _("“%(entry)s” cannot be used here:") % {"entry": facts.control_entry} + " " + " ".join(fields["control_entry"])
+        ]
+    return fields or {"non_field_errors": [exc.message]}
+
+
+@login_required
+def determination_page(request):
+    """Answer whether a licence is needed, whether it is prohibited, who decides, and why (every rule that fired)."""
+    submitted = "goods_kind" in request.GET
+    form = DeterminationForm(request.GET if submitted else None, initial={"goods_kind": GoodsKind.MILITARY, "movement": Movement.EXPORT})
+    result = None
+    errors = []
+    if submitted and form.is_valid():
+        facts = form.facts()
+        try:
+            result = determine(facts)
+        except InvalidFacts as exc:
+            for name, messages in _explained(exc, facts).items():
+                for message in messages:
+                    if name in form.fields:
+                        form.add_error(name, message)
+                    else:
+                        form.add_error(None, message)
+    if submitted and form.errors:
+        errors = [
+            {"anchor": field_anchor(name) if name in form.fields else "main", "message": f"{form.fields[name].label}: {message}" if name in form.fields else message}
+            for name, messages in form.errors.items()
+            for message in messages
+        ]
+    general_licences = []
+    if result and result.general_licences:
+        dutch = (get_language() or "").startswith("nl")
+        names = {code: (nl or en) if dutch else en for code, en, nl in GeneralLicence.objects.filter(code__in=result.general_licences).values_list("code", "name_en", "name_nl")}
+        general_licences = [(code, names.get(code, "")) for code in result.general_licences]
+    return render(
+        request,
+        "web/determination.html",
+        {
+            "form": form,
+            "result": result,
+            "handler": Handler(result.handler).label if result and result.handler else None,
+            "general_licences": general_licences,
+            "errors": errors,
+            "countries": _country_names(),
+        },
+    )

@@ -1,0 +1,100 @@
+"""Screening pages: an officer's disposition of a hit (from the case panel), the serial-number search for
+officials, and the administrator's list upload with the re-screen's progress."""
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from licensing.accounts.models import Role
+from licensing.applications import selectors as applications
+from licensing.core.errors import DomainError
+from licensing.screening import selectors, services
+from licensing.screening.importers import FORMATS
+from licensing.screening.models import Disposition, RunStatus
+
+from .office import official_required
+
+MAX_UPLOAD = 200 * 1024 * 1024
+
+
+class DispositionForm(forms.Form):
+    disposition = forms.ChoiceField(
+        label=gettext_lazy("Disposition"),
+        choices=[(Disposition.TRUE_MATCH, gettext_lazy("True match: escalate")), (Disposition.FALSE_POSITIVE, gettext_lazy("False positive"))],
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ImportForm(forms.Form):
+    format = forms.ChoiceField(
+        label=gettext_lazy("Format"),
+        choices=[("eu-xml", gettext_lazy("EU consolidated financial sanctions list (XML)")), ("ftm", gettext_lazy("OpenSanctions FollowTheMoney (JSON lines)"))],
+    )
+    file = forms.FileField(label=gettext_lazy("List file"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_UPLOAD // (1024 * 1024)})
+        return upload
+
+
+def administrator_required(view):
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not request.user.has_role(Role.ADMINISTRATOR):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    return wrapped
+
+
+@require_POST
+@official_required
+def hit_dispose(request, pk, hit_id):
+    application = get_object_or_404(applications.applications_visible_to(request.user), pk=pk)
+    form = DispositionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a disposition."))
+        return redirect("office:case", pk=pk)
+    try:
+        services.hit_dispose(actor=request.user, application=application, hit_id=hit_id, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Disposition recorded."))
+    return redirect("office:case", pk=pk)
+
+
+@official_required
+def serial_search(request):
+    q = request.GET.get("q", "").strip()[:200]
+    results = selectors.serial_search(q) if q else []
+    return render(request, "screening/serials.html", {"q": q, "results": results})
+
+
+@administrator_required
+def runs(request):
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                run = services.list_import_start(
+                    actor=request.user, source=FORMATS[form.cleaned_data["format"]], content=upload.read(), file_name=upload.name or ""
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                messages.success(request, _("List uploaded; import %(run)s started.") % {"run": run.pk})
+                return redirect("screening:runs")
+    else:
+        form = ImportForm()
+    recent = list(selectors.runs_recent())
+    busy = any(r.status not in (RunStatus.DONE, RunStatus.FAILED) for r in recent)
+    return render(request, "screening/runs.html", {"form": form, "runs": recent, "busy": busy})

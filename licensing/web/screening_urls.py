@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import screening
+
+app_name = "screening"
+
+urlpatterns = [
+    path("runs/", screening.runs, name="runs"),
+    path("serials/", screening.serial_search, name="serials"),
+    path("cases/<int:pk>/hits/<int:hit_id>/disposition/", screening.hit_dispose, name="dispose"),
+]

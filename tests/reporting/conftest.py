@@ -1,0 +1,92 @@
+"""Decisions as the reporting reads them: licences with lines and destinations, and our denials."""
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from licensing.assessment.models import DenialRegisterEntry
+from licensing.licences.models import Decision, Licence, LicenceLine, Outcome, ParliamentNotification
+from licensing.reference.control_list import parse_entry
+
+DAY = date(2024, 3, 15)
+
+
+@pytest.fixture
+def issue(db):
+    """issue("REF", destinations=["DE"], lines=[("ML6", "100.00")], ...) -> an issued Licence with its Decision."""
+
+    def make(
+        reference: str,
+        *,
+        destinations=("DE",),
+        lines=(("ML6", "100.00"),),
+        goods_kind="military",
+        movement="export",
+        kind="individual",
+        decided_on: date = DAY,
+        temporary=False,
+        return_after_repair=False,
+        replaces: Licence | None = None,
+        catch_all=False,
+        complete_system=False,
+        brokering_value_eur=None,
+        origin=None,
+    ) -> Licence:
+        decision = Decision.objects.create(
+            reference=reference, outcome=Outcome.ISSUED, decided_on=decided_on, goods_kind=goods_kind, licence_kind=kind, movement=movement, catch_all=catch_all
+        )
+        licence = Licence.objects.create(
+            number=reference,
+            decision=decision,
+            holder_name="Company A B.V.",
+            kind=kind,
+            goods_kind=goods_kind,
+            movement=movement,
+            valid_from=decided_on,
+            valid_to=decided_on + timedelta(days=730),
+            value_eur=sum((Decimal(v) for _, v in lines), Decimal(0)),
+            temporary=temporary,
+            return_after_repair=return_after_repair,
+            replaces=replaces,
+            complete_system=complete_system,
+            brokering_value_eur=brokering_value_eur,
+            origin_country_id=origin,
+        )
+        licence.destinations.set(destinations)
+        for position, (entry, value) in enumerate(lines):
+            LicenceLine.objects.create(
+                licence=licence,
+                position=position,
+                description=f"Goods under {entry}",
+                control_entry=parse_entry(entry).code,
+                ml_category=parse_entry(entry).ml_category or "",
+                value_eur=Decimal(value),
+            )
+        return licence
+
+    return make
+
+
+@pytest.fixture
+def deny(db):
+    def make(reference: str, *, destination="IL", goods_kind="military", kind="individual", movement="export", decided_on: date = DAY, catch_all=False, criteria=(2, 7)):
+        decision = Decision.objects.create(
+            reference=reference, outcome=Outcome.DENIED, decided_on=decided_on, goods_kind=goods_kind, licence_kind=kind, movement=movement,
+            catch_all=catch_all, criteria=list(criteria),
+        )
+        DenialRegisterEntry.objects.create(
+            reference=reference, own=True, notifying_state_id="NL", notified_on=decided_on, destination_id=destination,
+            goods_description="Ballistic helmets", quantity="52 pcs", control_entry="ML13", consignee="Yakhin Hakal Ltd.",
+            end_user="Israeli Defence Forces", criteria=list(criteria), decision=decision,
+        )
+        return decision
+
+    return make
+
+
+@pytest.fixture
+def notify(db):
+    def make(licence: Licence, *, due_on: date, sent_on: date | None = None) -> ParliamentNotification:
+        return ParliamentNotification.objects.create(licence=licence, due_on=due_on, sent_on=sent_on)
+
+    return make

@@ -1,0 +1,169 @@
+"""manage.py import_decisions: decisions from a previous system, all or nothing, idempotent."""
+import io
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from licensing.assessment.models import DenialRegisterEntry
+from licensing.licences.models import Decision, Licence
+from licensing.reporting import tables
+from licensing.reporting.imports import COLUMNS, decisions_import
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ",".join(COLUMNS)
+GOOD = "NL-0001,2024-03-01,issued,military,individual,export,NO,ML6,120000.00,false,false,false,"
+
+
+def csv_of(*rows: str, header: str = HEADER) -> bytes:
+    return ("\n".join([header, *rows]) + "\n").encode()
+
+
+def run(*rows: str, **kwargs):
+    return decisions_import(csv_of(*rows, **kwargs))
+
+
+def test_an_issued_row_becomes_a_decision_a_licence_and_a_line():
+    result = run(GOOD, "NL-0002,2024-04-01,issued,military,global,export,DE;NO;US,ML10.a,5000.50,true,false,false,")
+    assert (result.created, result.errors) == (2, [])
+    licence = Licence.objects.select_related("decision").get(number="NL-0002")
+    assert (licence.decision.source, licence.decision.outcome, licence.holder_name) == ("import", "issued", "(imported)")
+    assert (licence.valid_from, licence.valid_to) == (date(2024, 4, 1), date(2026, 4, 1))
+    assert (licence.value_eur, licence.complete_system, licence.kind) == (Decimal("5000.50"), True, "global")
+    assert sorted(c.code for c in licence.destinations.all()) == ["DE", "NO", "US"]
+    line = licence.lines.get()
+    assert (line.control_entry, line.ml_category, line.value_eur) == ("ML10.a", "ML10", Decimal("5000.50"))
+
+
+def test_a_denied_row_becomes_a_decision_and_one_of_our_denials():
+    result = run("NL-0003,2024-06-13,denied,military,individual,export,IL;PS,ML13,0,false,false,false,")
+    assert result.errors == []
+    decision = Decision.objects.get(reference="NL-0003")
+    assert decision.outcome == "denied" and not Licence.objects.filter(decision=decision).exists()
+    entry = DenialRegisterEntry.objects.get(reference="NL-0003")
+    assert (entry.own, entry.notifying_state_id, entry.destination_id, entry.goods_description, entry.criteria) == (True, "NL", "IL", "ML13", [])
+    assert entry.notified_on == date(2024, 6, 13) and entry.decision == decision
+
+
+@pytest.mark.parametrize(
+    "row,error",
+    [
+        (",2024-03-01,issued,military,individual,export,NO,ML6,1.00,false,false,false,", "row 2: reference: required"),
+        ("NL-1,2024-02-30,issued,military,individual,export,NO,ML6,1.00,false,false,false,", "row 2: decided_on: '2024-02-30' is not a date (YYYY-MM-DD)"),
+        ("NL-1,01-03-2024,issued,military,individual,export,NO,ML6,1.00,false,false,false,", "row 2: decided_on: '01-03-2024' is not a date (YYYY-MM-DD)"),
+        ("NL-1,2024-03-01,granted,military,individual,export,NO,ML6,1.00,false,false,false,", "row 2: decision: 'granted' is not one of issued, denied"),
+        ("NL-1,2024-03-01,issued,weapons,individual,export,NO,ML6,1.00,false,false,false,", "row 2: goods_kind: 'weapons' is not one of military, dual_use, anti_torture"),
+        ("NL-1,2024-03-01,issued,military,open,export,NO,ML6,1.00,false,false,false,", "row 2: licence_kind: 'open' is not one of individual, global, general"),
+        ("NL-1,2024-03-01,issued,military,individual,import,NO,ML6,1.00,false,false,false,", "row 2: movement: 'import' is not one of export, transfer, transit, brokering"),
+        ("NL-1,2024-03-01,issued,military,individual,export,QQ,ML6,1.00,false,false,false,", "row 2: destinations: unknown country code 'QQ'"),
+        ("NL-1,2024-03-01,issued,military,individual,export,,ML6,1.00,false,false,false,", "row 2: destinations: give at least one ISO country code"),
+        ("NL-1,2024-03-01,issued,military,individual,export,NO;NO,ML6,1.00,false,false,false,", "row 2: destinations: a country appears twice"),
+        ("NL-1,2024-03-01,issued,military,individual,export,NO,3A001,1.00,false,false,false,", "row 2: control_entry: 3A001 is a dual-use entry, not one for military goods"),
+        ("NL-1,2024-03-01,issued,dual_use,individual,export,NO,ML6,1.00,false,false,false,", "row 2: control_entry: ML6 is a military entry, not one for dual-use goods"),
+        ("NL-1,2024-03-01,issued,anti_torture,individual,export,NO,ML6,1.00,false,false,false,", "row 2: control_entry: ML6 is a military entry, not one for anti-torture goods"),
+        ("NL-1,2024-03-01,issued,military,individual,export,NO,ML99,1.00,false,false,false,", "row 2: control_entry: Unknown control entry 'ML99': the Military List has ML1 to ML22."),
+        ("NL-1,2024-03-01,issued,military,individual,export,NO,ML6,\"1,00\",false,false,false,", "row 2: value_eur: '1,00' is not a decimal number ('.' as decimal separator)"),
+        ("NL-1,2024-03-01,issued,military,individual,export,NO,ML6,abc,false,false,false,", "row 2: value_eur: 'abc' is not a decimal number ('.' as decimal separator)"),
+        ("NL-1,2024-03-01,issued,military,individual,export,NO,ML6,-5,false,false,false,", "row 2: value_eur: '-5' must be 0 or more, with at most two decimals"),
+        ("NL-1,2024-03-01,issued,military,individual,export,NO,ML6,1.001,false,false,false,", "row 2: value_eur: '1.001' must be 0 or more, with at most two decimals"),
+        ("NL-1,2024-03-01,issued,military,individual,export,NO,ML6,1.00,yes,false,false,", "row 2: complete_system: 'yes' is not true or false"),
+        ("NL-1,2024-03-01,issued,military,individual,export,NO,ML6,1.00,false,1,false,", "row 2: temporary: '1' is not true or false"),
+        ("NL-1,2024-03-01,issued,military,individual,export,NO,ML6,1.00,false,false,no,", "row 2: return_after_repair: 'no' is not true or false"),
+        ("NL-1,2024-03-01,issued,military,individual,export,NO,ML6,1.00,false,false,false,NL-0", "row 2: replaces: no licence NL-0 in this file or already imported"),
+        ("NL-1,2024-03-01,issued,military,individual,export,NO,ML6,1.00,false,false,false,NL-1", "row 2: replaces: a licence cannot replace itself"),
+        ("NL-1,2024-03-01,denied,military,individual,export,NO,ML6,1.00,false,false,false,NL-0", "row 2: replaces: a denial replaces no licence"),
+        ("NL-1,2024-03-01,issued,military,individual,export,NO,ML6,1.00,false,false", "row 2: columns: 11 columns, expected 13"),
+    ],
+)
+def test_each_invalid_field_is_reported_by_row_and_nothing_is_saved(row, error):
+    result = run(GOOD.replace("NL-0001", "NL-OK"), row)
+    assert error.replace("row 2", "row 3") in result.errors
+    assert result.created == 0
+    assert not Decision.objects.exists()
+
+
+def test_a_wrong_header_is_refused():
+    result = run(GOOD, header=HEADER.replace("decided_on", "date"))
+    assert result.errors == [f"header: expected {HEADER}; got {HEADER.replace('decided_on', 'date')}"]
+
+
+def test_every_error_of_every_row_is_reported_at_once():
+    result = run(
+        "NL-1,2024-13-01,issued,military,individual,export,QQ,ML6,1.00,false,false,false,",
+        GOOD,
+        "NL-0001,2024-03-01,issued,military,individual,export,NO,ML6,1.00,false,false,false,",
+    )
+    assert result.errors == [
+        "row 2: decided_on: '2024-13-01' is not a date (YYYY-MM-DD)",
+        "row 2: destinations: unknown country code 'QQ'",
+        "row 4: reference: NL-0001 appears twice in the file (first in row 3)",
+    ]
+    assert not Decision.objects.exists()
+
+
+def test_a_replacement_may_name_a_licence_of_the_same_file_or_one_already_imported():
+    assert run(GOOD).errors == []
+    result = run(
+        "NL-0002,2024-05-01,issued,military,individual,export,NO,ML6,150000.00,false,false,false,NL-0001",
+        "NL-0003,2024-06-01,issued,military,individual,export,NO,ML6,150000.00,false,false,false,NL-0004",
+        "NL-0004,2024-05-15,issued,military,individual,export,NO,ML6,150000.00,false,false,false,",
+    )
+    assert result.errors == []
+    assert Licence.objects.get(number="NL-0002").replaces.number == "NL-0001"
+    assert Licence.objects.get(number="NL-0003").replaces.number == "NL-0004"
+    # Counted: 120.000 + the replacement's extra 30.000 + 150.000; NL-0003 replaces NL-0004 at the same value.
+    assert tables.military_table(tables.Period(2024)).total_eur == Decimal("300000.00")
+
+
+def test_a_replacement_must_name_an_issued_licence_decided_before_it():
+    result = run(
+        "NL-D,2024-03-01,denied,military,individual,export,IL,ML6,0,false,false,false,",
+        "NL-1,2024-04-01,issued,military,individual,export,NO,ML6,1.00,false,false,false,NL-D",
+        "NL-2,2024-04-01,issued,military,individual,export,NO,ML6,1.00,false,false,false,NL-3",
+        "NL-3,2024-05-01,issued,military,individual,export,NO,ML6,1.00,false,false,false,",
+    )
+    assert result.errors == [
+        "row 3: replaces: NL-D (row 2) is a denial, not a licence",
+        "row 4: replaces: NL-3 was decided after this licence",
+    ]
+
+
+def test_importing_the_same_file_twice_adds_nothing():
+    rows = (GOOD, "NL-0003,2024-06-13,denied,military,individual,export,IL,ML13,0,false,false,false,", "NL-0004,2024-07-01,issued,military,individual,export,NO,ML6,150000.00,false,false,false,NL-0001")
+    first, second = run(*rows), run(*rows)
+    assert (first.created, first.unchanged, first.errors) == (3, 0, [])
+    assert (second.created, second.unchanged, second.errors) == (0, 3, [])
+    assert Decision.objects.count() == 3 and DenialRegisterEntry.objects.count() == 1
+
+
+def test_a_known_reference_with_other_content_is_an_error_and_nothing_is_saved():
+    run(GOOD)
+    result = run("NL-NEW,2024-03-01,issued,military,individual,export,NO,ML6,1.00,false,false,false,", GOOD.replace("120000.00", "130000.00"))
+    assert result.errors == ["row 3: reference: NL-0001 already exists with other content"]
+    assert not Decision.objects.filter(reference="NL-NEW").exists()
+
+
+def test_the_command_prints_row_errors_and_fails(tmp_path):
+    path = tmp_path / "decisions.csv"
+    path.write_bytes(csv_of(GOOD, "NL-2,2024-03-01,issued,military,individual,export,XX,ML6,1.00,false,false,false,"))
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="Nothing imported: 1 error"):
+        call_command("import_decisions", str(path), stderr=err)
+    assert "row 3: destinations: unknown country code 'XX'" in err.getvalue()
+    assert not Decision.objects.exists()
+
+
+def test_the_command_reports_what_it_imported(tmp_path):
+    path = tmp_path / "decisions.csv"
+    path.write_bytes(csv_of(GOOD))
+    out = io.StringIO()
+    call_command("import_decisions", str(path), stdout=out)
+    call_command("import_decisions", str(path), stdout=out)
+    assert out.getvalue().splitlines() == ["Imported 1 decision(s); 0 already imported.", "Imported 0 decision(s); 1 already imported."]
+
+
+def test_the_command_refuses_a_missing_file(tmp_path):
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("import_decisions", str(tmp_path / "nope.csv"))

@@ -1,0 +1,89 @@
+"""The report pages for officials: tables, charts, downloads and runs with progress."""
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.utils import translation
+from django.utils.translation import gettext
+
+from licensing.reporting.models import ReportRun
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def logged_in(user, language="en") -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def year(issue, deny):
+    issue("NL-DE", destinations=["DE"], lines=[("ML6", "88400000.00")])
+    issue("NL-VAR", kind="global", destinations=["US", "SA"], lines=[("ML10", "40000000.00")])
+    issue("NL-TR", movement="transit", destinations=["UA"], lines=[("ML3", "7580000.00")])
+    deny("NL-DENIED", decided_on=date(2024, 6, 13))
+
+
+def test_an_official_reads_the_annual_report_with_charts_and_downloads(officer, year):
+    page = logged_in(officer).get("/reports/2024/").content.decode()
+    assert "Annual report 2024" in page
+    assert page.count("<svg") == 3  # regions, categories, denial share over the years
+    assert "Germany" in page and "Various" in page and "Ukraine" in page
+    assert "88,400,000.00" in page or "88400000.00" in page
+    assert "Yakhin Hakal Ltd." in page and "Israeli Defence Forces" in page
+    assert "/api/v1/reports/annual/2024/export/?format=xlsx" in page
+    assert "format=csv&amp;sheet=table_8" in page
+
+
+def test_the_pages_speak_dutch(officer, year):
+    page = logged_in(officer, "nl").get("/reports/2024/").content.decode()
+    with translation.override("nl"):
+        assert f"{gettext('Annual report')} 2024" in page and gettext("Various") in page
+    assert "Annual report" not in page and "Various" not in page
+    assert "Duitsland" in page and "Noord-Afrika" in page  # names from the reference data
+
+
+def test_the_monthly_overview(officer, year):
+    client = logged_in(officer)
+    page = client.get("/reports/2024/3/").content.decode()
+    assert "Monthly overview 2024-03" in page and "Germany" in page
+    assert "Germany" not in client.get("/reports/2024/4/").content.decode()
+
+
+def test_the_index_lists_years_and_sends_the_form_to_the_period(officer, year):
+    client = logged_in(officer)
+    assert 'href="/reports/2024/"' in client.get("/reports/").content.decode()
+    assert client.get("/reports/?year=2024&month=").url == "/reports/2024/"
+    assert client.get("/reports/?year=2024&month=6").url == "/reports/2024/6/"
+
+
+def test_exporters_may_not_see_the_reports(exporter_a):
+    client = logged_in(exporter_a)
+    assert client.get("/reports/").status_code == 403
+    assert client.get("/reports/2024/").status_code == 403
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    assert client.get("/reports/2024/").url.startswith("/login/")
+
+
+def test_a_run_shows_its_progress_until_it_is_done(officer, year, django_capture_on_commit_callbacks):
+    client = logged_in(officer)
+    response = client.post("/reports/runs/", {"run-year": "2024", "run-month": ""})
+    run = ReportRun.objects.get()
+    assert response.url == f"/reports/runs/{run.pk}/"
+    waiting = client.get(response.url)
+    assert waiting["Refresh"] == "2" and "Queued" in waiting.content.decode()
+    from licensing.reporting.services import report_run_execute
+
+    report_run_execute(run_id=run.pk)
+    done = client.get(response.url)
+    assert not done.has_header("Refresh") and "Show the report" in done.content.decode()
+
+
+def test_chart_labels_round_half_up_as_the_report_does(officer, issue):
+    issue("NL-1", lines=[("ML13", "755000.00")])  # table 7 prints ML13 as 0,76
+    page = logged_in(officer, "en").get("/reports/2024/").content.decode()
+    assert "€ 0.76 mln" in page

@@ -1,0 +1,80 @@
+"""Screening fixtures: the sample lists, the high-priority HS codes, and submitting an application that is
+then screened the way the after-commit hook does it."""
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from licensing.applications.models import Application
+from tests.factories import application_payload, pdf_upload
+
+FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "screening"
+EU_SAMPLE = FIXTURES / "eu_sample.xml"
+EU_UPDATE = FIXTURES / "eu_sample_update.xml"
+FTM_SAMPLE = FIXTURES / "opensanctions_sample.jsonl"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def import_list(django_capture_on_commit_callbacks):
+    """import_list(path, format="eu-xml") -> the run, imported in process with its re-screen run eagerly."""
+    from licensing.screening.importers import FORMATS
+    from licensing.screening.services import list_import_file
+
+    def run(path: Path, list_format: str = "eu-xml"):
+        with django_capture_on_commit_callbacks(execute=True):
+            result = list_import_file(source=FORMATS[list_format], content=Path(path).read_bytes(), file_name=Path(path).name)
+        result.refresh_from_db()
+        return result
+
+    return run
+
+
+@pytest.fixture
+def eu_list(import_list):
+    return import_list(EU_SAMPLE)
+
+
+@pytest.fixture
+def high_priority_items(db):
+    call_command("load_high_priority_items", verbosity=0)
+
+
+def parties(consignee=("Forsvarsmateriell", "NO"), end_user=("Royal Norwegian Navy", "NO"), **others):
+    """A party list for application_payload: consignee, end user and any others as role=(name, country)."""
+    result = [
+        {"role": "consignee", "name": consignee[0], "address": "Street 1", "country": consignee[1], "party_type": "company"},
+        {"role": "end_user", "name": end_user[0], "address": "Street 2", "country": end_user[1], "party_type": "company"},
+    ]
+    for role, (name, country) in others.items():
+        result.append({"role": role, "name": name, "address": "Street 3", "country": country, "party_type": "company"})
+    return result
+
+
+@pytest.fixture
+def submit(api_as, django_capture_on_commit_callbacks):
+    """submit(exporter, **payload overrides) -> the application, submitted, routed and screened.
+
+    Screening is queued with `application_screen_after_commit`, as `application_submit` does after commit.
+    """
+    from licensing.screening.services import application_screen_after_commit
+
+    def make(user, **overrides):
+        client = api_as(user)
+        response = client.post("/api/v1/applications/", application_payload(**overrides), format="json")
+        assert response.status_code == 201, response.json()
+        pk = response.json()["id"]
+        upload = client.post(f"/api/v1/applications/{pk}/documents/", {"doc_type": "end_user_certificate", "file": pdf_upload()}, format="multipart")
+        assert upload.status_code == 201, upload.json()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(f"/api/v1/applications/{pk}/submit/")
+            assert response.status_code == 200, response.json()
+            application_screen_after_commit(pk)
+        return Application.objects.get(pk=pk)
+
+    return make

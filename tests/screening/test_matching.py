@@ -1,0 +1,92 @@
+"""Name folding and scoring: transliteration, typos, legal forms, word order, country."""
+import pytest
+from anyascii import anyascii
+
+from licensing.screening.matching import country_adjusted, name_key, name_similarity
+
+
+def similarity(a: str, b: str, **kwargs) -> float:
+    return name_similarity(name_key(a), name_key(b), **kwargs)
+
+
+def test_cyrillic_is_transliterated_and_meets_the_english_spelling():
+    # Letter by letter Рособоронэкспорт becomes "Rosoboroneksport"; the folding of x -> ks makes them meet.
+    assert anyascii("Рособоронэкспорт") == "Rosoboroneksport"
+    assert name_key("Рособоронэкспорт").key == name_key("Rosoboronexport").key
+    assert similarity("АО «Рособоронэкспорт»", "Rosoboronexport") == 1.0
+
+
+@pytest.mark.parametrize(
+    "written, listed",
+    [
+        ("Ростех", "Rostec"),
+        ("Юрий Борисович Щукин", "Yuriy Borisovich Shchukin"),
+        ("Концерн Калашников", "Kalashnikov Concern"),
+        ("ТОО «Альфа Трейд Логистикс»", "Alfa Trade Logistics LLP"),
+    ],
+)
+def test_other_cyrillic_names_match_their_romanisations(written, listed):
+    assert similarity(written, listed) >= 0.85
+
+
+def test_greek_is_transliterated():
+    assert similarity("Γεώργιος Παπαδόπουλος", "Georgios Papadopoulos") == 1.0
+    assert similarity("ΠΑΠΑΔΟΠΟΥΛΟΣ", "Papadopoulos") == 1.0
+
+
+def test_arabic_is_compared_on_its_consonants():
+    assert similarity("محمد الحسن", "Mohammed Al-Hassan") >= 0.9
+    assert similarity("محمد حسين", "Mohammad Hussein") >= 0.9
+    assert similarity("محمد الحسن", "Ahmed Karimi") < 0.6
+
+
+@pytest.mark.parametrize("typo", ["Rosoboronexprot", "Rosobornexport", "Rosoboron Export", "Rosoboronexpport", "ROSOBORONEXPORT"])
+def test_typos_and_spacing_still_match(typo):
+    assert similarity(typo, "Rosoboronexport") >= 0.9
+
+
+@pytest.mark.parametrize(
+    "with_form",
+    [
+        "Alfa Trade Logistics Ltd", "Alfa Trade Logistics Limited", "Alfa Trade Logistics LLC", "Alfa Trade Logistics L.L.C.",
+        "Alfa Trade Logistics GmbH", "Alfa Trade Logistics B.V.", "Alfa Trade Logistics BV", "Alfa Trade Logistics N.V.",
+        "Alfa Trade Logistics S.A.", "OOO Alfa Trade Logistics", "AO Alfa Trade Logistics", "PJSC Alfa Trade Logistics",
+        "JSC Alfa Trade Logistics", "Joint Stock Company Alfa Trade Logistics", "Alfa Trade Logistics Limited Liability Company",
+        "Obshchestvo s ogranichennoy otvetstvennostyu Alfa Trade Logistics", "Alfa Trade Logistics Co.", "The Alfa Trade Logistics Company", "ООО «Alfa Trade Logistics»", "Alfa Trade Logistics FZE",
+    ],
+)
+def test_legal_forms_are_ignored(with_form):
+    assert similarity(with_form, "Alfa Trade Logistics") >= 0.95
+
+
+def test_a_name_that_is_only_a_legal_form_keeps_its_words():
+    assert name_key("Company Ltd").key
+
+
+def test_word_order_does_not_matter_and_a_person_may_be_named_without_a_middle_name():
+    assert similarity("Kadyrov Ramzan", "Ramzan Kadyrov") == 1.0
+    assert similarity("Ramzan Kadyrov", "Ramzan Akhmatovich Kadyrov", person=True) >= 0.9
+    # For organisations a missing word matters: "Bank" is not "Bank Rossiya".
+    assert similarity("Royal Navy", "Royal Norwegian Navy") < 0.85
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [("Royal Norwegian Navy", "Rosoboronexport"), ("Forsvarsmateriell", "Rosoboronexport"), ("Bank Rossiya", "Rossiya"), ("HESB", "HESA")],
+)
+def test_different_names_score_low(a, b):
+    assert similarity(a, b) < 0.85
+
+
+def test_very_short_names_match_only_exactly():
+    assert similarity("HESA", "HESA") == 1.0
+    assert similarity("HESA", "HEZA") == 1.0  # z and s fold to one letter
+    assert similarity("ABC", "ABD") == 0.0
+
+
+def test_country_raises_a_score_when_it_agrees_and_lowers_it_when_it_differs():
+    assert country_adjusted(0.9, "KZ", ["KZ"]) > 0.9
+    assert country_adjusted(0.9, "NL", ["KZ"]) < 0.9
+    assert country_adjusted(0.9, None, ["KZ"]) == 0.9
+    assert country_adjusted(0.9, "NL", []) == 0.9
+    assert country_adjusted(1.0, "KZ", ["KZ"]) == 1.0

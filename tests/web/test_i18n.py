@@ -1,0 +1,138 @@
+"""The pages speak Dutch by default and English on request; dates and amounts follow the language."""
+import gettext
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import formats, timezone, translation
+
+from tests.factories import PASSWORD, application_payload
+
+pytestmark = pytest.mark.django_db
+
+CATALOGUE = Path(settings.BASE_DIR) / "locale" / "nl" / "LC_MESSAGES"
+
+
+def logged_in(user, **headers) -> Client:
+    client = Client(**headers)
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def lang_of(html: str) -> str:
+    return re.search(r'<html lang="([a-z-]+)"', html)[1]
+
+
+def test_pages_are_dutch_by_default():
+    page = Client().get("/login/").content.decode()
+    assert lang_of(page) == "nl"
+    assert "<h1>Inloggen</h1>" in page
+    assert "Direct naar de inhoud" in page
+
+
+def test_the_browser_language_is_followed():
+    page = Client(HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").get("/login/").content.decode()
+    assert lang_of(page) == "en"
+    assert "<h1>Log in</h1>" in page
+
+
+def test_the_language_form_switches_to_english_and_back(exporter_a):
+    client = logged_in(exporter_a)
+    assert "Mijn aanvragen" in client.get("/applications/").content.decode()
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/applications/"})
+    assert response.status_code == 302 and response["Location"] == "/applications/"
+    page = client.get("/applications/").content.decode()
+    assert lang_of(page) == "en" and "<h1>My applications</h1>" in page
+    client.post("/i18n/setlang/", {"language": "nl", "next": "/applications/"})
+    assert "<h1>Mijn aanvragen</h1>" in client.get("/applications/").content.decode()
+
+
+def test_the_language_form_is_on_every_page_and_keeps_the_page(exporter_a):
+    page = logged_in(exporter_a).get("/licences/?x=1").content.decode()
+    assert 'action="/i18n/setlang/"' in page
+    assert '<input type="hidden" name="next" value="/licences/?x=1">' in page
+
+
+@pytest.fixture
+def application(api_as, exporter_a, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    payload = application_payload()
+    payload["goods"][0]["value_eur"] = "1234.56"
+    payload["goods"][0]["quantity"] = "1500"
+    response = api_as(exporter_a).post("/api/v1/applications/", payload, format="json")
+    assert response.status_code == 201, response.json()
+    return response.json()
+
+
+def test_amounts_and_quantities_are_written_the_way_each_language_writes_them(exporter_a, application):
+    url = f"/applications/{application['id']}/"
+    dutch = logged_in(exporter_a).get(url).content.decode()
+    english = logged_in(exporter_a, HTTP_ACCEPT_LANGUAGE="en").get(url).content.decode()
+    assert "1.234,56" in dutch and "1.500" in dutch and "48.000,00" in dutch
+    assert "1,234.56" in english and "1,500" in english and "48,000.00" in english
+
+
+def test_dates_are_written_the_way_each_language_writes_them(exporter_a, application):
+    today = timezone.localdate()
+    with translation.override("nl"):
+        dutch_date = formats.date_format(today, "SHORT_DATE_FORMAT")
+    with translation.override("en"):
+        english_date = formats.date_format(today, "SHORT_DATE_FORMAT")
+    assert dutch_date != english_date
+    assert dutch_date in logged_in(exporter_a).get("/applications/").content.decode()
+    assert english_date in logged_in(exporter_a, HTTP_ACCEPT_LANGUAGE="en").get("/applications/").content.decode()
+
+
+def test_choices_and_statuses_are_translated(exporter_a, application):
+    dutch = logged_in(exporter_a).get(f"/applications/{application['id']}/").content.decode()
+    assert "Individuele vergunning" in dutch and "Concept" in dutch and "Geadresseerde" in dutch
+
+
+def _po_entries(path: Path) -> list[tuple[str, str, bool]]:
+    """(msgid, msgstr, fuzzy) of every singular entry of a .po file; enough for a check, not a full parser."""
+
+    def unquote(lines):
+        return "".join(eval(line) for line in lines)  # noqa: S307 - each line is a C-style quoted string
+
+    entries, fuzzy, msgid, msgstr, current = [], False, None, None, None
+    for raw in path.read_text(encoding="utf-8").splitlines() + [""]:
+        line = raw.strip()
+        if line.startswith("#,"):
+            fuzzy = "fuzzy" in line
+        elif line.startswith("msgid "):
+            msgid, current = [line[6:]], "id"
+        elif line.startswith("msgid_plural") or line.startswith("msgstr["):
+            current = "plural"
+        elif line.startswith("msgstr "):
+            msgstr, current = [line[7:]], "str"
+        elif line.startswith('"'):
+            (msgid if current == "id" else msgstr if current == "str" else []).append(line)
+        elif not line and msgid is not None:
+            if current == "str":
+                entries.append((unquote(msgid), unquote(msgstr), fuzzy))
+            fuzzy, msgid, msgstr, current = False, None, None, None
+    return [e for e in entries if e[0]]
+
+
+def test_every_string_has_a_dutch_translation_and_the_compiled_catalogue_is_current():
+    entries = _po_entries(CATALOGUE / "django.po")
+    assert len(entries) > 400
+    untranslated = [msgid for msgid, msgstr, fuzzy in entries if not msgstr or fuzzy]
+    assert not untranslated, f"untranslated or fuzzy: {untranslated[:10]}"
+    with open(CATALOGUE / "django.mo", "rb") as mo:
+        compiled = gettext.GNUTranslations(mo)
+    stale = [msgid for msgid, msgstr, _ in entries if compiled.gettext(msgid) != msgstr]
+    assert not stale, f"django.mo is older than django.po (run compilemessages): {stale[:10]}"
+
+
+def test_the_decimal_amounts_filter_groups_thousands_per_language():
+    from django.template import Context, Template
+
+    template = Template('{{ amount|floatformat:"2g" }}')
+    with translation.override("nl"):
+        assert template.render(Context({"amount": Decimal("1234567.5")})) == "1.234.567,50"
+    with translation.override("en"):
+        assert template.render(Context({"amount": Decimal("1234567.5")})) == "1,234,567.50"
