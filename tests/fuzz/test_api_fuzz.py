@@ -15,6 +15,20 @@ schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
 EXAMPLES = 3
 
 
+@pytest.fixture(autouse=True)
+def keep_test_connection():
+    """The WSGI app would close the test's database connection after each request (it is inside the test's
+    transaction); Django's test client unhooks the same signal for the same reason."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def tokens(db, exporter_a, officer, advisor):
     from rest_framework.authtoken.models import Token
