@@ -75,3 +75,8 @@ def test_overdue_reports_page(officer, exporter_a):
     client = logged_in(officer)
     assert client.get("/office/overdue-reports/").status_code == 200
     assert logged_in(exporter_a).get("/office/overdue-reports/").status_code == 403
+
+
+def test_case_page_shows_the_screening_panel_to_officials(officer, case):
+    page = logged_in(officer).get(f"/office/cases/{case.pk}/").content.decode()
+    assert "screening" in page.lower()
