@@ -62,6 +62,16 @@ def application_payload(**overrides) -> dict:
     return payload
 
 
+# Military goods to Saudi Arabia: outside EU/NATO/NATO+, so a ministry case.
+SAUDI = {
+    "destinations": ["SA"],
+    "parties": [
+        {"role": "consignee", "name": "Ministry of Defence", "address": "Riyadh", "country": "SA", "party_type": "government"},
+        {"role": "end_user", "name": "Royal Saudi Land Forces", "address": "Riyadh", "country": "SA", "party_type": "armed_forces"},
+    ],
+}
+
+
 def pdf_bytes(text: str = "End-user certificate") -> bytes:
     """A real one-page PDF."""
     from io import BytesIO

@@ -324,10 +324,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @extend_schema(responses={(200, "application/octet-stream"): bytes, 204: None})
     @action(detail=True, methods=["get", "delete"], url_path=r"documents/(?P<document_id>[0-9]+)")
     def document(self, request, pk=None, document_id=None):
-        application = self.get_object()
-        document = application.documents.filter(pk=document_id).first()
-        if document is None:
-            raise NotFound("No such document.")
+        document = selectors.document_or_404(self.get_object(), document_id)
         if request.method == "DELETE":
             _is_exporter(request)
             services.document_delete(actor=request.user, document=document)

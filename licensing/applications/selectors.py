@@ -56,3 +56,13 @@ def application_history(application: Application, user) -> list:
             event.actor = None  # the office speaks as the office, not as a named official
             event.actor_id = None
     return visible
+
+
+def document_or_404(application: Application, document_id: int):
+    """One of the application's documents (from its prefetched set when there is one), or 404."""
+    from django.http import Http404
+
+    document = next((d for d in application.documents.all() if d.pk == int(document_id)), None)
+    if document is None:
+        raise Http404("No such document.")
+    return document

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -251,11 +250,7 @@ def document_upload(request, pk):
 
 @exporter_required
 def document_download(request, pk, document_id):
-    application = _own(request, pk)
-    document = next((d for d in application.documents.all() if d.pk == document_id), None)
-    if document is None:
-        raise Http404
-    return document_response(document)
+    return document_response(selectors.document_or_404(_own(request, pk), document_id))
 
 
 @exporter_required

@@ -5,7 +5,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -141,8 +140,4 @@ def case_ask(request, pk):
 
 @official_required
 def document_download(request, pk, document_id):
-    application = _case(request, pk)
-    document = next((d for d in application.documents.all() if d.pk == document_id), None)
-    if document is None:
-        raise Http404
-    return document_response(document)
+    return document_response(selectors.document_or_404(_case(request, pk), document_id))

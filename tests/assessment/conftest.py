@@ -1,33 +1,11 @@
 import pytest
 
-from licensing.applications.models import Application
-from tests.factories import application_payload, pdf_upload
-
-SAUDI = {
-    "destinations": ["SA"],
-    "parties": [
-        {"role": "consignee", "name": "Ministry of Defence", "address": "Riyadh", "country": "SA", "party_type": "government"},
-        {"role": "end_user", "name": "Royal Saudi Land Forces", "address": "Riyadh", "country": "SA", "party_type": "armed_forces"},
-    ],
-}
+from tests.factories import SAUDI
 
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def submit(api_as, django_capture_on_commit_callbacks):
-    def make(user, **overrides):
-        client = api_as(user)
-        draft = client.post("/api/v1/applications/", application_payload(**overrides), format="json").json()
-        client.post(f"/api/v1/applications/{draft['id']}/documents/", {"doc_type": "end_user_certificate", "file": pdf_upload()}, format="multipart")
-        with django_capture_on_commit_callbacks(execute=True):
-            assert client.post(f"/api/v1/applications/{draft['id']}/submit/").status_code == 200, "submit failed"
-        return Application.objects.get(pk=draft["id"])
-
-    return make
 
 
 @pytest.fixture

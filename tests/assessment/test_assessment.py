@@ -130,7 +130,7 @@ def test_office_alone_case_is_decided_by_an_officer_and_the_pdf_matches_the_reco
 
 
 def test_ministry_case_cannot_be_decided_before_advice(api_as, exporter_a, officer, submit):
-    from .conftest import SAUDI
+    from tests.factories import SAUDI
 
     application = submit(exporter_a, **SAUDI)
     response = api_as(officer).post(f"/api/v1/office/applications/{application.pk}/decision/", {"outcome": "issued"}, format="json")
@@ -183,7 +183,7 @@ def test_fast_track_licence_appears_on_the_parliament_list_with_a_two_week_deadl
 
 
 def test_prior_information_shows_earlier_decisions_for_the_same_end_user(api_as, referred, advisor, advisor2, officer, exporter_a, submit):
-    from .conftest import SAUDI
+    from tests.factories import SAUDI
 
     first = referred()
     client = api_as(advisor)

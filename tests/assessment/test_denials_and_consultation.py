@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from licensing.assessment.models import Consultation, DenialRegisterEntry
 
-from .conftest import SAUDI, all_findings, dispose_hits
+from tests.factories import SAUDI
+
+from .conftest import all_findings, dispose_hits
 
 pytestmark = pytest.mark.django_db
 HEADER = "reference,notifying_state,notified_on,destination,goods_description,control_entry,consignee,end_user,criteria\n"

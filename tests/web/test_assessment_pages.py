@@ -3,7 +3,7 @@ import pytest
 from django.test import Client
 
 from licensing.applications.models import Application, Status
-from tests.assessment.conftest import SAUDI
+from tests.factories import SAUDI
 from tests.factories import PASSWORD, application_payload, pdf_upload
 
 pytestmark = pytest.mark.django_db
