@@ -15,5 +15,5 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "email", "role", "organisation", "is_active"]
     list_filter = ["role", "is_active", "organisation"]
     list_select_related = ["organisation"]
-    fieldsets = DjangoUserAdmin.fieldsets + (("Role", {"fields": ("role", "organisation")}),)
+    fieldsets = DjangoUserAdmin.fieldsets + (("Role", {"fields": ("role", "organisation", "language")}),)
     add_fieldsets = DjangoUserAdmin.add_fieldsets + (("Role", {"fields": ("role", "organisation")}),)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager as DjangoUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,8 @@ class Organisation(models.Model):
     eori_number = models.CharField("EORI number", max_length=17, blank=True, help_text="e.g. NL123456789")
     address = models.TextField(blank=True)
     country = models.ForeignKey("reference.Country", on_delete=models.PROTECT, default="NL", related_name="+")
+    # Letters and e-mails to the organisation (licence, denial notice, ruling) are written in this language.
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -42,6 +45,8 @@ class User(AbstractUser):
 
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.EXPORTER)
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    # Blank: the organisation's language (exporters) or the default language (officials).
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
 
     objects = UserManager()
 
@@ -68,3 +73,10 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return self.effective_role in roles
+
+    @property
+    def preferred_language(self) -> str:
+        """The language e-mails to this person are written in."""
+        if self.language:
+            return self.language
+        return self.organisation.language if self.organisation_id else settings.LANGUAGE_CODE
