@@ -1,11 +1,14 @@
 """The pages speak Dutch by default and English on request; dates and amounts follow the language."""
+import contextlib
 import gettext
 import re
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.test import Client
 from django.utils import formats, timezone, translation
 
@@ -126,6 +129,24 @@ def test_every_string_has_a_dutch_translation_and_the_compiled_catalogue_is_curr
         compiled = gettext.GNUTranslations(mo)
     stale = [msgid for msgid, msgstr, _ in entries if compiled.gettext(msgid) != msgstr]
     assert not stale, f"django.mo is older than django.po (run compilemessages): {stale[:10]}"
+
+
+def test_every_translatable_string_in_the_source_is_in_the_catalogue(tmp_path, settings):
+    """Django's own extraction (makemessages, as scripts/translations.sh runs it) over a copy of the shipped code.
+
+    A new string wrapped in gettext or {% translate %} that nobody added to the catalogue fails here, and so
+    does an entry whose text no longer occurs anywhere (a string that was reworded).
+    """
+    base = Path(settings.BASE_DIR)
+    for name in ("config", "licensing", "templates", "locale"):
+        shutil.copytree(base / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+    with contextlib.chdir(tmp_path):
+        call_command("makemessages", locale=["nl"], verbosity=0)
+    extracted = {msgid for msgid, _, _ in _po_entries(tmp_path / "locale" / "nl" / "LC_MESSAGES" / "django.po")}
+    catalogued = {msgid for msgid, _, _ in _po_entries(CATALOGUE / "django.po")}
+    assert not extracted - catalogued, f"not in the catalogue (run scripts/translations.sh): {sorted(extracted - catalogued)[:10]}"
+    assert not catalogued - extracted, f"no longer in the source: {sorted(catalogued - extracted)[:10]}"
 
 
 def test_the_decimal_amounts_filter_groups_thousands_per_language():
