@@ -1,0 +1,59 @@
+"""Fixtures of the reliability tests: the prerequisites (PostgreSQL, Redis), Celery workers a test may kill,
+and a throwaway PostgreSQL cluster with gunicorn in front of it that a test may restart."""
+import os
+
+import pytest
+from django.db import connection
+
+from .harness import Cluster, Gunicorn, initdb_path
+
+
+def skip_unless(condition: bool, reason: str) -> None:
+    """Skip with the reason on the embedded default; in CI (CI_REQUIRE_INTEGRATION) a skip is a failure."""
+    if condition:
+        return
+    if os.environ.get("CI_REQUIRE_INTEGRATION"):
+        pytest.fail(f"CI_REQUIRE_INTEGRATION is set but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def real_postgresql(reference_db):
+    """Real parallel connections: SQLite serialises writers, so races are proven on PostgreSQL."""
+    skip_unless(connection.vendor == "postgresql", "integration test: needs PostgreSQL (DATABASE_URL), where writers really race")
+
+
+@pytest.fixture
+def tasks_in_process(real_postgresql):
+    """The races need routed applications, not a worker: run the tasks in process even with REDIS_URL set."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def broker(real_postgresql):
+    from django.conf import settings
+
+    skip_unless(not settings.CELERY_TASK_ALWAYS_EAGER, "integration test: needs REDIS_URL (a real broker) and PostgreSQL")
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture(scope="session")
+def throwaway_server():
+    """gunicorn (production settings) on a PostgreSQL cluster of its own, migrated with the reference data and a
+    few users with API tokens; the cluster may be restarted without touching the machine's PostgreSQL."""
+    skip_unless(bool(os.environ.get("REDIS_URL")), "integration test: needs REDIS_URL (the production shape runs on Redis)")
+    skip_unless(initdb_path() is not None, "integration test: needs PostgreSQL's initdb and pg_ctl (package postgresql) to start a cluster it may restart")
+    with Cluster() as cluster:
+        users = cluster.prepare()
+        with Gunicorn(cluster) as server:
+            server.users = users
+            yield server

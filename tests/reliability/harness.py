@@ -1,0 +1,225 @@
+"""
+What the reliability tests start and stop themselves: a PostgreSQL cluster of their own (so that a test may
+restart it without touching the machine's PostgreSQL), gunicorn with the production settings in front of it,
+and Celery workers a test may kill. Everything listens on loopback only.
+
+`python -m tests.reliability.harness seed` (run by Cluster.prepare with the cluster's DATABASE_URL) creates the
+users the load needs and prints their API tokens as JSON.
+"""
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PY = sys.executable
+LOOPBACK = "127.0.0.1"
+LOGS = ROOT / "artifacts" / "reliability"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((LOOPBACK, 0))
+        return s.getsockname()[1]
+
+
+def initdb_path() -> Path | None:
+    """PostgreSQL's initdb: on PATH, or (Debian) under /usr/lib/postgresql/<version>/bin, the newest first."""
+    found = shutil.which("initdb")
+    if found:
+        return Path(found)
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)
+    return candidates[-1] if candidates else None
+
+
+def production_env(**extra) -> dict:
+    """The environment of README's production shape, on loopback, without TLS (nothing here speaks HTTPS)."""
+    env = os.environ.copy()
+    for name in ("DEBUG", "DJANGO_SETTINGS_MODULE", "CELERY_TASK_ALWAYS_EAGER"):
+        env.pop(name, None)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        SECRET_KEY="reliability-tests-only-" + uuid.uuid4().hex + uuid.uuid4().hex,
+        ALLOWED_HOSTS=f"{LOOPBACK},localhost",
+        SECURE_SSL_REDIRECT="0",
+        SECURE_HSTS_SECONDS="0",
+        CONN_MAX_AGE="60",  # persistent connections: CONN_HEALTH_CHECKS must notice a restarted database
+        LOG_LEVEL="WARNING",
+    )
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+class Cluster:
+    """A PostgreSQL cluster in a temporary directory on a free loopback port, run as the postgres OS user when
+    the tests run as root (initdb refuses root)."""
+
+    def __init__(self):
+        self.initdb = initdb_path()
+        self.bin = self.initdb.parent
+        self.port = free_port()
+        self.name = f"licensing_throwaway_{uuid.uuid4().hex[:8]}"
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@{LOOPBACK}:{self.port}/{self.name}"
+
+    def _as_owner(self, args: list, **kwargs) -> subprocess.CompletedProcess:
+        if os.geteuid() == 0:
+            args = ["runuser", "-u", "postgres", "--", *args]
+        return subprocess.run([str(a) for a in args], check=True, capture_output=True, text=True, timeout=120, **kwargs)
+
+    def _pg_ctl(self, *args) -> None:
+        options = f"-p {self.port} -k {self.run} -c listen_addresses={LOOPBACK} -c fsync=off -c full_page_writes=off"
+        self._as_owner([self.bin / "pg_ctl", "-D", self.data, "-l", self.run / "postgresql.log", "-w", "-t", "60", "-o", options, *args])
+
+    def __enter__(self):
+        self.base = Path(tempfile.mkdtemp(prefix="licensing-pg-"))
+        self.base.chmod(0o755)
+        self.data, self.run = self.base / "data", self.base / "run"
+        for folder in (self.data, self.run):
+            folder.mkdir(mode=0o700)
+            if os.geteuid() == 0:
+                shutil.chown(folder, "postgres", "postgres")
+        self._as_owner([self.initdb, "-D", self.data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"])
+        self._pg_ctl("start")
+        self.psql(f'CREATE DATABASE "{self.name}"', database="postgres")
+        return self
+
+    def psql(self, sql: str, database: str | None = None) -> str:
+        import psycopg2
+
+        connection = psycopg2.connect(host=LOOPBACK, port=self.port, user="postgres", dbname=database or self.name)
+        connection.autocommit = True
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                return cursor.fetchall() if cursor.description else None
+        finally:
+            connection.close()
+
+    def restart(self) -> None:
+        """A fast restart: the server ends every session (rolling back what is in flight) and starts again."""
+        self._pg_ctl("-m", "fast", "restart")
+
+    def prepare(self) -> dict:
+        """Migrate, load the reference data and the users; return {"exporters": [token, ...], "officers": [...]}."""
+        env = production_env(DATABASE_URL=self.url)
+        for command in (["migrate", "--noinput", "-v0"], ["load_reference", "-v0"]):
+            subprocess.run([PY, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=600)
+        out = subprocess.run([PY, "-m", "tests.reliability.harness", "seed"], cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=120)
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    def __exit__(self, *exc):
+        try:
+            self._pg_ctl("-m", "immediate", "stop")
+        finally:
+            shutil.rmtree(self.base, ignore_errors=True)
+
+
+class Gunicorn:
+    """gunicorn as README's production shape runs it (sync workers, DEBUG off), bound to loopback."""
+
+    def __init__(self, cluster: Cluster, workers: int = 4):
+        self.cluster, self.workers = cluster, workers
+        self.port = free_port()
+        self.queue = f"reliability-{uuid.uuid4().hex[:8]}"  # tasks it enqueues stay apart from every worker's
+        self.media = Path(tempfile.mkdtemp(prefix="licensing-media-"))
+
+    def __enter__(self):
+        from bench.client import Client
+
+        LOGS.mkdir(parents=True, exist_ok=True)
+        self.log = open(LOGS / "gunicorn.log", "ab")
+        env = production_env(DATABASE_URL=self.cluster.url, CELERY_TASK_DEFAULT_QUEUE=self.queue, MEDIA_ROOT=self.media, STATIC_ROOT=self.media / "static")
+        self.proc = subprocess.Popen(
+            [str(Path(PY).parent / "gunicorn"), "config.wsgi", "-w", str(self.workers), "-b", f"{LOOPBACK}:{self.port}", "--timeout", "60"],
+            cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        client = Client(port=self.port)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if client.request("GET", "/health/", timeout=10)[0] == 200:
+                    return self
+            except OSError:
+                pass
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.2)
+        self.__exit__()
+        raise RuntimeError(f"gunicorn did not become healthy; see {LOGS / 'gunicorn.log'}")
+
+    def worker_pids(self) -> set[int]:
+        out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout
+        return {int(p) for p in out.split()}
+
+    def __exit__(self, *exc):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.log.close()
+        shutil.rmtree(self.media, ignore_errors=True)
+        _forget_queue(self.queue)
+
+
+def _forget_queue(queue: str) -> None:
+    """Drop what the server queued for routing (no worker reads this queue; the cluster is gone)."""
+    url = os.environ.get("REDIS_URL")
+    if url:
+        import redis
+
+        redis.Redis.from_url(url).delete(queue)
+
+
+# --- Celery workers a test may kill ----------------------------------------------------------------------
+def worker_start(*, queue: str, database_url: str, name: str, slow_tables: float = 0.0, visibility_timeout: int = 5) -> subprocess.Popen:
+    """A Celery worker (solo pool: the task runs in this very process) on `queue`. With `slow_tables`, each table of a
+    report run takes that many seconds longer (tests.reliability.slow_worker), so a test can kill it mid-run."""
+    LOGS.mkdir(parents=True, exist_ok=True)
+    env = os.environ.copy()
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings_test",
+        DATABASE_URL=database_url,
+        CELERY_TASK_DEFAULT_QUEUE=queue,
+        CELERY_VISIBILITY_TIMEOUT=str(visibility_timeout),
+        RELIABILITY_TABLE_SECONDS=str(slow_tables),
+    )
+    module = ["-m", "tests.reliability.slow_worker"] if slow_tables else ["-m", "celery", "-A", "config"]
+    return subprocess.Popen(
+        [PY, *module, "worker", "--pool=solo", "-Q", queue, "-n", f"{name}@%h", "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        cwd=ROOT, env=env, stdout=open(LOGS / f"worker-{name}.log", "ab"), stderr=subprocess.STDOUT,
+    )
+
+
+# --- Users of the throwaway database ---------------------------------------------------------------------
+def seed(exporters: int = 4, officers: int = 2) -> dict:
+    import django
+
+    django.setup()
+    from rest_framework.authtoken.models import Token
+
+    from tests.factories import UserFactory
+
+    tokens = {"exporters": [], "officers": []}
+    for n in range(exporters):
+        tokens["exporters"].append(Token.objects.create(user=UserFactory(username=f"load_exporter{n}")).key)
+    for n in range(officers):
+        tokens["officers"].append(Token.objects.create(user=UserFactory(username=f"load_officer{n}", role="officer", organisation=None)).key)
+    return tokens
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["seed"]:
+    sys.path.insert(0, str(ROOT))
+    print(json.dumps(seed()))
