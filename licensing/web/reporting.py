@@ -182,10 +182,9 @@ def run_start(request):
 @official_required
 def run_detail(request, pk: int):
     run = get_object_or_404(ReportRun.objects.select_related("requested_by"), pk=pk)
-    response = render(request, "reporting/run.html", {"run": run, "step_label": _step_label(run.step)})
-    if not run.finished:
-        response["Refresh"] = "2"  # the browser reloads the page until the run is finished; no script needed
-    return response
+    # While it runs, static/js/progress.js refreshes the progress in place from this same page (a link reloads it
+    # without script); no Refresh header, which would reload the page and move the reader's focus.
+    return render(request, "reporting/run.html", {"run": run, "step_label": _step_label(run.step), "running": not run.finished})
 
 
 def _step_label(step: str) -> str:
