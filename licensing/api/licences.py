@@ -127,15 +127,18 @@ class UsageRowIn(serializers.Serializer):
     recipient = serializers.CharField(max_length=300)
     serial_numbers = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
     lot_numbers = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    movement = serializers.CharField(required=False, allow_blank=True, default="", max_length=20, help_text="export, transfer or transit; default: the licence's movement (for NL009: export).")
+    origin = serializers.CharField(required=False, allow_blank=True, default="", max_length=3, help_text="Country the goods in transit come from (ISO alpha-2).")
 
 
 class UsageReportOut(serializers.ModelSerializer):
     licence = serializers.SerializerMethodField()
     destination = serializers.CharField(source="destination_id")
+    origin = serializers.CharField(source="origin_id", allow_null=True)
 
     class Meta:
         model = UsageReport
-        fields = ["id", "licence", "exported_on", "destination", "control_entry", "quantity", "value_eur", "recipient", "serial_numbers", "lot_numbers", "created_at"]
+        fields = ["id", "licence", "exported_on", "destination", "movement", "origin", "control_entry", "quantity", "value_eur", "recipient", "serial_numbers", "lot_numbers", "created_at"]
 
     def get_licence(self, obj) -> str:
         return obj.licence.number if obj.licence_id else obj.registration.number

@@ -43,7 +43,7 @@ def table_view(name: str) -> type[TableView]:
 class ExportView(APIView):
     """
     Downloads: `?format=xlsx` (default) gives a workbook with every table; `?format=csv&sheet=table_8` one table.
-    Sheets: table_2, table_3, table_4, table_5, table_7, table_8, table_9 .. table_14_15, table_17, table_18,
+    Sheets: table_2, table_3, table_4, table_5, table_7, table_8, table_9 .. table_14, table_14_nl009, table_15, table_17, table_18,
     denials, parliament.
     """
 

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from licensing.applications.choices import GoodsKind, Movement
+from licensing.applications.choices import EndUse, GoodsKind, Movement
 
 
 class Outcome(models.TextChoices):
@@ -41,6 +41,11 @@ class Decision(models.Model):
     licence_kind = models.CharField(max_length=20, choices=LicenceKind.choices)
     movement = models.CharField(max_length=20, choices=Movement.choices)
     catch_all = models.BooleanField(default=False)
+    # What was applied for, kept for the report: a denial has no licence to carry it (table 3 values denials too).
+    value_eur = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True, help_text=_("The value applied for (the sum of the goods lines)."))
+    # The application's end use, kept for table 5 ("Eindgebruik"); unknown (blank) for imported decisions.
+    end_use = models.CharField(max_length=20, choices=EndUse.choices, blank=True)
+    end_use_description = models.TextField(blank=True)
     reasons = models.TextField(blank=True, help_text=_("The reasons given to the exporter."))
     criteria = models.JSONField(default=list, blank=True, help_text=_("Criteria cited in a denial, e.g. [2, 7]."))
     # Sondage: the indicative answer. Classification: the ruling (an entry, or 'not listed').
@@ -185,6 +190,10 @@ class UsageReport(models.Model):
     reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     exported_on = models.DateField(db_index=True)
     destination = models.ForeignKey("reference.Country", on_delete=models.PROTECT, related_name="+")
+    # Transit (doorvoer) or export: NL009's usage is reported in two tables (14 and 15) by movement.
+    movement = models.CharField(max_length=20, choices=Movement.choices, default=Movement.EXPORT)
+    # Where goods in transit come from ("land van herkomst"): table 14 lists NL008 transit by origin.
+    origin = models.ForeignKey("reference.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     control_entry = models.CharField(max_length=60)
     ml_category = models.CharField(max_length=5, blank=True)
     quantity = models.DecimalField(max_digits=14, decimal_places=3)

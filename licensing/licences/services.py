@@ -76,6 +76,7 @@ def _goods_kind(application) -> str:
 
 
 def _decision(application, actor, outcome, **fields) -> Decision:
+    goods = list(application.goods.all())
     return Decision.objects.create(
         reference=application.reference,
         application=application,
@@ -85,7 +86,11 @@ def _decision(application, actor, outcome, **fields) -> Decision:
         goods_kind=_goods_kind(application),
         licence_kind=LicenceKind.GLOBAL if application.kind == Kind.GLOBAL else LicenceKind.INDIVIDUAL,
         movement=application.movement,
-        catch_all=any(line.goods_kind == GoodsKind.UNLISTED for line in application.goods.all()),
+        catch_all=any(line.goods_kind == GoodsKind.UNLISTED for line in goods),
+        # The value applied for: a denial's only value (table 3); for a licence the same as the licence's.
+        value_eur=sum((line.value_eur or 0 for line in goods), 0),
+        end_use=application.end_use,
+        end_use_description=application.end_use_description,
         **fields,
     )
 

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from licensing.applications.choices import Movement
 from licensing.audit.services import event_record
 from licensing.core.errors import Conflict, DomainError, NotAllowed
 from licensing.reference.control_list import InvalidControlEntry, parse_entry
@@ -25,8 +26,14 @@ from licensing.reference.selectors import group_members
 
 from .models import Licence, LicenceLine, LicenceStatus, PeriodDeclaration, Registration, RegistrationStatus, UsageReport, UsageUpload
 
-COLUMNS = ["licence", "exported_on", "destination", "control_entry", "quantity", "value_eur", "recipient", "serial_numbers", "lot_numbers"]
+# `movement` and `origin` came last and are optional, so files written for the first nine columns still work.
+COLUMNS = ["licence", "exported_on", "destination", "control_entry", "quantity", "value_eur", "recipient", "serial_numbers", "lot_numbers", "movement", "origin"]
 REQUIRED = COLUMNS[:7]
+# What a usage row can be: goods leave (export, transfer) or pass through (transit). Brokered goods never touch
+# the Netherlands, so nothing is exported under a brokering licence: such a row keeps the licence's movement.
+USAGE_MOVEMENTS = (Movement.EXPORT, Movement.TRANSFER, Movement.TRANSIT)
+# Only goods that come from elsewhere have a country of origin ("land van herkomst").
+WITH_ORIGIN = (Movement.TRANSIT, Movement.BROKERING)
 MAX_ROWS = 200_000
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ERRORS = 200
@@ -225,6 +232,16 @@ class _Checker:
             problems.append("value_eur: cannot be negative")
         if exported_on and exported_on > timezone.localdate():
             problems.append("exported_on: lies in the future")
+        movement, movement_problem = self.movement(target, row.get("movement") or "")
+        if movement_problem:
+            problems.append(f"movement: {movement_problem}")
+        licence_origin = target.licence.origin_country_id if target.licence is not None and movement in WITH_ORIGIN else None
+        origin = (row.get("origin") or "").upper() or licence_origin
+        if row.get("origin"):
+            if origin not in self.countries:
+                problems.append(f"origin: unknown country code '{origin}'")
+            elif movement and movement not in WITH_ORIGIN:
+                problems.append(f"origin: only goods in transit have a country of origin; leave it empty for {movement}")
         line = None
         if target.licence is not None:
             licence = target.licence
@@ -256,9 +273,33 @@ class _Checker:
             self.line_rows[line.pk].append(number)
         return [], {
             "licence": target.licence, "registration": target.registration, "line": line, "exported_on": exported_on, "destination_id": destination,
-            "control_entry": entry.code, "ml_category": entry.ml_category or "", "quantity": quantity, "value_eur": value,
+            "control_entry": entry.code, "ml_category": entry.ml_category or "", "quantity": quantity, "value_eur": value, "movement": movement, "origin_id": origin,
             "recipient": row["recipient"][:300], "serial_numbers": row.get("serial_numbers", ""), "lot_numbers": row.get("lot_numbers", ""),
         }
+
+    @staticmethod
+    def movement(target: _Target, stated: str) -> tuple[str | None, str | None]:
+        """
+        The row's movement and why it is wrong, if it is. Unstated: the licence's movement, or the general
+        licence's only movement, or export where it allows several (NL009: export, transfer and transit).
+        """
+        stated = stated.strip().lower()
+        if stated and stated not in USAGE_MOVEMENTS:
+            return None, f"'{stated}' is not one of {', '.join(USAGE_MOVEMENTS)}"
+        if target.licence is not None:
+            licence = target.licence
+            if stated and stated != licence.movement:
+                return None, f"licence {licence.number} is for {licence.movement}, not {stated}"
+            return licence.movement, None
+        general_licence = target.registration.general_licence
+        allowed = [m.strip() for m in general_licence.movements.split(",") if m.strip()]
+        if stated:
+            if stated not in allowed:
+                return None, f"{general_licence.code} covers {', '.join(allowed)}, not {stated}"
+            return stated, None
+        if len(allowed) == 1:
+            return allowed[0], None
+        return (Movement.EXPORT if Movement.EXPORT in allowed else allowed[0]), None
 
     def over_limits(self) -> list[str]:
         """Lines whose reported total would pass what the licence authorises."""
@@ -366,6 +407,7 @@ def _report(actor, upload, clean: dict) -> UsageReport:
         organisation_id=actor.organisation_id, licence=clean["licence"], registration=clean["registration"], upload=upload, reported_by=actor,
         exported_on=clean["exported_on"], destination_id=clean["destination_id"], control_entry=clean["control_entry"], ml_category=clean["ml_category"],
         quantity=clean["quantity"], value_eur=clean["value_eur"], recipient=clean["recipient"], serial_numbers=clean["serial_numbers"], lot_numbers=clean["lot_numbers"],
+        movement=clean["movement"], origin_id=clean["origin_id"],
     )
 
 

@@ -79,9 +79,12 @@ def report_sheets(period: tables.Period) -> list[Sheet]:
 
     sheets.append(_matrix_sheet("table_8", _("Table 8: value of licences issued by destination and ML category"), military, names))
 
-    for code, table in usage.general_licence_tables(period).items():
-        sheet = Sheet(table.title, _("Reported usage under general licence %(code)s") % {"code": code}, [_("Code"), _("Destination"), _("Value (EUR)")], notes=table.missing)
-        sheet.rows = [[r.country, names.country(r.country), r.value_eur] for r in table.rows]
+    for key, table in usage.general_licence_tables(period).items():
+        spec = usage.GENERAL_LICENCE_TABLES[key]
+        title = (_("Reported transit under general licence %(code)s") if spec.movements == usage.TRANSIT else _("Reported exports under general licence %(code)s")) % {"code": spec.general_licence}
+        country = _("Origin") if table.by == usage.ORIGIN else _("Destination")
+        sheet = Sheet(table.title, title, [_("Code"), country, _("Value (EUR)"), _("ML categories")], notes=table.missing)
+        sheet.rows = [[r.country or "", names.country(r.country) or _("Not reported"), r.value_eur, "; ".join(r.categories)] for r in table.rows]
         sheets.append(sheet)
 
     sheets.append(_matrix_sheet("table_17", _("Table 17: transit licences by destination and ML category"), tables.transit_table(period), names))

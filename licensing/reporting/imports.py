@@ -8,12 +8,19 @@ content it is an error.
 An issued row becomes a Decision (source "import") with a Licence (number = reference, holder "(imported)",
 valid from the decision date for two years) and one LicenceLine; a denied row becomes a Decision and one of our
 own entries in the denial register (notified by this office, destination the first destination, goods = the
-control entry, no criteria: the columns carry none).
+control entry, no criteria: the columns carry none). Every decision keeps the row's value (`Decision.value_eur`),
+so table 3 can sum denied values too.
+
+An imported licence that meets the parliament fast-track rule (PROCESS.md 6.3: the routing rule
+`fast_track.parliament`, evaluated on the row's facts for each destination, as routing does for live
+applications) gets its ParliamentNotification, due two weeks after the decision. The file does not say whether
+or when the previous system sent it, so it is imported as not sent (the report shows it as "not recorded").
+A replacement is no new licence and gets none.
 """
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -21,10 +28,13 @@ from django.db import transaction
 
 from licensing.applications.choices import GoodsKind, Movement
 from licensing.assessment.models import DenialRegisterEntry
-from licensing.licences.models import Decision, Licence, LicenceKind, LicenceLine, Outcome, Source
+from licensing.licences.models import Decision, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Source
+from licensing.licences.services import FAST_TRACK_DAYS
 from licensing.reference.control_list import InvalidControlEntry, parse_entry
 from licensing.reference.models import ControlRegime
 from licensing.reference.selectors import country_exists
+from licensing.routing.determination import Facts, situation
+from licensing.routing.rules import RULES_BY_STAGE, Stage
 
 COLUMNS = [
     "reference",
@@ -233,6 +243,8 @@ def _same(decision: Decision, row: Row) -> bool:
     common = (decision.outcome, decision.decided_on, decision.goods_kind, decision.licence_kind, decision.movement)
     if common != (row.decision, row.decided_on, row.goods_kind, row.licence_kind, row.movement):
         return False
+    if decision.value_eur is not None and decision.value_eur != row.value_eur:  # None: imported before values were kept
+        return False
     if row.decision == Outcome.DENIED:
         entries = list(decision.denial_entries.all())
         return len(entries) == 1 and (entries[0].destination_id, entries[0].control_entry) == (row.destinations[0], row.control_entry)
@@ -291,6 +303,26 @@ def _check_against_database(rows: list[Row], result: ImportResult) -> list[Row]:
     return new
 
 
+def _fast_track(row: Row) -> bool:
+    """Whether the imported licence meets the parliament fast-track rule (the routing's own rule, per destination)."""
+    if row.decision != Outcome.ISSUED or row.replaces:
+        return False
+    for destination in row.destinations:
+        facts = Facts(
+            goods_kind=row.goods_kind,
+            movement=row.movement,
+            destination=destination,
+            control_entry=row.control_entry,
+            value_eur=row.value_eur,
+            complete_system=row.complete_system,
+            temporary=row.temporary,
+        )
+        facts_situation = situation(facts)
+        if any(rule.applies(facts_situation) for rule in RULES_BY_STAGE[Stage.PARLIAMENT]):
+            return True
+    return False
+
+
 def _denial_entries(rows: list[Row], decisions: dict[str, Decision]) -> list[DenialRegisterEntry]:
     return [
         DenialRegisterEntry(
@@ -321,6 +353,7 @@ def _save(rows: list[Row]) -> None:
                 goods_kind=row.goods_kind,
                 licence_kind=row.licence_kind,
                 movement=row.movement,
+                value_eur=row.value_eur,
             )
             for row in rows
         )
@@ -373,6 +406,11 @@ def _save(rows: list[Row]) -> None:
             licences[row.reference].replaces_id = replaced[row.replaces]
         Licence.objects.bulk_update([licences[row.reference] for row in replacing], ["replaces"])
     DenialRegisterEntry.objects.bulk_create(_denial_entries(rows, decisions))
+    ParliamentNotification.objects.bulk_create(
+        ParliamentNotification(licence=licences[row.reference], due_on=row.decided_on + timedelta(days=FAST_TRACK_DAYS))
+        for row in issued
+        if _fast_track(row)
+    )
 
 
 def decisions_import(content: bytes) -> ImportResult:

@@ -23,6 +23,7 @@ PARLIAMENT_STATUSES = {
     "sent_late": _("Sent late"),
     "overdue": _("Overdue"),
     "pending": _("Not yet due"),
+    "not_recorded": _("Imported: sending not recorded"),
 }
 OTHER = {UNCLASSIFIED: _("Unclassified")}
 

@@ -123,7 +123,7 @@ class ReportParliamentRow(serializers.Serializer):
     due_on = serializers.DateField()
     sent_on = serializers.DateField(allow_null=True)
     # A plain string in the schema: an enum named after the field would collide with the other "status" enums.
-    status = serializers.CharField(help_text="sent_on_time, sent_late, overdue (not sent, past due) or pending (not yet due)")
+    status = serializers.CharField(help_text="sent_on_time, sent_late, overdue (not sent, past due), pending (not yet due) or not_recorded (imported; sending not recorded)")
 
 
 class ReportParliament(PeriodMixin):
@@ -133,12 +133,14 @@ class ReportParliament(PeriodMixin):
 
 
 class ReportUsageRow(serializers.Serializer):
-    country = serializers.CharField()
+    country = serializers.CharField(allow_null=True, help_text="Destination; origin in a table by origin (null: origin not reported).")
     value_eur = Amount()
+    categories = serializers.ListField(child=serializers.CharField(), help_text="ML categories reported for the country.")
 
 
 class ReportUsage(PeriodMixin):
     title = serializers.CharField()
+    by = serializers.ChoiceField(choices=["destination", "origin"])
     available = serializers.BooleanField()
     total_eur = Amount()
     rows = ReportUsageRow(many=True)
@@ -146,7 +148,7 @@ class ReportUsage(PeriodMixin):
 
 
 class ReportGeneralLicences(serializers.Serializer):
-    """Tables 9-15 keyed by military general licence (usage.GENERAL_LICENCE_TABLES)."""
+    """Tables 9-15 keyed as usage.GENERAL_LICENCE_TABLES: by general licence; NL009 export and NL009_transit."""
 
     NL003 = ReportUsage()
     NL004 = ReportUsage()
@@ -155,6 +157,7 @@ class ReportGeneralLicences(serializers.Serializer):
     NL007 = ReportUsage()
     NL008 = ReportUsage()
     NL009 = ReportUsage()
+    NL009_transit = ReportUsage()
 
 
 class ReportDenialShare(serializers.Serializer):

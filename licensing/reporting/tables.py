@@ -36,15 +36,16 @@ In table 2 "EU" and "EU_NATO_PLUS" sit in the region eu_nato_plus (seed line 400
 "VARIOUS" in global (seed line 420, "Globaal"). Group memberships are today's (reference data), not the year's.
 """
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import wraps
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import connection, transaction
 from django.db.models import (
+    Aggregate,
     Case,
     CharField,
     Count,
@@ -61,10 +62,10 @@ from django.db.models.functions import Coalesce, ExtractYear
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
-from licensing.applications.choices import GoodsKind, Movement
+from licensing.applications.choices import EndUse, GoodsKind, Movement
 from licensing.assessment.models import DenialRegisterEntry
 from licensing.core.errors import DomainError
-from licensing.licences.models import Decision, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification
+from licensing.licences.models import Decision, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Source
 from licensing.reference.models import GroupCode
 from licensing.reference.selectors import group_members, region_of
 
@@ -219,8 +220,8 @@ class DualUseRow:
     issued_count: int
     issued_value_eur: Decimal
     denied_count: int
-    # Decision holds no value for a denial (only a licence has one): unknown until it does.
-    denied_value_eur: Decimal | None = None
+    # The value applied for (Decision.value_eur). None only when no denial of the row has a value recorded.
+    denied_value_eur: Decimal | None = ZERO
 
 
 @dataclass
@@ -257,7 +258,7 @@ class AntiTortureRow:
     licence_count: int
     value_eur: Decimal
     destinations: list[str]
-    end_use: str | None = None  # not recorded on Decision or Licence (see missing)
+    end_use: str | None = None  # the end uses of the row's licences, "; "-joined (None when none is recorded)
 
 
 @dataclass
@@ -345,7 +346,7 @@ class ParliamentRow:
     decided_on: date
     due_on: date
     sent_on: date | None
-    status: str  # sent_on_time | sent_late | overdue | pending
+    status: str  # sent_on_time | sent_late | overdue | pending | not_recorded
 
 
 @dataclass
@@ -462,15 +463,23 @@ def split_to_cents(amount: Decimal, weights: list[Decimal]) -> list[Decimal]:
     return [Decimal(p) * CENT for p in parts]
 
 
+def grouped(queryset: QuerySet, keys: Sequence[str], **aggregates: Aggregate) -> dict[tuple, dict[str, Any]]:
+    """
+    One GROUP BY query: {(values of `keys`): {name: aggregate}}. The aggregation every table is made of (sums and
+    counts by destination, category, kind, annex or origin), in one place.
+    """
+    rows = queryset.order_by().values(*keys).annotate(**aggregates)
+    return {tuple(row[k] for k in keys): {name: row[name] for name in aggregates} for row in rows}
+
+
 def counted_amounts(lines: QuerySet, keys: tuple[str, ...]) -> dict[tuple, Decimal]:
     """
     The counted value of `lines` grouped by `keys` (fields or annotations of the lines): plain licences summed
     in SQL; replacements with their extra value over the licence they replace, split over their lines.
     """
     totals: dict[tuple, Decimal] = defaultdict(Decimal)
-    plain = lines.filter(licence__replaces__isnull=True).order_by().values(*keys).annotate(total=Sum("value_eur"))
-    for row in plain:
-        totals[tuple(row[k] for k in keys)] += row["total"] or ZERO
+    for key, row in grouped(lines.filter(licence__replaces__isnull=True), keys, total=Sum("value_eur")).items():
+        totals[key] += row["total"] or ZERO
     replacement_lines = (
         lines.filter(licence__replaces__isnull=False)
         .order_by("licence_id", "position", "pk")
@@ -555,32 +564,39 @@ def dual_use_table(period: Period) -> DualUseTable:
     Table 3 (seed 002 lines 466-497): dual-use licences issued and denied in the period, counts and values, by
     kind: individual, global, intra-EU (transfer of Annex IV items) and catch-all (Decision.catch_all, unlisted
     goods). A catch-all decision counts as catch-all whatever its movement or kind; a transfer as intra-EU.
-    Values of denials are unknown: a denied Decision carries no value (see `missing`).
+    A denial counts with the value applied for (Decision.value_eur: the goods lines' values, or the imported
+    row's value). Denials recorded before values were kept have none; `missing` says how many.
     """
     lines = LicenceLine.objects.filter(_counted(period, DUAL_USE_GOODS, prefix="licence__")).annotate(table_row=_dual_use_kind("licence__decision__"))
     values = counted_amounts(lines, ("table_row",))
-    issued = dict(
-        Licence.objects.filter(_counted(period, DUAL_USE_GOODS), replaces__isnull=True)
-        .annotate(table_row=_dual_use_kind("decision__"))
-        .order_by()
-        .values_list("table_row")
-        .annotate(n=Count("pk"))
+    issued = grouped(
+        Licence.objects.filter(_counted(period, DUAL_USE_GOODS), replaces__isnull=True).annotate(table_row=_dual_use_kind("decision__")),
+        ("table_row",),
+        n=Count("pk"),
     )
-    denied = dict(
-        Decision.objects.filter(
-            outcome=Outcome.DENIED, goods_kind__in=DUAL_USE_GOODS, decided_on__gte=period.start, decided_on__lt=period.end
-        )
+    denied = grouped(
+        Decision.objects.filter(outcome=Outcome.DENIED, goods_kind__in=DUAL_USE_GOODS, decided_on__gte=period.start, decided_on__lt=period.end)
         .exclude(licence_kind=LicenceKind.GENERAL)
-        .annotate(table_row=_dual_use_kind(""))
-        .order_by()
-        .values_list("table_row")
-        .annotate(n=Count("pk"))
+        .annotate(table_row=_dual_use_kind("")),
+        ("table_row",),
+        n=Count("pk"),
+        value=Sum("value_eur"),
+        unknown=Count("pk", filter=Q(value_eur__isnull=True)),
     )
-    rows = [
-        DualUseRow(kind=kind, issued_count=issued.get(kind, 0), issued_value_eur=values.get((kind,), ZERO), denied_count=denied.get(kind, 0))
-        for kind in DualUseKind.ORDER
-    ]
-    missing = ["denied_value_eur: a denied Decision records no value (needs Decision.value_eur, set by decision_deny and import_decisions)"]
+    rows = []
+    for kind in DualUseKind.ORDER:
+        denials = denied.get((kind,), {"n": 0, "value": ZERO, "unknown": 0})
+        rows.append(
+            DualUseRow(
+                kind=kind,
+                issued_count=issued.get((kind,), {"n": 0})["n"],
+                issued_value_eur=values.get((kind,), ZERO),
+                denied_count=denials["n"],
+                denied_value_eur=None if denials["n"] and denials["unknown"] == denials["n"] else (denials["value"] or ZERO).quantize(CENT),
+            )
+        )
+    unknown = sum(d["unknown"] for d in denied.values())
+    missing = [f"denied_value_eur: {unknown} denial(s) recorded before values were kept have no value and are left out of the sums"] if unknown else []
     return DualUseTable(period=period, rows=rows, missing=missing)
 
 
@@ -601,25 +617,39 @@ def anti_torture_table(period: Period) -> AntiTortureTable:
     """
     Table 5 (seed 002 lines 583-604): anti-torture licences by annex (III: e.g. riot control, electric-shock
     devices; IV: medicines usable for executions), with the number of licences, their value and destinations.
-    The end use ("Eindgebruik": law enforcement, veterinary/medical/pharmaceutical) is not on Decision or
-    Licence, so it is left empty (see `missing`).
+    The end use ("Eindgebruik": law enforcement, veterinary/medical/pharmaceutical) is the application's, kept on
+    the Decision: its description where the exporter gave one, else the end-use kind. Imported decisions carry
+    none (see `missing`).
     """
     lines = LicenceLine.objects.filter(_counted(period, [GoodsKind.ANTI_TORTURE], prefix="licence__")).annotate(annex=_annex())
     values = counted_amounts(lines, ("annex",))
-    counts = dict(
-        lines.filter(licence__replaces__isnull=True).order_by().values_list("annex").annotate(n=Count("licence_id", distinct=True))
-    )
+    counts = {a: row["n"] for (a,), row in grouped(lines.filter(licence__replaces__isnull=True), ("annex",), n=Count("licence_id", distinct=True)).items()}
     destinations: dict[str, set[str]] = defaultdict(set)
     for annex, country in lines.order_by().values_list("annex", "licence__destinations").distinct():
         if country:
             destinations[annex].add(country)
+    end_uses: dict[str, set[str]] = defaultdict(set)
+    without_end_use = 0
+    for annex, end_use, description in lines.order_by().values_list("annex", "licence__decision__end_use", "licence__decision__end_use_description").distinct():
+        if description.strip():
+            end_uses[annex].add(" ".join(description.split()))
+        elif end_use:
+            end_uses[annex].add(str(EndUse(end_use).label))
+        else:
+            without_end_use += 1
     order = ("II", "III", "IV", "")
     annexes = sorted({a for (a,) in values} | set(counts), key=lambda a: order.index(a) if a in order else len(order))
     rows = [
-        AntiTortureRow(annex=a or UNCLASSIFIED, licence_count=counts.get(a, 0), value_eur=values.get((a,), ZERO), destinations=sorted(destinations[a]))
+        AntiTortureRow(
+            annex=a or UNCLASSIFIED,
+            licence_count=counts.get(a, 0),
+            value_eur=values.get((a,), ZERO),
+            destinations=sorted(destinations[a]),
+            end_use="; ".join(sorted(end_uses[a])) or None,
+        )
         for a in annexes
     ]
-    missing = ["end_use: the end use (e.g. law enforcement, medical) is recorded on the application only, not on Decision or Licence"]
+    missing = ["end_use: decisions imported from a previous system record no end use"] if without_end_use else []
     return AntiTortureTable(period=period, rows=rows, missing=missing)
 
 
@@ -723,6 +753,8 @@ def parliament_table(period: Period, today: date | None = None) -> ParliamentTab
     """
     Fast-track notifications (PROCESS.md 6.3; seed 002 line 436) for licences decided in the period: due and
     sent, on time (sent by the due date), late, overdue (not sent, past due) or pending (not sent, not yet due).
+    A notice of an imported licence that is not marked sent is "not_recorded": the previous system did the
+    sending and the import file does not say when.
     """
     today = today or timezone.localdate()
     notifications = (
@@ -735,6 +767,8 @@ def parliament_table(period: Period, today: date | None = None) -> ParliamentTab
     for n in notifications:
         if n.sent_on is not None:
             status = "sent_on_time" if n.sent_on <= n.due_on else "sent_late"
+        elif n.licence.decision.source == Source.IMPORT:
+            status = "not_recorded"
         else:
             status = "overdue" if today > n.due_on else "pending"
         rows.append(

@@ -2,41 +2,55 @@
 Tables built on reported usage (realisaties), not on licence values: table 4 (dual-use top-10 destinations,
 including general licences) and tables 9-15 (military general licences NL003-NL009).
 
-These read licences.UsageReport (one actual export: licence or general-licence registration, exported_on,
-destination, value_eur). While that model is not installed the functions answer `available=False` with the
-reason, so the report pages and the API show the gap instead of a wrong zero.
+These read licences.UsageReport (one actual export or transit: licence or general-licence registration,
+exported_on, destination, movement, origin, ML category, value_eur). Each table is one grouped query.
 """
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
-from django.apps import apps
 from django.db.models import Q, Sum
 
+from licensing.applications.choices import Movement
+from licensing.licences.models import UsageReport
 from licensing.reference.models import GeneralLicenceKind
 
-from .tables import DUAL_USE_GOODS, ZERO, Period
+from .tables import DUAL_USE_GOODS, ZERO, Period, category_order, grouped
 
-# The report's tables on general-licence usage (seed 002 lines 2631-3285), by general licence.
+DESTINATION, ORIGIN = "destination", "origin"
+EXPORTED = (Movement.EXPORT, Movement.TRANSFER)  # "definitieve uitvoer" (NL003-NL006 cover exports and transfers)
+TRANSIT = (Movement.TRANSIT,)  # "doorvoer"
+
+
+class GeneralLicenceTable(NamedTuple):
+    """One of tables 9-15: the usage of one general licence, for some movements, by destination or by origin."""
+
+    title: str  # the sheet name
+    general_licence: str
+    movements: tuple[str, ...]
+    by: str  # DESTINATION, or ORIGIN ("per land van herkomst")
+    source: str
+
+
+# The report's tables on general-licence usage (seed 002 lines 2631-3285), keyed as the API answers them. The
+# report numbers two tables 14 (NL008 and NL009 export); the second is "table_14_nl009" here.
 GENERAL_LICENCE_TABLES = {
-    "NL003": ("table_9", "seed 002 line 2639: exports to the armed forces of EU member states, Norway, Iceland, the UK"),
-    "NL004": ("table_10", "seed 002 line 2719: exports to certified companies (Directive 2009/43/EC)"),
-    "NL005": ("table_11", "seed 002 line 2756: demonstration, evaluation or exhibition"),
-    "NL006": ("table_12", "seed 002 line 2840: repair, maintenance and overhaul"),
-    "NL007": ("table_13", "seed 002 line 2924: transit of goods coming from allies"),
-    "NL008": ("table_14", "seed 002 line 3031: transit to allies, by country of ORIGIN"),
-    "NL009": ("table_14_15", "seed 002 lines 3156 and 3235: F-35 programme, export (table 14) and transit (table 15)"),
-}
-# What the report asks that usage reports do not record (yet).
-GAPS = {
-    "NL008": "table 14 lists NL008 transit by country of origin; a usage report records no origin, so this table is by destination",
-    "NL009": "tables 14 and 15 split NL009 into export and transit; a usage report records no movement, so both are one table",
+    "NL003": GeneralLicenceTable("table_9", "NL003", EXPORTED, DESTINATION, "seed 002 line 2639: exports to the armed forces of EU member states, Norway, Iceland, the UK"),
+    "NL004": GeneralLicenceTable("table_10", "NL004", EXPORTED, DESTINATION, "seed 002 line 2719: exports to certified companies (Directive 2009/43/EC)"),
+    "NL005": GeneralLicenceTable("table_11", "NL005", EXPORTED, DESTINATION, "seed 002 line 2756: demonstration, evaluation or exhibition"),
+    "NL006": GeneralLicenceTable("table_12", "NL006", EXPORTED, DESTINATION, "seed 002 line 2840: repair, maintenance and overhaul"),
+    "NL007": GeneralLicenceTable("table_13", "NL007", TRANSIT, DESTINATION, "seed 002 line 2924: transit of goods coming from allies, by destination"),
+    "NL008": GeneralLicenceTable("table_14", "NL008", TRANSIT, ORIGIN, "seed 002 line 3031: transit to allies, by country of origin"),
+    "NL009": GeneralLicenceTable("table_14_nl009", "NL009", EXPORTED, DESTINATION, "seed 002 line 3156: F-35 programme, export"),
+    "NL009_transit": GeneralLicenceTable("table_15", "NL009", TRANSIT, DESTINATION, "seed 002 line 3235: F-35 programme, transit"),
 }
 
 
 @dataclass
 class UsageRow:
-    country: str
+    country: str | None  # destination, or origin for a table by origin (None: the report gave no origin)
     value_eur: Decimal
+    categories: list[str] = field(default_factory=list)  # the ML categories reported ("ML code(s)")
 
 
 @dataclass
@@ -44,7 +58,8 @@ class UsageTable:
     period: Period
     title: str
     rows: list[UsageRow] = field(default_factory=list)
-    available: bool = True
+    by: str = DESTINATION
+    available: bool = True  # kept in the API's answer: every table is available since usage reports exist
     missing: list[str] = field(default_factory=list)
 
     @property
@@ -60,27 +75,22 @@ class UsageTable:
         return sum((r.value_eur for r in self.rows), ZERO)
 
 
-def _usage_model():
-    try:
-        return apps.get_model("licences", "UsageReport")
-    except LookupError:
-        return None
+def _in_period(period: Period):
+    return UsageReport.objects.filter(exported_on__gte=period.start, exported_on__lt=period.end)
 
 
-def _unavailable(period: Period, title: str) -> UsageTable:
-    return UsageTable(
-        period=period,
-        title=title,
-        available=False,
-        missing=["usage reports: needs licences.UsageReport (licence or registration, exported_on, destination, value_eur)"],
-    )
-
-
-def _by_destination(reports, limit: int | None = None) -> list[UsageRow]:
-    grouped = reports.order_by().values("destination_id").annotate(total=Sum("value_eur")).order_by("-total", "destination_id")
-    if limit:
-        grouped = grouped[:limit]
-    return [UsageRow(country=row["destination_id"], value_eur=row["total"] or ZERO) for row in grouped]
+def _by_country(reports, country_field: str, limit: int | None = None) -> list[UsageRow]:
+    """Reported value by country (and the ML categories reported for it), highest first; one query."""
+    rows: dict[str | None, UsageRow] = {}
+    for (country, category), sums in grouped(reports, (country_field, "ml_category"), total=Sum("value_eur")).items():
+        row = rows.setdefault(country, UsageRow(country=country, value_eur=ZERO))
+        row.value_eur += sums["total"] or ZERO
+        if category:
+            row.categories.append(category)
+    for row in rows.values():
+        row.categories.sort(key=category_order)
+    ordered = sorted(rows.values(), key=lambda r: (-r.value_eur, r.country or "~"))
+    return ordered[:limit] if limit else ordered
 
 
 def dual_use_top_destinations(period: Period, *, limit: int = 10) -> UsageTable:
@@ -88,30 +98,24 @@ def dual_use_top_destinations(period: Period, *, limit: int = 10) -> UsageTable:
     Table 4 (seed 002 lines 507-548): the `limit` destinations with the highest reported dual-use exports in the
     period, under individual and global licences and under general licences (EU001-EU008, NL900). One query.
     """
-    title = "table_4"
-    model = _usage_model()
-    if model is None:
-        return _unavailable(period, title)
-    reports = model.objects.filter(exported_on__gte=period.start, exported_on__lt=period.end).filter(
+    reports = _in_period(period).filter(
         Q(licence__goods_kind__in=DUAL_USE_GOODS)
         | Q(registration__general_licence__kind__in=[GeneralLicenceKind.DUAL_USE_EU, GeneralLicenceKind.DUAL_USE_NATIONAL])
     )
-    return UsageTable(period=period, title=title, rows=_by_destination(reports, limit))
+    return UsageTable(period=period, title="table_4", rows=_by_country(reports, "destination_id", limit))
 
 
-def general_licence_usage(period: Period, *, general_licence: str) -> UsageTable:
-    """Tables 9-15: reported usage under one military general licence (NL003-NL009) in the period, by destination."""
-    title = GENERAL_LICENCE_TABLES.get(general_licence, (general_licence, ""))[0]
-    model = _usage_model()
-    if model is None:
-        return _unavailable(period, title)
-    reports = model.objects.filter(
-        exported_on__gte=period.start, exported_on__lt=period.end, registration__general_licence_id=general_licence
-    )
-    missing = [GAPS[general_licence]] if general_licence in GAPS else []
-    return UsageTable(period=period, title=title, rows=_by_destination(reports), missing=missing)
+def general_licence_usage(period: Period, *, table: str) -> UsageTable:
+    """One of tables 9-15 (`table` is a key of GENERAL_LICENCE_TABLES): reported usage in the period. One query."""
+    spec = GENERAL_LICENCE_TABLES[table]
+    reports = _in_period(period).filter(registration__general_licence_id=spec.general_licence, movement__in=spec.movements)
+    rows = _by_country(reports, "origin_id" if spec.by == ORIGIN else "destination_id")
+    missing = []
+    if spec.by == ORIGIN and any(r.country is None for r in rows):
+        missing.append("origin: some transit under this general licence was reported without its country of origin")
+    return UsageTable(period=period, title=spec.title, rows=rows, by=spec.by, missing=missing)
 
 
 def general_licence_tables(period: Period) -> dict[str, UsageTable]:
-    """Tables 9-15, one per general licence NL003-NL009."""
-    return {code: general_licence_usage(period, general_licence=code) for code in GENERAL_LICENCE_TABLES}
+    """Tables 9-15, keyed as GENERAL_LICENCE_TABLES."""
+    return {key: general_licence_usage(period, table=key) for key in GENERAL_LICENCE_TABLES}

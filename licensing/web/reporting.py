@@ -22,7 +22,7 @@ from .office import official_required
 
 DENIAL_SHARE_YEARS = 20  # figure 5 covers 2005-2024
 # The CSV downloads (exports.report_sheets names them so).
-SHEETS = ["table_2", "table_3", "table_4", "table_5", "table_7", "table_8", *[t[0] for t in usage.GENERAL_LICENCE_TABLES.values()], "table_17", "table_18", "denials", "parliament"]
+SHEETS = ["table_2", "table_3", "table_4", "table_5", "table_7", "table_8", *[t.title for t in usage.GENERAL_LICENCE_TABLES.values()], "table_17", "table_18", "denials", "parliament"]
 
 
 class PeriodForm(forms.Form):
@@ -113,7 +113,13 @@ def _report_context(period: tables.Period) -> dict:
         "anti_torture": anti_torture,
         "anti_torture_rows": [{"row": r, "destinations": names.countries_of(r.destinations)} for r in anti_torture.rows],
         "general": [
-            {"code": code, "table": table, "rows": [{"name": names.country(r.country), "value": r.value_eur} for r in table.rows]} for code, table in general.items()
+            {
+                "code": usage.GENERAL_LICENCE_TABLES[key].general_licence,
+                "movement": usage.GENERAL_LICENCE_TABLES[key].movements[0],
+                "table": table,
+                "rows": [{"name": names.country(r.country), "value": r.value_eur, "categories": r.categories} for r in table.rows],
+            }
+            for key, table in general.items()
         ],
         "transit": transit,
         "transit_matrix": _matrix(transit, names),
@@ -137,7 +143,11 @@ def _report_context(period: tables.Period) -> dict:
 
 def _sheet_label(name: str) -> str:
     if name.startswith("table_"):
-        return _("Table %(number)s") % {"number": name.removeprefix("table_").replace("_", "/")}
+        number = name.removeprefix("table_")
+        if "_nl" in number:  # the report's second table 14 (NL009 export): "Table 14 (NL009)"
+            head, code = number.split("_", 1)
+            number = f"{head} ({code.upper()})"
+        return _("Table %(number)s") % {"number": number.replace("_", "/")}
     return {"denials": _("Denials"), "parliament": _("Parliament")}.get(name, name)
 
 

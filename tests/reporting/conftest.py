@@ -69,10 +69,13 @@ def issue(db):
 
 @pytest.fixture
 def deny(db):
-    def make(reference: str, *, destination="IL", goods_kind="military", kind="individual", movement="export", decided_on: date = DAY, catch_all=False, criteria=(2, 7)):
+    def make(
+        reference: str, *, destination="IL", goods_kind="military", kind="individual", movement="export", decided_on: date = DAY, catch_all=False,
+        criteria=(2, 7), value_eur: str | None = None,
+    ):
         decision = Decision.objects.create(
             reference=reference, outcome=Outcome.DENIED, decided_on=decided_on, goods_kind=goods_kind, licence_kind=kind, movement=movement,
-            catch_all=catch_all, criteria=list(criteria),
+            catch_all=catch_all, criteria=list(criteria), value_eur=None if value_eur is None else Decimal(value_eur),
         )
         DenialRegisterEntry.objects.create(
             reference=reference, own=True, notifying_state_id="NL", notified_on=decided_on, destination_id=destination,

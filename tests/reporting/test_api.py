@@ -27,6 +27,7 @@ def year(issue, deny):
     issue("NL-VAR", kind="global", destinations=["US", "SA"], lines=[("ML10", "40000000.00")])
     issue("NL-MAR", destinations=["UA"], lines=[("ML3", "1.00")], decided_on=date(2024, 3, 2))
     deny("NL-DENIED")
+    deny("NL-DU-DENIED", goods_kind="dual_use", kind="global", destination="CN", value_eur="95000000.00")
 
 
 def test_the_military_table_has_exactly_the_contracted_shape(api_as, officer, year):
@@ -105,7 +106,8 @@ def test_the_denials_and_dual_use_tables(api_as, officer, year):
     }
     dual_use = client.get("/api/v1/reports/annual/2024/dual-use/").json()
     assert [r["kind"] for r in dual_use["rows"]] == ["individual", "global", "intra_eu", "catch_all"]
-    assert dual_use["total"]["denied_value_eur"] is None and dual_use["missing"]
+    assert dual_use["rows"][1] == {"kind": "global", "issued_count": 0, "issued_value_eur": "0.00", "denied_count": 1, "denied_value_eur": "95000000.00"}
+    assert dual_use["total"]["denied_value_eur"] == "95000000.00" and dual_use["missing"] == []
 
 
 def test_the_xlsx_download_holds_every_table(api_as, officer, year):

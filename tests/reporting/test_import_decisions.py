@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from licensing.assessment.models import DenialRegisterEntry
-from licensing.licences.models import Decision, Licence
+from licensing.licences.models import Decision, Licence, ParliamentNotification
 from licensing.reporting import tables
 from licensing.reporting.imports import COLUMNS, decisions_import
 
@@ -167,3 +167,59 @@ def test_the_command_reports_what_it_imported(tmp_path):
 def test_the_command_refuses_a_missing_file(tmp_path):
     with pytest.raises(CommandError, match="No such file"):
         call_command("import_decisions", str(tmp_path / "nope.csv"))
+
+
+def test_every_imported_decision_keeps_its_value_so_table_3_values_denials():
+    result = run(
+        "DU-1,2024-02-01,denied,dual_use,individual,export,CN,3B001,9000000.00,false,false,false,",
+        "DU-2,2024-02-02,denied,dual_use,global,export,CN;RU,3B001,95000000.00,false,false,false,",
+        "DU-3,2024-02-03,issued,dual_use,individual,export,KR,3B001,352.00,false,false,false,",
+    )
+    assert result.errors == []
+    assert dict(Decision.objects.values_list("reference", "value_eur")) == {"DU-1": Decimal("9000000.00"), "DU-2": Decimal("95000000.00"), "DU-3": Decimal("352.00")}
+    rows = {r.kind: r for r in tables.dual_use_table(tables.Period(2024)).rows}
+    assert (rows["individual"].denied_value_eur, rows["global"].denied_value_eur, rows["individual"].issued_value_eur) == (
+        Decimal("9000000.00"), Decimal("95000000.00"), Decimal("352.00")
+    )
+
+
+# The parliament fast-track rule (PROCESS.md 6.3), as routing applies it: a new licence for the definitive export of
+# a complete military system worth more than EUR 2 million to a destination outside the EU, NATO and NATO+.
+FAST_TRACK = "NL-FT,2024-03-01,issued,military,individual,export,SA,ML6,2500000.00,true,false,false,"
+
+
+@pytest.mark.parametrize(
+    "row,notified",
+    [
+        (FAST_TRACK, True),
+        (FAST_TRACK.replace(",SA,", ",US,"), False),  # NATO member
+        (FAST_TRACK.replace(",SA,", ",JP,"), False),  # NATO+
+        (FAST_TRACK.replace(",SA,", ",DE;SA,"), True),  # any destination outside the allies
+        (FAST_TRACK.replace("2500000.00", "2000000.00"), False),  # not more than EUR 2 million
+        (FAST_TRACK.replace(",true,false,false,", ",false,false,false,"), False),  # not a complete system
+        (FAST_TRACK.replace(",true,false,false,", ",true,true,false,"), False),  # temporary export
+        (FAST_TRACK.replace(",export,", ",transit,"), False),  # not an export
+        (FAST_TRACK.replace(",issued,", ",denied,"), False),  # no licence
+        ("DU-FT,2024-03-01,issued,dual_use,individual,export,SA,3B001,2500000.00,true,false,false,", False),  # not military
+    ],
+)
+def test_an_imported_licence_meeting_the_fast_track_rule_gets_its_parliament_notice(row, notified):
+    assert run(row).errors == []
+    notices = list(ParliamentNotification.objects.select_related("licence"))
+    assert bool(notices) is notified
+    if notified:
+        assert notices[0].licence.number == "NL-FT" and notices[0].due_on == date(2024, 3, 15) and notices[0].sent_on is None
+
+
+def test_an_imported_replacement_gets_no_second_notice_and_a_reimport_none_at_all():
+    replacement = "NL-FT2,2024-06-01,issued,military,individual,export,SA,ML6,3000000.00,true,false,false,NL-FT"
+    assert run(FAST_TRACK, replacement).errors == []
+    assert run(FAST_TRACK, replacement).created == 0
+    assert list(ParliamentNotification.objects.values_list("licence__number", flat=True)) == ["NL-FT"]
+
+
+def test_the_parliament_table_counts_imported_notices_as_due_with_sending_not_recorded():
+    assert run(FAST_TRACK, GOOD).errors == []
+    table = tables.parliament_table(tables.Period(2024), today=date(2025, 1, 1))
+    assert (table.due, table.sent) == (1, 0)
+    assert [(r.licence, r.status, r.value_eur) for r in table.rows] == [("NL-FT", "not_recorded", Decimal("2500000.00"))]
