@@ -128,3 +128,61 @@ def test_officials_cannot_report_usage(api_as, officer, exporter_a, issued):
     licence = issued(exporter_a)
     assert api_as(officer).post("/api/v1/usage-reports/", [row(licence)], format="json").status_code == 403
     assert api_as(officer).get("/api/v1/usage-reports/").status_code == 200
+
+
+# --- movement and origin: tables 13-15 tell transit from export, and table 14 lists NL008 transit by origin ------
+def test_movement_and_origin_are_recorded_and_listed(api_as, exporter_a, registered):
+    nl008, nl009 = registered(exporter_a, "NL008"), registered(exporter_a, "NL009")
+    client = api_as(exporter_a)
+    rows = [
+        row(nl008, destination="DE", control_entry="ML6", origin="be"),  # transit is NL008's only movement
+        row(nl009, destination="AU", control_entry="ML10"),  # NL009 covers several: export unless stated
+        row(nl009, destination="AU", control_entry="ML10", movement="transit", origin="US"),
+    ]
+    assert client.post("/api/v1/usage-reports/", rows, format="json").status_code == 201
+    listed = client.get("/api/v1/usage-reports/").json()["results"]
+    assert sorted((r["licence"][:5], r["movement"], r["origin"]) for r in listed) == [("NL008", "transit", "BE"), ("NL009", "export", None), ("NL009", "transit", "US")]
+
+
+def test_a_licence_row_takes_the_licences_movement(api_as, exporter_a, issued):
+    licence = issued(exporter_a)
+    assert api_as(exporter_a).post("/api/v1/usage-reports/", [row(licence)], format="json").status_code == 201
+    assert UsageReport.objects.get().movement == "export" and UsageReport.objects.get().origin_id is None
+
+
+def test_a_wrong_movement_or_origin_is_a_row_error_and_saves_nothing(api_as, exporter_a, issued, registered):
+    licence, nl008 = issued(exporter_a), registered(exporter_a, "NL008")
+    rows = [
+        row(licence, movement="import"),
+        row(licence, movement="transit"),
+        row(nl008, destination="DE", control_entry="ML6", movement="export"),
+        row(nl008, destination="DE", control_entry="ML6", origin="QQ"),
+        row(licence, origin="US"),
+        row(nl008, destination="DE", control_entry="ML6", origin="BE"),  # good, but the batch is all or nothing
+    ]
+    response = api_as(exporter_a).post("/api/v1/usage-reports/", rows, format="json")
+    assert response.status_code == 400
+    assert response.json()["fields"]["rows"] == [
+        "row 1: movement: 'import' is not one of export, transfer, transit",
+        f"row 2: movement: licence {licence.number} is for export, not transit",
+        "row 3: movement: NL008 covers transit, not export",
+        "row 4: origin: unknown country code 'QQ'",
+        "row 5: origin: only goods in transit have a country of origin; leave it empty for export",
+    ]
+    assert UsageReport.objects.count() == 0
+
+
+def test_files_without_the_movement_and_origin_columns_still_work_and_files_with_them_are_read(api_as, exporter_a, registered):
+    nl009 = registered(exporter_a, "NL009")
+    client = api_as(exporter_a)
+    upload = lambda f: client.post("/api/v1/usage-reports/upload/", {"file": f}, format="multipart")  # noqa: E731
+    old = row(nl009, destination="AU", control_entry="ML10")
+    assert upload(csv_file([old])).status_code == 201  # the nine columns of before
+    header = COLUMNS.strip() + ",movement,origin\n"
+    new = row(nl009, destination="AU", control_entry="ML10", value_eur="1.00", movement="transit", origin="US")
+    body = header + ",".join(str(new[c]) for c in header.strip().split(",")) + "\n"
+    assert upload(SimpleUploadedFile("usage2.csv", body.encode())).status_code == 201
+    assert sorted(UsageReport.objects.values_list("movement", "origin_id")) == [("export", None), ("transit", "US")]
+    bad = body.replace(",transit,US", ",doorvoer,US").replace(",1.00,", ",2.00,")
+    response = upload(SimpleUploadedFile("usage3.csv", bad.encode()))
+    assert response.json()["fields"]["rows"] == ["row 2: movement: 'doorvoer' is not one of export, transfer, transit"]
