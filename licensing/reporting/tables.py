@@ -165,6 +165,20 @@ def without_jit(function: Callable[..., T]) -> Callable[..., T]:
 
 
 # --- Rows ---------------------------------------------------------------------------------------------------
+class InPeriod:
+    """A table of one period: its `year`, and `month` for a monthly overview (what the serializers print)."""
+
+    period: Period
+
+    @property
+    def year(self) -> int:
+        return self.period.year
+
+    @property
+    def month(self) -> int | None:
+        return self.period.month
+
+
 @dataclass
 class RegionRow:
     region: str
@@ -191,7 +205,7 @@ class CountryRow:
 
 
 @dataclass
-class MilitaryTable:
+class MilitaryTable(InPeriod):
     """Tables 2 (by region), 7 (by ML category) and 8 (by country x ML category); or table 17 for transit."""
 
     period: Period
@@ -199,14 +213,6 @@ class MilitaryTable:
     by_region: list[RegionRow]
     by_category: list[CategoryRow]
     by_country: list[CountryRow]
-
-    @property
-    def year(self) -> int:
-        return self.period.year
-
-    @property
-    def month(self) -> int | None:
-        return self.period.month
 
     @property
     def categories(self) -> list[str]:
@@ -225,20 +231,12 @@ class DualUseRow:
 
 
 @dataclass
-class DualUseTable:
+class DualUseTable(InPeriod):
     """Table 3: dual-use licences issued and denied, counts and values, by kind."""
 
     period: Period
     rows: list[DualUseRow]
     missing: list[str] = field(default_factory=list)
-
-    @property
-    def year(self) -> int:
-        return self.period.year
-
-    @property
-    def month(self) -> int | None:
-        return self.period.month
 
     @property
     def total(self) -> DualUseRow:
@@ -262,20 +260,12 @@ class AntiTortureRow:
 
 
 @dataclass
-class AntiTortureTable:
+class AntiTortureTable(InPeriod):
     """Table 5: anti-torture licences (Regulation (EU) 2019/125) by annex, with destinations and end use."""
 
     period: Period
     rows: list[AntiTortureRow]
     missing: list[str] = field(default_factory=list)
-
-    @property
-    def year(self) -> int:
-        return self.period.year
-
-    @property
-    def month(self) -> int | None:
-        return self.period.month
 
 
 @dataclass
@@ -291,20 +281,12 @@ class BrokeringRow:
 
 
 @dataclass
-class BrokeringTable:
+class BrokeringTable(InPeriod):
     """Table 18 (first of that number): brokering licences for military goods (tussenhandel)."""
 
     period: Period
     rows: list[BrokeringRow]
     total_eur: Decimal
-
-    @property
-    def year(self) -> int:
-        return self.period.year
-
-    @property
-    def month(self) -> int | None:
-        return self.period.month
 
 
 @dataclass
@@ -322,19 +304,11 @@ class DenialRow:
 
 
 @dataclass
-class DenialTable:
+class DenialTable(InPeriod):
     """Table 18 (second of that number, annex 6): our denials, as notified to the EU partners."""
 
     period: Period
     rows: list[DenialRow]
-
-    @property
-    def year(self) -> int:
-        return self.period.year
-
-    @property
-    def month(self) -> int | None:
-        return self.period.month
 
 
 @dataclass
@@ -350,19 +324,11 @@ class ParliamentRow:
 
 
 @dataclass
-class ParliamentTable:
+class ParliamentTable(InPeriod):
     """The fast track (seed 002 line 436): licences parliament had to be told about within two weeks."""
 
     period: Period
     rows: list[ParliamentRow]
-
-    @property
-    def year(self) -> int:
-        return self.period.year
-
-    @property
-    def month(self) -> int | None:
-        return self.period.month
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.rows if r.status == status)

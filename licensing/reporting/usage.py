@@ -15,7 +15,7 @@ from licensing.applications.choices import Movement
 from licensing.licences.models import UsageReport
 from licensing.reference.models import GeneralLicenceKind
 
-from .tables import DUAL_USE_GOODS, ZERO, Period, category_order, grouped
+from .tables import DUAL_USE_GOODS, ZERO, InPeriod, Period, category_order, grouped
 
 DESTINATION, ORIGIN = "destination", "origin"
 EXPORTED = (Movement.EXPORT, Movement.TRANSFER)  # "definitieve uitvoer" (NL003-NL006 cover exports and transfers)
@@ -54,21 +54,13 @@ class UsageRow:
 
 
 @dataclass
-class UsageTable:
+class UsageTable(InPeriod):
     period: Period
     title: str
     rows: list[UsageRow] = field(default_factory=list)
     by: str = DESTINATION
     available: bool = True  # kept in the API's answer: every table is available since usage reports exist
     missing: list[str] = field(default_factory=list)
-
-    @property
-    def year(self) -> int:
-        return self.period.year
-
-    @property
-    def month(self) -> int | None:
-        return self.period.month
 
     @property
     def total_eur(self) -> Decimal:
