@@ -64,7 +64,7 @@ class Determination:
             "handler": self.handler,
             "general_licences": list(self.general_licences),
             "fast_track_parliament": self.fast_track_parliament,
-            "rules": [{"id": r.id, "text": r.text} for r in self.rules],
+            "rules": [{"id": r.id, "text": str(r.text)} for r in self.rules],  # rule texts are lazy (translated)
         }
 
 

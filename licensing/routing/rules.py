@@ -1,7 +1,8 @@
 """
 The determination rules, one small named object each.
 
-A rule has an `id` (stable, used in events and tests), an English `text` the exporter and the officer read,
+A rule has an `id` (stable, used in events and tests), a `text` the exporter and the officer read (written in
+English, read in their language: locale/nl holds the Dutch),
 an `effect` and a predicate over the `Situation`: the facts of one transaction (one goods line to one
 destination) plus what the reference data says about the destination and the control entry.
 `licensing.routing.determination.determine` evaluates the rules stage by stage (licence requirement,
@@ -33,6 +34,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING
+
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from licensing.applications.choices import EndUse, GoodsKind, Handler, Movement, Purpose, RecipientType
 
@@ -209,7 +213,7 @@ class Situation:
 @dataclass(frozen=True)
 class Rule:
     id: str
-    text: str
+    text: str  # lazy: read in the reader's language (str() it, or let the template or the API renderer do it)
     stage: Stage
     effect: Effect
     applies: Callable[[Situation], bool]
@@ -218,13 +222,13 @@ class Rule:
 RULES: list[Rule] = []
 
 
-def rule(id: str, stage: Stage, effect: Effect, text: str):
+def rule(id: str, stage: Stage, effect: Effect, text):
     """Register the decorated predicate as a rule (registration order is the order rules are listed in)."""
 
     def register(predicate: Callable[[Situation], bool]) -> Callable[[Situation], bool]:
         if any(r.id == id for r in RULES):
             raise ValueError(f"duplicate rule id {id}")
-        RULES.append(Rule(id=id, text=" ".join(text.split()), stage=stage, effect=effect, applies=predicate))
+        RULES.append(Rule(id=id, text=text, stage=stage, effect=effect, applies=predicate))
         return predicate
 
     return register
@@ -235,48 +239,55 @@ def rule(id: str, stage: Stage, effect: Effect, text: str):
 # =========================================================================================================
 # 1. Licence requirement
 # =========================================================================================================
-@rule("military.licence_required", Stage.REQUIREMENT, Effect.REQUIRES_LICENCE, """
-    Military goods (EU Common Military List, ML1-ML22) need a licence for every export, transfer within the EU,
-    transit through the Netherlands and brokering. A general licence may cover the transaction.""")
+@rule("military.licence_required", Stage.REQUIREMENT, Effect.REQUIRES_LICENCE, _(
+    "Military goods (EU Common Military List, ML1-ML22) need a licence for every export, transfer within "
+    "the EU, transit through the Netherlands and brokering. A general licence may cover the transaction."
+))
 def _military_licence(s: Situation) -> bool:
     return s.military
 
 
-@rule("military.no_control_entry", Stage.REQUIREMENT, Effect.NOTE, """
-    No control entry was given for the military goods: a licence is required all the same, but general
-    licences whose goods lists depend on the ML entry (NL003-NL007) are not offered. Give the entry (e.g. ML6)
-    for a complete answer.""")
+@rule("military.no_control_entry", Stage.REQUIREMENT, Effect.NOTE, _(
+    "No control entry was given for the military goods: a licence is required all the same, but general "
+    "licences whose goods lists depend on the ML entry (NL003-NL007) are not offered. Give the entry "
+    "(e.g. ML6) for a complete answer."
+))
 def _military_no_entry(s: Situation) -> bool:
     return s.military and s.entry is None
 
 
-@rule("dual_use.leaves_eu", Stage.REQUIREMENT, Effect.REQUIRES_LICENCE, """
-    Listed dual-use items (Annex I of Regulation (EU) 2021/821, or the national list) need a licence to leave
-    the EU: for export, and for brokering of listed items to a destination outside the EU.""")
+@rule("dual_use.leaves_eu", Stage.REQUIREMENT, Effect.REQUIRES_LICENCE, _(
+    "Listed dual-use items (Annex I of Regulation (EU) 2021/821, or the national list) need a licence to "
+    "leave the EU: for export, and for brokering of listed items to a destination outside the EU."
+))
 def _dual_use_leaves_eu(s: Situation) -> bool:
     return s.dual_use and s.movement != Movement.TRANSIT and not s.in_eu
 
 
-@rule("dual_use.annex_iv_within_eu", Stage.REQUIREMENT, Effect.REQUIRES_LICENCE, """
-    Annex IV dual-use items need a licence even for a transfer within the EU (Art. 11 of Regulation
-    (EU) 2021/821). An entry that contains Annex IV sub-items (e.g. 5A004 with 5A004.a) counts as Annex IV
-    unless the sub-item is given.""")
+@rule("dual_use.annex_iv_within_eu", Stage.REQUIREMENT, Effect.REQUIRES_LICENCE, _(
+    "Annex IV dual-use items need a licence even for a transfer within the EU (Art. 11 of Regulation (EU) "
+    "2021/821). An entry that contains Annex IV sub-items (e.g. 5A004 with 5A004.a) counts as Annex IV "
+    "unless the sub-item is given."
+))
 def _dual_use_annex_iv(s: Situation) -> bool:
     return s.dual_use and s.movement != Movement.TRANSIT and s.in_eu and s.annex_iv
 
 
-@rule("dual_use.no_control_entry", Stage.REQUIREMENT, Effect.REQUIRES_LICENCE, """
-    No control entry was given for the dual-use goods. The entry decides whether the item is in Annex IV,
-    which regime controls it and which general licences apply, so a licence is assumed required (also within
-    the EU; transit only under a catch-all), the licensing office decides only for destinations that take part
-    in all four regimes (Wassenaar, NSG, Australia Group, MTCR), and no general licence is offered.""")
+@rule("dual_use.no_control_entry", Stage.REQUIREMENT, Effect.REQUIRES_LICENCE, _(
+    "No control entry was given for the dual-use goods. The entry decides whether the item is in Annex "
+    "IV, which regime controls it and which general licences apply, so a licence is assumed required "
+    "(also within the EU; transit only under a catch-all), the licensing office decides only for "
+    "destinations that take part in all four regimes (Wassenaar, NSG, Australia Group, MTCR), and no "
+    "general licence is offered."
+))
 def _dual_use_no_entry(s: Situation) -> bool:
     return s.dual_use and s.entry is None and s.movement != Movement.TRANSIT
 
 
-@rule("dual_use.free_within_eu", Stage.REQUIREMENT, Effect.NO_LICENCE, """
-    Dual-use items that are not in Annex IV move freely within the EU: no licence is needed for a transfer to
-    another member state.""")
+@rule("dual_use.free_within_eu", Stage.REQUIREMENT, Effect.NO_LICENCE, _(
+    "Dual-use items that are not in Annex IV move freely within the EU: no licence is needed for a "
+    "transfer to another member state."
+))
 def _dual_use_free_within_eu(s: Situation) -> bool:
     return (
         s.dual_use and s.movement != Movement.TRANSIT and s.in_eu and s.entry is not None
@@ -284,62 +295,72 @@ def _dual_use_free_within_eu(s: Situation) -> bool:
     )
 
 
-@rule("dual_use.transit_free", Stage.REQUIREMENT, Effect.NO_LICENCE, """
-    Transit of dual-use items through the Netherlands needs no licence, unless an ad-hoc licence requirement
-    (catch-all) applies: weapons of mass destruction, or a military end use in an arms-embargoed country.""")
+@rule("dual_use.transit_free", Stage.REQUIREMENT, Effect.NO_LICENCE, _(
+    "Transit of dual-use items through the Netherlands needs no licence, unless an ad-hoc licence "
+    "requirement (catch-all) applies: weapons of mass destruction, or a military end use in an "
+    "arms-embargoed country."
+))
 def _dual_use_transit_free(s: Situation) -> bool:
     return s.dual_use and s.movement == Movement.TRANSIT and not any_catch_all(s)
 
 
-@rule("anti_torture.annex_ii_prohibited", Stage.PROHIBITION, Effect.PROHIBITS, """
-    Trade in Annex II goods of Regulation (EU) 2019/125 (goods with no practical use other than capital
-    punishment or torture) is prohibited: no export, transit or brokering. The only exception is proven public
-    display in a museum.""")
+@rule("anti_torture.annex_ii_prohibited", Stage.PROHIBITION, Effect.PROHIBITS, _(
+    "Trade in Annex II goods of Regulation (EU) 2019/125 (goods with no practical use other than capital "
+    "punishment or torture) is prohibited: no export, transit or brokering. The only exception is proven "
+    "public display in a museum."
+))
 def _annex_ii_prohibited(s: Situation) -> bool:
     return s.anti_torture and s.entry is not None and s.entry.annex == "II" and s.end_use != EndUse.MUSEUM
 
 
-@rule("anti_torture.annex_ii_museum", Stage.REQUIREMENT, Effect.REQUIRES_LICENCE, """
-    Annex II goods of Regulation (EU) 2019/125 for public display in a museum (historic significance): a
-    licence may be granted by way of exception.""")
+@rule("anti_torture.annex_ii_museum", Stage.REQUIREMENT, Effect.REQUIRES_LICENCE, _(
+    "Annex II goods of Regulation (EU) 2019/125 for public display in a museum (historic significance): a "
+    "licence may be granted by way of exception."
+))
 def _annex_ii_museum(s: Situation) -> bool:
     return s.anti_torture and s.entry is not None and s.entry.annex == "II" and s.end_use == EndUse.MUSEUM
 
 
-@rule("anti_torture.licence_required", Stage.REQUIREMENT, Effect.REQUIRES_LICENCE, """
-    Annex III goods (e.g. restraints, electric-shock devices, irritant sprays) and Annex IV goods (medicines
-    usable for executions, e.g. pentobarbital, thiopental) of Regulation (EU) 2019/125 always need a licence.""")
+@rule("anti_torture.licence_required", Stage.REQUIREMENT, Effect.REQUIRES_LICENCE, _(
+    "Annex III goods (e.g. restraints, electric-shock devices, irritant sprays) and Annex IV goods "
+    "(medicines usable for executions, e.g. pentobarbital, thiopental) of Regulation (EU) 2019/125 always "
+    "need a licence."
+))
 def _anti_torture_licence(s: Situation) -> bool:
     return s.anti_torture and s.entry is not None and s.entry.annex in ("III", "IV")
 
 
 # --- catch-all: an ad-hoc licence requirement for dual-use and unlisted goods -----------------------------
-@rule("catch_all.decision", Stage.REQUIREMENT, Effect.REQUIRES_LICENCE, """
-    A catch-all decision (ad-hoc licence requirement by the ministry) applies to this transaction: a licence
-    is required even for unlisted goods, and no general licence may be used.""")
+@rule("catch_all.decision", Stage.REQUIREMENT, Effect.REQUIRES_LICENCE, _(
+    "A catch-all decision (ad-hoc licence requirement by the ministry) applies to this transaction: a "
+    "licence is required even for unlisted goods, and no general licence may be used."
+))
 def _catch_all_decision(s: Situation) -> bool:
     return s.catch_all_goods and s.catch_all
 
 
-@rule("catch_all.wmd", Stage.REQUIREMENT, Effect.REQUIRES_LICENCE, """
-    Catch-all (Art. 4(1)(a) of Regulation (EU) 2021/821): goods that are or may be meant for weapons of mass
-    destruction or their delivery need a licence even when unlisted, also in transit.""")
+@rule("catch_all.wmd", Stage.REQUIREMENT, Effect.REQUIRES_LICENCE, _(
+    "Catch-all (Art. 4(1)(a) of Regulation (EU) 2021/821): goods that are or may be meant for weapons of "
+    "mass destruction or their delivery need a licence even when unlisted, also in transit."
+))
 def _catch_all_wmd(s: Situation) -> bool:
     return s.catch_all_goods and s.end_use == EndUse.WMD
 
 
-@rule("catch_all.military_embargo", Stage.REQUIREMENT, Effect.REQUIRES_LICENCE, """
-    Catch-all (Art. 4(1)(b) of Regulation (EU) 2021/821): goods for a military end use in a country under an
-    arms embargo (any embargo in the reference data: full, partial or political) need a licence even when
-    unlisted, also in transit.""")
+@rule("catch_all.military_embargo", Stage.REQUIREMENT, Effect.REQUIRES_LICENCE, _(
+    "Catch-all (Art. 4(1)(b) of Regulation (EU) 2021/821): goods for a military end use in a country "
+    "under an arms embargo (any embargo in the reference data: full, partial or political) need a licence "
+    "even when unlisted, also in transit."
+))
 def _catch_all_military_embargo(s: Situation) -> bool:
     return s.catch_all_goods and s.end_use == EndUse.MILITARY and s.embargo is not None
 
 
-@rule("catch_all.repression", Stage.REQUIREMENT, Effect.REQUIRES_LICENCE, """
-    Catch-all: goods for internal repression or serious violations of human rights or international
-    humanitarian law need a licence even when unlisted. Not in transit: for transit the seed names only WMD and
-    a military end use in an embargoed country.""")
+@rule("catch_all.repression", Stage.REQUIREMENT, Effect.REQUIRES_LICENCE, _(
+    "Catch-all: goods for internal repression or serious violations of human rights or international "
+    "humanitarian law need a licence even when unlisted. Not in transit: for transit the seed names only "
+    "WMD and a military end use in an embargoed country."
+))
 def _catch_all_repression(s: Situation) -> bool:
     return s.catch_all_goods and s.end_use == EndUse.REPRESSION and s.movement != Movement.TRANSIT
 
@@ -351,10 +372,11 @@ def any_catch_all(s: Situation) -> bool:
     return any(p(s) for p in CATCH_ALL_PREDICATES)
 
 
-@rule("unlisted.no_licence", Stage.REQUIREMENT, Effect.NO_LICENCE, """
-    Unlisted goods need no licence unless a catch-all applies: weapons of mass destruction, military end use in
-    an arms-embargoed country, internal repression (not in transit), or a catch-all decision by the ministry.
-    When in doubt whether the goods are listed, file a classification request.""")
+@rule("unlisted.no_licence", Stage.REQUIREMENT, Effect.NO_LICENCE, _(
+    "Unlisted goods need no licence unless a catch-all applies: weapons of mass destruction, military end "
+    "use in an arms-embargoed country, internal repression (not in transit), or a catch-all decision by "
+    "the ministry. When in doubt whether the goods are listed, file a classification request."
+))
 def _unlisted_free(s: Situation) -> bool:
     return s.goods_kind == GoodsKind.UNLISTED and not any_catch_all(s)
 
@@ -362,9 +384,10 @@ def _unlisted_free(s: Situation) -> bool:
 # =========================================================================================================
 # 2. Prohibition (anti_torture.annex_ii_prohibited above is the other one)
 # =========================================================================================================
-@rule("military.full_arms_embargo", Stage.PROHIBITION, Effect.PROHIBITS, """
-    The destination is under a full arms embargo (UN, EU or OSCE, whole state): military goods may not go there.
-    Partial and political embargoes do not prohibit, but send the application to the ministry.""")
+@rule("military.full_arms_embargo", Stage.PROHIBITION, Effect.PROHIBITS, _(
+    "The destination is under a full arms embargo (UN, EU or OSCE, whole state): military goods may not "
+    "go there. Partial and political embargoes do not prohibit, but send the application to the ministry."
+))
 def _military_full_embargo(s: Situation) -> bool:
     return s.military and s.embargo == FULL_EMBARGO
 
@@ -372,9 +395,11 @@ def _military_full_embargo(s: Situation) -> bool:
 # =========================================================================================================
 # 3. General licences (only when a licence is required and the transaction is not prohibited)
 # =========================================================================================================
-@rule("general_licence.excluded", Stage.GENERAL_LICENCE, Effect.NOTE, """
-    No general licence may be used: the end use is weapons of mass destruction or internal repression, a
-    catch-all decision applies, or the destination is under an arms embargo. An individual licence is needed.""")
+@rule("general_licence.excluded", Stage.GENERAL_LICENCE, Effect.NOTE, _(
+    "No general licence may be used: the end use is weapons of mass destruction or internal repression, a "
+    "catch-all decision applies, or the destination is under an arms embargo. An individual licence is "
+    "needed."
+))
 def _general_licence_excluded(s: Situation) -> bool:
     return s.goods_kind in (GoodsKind.MILITARY, GoodsKind.DUAL_USE) and s.general_licences_barred
 
@@ -422,28 +447,31 @@ def _not_in_section_i(s: Situation) -> bool:
     return not s.annex_iv and not s.overlaps(SECTION_I)
 
 
-@rule("general_licence.EU001", Stage.GENERAL_LICENCE, Effect.GENERAL_LICENCE, """
-    Union general export authorisation EU001 covers the export of Annex I dual-use items (except Annex IV and
-    Annex II Section I items) to Australia, Canada, Iceland, Japan, New Zealand, Norway, Switzerland incl.
-    Liechtenstein, the United Kingdom and the United States: no individual licence is needed. Notify first use
-    and declare EU001 in the customs declaration.""")
+@rule("general_licence.EU001", Stage.GENERAL_LICENCE, Effect.GENERAL_LICENCE, _(
+    "Union general export authorisation EU001 covers the export of Annex I dual-use items (except Annex "
+    "IV and Annex II Section I items) to Australia, Canada, Iceland, Japan, New Zealand, Norway, "
+    "Switzerland incl. Liechtenstein, the United Kingdom and the United States: no individual licence is "
+    "needed. Notify first use and declare EU001 in the customs declaration."
+))
 def _eu001(s: Situation) -> bool:
     return _union_item(s, "EU001") and _not_in_section_i(s)
 
 
-@rule("general_licence.EU002", Stage.GENERAL_LICENCE, Effect.GENERAL_LICENCE, """
-    Union general export authorisation EU002 covers the export of certain dual-use items (e.g. 1A001, 1C004,
-    2B008, 3A001.a.3, 3C001-3C006) to Argentina, South Africa, South Korea and Turkey: no individual licence
-    is needed.""")
+@rule("general_licence.EU002", Stage.GENERAL_LICENCE, Effect.GENERAL_LICENCE, _(
+    "Union general export authorisation EU002 covers the export of certain dual-use items (e.g. 1A001, "
+    "1C004, 2B008, 3A001.a.3, 3C001-3C006) to Argentina, South Africa, South Korea and Turkey: no "
+    "individual licence is needed."
+))
 def _eu002(s: Situation) -> bool:
     return _union_item(s, "EU002") and s.covered_by(EU002_ITEMS)
 
 
-@rule("general_licence.EU003", Stage.GENERAL_LICENCE, Effect.GENERAL_LICENCE, """
-    Union general export authorisation EU003 covers the export after repair or replacement of Annex I items
-    (not software or technology, not Section I and the listed exclusions) back to the original end user in the
-    country of consignment, within 5 years of the original export authorisation, unchanged: no individual
-    licence is needed if those conditions hold.""")
+@rule("general_licence.EU003", Stage.GENERAL_LICENCE, Effect.GENERAL_LICENCE, _(
+    "Union general export authorisation EU003 covers the export after repair or replacement of Annex I "
+    "items (not software or technology, not Section I and the listed exclusions) back to the original end "
+    "user in the country of consignment, within 5 years of the original export authorisation, unchanged: "
+    "no individual licence is needed if those conditions hold."
+))
 def _eu003(s: Situation) -> bool:
     return (
         s.purpose == Purpose.REPAIR and _union_item(s, "EU003") and s.entry.du_group not in SOFTWARE_OR_TECHNOLOGY
@@ -451,11 +479,12 @@ def _eu003(s: Situation) -> bool:
     )
 
 
-@rule("general_licence.EU004", Stage.GENERAL_LICENCE, Effect.GENERAL_LICENCE, """
-    Union general export authorisation EU004 covers the temporary export of Annex I items (not software or
-    technology, not Section I and the listed exclusions) for an exhibition or fair, re-imported complete and
-    unmodified within 120 days; not for sales or private demonstrations: no individual licence is needed if
-    those conditions hold.""")
+@rule("general_licence.EU004", Stage.GENERAL_LICENCE, Effect.GENERAL_LICENCE, _(
+    "Union general export authorisation EU004 covers the temporary export of Annex I items (not software "
+    "or technology, not Section I and the listed exclusions) for an exhibition or fair, re-imported "
+    "complete and unmodified within 120 days; not for sales or private demonstrations: no individual "
+    "licence is needed if those conditions hold."
+))
 def _eu004(s: Situation) -> bool:
     return (
         s.purpose == Purpose.EXHIBITION and s.temporary and _union_item(s, "EU004")
@@ -463,27 +492,31 @@ def _eu004(s: Situation) -> bool:
     )
 
 
-@rule("general_licence.EU005", Stage.GENERAL_LICENCE, Effect.GENERAL_LICENCE, """
-    Union general export authorisation EU005 covers telecommunications items 5A001.b.2, 5A001.c, 5A001.d (and
-    5E001.a technology for their installation, operation, maintenance or repair) to Argentina, China incl. Hong
-    Kong and Macao, India, South Africa, South Korea, Turkey and Ukraine, not for interception or monitoring
-    that violates human rights: no individual licence is needed.""")
+@rule("general_licence.EU005", Stage.GENERAL_LICENCE, Effect.GENERAL_LICENCE, _(
+    "Union general export authorisation EU005 covers telecommunications items 5A001.b.2, 5A001.c, 5A001.d "
+    "(and 5E001.a technology for their installation, operation, maintenance or repair) to Argentina, "
+    "China incl. Hong Kong and Macao, India, South Africa, South Korea, Turkey and Ukraine, not for "
+    "interception or monitoring that violates human rights: no individual licence is needed."
+))
 def _eu005(s: Situation) -> bool:
     return _union_item(s, "EU005") and s.covered_by(EU005_ITEMS)
 
 
-@rule("general_licence.EU006", Stage.GENERAL_LICENCE, Effect.GENERAL_LICENCE, """
-    Union general export authorisation EU006 covers the listed chemicals of 1C350 and 1C450.a/.b to Argentina,
-    South Korea, Turkey and Ukraine: no individual licence is needed.""")
+@rule("general_licence.EU006", Stage.GENERAL_LICENCE, Effect.GENERAL_LICENCE, _(
+    "Union general export authorisation EU006 covers the listed chemicals of 1C350 and 1C450.a/.b to "
+    "Argentina, South Korea, Turkey and Ukraine: no individual licence is needed."
+))
 def _eu006(s: Situation) -> bool:
     return _union_item(s, "EU006") and s.covered_by(EU006_ITEMS)
 
 
-@rule("general_licence.EU008", Stage.GENERAL_LICENCE, Effect.GENERAL_LICENCE, """
-    Union general export authorisation EU008 covers encryption items 5A002.a.2 and 5A002.a.3 that use only
-    published or commercial cryptographic standards, to all destinations except EU001 destinations, the listed
-    exclusions and embargoed countries, and not for government armed forces, police, intelligence or security
-    end users: no individual licence is needed if those conditions hold. Register before first use.""")
+@rule("general_licence.EU008", Stage.GENERAL_LICENCE, Effect.GENERAL_LICENCE, _(
+    "Union general export authorisation EU008 covers encryption items 5A002.a.2 and 5A002.a.3 that use "
+    "only published or commercial cryptographic standards, to all destinations except EU001 destinations, "
+    "the listed exclusions and embargoed countries, and not for government armed forces, police, "
+    "intelligence or security end users: no individual licence is needed if those conditions hold. "
+    "Register before first use."
+))
 def _eu008(s: Situation) -> bool:
     eu001 = s.general_licences.get("EU001")
     return (
@@ -516,11 +549,13 @@ def _transfer_goods(s: Situation, goods: Items) -> bool:
     return not s.complete_system and s.covered_by(goods)
 
 
-@rule("general_licence.NL003", Stage.GENERAL_LICENCE, Effect.GENERAL_LICENCE, """
-    General licence NL003 covers deliveries to the armed forces of another EU member state (or of Norway,
-    Iceland, the United Kingdom; or a defence contracting authority for their exclusive use) of ML4.b (not
-    MANPADS), ML5, ML6, ML7.d/f/g/h/i, ML9, ML10, ML11, ML13-ML18 and ML20 goods, not complete vehicles, vessels
-    or aircraft and not ML1-ML3: no individual licence is needed. Register at least two weeks before first use.""")
+@rule("general_licence.NL003", Stage.GENERAL_LICENCE, Effect.GENERAL_LICENCE, _(
+    "General licence NL003 covers deliveries to the armed forces of another EU member state (or of "
+    "Norway, Iceland, the United Kingdom; or a defence contracting authority for their exclusive use) of "
+    "ML4.b (not MANPADS), ML5, ML6, ML7.d/f/g/h/i, ML9, ML10, ML11, ML13-ML18 and ML20 goods, not "
+    "complete vehicles, vessels or aircraft and not ML1-ML3: no individual licence is needed. Register at "
+    "least two weeks before first use."
+))
 def _nl003(s: Situation) -> bool:
     return (
         s.recipient_type == RecipientType.ARMED_FORCES and _military_licence(s, "NL003")
@@ -528,10 +563,12 @@ def _nl003(s: Situation) -> bool:
     )
 
 
-@rule("general_licence.NL004", Stage.GENERAL_LICENCE, Effect.GENERAL_LICENCE, """
-    General licence NL004 covers deliveries to a certified company (Directive 2009/43/EC) in another EU member
-    state (or Norway, Iceland, the United Kingdom) of the NL003 goods (not complete systems, not ML1-ML3): no
-    individual licence is needed. Show the recipient's certificate number on the shipping documents.""")
+@rule("general_licence.NL004", Stage.GENERAL_LICENCE, Effect.GENERAL_LICENCE, _(
+    "General licence NL004 covers deliveries to a certified company (Directive 2009/43/EC) in another EU "
+    "member state (or Norway, Iceland, the United Kingdom) of the NL003 goods (not complete systems, not "
+    "ML1-ML3): no individual licence is needed. Show the recipient's certificate number on the shipping "
+    "documents."
+))
 def _nl004(s: Situation) -> bool:
     return (
         s.recipient_type == RecipientType.CERTIFIED_COMPANY and _military_licence(s, "NL004")
@@ -539,10 +576,11 @@ def _nl004(s: Situation) -> bool:
     )
 
 
-@rule("general_licence.NL005", Stage.GENERAL_LICENCE, Effect.GENERAL_LICENCE, """
-    General licence NL005 covers deliveries to another EU member state (or Norway, Iceland, the United Kingdom)
-    for demonstration, evaluation or exhibition of the NL003 goods (not complete systems, not ML1-ML3),
-    re-imported within one year: no individual licence is needed.""")
+@rule("general_licence.NL005", Stage.GENERAL_LICENCE, Effect.GENERAL_LICENCE, _(
+    "General licence NL005 covers deliveries to another EU member state (or Norway, Iceland, the United "
+    "Kingdom) for demonstration, evaluation or exhibition of the NL003 goods (not complete systems, not "
+    "ML1-ML3), re-imported within one year: no individual licence is needed."
+))
 def _nl005(s: Situation) -> bool:
     return (
         s.purpose in (Purpose.DEMONSTRATION, Purpose.EXHIBITION) and _military_licence(s, "NL005")
@@ -550,20 +588,23 @@ def _nl005(s: Situation) -> bool:
     )
 
 
-@rule("general_licence.NL006", Stage.GENERAL_LICENCE, Effect.GENERAL_LICENCE, """
-    General licence NL006 covers deliveries for repair, maintenance or overhaul of the NL003 goods plus ML3 (not
-    cluster submunitions, guided munitions or propellants; not complete systems), returning to the EU member
-    state (or Norway, Iceland, the United Kingdom) they came from: no individual licence is needed.""")
+@rule("general_licence.NL006", Stage.GENERAL_LICENCE, Effect.GENERAL_LICENCE, _(
+    "General licence NL006 covers deliveries for repair, maintenance or overhaul of the NL003 goods plus "
+    "ML3 (not cluster submunitions, guided munitions or propellants; not complete systems), returning to "
+    "the EU member state (or Norway, Iceland, the United Kingdom) they came from: no individual licence "
+    "is needed."
+))
 def _nl006(s: Situation) -> bool:
     return s.purpose == Purpose.REPAIR and _military_licence(s, "NL006") and _transfer_goods(s, NL006_GOODS)
 
 
-@rule("general_licence.NL007", Stage.GENERAL_LICENCE, Effect.GENERAL_LICENCE, """
-    General transit licence NL007 covers the transit of military goods that originate in the EU, NATO,
-    Australia, Japan, New Zealand or Switzerland (with a valid export licence of that country) to a final
-    destination outside that group, except Yemen, Saudi Arabia, the UAE, Egypt, Turkey and Ukraine and
-    embargoed destinations; not ML1-ML3, ML4.a, or complete ML6/ML9/ML10/ML12/ML19 systems: no individual
-    licence is needed if the goods come from such a country.""")
+@rule("general_licence.NL007", Stage.GENERAL_LICENCE, Effect.GENERAL_LICENCE, _(
+    "General transit licence NL007 covers the transit of military goods that originate in the EU, NATO, "
+    "Australia, Japan, New Zealand or Switzerland (with a valid export licence of that country) to a "
+    "final destination outside that group, except Yemen, Saudi Arabia, the UAE, Egypt, Turkey and Ukraine "
+    "and embargoed destinations; not ML1-ML3, ML4.a, or complete ML6/ML9/ML10/ML12/ML19 systems: no "
+    "individual licence is needed if the goods come from such a country."
+))
 def _nl007(s: Situation) -> bool:
     return (
         not s.ally and _military_licence(s, "NL007") and s.entry is not None and not s.overlaps(NL007_EXCLUDED)
@@ -571,10 +612,11 @@ def _nl007(s: Situation) -> bool:
     )
 
 
-@rule("general_licence.NL008", Stage.GENERAL_LICENCE, Effect.GENERAL_LICENCE, """
-    General transit licence NL008 covers the transit of military goods whose final destination is an EU member
-    state, a NATO member (except Turkey), Australia, Japan, New Zealand or Switzerland; not cluster munitions or
-    anti-personnel mines: no individual licence is needed.""")
+@rule("general_licence.NL008", Stage.GENERAL_LICENCE, Effect.GENERAL_LICENCE, _(
+    "General transit licence NL008 covers the transit of military goods whose final destination is an EU "
+    "member state, a NATO member (except Turkey), Australia, Japan, New Zealand or Switzerland; not "
+    "cluster munitions or anti-personnel mines: no individual licence is needed."
+))
 def _nl008(s: Situation) -> bool:
     return s.ally and _military_licence(s, "NL008")
 
@@ -585,41 +627,50 @@ def _nl008(s: Situation) -> bool:
 CYPRUS_TURKEY = frozenset({"CY", "TR"})
 
 
-@rule("handler.military.eu_nato_plus", Stage.HANDLER, Effect.OFFICE, """
-    Military goods to an EU member state, a NATO member or a NATO+ country (Australia, Japan, New Zealand,
-    Switzerland): the licensing office (CDIU) decides under the ministry's work instruction.""")
+@rule("handler.military.eu_nato_plus", Stage.HANDLER, Effect.OFFICE, _(
+    "Military goods to an EU member state, a NATO member or a NATO+ country (Australia, Japan, New "
+    "Zealand, Switzerland): the licensing office (CDIU) decides under the ministry's work instruction."
+))
 def _handler_military_allies(s: Situation) -> bool:
     return s.military and s.ally and s.destination not in CYPRUS_TURKEY
 
 
-@rule("handler.military.cyprus_turkey", Stage.HANDLER, Effect.MINISTRY, """
-    Military goods to Cyprus or Turkey: the exception to the EU/NATO rule; the ministry of Foreign Affairs
-    decides.""")
+@rule("handler.military.cyprus_turkey", Stage.HANDLER, Effect.MINISTRY, _(
+    "Military goods to Cyprus or Turkey: the exception to the EU/NATO rule; the ministry of Foreign "
+    "Affairs decides."
+))
 def _handler_military_cy_tr(s: Situation) -> bool:
     return s.military and s.destination in CYPRUS_TURKEY
 
 
-@rule("handler.military.other_destination", Stage.HANDLER, Effect.MINISTRY, """
-    Military goods to a destination outside the EU, NATO and NATO+: the ministry of Foreign Affairs decides
-    after its assessment against the eight criteria.""")
+@rule("handler.military.other_destination", Stage.HANDLER, Effect.MINISTRY, _(
+    "Military goods to a destination outside the EU, NATO and NATO+: the ministry of Foreign Affairs "
+    "decides after its assessment against the eight criteria."
+))
 def _handler_military_other(s: Situation) -> bool:
     return s.military and not s.ally
 
 
 REGIME_NAMES = {
-    "wassenaar": "the Wassenaar Arrangement",
-    "nsg": "the Nuclear Suppliers Group",
-    "australia_group": "the Australia Group",
-    "mtcr": "the Missile Technology Control Regime",
+    "wassenaar": _("the Wassenaar Arrangement"),
+    "nsg": _("the Nuclear Suppliers Group"),
+    "australia_group": _("the Australia Group"),
+    "mtcr": _("the Missile Technology Control Regime"),
 }
 # Items whose controlling regime has no list of participating states of its own: the nearest regime stands in.
 NEAREST_REGIME = {
-    "cwc": ("wassenaar", "Chemical Weapons Convention item: the CWC is a treaty, not a regime of participating "
-            "states, so the Wassenaar Arrangement is used as the nearest regime"),
-    "eu": ("wassenaar", "EU-autonomous control: no multilateral regime controls the item, so the Wassenaar "
-           "Arrangement is used as the nearest regime"),
-    "national": ("wassenaar", "National-list item: no multilateral regime controls it, so the Wassenaar "
-                 "Arrangement is used as the nearest regime"),
+    "cwc": ("wassenaar", _(
+        "Chemical Weapons Convention item: the CWC is a treaty, not a regime of participating states, so the "
+        "Wassenaar Arrangement is used as the nearest regime"
+    )),
+    "eu": ("wassenaar", _(
+        "EU-autonomous control: no multilateral regime controls the item, so the Wassenaar Arrangement is used as "
+        "the nearest regime"
+    )),
+    "national": ("wassenaar", _(
+        "National-list item: no multilateral regime controls it, so the Wassenaar Arrangement is used as the "
+        "nearest regime"
+    )),
 }
 
 
@@ -639,7 +690,7 @@ def _member_of_controlling_regime(s: Situation, key: str) -> bool:
     return NEAREST_REGIME.get(key, (key,))[0] in s.regimes
 
 
-def _regime_rules(key: str, member_text: str, non_member_text: str) -> None:
+def _regime_rules(key: str, member_text, non_member_text) -> None:
     @rule(f"handler.dual_use.member.{key}", Stage.HANDLER, Effect.OFFICE, member_text)
     def _member(s: Situation) -> bool:
         return s.dual_use and controlling_regime(s) == key and _member_of_controlling_regime(s, key)
@@ -652,62 +703,76 @@ def _regime_rules(key: str, member_text: str, non_member_text: str) -> None:
 for _key, _name in REGIME_NAMES.items():
     _regime_rules(
         _key,
-        f"Dual-use item controlled by {_name}; the destination takes part in it: the licensing office (CDIU) "
-        "handles individual and global applications.",
-        f"Dual-use item controlled by {_name}; the destination does not take part in it: the ministry of "
-        "Foreign Affairs decides.",
+        format_lazy(_(
+            "Dual-use item controlled by {regime}; the destination takes part in it: the licensing office (CDIU) "
+            "handles individual and global applications."
+        ), regime=_name),
+        format_lazy(_(
+            "Dual-use item controlled by {regime}; the destination does not take part in it: the ministry of "
+            "Foreign Affairs decides."
+        ), regime=_name),
     )
 for _key, (_nearest, _why) in NEAREST_REGIME.items():
     _regime_rules(
         _key,
-        f"{_why}; the destination takes part in it: the licensing office (CDIU) handles the application.",
-        f"{_why}; the destination does not take part in it: the ministry of Foreign Affairs decides.",
+        format_lazy(_("{reason}; the destination takes part in it: the licensing office (CDIU) handles the application."), reason=_why),
+        format_lazy(_("{reason}; the destination does not take part in it: the ministry of Foreign Affairs decides."), reason=_why),
     )
 _regime_rules(
     "unknown",
-    "No control entry, so the controlling regime is unknown; the destination takes part in all four regimes "
-    "(Wassenaar, NSG, Australia Group, MTCR): the licensing office (CDIU) handles the application.",
-    "No control entry, so the controlling regime is unknown, and the destination does not take part in all "
-    "four regimes (Wassenaar, NSG, Australia Group, MTCR): the ministry of Foreign Affairs decides.",
+    _(
+        "No control entry, so the controlling regime is unknown; the destination takes part in all four regimes "
+        "(Wassenaar, NSG, Australia Group, MTCR): the licensing office (CDIU) handles the application."
+    ),
+    _(
+        "No control entry, so the controlling regime is unknown, and the destination does not take part in all "
+        "four regimes (Wassenaar, NSG, Australia Group, MTCR): the ministry of Foreign Affairs decides."
+    ),
 )
 
 
-@rule("handler.dual_use.military_end_use", Stage.HANDLER, Effect.MINISTRY, """
-    Dual-use goods with a military end use are assessed against the eight criteria of Common Position
-    2008/944/CFSP: the ministry of Foreign Affairs decides.""")
+@rule("handler.dual_use.military_end_use", Stage.HANDLER, Effect.MINISTRY, _(
+    "Dual-use goods with a military end use are assessed against the eight criteria of Common Position "
+    "2008/944/CFSP: the ministry of Foreign Affairs decides."
+))
 def _handler_dual_use_military(s: Situation) -> bool:
     return s.dual_use and s.end_use == EndUse.MILITARY
 
 
-@rule("handler.catch_all", Stage.HANDLER, Effect.MINISTRY, """
-    A catch-all applies (ad-hoc licence requirement): the ministry of Foreign Affairs decides.""")
+@rule("handler.catch_all", Stage.HANDLER, Effect.MINISTRY, _(
+    "A catch-all applies (ad-hoc licence requirement): the ministry of Foreign Affairs decides."
+))
 def _handler_catch_all(s: Situation) -> bool:
     return any_catch_all(s)
 
 
-@rule("handler.anti_torture.death_penalty", Stage.HANDLER, Effect.MINISTRY, """
-    Anti-torture goods to a destination that retains or carries out the death penalty: the licensing office
-    always refers the application to the ministry of Foreign Affairs.""")
+@rule("handler.anti_torture.death_penalty", Stage.HANDLER, Effect.MINISTRY, _(
+    "Anti-torture goods to a destination that retains or carries out the death penalty: the licensing "
+    "office always refers the application to the ministry of Foreign Affairs."
+))
 def _handler_anti_torture_death_penalty(s: Situation) -> bool:
     return s.anti_torture and s.death_penalty
 
 
-@rule("handler.anti_torture.abolitionist", Stage.HANDLER, Effect.OFFICE, """
-    Anti-torture goods to a destination that has abolished the death penalty: the licensing office (CDIU)
-    decides alone.""")
+@rule("handler.anti_torture.abolitionist", Stage.HANDLER, Effect.OFFICE, _(
+    "Anti-torture goods to a destination that has abolished the death penalty: the licensing office "
+    "(CDIU) decides alone."
+))
 def _handler_anti_torture_abolitionist(s: Situation) -> bool:
     return s.anti_torture and not s.death_penalty
 
 
-@rule("handler.arms_embargo", Stage.HANDLER, Effect.MINISTRY, """
-    The destination is under an arms embargo (partial or political, or a full one for goods other than military
-    goods): the ministry of Foreign Affairs decides.""")
+@rule("handler.arms_embargo", Stage.HANDLER, Effect.MINISTRY, _(
+    "The destination is under an arms embargo (partial or political, or a full one for goods other than "
+    "military goods): the ministry of Foreign Affairs decides."
+))
 def _handler_embargo(s: Situation) -> bool:
     return s.embargo is not None
 
 
-@rule("handler.sensitive", Stage.HANDLER, Effect.MINISTRY, """
-    The destination is politically sensitive: applications always go to the ministry of Foreign Affairs.""")
+@rule("handler.sensitive", Stage.HANDLER, Effect.MINISTRY, _(
+    "The destination is politically sensitive: applications always go to the ministry of Foreign Affairs."
+))
 def _handler_sensitive(s: Situation) -> bool:
     return s.sensitive
 
@@ -715,10 +780,11 @@ def _handler_sensitive(s: Situation) -> bool:
 # =========================================================================================================
 # 5. Parliament
 # =========================================================================================================
-@rule("fast_track.parliament", Stage.PARLIAMENT, Effect.PARLIAMENT, """
-    Definitive export of a complete military system worth more than EUR 2 million to a destination other than
-    Australia, Japan, New Zealand, Switzerland or an EU or NATO member: the Tweede Kamer is informed within two
-    weeks of the decision (parliament fast track).""")
+@rule("fast_track.parliament", Stage.PARLIAMENT, Effect.PARLIAMENT, _(
+    "Definitive export of a complete military system worth more than EUR 2 million to a destination other "
+    "than Australia, Japan, New Zealand, Switzerland or an EU or NATO member: the Tweede Kamer is "
+    "informed within two weeks of the decision (parliament fast track)."
+))
 def _fast_track(s: Situation) -> bool:
     return (
         s.military and s.movement == Movement.EXPORT and s.complete_system and not s.temporary
@@ -727,4 +793,13 @@ def _fast_track(s: Situation) -> bool:
 
 
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
+
+
+def rule_text(rule_id: str, stored: str = "") -> str:
+    """The text of a rule that fired, in the reader's language; `stored` (the text saved with an application's
+    routing) for an id that is no longer a rule. Routing stores ids with texts; pages and the API show these."""
+    from .services import OFFICE_KINDS  # the rules for kinds the office always handles (no determination)
+
+    found = RULES_BY_ID.get(rule_id) or next((r for r in OFFICE_KINDS.values() if r.id == rule_id), None)
+    return str(found.text) if found else stored
 RULES_BY_STAGE: dict[Stage, tuple[Rule, ...]] = {stage: tuple(r for r in RULES if r.stage == stage) for stage in Stage}

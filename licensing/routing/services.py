@@ -3,6 +3,8 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from licensing.accounts.models import Role
 from licensing.applications.choices import GoodsKind, Kind, RecipientType
@@ -50,10 +52,13 @@ def application_facts(application: Application) -> list[Facts]:
 OFFICE_KINDS = {
     Kind.CLASSIFICATION: FiredRule(
         "kind.classification",
-        "A classification request is answered by the licensing office with the technical specialists of Customs and the ministry.",
+        gettext_lazy(
+            "A classification request is answered by the licensing office with the technical specialists of Customs "
+            "and the ministry."
+        ),
     ),
     Kind.GENERAL_REGISTRATION: FiredRule(
-        "kind.general_registration", "A registration for a general licence is handled by the licensing office."
+        "kind.general_registration", gettext_lazy("A registration for a general licence is handled by the licensing office.")
     ),
 }
 
@@ -79,7 +84,7 @@ CLAIMANT_ROLES = {"licensing_office": {Role.OFFICER, Role.ADMINISTRATOR}, "minis
 def _queue_of(application: Application) -> str:
     queue = application.queue
     if queue is None:
-        raise Conflict(f"An application that is {application.get_status_display().lower()} is in no queue.")
+        raise Conflict(_("An application that is %(status)s is in no queue.") % {"status": application.get_status_display().lower()})
     return queue
 
 
@@ -91,13 +96,13 @@ def case_claim(*, actor, application: Application) -> Application:
     """Take the case. Of two people claiming at once exactly one wins; the other gets a Conflict."""
     queue = _queue_of(application)
     if not _may_work_on(actor, queue):
-        raise NotAllowed("This case is in another desk's queue.")
+        raise NotAllowed(_("This case is in another desk's queue."))
     with transaction.atomic():
         now = timezone.now()
         won = Application.objects.filter(pk=application.pk, status=application.status, claimed_by__isnull=True).update(claimed_by=actor, claimed_at=now)
         if not won:
             holder = Application.objects.filter(pk=application.pk).values_list("claimed_by__username", flat=True).first()
-            raise Conflict(f"This case was already claimed by {holder}." if holder else "The case changed; reload and try again.")
+            raise Conflict(_("This case was already claimed by %(holder)s.") % {"holder": holder} if holder else _("The case changed; reload and try again."))
         application.claimed_by, application.claimed_at = actor, now
         event_record(actor=actor, verb="case.claimed", target=application, payload={"queue": queue})
     return application
@@ -106,10 +111,10 @@ def case_claim(*, actor, application: Application) -> Application:
 def case_release(*, actor, application: Application) -> Application:
     """Put the case back in the queue; only its claimant (or an administrator) may."""
     if application.claimed_by_id != actor.pk and not actor.has_role(Role.ADMINISTRATOR):
-        raise NotAllowed("Only the officer who claimed the case can release it.")
+        raise NotAllowed(_("Only the officer who claimed the case can release it."))
     with transaction.atomic():
         if not Application.objects.filter(pk=application.pk, claimed_by_id=application.claimed_by_id).update(claimed_by=None, claimed_at=None):
-            raise Conflict("The case changed; reload and try again.")
+            raise Conflict(_("The case changed; reload and try again."))
         event_record(actor=actor, verb="case.released", target=application, payload={"from": application.claimed_by_id})
         application.claimed_by, application.claimed_at = None, None
     return application
@@ -119,13 +124,13 @@ def case_assign(*, actor, application: Application, assignee) -> Application:
     """Give the case to a colleague of the same desk (a team lead's move; any official of the desk may)."""
     queue = _queue_of(application)
     if not _may_work_on(actor, queue):
-        raise NotAllowed("This case is in another desk's queue.")
+        raise NotAllowed(_("This case is in another desk's queue."))
     if assignee is None or not assignee.is_active or not _may_work_on(assignee, queue):
-        raise DomainError("Assign the case to an active colleague of the desk that holds it.", fields={"assignee": ["Not a colleague of this desk."]})
+        raise DomainError(_("Assign the case to an active colleague of the desk that holds it."), fields={"assignee": [_("Not a colleague of this desk.")]})
     with transaction.atomic():
         now = timezone.now()
         if not Application.objects.filter(pk=application.pk, status=application.status, claimed_by_id=application.claimed_by_id).update(claimed_by=assignee, claimed_at=now):
-            raise Conflict("The case changed; reload and try again.")
+            raise Conflict(_("The case changed; reload and try again."))
         event_record(actor=actor, verb="case.assigned", target=application, payload={"to": assignee.username, "from": application.claimed_by_id})
         application.claimed_by, application.claimed_at = assignee, now
     return application
@@ -134,9 +139,9 @@ def case_assign(*, actor, application: Application, assignee) -> Application:
 def application_refer(*, actor, application: Application, note: str) -> Application:
     """Refer to the ministry with a note; the case leaves the office's hands (the ministry claims it anew)."""
     if not note.strip():
-        raise DomainError("Write a note for the ministry.", fields={"note": ["Write a note for the ministry."]})
+        raise DomainError(_("Write a note for the ministry."), fields={"note": [_("Write a note for the ministry.")]})
     if application.claimed_by_id and application.claimed_by_id != actor.pk and not actor.has_role(Role.ADMINISTRATOR):
-        raise NotAllowed("Another officer has claimed this case.")
+        raise NotAllowed(_("Another officer has claimed this case."))
     return application_move(
         application=application, action=Action.REFER, actor=actor, reason=note, extra_updates={"claimed_by": None, "claimed_at": None}
     )

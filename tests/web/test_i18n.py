@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django.utils import formats, timezone, translation
+from django.utils.html import escape
 
 from tests.factories import PASSWORD, application_payload
 
@@ -157,3 +158,37 @@ def test_the_decimal_amounts_filter_groups_thousands_per_language():
         assert template.render(Context({"amount": Decimal("1234567.5")})) == "1.234.567,50"
     with translation.override("en"):
         assert template.render(Context({"amount": Decimal("1234567.5")})) == "1,234,567.50"
+
+
+def test_the_rules_that_fired_are_read_in_the_readers_language_and_the_codes_stay(api_as, exporter_a):
+    facts = {"goods_kind": "military", "movement": "export", "destination": "DE", "control_entry": "ML6"}
+    english = api_as(exporter_a).post("/api/v1/determinations/", facts, format="json").json()
+    client = api_as(exporter_a)
+    client.credentials(HTTP_AUTHORIZATION=client._credentials["HTTP_AUTHORIZATION"], HTTP_ACCEPT_LANGUAGE="nl")
+    dutch = client.post("/api/v1/determinations/", facts, format="json").json()
+    assert {k: v for k, v in dutch.items() if k != "rules"} == {k: v for k, v in english.items() if k != "rules"}
+    assert [r["id"] for r in dutch["rules"]] == [r["id"] for r in english["rules"]]
+    texts = dict(zip((r["id"] for r in dutch["rules"]), zip((r["text"] for r in english["rules"]), (r["text"] for r in dutch["rules"]))))
+    assert texts["military.licence_required"] == (
+        "Military goods (EU Common Military List, ML1-ML22) need a licence for every export, transfer within the EU, "
+        "transit through the Netherlands and brokering. A general licence may cover the transaction.",
+        "Voor militaire goederen (Gemeenschappelijke Militaire Lijst van de EU, ML1-ML22) is een vergunning nodig voor "
+        "elke uitvoer, overbrenging binnen de EU, doorvoer door Nederland en tussenhandel. Een algemene vergunning kan "
+        "de transactie dekken.",
+    )
+
+
+def test_the_rules_stored_with_an_application_are_shown_in_the_readers_language(exporter_a, application):
+    from licensing.applications.models import Application
+    from licensing.routing.rules import RULES_BY_ID
+
+    rule = RULES_BY_ID["handler.military.eu_nato_plus"]
+    with translation.override("en"):
+        stored = {"id": rule.id, "text": str(rule.text)}
+    Application.objects.filter(pk=application["id"]).update(
+        determination={"licence_required": True, "prohibited": False, "handler": "licensing_office", "general_licences": [], "fast_track_parliament": False, "rules": [stored]}
+    )
+    page = logged_in(exporter_a).get(f"/applications/{application['id']}/").content.decode()
+    assert "de CDIU beslist volgens de werkinstructie van het ministerie" in page and escape(stored["text"]) not in page
+    english = logged_in(exporter_a, HTTP_ACCEPT_LANGUAGE="en").get(f"/applications/{application['id']}/").content.decode()
+    assert escape(stored["text"]) in english
