@@ -12,6 +12,7 @@ from django.test import Client
 
 from licensing.reporting.models import ReportRun
 from licensing.reporting.services import report_run_execute
+from licensing.screening.models import ScreeningRun
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +66,14 @@ def test_the_progress_page_is_dutch_for_dutch_readers(officer):
     client.post("/reports/runs/", {"run-year": "2024", "run-month": ""})
     html = client.get(f"/reports/runs/{ReportRun.objects.get().pk}/").content.decode()
     assert "Laad de pagina opnieuw om de laatste voortgang te zien" in html and "Stoppen met bijwerken" in html
+
+
+def test_the_sanctions_list_page_updates_its_table_in_place_while_an_import_runs(administrator):
+    run = ScreeningRun.objects.create(kind="import", source="eu", status="screening", total=40, done=10, file_name="eu.xml")
+    client = logged_in(administrator)
+    html = assert_updates_in_place(client.get("/screening/runs/"), "/screening/runs/")
+    assert '<tbody id="runs-body" data-poll-swap>' in html and "10/40" in html
+    assert "An import or re-screen is running; the table shows its progress." in html
+    ScreeningRun.objects.filter(pk=run.pk).update(status="done", done=40)
+    done = client.get("/screening/runs/").content.decode()
+    assert "data-poll " not in done and "progress.js" not in done and '<tbody id="runs-body" data-poll-swap>' in done
