@@ -249,12 +249,14 @@ ANTI_TORTURE = [
     ("ANNEX_III", 7, 11_217, ["AW", "BQ", "CW", "SX"]),
     ("ANNEX_IV", 17, 1_663_736, ["AW", "BQ", "CA", "CW", "LB", "PS", "DJ", "HK", "LR", "MY", "SX", "MA", "SO", "GB"]),
 ]
-# Table 3 (seed lines 466-497): (kind, movement, licences, value, denied, destinations, entries). Catch-all
-# (5 licences, EUR 7 million) cannot be imported: the columns have no catch-all flag.
+# Table 3 (seed lines 466-497): (kind, movement, licences, value, denied, denied value, destinations, entries).
+# Catch-all (5 licences, EUR 7 million) cannot be imported: the columns have no catch-all flag. Denied values: the
+# table prints 9 (individual) and 95 (global) million but a total of 14, and the text above it (line 464) gives
+# 14,03 million; we read the global "95" as 4,95 (9,08 + 4,95 = 14,03, each printing as the table does).
 DUAL_USE = [
-    ("individual", "export", 611, 352 * MILLION, 12, ["KR", "US", "TW", "GB", "CH", "CN", "TR", "JP", "ZA", "NO", "IN", "IL"], ["3B001", "2B001", "5A002", "1C010", "6A003"]),
-    ("global", "export", 186, 32_776 * MILLION, 1, ["KR", "US", "TW", "CN", "JP"], ["3B001", "3B993"]),
-    ("individual", "transfer", 53, 1_144 * MILLION, 0, ["DE", "FR", "BE", "IE", "AT"], ["0B001", "0C002", "1C239"]),
+    ("individual", "export", 611, 352 * MILLION, 12, 9_080_000, ["KR", "US", "TW", "GB", "CH", "CN", "TR", "JP", "ZA", "NO", "IN", "IL"], ["3B001", "2B001", "5A002", "1C010", "6A003"]),
+    ("global", "export", 186, 32_776 * MILLION, 1, 4_950_000, ["KR", "US", "TW", "CN", "JP"], ["3B001", "3B993"]),
+    ("individual", "transfer", 53, 1_144 * MILLION, 0, 0, ["DE", "FR", "BE", "IE", "AT"], ["0B001", "0C002", "1C239"]),
 ]
 
 
@@ -277,14 +279,14 @@ def other_rows() -> list[list]:
             number += 1
             rows.append(_row(f"NL24-AT-{number:03d}", _day(number * 11), "issued", "anti_torture", "individual", "export", destinations[k % len(destinations)], annex, D(value) / 100))
     number = 0
-    for kind, movement, licences, total, denied, destinations, entries in DUAL_USE:
+    for kind, movement, licences, total, denied, denied_total, destinations, entries in DUAL_USE:
         for k, value in enumerate(split(total * 100, licences)):
             number += 1
             many = ";".join(destinations[k % len(destinations) : k % len(destinations) + 3]) if kind == "global" else destinations[k % len(destinations)]
             rows.append(_row(f"NL24-DU-{number:04d}", _day(number), "issued", "dual_use", kind, movement, many or destinations[0], entries[k % len(entries)], D(value) / 100))
-        for k in range(denied):
+        for k, value in enumerate(split(denied_total, denied)):
             number += 1
-            rows.append(_row(f"NL24-DU-{number:04d}", _day(number), "denied", "dual_use", kind, movement, destinations[k % len(destinations)], entries[k % len(entries)], 0))
+            rows.append(_row(f"NL24-DU-{number:04d}", _day(number), "denied", "dual_use", kind, movement, destinations[k % len(destinations)], entries[k % len(entries)], value))
     return rows
 
 

@@ -128,7 +128,7 @@ def test_dual_use_kinds_and_counts(issue, deny):
     assert (rows["global"].issued_count, rows["global"].issued_value_eur) == (1, Decimal("1000.00"))
     assert (rows["intra_eu"].issued_count, rows["intra_eu"].issued_value_eur) == (1, Decimal("20.00"))
     assert (rows["catch_all"].issued_count, rows["catch_all"].issued_value_eur, rows["catch_all"].denied_count) == (1, Decimal("5.00"), 1)
-    assert rows["individual"].denied_value_eur is None  # a denial records no value
+    assert rows["individual"].denied_value_eur is None  # this denial records no value: unknown, not zero
 
 
 def test_anti_torture_by_annex(issue):
@@ -184,3 +184,29 @@ def test_the_military_tables_take_a_fixed_number_of_queries(issue):
     issue("NL-OLD-V", destinations=["NO"], lines=[("ML6", "900.00")], replaces=old)
     # Two SELECTs; on PostgreSQL also SAVEPOINT, SET LOCAL jit = off, RELEASE (see tables.without_jit).
     assert queries() == few == (5 if connection.vendor == "postgresql" else 2)
+
+
+# Every table that counts licences: (goods kind, movement, entry, destination, the table's counted total).
+TABLES = {
+    "military": ("military", "export", "ML6", "SA", lambda: tables.military_table(YEAR).total_eur),
+    "transit": ("military", "transit", "ML6", "UA", lambda: tables.transit_table(YEAR).total_eur),
+    "brokering": ("military", "brokering", "ML10", "AT", lambda: tables.brokering_table(YEAR).total_eur),
+    "dual_use": ("dual_use", "export", "3A001", "CN", lambda: tables.dual_use_table(YEAR).total.issued_value_eur),
+    "anti_torture": ("anti_torture", "export", "ANNEX_IV", "GB", lambda: sum((r.value_eur for r in tables.anti_torture_table(YEAR).rows), Decimal(0))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_the_counting_rules_hold_in_every_table(issue, name):
+    goods_kind, movement, entry, destination, counted = TABLES[name]
+    kwargs = {"goods_kind": goods_kind, "movement": movement, "destinations": [destination]}
+    issue(f"{name}-TEMP", lines=[(entry, "1000.00")], temporary=True, **kwargs)
+    issue(f"{name}-REPAIR", lines=[(entry, "2000.00")], return_after_repair=True, **kwargs)
+    old = issue(f"{name}-OLD", lines=[(entry, "300.00")], decided_on=date(2023, 6, 1), **kwargs)
+    issue(f"{name}-RENEWED", lines=[(entry, "300.00")], replaces=old, **kwargs)  # same value: nothing
+    lower = issue(f"{name}-LOWER-OLD", lines=[(entry, "500.00")], decided_on=date(2023, 6, 1), **kwargs)
+    issue(f"{name}-LOWER", lines=[(entry, "400.00")], replaces=lower, **kwargs)  # lower value: nothing
+    higher = issue(f"{name}-HIGHER-OLD", lines=[(entry, "100.00")], decided_on=date(2023, 6, 1), **kwargs)
+    issue(f"{name}-HIGHER", lines=[(entry, "175.00")], replaces=higher, **kwargs)  # counts the 75.00 more
+    issue(f"{name}-NEW", lines=[(entry, "10.00")], **kwargs)
+    assert counted() == Decimal("85.00")

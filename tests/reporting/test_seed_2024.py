@@ -5,6 +5,7 @@ tests/reporting/make_demo_decisions.py (see its docstring for how cells, rows an
 
 The report prints EUR million with two decimals; every check below rounds our euro values the same way.
 """
+import csv
 import io
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
+from licensing.reference.selectors import region_of
 from licensing.reporting import tables
 from tests.reference.test_regions import COLLECTIVE_ROWS, NOT_RECONCILED, TABLE_2, TABLE_8
 
@@ -131,3 +133,61 @@ def test_the_nine_military_denials(year_2024):
     denials = tables.denial_table(YEAR, goods_kind="military")
     assert len(denials.rows) == 9  # seed line 446
     assert [r.destination for r in denials.rows].count("IL") == 7
+
+
+def test_table_3_denied_values(year_2024):
+    dual_use = tables.dual_use_table(YEAR)
+    rows = {r.kind: r for r in dual_use.rows}
+    assert millions(rows["individual"].denied_value_eur) == Decimal("9.08")  # prints as the table's 9
+    assert millions(rows["global"].denied_value_eur) == Decimal("4.95")  # the table prints 95: see make_demo_decisions
+    assert (dual_use.total.denied_count, millions(dual_use.total.denied_value_eur)) == (13, Decimal("14.03"))  # seed line 465
+    assert dual_use.missing == []
+
+
+def test_the_three_fast_track_notices_to_parliament(year_2024):
+    # Seed line 436: three new licences for complete systems over EUR 2 million, to Egypt, Singapore and Malaysia.
+    parliament = tables.parliament_table(YEAR)
+    assert parliament.due == 3
+    assert sorted(code for row in parliament.rows for code in row.destinations) == ["EG", "MY", "SG"]
+    assert {row.status for row in parliament.rows} == {"not_recorded"}  # the import does not say when they were sent
+
+
+def _csv_rows() -> list[dict]:
+    with CSV.open(encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def test_every_destination_of_the_year_has_a_report_region(year_2024):
+    """Table 8's destinations have the region table 2 gives them (test_regions); these are all the year's, tables 3-18 too."""
+    codes = {code for row in _csv_rows() for code in row["destinations"].split(";")}
+    assert {code for _, code, _, _ in TABLE_8} < codes
+    assert {code: region_of(code) for code in codes if region_of(code) not in tables.REGIONS} == {}
+
+
+def test_round_trip_every_counted_euro_lands_in_exactly_one_table(year_2024):
+    """The file's own figures, read without the code under test: every counted euro is in exactly one table."""
+    rows = _csv_rows()
+    value = {r["reference"]: Decimal(r["value_eur"]) for r in rows}
+    counted = Decimal(0)
+    for r in rows:
+        if r["decision"] != "issued" or r["temporary"] == "true" or r["return_after_repair"] == "true":
+            continue
+        counted += max(value[r["reference"]] - value[r["replaces"]], Decimal(0)) if r["replaces"] else value[r["reference"]]
+    military, transit, brokering = tables.military_table(YEAR), tables.transit_table(YEAR), tables.brokering_table(YEAR)
+    dual_use, anti_torture = tables.dual_use_table(YEAR), tables.anti_torture_table(YEAR)
+    in_tables = military.total_eur + transit.total_eur + brokering.total_eur + dual_use.total.issued_value_eur + sum(r.value_eur for r in anti_torture.rows)
+    assert in_tables == counted
+    months = [tables.military_table(tables.Period(2024, month)).total_eur for month in range(1, 13)]
+    assert sum(months) == military.total_eur  # the monthly overviews add up to the year
+
+    denied = [r for r in rows if r["decision"] == "denied"]
+    assert len(tables.denial_table(YEAR).rows) == len(denied)
+    dual_use_denied = [r for r in denied if r["goods_kind"] == "dual_use"]
+    assert (dual_use.total.denied_count, dual_use.total.denied_value_eur) == (len(dual_use_denied), sum(Decimal(r["value_eur"]) for r in dual_use_denied))
+
+
+def test_the_api_answers_what_the_tables_say(year_2024, api_as, officer):
+    body = api_as(officer).get("/api/v1/reports/annual/2024/military/").json()
+    military = tables.military_table(YEAR)
+    assert Decimal(body["total_eur"]) == military.total_eur and millions(Decimal(body["total_eur"])) == TOTAL
+    assert sum(Decimal(r["value_eur"]) for r in body["by_region"]) == sum(Decimal(r["value_eur"]) for r in body["by_country"]) == military.total_eur
