@@ -10,3 +10,5 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 SECURE_SSL_REDIRECT = False
 MEDIA_ROOT = BASE_DIR / "media-test"  # noqa: F405
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
+# The suite logs officials in with client.login / force_login / tokens; tests/accounts turn two-factor back on.
+OTP_REQUIRED_FOR_OFFICIALS = False

@@ -7,3 +7,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import lockout  # noqa: F401 - connects the failed-login counter
+        from . import middleware  # noqa: F401 - connects the login-time stamp for session expiry

@@ -2,6 +2,8 @@
 Login throttling: after LOGIN_LOCKOUT_THRESHOLD failed attempts for one username within
 LOGIN_LOCKOUT_SECONDS, that username cannot log in (web or API token) until the window has passed.
 Counted per username, whatever the address, so guessing from many addresses is stopped too.
+A wrong two-factor code counts as a failed login (licensing.accounts.otp); for someone who needs a second
+factor, only the accepted code clears the count, so a known password does not buy fresh guesses at the code.
 """
 import hashlib
 
@@ -31,13 +33,24 @@ class LockoutBackend(ModelBackend):
             raise PermissionDenied("Too many failed logins; try again later.")
         user = super().authenticate(request, username=username, password=password, **kwargs)
         if user is not None:
-            cache.delete(_key(username))
+            from .otp import otp_required
+
+            if not otp_required(user):
+                failures_clear(username)
         return user
+
+
+def failures_clear(username: str) -> None:
+    cache.delete(_key(username))
 
 
 @receiver(user_login_failed)
 def count_failure(sender, credentials, **kwargs):
-    key = _key(credentials.get("username", ""))
+    failure_record(credentials.get("username", ""))
+
+
+def failure_record(username: str) -> None:
+    key = _key(username)
     if cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS):
         return
     try:

@@ -6,11 +6,41 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from licensing.accounts.otp import confirmed_device, otp_check, otp_required
+from licensing.core.errors import NotAllowed
+
 TokenOut = inline_serializer("TokenOut", {"token": serializers.CharField()})
 
 
+class TokenIn(AuthTokenSerializer):
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        write_only=True,
+        max_length=12,
+        help_text="Officials: the current code from their authenticator app (two-factor authentication).",
+    )
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        user = attrs["user"]
+        if not otp_required(user):
+            return attrs
+        if confirmed_device(user) is None:
+            raise NotAllowed(
+                "Two-factor authentication is required for officials: set up an authenticator app by logging in on the web first.",
+                code="otp_not_set_up",
+            )
+        if not attrs.get("otp"):
+            raise serializers.ValidationError({"otp": ["Officials must give the code from their authenticator app."]}, code="required")
+        if otp_check(user=user, code=attrs["otp"]) is None:
+            raise serializers.ValidationError({"otp": ["This code is not right, or has been used already."]}, code="invalid")
+        return attrs
+
+
 class TokenView(APIView):
-    """POST: exchange username and password for an API token. DELETE: revoke the token in use."""
+    """POST: exchange username and password (and, for officials, a two-factor code) for an API token.
+    DELETE: revoke the token in use."""
 
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
@@ -21,9 +51,9 @@ class TokenView(APIView):
 
         return [TokenAuthentication()]
 
-    @extend_schema(request=AuthTokenSerializer, responses={200: TokenOut})
+    @extend_schema(request=TokenIn, responses={200: TokenOut})
     def post(self, request):
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer = TokenIn(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
         return Response({"token": token.key})

@@ -2,11 +2,19 @@
 Demo organisations and accounts for local use. Never load into production: every account shares one
 published password.
 """
+import hashlib
+
 from django.db import transaction
 
 from licensing.accounts.models import Organisation, Role, User
+from licensing.accounts.otp import device_set
 
 DEMO_PASSWORD = "Exportcontrole-demo-2026"
+
+
+def demo_otp_key(username: str) -> str:
+    """The demo account's TOTP secret (hex): fixed and as public as the password; `manage.py demo_otp` shows codes."""
+    return hashlib.sha1(f"exportcontrole-demo-otp:{username}".encode()).hexdigest()
 
 ORGANISATIONS = [
     {"key": "a", "name": "Noordzee Defence Systems B.V.", "kvk_number": "12345678", "eori_number": "NL123456789", "address": "Havenweg 1, 1781 AA Den Helder"},
@@ -47,6 +55,8 @@ def demo_load() -> dict:
         )
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
+        if user.is_official:
+            device_set(user=user, key_hex=demo_otp_key(user.username))
     return {"organisations": len(orgs), "users": len(ACCOUNTS)}
 
 

@@ -1,11 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from licensing.accounts.views import otp_step
+
 from . import determination, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True), name="login"),
+    path("login/otp/", otp_step, name="otp"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("determination/", determination.determination_page, name="determination"),
     path("applications/", include("licensing.web.exporter_urls")),

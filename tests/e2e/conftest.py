@@ -82,12 +82,16 @@ def e2e_media(settings, tmp_path_factory):
 
 
 @pytest.fixture
-def new_page(browser, live_server, e2e_media):
+def new_page(browser, live_server, e2e_media, settings):
     """new_page(user=None, language="nl") -> a page in its own context, logged in when a user is given.
+
+    Officials need two-factor authentication in the journeys, as in production (settings_test turns it off for
+    the rest of the suite): `login` goes through the code step.
 
     The context's Accept-Language is that of a Dutch or an English-speaking person; the site's own default
     (no header, no cookie) is Dutch, which tests/web/test_i18n.py checks.
     """
+    settings.OTP_REQUIRED_FOR_OFFICIALS = True
     contexts = []
 
     def make(user=None, language="nl"):
@@ -111,13 +115,32 @@ def new_page(browser, live_server, e2e_media):
 
 
 def login(page, user, password: str = PASSWORD) -> None:
-    """Sign in through the login form, as a person would."""
+    """Sign in through the login form, as a person would; an official then gives the code from their app
+    (set up on the first login from the key the page shows)."""
     page.goto("/login/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", password)
     page.locator("main form button").click()
     page.wait_for_load_state()
+    if "/login/otp/" in page.url:
+        page.fill("#id_code", two_factor_code(page, user))
+        page.locator("main form button").click()
+        page.wait_for_load_state()
     assert "/login/" not in page.url, f"login failed for {user.username}: {page.locator('main').inner_text()[:300]}"
+
+
+def two_factor_code(page, user) -> str:
+    """What the official's authenticator app shows: computed from the device's key, which on the first login
+    must be the key the set-up page shows."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from licensing.accounts.otp import code_next, secret_base32
+
+    device = TOTPDevice.objects.filter(user=user).order_by("-confirmed", "pk").first()
+    shown = page.locator("[data-otp-secret]")
+    if shown.count():
+        assert shown.inner_text().strip() == secret_base32(device)
+    return code_next(device)
 
 
 def switch_language(page, language: str) -> None:

@@ -1,0 +1,59 @@
+"""Sessions end: at browser close, SESSION_COOKIE_AGE after the login whatever the activity, and after idling."""
+import time
+
+import pytest
+from django.test import Client
+
+from licensing.accounts.middleware import LOGIN_AT, SEEN_AT
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client_a(exporter_a):
+    client = Client()
+    assert client.post("/login/", {"username": "exporter_a", "password": PASSWORD}).status_code == 302
+    return client
+
+
+def shift(client, **seconds_ago):
+    session = client.session
+    now = int(time.time())
+    for key, ago in seconds_ago.items():
+        session[key] = now - ago
+    session.save()
+
+
+def test_the_session_cookie_ends_with_the_browser_and_the_server_side_session_with_the_age(client_a, settings):
+    cookie = client_a.cookies[settings.SESSION_COOKIE_NAME]
+    assert not cookie["max-age"] and not cookie["expires"]  # a browser-session cookie
+    assert cookie["httponly"]
+    assert abs(client_a.session.get_expiry_age() - settings.SESSION_COOKIE_AGE) < 5
+    assert settings.SESSION_COOKIE_AGE <= 8 * 3600 and settings.SESSION_IDLE_SECONDS <= 3600
+
+
+def test_an_idle_session_ends(client_a, settings):
+    shift(client_a, **{SEEN_AT: settings.SESSION_IDLE_SECONDS + 1})
+    response = client_a.get("/applications/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+    assert "_auth_user_id" not in client_a.session
+
+
+def test_an_active_session_ends_at_its_age_after_the_login(client_a, settings):
+    shift(client_a, **{LOGIN_AT: settings.SESSION_COOKIE_AGE + 1, SEEN_AT: 5})
+    assert client_a.get("/applications/").status_code == 302
+
+
+def test_activity_keeps_a_session_alive_and_is_recorded_at_most_once_a_minute(client_a, settings):
+    shift(client_a, **{SEEN_AT: settings.SESSION_IDLE_SECONDS - 10})
+    assert client_a.get("/applications/").status_code == 200
+    seen = client_a.session[SEEN_AT]
+    assert time.time() - seen < 5
+    assert client_a.get("/applications/").status_code == 200
+    assert client_a.session[SEEN_AT] == seen
+
+
+def test_an_idle_session_cannot_call_the_api_either(client_a, settings):
+    shift(client_a, **{SEEN_AT: settings.SESSION_IDLE_SECONDS + 1})
+    assert client_a.get("/api/v1/me/").status_code in (401, 403)
