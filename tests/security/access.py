@@ -1,0 +1,215 @@
+"""
+Who may use each URL pattern, and with which methods: the expected-access table of the authorisation matrix.
+
+Every named URL pattern of the root URLconf has exactly one entry here (test_authorisation_matrix fails on a
+pattern without an entry and on an entry without a pattern). An entry lists, per HTTP method the view accepts,
+the roles that get through; every other role is refused:
+
+- anonymous: 401 from the API, a redirect to the login page from the web pages;
+- the exporter of organisation B, on organisation A's objects that A's exporter may use: 404, so that B cannot
+  even learn that the object exists;
+- everyone else: 403 (officials-only endpoints answer exporters 403 before looking at any object, in the API
+  and on the pages alike).
+
+`deny` records the few refusals that differ from that rule. Path parameters are filled from the world the test
+builds (organisation A's case decided through the ministry, with its documents, hit, consultation, licence,
+registration and usage report); `params` says which object when the parameter's name alone does not.
+
+"Allowed" means the request got past authorisation: it may still be refused for its content (400) or for the
+case's state (409): the matrix sends empty bodies, except where `body` gives the smallest body that reaches the
+ownership check (a view that validates its input before looking the object up would otherwise answer exporter B
+400 instead of 404). The web pages of the office check the role at page level (any official); which official may
+make which move is the workflow's table (licensing/applications/workflow.py) and is tested there; the API states
+those role refusals as 403 and the matrix records them.
+"""
+from dataclasses import dataclass, field
+
+from licensing.reporting.services import TABLES
+
+EXPORTER_A = "exporter_a"
+EXPORTER_B = "exporter_b"
+OFFICER = "officer"
+ADVISOR = "advisor"
+ADMINISTRATOR = "administrator"
+ANONYMOUS = "anonymous"
+ROLES = (EXPORTER_A, EXPORTER_B, OFFICER, ADVISOR, ADMINISTRATOR, ANONYMOUS)
+
+OWNER = frozenset({EXPORTER_A})  # organisation A's objects: its own exporter only
+EXPORTERS = frozenset({EXPORTER_A, EXPORTER_B})  # each sees and reports its own
+OFFICIALS = frozenset({OFFICER, ADVISOR, ADMINISTRATOR})
+OFFICE = frozenset({OFFICER, ADMINISTRATOR})  # licensing officers; administrators stand in for them
+MINISTRY = frozenset({ADVISOR})
+ADMINISTRATORS = frozenset({ADMINISTRATOR})
+SIGNED_IN = EXPORTERS | OFFICIALS
+PUBLIC = SIGNED_IN | {ANONYMOUS}
+NOBODY = frozenset()
+
+# Which object of the world fills a path parameter, by the parameter's name (an entry's `params` overrides).
+DEFAULT_PARAMS = {
+    "pk": "case",
+    "document_id": "document",
+    "hit_id": "hit",
+    "cid": "consultation",
+    "nid": "notification",
+    "run_id": "screening_run",
+    "year": "year",
+    "month": "month",
+    "criterion": "criterion",
+    "number": "licence_number",
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    allow: dict[str, frozenset[str]]  # method -> roles that get through
+    params: dict[str, str] = field(default_factory=dict)
+    body: dict[str, dict] = field(default_factory=dict)  # method -> body (default: empty)
+    multipart: bool = False  # the view parses multipart only
+    deny: dict[tuple[str, str], int] = field(default_factory=dict)  # (method, role) -> status, where the rule above does not apply
+    public_because: str = ""
+
+    def params_for(self, names) -> dict[str, str]:
+        return {name: self.params.get(name, DEFAULT_PARAMS.get(name, "")) for name in names}
+
+
+def entry(*, params=None, body=None, multipart=False, deny=None, public_because="", **allow) -> Entry:
+    return Entry(allow={m: frozenset(r) for m, r in allow.items()}, params=params or {}, body=body or {}, multipart=multipart, deny=deny or {}, public_because=public_because)
+
+
+def page(roles, **kwargs) -> Entry:
+    """A page that does not restrict its methods: a browser may GET or POST it."""
+    return entry(GET=roles, POST=roles, **kwargs)
+
+
+ANSWER = {"answer": "An answer from the authorisation matrix."}
+
+ACCESS: dict[str, Entry] = {
+    # --- public by design ------------------------------------------------------------------------------
+    "health": entry(GET=PUBLIC, public_because="load balancers probe it; it names only the parts that are down"),
+    "schema": entry(GET=PUBLIC, public_because="the API's published contract (README); it holds no data"),
+    "api-docs": entry(GET=PUBLIC, public_because="the browsable rendering of the published schema"),
+    "set_language": page(PUBLIC, public_because="choosing the language comes before signing in"),
+    "login": entry(GET=PUBLIC, POST=PUBLIC, PUT=PUBLIC, public_because="signing in"),
+    "logout": entry(POST=PUBLIC, public_because="signing out is harmless for anyone"),
+    "otp": page(SIGNED_IN),  # the second login step (two-factor for officials)
+    "api:token": entry(POST=PUBLIC, DELETE=SIGNED_IN, public_because="POST exchanges a password for a token"),
+    # --- anyone signed in --------------------------------------------------------------------------------
+    "api:me": entry(GET=SIGNED_IN),
+    "api:determinations": entry(POST=SIGNED_IN),
+    "home": page(SIGNED_IN),
+    "determination": page(SIGNED_IN),
+    # --- applications (API): exporters file their own; officials read submitted ones ---------------------
+    "api:application-list": entry(GET=SIGNED_IN, POST=EXPORTERS),
+    "api:application-detail": entry(GET=OWNER | OFFICIALS, PATCH=OWNER, DELETE=OWNER),
+    "api:application-submit": entry(POST=OWNER),
+    "api:application-withdraw": entry(POST=OWNER),
+    "api:application-amend": entry(POST=OWNER),
+    "api:application-answer": entry(POST=OWNER, body={"POST": ANSWER}),
+    "api:application-history": entry(GET=OWNER | OFFICIALS),
+    "api:application-upload": entry(POST=OWNER, multipart=True),
+    "api:application-document": entry(GET=OWNER | OFFICIALS, DELETE=OWNER),
+    "api:application-decision-document": entry(GET=OWNER | OFFICIALS),
+    # --- the office's desk (API) ---------------------------------------------------------------------------
+    "api:office-queue": entry(GET=OFFICIALS),
+    "api:office-claim": entry(POST=OFFICIALS),
+    "api:office-release": entry(POST=OFFICE),  # the claimant (officer1 holds the case) or an administrator
+    "api:office-assign": entry(POST=OFFICIALS),
+    "api:office-refer": entry(POST=OFFICE),
+    "api:office-question-ask": entry(POST=OFFICIALS),
+    "api:office-decide": entry(POST=OFFICE),
+    "api:office-blockers": entry(GET=OFFICIALS),
+    "api:office-consultations": entry(GET=OFFICIALS),
+    "api:prior-information": entry(GET=OFFICIALS),
+    "api:consultation-start": entry(POST=OFFICE),
+    "api:consultation-answer": entry(POST=OFFICE),
+    "api:parliament": entry(GET=OFFICIALS),
+    "api:parliament-sent": entry(POST=OFFICE),
+    "api:overdue-reports": entry(GET=OFFICIALS),
+    "api:denials": entry(GET=OFFICIALS),
+    "api:denials-export": entry(GET=OFFICIALS),
+    # --- the ministry's assessment (API) ---------------------------------------------------------------------
+    "api:assessment": entry(GET=OFFICIALS, POST=MINISTRY),
+    "api:assessment-finding": entry(PUT=MINISTRY),
+    "api:assessment-advice": entry(POST=MINISTRY),
+    "api:assessment-countersign": entry(POST=MINISTRY),
+    # --- screening (API) -----------------------------------------------------------------------------------
+    "api:screening": entry(POST=OFFICIALS),
+    "api:office-screening": entry(GET=OFFICIALS),
+    "api:office-screening-disposition": entry(POST=OFFICE),
+    "api:office-serials": entry(GET=OFFICIALS),
+    "api:screening-import": entry(POST=ADMINISTRATORS, multipart=True),
+    "api:screening-runs": entry(GET=ADMINISTRATORS),
+    "api:screening-run": entry(GET=ADMINISTRATORS),
+    # --- licences in use (API) -------------------------------------------------------------------------------
+    "api:licence-list": entry(GET=SIGNED_IN),
+    "api:licence-detail": entry(GET=OWNER | OFFICIALS, params={"pk": "licence"}),
+    # The holder's own move (surrender) is tested in tests/licences; here an official's move, which the holder may not make.
+    "api:licence-move": entry(
+        POST=OFFICE, params={"pk": "licence"}, body={"POST": {"move": "suspend", "reason": "Authorisation matrix."}}, deny={("POST", EXPORTER_A): 403, ("POST", EXPORTER_B): 404}
+    ),
+    "api:licence-extend": entry(POST=OFFICE, params={"pk": "licence"}),
+    "api:licence-replace": entry(POST=OFFICE, params={"pk": "licence"}),
+    "api:registration-list": entry(GET=SIGNED_IN),
+    "api:registration-detail": entry(GET=OWNER | OFFICIALS, params={"pk": "registration"}),
+    "api:registration-revoke": entry(POST=OFFICE, params={"pk": "registration"}),
+    "api:usage-reports": entry(GET=SIGNED_IN, POST=EXPORTERS),
+    "api:usage-upload": entry(POST=EXPORTERS, multipart=True),
+    "api:usage-periods": entry(POST=EXPORTERS),
+    # --- reports (API) -------------------------------------------------------------------------------------
+    "api:report-export": entry(GET=OFFICIALS),
+    "api:report-monthly-export": entry(GET=OFFICIALS),
+    "api:report-denial-share": entry(GET=OFFICIALS),
+    "api:report-runs": entry(GET=OFFICIALS, POST=OFFICIALS),
+    "api:report-run": entry(GET=OFFICIALS, params={"pk": "report_run"}),
+    # --- the exporter's pages ----------------------------------------------------------------------------------
+    "exporter:list": page(EXPORTERS),
+    "exporter:new": page(EXPORTERS),
+    "exporter:detail": page(OWNER),
+    "exporter:edit": page(OWNER),
+    "exporter:submit": entry(POST=OWNER),
+    "exporter:withdraw": entry(POST=OWNER),
+    "exporter:amend": entry(POST=OWNER),
+    "exporter:delete": entry(POST=OWNER),
+    "exporter:answer": entry(POST=OWNER, body={"POST": ANSWER}),
+    "exporter:upload": entry(POST=OWNER, body={"POST": {"doc_type": "other", "file": "pdf"}}, multipart=True),
+    "exporter:document": page(OWNER),
+    "exporter:decision-document": page(OWNER),
+    "licences:list": page(EXPORTERS),
+    "licences:upload": entry(POST=EXPORTERS),
+    "licences:detail": page(OWNER),
+    "licences:usage": entry(POST=OWNER),
+    "licences:surrender": entry(POST=OWNER),
+    # --- the officials' pages ----------------------------------------------------------------------------------
+    "office:queue": page(OFFICIALS),
+    "office:case": page(OFFICIALS),
+    "office:claim": entry(POST=OFFICIALS),
+    "office:release": entry(POST=OFFICIALS),
+    "office:assign": entry(POST=OFFICIALS),
+    "office:refer": entry(POST=OFFICIALS),
+    "office:ask": entry(POST=OFFICIALS),
+    "office:document": page(OFFICIALS),
+    "office:assessment-start": entry(POST=OFFICIALS),
+    "office:findings": entry(POST=OFFICIALS),
+    "office:advice": entry(POST=OFFICIALS),
+    "office:countersign": entry(POST=OFFICIALS),
+    "office:decide": entry(POST=OFFICIALS),
+    "office:decision-document": page(OFFICIALS),
+    "office:consultation": entry(POST=OFFICIALS),
+    "office:denials": page(OFFICIALS),
+    "office:parliament": page(OFFICIALS),
+    "office:overdue": page(OFFICIALS),
+    "screening:serials": page(OFFICIALS),
+    "screening:dispose": entry(POST=OFFICIALS),
+    "screening:runs": page(ADMINISTRATORS),
+    "reports:index": page(OFFICIALS),
+    "reports:annual": page(OFFICIALS),
+    "reports:monthly": page(OFFICIALS),
+    "reports:run-start": entry(POST=OFFICIALS),
+    "reports:run": page(OFFICIALS, params={"pk": "report_run"}),
+}
+
+# One view class serves every table of the transparency report (licensing/api/reporting_urls.py): each table,
+# annual and monthly, is for officials.
+for _name in TABLES:
+    ACCESS[f"api:report-{_name}"] = entry(GET=OFFICIALS)
+    ACCESS[f"api:report-monthly-{_name}"] = entry(GET=OFFICIALS)

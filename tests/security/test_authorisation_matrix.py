@@ -1,0 +1,412 @@
+"""
+The authorisation matrix: every URL pattern of the root URLconf, every method its view accepts, each of six
+roles (exporter of organisation A, exporter of organisation B, officer, advisor, administrator, anonymous),
+against the expected-access table in tests/security/access.py.
+
+The patterns are read from the URL configuration, so a new endpoint or page without an entry in the table fails
+here. Organisation A's objects are made once for the module (a ministry case decided into a licence, with its
+documents, screening hit, consultation, registration and usage report); each request runs in its own savepoint,
+so an allowed write is rolled back before the next request, and a refused write must leave the database as it
+was. Django's own admin (/admin/) is outside the table: only staff get in.
+"""
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client, TestCase, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from tests.factories import SAUDI, OrganisationFactory, UserFactory, application_payload, pdf_upload
+
+from .access import ACCESS, ADMINISTRATOR, ADVISOR, ANONYMOUS, EXPORTER_A, EXPORTER_B, OFFICER, ROLES, Entry
+
+API_PREFIX = "api/"
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+# --- the URL configuration ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Route:
+    name: str
+    route: str
+    params: tuple[str, ...]
+    callback: object
+
+    @property
+    def is_api(self) -> bool:
+        return self.route.startswith(API_PREFIX)
+
+
+def _params(pattern) -> list[str]:
+    return list(pattern.regex.groupindex)  # a route's <int:pk> is a named group of its regex too
+
+
+def _walk(patterns, prefix="", namespace=None, params=()):
+    for p in patterns:
+        here = (*params, *_params(p.pattern))
+        if isinstance(p, URLResolver):
+            ns = namespace
+            if p.namespace:
+                ns = f"{namespace}:{p.namespace}" if namespace else p.namespace
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), ns, here)
+        elif isinstance(p, URLPattern):
+            name = f"{namespace}:{p.name}" if namespace and p.name else (p.name or "")
+            yield Route(name=name or f"<unnamed {prefix}{p.pattern}>", route=prefix + str(p.pattern), params=here, callback=p.callback)
+
+
+def _is_admin(route: Route) -> bool:
+    return route.route.startswith("admin/")
+
+
+ROUTES = [r for r in _walk(get_resolver().url_patterns) if not _is_admin(r)]
+ROUTES_BY_NAME = {r.name: r for r in ROUTES}
+
+
+def _decorated(view):
+    """The view and every function its decorators close over, outermost first."""
+    seen, todo = set(), [view]
+    while todo:
+        func = todo.pop(0)
+        if id(func) in seen or not callable(func):
+            continue
+        seen.add(id(func))
+        yield func
+        code, cells = getattr(func, "__code__", None), getattr(func, "__closure__", None) or ()
+        if code is not None:
+            todo.extend(c.cell_contents for c in cells if callable(c.cell_contents))
+        if hasattr(func, "__wrapped__"):
+            todo.append(func.__wrapped__)
+
+
+def view_methods(route: Route) -> set[str]:
+    """The methods the resolved view answers (other than HEAD and OPTIONS)."""
+    for func in _decorated(route.callback):
+        actions = getattr(func, "actions", None)
+        if actions:  # a DRF viewset route: its method -> action map
+            return {m.upper() for m in actions} - {"HEAD", "OPTIONS"}
+        view_class = getattr(func, "cls", None) or getattr(func, "view_class", None)
+        if view_class is not None:
+            return {m.upper() for m in view_class.http_method_names if hasattr(view_class, m)} - {"HEAD", "OPTIONS"}
+        code = getattr(func, "__code__", None)
+        if code is not None and "request_method_list" in code.co_freevars:  # require_http_methods, require_POST, ...
+            cells = dict(zip(code.co_freevars, func.__closure__))
+            return {m.upper() for m in cells["request_method_list"].cell_contents} - {"HEAD", "OPTIONS"}
+    # An unrestricted function view takes whatever a browser sends it: GET and POST.
+    return {"GET", "POST"}
+
+
+# --- the table against the URL configuration ------------------------------------------------------------------
+def test_every_url_pattern_has_an_entry():
+    missing = sorted(r.name for r in ROUTES if r.name not in ACCESS)
+    assert not missing, f"URL patterns without an entry in tests/security/access.py (say who may use them): {missing}"
+
+
+def test_every_entry_has_a_url_pattern():
+    stale = sorted(set(ACCESS) - set(ROUTES_BY_NAME))
+    assert not stale, f"Entries in tests/security/access.py without a URL pattern (remove them): {stale}"
+
+
+@pytest.mark.parametrize("name", sorted(set(ACCESS) & set(ROUTES_BY_NAME)))
+def test_entry_lists_exactly_the_methods_the_view_accepts(name):
+    route = ROUTES_BY_NAME[name]
+    assert set(ACCESS[name].allow) == view_methods(route), f"{name} ({route.route}): the view accepts {sorted(view_methods(route))}"
+
+
+@pytest.mark.parametrize("name", sorted(set(ACCESS) & set(ROUTES_BY_NAME)))
+def test_entry_fills_every_path_parameter(name):
+    route, access = ROUTES_BY_NAME[name], ACCESS[name]
+    unknown = [p for p, obj in access.params_for(route.params).items() if not obj]
+    assert not unknown, f"{name} ({route.route}): no object for path parameters {unknown}"
+    assert set(access.params) <= set(route.params), f"{name}: params {sorted(set(access.params) - set(route.params))} are not in {route.route}"
+
+
+# --- organisation A's world, made once for the module ---------------------------------------------------------
+class World:
+    """The personas and organisation A's objects; attribute names are what access.py's params refer to."""
+
+
+def _on_commit(func):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return func()
+
+
+def _ok(response, status=(200, 201)):
+    assert response.status_code in ((status,) if isinstance(status, int) else status), (response.status_code, response.content[:500])
+    return response
+
+
+def _build_world(tmp_path) -> World:
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    from licensing.applications.models import Application
+    from licensing.assessment.models import Assessment, Consultation
+    from licensing.licences.models import Licence, ParliamentNotification, Registration, UsageReport
+    from licensing.reporting.models import ReportRun
+    from licensing.screening.models import RunKind, ScreeningHit, ScreeningRun
+
+    w = World()
+    org_a, org_b = OrganisationFactory(name="Company A B.V."), OrganisationFactory(name="Company B B.V.")
+    w.org_a = org_a
+    w.users = {
+        EXPORTER_A: UserFactory(username="exporter_a", organisation=org_a),
+        EXPORTER_B: UserFactory(username="exporter_b", organisation=org_b),
+        OFFICER: UserFactory(username="officer1", role="officer", organisation=None),
+        ADVISOR: UserFactory(username="advisor1", role="advisor", organisation=None),
+        ADMINISTRATOR: UserFactory(username="admin1", role="administrator", organisation=None),
+    }
+    second_advisor = UserFactory(username="advisor2", role="advisor", organisation=None)
+    w.tokens = {role: Token.objects.create(user=user).key for role, user in w.users.items()}
+
+    def api(user):
+        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_authenticate(user)
+        return client
+
+    exporter, officer, advisor = api(w.users[EXPORTER_A]), api(w.users[OFFICER]), api(w.users[ADVISOR])
+
+    # A German denial of the same end user: the case gets a consultation and a screening hit on the denial register.
+    denials = tmp_path / "denials.csv"
+    recent = (timezone.localdate() - timedelta(days=30)).isoformat()
+    denials.write_text(
+        "reference,notifying_state,notified_on,destination,goods_description,control_entry,consignee,end_user,criteria\n"
+        f"DE-2025-0042,DE,{recent},SA,Radar parts,ML5.b,Ministry of Defence,Royal Saudi Land Forces,2;4\n"
+    )
+    call_command("import_denials", str(denials), verbosity=0, stdout=open("/dev/null", "w"))
+
+    # The case: military goods to Saudi Arabia, referred to the ministry, assessed, countersigned, consulted, licensed.
+    draft = _ok(exporter.post("/api/v1/applications/", application_payload(**SAUDI), format="json")).json()
+    pk = draft["id"]
+    document = _ok(exporter.post(f"/api/v1/applications/{pk}/documents/", {"doc_type": "end_user_certificate", "file": pdf_upload()}, format="multipart")).json()
+    _on_commit(lambda: _ok(exporter.post(f"/api/v1/applications/{pk}/submit/")))
+    _ok(officer.post(f"/api/v1/office/applications/{pk}/refer/", {"note": "Please advise."}, format="json"))
+    _ok(advisor.post(f"/api/v1/ministry/applications/{pk}/assessment/"))
+    for number in range(1, 9):
+        _ok(advisor.put(f"/api/v1/ministry/applications/{pk}/assessment/findings/{number}/", {"finding": "no_concern", "reasoning": f"Criterion {number}."}, format="json"))
+    _ok(advisor.post(f"/api/v1/ministry/applications/{pk}/assessment/advice/", {"advice": "approve"}, format="json"))
+    _ok(api(second_advisor).post(f"/api/v1/ministry/applications/{pk}/assessment/countersign/", {"agree": True}, format="json"))
+    _ok(officer.post(f"/api/v1/office/applications/{pk}/claim/"))  # officer1 keeps the decided case claimed
+    consultation = Consultation.objects.get(application_id=pk)
+    _ok(officer.post(f"/api/v1/office/consultations/{consultation.pk}/start/"))
+    _ok(officer.post(f"/api/v1/office/consultations/{consultation.pk}/answer/", {"answer": "No objection."}, format="json"))
+    hit = ScreeningHit.objects.filter(application_id=pk).first()
+    assert hit is not None, "the case should have a screening hit on the denial register"
+    for each in ScreeningHit.objects.filter(application_id=pk):
+        _ok(officer.post(f"/api/v1/office/applications/{pk}/screening/{each.pk}/disposition/", {"disposition": "true_match", "reason": "Checked."}, format="json"))
+    _on_commit(lambda: _ok(officer.post(f"/api/v1/office/applications/{pk}/decision/", {"outcome": "issued"}, format="json"), 201))
+    licence = Licence.objects.get(decision__application_id=pk)
+    notification, _ = ParliamentNotification.objects.get_or_create(licence=licence, defaults={"due_on": timezone.localdate() + timedelta(days=14)})
+    usage_row = {
+        "licence": licence.number, "exported_on": timezone.localdate().isoformat(), "destination": "SA", "control_entry": "ML5",
+        "quantity": "1", "value_eur": "30000.00", "recipient": "Royal Saudi Land Forces", "serial_numbers": "SN-1", "lot_numbers": "",
+    }
+    _ok(exporter.post("/api/v1/usage-reports/", [usage_row], format="json"), 201)
+
+    # A registration for a general licence, decided by the office.
+    registration_draft = _ok(
+        exporter.post("/api/v1/applications/", {"kind": "general_registration", "movement": "transit", "general_licence": "NL008", "conditions_confirmed": True}, format="json")
+    ).json()
+    _on_commit(lambda: _ok(exporter.post(f"/api/v1/applications/{registration_draft['id']}/submit/")))
+    _on_commit(lambda: _ok(officer.post(f"/api/v1/office/applications/{registration_draft['id']}/decision/", {"outcome": "issued"}, format="json"), 201))
+
+    # Exporter B has a draft of its own, so its lists are not empty by accident.
+    w.draft_of_b = _ok(api(w.users[EXPORTER_B]).post("/api/v1/applications/", application_payload(title="Company B's own draft"), format="json")).json()["id"]
+
+    w.case = pk
+    w.document = document["id"]
+    w.hit = hit.pk
+    w.consultation = consultation.pk
+    w.assessment = Assessment.objects.get(application_id=pk).pk
+    w.licence = licence.pk
+    w.licence_number = licence.number
+    w.registration = Registration.objects.get(decision__application_id=registration_draft["id"]).pk
+    registration_number = Registration.objects.get(pk=w.registration).number
+    w.notification = notification.pk
+    w.report_run = ReportRun.objects.create(year=timezone.localdate().year, requested_by=w.users[OFFICER]).pk
+    w.screening_run = ScreeningRun.objects.create(kind=RunKind.RESCREEN, started_by=w.users[ADMINISTRATOR]).pk
+    w.year, w.month, w.criterion = timezone.localdate().year, timezone.localdate().month, 1
+    assert Application.objects.get(pk=pk).claimed_by == w.users[OFFICER]
+    assert UsageReport.objects.filter(organisation=org_a).exists()
+    # What exporter B must never read anywhere: organisation A's name, case, licence and registration.
+    w.secrets_of_a = [org_a.name, draft["reference"], licence.number, registration_number]
+
+    # Web sessions, made once: each test's client carries the cookie (a logout in one test is rolled back with it).
+    w.sessions = {}
+    for role, user in w.users.items():
+        client = Client()
+        client.force_login(user)
+        w.sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return w
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Organisation A's case and everything around it, in one transaction rolled back after the module.
+
+    Each test's own transaction (pytest-django) is a savepoint inside this one.
+    """
+    from config.celery import app
+
+    eager, app.conf.task_always_eager = app.conf.task_always_eager, True
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    media.enable()
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield _build_world(tmp_path_factory.mktemp("world"))
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            media.disable()
+            app.conf.task_always_eager = eager
+
+
+# --- the matrix ------------------------------------------------------------------------------------------
+def fingerprint() -> tuple:
+    """What a refused request must not change: the row counts (every move writes an event) and the cases' states."""
+    from django.db import connection
+    from rest_framework.authtoken.models import Token
+
+    from licensing.applications.models import Application, Document, Question
+    from licensing.assessment.models import Assessment, CriterionFinding
+    from licensing.audit.models import Event
+    from licensing.core.models import IdempotencyRecord
+    from licensing.licences.models import UsageReport
+    from licensing.reporting.models import ReportRun
+    from licensing.screening.models import ScreeningRun
+
+    tables = [m._meta.db_table for m in (Event, Application, Document, Question, Assessment, CriterionFinding, UsageReport, ReportRun, ScreeningRun, Token, IdempotencyRecord)]
+    with connection.cursor() as cursor:  # one query: this runs twice for each of several hundred requests
+        cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {connection.ops.quote_name(t)})" for t in tables))
+        counts = tuple(cursor.fetchone())
+    return counts, tuple(Application.objects.order_by("pk").values_list("status", "claimed_by_id", "title"))
+
+
+def expected_refusal(route: Route, access: Entry, method: str, role: str) -> int | str:
+    if (method, role) in access.deny:
+        return access.deny[(method, role)]
+    if role == ANONYMOUS:
+        return 401 if route.is_api else "login"
+    if role == EXPORTER_B and EXPORTER_A in access.allow[method] and route.params:
+        return 404  # organisation A's object: B does not learn it exists
+    return 403
+
+
+def _cases():
+    for route in ROUTES:
+        access = ACCESS.get(route.name)
+        if access is None:
+            continue  # reported by test_every_url_pattern_has_an_entry
+        for method in sorted(access.allow):
+            for role in ROLES:
+                yield pytest.param(route.name, method, role, id=f"{route.name} {method} {role}")
+
+
+def _client(world, route: Route, role: str):
+    if route.is_api:
+        from rest_framework.test import APIClient
+
+        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+        if role != ANONYMOUS:
+            client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens[role]}")
+        return client
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    if role != ANONYMOUS:
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
+    return client
+
+
+def _body(access: Entry, method: str):
+    body = dict(access.body.get(method, {}))
+    if body.get("file") == "pdf":
+        body["file"] = pdf_upload()
+    return body
+
+
+def _send(world, route: Route, access: Entry, method: str, role: str):
+    kwargs = {name: getattr(world, obj) for name, obj in access.params_for(route.params).items()}
+    url = reverse(route.name, kwargs=kwargs)
+    client = _client(world, route, role)
+    send = getattr(client, method.lower())
+    if method == "GET":
+        return url, send(url)
+    body = _body(access, method)
+    if route.is_api:
+        return url, send(url, body, format="multipart" if access.multipart else "json")
+    if method == "POST":
+        return url, send(url, body)  # a browser's form post (multipart)
+    return url, send(url, body, content_type="application/x-www-form-urlencoded")
+
+
+def _is_login_redirect(response) -> bool:
+    return response.status_code == 302 and response["Location"].startswith(reverse(settings.LOGIN_URL) + "?")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name,method,role", list(_cases()))
+def test_authorisation(world, name, method, role):
+    route, access = ROUTES_BY_NAME[name], ACCESS[name]
+    before = fingerprint() if method != "GET" else None
+    url, response = _send(world, route, access, method, role)
+    said = f"{method} {url} as {role} -> {response.status_code}"
+    if role in access.allow[method]:
+        assert response.status_code not in (401, 403, 404, 405), f"{said}: allowed, but refused: {response.content[:300]!r}"
+        assert not _is_login_redirect(response), f"{said}: allowed, but sent to the login page"
+        if role == EXPORTER_B and method == "GET":
+            content = b"".join(response.streaming_content) if response.streaming else response.content
+            leaked = [s for s in world.secrets_of_a if s.encode() in content]
+            assert not leaked, f"{said}: exporter B reads organisation A's {leaked}"
+        return
+    expected = expected_refusal(route, access, method, role)
+    if expected == "login":
+        assert _is_login_redirect(response), f"{said}: expected a redirect to the login page"
+    else:
+        assert response.status_code == expected, f"{said}: expected {expected}: {response.content[:300]!r}"
+    if method != "GET":
+        assert fingerprint() == before, f"{said}: refused, but the database changed"
+
+
+# --- Django's admin: staff only -----------------------------------------------------------------------------
+ADMIN_URLS = ["/admin/", "/admin/accounts/user/", "/admin/audit/event/", "/admin/screening/screeninghit/"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", [r for r in ROLES])
+def test_django_admin_refuses_everyone_but_staff(world, role):
+    client = Client()
+    if role != ANONYMOUS:
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
+    for url in ADMIN_URLS:
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/admin/login/"), f"GET {url} as {role} (not staff) -> {response.status_code}"
+
+
+@pytest.mark.django_db
+def test_django_admin_lets_staff_in(world):
+    client = Client()
+    client.force_login(UserFactory(username="superuser", role="administrator", organisation=None, is_staff=True, is_superuser=True))
+    for url in ADMIN_URLS:
+        assert client.get(url).status_code == 200, url
+
+
+# --- drafts are the exporter's own: officials do not see them until submitted -----------------------------------
+def _case_pages():
+    for route in ROUTES:
+        access = ACCESS.get(route.name)
+        if access and route.params == ("pk",) and access.params_for(route.params) == {"pk": "case"} and OFFICER in access.allow.get("GET", ()):
+            yield route.name
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(_case_pages()))
+@pytest.mark.parametrize("role", [OFFICER, ADVISOR, ADMINISTRATOR])
+def test_officials_get_404_for_a_draft(world, name, role):
+    route = ROUTES_BY_NAME[name]
+    url = reverse(name, kwargs={"pk": world.draft_of_b})
+    response = _client(world, route, role).get(url)
+    assert response.status_code == 404, f"GET {url} as {role} -> {response.status_code}: a draft is the exporter's alone"
