@@ -35,10 +35,12 @@ def tasks_in_process(real_postgresql):
 
 
 @pytest.fixture
-def broker(real_postgresql):
+def broker(reference_db):
+    """Real Celery workers (other processes) on Redis, reading the test database."""
     from django.conf import settings
 
     skip_unless(not settings.CELERY_TASK_ALWAYS_EAGER, "integration test: needs REDIS_URL (a real broker) and PostgreSQL")
+    skip_unless(connection.vendor == "postgresql", "integration test: needs PostgreSQL (the workers share the test database)")
 
 
 @pytest.fixture(autouse=True)
