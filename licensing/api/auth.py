@@ -1,3 +1,5 @@
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
@@ -18,7 +20,7 @@ class TokenIn(AuthTokenSerializer):
         allow_blank=True,
         write_only=True,
         max_length=12,
-        help_text="Officials: the current code from their authenticator app (two-factor authentication).",
+        help_text=gettext_lazy("Officials: the current code from their authenticator app (two-factor authentication)."),
     )
 
     def validate(self, attrs):
@@ -28,13 +30,13 @@ class TokenIn(AuthTokenSerializer):
             return attrs
         if confirmed_device(user) is None:
             raise NotAllowed(
-                "Two-factor authentication is required for officials: set up an authenticator app by logging in on the web first.",
+                _("Two-factor authentication is required for officials: set up an authenticator app by logging in on the web first."),
                 code="otp_not_set_up",
             )
         if not attrs.get("otp"):
-            raise serializers.ValidationError({"otp": ["Officials must give the code from their authenticator app."]}, code="required")
+            raise serializers.ValidationError({"otp": [_("Officials must give the code from their authenticator app.")]}, code="required")
         if otp_check(user=user, code=attrs["otp"]) is None:
-            raise serializers.ValidationError({"otp": ["This code is not right, or has been used already."]}, code="invalid")
+            raise serializers.ValidationError({"otp": [_("This code is not right, or has been used already.")]}, code="invalid")
         return attrs
 
 
