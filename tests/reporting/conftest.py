@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from licensing.assessment.models import DenialRegisterEntry
-from licensing.licences.models import Decision, Licence, LicenceLine, Outcome, ParliamentNotification
+from licensing.licences.models import Decision, Licence, LicenceLine, Outcome, ParliamentNotification, Registration, UsageReport
 from licensing.reference.control_list import parse_entry
 
 DAY = date(2024, 3, 15)
@@ -92,4 +92,27 @@ def notify(db):
     def make(licence: Licence, *, due_on: date, sent_on: date | None = None) -> ParliamentNotification:
         return ParliamentNotification.objects.create(licence=licence, due_on=due_on, sent_on=sent_on)
 
+    return make
+
+
+@pytest.fixture
+def report(exporter_a):
+    """report(destination=, value=, registration= or licence=, movement=, origin=, entry=) -> a UsageReport;
+    report.registration("NL008") -> exporter A's registration for that general licence."""
+
+    def registration(code: str):
+        decision = Decision.objects.create(
+            reference=f"REG-{code}", outcome="issued", decided_on=date(2023, 1, 2), goods_kind="military" if code.startswith("NL") and code != "NL900" else "dual_use",
+            licence_kind="general", movement="export",
+        )
+        return Registration.objects.create(number=f"{code}-1", general_licence_id=code, organisation=exporter_a.organisation, decision=decision, registered_on=decision.decided_on)
+
+    def make(*, destination: str, value: str, exported_on=date(2024, 5, 1), registration=None, licence=None, movement="export", origin=None, entry="ML6"):
+        return UsageReport.objects.create(
+            organisation=exporter_a.organisation, reported_by=exporter_a, registration=registration, licence=licence, exported_on=exported_on,
+            destination_id=destination, movement=movement, origin_id=origin, control_entry=entry, ml_category=entry if entry.startswith("ML") else "",
+            quantity=Decimal(1), value_eur=Decimal(value), recipient="Bundeswehr",
+        )
+
+    make.registration = registration
     return make

@@ -2,10 +2,13 @@
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.translation import gettext
 
+from licensing.licences.models import Decision
 from licensing.reporting.models import ReportRun
 from tests.factories import PASSWORD
 
@@ -88,3 +91,40 @@ def test_chart_labels_round_half_up_as_the_report_does(officer, issue):
     issue("NL-1", lines=[("ML13", "755000.00")])  # table 7 prints ML13 as 0,76
     page = logged_in(officer, "en").get("/reports/2024/").content.decode()
     assert "€ 0.76 mln" in page
+
+
+def test_the_page_shows_denied_values_end_uses_and_transit_by_origin(officer, issue, deny, report):
+    deny("DU-DENIED", goods_kind="dual_use", destination="CN", value_eur="9080000.00")
+    licence = issue("AT-1", goods_kind="anti_torture", lines=[("ANNEX_III", "100.00")], destinations=["CW"])
+    Decision.objects.filter(pk=licence.decision_id).update(end_use="civil", end_use_description="Law enforcement")
+    report(destination="DE", origin="BE", value="376000.00", registration=report.registration("NL008"), movement="transit")
+    page = logged_in(officer).get("/reports/2024/").content.decode()
+    assert "9,080,000.00" in page  # table 3: the value of the denial
+    assert "Law enforcement" in page  # table 5: the end use
+    assert "NL008 — transit, by country of origin" in page and "Belgium" in page  # table 14
+    assert "NL009 — export" in page and "NL009 — transit" in page  # tables 14 (NL009) and 15
+    assert "format=csv&amp;sheet=table_14_nl009" in page and "Table 14 (NL009)" in page
+
+
+def test_the_report_page_takes_as_many_queries_with_many_licences_as_with_few(officer, issue, deny, report):
+    client = logged_in(officer)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/reports/2024/").status_code == 200
+        return len(captured)
+
+    def a_batch(n: int):
+        registration = report.registration(f"NL00{3 + n % 7}")
+        issue(f"ML-{n}", destinations=["DE", "US"][n % 2 :], lines=[("ML6", "10.00"), ("ML10", "5.00")])
+        issue(f"AT-{n}", goods_kind="anti_torture", lines=[("ANNEX_IV", "7.00")], destinations=["GB"])
+        issue(f"DU-{n}", goods_kind="dual_use", kind="global", lines=[("3B001", "9.00")], destinations=["KR", "TW"])
+        deny(f"DN-{n}", goods_kind="dual_use", destination="CN", value_eur="3.00")
+        report(destination="DE", origin="BE", value="1.00", registration=registration, movement="transit" if n % 7 in (4, 5) else "export")
+
+    a_batch(0)
+    client.get("/reports/2024/")  # fill the reference caches
+    few = queries()
+    for n in range(1, 7):
+        a_batch(n)
+    assert queries() == few

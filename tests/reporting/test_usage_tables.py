@@ -4,32 +4,12 @@ from decimal import Decimal
 
 import pytest
 
-from licensing.licences.models import Decision, Registration, UsageReport
+from licensing.licences.models import UsageReport
 from licensing.reporting import tables, usage
 
 pytestmark = pytest.mark.django_db
 
 YEAR = tables.Period(2024)
-
-
-@pytest.fixture
-def report(exporter_a):
-    def registration(code: str):
-        decision = Decision.objects.create(
-            reference=f"REG-{code}", outcome="issued", decided_on=date(2023, 1, 2), goods_kind="military" if code.startswith("NL") and code != "NL900" else "dual_use",
-            licence_kind="general", movement="export",
-        )
-        return Registration.objects.create(number=f"{code}-1", general_licence_id=code, organisation=exporter_a.organisation, decision=decision, registered_on=decision.decided_on)
-
-    def make(*, destination: str, value: str, exported_on=date(2024, 5, 1), registration=None, licence=None, movement="export", origin=None, entry="ML6"):
-        return UsageReport.objects.create(
-            organisation=exporter_a.organisation, reported_by=exporter_a, registration=registration, licence=licence, exported_on=exported_on,
-            destination_id=destination, movement=movement, origin_id=origin, control_entry=entry, ml_category=entry if entry.startswith("ML") else "",
-            quantity=Decimal(1), value_eur=Decimal(value), recipient="Bundeswehr",
-        )
-
-    make.registration = registration
-    return make
 
 
 def test_general_licence_usage_by_destination_with_its_ml_categories(report):
