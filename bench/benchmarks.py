@@ -88,14 +88,15 @@ def timed_sql(fn, repeat: int) -> dict:
 class Server:
     """gunicorn with the production settings, as README's production shape runs it."""
 
-    def __init__(self, port: int, workers: int):
-        self.port, self.workers = port, workers
+    def __init__(self, port: int, workers: int, worker_class: str = "gthread", threads: int = 4):
+        self.port, self.workers, self.worker_class, self.threads = port, workers, worker_class, threads
         self.proc = None
 
     def __enter__(self):
         log = open(RESULTS / ".gunicorn.log", "a")
         self.proc = subprocess.Popen(
-            [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}", "--timeout", "300",
+            [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi", "-w", str(self.workers), "-k", self.worker_class,
+             *(["--threads", str(self.threads)] if self.worker_class == "gthread" else []), "-b", f"127.0.0.1:{self.port}", "--timeout", "300",
              "--access-logfile", "-", "--access-logformat", '%(m)s %(U)s %(s)s %(M)sms'],
             cwd=ROOT, stdout=open(RESULTS / ".gunicorn-access.log", "w"), stderr=log, start_new_session=True,
         )
@@ -117,6 +118,11 @@ class Server:
     def __exit__(self, *exc):
         os.killpg(self.proc.pid, signal.SIGTERM)
         self.proc.wait(timeout=30)
+
+
+def load_average() -> float:
+    """The 1-minute load average when a benchmark starts: the machine is shared, so the figures say how busy it was."""
+    return float(Path("/proc/loadavg").read_text().split()[0])
 
 
 def rss_kib(pid: int, field="VmRSS") -> int:
@@ -505,7 +511,8 @@ def markdown(result: dict) -> str:
     m = result["machine"]
     lines = [f"# Benchmark {result['date']} — {result['sizes']['applications']:,} applications", "",
              f"Machine: {m['nproc']} CPUs ({m['cpu_model']}), {m['memory_gib']} GiB RAM, PostgreSQL {m['postgresql']}, Python {m['python']}. "
-             f"gunicorn {result['gunicorn_workers']} sync workers, production settings (DEBUG off), client on loopback in a separate process.", "",
+             f"gunicorn {result['gunicorn']}, production settings (DEBUG off, CONN_MAX_AGE {result.get('conn_max_age')}), client on loopback "
+             f"in a separate process. Load average (1 min) on the shared machine: {result.get('load', {})}", "",
              "Sizes: " + ", ".join(f"{k} {v:,}" for k, v in result["sizes"].items() if isinstance(v, int)), "",
              "| what | target | measured | vs SQL floor | met |", "|---|---|---|---|---|"]
     for v in result["verdicts"]:
@@ -520,26 +527,32 @@ def main():
     parser.add_argument("--quick", action="store_true", help="fewer requests and 10,000-row upload (CI smoke)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (README's production shape: -w 4)")
+    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"], help="gunicorn worker class (README: gthread)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker (README: --threads 4)")
+    parser.add_argument("--tag", default="", help="added to the result files' names (e.g. a partial run with --only)")
     parser.add_argument("--year", type=int, default=2024)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()
+    from django.conf import settings
     RESULTS.mkdir(exist_ok=True)
     dbname = psycopg2.extensions.parse_dsn(dsn())["dbname"]
     state = json.loads((ROOT / "bench" / ".state" / f"{dbname}.json").read_text())
     only = set(args.only.split(","))
     sizes = {"applications": state["applications"]} | {k: v for k, v in state["counts"].items()}
     result = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "database": dbname, "machine": machine(), "sizes": sizes,
-              "generated_seconds": state.get("generated_seconds"), "gunicorn_workers": args.workers, "quick": args.quick, "results": {}}
+              "generated_seconds": state.get("generated_seconds"), "gunicorn_workers": args.workers,
+              "gunicorn": f"-w {args.workers} -k {args.worker_class}" + (f" --threads {args.threads}" if args.worker_class == "gthread" else ""),
+              "conn_max_age": settings.DATABASES["default"]["CONN_MAX_AGE"], "only": sorted(only), "quick": args.quick, "load": {}, "results": {}}
     print("query counts ...", file=sys.stderr, flush=True)
     qc = subprocess.run([PY, str(ROOT / "bench" / "query_counts.py"), "--year", str(args.year)], cwd=ROOT, capture_output=True, text=True)
     result["query_counts"] = json.loads(qc.stdout) if qc.returncode == 0 else {"error": qc.stderr[-2000:]}
     officer = Client(port=args.port, token=state["officer_token"])
     exporter = Client(port=args.port, token=state["exporter_token"])
     page = Client(port=args.port, session=state["officer_session"])
-    with Server(args.port, args.workers) as server:
+    with Server(args.port, args.workers, args.worker_class, args.threads) as server:
         steps = [("queue", lambda: bench_queue(state, officer, page, args)), ("detail", lambda: bench_detail(state, officer, args)),
                  ("determination", lambda: bench_determination(state, officer, args)), ("screening", lambda: bench_screening(state, officer, args)),
                  ("report", lambda: bench_report(state, officer, args, args.year)), ("submit", lambda: bench_submit(state, exporter, args)),
@@ -547,6 +560,7 @@ def main():
         for name, fn in steps:
             if name in only:
                 print(f"{name} ...", file=sys.stderr, flush=True)
+                result["load"][name] = load_average()
                 t = time.perf_counter()
                 try:
                     result["results"].update(fn())
@@ -555,12 +569,13 @@ def main():
                 print(f"{name} done in {time.perf_counter() - t:.0f} s", file=sys.stderr, flush=True)
     if "rescreen" in only:
         print("rescreen ...", file=sys.stderr, flush=True)
+        result["load"]["rescreen"] = load_average()
         try:
             result["results"].update(bench_rescreen(state, args))
         except Exception as exc:  # noqa: BLE001
             result["results"]["rescreen_error"] = repr(exc)[:2000]
     result["verdicts"] = verdicts(result["results"], result["query_counts"].get("counts", {}) | {"annual_report_inprocess": result["query_counts"].get("annual_report", {})})
-    stem = f"{date.today().isoformat()}-{state['applications']}{'-quick' if args.quick else ''}"
+    stem = f"{date.today().isoformat()}-{state['applications']}{'-quick' if args.quick else ''}{'-' + args.tag if args.tag else ''}"
     (RESULTS / f"{stem}.json").write_text(json.dumps(result, indent=1, default=str))
     (RESULTS / f"{stem}.md").write_text(markdown(result))
     print(markdown(result))

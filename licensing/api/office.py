@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from licensing.applications import selectors, services
 from licensing.applications.choices import Kind
-from licensing.applications.models import Application
+from licensing.applications.models import QUEUE_OF_STATUS, Application
 from licensing.routing import selectors as queues
 from licensing.routing import services as triage
 
@@ -69,7 +69,9 @@ class QueueItemOut(serializers.ModelSerializer):
 
 class QueueFilter(django_filters.FilterSet):
     queue = django_filters.ChoiceFilter(choices=[("licensing_office", "licensing_office"), ("ministry", "ministry")], method="noop")
-    kind = django_filters.MultipleChoiceFilter(choices=Kind.choices)
+    # A column of the application itself: no join to de-duplicate. (The default DISTINCT over every column made
+    # the page and its count sort the whole queue: 145 ms each at 200,000 applications.)
+    kind = django_filters.MultipleChoiceFilter(choices=Kind.choices, distinct=False)
     handler = django_filters.ChoiceFilter(choices=[("licensing_office", "licensing_office"), ("ministry", "ministry")])
     claimed = django_filters.ChoiceFilter(choices=[("me", "me"), ("none", "none"), ("others", "others")], method="filter_claimed")
     flag = django_filters.ChoiceFilter(choices=[(f, f) for f in queues.FLAGS], method="filter_flag")
@@ -110,6 +112,57 @@ class QueueView(generics.ListAPIView):
         default = "ministry" if role == "advisor" else "licensing_office"
         queue = self.request.query_params.get("queue") or default
         return queues.queue_cases(queue if queue in ("licensing_office", "ministry") else default)
+
+    def list(self, request, *args, **kwargs):
+        # The rows as values, written out by queue_rows (QueueItemOut's shape, which documents them): building and
+        # serialising 50 model instances through the ModelSerializer was most of this endpoint's time.
+        rows = self.filter_queryset(self.get_queryset()).prefetch_related(None).values(*QUEUE_COLUMNS)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(queue_rows(page))
+
+
+QUEUE_COLUMNS = (
+    "id", "reference", "version", "kind", "movement", "status", "organisation__name", "handler", "claimed_by__username",
+    "submitted_at", "deadline_at", "clock_stopped_at", "determination",
+)
+_datetime = serializers.DateTimeField()  # the API's datetime format and time zone, as QueueItemOut writes them
+
+
+def queue_rows(rows) -> list[dict]:
+    """Queue rows (values of QUEUE_COLUMNS) as QueueItemOut writes them, with their destinations in one query."""
+    rows = list(rows)
+    destinations: dict[int, list[str]] = {row["id"]: [] for row in rows}
+    through = Application.destinations.through.objects.filter(application_id__in=list(destinations)).order_by("country__name_en")
+    for application_id, country in through.values_list("application_id", "country_id"):
+        destinations[application_id].append(country)
+    now = timezone.now()
+    out = []
+    for row in rows:
+        determination = row["determination"] or {}
+        submitted_at = row["submitted_at"]
+        out.append(
+            {
+                "id": row["id"],
+                "reference": row["reference"],
+                "version": row["version"],
+                "kind": row["kind"],
+                "movement": row["movement"],
+                "status": row["status"],
+                "queue": QUEUE_OF_STATUS.get(row["status"]),
+                "organisation": row["organisation__name"],
+                "destinations": destinations[row["id"]],
+                "handler": row["handler"] or None,
+                "claimed_by": row["claimed_by__username"],
+                "submitted_at": _datetime.to_representation(submitted_at),
+                "age_days": (now - submitted_at).days if submitted_at else None,
+                "deadline_at": _datetime.to_representation(row["deadline_at"]),
+                "clock_stopped_at": _datetime.to_representation(row["clock_stopped_at"]),
+                "flags": queues.flags_of_values(row, now),
+                "fast_track_parliament": bool(determination.get("fast_track_parliament")),
+                "general_licences": list(determination.get("general_licences", [])),
+            }
+        )
+    return out
 
 
 def _case(request, pk) -> Application:

@@ -48,7 +48,7 @@ class ScreenView(APIView):
         data = ScreenIn(data=request.data)
         data.is_valid(raise_exception=True)
         country = data.validated_data["country"]
-        services.denials_refresh()  # the denial register may have changed since the last screening
+        services.denials_refresh_if_changed()  # re-read only when the denial register may have changed
         matches = selectors.name_matches(data.validated_data["name"], country.code if country else None)[:MAX_MATCHES]
         return Response({"matches": MatchOut(matches, many=True).data})
 

@@ -104,7 +104,23 @@ def reference_changes_batched():
 
 def reference_cache_clear() -> None:
     """Forget the cached values (they are rebuilt on the next read). Use reference_changed() after writing rows."""
+    global _generation
+    _generation += 1
     cache.delete_many([_key(name) for name in CACHE_NAMES])
+
+
+# Counts this process's invalidations: an in-process copy kept beside the shared cache (routing's, checked
+# against the shared token at most once a second) is stale at once when it was taken under an older generation.
+_generation = 0
+
+
+def local_generation() -> int:
+    return _generation
+
+
+def changed_in_this_transaction(using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether the current transaction has changed reference rows (reads then bypass every cache)."""
+    return _changed_in_this_transaction(using)
 
 
 _forget = reference_cache_clear

@@ -10,6 +10,7 @@ Used by the public determination endpoint, by routing on submission and by re-ro
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -75,6 +76,9 @@ ENTRY_CACHE_LIMIT = 4096  # bounds the memory an API caller can make us spend on
 # Our name among the reference selectors' cached values: a random token that reference_changed() forgets
 # together with theirs (load_reference, admin edits), so every process sees that its copy is stale.
 TOKEN_NAME = "routing_token"
+# How long a process trusts its copy before reading the shared token again (bounds the staleness after another
+# process changed reference data).
+TOKEN_CHECK_SECONDS = 1.0
 
 
 @dataclass
@@ -86,6 +90,8 @@ class _Reference:
     general_licences: dict[str, GeneralLicenceTerms]
     annex_iv_items: Items
     entries: dict[str, object] = field(default_factory=dict)  # code -> ParsedEntry or the error message
+    checked_at: float = float("-inf")  # time.monotonic() when the shared token last matched
+    generation: int = -1  # reference.selectors.local_generation() then
 
 
 _lock = threading.Lock()
@@ -126,19 +132,36 @@ def _load_reference(token: str) -> _Reference:
 
 
 def reference() -> _Reference:
-    """The in-memory reference data, rebuilt when the shared token changed (one cache read per call)."""
+    """The in-memory reference data, rebuilt when the shared token changed.
+
+    The shared token is read at most once per TOKEN_CHECK_SECONDS per process (a cache read per determination
+    was most of a determination's time): another process's change is seen within that second, a change made
+    in this process (reference_changed, load_reference, reference_cache_clear) at once.
+    """
     from licensing.reference import selectors
 
     global _reference
+    dirty = selectors.changed_in_this_transaction()
+    ref = _reference
+    if (
+        not dirty
+        and ref is not None
+        and ref.generation == selectors.local_generation()
+        and time.monotonic() - ref.checked_at < TOKEN_CHECK_SECONDS
+    ):
+        return ref
     # Inside a transaction that changed reference rows, cached() builds a new token on every call: we rebuild
     # from the uncommitted rows and never keep a copy that could outlive a rollback.
+    generation = selectors.local_generation()
     token = selectors.cached(TOKEN_NAME, lambda: uuid.uuid4().hex)
-    ref = _reference
     if ref is None or ref.token != token:
         with _lock:
             ref = _reference
             if ref is None or ref.token != token:
                 ref = _reference = _load_reference(token)
+    # A copy built from uncommitted rows is checked again on the next call (its token is already unknown).
+    ref.checked_at = float("-inf") if dirty else time.monotonic()
+    ref.generation = generation
     return ref
 
 

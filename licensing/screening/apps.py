@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ScreeningConfig(AppConfig):
     name = "licensing.screening"
     label = "screening"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -2,6 +2,9 @@
 Reads for screening: name matching against the lists, what blocks a decision, the flags the queue shows,
 an application's hits and flags for the case panel, and the serial-number search.
 """
+import math
+import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -18,9 +21,11 @@ from .models import (
     Disposition,
     EntityKind,
     EntryName,
+    ListEntry,
     NameGram,
     ScreeningFlag,
     ScreeningHit,
+    ScreeningList,
     ScreeningRun,
     SerialNumber,
 )
@@ -78,37 +83,218 @@ def _candidates(key: NameKey) -> list[EntryName]:
     return list(names.filter(id__in=ids))
 
 
-def name_matches(name: str, country: str | None = None, *, person: bool | None = None, minimum: float | None = None) -> list[Match]:
+@dataclass(frozen=True)
+class _Candidate:
+    """A listed name (or alias) with what a Match reports about its entry."""
+
+    name: str
+    key: NameKey
+    entry_id: int
+    source: str
+    reference: str
+    entry_name: str
+    entity_kind: str
+    countries: tuple
+    content_hash: str
+
+
+def _candidate(name: EntryName) -> _Candidate:
+    entry = name.entry
+    return _Candidate(
+        name=name.name, key=NameKey(key=name.normalised, skeleton=name.skeleton, abjad=name.abjad), entry_id=entry.id, source=entry.source_id,
+        reference=entry.reference, entry_name=entry.name, entity_kind=entry.entity_kind, countries=tuple(entry.countries or ()),
+        content_hash=entry.content_hash,
+    )
+
+
+def name_matches(
+    name: str, country: str | None = None, *, person: bool | None = None, minimum: float | None = None, index: "NameIndex | None" = None
+) -> list[Match]:
     """Entries whose names score at least `minimum` (the threshold by default) against `name`, best first.
 
     `country` (ISO alpha-2) raises the score when an entry has that country and lowers it when it has others.
     `person`: whether the screened party is a person (None: unknown); a person may be named without a middle name.
+    `index`: the lists in memory (a re-screen run); without it the candidates come from the database's index.
     """
     key = name_key(name)
     if not key:
         return []
     minimum = threshold() if minimum is None else minimum
+    candidates = index.candidates(key) if index is not None else [_candidate(n) for n in _candidates(key)]
     best: dict[int, Match] = {}
-    for candidate in _candidates(key):
-        entry = candidate.entry
-        stored = NameKey(key=candidate.normalised, skeleton=candidate.skeleton, abjad=candidate.abjad)
-        is_person = entry.entity_kind == EntityKind.PERSON and person is not False
-        score = country_adjusted(name_similarity(key, stored, person=is_person), country, entry.countries)
+    for candidate in candidates:
+        is_person = candidate.entity_kind == EntityKind.PERSON and person is not False
+        score = country_adjusted(name_similarity(key, candidate.key, person=is_person), country, candidate.countries)
         if score < minimum:
             continue
-        current = best.get(entry.id)
+        current = best.get(candidate.entry_id)
         if current is None or score > current.score:
-            best[entry.id] = Match(
-                source=entry.source_id,
-                list_kind=KIND_OF_SOURCE.get(entry.source_id, "sanctions"),
-                entry_id=entry.id,
-                reference=entry.reference,
-                name=entry.name,
+            best[candidate.entry_id] = Match(
+                source=candidate.source,
+                list_kind=KIND_OF_SOURCE.get(candidate.source, "sanctions"),
+                entry_id=candidate.entry_id,
+                reference=candidate.reference,
+                name=candidate.entry_name,
                 matched_name=candidate.name,
                 score=score,
-                entry_hash=entry.content_hash,
+                entry_hash=candidate.content_hash,
             )
     return sorted(best.values(), key=lambda m: (-m.score, m.reference))
+
+
+class NameIndex:
+    """Every listed name in memory with an inverted trigram index, for a re-screen run: one load per run instead
+    of one candidate query per party. Candidates are chosen as the PostgreSQL path chooses them (pg_trgm
+    similarity of the folded name, or of the skeleton for an abjad-script query, at least TRIGRAM_THRESHOLD,
+    the best CANDIDATES), so a party gets the same matches either way.
+    """
+
+    def __init__(self):
+        entries = {
+            pk: (source, reference, entry_name, kind, tuple(countries or ()), digest)
+            for pk, source, reference, entry_name, kind, countries, digest in ListEntry.objects.values_list(
+                "id", "source_id", "reference", "name", "entity_kind", "countries", "content_hash"
+            ).iterator(chunk_size=5000)
+        }
+        self.names: list[_Candidate] = []
+        rows = EntryName.objects.order_by("id").values_list("entry_id", "name", "normalised", "skeleton", "abjad").iterator(chunk_size=5000)
+        for entry_id, name, normalised, skeleton, abjad in rows:
+            source, reference, entry_name, kind, countries, digest = entries[entry_id]
+            self.names.append(
+                _Candidate(
+                    name=name, key=NameKey(key=normalised, skeleton=skeleton, abjad=abjad), entry_id=entry_id, source=source, reference=reference,
+                    entry_name=entry_name, entity_kind=kind, countries=countries, content_hash=digest,
+                )
+            )
+        # Per compared column ("normalised"; "skeleton" for abjad-script queries, built on the first such query):
+        # gram -> positions in self.names, each name's gram count, and size_le[s]: the bit mask of the names
+        # with at most s grams.
+        self.postings: dict[str, dict[str, list[int]]] = {}
+        self.sizes: dict[str, list[int]] = {}
+        self.size_le: dict[str, list[int]] = {}
+        self.masks: dict[str, dict[str, int]] = {"normalised": {}, "skeleton": {}}  # gram -> bit mask of positions, built on use
+        self._column("normalised")
+        self.version = lists_version()
+
+    def _column(self, column: str) -> None:
+        if column in self.postings:
+            return
+        postings: dict[str, list[int]] = defaultdict(list)
+        sizes: list[int] = []
+        width = (len(self.names) + 7) // 8
+        by_size: dict[int, bytearray] = {}
+        for position, name in enumerate(self.names):
+            grams = trigrams(name.key.skeleton if column == "skeleton" else name.key.key)
+            sizes.append(len(grams))
+            for gram in grams:
+                postings[gram].append(position)
+            bits = by_size.get(len(grams))
+            if bits is None:
+                bits = by_size[len(grams)] = bytearray(width)
+            bits[position >> 3] |= 1 << (position & 7)
+        cumulative, size_le = 0, []
+        for size in range(max(sizes, default=0) + 1):
+            if size in by_size:
+                cumulative |= int.from_bytes(by_size[size], "little")
+            size_le.append(cumulative)
+        self.postings[column], self.sizes[column], self.size_le[column] = postings, sizes, size_le
+
+    def candidates(self, key: NameKey) -> list[_Candidate]:
+        column, value = ("skeleton", key.skeleton) if key.abjad else ("normalised", key.key)
+        grams = trigrams(value)
+        if not grams:
+            return []
+        self._column(column)
+        n, sizes = len(grams), self.sizes[column]
+        # How many of the query's grams each name shares, counted for all names at once: a bit-sliced counter
+        # (planes[j] holds bit j of every name's count) over one bit mask per gram, in Python's big integers.
+        planes: list[int] = []
+        for gram in grams:
+            carry = self._mask(column, gram)
+            for j in range(len(planes)):
+                if not carry:
+                    break
+                planes[j], carry = planes[j] ^ carry, planes[j] & carry
+            if carry:
+                planes.append(carry)
+        # similarity >= t  <=>  shared >= t * (n + size) / (1 + t): a bound per name size, applied to the names of
+        # each size range at once (slightly loose, so that it keeps a superset; the exact test follows).
+        everyone, size_le = (1 << len(self.names)) - 1, self.size_le[column]
+        passing, at_least, size = 0, {}, 0
+        while size < len(size_le):
+            least = max(1, math.ceil(TRIGRAM_THRESHOLD * (n + size) / (1 + TRIGRAM_THRESHOLD) - 1e-6))
+            if least > n:
+                break
+            last = size
+            while last + 1 < len(size_le) and max(1, math.ceil(TRIGRAM_THRESHOLD * (n + last + 1) / (1 + TRIGRAM_THRESHOLD) - 1e-6)) == least:
+                last += 1
+            if least not in at_least:
+                at_least[least] = _at_least(planes, least, everyone)
+            in_range = size_le[last] & ~size_le[size - 1] if size else size_le[last]
+            passing |= at_least[least] & in_range
+            size = last + 1
+        if not passing:
+            return []
+        width = (len(self.names) + 7) // 8
+        plane_bytes = [plane.to_bytes(width, "little") for plane in planes]
+        found = passing.to_bytes(width, "little")
+        ranked = []
+        for hit in NONZERO_BYTE.finditer(found):
+            i = hit.start()
+            byte = found[i]
+            for bit in range(8):
+                if byte >> bit & 1:
+                    position = i * 8 + bit
+                    count = sum(((pb[i] >> bit) & 1) << j for j, pb in enumerate(plane_bytes))
+                    similarity = count / (n + sizes[position] - count)
+                    if similarity >= TRIGRAM_THRESHOLD:
+                        ranked.append((-similarity, position))
+        ranked.sort()
+        return [self.names[position] for _, position in ranked[:CANDIDATES]]
+
+    def _mask(self, column: str, gram: str) -> int:
+        mask = self.masks[column].get(gram)
+        if mask is None:
+            bits = bytearray((len(self.names) + 7) // 8)
+            for position in self.postings[column].get(gram, ()):
+                bits[position >> 3] |= 1 << (position & 7)
+            mask = int.from_bytes(bits, "little")
+            self.masks[column][gram] = mask
+        return mask
+
+
+NONZERO_BYTE = re.compile(rb"[^\x00]")
+
+
+def _at_least(planes: list[int], least: int, everyone: int) -> int:
+    """The bit mask of positions whose bit-sliced count (planes, least significant first) is at least `least`."""
+    if least >= 1 << len(planes):
+        return 0
+    greater, equal = 0, everyone
+    for j in reversed(range(len(planes))):
+        if least >> j & 1:
+            equal &= planes[j]
+        else:
+            greater |= equal & planes[j]
+            equal &= ~planes[j]
+    return greater | equal
+
+
+def lists_version() -> tuple:
+    """Changes whenever a list is imported or the denial register re-read (one small query)."""
+    return tuple(ScreeningList.objects.order_by("source").values_list("source", "updated_at", "entry_count", "fingerprint"))
+
+
+_index: NameIndex | None = None
+
+
+def name_index() -> NameIndex:
+    """This process's NameIndex, loaded again when a list changed since (checked on every call: one query)."""
+    global _index
+    if _index is None or _index.version != lists_version():
+        _index = None  # let the old one go before the new one is built
+        _index = NameIndex()
+    return _index
 
 
 # --- For the decision guard and the queue ----------------------------------------------------------

@@ -6,14 +6,18 @@ The applications code calls `application_screen_after_commit(application_id)` fr
 on_commit; everything else runs in Celery tasks (tasks.py) that take ids and call these functions.
 """
 import hashlib
+import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from licensing.accounts.models import Role
 from licensing.applications.models import Application, GoodsLine, Party
@@ -80,10 +84,11 @@ class ScreenResult:
     flags: list[str]
 
 
-def application_screen(*, application_id: int) -> ScreenResult | None:
+def application_screen(*, application_id: int, index: selectors.NameIndex | None = None, refresh_denials: bool = True) -> ScreenResult | None:
     """Screen every party of an open application and work out its circumvention flags. Idempotent.
 
-    Returns None when the application is not open (a draft, decided, withdrawn or gone).
+    Returns None when the application is not open (a draft, decided, withdrawn or gone). A re-screen run passes
+    the lists in memory (`index`) and brings the denial register in once for the whole run.
     """
     application = (
         Application.objects.filter(pk=application_id, status__in=selectors.OPEN_STATUSES)
@@ -92,11 +97,12 @@ def application_screen(*, application_id: int) -> ScreenResult | None:
     )
     if application is None:
         return None
-    denials_refresh()
+    if refresh_denials:
+        denials_refresh()
     parties = list(application.parties.all())
     # Matching reads only the lists: done before the write transaction, which stays short.
     matches = {
-        party.pk: selectors.name_matches(party.name, party.country_id, person=party.party_type == Party.PartyType.INDIVIDUAL)
+        party.pk: selectors.name_matches(party.name, party.country_id, person=party.party_type == Party.PartyType.INDIVIDUAL, index=index)
         for party in parties
         if party.role in SCREENED_ROLES
     }
@@ -276,21 +282,21 @@ def serials_index(application: Application, goods: list[GoodsLine] | None = None
 def hit_dispose(*, actor, application: Application, hit_id: int, disposition: str, reason: str = "") -> ScreeningHit:
     """Record a true match (the case is escalated) or a false positive (with the reason, remembered)."""
     if not (actor and actor.is_authenticated and actor.has_role(Role.OFFICER, Role.ADMINISTRATOR)):
-        raise DomainError("Only a licensing officer records a screening disposition.", code="not_allowed")
+        raise DomainError(gettext("Only a licensing officer records a screening disposition."), code="not_allowed")
     if disposition not in (Disposition.TRUE_MATCH, Disposition.FALSE_POSITIVE):
-        raise DomainError("Choose true_match or false_positive.", fields={"disposition": ["Choose true_match or false_positive."]})
+        raise DomainError(gettext("Choose true_match or false_positive."), fields={"disposition": [gettext("Choose true_match or false_positive.")]})
     reason = (reason or "").strip()
     if disposition == Disposition.FALSE_POSITIVE and not reason:
-        raise DomainError("Say why this is not the listed party.", fields={"reason": ["Say why this is not the listed party."]})
+        raise DomainError(gettext("Say why this is not the listed party."), fields={"reason": [gettext("Say why this is not the listed party.")]})
     with transaction.atomic():
         hit = ScreeningHit.objects.select_for_update().filter(pk=hit_id, application_id=application.pk).select_related("party").first()
         if hit is None:
-            raise NotFound("No such screening hit on this application.")
+            raise NotFound(gettext("No such screening hit on this application."))
         # Compare and set: of two officers disposing at once, one wins and the other is told.
         if not ScreeningHit.objects.filter(pk=hit.pk, disposition=Disposition.OPEN).update(
             disposition=disposition, reason=reason, disposed_by=actor, disposed_at=timezone.now()
         ):
-            raise Conflict("This hit has already been disposed of.")
+            raise Conflict(gettext("This hit has already been disposed of."))
         hit.refresh_from_db()
         payload = {"hit": hit.pk, "list": hit.source, "reference": hit.entry_reference, "party": hit.party.name, "score": hit.score}
         if disposition == Disposition.TRUE_MATCH:
@@ -426,13 +432,40 @@ def denials_refresh(*, force: bool = False) -> bool:
     return result.changed
 
 
+# Single-name screens (the API) re-read the denial register only when it may have changed: a denial saved or
+# deleted anywhere changes a version in the shared cache (signals.py); bulk imports send no signals, so the
+# register is also compared at least this often.
+DENIALS_CHECK_SECONDS = 60
+_denials_seen = {"version": None, "at": float("-inf")}
+
+
+def denials_version_bump() -> None:
+    cache.set(_denials_version_key(), uuid.uuid4().hex, None)
+
+
+def denials_refresh_if_changed() -> bool:
+    """denials_refresh() when a denial changed since this process last looked, or the last look is old. True if it re-read."""
+    version = cache.get(_denials_version_key())
+    now = time.monotonic()
+    if version == _denials_seen["version"] and now - _denials_seen["at"] < DENIALS_CHECK_SECONDS:
+        return False
+    changed = denials_refresh()
+    _denials_seen.update(version=version, at=now)
+    return changed
+
+
+def _denials_version_key() -> str:
+    database = str(connection.settings_dict.get("NAME") or "")
+    return f"screening:{hashlib.sha1(database.encode()).hexdigest()[:10]}:denials_version"
+
+
 # --- Import runs and re-screens -------------------------------------------------------------------
 def list_import_start(*, actor, source: str, content: bytes, file_name: str = "") -> ScreeningRun:
     """Keep the uploaded file with a new run and queue its import (then the re-screen) for the worker."""
     if source not in (ListSource.EU, ListSource.OPENSANCTIONS):
-        raise DomainError("Unknown list format.", fields={"format": ["Choose eu-xml or ftm."]})
+        raise DomainError(gettext("Unknown list format."), fields={"format": [gettext("Choose eu-xml or ftm.")]})
     if not content:
-        raise DomainError("The file is empty.", fields={"file": ["The file is empty."]})
+        raise DomainError(gettext("The file is empty."), fields={"file": [gettext("The file is empty.")]})
     run = ScreeningRun.objects.create(
         kind=RunKind.IMPORT,
         source=source,
@@ -513,6 +546,7 @@ def rescreen_fan_out(*, run_id: int) -> int:
     run = ScreeningRun.objects.defer("payload").filter(pk=run_id, status=RunStatus.SCREENING).first()
     if run is None:
         return 0
+    denials_refresh()  # once for the run; its chunks do not look again
     ids = selectors.open_application_ids()
     ScreeningRun.objects.filter(pk=run_id).update(total=len(ids))
     if not ids:
@@ -527,8 +561,9 @@ def rescreen_fan_out(*, run_id: int) -> int:
 
 def rescreen_applications(*, run_id: int, application_ids: list[int]) -> None:
     """Screen a chunk of applications for a run, and move the run's progress on."""
+    index = selectors.name_index()  # the lists in memory, loaded once per process while they do not change
     for application_id in application_ids:
-        application_screen(application_id=application_id)  # skips those closed in the meantime
+        application_screen(application_id=application_id, index=index, refresh_denials=False)  # skips those closed in the meantime
     RunItem.objects.bulk_create([RunItem(run_id=run_id, application_id=pk) for pk in application_ids], ignore_conflicts=True)
     _run_progress(run_id)
 
@@ -552,7 +587,7 @@ def high_priority_items_load(path: Path | None = None) -> int:
         for item in data["items"]:
             code = "".join(ch for ch in str(item["hs"]) if ch.isdigit())
             if len(code) != 6:
-                raise DomainError(f"HS code {item['hs']!r} is not six digits.")
+                raise DomainError(gettext("HS code %(code)r is not six digits.") % {"code": item["hs"]})
             HighPriorityItem.objects.update_or_create(hs_code=code, defaults={"tier": str(item["tier"]), "description": item.get("description", "")})
             count += 1
     return count

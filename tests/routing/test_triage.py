@@ -178,3 +178,21 @@ def test_two_officers_claiming_at_once_have_exactly_one_winner(reference_db):
         t.join()
     assert sorted(outcomes) == ["conflict", "won"]
     assert Event.objects.filter(verb="case.claimed").count() == 1
+
+
+def test_queue_rows_are_what_the_documented_serializer_writes(api_as, exporter_a, officer, submit):
+    """The queue writes its rows from values(); they must stay exactly QueueItemOut's (the schema's) rows."""
+    from licensing.api.office import QueueItemOut
+    from licensing.routing.selectors import queue_cases
+
+    plain = submit(exporter_a)
+    ministry = submit(exporter_a, **SAUDI)
+    client = api_as(officer)
+    client.post(f"/api/v1/office/applications/{plain.pk}/claim/")
+    client.post(f"/api/v1/office/applications/{ministry.pk}/questions/", {"text": "Which ships?"}, format="json")
+    Application.objects.filter(pk=plain.pk).update(deadline_at=timezone.now() - timedelta(days=1), version=2)
+    rows = client.get("/api/v1/office/queue/").json()["results"]
+    expected = QueueItemOut(queue_cases("licensing_office"), many=True).data
+    assert rows == [dict(item) for item in expected] and len(rows) == 2
+    assert list(rows[0]) == list(QueueItemOut().fields)  # the same keys in the same order
+    assert {"overdue", "amended"} <= set(rows[0]["flags"]) and rows[0]["claimed_by"] == officer.username
