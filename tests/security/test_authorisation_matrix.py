@@ -371,6 +371,21 @@ def test_authorisation(world, name, method, role):
         assert fingerprint() == before, f"{said}: refused, but the database changed"
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(n for n, a in ACCESS.items() if "GET" not in a.allow and n in ROUTES_BY_NAME))
+def test_get_on_a_view_that_only_takes_writes_shows_nothing(world, name):
+    """GET everything: a view without GET answers 405 to those who may write to it, and refuses the others as usual."""
+    route, access = ROUTES_BY_NAME[name], ACCESS[name]
+    kwargs = {p: getattr(world, obj) for p, obj in access.params_for(route.params).items()}
+    url = reverse(name, kwargs=kwargs)
+    for role in ROLES:
+        response = _client(world, route, role).get(url)
+        refused = response.status_code in (401, 403, 404, 405) or _is_login_redirect(response)
+        assert refused, f"GET {url} as {role} -> {response.status_code}: a view that only takes {sorted(access.allow)} must not answer GET"
+        if any(role in roles for roles in access.allow.values()) and role != ANONYMOUS:
+            assert response.status_code == 405, f"GET {url} as {role} -> {response.status_code}: expected 405"
+
+
 # --- Django's admin: staff only -----------------------------------------------------------------------------
 ADMIN_URLS = ["/admin/", "/admin/accounts/user/", "/admin/audit/event/", "/admin/screening/screeninghit/"]
 
@@ -410,3 +425,29 @@ def test_officials_get_404_for_a_draft(world, name, role):
     url = reverse(name, kwargs={"pk": world.draft_of_b})
     response = _client(world, route, role).get(url)
     assert response.status_code == 404, f"GET {url} as {role} -> {response.status_code}: a draft is the exporter's alone"
+
+
+# --- objects named in the body: exporter B naming organisation A's licence learns no more than for a made-up one ----
+UNKNOWN_NUMBER = "NL-1999-999999-V"
+
+
+def _usage_rows(number):
+    return [{"licence": number, "exported_on": timezone.localdate().isoformat(), "destination": "SA", "control_entry": "ML5", "quantity": "1", "value_eur": "1.00", "recipient": "Royal Saudi Land Forces"}]
+
+
+def _period(number):
+    return {"licence": number, "period_start": f"{timezone.localdate().year - 1}-01-01"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name,body", [("api:usage-reports", _usage_rows), ("api:usage-periods", _period)], ids=["usage-reports", "usage-periods"])
+def test_exporter_b_naming_a_licence_of_organisation_a_is_told_no_more_than_for_an_unknown_one(world, name, body):
+    route = ROUTES_BY_NAME[name]
+    client = _client(world, route, EXPORTER_B)
+    before = fingerprint()
+    theirs = client.post(reverse(name), body(world.licence_number), format="json")
+    unknown = client.post(reverse(name), body(UNKNOWN_NUMBER), format="json")
+    assert theirs.status_code == unknown.status_code == 400, (theirs.status_code, unknown.status_code)
+    assert theirs.content.decode().replace(world.licence_number, UNKNOWN_NUMBER) == unknown.content.decode()
+    assert UNKNOWN_NUMBER in unknown.content.decode(), "the body must reach the check of whose licence it is"
+    assert fingerprint() == before
