@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from django.utils.translation import gettext as _
 
 from licensing.applications import selectors, services
 from licensing.applications.choices import EndUse, GoodsKind, Kind, Movement, Purpose
@@ -207,7 +208,7 @@ class ApplicationFilter(django_filters.FilterSet):
 
 def _is_exporter(request):
     if not request.user.is_exporter:
-        raise NotAllowed("Only the exporter that filed the application can do this.")
+        raise NotAllowed(_("Only the exporter that filed the application can do this."))
 
 
 class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -297,7 +298,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
         decision = Decision.objects.filter(application=self.get_object()).first()
         if decision is None:
-            raise NotFound("No decision has been taken on this application yet.")
+            raise NotFound(_("No decision has been taken on this application yet."))
         return decision_document(decision)
 
     @extend_schema(responses=EventOut(many=True))
@@ -317,7 +318,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         application = self.get_object()
         uploaded = request.FILES.get("file")
         if uploaded is None:
-            raise serializers.ValidationError({"file": ["Choose a file to upload."]})
+            raise serializers.ValidationError({"file": [_("Choose a file to upload.")]})
         document = services.document_add(actor=request.user, application=application, doc_type=request.data.get("doc_type", ""), uploaded_file=uploaded)
         return Response(DocumentOut(document).data, status=status.HTTP_201_CREATED)
 

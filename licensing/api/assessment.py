@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from django.utils.translation import gettext as _
 
 from licensing.applications import selectors as applications
 from licensing.assessment import selectors, services
@@ -63,7 +64,7 @@ def _application(request, pk):
 def _assessment(application) -> Assessment:
     assessment = selectors.current_assessment(application)
     if assessment is None:
-        raise NotFound("No assessment has been started for this application.")
+        raise NotFound(_("No assessment has been started for this application."))
     return assessment
 
 

@@ -5,6 +5,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from django.utils.translation import gettext as _
 
 from licensing.applications import selectors as applications
 from licensing.assessment import services as assessment
@@ -163,7 +164,7 @@ class DenialExportView(APIView):
         if fmt == "json":
             return Response(exports.denial_rows(exports.own_denials()))
         if fmt != "csv":
-            raise DomainError("Choose format csv or json.", fields={"format": ["Choose csv or json."]})
+            raise DomainError(_("Choose format csv or json."), fields={"format": [_("Choose csv or json.")]})
         response = HttpResponse(exports.denials_csv(exports.own_denials()), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="denials.csv"'
         return response

@@ -9,6 +9,7 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from rest_framework.response import Response
+from django.utils.translation import gettext as _
 
 from licensing.core.errors import Conflict, DomainError
 from licensing.core.models import IdempotencyRecord
@@ -18,7 +19,7 @@ HEADER = "Idempotency-Key"
 
 def _replay(record: IdempotencyRecord, request) -> Response:
     if (record.method, record.path) != (request.method, request.path):
-        raise Conflict(f"This {HEADER} was already used for another request.")
+        raise Conflict(_("This %(header)s was already used for another request.") % {"header": HEADER})
     response = Response(record.body, status=record.status_code)
     response["Idempotent-Replayed"] = "true"
     return response
@@ -31,7 +32,7 @@ def idempotent(view_method):
         if not key:
             return view_method(self, request, *args, **kwargs)
         if len(key) > 100:
-            raise DomainError(f"{HEADER} is at most 100 characters.", fields={HEADER: ["At most 100 characters."]})
+            raise DomainError(_("%(header)s is at most 100 characters.") % {"header": HEADER}, fields={HEADER: [_("At most 100 characters.")]})
         existing = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
         if existing is not None:
             return _replay(existing, request)

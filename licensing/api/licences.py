@@ -7,6 +7,7 @@ from rest_framework import generics, mixins, parsers, serializers, status, views
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from django.utils.translation import gettext as _
 
 from licensing.core.errors import DomainError
 from licensing.licences import lifecycle, selectors, usage
@@ -149,7 +150,7 @@ UsageResultOut = inline_serializer("UsageResult", {"created": serializers.Intege
 
 def _result(result: usage.UsageResult) -> Response:
     if result.errors:
-        raise DomainError("Nothing was recorded: fix the rows listed and send the whole batch again.", code="invalid_rows", fields={"rows": result.errors})
+        raise DomainError(_("Nothing was recorded: fix the rows listed and send the whole batch again."), code="invalid_rows", fields={"rows": result.errors})
     return Response({"created": result.created, "duplicate": result.duplicate, "upload_id": result.upload_id}, status=status.HTTP_200_OK if result.duplicate else status.HTTP_201_CREATED)
 
 
@@ -189,9 +190,9 @@ class UsageUploadView(APIView):
     def post(self, request):
         uploaded = request.FILES.get("file")
         if uploaded is None:
-            raise DomainError("Choose a file to upload.", fields={"file": ["Choose a file to upload."]})
+            raise DomainError(_("Choose a file to upload."), fields={"file": [_("Choose a file to upload.")]})
         if uploaded.size > usage.MAX_FILE_BYTES:
-            raise DomainError("The file is too large.", code="bad_file", fields={"file": [f"At most {usage.MAX_FILE_BYTES // 1024 // 1024} MB."]})
+            raise DomainError(_("The file is too large."), code="bad_file", fields={"file": [_("At most %(mb)d MB.") % {"mb": usage.MAX_FILE_BYTES // 1024 // 1024}]})
         rows = usage.file_rows(uploaded)
         sha = usage.content_hash(uploaded.chunks())
         return _result(usage.usage_import(actor=request.user, rows=rows, sha256=sha, idempotency_key=request.headers.get("Idempotency-Key", "")[:100], filename=uploaded.name or ""))

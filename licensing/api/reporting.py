@@ -9,6 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from django.utils.translation import gettext as _
 
 from licensing.core.errors import DomainError
 from licensing.reporting import exports, services, tables
@@ -60,7 +61,7 @@ class ExportView(APIView):
         period = tables.Period(year, month)
         kind = request.query_params.get("format", "xlsx")
         if kind not in ("xlsx", "csv"):
-            raise DomainError("Choose format=xlsx or format=csv.", fields={"format": ["Choose xlsx or csv."]})
+            raise DomainError(_("Choose format=xlsx or format=csv."), fields={"format": [_("Choose xlsx or csv.")]})
         sheets = exports.report_sheets(period)
         if kind == "xlsx":
             response = HttpResponse(
@@ -72,7 +73,7 @@ class ExportView(APIView):
         by_name = {sheet.name: sheet for sheet in sheets}
         name = request.query_params.get("sheet", "")
         if name not in by_name:
-            raise DomainError("Name the table to download as CSV.", fields={"sheet": [f"Choose one of: {', '.join(by_name)}."]})
+            raise DomainError(_("Name the table to download as CSV."), fields={"sheet": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(by_name)}]})
         response = HttpResponse(exports.sheet_csv(by_name[name]), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="report-{period.slug}-{name}.csv"'
         return response
@@ -94,7 +95,7 @@ class DenialShareView(APIView):
         last = d.get("to") or timezone.localdate().year
         first = d.get("from") or max(tables.FIRST_YEAR, last - 19)
         if first > last:
-            raise DomainError("`from` must not be after `to`.", fields={"from": ["Must not be after `to`."]})
+            raise DomainError(_("`from` must not be after `to`."), fields={"from": [_("Must not be after `to`.")]})
         rows = tables.denial_share_by_year(first, last, goods_kind=d["goods_kind"])
         return Response(ReportDenialShare(rows, many=True).data)
 

@@ -5,6 +5,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import parsers, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from django.utils.translation import gettext as _
 
 from licensing.accounts.models import Role
 from licensing.applications import selectors as applications
@@ -148,7 +149,7 @@ class SerialSearchView(APIView):
     def get(self, request):
         q = request.query_params.get("q", "")
         if not selectors.serial_normalise(q):
-            raise DomainError("Invalid input.", fields={"q": ["Give a serial or lot number."]})
+            raise DomainError(_("Invalid input."), fields={"q": [_("Give a serial or lot number.")]})
         return Response({"results": SerialOut(selectors.serial_search(q), many=True).data})
 
 
@@ -171,7 +172,7 @@ class ImportIn(serializers.Serializer):
 
     def validate_file(self, value):
         if value.size > MAX_UPLOAD:
-            raise serializers.ValidationError(f"The file is larger than {MAX_UPLOAD // (1024 * 1024)} MB.")
+            raise serializers.ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": MAX_UPLOAD // (1024 * 1024)})
         return value
 
 
@@ -209,5 +210,5 @@ class RunView(APIView):
     def get(self, request, run_id):
         run = selectors.run_get(run_id)
         if run is None:
-            raise NotFound("No such run.")
+            raise NotFound(_("No such run."))
         return Response(RunOut(run).data)

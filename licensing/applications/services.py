@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from licensing.audit.services import event_record
 from licensing.core.errors import Conflict, DomainError, NotFound
@@ -50,12 +51,12 @@ def reference_next(year: int | None = None) -> str:
 
 def _ensure_owner(actor, application: Application) -> None:
     if actor.is_exporter and application.organisation_id != actor.organisation_id:
-        raise NotFound("No such application.")
+        raise NotFound(_("No such application."))
 
 
 def _ensure_draft(application: Application) -> None:
     if application.status != Status.DRAFT:
-        raise Conflict("Only a draft can be changed; use an amendment for a submitted application.")
+        raise Conflict(_("Only a draft can be changed; use an amendment for a submitted application."))
 
 
 def _write_children(application: Application, data: dict) -> None:
@@ -80,7 +81,7 @@ def _write_children(application: Application, data: dict) -> None:
 def application_create(*, actor, data: dict) -> Application:
     """A new draft for the actor's organisation, with whatever goods lines and parties were given."""
     if not actor.is_exporter:
-        raise DomainError("Only an exporter files applications.", code="not_allowed")
+        raise DomainError(_("Only an exporter files applications."), code="not_allowed")
     application = Application(
         reference=reference_next(),
         organisation_id=actor.organisation_id,
@@ -135,10 +136,10 @@ def application_submit(*, actor, application: Application) -> Application:
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.status != Status.DRAFT:
-            raise Conflict(f"This application is already {locked.get_status_display().lower()}.")
+            raise Conflict(_("This application is already %(status)s.") % {"status": locked.get_status_display().lower()})
         errors = application_errors(locked)
         if errors:
-            raise DomainError("The application is not complete; nothing was submitted.", code="incomplete", fields=errors)
+            raise DomainError(_("The application is not complete; nothing was submitted."), code="incomplete", fields=errors)
         now = timezone.now()
         updates = {"deadline_at": now + timedelta(days=STATUTORY_PERIOD_DAYS)}
         if locked.previous_id:
@@ -172,9 +173,9 @@ def application_amend(*, actor, application: Application) -> Application:
     _ensure_owner(actor, application)
     original = Application.objects.select_for_update().get(pk=application.pk)
     if original.status not in (Status.SUBMITTED, Status.IN_REVIEW, Status.REFERRED, Status.ADVICE_GIVEN):
-        raise Conflict(f"An application that is {original.get_status_display().lower()} cannot be amended.")
+        raise Conflict(_("An application that is %(status)s cannot be amended.") % {"status": original.get_status_display().lower()})
     if Application.objects.filter(previous=original).exists():
-        raise Conflict("An amendment of this application already exists.")
+        raise Conflict(_("An amendment of this application already exists."))
     base = original.reference.split("/")[0]
     amendment = Application.objects.create(
         reference=f"{base}/{original.version + 1}",
@@ -211,7 +212,7 @@ def application_amend(*, actor, application: Application) -> Application:
 
 def question_ask(*, actor, application: Application, text: str) -> Question:
     if not text.strip():
-        raise DomainError("Write the question.", fields={"text": ["Write the question."]})
+        raise DomainError(_("Write the question."), fields={"text": [_("Write the question.")]})
     with transaction.atomic():
         application_move(
             application=application,
@@ -224,18 +225,18 @@ def question_ask(*, actor, application: Application, text: str) -> Question:
             with transaction.atomic():
                 return Question.objects.create(application=application, asked_by=actor, text=text)
         except IntegrityError:
-            raise Conflict("An open question is already waiting for the exporter.") from None
+            raise Conflict(_("An open question is already waiting for the exporter.")) from None
 
 
 def question_answer(*, actor, application: Application, answer: str) -> Question:
     if not answer.strip():
-        raise DomainError("Write the answer.", fields={"answer": ["Write the answer."]})
+        raise DomainError(_("Write the answer."), fields={"answer": [_("Write the answer.")]})
     _ensure_owner(actor, application)
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         question = Question.objects.select_for_update().filter(application=locked, answered_at__isnull=True).first()
         if question is None:
-            raise DomainError("There is no open question to answer.", code="not_allowed_now")
+            raise DomainError(_("There is no open question to answer."), code="not_allowed_now")
         now = timezone.now()
         updates = {"clock_stopped_at": None}
         if locked.deadline_at and locked.clock_stopped_at:
@@ -250,7 +251,7 @@ def document_add(*, actor, application: Application, doc_type: str, uploaded_fil
     """Store a checked upload on a draft. A rejected file is never stored; a failed save leaves no file."""
     _ensure_owner(actor, application)
     if doc_type not in Document.DocType.values:
-        raise DomainError("Unknown document type.", fields={"doc_type": [f"Choose one of: {', '.join(Document.DocType.values)}."]})
+        raise DomainError(_("Unknown document type."), fields={"doc_type": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(Document.DocType.values)}]})
     checked = upload_check(uploaded_file)
     document = Document(
         application=application,

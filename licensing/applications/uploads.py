@@ -5,6 +5,7 @@ files), never from the name or the browser's claim; the size is bounded.
 import hashlib
 import zipfile
 from dataclasses import dataclass
+from django.utils.translation import gettext as _
 
 from licensing.core.errors import DomainError
 
@@ -64,7 +65,7 @@ def upload_check(uploaded, *, field: str = "file") -> CheckedUpload:
     """Return what the upload really is, or raise UploadRejected with a message for the person uploading."""
     size = uploaded.size
     if not size:
-        raise UploadRejected("The file is empty.", fields={field: ["The file is empty."]})
+        raise UploadRejected(_("The file is empty."), fields={field: [_("The file is empty.")]})
     if size > MAX_UPLOAD_BYTES:
         message = f"The file is {size / 1024 / 1024:.1f} MB; the limit is {MAX_UPLOAD_BYTES // 1024 // 1024} MB."
         raise UploadRejected(message, fields={field: [message]})

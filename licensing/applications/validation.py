@@ -6,6 +6,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from licensing.reference.control_list import InvalidControlEntry, parse_entry
 from licensing.reference.models import GroupCode
@@ -33,14 +34,14 @@ def application_errors(application: Application) -> dict[str, list[str]]:
 
     if kind == Kind.GENERAL_REGISTRATION:
         if not application.general_licence_id:
-            errors["general_licence"].append("Choose the general licence you register for.")
+            errors["general_licence"].append(_("Choose the general licence you register for."))
         if not application.conditions_confirmed:
-            errors["conditions_confirmed"].append("Confirm that you meet the general licence's conditions.")
+            errors["conditions_confirmed"].append(_("Confirm that you meet the general licence's conditions."))
         return dict(errors)
 
     _check_destinations(application, kind, destinations, errors)
     if not goods:
-        errors["goods"].append("Add at least one goods line.")
+        errors["goods"].append(_("Add at least one goods line."))
     for index, line in enumerate(goods):
         _check_goods_line(kind, line, f"goods[{index}]", errors)
 
@@ -48,72 +49,72 @@ def application_errors(application: Application) -> dict[str, list[str]]:
         _check_parties(kind, parties, destinations, application.movement, errors)
     for index, party in enumerate(parties):
         if not party.country_id:
-            errors[f"parties[{index}].country"].append("Give the party's country.")
+            errors[f"parties[{index}].country"].append(_("Give the party's country."))
         if not party.address.strip() and party.role in (Party.Role.CONSIGNEE, Party.Role.END_USER):
-            errors[f"parties[{index}].address"].append("Give the party's address.")
+            errors[f"parties[{index}].address"].append(_("Give the party's address."))
 
     if kind == Kind.CLASSIFICATION and Document.DocType.TECHNICAL_DOCUMENTATION not in doc_types:
-        errors["documents"].append("A classification request needs technical documentation: upload it first.")
+        errors["documents"].append(_("A classification request needs technical documentation: upload it first."))
     if kind == Kind.INDIVIDUAL and not doc_types & {Document.DocType.END_USER_CERTIFICATE, Document.DocType.END_USE_STATEMENT}:
-        errors["documents"].append("An individual licence application needs an end-user certificate or end-use statement.")
+        errors["documents"].append(_("An individual licence application needs an end-user certificate or end-use statement."))
 
     if application.movement == Movement.TRANSIT:
         if not application.origin_country_id:
-            errors["origin_country"].append("A transit needs the country the goods come from.")
+            errors["origin_country"].append(_("A transit needs the country the goods come from."))
         elif application.origin_country_id in destinations:
-            errors["origin_country"].append("The country of origin cannot also be the final destination.")
+            errors["origin_country"].append(_("The country of origin cannot also be the final destination."))
     if application.movement == Movement.BROKERING and application.brokering_value_eur is None:
-        errors["brokering_value_eur"].append("Give the value of the brokering service in euro.")
+        errors["brokering_value_eur"].append(_("Give the value of the brokering service in euro."))
 
     if application.temporary:
         if application.movement != Movement.EXPORT:
-            errors["temporary"].append("Only an export can be temporary.")
+            errors["temporary"].append(_("Only an export can be temporary."))
         if not application.reimport_date:
-            errors["reimport_date"].append("A temporary export needs the date the goods come back.")
+            errors["reimport_date"].append(_("A temporary export needs the date the goods come back."))
         elif application.reimport_date <= timezone.localdate():
-            errors["reimport_date"].append("The re-import date must lie in the future.")
+            errors["reimport_date"].append(_("The re-import date must lie in the future."))
     elif application.reimport_date:
-        errors["reimport_date"].append("A re-import date only goes with a temporary export.")
+        errors["reimport_date"].append(_("A re-import date only goes with a temporary export."))
     return dict(errors)
 
 
 def _check_destinations(application, kind, destinations, errors):
     if kind == Kind.CLASSIFICATION:
         if destinations:
-            errors["destinations"].append("A classification request names no destination.")
+            errors["destinations"].append(_("A classification request names no destination."))
         return
     if not destinations:
-        errors["destinations"].append("Name at least one destination country.")
+        errors["destinations"].append(_("Name at least one destination country."))
         return
     if kind in (Kind.INDIVIDUAL, Kind.SONDAGE) and len(destinations) > 1:
-        errors["destinations"].append("An individual licence covers one destination; use a global licence for several.")
+        errors["destinations"].append(_("An individual licence covers one destination; use a global licence for several."))
     eu = group_members(GroupCode.EU)
     if "NL" in destinations:
-        errors["destinations"].append("The Netherlands cannot be a destination.")
+        errors["destinations"].append(_("The Netherlands cannot be a destination."))
     if application.movement == Movement.TRANSFER and any(code not in eu for code in destinations):
-        errors["destinations"].append("A transfer goes to another EU member state; use export for destinations outside the EU.")
+        errors["destinations"].append(_("A transfer goes to another EU member state; use export for destinations outside the EU."))
     if application.movement == Movement.EXPORT and any(code in eu for code in destinations):
-        errors["destinations"].append("An export leaves the EU; use transfer for EU member states.")
+        errors["destinations"].append(_("An export leaves the EU; use transfer for EU member states."))
 
 
 def _check_goods_line(kind, line, path, errors):
     if not line.description.strip():
-        errors[f"{path}.description"].append("Describe the goods.")
+        errors[f"{path}.description"].append(_("Describe the goods."))
     if kind == Kind.CLASSIFICATION:
         # The question is which entry applies: free text allowed, and no value is asked.
         if line.value_eur is not None:
-            errors[f"{path}.value_eur"].append("A classification request asks for no value.")
+            errors[f"{path}.value_eur"].append(_("A classification request asks for no value."))
         return
     if line.quantity is None or line.quantity <= 0:
-        errors[f"{path}.quantity"].append("Give a quantity greater than zero.")
+        errors[f"{path}.quantity"].append(_("Give a quantity greater than zero."))
     if line.value_eur is None:
-        errors[f"{path}.value_eur"].append("Give the value in euro.")
+        errors[f"{path}.value_eur"].append(_("Give the value in euro."))
     elif line.value_eur < Decimal("0"):
-        errors[f"{path}.value_eur"].append("The value cannot be negative.")
+        errors[f"{path}.value_eur"].append(_("The value cannot be negative."))
     expected = REGIME_OF_GOODS_KIND.get(line.goods_kind)
     if expected:
         if not line.control_entry:
-            errors[f"{path}.control_entry"].append("Give the control-list entry (e.g. ML6, 3A001, ANNEX_III).")
+            errors[f"{path}.control_entry"].append(_("Give the control-list entry (e.g. ML6, 3A001, ANNEX_III)."))
         else:
             try:
                 parsed = parse_entry(line.control_entry)
@@ -125,24 +126,24 @@ def _check_goods_line(kind, line, path, errors):
                         f"'{parsed.code}' is not on the list for {line.get_goods_kind_display().lower()}."
                     )
     elif line.control_entry:
-        errors[f"{path}.control_entry"].append("Unlisted goods have no control-list entry.")
+        errors[f"{path}.control_entry"].append(_("Unlisted goods have no control-list entry."))
     if line.is_aluminium:
         if not line.first_smelt_country_id:
-            errors[f"{path}.first_smelt_country"].append("Give the country where the aluminium was first smelted.")
+            errors[f"{path}.first_smelt_country"].append(_("Give the country where the aluminium was first smelted."))
         if not line.last_cast_country_id:
-            errors[f"{path}.last_cast_country"].append("Give the country where the aluminium was last cast.")
+            errors[f"{path}.last_cast_country"].append(_("Give the country where the aluminium was last cast."))
 
 
 def _check_parties(kind, parties, destinations, movement, errors):
     roles = [p.role for p in parties]
     if kind in (Kind.INDIVIDUAL, Kind.SONDAGE):
         if roles.count(Party.Role.END_USER) != 1:
-            errors["parties"].append("Name exactly one end user.")
+            errors["parties"].append(_("Name exactly one end user."))
         if roles.count(Party.Role.CONSIGNEE) < 1:
-            errors["parties"].append("Name the consignee.")
+            errors["parties"].append(_("Name the consignee."))
     elif not {Party.Role.END_USER, Party.Role.CONSIGNEE} & set(roles):
-        errors["parties"].append("Name at least one consignee or end user.")
+        errors["parties"].append(_("Name at least one consignee or end user."))
     if movement in (Movement.EXPORT, Movement.TRANSFER) and destinations:
         for index, party in enumerate(parties):
             if party.role == Party.Role.END_USER and party.country_id and party.country_id not in destinations:
-                errors[f"parties[{index}].country"].append("The end user's country must be one of the destinations.")
+                errors[f"parties[{index}].country"].append(_("The end user's country must be one of the destinations."))

@@ -50,19 +50,19 @@ def _kind_is(*kinds: str) -> Guard:
 
 def _office_alone(application, actor):
     if application.handler == "ministry" and application.status == Status.IN_REVIEW:
-        return "This application must be referred to the ministry before it can be decided."
+        return _("This application must be referred to the ministry before it can be decided.")
     return None
 
 
 def _has_open_question(application, actor):
     if not application.questions.filter(answered_at__isnull=True).exists():
-        return "There is no open question to answer."
+        return _("There is no open question to answer.")
     return None
 
 
 def _no_open_question(application, actor):
     if application.questions.filter(answered_at__isnull=True).exists():
-        return "An open question to the exporter must be answered first."
+        return _("An open question to the exporter must be answered first.")
     return None
 
 
@@ -161,13 +161,13 @@ def application_move(
     `extra_updates` are other fields written in the same update (e.g. the routing result).
     """
     if not _may_touch(application, actor):
-        raise NotFound("No such application.")
+        raise NotFound(_("No such application."))
     move = move_for(application.status, action)
     if move is None:
-        raise Conflict(f"Cannot {Action(action).label.lower()} an application that is {Status(application.status).label.lower()}.")
+        raise Conflict(_("Cannot %(action)s an application that is %(status)s.") % {"action": Action(action).label.lower(), "status": Status(application.status).label.lower()})
     role = _role_of(actor)
     if role not in move.roles:
-        raise NotAllowed(f"A {role} may not {Action(action).label.lower()}.")
+        raise NotAllowed(_("A %(role)s may not %(action)s.") % {"role": role, "action": Action(action).label.lower()})
     if move.guard:
         refusal = move.guard(application, actor)
         if refusal:
@@ -183,7 +183,7 @@ def application_move(
             updates[move.sets_timestamp] = now
         changed = Application.objects.filter(pk=application.pk, status=application.status).update(**updates)
         if changed != 1:
-            raise Conflict("The application was changed by someone else in the meantime; reload and try again.")
+            raise Conflict(_("The application was changed by someone else in the meantime; reload and try again."))
         old_status = application.status
         for name, value in updates.items():
             setattr(application, name, value)

@@ -4,6 +4,7 @@ states whose denial an application resembles.
 """
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from licensing.accounts.models import Role
 from licensing.applications.models import Application, Status
@@ -20,7 +21,7 @@ DENY_CRITERIA = frozenset({1, 2, 3, 4})
 
 def _ensure_advisor(actor) -> None:
     if not actor.has_role(Role.ADVISOR):
-        raise NotAllowed("Only a ministry advisor assesses applications.")
+        raise NotAllowed(gettext("Only a ministry advisor assesses applications."))
 
 
 def outside_eu_nato_plus(application: Application) -> bool:
@@ -33,12 +34,12 @@ def outside_eu_nato_plus(application: Application) -> bool:
 def assessment_start(*, actor, application: Application) -> Assessment:
     _ensure_advisor(actor)
     if application.status != Status.REFERRED:
-        raise Conflict("Only an application referred to the ministry can be assessed.")
+        raise Conflict(gettext("Only an application referred to the ministry can be assessed."))
     try:
         with transaction.atomic():
             assessment = Assessment.objects.create(application=application, advisor=actor)
     except IntegrityError:
-        raise Conflict("An assessment of this application is already under way.") from None
+        raise Conflict(gettext("An assessment of this application is already under way.")) from None
     event_record(actor=actor, verb="assessment.started", target=application, payload={"assessment": assessment.pk})
     return assessment
 
@@ -46,7 +47,7 @@ def assessment_start(*, actor, application: Application) -> Assessment:
 def _live(assessment: Assessment, *, status: str) -> Assessment:
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.status != status:
-        raise Conflict(f"The assessment is {locked.get_status_display().lower()}.")
+        raise Conflict(gettext("The assessment is %(status)s.") % {"status": locked.get_status_display().lower()})
     return locked
 
 
@@ -55,15 +56,15 @@ def finding_record(*, actor, assessment: Assessment, criterion: int, finding: st
     """Record (or replace) the finding on one criterion, with its reasoning."""
     locked = _live(assessment, status=AssessmentStatus.DRAFT)
     if locked.advisor_id != actor.pk:
-        raise NotAllowed("Only the advisor who writes the assessment can change it.")
+        raise NotAllowed(gettext("Only the advisor who writes the assessment can change it."))
     errors = {}
     criterion_row = Criterion.objects.prefetch_related("sub_points").filter(number=criterion).first()
     if criterion_row is None:
-        errors["criterion"] = ["Choose a criterion from 1 to 8."]
+        errors["criterion"] = [gettext("Choose a criterion from 1 to 8.")]
     if finding not in Finding.values:
         errors["finding"] = [f"Choose one of: {', '.join(Finding.values)}."]
     if not (reasoning or "").strip():
-        errors["reasoning"] = ["Write down the reasoning."]
+        errors["reasoning"] = [gettext("Write down the reasoning.")]
     sub_points = list(sub_points or [])
     if criterion_row is not None:
         known = {s.key for s in criterion_row.sub_points.all()}
@@ -71,7 +72,7 @@ def finding_record(*, actor, assessment: Assessment, criterion: int, finding: st
         if unknown:
             errors["sub_points"] = [f"Criterion {criterion} has no sub-point {', '.join(unknown)}; it has {', '.join(sorted(known))}."]
     if errors:
-        raise DomainError("The finding is not complete.", fields=errors)
+        raise DomainError(gettext("The finding is not complete."), fields=errors)
     row, _ = CriterionFinding.objects.update_or_create(
         assessment=locked, criterion=criterion_row, defaults={"finding": finding, "reasoning": reasoning, "sub_points": sub_points}
     )
@@ -91,7 +92,7 @@ def advice_errors(assessment: Assessment, *, advice: str, conditions: str, weigh
     negative = {n for n, f in findings.items() if f.finding == Finding.NEGATIVE}
     concerns_weighed = {n for n, f in findings.items() if n not in DENY_CRITERIA and f.finding != Finding.NO_CONCERN}
     if advice == Advice.DENY and not negative:
-        errors["advice"] = ["A denial must cite at least one criterion with a negative finding."]
+        errors["advice"] = [gettext("A denial must cite at least one criterion with a negative finding.")]
     if advice != Advice.DENY and negative & DENY_CRITERIA and not override_reason.strip():
         cited = ", ".join(map(str, sorted(negative & DENY_CRITERIA)))
         errors["override_reason"] = [
@@ -100,7 +101,7 @@ def advice_errors(assessment: Assessment, *, advice: str, conditions: str, weigh
     if concerns_weighed and not weighing.strip():
         errors["weighing"] = [f"Write down how the findings on criteria {', '.join(map(str, sorted(concerns_weighed)))} were weighed."]
     if advice == Advice.APPROVE_WITH_CONDITIONS and not conditions.strip():
-        errors["conditions"] = ["State the conditions."]
+        errors["conditions"] = [gettext("State the conditions.")]
     return errors
 
 
@@ -113,10 +114,10 @@ def assessment_submit(*, actor, assessment: Assessment, advice: str, conditions:
     with transaction.atomic():
         locked = _live(assessment, status=AssessmentStatus.DRAFT)
         if locked.advisor_id != actor.pk:
-            raise NotAllowed("Only the advisor who writes the assessment can give its advice.")
+            raise NotAllowed(gettext("Only the advisor who writes the assessment can give its advice."))
         errors = advice_errors(locked, advice=advice, conditions=conditions, weighing=weighing, override_reason=override_reason)
         if errors:
-            raise DomainError("The advice cannot be given yet.", code="incomplete", fields=errors)
+            raise DomainError(gettext("The advice cannot be given yet."), code="incomplete", fields=errors)
         locked.advice, locked.conditions, locked.weighing, locked.override_reason = advice, conditions, weighing, override_reason
         locked.submitted_at = timezone.now()
         if needs_countersignature(locked):
@@ -143,16 +144,16 @@ def assessment_countersign(*, actor, assessment: Assessment, agree: bool, reason
     """A second advisor confirms the advice, or sends it back with the reason. Never the same person."""
     _ensure_advisor(actor)
     if assessment.advisor_id == actor.pk:
-        raise NotAllowed("The second advisor must be someone else than the author of the assessment.")
+        raise NotAllowed(gettext("The second advisor must be someone else than the author of the assessment."))
     if not agree and not reason.strip():
-        raise DomainError("Say why you disagree.", fields={"reason": ["Say why you disagree."]})
+        raise DomainError(gettext("Say why you disagree."), fields={"reason": [gettext("Say why you disagree.")]})
     with transaction.atomic():
         now = timezone.now()
         updates = {"countersigned_by": actor, "countersigned_at": now} if agree else {"return_reason": reason}
         updates["status"] = AssessmentStatus.FINAL if agree else AssessmentStatus.RETURNED
         # Compare-and-set: of two advisors countersigning at once exactly one wins.
         if not Assessment.objects.filter(pk=assessment.pk, status=AssessmentStatus.AWAITING_COUNTERSIGNATURE).update(**updates):
-            raise Conflict("This assessment was already countersigned or returned.")
+            raise Conflict(gettext("This assessment was already countersigned or returned."))
         assessment.refresh_from_db()
         event_record(
             actor=actor,
@@ -176,7 +177,7 @@ def consultation_start(*, actor, consultation: Consultation) -> Consultation:
         if not Consultation.objects.filter(pk=consultation.pk, status=ConsultationStatus.REQUIRED).update(
             status=ConsultationStatus.STARTED, started_at=timezone.now(), started_by=actor
         ):
-            raise Conflict("This consultation was already started.")
+            raise Conflict(gettext("This consultation was already started."))
         consultation.refresh_from_db()
         event_record(actor=actor, verb="consultation.started", target=consultation.application, payload={"denial": consultation.denial.reference, "state": consultation.denial.notifying_state_id})
     return consultation
@@ -184,11 +185,11 @@ def consultation_start(*, actor, consultation: Consultation) -> Consultation:
 
 def consultation_answer(*, actor, consultation: Consultation, answer: str, timed_out: bool = False) -> Consultation:
     if not timed_out and not answer.strip():
-        raise DomainError("Record the consulted state's answer.", fields={"answer": ["Record the consulted state's answer."]})
+        raise DomainError(gettext("Record the consulted state's answer."), fields={"answer": [gettext("Record the consulted state's answer.")]})
     with transaction.atomic():
         status = ConsultationStatus.TIMED_OUT if timed_out else ConsultationStatus.ANSWERED
         if not Consultation.objects.filter(pk=consultation.pk, status=ConsultationStatus.STARTED).update(status=status, answer=answer, answered_at=timezone.now()):
-            raise Conflict("Only a started consultation can be answered.")
+            raise Conflict(gettext("Only a started consultation can be answered."))
         consultation.refresh_from_db()
         event_record(actor=actor, verb=f"consultation.{status}", target=consultation.application, reason=answer)
     return consultation

@@ -1,28 +1,56 @@
-"""The documents a decision produces, as real PDFs built from the record (so the text always matches it)."""
+"""The documents a decision produces, as real PDFs built from the record (so the text always matches it).
+
+A document goes out in its recipient's language (Organisation.language: Dutch unless the holder chose English),
+whoever downloads it: the officer sees the letter the exporter received. Dates, amounts and country names follow
+that language too.
+"""
 from io import BytesIO
+from xml.sax.saxutils import escape
 
 from django.conf import settings
+from django.utils import translation
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from xml.sax.saxutils import escape
 
 from .models import Decision, Licence, Outcome
+from .services import NEGATIVE_VERDICT, NO_RIGHTS, POSITIVE_VERDICT
 
-AUTHORITY = "Centrale Dienst voor In- en Uitvoer (CDIU), on behalf of the Minister for Foreign Trade"
+
+def document_language(organisation) -> str:
+    """The language of the documents for an organisation (the default language when there is none)."""
+    return getattr(organisation, "language", "") or settings.LANGUAGE_CODE
+
+
+def _authority() -> str:
+    return _("Centrale Dienst voor In- en Uitvoer (CDIU), on behalf of the Minister for Foreign Trade")
 
 
 def _document(title: str, story: list) -> bytes:
     buffer = BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, title=title, author=AUTHORITY, leftMargin=20 * mm, rightMargin=20 * mm)
+    doc = SimpleDocTemplate(buffer, pagesize=A4, title=title, author=_authority(), leftMargin=20 * mm, rightMargin=20 * mm)
     doc.build(story)
     return buffer.getvalue()
 
 
 def _p(text: str, style) -> Paragraph:
     return Paragraph(escape(str(text)).replace("\n", "<br/>"), style)
+
+
+def _date(value) -> str:
+    return date_format(value, "DATE_FORMAT")
+
+
+def _amount(value) -> str:
+    return number_format(value, 2, use_l10n=True, force_grouping=True)
+
+
+def _country(country) -> str:
+    return country.name_nl if translation.get_language() == "nl" else country.name_en
 
 
 def _facts_table(rows: list[tuple[str, str]], styles) -> Table:
@@ -32,70 +60,102 @@ def _facts_table(rows: list[tuple[str, str]], styles) -> Table:
 
 
 def licence_pdf(licence: Licence) -> bytes:
+    with translation.override(document_language(licence.holder)):
+        return _licence_pdf(licence)
+
+
+def _licence_pdf(licence: Licence) -> bytes:
     styles = getSampleStyleSheet()
-    destinations = ", ".join(f"{c.name_en} ({c.code})" for c in licence.destinations.all())
+    destinations = ", ".join(f"{_country(c)} ({c.code})" for c in licence.destinations.all())
+    kind = _("%(kind)s licence, %(goods)s, %(movement)s") % {
+        "kind": licence.get_kind_display(),
+        "goods": licence.get_goods_kind_display().lower(),
+        "movement": licence.get_movement_display().lower(),
+    }
     story = [
-        _p("Export licence for strategic goods", styles["Title"]),
-        _p(f"Licence number {licence.number}", styles["Heading2"]),
+        _p(_("Export licence for strategic goods"), styles["Title"]),
+        _p(_("Licence number %(number)s") % {"number": licence.number}, styles["Heading2"]),
         _facts_table(
             [
-                ("Holder", licence.holder_name),
-                ("Kind", f"{licence.get_kind_display()} licence, {licence.get_goods_kind_display().lower()}, {licence.get_movement_display().lower()}"),
-                ("Destinations", destinations),
-                ("Consignee", licence.consignee or "-"),
-                ("End user", licence.end_user or "-"),
-                ("Valid", f"from {licence.valid_from:%d-%m-%Y} to {licence.valid_to:%d-%m-%Y}"),
-                ("Maximum value", f"EUR {licence.value_eur:,.2f}"),
-                ("Application", licence.decision.reference),
+                (_("Holder"), licence.holder_name),
+                (_("Kind"), kind),
+                (_("Destinations"), destinations),
+                (_("Consignee"), licence.consignee or "-"),
+                (_("End user"), licence.end_user or "-"),
+                (_("Valid"), _("from %(start)s to %(end)s") % {"start": _date(licence.valid_from), "end": _date(licence.valid_to)}),
+                (_("Maximum value"), f"EUR {_amount(licence.value_eur)}"),
+                (_("Application"), licence.decision.reference),
             ],
             styles,
         ),
         Spacer(1, 6 * mm),
-        _p("Goods", styles["Heading3"]),
+        _p(_("Goods"), styles["Heading3"]),
     ]
-    header = ["#", "Control entry", "Description", "Quantity", "Value (EUR)"]
+    header = ["#", _("Control entry"), _("Description"), _("Quantity"), _("Value (EUR)")]
     rows = [header] + [
-        [str(i + 1), line.control_entry, _p(line.description, styles["BodyText"]), f"{line.quantity.normalize() if line.quantity is not None else '-'} {line.unit}", f"{line.value_eur:,.2f}"]
+        [
+            str(i + 1),
+            line.control_entry,
+            _p(line.description, styles["BodyText"]),
+            f"{number_format(line.quantity.normalize(), use_l10n=True, force_grouping=True) if line.quantity is not None else '-'} {line.unit}",
+            _amount(line.value_eur),
+        ]
         for i, line in enumerate(licence.lines.all())
     ]
     goods = Table(rows, colWidths=[8 * mm, 25 * mm, 82 * mm, 25 * mm, 30 * mm], repeatRows=1)
     goods.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story += [goods, Spacer(1, 6 * mm), _p("Conditions", styles["Heading3"]), _p(licence.conditions or "None beyond the law.", styles["BodyText"])]
-    story += [Spacer(1, 10 * mm), _p(f"Issued by the {AUTHORITY}.", styles["Italic"])]
-    return _document(f"Licence {licence.number}", story)
+    story += [goods, Spacer(1, 6 * mm), _p(_("Conditions"), styles["Heading3"]), _p(licence.conditions or _("None beyond the law."), styles["BodyText"])]
+    story += [Spacer(1, 10 * mm), _p(_("Issued by the %(authority)s.") % {"authority": _authority()}, styles["Italic"])]
+    return _document(_("Licence %(number)s") % {"number": licence.number}, story)
 
 
 def decision_letter_pdf(decision: Decision) -> bytes:
     """The letter for a denial (citing the criteria), a sondage answer, or a classification ruling."""
+    organisation = decision.application.organisation if decision.application is not None else None
+    with translation.override(document_language(organisation)):
+        return _decision_letter_pdf(decision)
+
+
+def _decision_letter_pdf(decision: Decision) -> bytes:
     styles = getSampleStyleSheet()
     application = decision.application
     title = {
-        Outcome.DENIED: "Denial of an export licence application",
-        Outcome.ANSWERED: "Indicative answer to a sondage",
-        Outcome.RULED: "Classification ruling",
-        Outcome.ISSUED: "Licence decision",
+        Outcome.DENIED: _("Denial of an export licence application"),
+        Outcome.ANSWERED: _("Indicative answer to a sondage"),
+        Outcome.RULED: _("Classification ruling"),
+        Outcome.ISSUED: _("Licence decision"),
     }[decision.outcome]
-    rows = [("Application", decision.reference), ("Decided on", f"{decision.decided_on:%d-%m-%Y}")]
+    rows = [(_("Application"), decision.reference), (_("Decided on"), _date(decision.decided_on))]
     if application is not None:
-        rows.insert(0, ("Applicant", application.organisation.name))
-        rows.append(("Destinations", ", ".join(c.code for c in application.destinations.all()) or "-"))
+        rows.insert(0, (_("Applicant"), application.organisation.name))
+        rows.append((_("Destinations"), ", ".join(c.code for c in application.destinations.all()) or "-"))
     story = [_p(title, styles["Title"]), _facts_table(rows, styles), Spacer(1, 6 * mm)]
     if decision.outcome == Outcome.DENIED:
         criteria = ", ".join(str(c) for c in decision.criteria)
         story += [
-            _p(f"The application is denied on criteria {criteria} of Council Common Position 2008/944/CFSP.", styles["BodyText"]),
-            _p("Reasons", styles["Heading3"]),
+            _p(_("The application is denied on criteria %(criteria)s of Council Common Position 2008/944/CFSP.") % {"criteria": criteria}, styles["BodyText"]),
+            _p(_("Reasons"), styles["Heading3"]),
             _p(decision.reasons, styles["BodyText"]),
             Spacer(1, 4 * mm),
             _p(
-                f"This denial is notified to the other EU member states; they consult {settings.NOTIFYING_STATE} before granting an essentially identical transaction.",
+                _(
+                    "This denial is notified to the other EU member states; they consult %(state)s before granting an "
+                    "essentially identical transaction."
+                )
+                % {"state": settings.NOTIFYING_STATE},
                 styles["BodyText"],
             ),
         ]
     elif decision.outcome == Outcome.ANSWERED:
-        story += [_p(decision.indicative_answer, styles["BodyText"])]
+        # The record keeps the verdict and the caveat in English around the officer's answer (`reasons`); the
+        # letter gives them in its own language. An answer recorded otherwise (imported) is printed as it is.
+        verdict = next((v for v in (POSITIVE_VERDICT, NEGATIVE_VERDICT) if decision.indicative_answer.startswith(v)), None)
+        if verdict is not None and decision.indicative_answer.endswith(NO_RIGHTS):
+            story += [_p(_(verdict), styles["BodyText"]), _p(decision.reasons, styles["BodyText"]), Spacer(1, 4 * mm), _p(_(NO_RIGHTS), styles["BodyText"])]
+        else:
+            story += [_p(decision.indicative_answer, styles["BodyText"])]
     elif decision.outcome == Outcome.RULED:
-        ruling = "The item is not listed." if decision.ruling_not_listed else f"The item falls under control entry {decision.ruling_entry}."
+        ruling = _("The item is not listed.") if decision.ruling_not_listed else _("The item falls under control entry %(entry)s.") % {"entry": decision.ruling_entry}
         story += [_p(ruling, styles["Heading3"]), _p(decision.reasons, styles["BodyText"])]
-    story += [Spacer(1, 10 * mm), _p(f"{AUTHORITY}.", styles["Italic"])]
+    story += [Spacer(1, 10 * mm), _p(f"{_authority()}.", styles["Italic"])]
     return _document(f"{title} {decision.reference}", story)

@@ -3,6 +3,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from licensing.accounts.models import Role
 from licensing.audit.services import event_record
@@ -23,23 +24,23 @@ OFFICIAL_MOVES = {"suspend", "reinstate", "revoke"}
 def _ensure_may(actor, licence: Licence, move: str) -> None:
     if actor.is_exporter:
         if licence.holder_id != actor.organisation_id:
-            raise NotFound("No such licence.")
+            raise NotFound(_("No such licence."))
         if move in OFFICIAL_MOVES:
-            raise NotAllowed("Only the licensing office can do this.")
+            raise NotAllowed(_("Only the licensing office can do this."))
     elif move == "surrender" or not actor.has_role(Role.OFFICER, Role.ADMINISTRATOR):
-        raise NotAllowed("Only the holder surrenders a licence; only officers suspend, reinstate or revoke.")
+        raise NotAllowed(_("Only the holder surrenders a licence; only officers suspend, reinstate or revoke."))
 
 
 def licence_move(*, actor, licence: Licence, move: str, reason: str = "") -> Licence:
     if move not in MOVES:
-        raise DomainError(f"Unknown move '{move}'.", fields={"move": [f"Choose one of: {', '.join(MOVES)}."]})
+        raise DomainError(_("Unknown move '%(move)s'.") % {"move": move}, fields={"move": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(MOVES)}]})
     _ensure_may(actor, licence, move)
     if move in ("suspend", "revoke") and not reason.strip():
-        raise DomainError("Give the reason.", fields={"reason": ["Give the reason."]})
+        raise DomainError(_("Give the reason."), fields={"reason": [_("Give the reason.")]})
     sources, target = MOVES[move]
     with transaction.atomic():
         if not Licence.objects.filter(pk=licence.pk, status__in=sources).update(status=target, status_reason=reason):
-            raise Conflict(f"A licence that is {licence.get_status_display().lower()} cannot be {move}ed." if move != "surrender" else "This licence can no longer be surrendered.")
+            raise Conflict(_("A licence that is %(status)s cannot be %(move)s.") % {"status": licence.get_status_display().lower(), "move": {"suspend": _("suspended"), "reinstate": _("reinstated"), "revoke": _("revoked")}.get(move, move)} if move != "surrender" else _("This licence can no longer be surrendered."))
         old = licence.status
         licence.status, licence.status_reason = target, reason
         event_record(actor=actor, verb=f"licence.{move}", target=licence, from_state=old, to_state=target, reason=reason)
@@ -49,12 +50,12 @@ def licence_move(*, actor, licence: Licence, move: str, reason: str = "") -> Lic
 def licence_extend(*, actor, licence: Licence, valid_to: date, reason: str = "") -> Licence:
     _ensure_may(actor, licence, "suspend")
     if valid_to <= licence.valid_to:
-        raise DomainError("An extension must end later than the licence does now.", fields={"valid_to": [f"Choose a date after {licence.valid_to}."]})
+        raise DomainError(_("An extension must end later than the licence does now."), fields={"valid_to": [_("Choose a date after %(date)s.") % {"date": licence.valid_to}]})
     with transaction.atomic():
         if not Licence.objects.filter(pk=licence.pk, status__in=[LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED, LicenceStatus.EXPIRED], valid_to=licence.valid_to).update(
             valid_to=valid_to, status=LicenceStatus.ACTIVE if licence.status == LicenceStatus.EXPIRED else licence.status
         ):
-            raise Conflict("The licence changed in the meantime, or cannot be extended in its state.")
+            raise Conflict(_("The licence changed in the meantime, or cannot be extended in its state."))
         event_record(actor=actor, verb="licence.extended", target=licence, reason=reason, payload={"from": licence.valid_to.isoformat(), "to": valid_to.isoformat()})
         licence.refresh_from_db()
     return licence
@@ -66,7 +67,7 @@ def licence_replace(*, actor, licence: Licence, value_eur=None, valid_to: date |
     with transaction.atomic():
         old = Licence.objects.select_for_update().get(pk=licence.pk)
         if old.status not in (LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED):
-            raise Conflict(f"A licence that is {old.get_status_display().lower()} cannot be replaced.")
+            raise Conflict(_("A licence that is %(status)s cannot be replaced.") % {"status": old.get_status_display().lower()})
         number = f"{old.number}-R{Licence.objects.filter(replaces=old).count() + 1}"
         lines = list(old.lines.all())
         new = Licence.objects.create(
@@ -109,14 +110,14 @@ def licences_expire(today: date | None = None) -> int:
 
 def registration_revoke(*, actor, registration: Registration, reason: str) -> Registration:
     if not actor.has_role(Role.OFFICER, Role.ADMINISTRATOR):
-        raise NotAllowed("Only the licensing office revokes a registration.")
+        raise NotAllowed(_("Only the licensing office revokes a registration."))
     if not reason.strip():
-        raise DomainError("Give the reason.", fields={"reason": ["Give the reason."]})
+        raise DomainError(_("Give the reason."), fields={"reason": [_("Give the reason.")]})
     with transaction.atomic():
         if not Registration.objects.filter(pk=registration.pk, status=RegistrationStatus.ACTIVE).update(
             status=RegistrationStatus.REVOKED, revoked_on=timezone.localdate(), revoked_reason=reason
         ):
-            raise Conflict("This registration is no longer active.")
+            raise Conflict(_("This registration is no longer active."))
         registration.refresh_from_db()
         event_record(actor=actor, verb="registration.revoked", target=registration, reason=reason)
     return registration

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from licensing.applications.choices import GoodsKind, Kind
 from licensing.applications.models import Application, Party
@@ -21,7 +23,10 @@ from .models import Decision, Licence, LicenceKind, LicenceLine, Outcome, Parlia
 
 LICENCE_VALIDITY_DAYS = 2 * 365  # Reg. 2021/821 Art. 12(3): individual and global licences up to two years
 FAST_TRACK_DAYS = 14
-NO_RIGHTS = "This answer is an indication only: no rights can be derived from it, and a licence application is still needed at delivery."
+# Kept in English in the record (Decision.indicative_answer); the letter translates them (licences.documents).
+NO_RIGHTS = gettext_noop("This answer is an indication only: no rights can be derived from it, and a licence application is still needed at delivery.")
+POSITIVE_VERDICT = gettext_noop("A licence would likely be granted under unchanged circumstances.")
+NEGATIVE_VERDICT = gettext_noop("A licence would likely not be granted.")
 
 
 def _party(application: Application, role: str) -> str:
@@ -34,15 +39,15 @@ def decision_blockers(application: Application, *, approving: bool) -> list[str]
     assessment = final_assessment(application)
     if application.handler == "ministry" and application.kind in (Kind.INDIVIDUAL, Kind.GLOBAL, Kind.SONDAGE):
         if assessment is None:
-            blockers.append("The ministry has not given its final advice.")
+            blockers.append(_("The ministry has not given its final advice."))
         elif approving and assessment.advice == Advice.DENY:
-            blockers.append("The ministry advised to deny; the office cannot approve against its advice.")
+            blockers.append(_("The ministry advised to deny; the office cannot approve against its advice."))
         elif not approving and assessment.advice != Advice.DENY:
-            blockers.append("The ministry advised to approve; a denial needs new advice (return the case to the ministry).")
+            blockers.append(_("The ministry advised to approve; a denial needs new advice (return the case to the ministry)."))
     if approving:
         open_consultations = [c for c in application.consultations.all() if c.status not in (ConsultationStatus.ANSWERED, ConsultationStatus.TIMED_OUT)]
         for consultation in open_consultations:
-            blockers.append(f"Consultation with {consultation.denial.notifying_state_id} on denial {consultation.denial.reference} is not yet answered.")
+            blockers.append(_("Consultation with %(state)s on denial %(denial)s is not yet answered.") % {"state": consultation.denial.notifying_state_id, "denial": consultation.denial.reference})
     blocker = _screening_blocker(application)
     if blocker:
         blockers.append(blocker)
@@ -106,7 +111,7 @@ def _registration_issue(actor, application: Application, reasons: str) -> Regist
     """Accept a registration for a general licence: the exporter may then use it within its terms."""
     general_licence = application.general_licence
     if Registration.objects.filter(organisation_id=application.organisation_id, general_licence=general_licence, status=RegistrationStatus.ACTIVE).exists():
-        raise Conflict(f"{application.organisation.name} is already registered for {general_licence.code}.")
+        raise Conflict(_("%(organisation)s is already registered for %(licence)s.") % {"organisation": application.organisation.name, "licence": general_licence.code})
     application_move(application=application, action=Action.ISSUE, actor=actor, reason=reasons)
     decision = Decision.objects.create(
         reference=application.reference, application=application, outcome=Outcome.ISSUED, decided_on=timezone.localdate(), decided_by=actor,
@@ -133,7 +138,7 @@ def decision_issue(*, actor, application: Application, conditions: str = "", val
         today = timezone.localdate()
         valid_to = valid_to or today + timedelta(days=LICENCE_VALIDITY_DAYS)
         if valid_to <= today:
-            raise DomainError("The licence must be valid after today.", fields={"valid_to": ["Choose a date after today."]})
+            raise DomainError(_("The licence must be valid after today."), fields={"valid_to": [_("Choose a date after today.")]})
         application_move(application=locked, action=Action.ISSUE, actor=actor, reason=reasons)
         decision = _decision(locked, actor, Outcome.ISSUED, reasons=reasons)
         lines = list(locked.goods.all())
@@ -182,13 +187,13 @@ def decision_deny(*, actor, application: Application, reasons: str, criteria: li
     """Deny: a notice citing the criteria, an entry in our denial register for the EU exchange."""
     errors = {}
     if not reasons.strip():
-        errors["reasons"] = ["Give the reasons the exporter will read."]
+        errors["reasons"] = [_("Give the reasons the exporter will read.")]
     criteria = sorted({int(c) for c in criteria or []})
     registration = application.kind == Kind.GENERAL_REGISTRATION  # a refused registration cites no criteria
     if any(c < 1 or c > 8 for c in criteria) or (not criteria and not registration):
-        errors["criteria"] = ["Cite the criteria (1 to 8) the denial rests on."]
+        errors["criteria"] = [_("Cite the criteria (1 to 8) the denial rests on.")]
     if errors:
-        raise DomainError("The denial is not complete.", fields=errors)
+        raise DomainError(_("The denial is not complete."), fields=errors)
     with transaction.atomic():
         locked = _locked(application)
         _refuse_if_blocked(locked, approving=False)
@@ -219,19 +224,19 @@ def decision_deny(*, actor, application: Application, reasons: str, criteria: li
 
 def decision_answer_sondage(*, actor, application: Application, answer: str, positive: bool) -> Decision:
     if not answer.strip():
-        raise DomainError("Write the indicative answer.", fields={"answer": ["Write the indicative answer."]})
+        raise DomainError(_("Write the indicative answer."), fields={"answer": [_("Write the indicative answer.")]})
     with transaction.atomic():
         locked = _locked(application)
         _refuse_if_blocked(locked, approving=positive)
         application_move(application=locked, action=Action.ANSWER_SONDAGE, actor=actor, payload={"positive": positive})
-        verdict = "A licence would likely be granted under unchanged circumstances." if positive else "A licence would likely not be granted."
+        verdict = POSITIVE_VERDICT if positive else NEGATIVE_VERDICT
         return _decision(locked, actor, Outcome.ANSWERED, indicative_answer=f"{verdict}\n\n{answer.strip()}\n\n{NO_RIGHTS}", reasons=answer)
 
 
 def decision_rule(*, actor, application: Application, entry: str = "", not_listed: bool = False, reasons: str = "") -> Decision:
     """Classification ruling: the control entry that applies, or 'not listed'."""
     if not_listed == bool(entry.strip()):
-        raise DomainError("Name the control entry, or rule that the item is not listed (not both).", fields={"entry": ["Give an entry or choose 'not listed'."]})
+        raise DomainError(_("Name the control entry, or rule that the item is not listed (not both)."), fields={"entry": [_("Give an entry or choose 'not listed'.")]})
     code = ""
     if entry.strip():
         try:
@@ -247,7 +252,7 @@ def decision_rule(*, actor, application: Application, entry: str = "", not_liste
 def parliament_notification_sent(*, actor, notification: ParliamentNotification) -> ParliamentNotification:
     with transaction.atomic():
         if not ParliamentNotification.objects.filter(pk=notification.pk, sent_on__isnull=True).update(sent_on=timezone.localdate(), sent_by=actor):
-            raise Conflict("This notification was already recorded as sent.")
+            raise Conflict(_("This notification was already recorded as sent."))
         notification.refresh_from_db()
         event_record(actor=actor, verb="parliament.notified", target=notification.licence.decision.application or notification.licence)
     return notification

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from licensing.applications.choices import GoodsKind
 from licensing.core.errors import NotFound
@@ -49,7 +50,7 @@ TABLES: dict[str, ReportTable] = {
 def report_table(*, name: str, year: int, month: int | None = None):
     """The table `name` for a year or a month, as computed data (dataclasses with Decimals)."""
     if name not in TABLES:
-        raise NotFound(f"No report table '{name}'. Tables: {', '.join(TABLES)}.")
+        raise NotFound(_("No report table '%(name)s'. Tables: %(tables)s.") % {"name": name, "tables": ", ".join(TABLES)})
     return TABLES[name].build(tables.Period(year, month))
 
 

@@ -61,6 +61,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, ExtractYear
 from django.db.models.lookups import Exact
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from licensing.applications.choices import EndUse, GoodsKind, Movement
 from licensing.assessment.models import DenialRegisterEntry
@@ -123,9 +124,9 @@ class Period:
 
     def __post_init__(self):
         if not FIRST_YEAR <= self.year <= LAST_YEAR:
-            raise DomainError(f"Choose a year from {FIRST_YEAR} to {LAST_YEAR}.", fields={"year": [f"Choose a year from {FIRST_YEAR} to {LAST_YEAR}."]})
+            raise DomainError(_("Choose a year from %(first)s to %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}, fields={"year": [_("Choose a year from %(first)s to %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}]})
         if self.month is not None and not 1 <= self.month <= 12:
-            raise DomainError("Choose a month from 1 to 12.", fields={"month": ["Choose a month from 1 to 12."]})
+            raise DomainError(_("Choose a month from 1 to 12."), fields={"month": [_("Choose a month from 1 to 12.")]})
 
     @property
     def start(self) -> date:

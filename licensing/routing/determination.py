@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from django.utils.translation import gettext as _
 
 from licensing.applications.choices import EndUse, GoodsKind, Handler, Movement, Purpose, RecipientType
 from licensing.core.errors import DomainError
@@ -240,7 +241,7 @@ def _validated(facts: Facts, ref: _Reference):
         ]
     if errors:
         messages = [m for msgs in errors.values() for m in msgs]
-        raise InvalidFacts(messages[0] if len(messages) == 1 else "The facts of the transaction are not valid.", fields=errors)
+        raise InvalidFacts(messages[0] if len(messages) == 1 else _("The facts of the transaction are not valid."), fields=errors)
     return entry
 
 
@@ -252,7 +253,7 @@ def _normalised(facts: Facts) -> Facts:
         try:
             value = Decimal(str(value if value is not None else 0))
         except InvalidOperation:
-            raise InvalidFacts("Give the value as a number.", fields={"value_eur": ["Give the value as a number."]}) from None
+            raise InvalidFacts(_("Give the value as a number."), fields={"value_eur": [_("Give the value as a number.")]}) from None
     if destination == facts.destination and entry == facts.control_entry and value is facts.value_eur:
         return facts
     return Facts(**{**facts.__dict__, "destination": destination, "control_entry": entry, "value_eur": value})

@@ -192,3 +192,45 @@ def test_the_rules_stored_with_an_application_are_shown_in_the_readers_language(
     assert "de CDIU beslist volgens de werkinstructie van het ministerie" in page and escape(stored["text"]) not in page
     english = logged_in(exporter_a, HTTP_ACCEPT_LANGUAGE="en").get(f"/applications/{application['id']}/").content.decode()
     assert escape(stored["text"]) in english
+
+
+def _pdf_text(content: bytes) -> str:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    return " ".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
+
+
+def test_the_licence_goes_out_in_the_holders_language_whoever_downloads_it(api_as, exporter_a, officer, submit):
+    application = submit(exporter_a)  # military to Norway: the office decides alone
+    assert api_as(officer).post(f"/api/v1/office/applications/{application.pk}/decision/", {"outcome": "issued"}, format="json").status_code == 201
+    url = f"/api/v1/applications/{application.pk}/decision/document/"
+    dutch = _pdf_text(api_as(exporter_a).get(url).content)
+    assert "Vergunning voor de uitvoer van strategische goederen" in dutch and "Noorwegen (NO)" in dutch and "Houder" in dutch
+    exporter_a.organisation.language = "en"
+    exporter_a.organisation.save(update_fields=["language"])
+    english = _pdf_text(api_as(officer).get(url).content)  # the officer reads what the holder received
+    assert "Export licence for strategic goods" in english and "Norway (NO)" in english and "Holder" in english
+
+
+def test_a_sondage_answer_gives_the_verdict_and_the_caveat_in_the_letters_language(api_as, exporter_a, officer, submit):
+    application = submit(exporter_a, kind="sondage")
+    answer = {"outcome": "answered", "answer": "Positief voor Noorwegen.", "positive": True}
+    assert api_as(officer).post(f"/api/v1/office/applications/{application.pk}/decision/", answer, format="json").status_code == 201
+    letter = _pdf_text(api_as(exporter_a).get(f"/api/v1/applications/{application.pk}/decision/document/").content)
+    assert "zou een vergunning waarschijnlijk worden verleend" in letter and "Positief voor Noorwegen." in letter
+    assert "er kunnen geen rechten aan worden ontleend" in letter and "no rights" not in letter
+
+
+def test_api_errors_follow_the_requests_language_and_keep_their_code(api_as, exporter_a):
+    client = api_as(exporter_a)
+    english = client.post("/api/v1/applications/", {**application_payload(), "goods": []}, format="json")
+    draft = english.json()
+    submit_en = client.post(f"/api/v1/applications/{draft['id']}/submit/").json()
+    client.credentials(HTTP_AUTHORIZATION=client._credentials["HTTP_AUTHORIZATION"], HTTP_ACCEPT_LANGUAGE="nl")
+    submit_nl = client.post(f"/api/v1/applications/{draft['id']}/submit/").json()
+    assert submit_en["code"] == submit_nl["code"] == "incomplete" and submit_en["fields"].keys() == submit_nl["fields"].keys()
+    assert submit_en["detail"] == "The application is not complete; nothing was submitted."
+    assert submit_nl["detail"] == "De aanvraag is niet volledig; er is niets ingediend."
+    assert "Voeg ten minste één goederenregel toe." in submit_nl["fields"]["goods"]
