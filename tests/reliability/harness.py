@@ -184,9 +184,10 @@ def _forget_queue(queue: str) -> None:
 
 
 # --- Celery workers a test may kill ----------------------------------------------------------------------
-def worker_start(*, queue: str, database_url: str, name: str, slow_tables: float = 0.0, visibility_timeout: int = 5) -> subprocess.Popen:
-    """A Celery worker (solo pool: the task runs in this very process) on `queue`. With `slow_tables`, each table of a
-    report run takes that many seconds longer (tests.reliability.slow_worker), so a test can kill it mid-run."""
+def worker_start(*, queue: str, database_url: str, name: str, slow: float = 0.0, visibility_timeout: int = 5) -> subprocess.Popen:
+    """A Celery worker (solo pool: the task runs in this very process) on `queue`. With `slow`, each table of a report
+    run and each application of a re-screen takes that many seconds longer (tests.reliability.slow_worker), so a test
+    can kill it mid-task."""
     LOGS.mkdir(parents=True, exist_ok=True)
     env = os.environ.copy()
     env.update(
@@ -194,9 +195,9 @@ def worker_start(*, queue: str, database_url: str, name: str, slow_tables: float
         DATABASE_URL=database_url,
         CELERY_TASK_DEFAULT_QUEUE=queue,
         CELERY_VISIBILITY_TIMEOUT=str(visibility_timeout),
-        RELIABILITY_TABLE_SECONDS=str(slow_tables),
+        RELIABILITY_SLOW_SECONDS=str(slow),
     )
-    module = ["-m", "tests.reliability.slow_worker"] if slow_tables else ["-m", "celery", "-A", "config"]
+    module = ["-m", "tests.reliability.slow_worker"] if slow else ["-m", "celery", "-A", "config"]
     return subprocess.Popen(
         [PY, *module, "worker", "--pool=solo", "-Q", queue, "-n", f"{name}@%h", "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
         cwd=ROOT, env=env, stdout=open(LOGS / f"worker-{name}.log", "ab"), stderr=subprocess.STDOUT,

@@ -1,5 +1,6 @@
-"""A Celery worker whose report runs are slow: each table takes RELIABILITY_TABLE_SECONDS longer, so that a test
-can watch a run's progress and kill the worker in the middle of it. Test-only; production code has no such hook.
+"""A Celery worker whose long tasks are slow: each table of a report run, and each application of a re-screen,
+takes RELIABILITY_SLOW_SECONDS longer, so that a test can watch the task's progress and kill the worker in the
+middle of it. Test-only; production code has no such hook.
 
     python -m tests.reliability.slow_worker worker --pool=solo -Q QUEUE ...   (the arguments of `celery worker`)
 """
@@ -8,21 +9,26 @@ import sys
 import time
 
 
+def slowed(function, delay: float):
+    def slow(**kwargs):
+        time.sleep(delay)
+        return function(**kwargs)
+
+    return slow
+
+
 def main() -> None:
     import django
 
     django.setup()
     from config.celery import app
-    from licensing.reporting import services
+    from licensing.reporting import services as reporting
+    from licensing.screening import services as screening
 
-    delay = float(os.environ["RELIABILITY_TABLE_SECONDS"])
-    table_json = services.report_table_json
-
-    def slow_table_json(**kwargs):
-        time.sleep(delay)
-        return table_json(**kwargs)
-
-    services.report_table_json = slow_table_json  # report_json looks it up at each table
+    delay = float(os.environ["RELIABILITY_SLOW_SECONDS"])
+    # Both are looked up in their module at each call: by report_json per table, by rescreen_applications per application.
+    reporting.report_table_json = slowed(reporting.report_table_json, delay)
+    screening.application_screen = slowed(screening.application_screen, delay)
     app.worker_main(argv=sys.argv[1:])
 
 

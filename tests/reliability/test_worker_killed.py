@@ -1,7 +1,8 @@
 """
-A Celery worker killed (SIGKILL) in the middle of a report run leaves the run to the next worker: the task is
-acknowledged late, so Redis still holds it, hands it out again once CELERY_VISIBILITY_TIMEOUT has passed, and
-the task is idempotent, so the run is computed once in effect.
+A Celery worker killed (SIGKILL) in the middle of a report run or a re-screen leaves the task to the next worker:
+tasks are acknowledged late, so Redis still holds the message and hands it out again once
+CELERY_VISIBILITY_TIMEOUT has passed; and they are idempotent, so the work is done once in effect (no second
+result, no duplicate rows).
 """
 import json
 import os
@@ -13,16 +14,20 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import timezone
 
+from licensing.audit.models import Event
 from licensing.reporting.models import ReportRun, RunStatus
 
 from .harness import worker_start
 
 pytestmark = [pytest.mark.integration, pytest.mark.heavy, pytest.mark.django_db(transaction=True)]
 
-DECISIONS_2024 = Path(__file__).resolve().parents[2] / "fixtures" / "demo" / "decisions_2024.csv"
+ROOT = Path(__file__).resolve().parents[2]
+DECISIONS_2024 = ROOT / "fixtures" / "demo" / "decisions_2024.csv"
+EU_SAMPLE = ROOT / "fixtures" / "screening" / "eu_sample.xml"
 VISIBILITY_TIMEOUT = 4  # seconds; production keeps the default hour (README, Operations)
-TABLE_SECONDS = 1.0  # the killed worker's slow-down per table: a run of ten tables takes ten seconds there
+SLOW = 1.0  # the killed worker's slow-down per report table or per re-screened application
 
 
 def wait_for(predicate, *, timeout: float, what: str):
@@ -42,58 +47,130 @@ def database_url() -> str:
 
 
 def unacknowledged(queue: str) -> int:
-    """Messages of `queue` a worker has taken but not acknowledged (kombu's Redis `unacked` hash)."""
+    """Messages of `queue` waiting or taken but not acknowledged (kombu's Redis `unacked` hash)."""
     import redis
 
     client = redis.Redis.from_url(os.environ["REDIS_URL"])
     return sum(1 for raw in client.hvals("unacked") if json.loads(raw)[2] == queue) + client.llen(queue)
 
 
-def test_a_worker_killed_mid_report_run_leaves_the_run_to_the_next_worker(broker, reference_db, api_as):
-    from config.celery import app
-    from tests.factories import UserFactory
+class Workers:
+    """Workers on a queue of the test's own; the first is slow and gets killed, the second takes over."""
 
-    call_command("import_decisions", str(DECISIONS_2024), verbosity=0)
-    queue = f"test-killed-{uuid.uuid4().hex[:8]}"
-    previous_queue, app.conf.task_default_queue = app.conf.task_default_queue, queue
-    workers = []
-    try:
-        first = worker_start(queue=queue, database_url=database_url(), name=f"{queue}-first", slow_tables=TABLE_SECONDS, visibility_timeout=VISIBILITY_TIMEOUT)
-        workers.append(first)
+    def __init__(self):
+        from config.celery import app
+
+        self.app, self.queue, self.procs = app, f"test-killed-{uuid.uuid4().hex[:8]}", []
+
+    def __enter__(self):
+        self.previous_queue, self.app.conf.task_default_queue = self.app.conf.task_default_queue, self.queue
+        return self
+
+    def start(self, *, slow: float = 0.0):
+        proc = worker_start(queue=self.queue, database_url=database_url(), name=f"{self.queue}-{len(self.procs)}", slow=slow, visibility_timeout=VISIBILITY_TIMEOUT)
+        self.procs.append(proc)
         from licensing.core.tasks import ping
 
         ping.delay("ready").get(timeout=60)
+        return proc
+
+    def kill(self, proc, *, taken_at: float) -> None:
+        """SIGKILL `proc`; return once the message it held (taken at `taken_at`, epoch seconds) is due again."""
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+        assert unacknowledged(self.queue) == 1  # the message survived its worker
+        # A worker restores the unacknowledged messages older than the visibility timeout when it starts.
+        time.sleep(max(0.0, taken_at + VISIBILITY_TIMEOUT + 0.5 - time.time()))
+
+    def __exit__(self, *exc):
+        self.app.conf.task_default_queue = self.previous_queue
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=20)
+                except Exception:  # noqa: BLE001
+                    proc.kill()
+
+
+def test_a_worker_killed_mid_report_run_leaves_the_run_to_the_next_worker(broker, reference_db, api_as):
+    from tests.factories import UserFactory
+
+    call_command("import_decisions", str(DECISIONS_2024), verbosity=0)
+    with Workers() as workers:
+        first = workers.start(slow=SLOW)  # ten tables: ten seconds there
         client = api_as(UserFactory(role="officer", organisation=None))
         run_id = client.post("/api/v1/reports/runs/", {"year": 2024}, format="json").json()["id"]
 
         # Mid-way: some tables computed, not all.
         mid = wait_for(lambda: (r := ReportRun.objects.get(pk=run_id)).status == RunStatus.RUNNING and 20 <= r.progress < 100 and r, timeout=60, what="the run to get half-way")
-        first.send_signal(signal.SIGKILL)
-        first.wait(timeout=10)
+        workers.kill(first, taken_at=mid.started_at.timestamp())
         killed_at = time.monotonic()
         stranded = ReportRun.objects.get(pk=run_id)
         assert (stranded.status, stranded.result) == (RunStatus.RUNNING, None)  # the dead worker wrote nothing more
-        assert stranded.progress >= mid.progress and unacknowledged(queue) == 1  # the message survived its worker
 
-        # A new worker restores unacknowledged messages older than the visibility timeout when it starts.
-        time.sleep(max(0.0, mid.started_at.timestamp() + VISIBILITY_TIMEOUT + 0.5 - time.time()))
-        second = worker_start(queue=queue, database_url=database_url(), name=f"{queue}-second", visibility_timeout=VISIBILITY_TIMEOUT)
-        workers.append(second)
+        workers.start()
         done = wait_for(lambda: (r := ReportRun.objects.get(pk=run_id)).finished and r, timeout=90, what="the second worker to redo the run")
-        redone_after = time.monotonic() - killed_at
 
         assert (done.status, done.progress, done.error) == (RunStatus.DONE, 100, ""), done.error
         assert done.started_at > mid.started_at  # started again, from the beginning, by the second worker
         assert done.result["military"]["total_eur"] == client.get("/api/v1/reports/annual/2024/military/").json()["total_eur"]
         assert ReportRun.objects.count() == 1
-        wait_for(lambda: unacknowledged(queue) == 0, timeout=10, what="the message to be acknowledged")  # nothing will run it a third time
-        print(f"killed at {mid.progress} %; redone {redone_after:.1f} s after the kill (visibility timeout {VISIBILITY_TIMEOUT} s)")
+        wait_for(lambda: unacknowledged(workers.queue) == 0, timeout=10, what="the message to be acknowledged")  # nothing runs it a third time
+        print(f"killed at {stranded.progress} %; redone {time.monotonic() - killed_at:.1f} s after the kill")
+
+
+def test_a_worker_killed_mid_rescreen_leaves_the_chunk_to_the_next_worker_without_duplicate_hits(broker, reference_db, api_as, exporter_a):
+    from licensing.applications.models import Application, Status
+    from licensing.screening.importers import FORMATS
+    from licensing.screening.models import ApplicationScreening, RunItem, ScreeningHit, ScreeningRun
+    from licensing.screening.models import RunStatus as ScreeningRunStatus
+    from licensing.screening.services import list_import_file, rescreen_start
+    from tests.factories import application_payload, pdf_upload
+
+    def parties(**named):
+        base = {"consignee": ("Forsvarsmateriell", "NO"), "end_user": ("Royal Norwegian Navy", "NO"), **named}
+        return [{"role": role, "name": name, "address": "Street 1", "country": country, "party_type": "company"} for role, (name, country) in base.items()]
+
+    # The list and six open cases, three of them with a party on the list, set up in process.
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    try:
+        list_import_file(source=FORMATS["eu-xml"], content=EU_SAMPLE.read_bytes(), file_name=EU_SAMPLE.name)
+        exporter = api_as(exporter_a)
+        named = [{"consignee": ("АО Рособоронэкспорт", "RU")}, {"broker": ("Polar Star Components Ltd", "HK")}, {}]
+        for n in range(6):
+            pk = exporter.post("/api/v1/applications/", application_payload(parties=parties(**named[n % 3])), format="json").json()["id"]
+            exporter.post(f"/api/v1/applications/{pk}/documents/", {"doc_type": "end_user_certificate", "file": pdf_upload()}, format="multipart")
+            assert exporter.post(f"/api/v1/applications/{pk}/submit/").status_code == 200
     finally:
-        app.conf.task_default_queue = previous_queue
-        for worker in workers:
-            if worker.poll() is None:
-                worker.terminate()
-                try:
-                    worker.wait(timeout=20)
-                except Exception:  # noqa: BLE001
-                    worker.kill()
+        app.conf.task_always_eager = False
+    assert Application.objects.filter(status=Status.IN_REVIEW).count() == 6
+    identity = ("application_id", "party_id", "source", "entry_reference", "entry_hash")
+    expected = sorted(ScreeningHit.objects.values_list(*identity))
+    assert len({row[0] for row in expected}) == 4  # the Rosoboronexport and Polar Star cases
+    # What a change of threshold or algorithm does: the open hits are worked out again, by the re-screen.
+    ScreeningHit.objects.all().delete()
+    raised_before = Event.objects.filter(verb="screening.hits_raised").count()
+
+    with Workers() as workers:
+        first = workers.start(slow=SLOW)  # one chunk of six applications: six seconds there
+        since = timezone.now()
+        run = rescreen_start()
+        screened = lambda: ApplicationScreening.objects.filter(screened_at__gt=since).count()  # noqa: E731
+        wait_for(lambda: screened() >= 2, timeout=60, what="the chunk to get half-way")
+        taken_at = time.time() - 2 * SLOW  # the chunk's message was taken before its first application was screened
+        workers.kill(first, taken_at=taken_at)
+        stranded = ScreeningRun.objects.get(pk=run.pk)
+        assert (stranded.status, stranded.done, stranded.total) == (ScreeningRunStatus.SCREENING, 0, 6)
+        assert 2 <= screened() < 6
+
+        workers.start()
+        done = wait_for(lambda: (r := ScreeningRun.objects.get(pk=run.pk)).status == ScreeningRunStatus.DONE and r, timeout=90, what="the second worker to redo the chunk")
+
+        assert (done.done, done.total) == (6, 6) and not RunItem.objects.filter(run=run).exists()
+        assert sorted(ScreeningHit.objects.values_list(*identity)) == expected  # every hit once: none lost, none twice
+        # Each case's hits were raised once, by whichever worker screened it first.
+        assert Event.objects.filter(verb="screening.hits_raised").count() - raised_before == 4
+        wait_for(lambda: unacknowledged(workers.queue) == 0, timeout=10, what="the message to be acknowledged")
