@@ -205,13 +205,9 @@ class ParliamentSentView(APIView):
 
 def decision_document(decision: Decision) -> HttpResponse:
     """The licence PDF for an issued decision, else the decision letter."""
-    from licensing.licences.documents import decision_letter_pdf, licence_pdf
+    from licensing.licences.documents import decision_document as document
 
-    licence = Licence.objects.filter(decision=decision).prefetch_related("lines", "destinations").first()
-    if licence is not None:
-        body, name = licence_pdf(licence), f"{licence.number}.pdf"
-    else:
-        body, name = decision_letter_pdf(decision), f"{decision.reference}-{decision.outcome}.pdf"
+    body, name = document(decision)
     response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name.replace("/", "_")}"'
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -59,6 +59,14 @@ def _facts_table(rows: list[tuple[str, str]], styles) -> Table:
     return table
 
 
+def decision_document(decision: Decision) -> tuple[bytes, str]:
+    """The PDF of a decision and its file name: the licence for an issued licence, else the decision letter."""
+    licence = Licence.objects.filter(decision=decision).prefetch_related("lines", "destinations").first()
+    if licence is not None:
+        return licence_pdf(licence), f"{licence.number}.pdf".replace("/", "_")
+    return decision_letter_pdf(decision), f"{decision.reference}-{decision.outcome}.pdf".replace("/", "_")
+
+
 def licence_pdf(licence: Licence) -> bytes:
     with translation.override(document_language(licence.holder)):
         return _licence_pdf(licence)

@@ -20,6 +20,7 @@ from licensing.core.errors import Conflict, DomainError
 from licensing.reference.control_list import InvalidControlEntry, parse_entry
 
 from .models import Decision, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Registration, RegistrationStatus
+from .tasks import decision_notify
 
 LICENCE_VALIDITY_DAYS = 2 * 365  # Reg. 2021/821 Art. 12(3): individual and global licences up to two years
 FAST_TRACK_DAYS = 14
@@ -82,7 +83,7 @@ def _goods_kind(application) -> str:
 
 def _decision(application, actor, outcome, **fields) -> Decision:
     goods = list(application.goods.all())
-    return Decision.objects.create(
+    decision = Decision.objects.create(
         reference=application.reference,
         application=application,
         outcome=outcome,
@@ -98,6 +99,8 @@ def _decision(application, actor, outcome, **fields) -> Decision:
         end_use_description=application.end_use_description,
         **fields,
     )
+    transaction.on_commit(lambda: decision_notify.delay(decision.pk))
+    return decision
 
 
 def _ml_category(code: str) -> str:

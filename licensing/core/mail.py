@@ -1,0 +1,31 @@
+"""E-mail to people, each in their own language (User.preferred_language), from templates in templates/mail/.
+
+A message is `<name>_subject.txt` (one line) and `<name>.txt` (plain text), rendered once per recipient under
+translation.override, so dates, amounts and texts are those of the recipient, not of whoever caused the mail.
+"""
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+from django.utils import translation
+
+
+def mail_people(users: Iterable, *, template: str, context: dict, attachments: Iterable[tuple[str, bytes, str]] = ()) -> int:
+    """Send one message to every user with an e-mail address; returns how many were sent."""
+    attachments = list(attachments)
+    messages = []
+    for user in users:
+        if not user.email:
+            continue
+        with translation.override(user.preferred_language):
+            context_for_user = {**context, "user": user}
+            subject = " ".join(render_to_string(f"mail/{template}_subject.txt", context_for_user).split())
+            body = render_to_string(f"mail/{template}.txt", context_for_user)
+        message = EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email])
+        for name, content, mimetype in attachments:
+            message.attach(name, content, mimetype)
+        messages.append(message)
+    if not messages:
+        return 0
+    return get_connection().send_messages(messages) or 0
