@@ -12,7 +12,7 @@ from licensing.assessment import services as assessment
 from licensing.assessment.models import Consultation, DenialRegisterEntry
 from licensing.core.errors import DomainError
 from licensing.licences import exports, services
-from licensing.licences.models import Decision, Licence, Outcome, ParliamentNotification
+from licensing.licences.models import Decision, Outcome, ParliamentNotification
 
 from .idempotency import idempotent
 from .permissions import IsOfficer, IsOfficial
