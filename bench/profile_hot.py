@@ -65,7 +65,7 @@ def main():
         profiler.disable()
         elapsed = time.perf_counter() - started
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
+    pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(args.top)
     sql = sum(float(q["time"]) for q in ctx.captured_queries)
     print(f"{args.what}: HTTP {response.status_code} in {elapsed * 1000:.0f} ms; {len(ctx.captured_queries)} queries, {sql * 1000:.0f} ms in SQL")
     print(out.getvalue()[:8000])

@@ -6,6 +6,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.search import TrigramSimilarity
@@ -83,9 +84,8 @@ def _candidates(key: NameKey) -> list[EntryName]:
     return list(names.filter(id__in=ids))
 
 
-@dataclass(frozen=True)
-class _Candidate:
-    """A listed name (or alias) with what a Match reports about its entry."""
+class _Candidate(NamedTuple):
+    """A listed name (or alias) with what a Match reports about its entry (a tuple: a run loads every name)."""
 
     name: str
     key: NameKey
