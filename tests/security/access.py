@@ -42,7 +42,6 @@ MINISTRY = frozenset({ADVISOR})
 ADMINISTRATORS = frozenset({ADMINISTRATOR})
 SIGNED_IN = EXPORTERS | OFFICIALS
 PUBLIC = SIGNED_IN | {ANONYMOUS}
-NOBODY = frozenset()
 
 # Which object of the world fills a path parameter, by the parameter's name (an entry's `params` overrides).
 DEFAULT_PARAMS = {
