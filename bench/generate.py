@@ -86,10 +86,31 @@ class Table:
 
     def flush(self, cursor):
         if self.rows:
+            if self.total == 0:
+                _model_defaults(cursor, self.name, {c.strip() for c in self.columns.split(",")})
             self.buf.seek(0)
             cursor.copy_expert(f"COPY {self.name} ({self.columns}) FROM STDIN", self.buf)
             self.total += self.rows
         self.buf, self.rows = io.StringIO(), 0
+
+
+def _model_defaults(cursor, table: str, named: set[str]) -> None:
+    """Columns the generator does not write (added to the models since) get the model field's default in the
+    database, so COPY fills them as Django would: the generator keeps working when a NOT NULL column appears."""
+    from django.apps import apps
+
+    cursor.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = %s AND is_nullable = 'NO' AND column_default IS NULL",
+        [table],
+    )
+    missing = [name for (name,) in cursor.fetchall() if name not in named]
+    model = next((m for m in apps.get_models() if m._meta.db_table == table), None)
+    for column in missing:
+        field = next((f for f in model._meta.concrete_fields if f.column == column), None) if model else None
+        if field is None or not field.has_default() and not field.blank:
+            continue  # nothing to give: COPY reports the column
+        value = field.get_default() if field.has_default() else ""
+        cursor.execute(f'ALTER TABLE {table} ALTER COLUMN "{column}" SET DEFAULT %s', [field.get_db_prep_save(value, cursor.db)])
 
 
 def ts(d: datetime) -> str:
