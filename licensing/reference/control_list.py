@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from .models import ControlEntry, ControlRegime, ExportRegime
 from .selectors import cached
@@ -41,7 +43,9 @@ _EXPORT_REGIME_OF_DIGIT = {
 
 
 class InvalidControlEntry(ValueError):
-    """The code is not an entry of any control list we know; the message says why, in a sentence."""
+    """The code is not an entry of any control list we know; the message says why, in a sentence.
+
+    The message is lazy (read in the reader's language when shown): routing keeps it with the parsed entries."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,7 @@ class ParsedEntry:
 def parse_entry(code: str) -> ParsedEntry:
     """Parse a control-list entry code (case-insensitive, spaces trimmed); raise InvalidControlEntry if unknown."""
     if not isinstance(code, str) or not code.strip():
-        raise InvalidControlEntry("Give a control-list entry, e.g. ML4.b, 3A001.a.3 or ANNEX_III.")
+        raise InvalidControlEntry(_("Give a control-list entry, e.g. ML4.b, 3A001.a.3 or ANNEX_III."))
     raw = code.strip()
     upper = raw.upper()
     facts = _facts()
@@ -75,24 +79,24 @@ def parse_entry(code: str) -> ParsedEntry:
     if match := _ANNEX.match(upper):
         return _anti_torture(raw, match, facts)
     if upper.startswith(("DU-CAT-", "DU-GROUP-")):
-        raise InvalidControlEntry(
-            f"'{raw}' is a dual-use category or product group, not an entry: give the Annex I item code, e.g. 3A001."
-        )
-    raise InvalidControlEntry(
-        f"Unknown control entry '{raw}': use a Military List entry (ML1 to ML22, e.g. ML4.b), a dual-use "
+        raise InvalidControlEntry(format_lazy(
+            _("'{raw}' is a dual-use category or product group, not an entry: give the Annex I item code, e.g. 3A001."), raw=raw
+        ))
+    raise InvalidControlEntry(format_lazy(_(
+        "Unknown control entry '{raw}': use a Military List entry (ML1 to ML22, e.g. ML4.b), a dual-use "
         "Annex I item (e.g. 3A001.a.3), an anti-torture annex (ANNEX_II, ANNEX_III, ANNEX_IV) or a national entry."
-    )
+    ), raw=raw))
 
 
 def _military(raw: str, match: re.Match, facts: dict) -> ParsedEntry:
     number, rest = int(match.group(1)), match.group(2).strip().lower()
     if not 1 <= number <= ML_MAX:
-        raise InvalidControlEntry(f"Unknown control entry '{raw}': the Military List has ML1 to ML{ML_MAX}.")
+        raise InvalidControlEntry(format_lazy(_("Unknown control entry '{raw}': the Military List has ML1 to ML{max}."), raw=raw, max=ML_MAX))
     category = f"ML{number}"
     if category not in facts["ml_categories"]:
-        raise InvalidControlEntry(
-            f"Unknown control entry '{raw}': {category} is not in the reference data (run load_reference)."
-        )
+        raise InvalidControlEntry(format_lazy(
+            _("Unknown control entry '{raw}': {category} is not in the reference data (run load_reference)."), raw=raw, category=category
+        ))
     parts = _parts(raw, rest, example="ML4.b or ML7.a.1")
     return ParsedEntry(code=".".join([category, *parts]), regime=ControlRegime.MILITARY.value, ml_category=category)
 
@@ -102,10 +106,10 @@ def _dual_use(raw: str, match: re.Match, facts: dict) -> ParsedEntry:
     stem = f"{category}{group}{digit}{tail}"
     rest = rest.strip().lower()
     if rest[:1].isdigit():
-        raise InvalidControlEntry(
-            f"Unknown control entry '{raw}': a dual-use item code has one digit, one letter A-E and three digits "
+        raise InvalidControlEntry(format_lazy(_(
+            "Unknown control entry '{raw}': a dual-use item code has one digit, one letter A-E and three digits "
             "(e.g. 3A001), then optional sub-items such as .a.3."
-        )
+        ), raw=raw))
     parts = _parts(raw, rest, example="3A001.a.3")
     normalised = ".".join([stem, *parts])
     export_regime = ExportRegime.NSG.value if category == "0" else _EXPORT_REGIME_OF_DIGIT.get(digit)
@@ -123,18 +127,18 @@ def _dual_use(raw: str, match: re.Match, facts: dict) -> ParsedEntry:
 def _anti_torture(raw: str, match: re.Match, facts: dict) -> ParsedEntry:
     annex, rest = _ROMAN.get(match.group(1), match.group(1)), match.group(2).strip()
     if annex not in ANNEXES:
-        raise InvalidControlEntry(
-            f"Unknown control entry '{raw}': the anti-torture Regulation (EU) 2019/125 lists goods in annexes "
+        raise InvalidControlEntry(format_lazy(_(
+            "Unknown control entry '{raw}': the anti-torture Regulation (EU) 2019/125 lists goods in annexes "
             "II, III and IV (ANNEX_II, ANNEX_III, ANNEX_IV)."
-        )
+        ), raw=raw))
     if f"ANNEX_{annex}" not in facts["annexes"]:
-        raise InvalidControlEntry(
-            f"Unknown control entry '{raw}': ANNEX_{annex} is not in the reference data (run load_reference)."
-        )
+        raise InvalidControlEntry(format_lazy(
+            _("Unknown control entry '{raw}': ANNEX_{annex} is not in the reference data (run load_reference)."), raw=raw, annex=annex
+        ))
     if rest and not _ANNEX_ITEM.match(rest):
-        raise InvalidControlEntry(
-            f"Unknown control entry '{raw}': an annex item is written as its point number, e.g. ANNEX_{annex}.2.1."
-        )
+        raise InvalidControlEntry(format_lazy(
+            _("Unknown control entry '{raw}': an annex item is written as its point number, e.g. ANNEX_{annex}.2.1."), raw=raw, annex=annex
+        ))
     return ParsedEntry(code=f"ANNEX_{annex}{rest}", regime=ControlRegime.ANTI_TORTURE.value, annex=annex)
 
 
@@ -147,9 +151,9 @@ def _national(raw: str, national: dict[str, str]) -> str | None:
 
 def _parts(raw: str, rest: str, *, example: str) -> list[str]:
     if not _PARTS.match(rest) or rest.endswith("."):
-        raise InvalidControlEntry(
-            f"Unknown control entry '{raw}': sub-entries are letters and numbers separated by dots, e.g. {example}."
-        )
+        raise InvalidControlEntry(format_lazy(
+            _("Unknown control entry '{raw}': sub-entries are letters and numbers separated by dots, e.g. {example}."), raw=raw, example=example
+        ))
     return _PART.findall(rest)
 
 

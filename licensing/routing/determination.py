@@ -15,7 +15,10 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from django.utils.functional import Promise
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from licensing.applications.choices import EndUse, GoodsKind, Handler, Movement, Purpose, RecipientType
 from licensing.core.errors import DomainError
@@ -182,7 +185,8 @@ def _parse_entry(ref: _Reference, code: str):
         try:
             result = parse_entry(code)
         except InvalidControlEntry as exc:
-            result = str(exc) or f"Unknown control entry '{code}'."
+            # The message itself (lazy), not str(exc): the cache outlives the request and its language.
+            result = (exc.args[0] if exc.args else "") or format_lazy(gettext_lazy("Unknown control entry '{code}'."), code=code)
         if len(ref.entries) >= ENTRY_CACHE_LIMIT:
             ref.entries.clear()
         ref.entries[key] = result
@@ -195,7 +199,12 @@ ENTRY_REGIMES = {
     GoodsKind.DUAL_USE: ("dual_use", "national"),
     GoodsKind.ANTI_TORTURE: ("anti_torture",),
 }
-REGIME_LABELS = {"military": "military", "dual_use": "dual-use", "anti_torture": "anti-torture", "national": "national-list"}
+REGIME_LABELS = {
+    "military": gettext_lazy("military"),
+    "dual_use": gettext_lazy("dual-use"),
+    "anti_torture": gettext_lazy("anti-torture"),
+    "national": gettext_lazy("national-list"),
+}
 CHOICES = {
     "goods_kind": GoodsKind.values,
     "movement": Movement.values,
@@ -211,33 +220,38 @@ def _validated(facts: Facts, ref: _Reference):
     for name, allowed in CHOICES.items():
         value = getattr(facts, name)
         if value not in allowed:
-            errors[name] = [f"'{value}' is not one of: {', '.join(allowed)}."]
+            errors[name] = [_("'%(value)s' is not one of: %(allowed)s.") % {"value": value, "allowed": ", ".join(allowed)}]
     if facts.destination not in ref.countries:
-        errors["destination"] = [f"Unknown country code '{facts.destination}'."]
+        errors["destination"] = [_("Unknown country code '%(code)s'.") % {"code": facts.destination}]
     if facts.value_eur < 0:
-        errors["value_eur"] = ["The value cannot be negative."]
+        errors["value_eur"] = [_("The value cannot be negative.")]
 
     entry = None
     if facts.control_entry is not None:
         parsed = _parse_entry(ref, facts.control_entry)
-        if isinstance(parsed, str):
-            errors["control_entry"] = [parsed]
+        if isinstance(parsed, (str, Promise)):
+            errors["control_entry"] = [str(parsed)]
         elif facts.goods_kind == GoodsKind.UNLISTED:
             errors["control_entry"] = [
-                f"Unlisted goods have no control-list entry; '{parsed.code}' is a "
-                f"{REGIME_LABELS.get(parsed.regime, parsed.regime)} entry: choose that goods kind or leave the entry empty."
+                _(
+                    "Unlisted goods have no control-list entry; '%(code)s' is a %(regime)s entry: choose that goods kind "
+                    "or leave the entry empty."
+                )
+                % {"code": parsed.code, "regime": REGIME_LABELS.get(parsed.regime, parsed.regime)}
             ]
         elif facts.goods_kind in ENTRY_REGIMES and parsed.regime not in ENTRY_REGIMES[facts.goods_kind]:
             errors["control_entry"] = [
-                f"'{parsed.code}' is a {REGIME_LABELS.get(parsed.regime, parsed.regime)} entry; it does not fit "
-                f"goods kind '{facts.goods_kind}'."
+                _("'%(code)s' is a %(regime)s entry; it does not fit goods kind '%(kind)s'.")
+                % {"code": parsed.code, "regime": REGIME_LABELS.get(parsed.regime, parsed.regime), "kind": facts.goods_kind}
             ]
         else:
             entry = parsed
     elif facts.goods_kind == GoodsKind.ANTI_TORTURE:
         errors["control_entry"] = [
-            "Give the annex of Regulation (EU) 2019/125 (ANNEX_II, ANNEX_III or ANNEX_IV): the annex decides whether "
-            "anti-torture goods are prohibited or need a licence."
+            _(
+                "Give the annex of Regulation (EU) 2019/125 (ANNEX_II, ANNEX_III or ANNEX_IV): the annex decides whether "
+                "anti-torture goods are prohibited or need a licence."
+            )
         ]
     if errors:
         messages = [m for msgs in errors.values() for m in msgs]

@@ -78,7 +78,8 @@ def _country_names() -> list[tuple[str, str]]:
 
 
 def _explained(exc: InvalidFacts, facts: Facts) -> dict[str, list[str]]:
-    """The field errors in the reader's language where we know them; determine() words them in English."""
+    """The field errors as determine() words them (in the reader's language), the destination's and the entry's
+    said the way the page's form asks for them."""
     fields = {name: list(messages) for name, messages in exc.fields.items()}
     if "destination" in fields:
         fields["destination"] = [_("Unknown country code “%(code)s”. Use a two-letter ISO code such as NO or DE.") % {"code": facts.destination}]

@@ -7,6 +7,15 @@ from licensing.reference.models import ControlEntry, ControlRegime
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are read in the reader's language; these tests read the English."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.mark.parametrize(
     "written,code,category",
     [
