@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from licensing.core.csp import csp_replace
 from licensing.core.views import health
+from licensing.web.views import set_language
 
 # Swagger UI loads its script and styles from drf-spectacular's CDN and has one inline <style>; its init script is
 # a separate request (the split view), so no inline script is allowed even here.
@@ -18,6 +19,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", csp_replace(API_DOCS_CSP)(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
     path("api/v1/", include("licensing.api.urls")),
+    # Before Django's own: the switch also remembers a signed-in person's language (for their e-mails).
+    path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("licensing.web.urls")),
 ]

@@ -54,6 +54,17 @@ def test_the_language_form_switches_to_english_and_back(exporter_a):
     assert "<h1>Mijn aanvragen</h1>" in client.get("/applications/").content.decode()
 
 
+def test_the_language_chosen_is_remembered_for_the_persons_e_mails(exporter_a):
+    assert exporter_a.preferred_language == "nl"  # the organisation's, until the person chooses
+    client = logged_in(exporter_a)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/applications/"})
+    exporter_a.refresh_from_db()
+    assert exporter_a.language == "en" and exporter_a.preferred_language == "en"
+    client.post("/i18n/setlang/", {"language": "xx", "next": "/applications/"})  # not a language we speak
+    exporter_a.refresh_from_db()
+    assert exporter_a.language == "en"
+
+
 def test_the_language_form_is_on_every_page_and_keeps_the_page(exporter_a):
     page = logged_in(exporter_a).get("/licences/?x=1").content.decode()
     assert 'action="/i18n/setlang/"' in page
