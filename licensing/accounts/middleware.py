@@ -56,8 +56,8 @@ class OfficialsVerifiedMiddleware:
     """An official logged in with a password but no accepted code reaches only the code step and logging out.
 
     Pages redirect to the code step; API calls made with the session get a 403 in the API's error format.
-    Requests carrying an Authorization header are left to the API's token authentication (tokens are only
-    handed to officials with a code).
+    API requests carrying a token are left to the API's token authentication (tokens are only handed to
+    officials with a code). Static files never get here (WhiteNoise answers them first).
     """
 
     def __init__(self, get_response):
@@ -73,8 +73,8 @@ class OfficialsVerifiedMiddleware:
 
     @staticmethod
     def _exempt(request) -> bool:
-        path = request.path
-        if request.path.startswith("/api/") and "HTTP_AUTHORIZATION" in request.META:
+        # Only the Token scheme: with any other, DRF would fall back to the session and let the official through.
+        scheme = request.META.get("HTTP_AUTHORIZATION", "").split()[:1]
+        if request.path.startswith("/api/") and [word.lower() for word in scheme] == ["token"]:
             return True
-        open_paths = (reverse("otp"), reverse("logout"), reverse("api:token"), reverse("set_language"), reverse("health"))
-        return path in open_paths or path.startswith(settings.STATIC_URL if settings.STATIC_URL.startswith("/") else f"/{settings.STATIC_URL}")
+        return request.path in (reverse("otp"), reverse("logout"), reverse("api:token"), reverse("set_language"), reverse("health"))

@@ -174,3 +174,17 @@ def test_wrong_token_codes_are_counted_until_locked_out(api_client, officer, set
 
 def test_exporters_get_a_token_without_a_code(api_client, exporter_a):
     assert api_client.post(TOKEN_URL, {"username": "exporter_a", "password": PASSWORD}, format="json").status_code == 200
+
+
+def test_an_unverified_session_is_not_let_through_by_another_authorization_scheme(officer):
+    client = password_login(officer)
+    response = client.get("/api/v1/office/queue/", HTTP_AUTHORIZATION="Basic b2ZmaWNlcjE6eA==")
+    assert response.status_code == 403 and response.json()["code"] == "otp_required"
+    assert client.get("/api/v1/office/queue/", HTTP_AUTHORIZATION="Token not-a-token").status_code == 401
+
+
+def test_a_token_from_a_verified_login_works_beside_an_unverified_session(officer, api_client):
+    device = device_set(user=officer, key_hex=KEY)
+    token = api_client.post(TOKEN_URL, {"username": officer.username, "password": PASSWORD, "otp": code_at(device)}, format="json").json()["token"]
+    client = password_login(officer)
+    assert client.get("/api/v1/office/queue/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 200
