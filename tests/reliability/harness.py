@@ -24,6 +24,14 @@ LOOPBACK = "127.0.0.1"
 LOGS = ROOT / "artifacts" / "reliability"
 
 
+def run(args: list, **kwargs) -> subprocess.CompletedProcess:
+    """Run a command to its end; on failure, raise with what it printed."""
+    done = subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=600, **kwargs)
+    if done.returncode:
+        raise RuntimeError(f"{' '.join(map(str, args))} exited {done.returncode}:\n{(done.stdout + done.stderr)[-3000:]}")
+    return done
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind((LOOPBACK, 0))
@@ -71,12 +79,13 @@ class Cluster:
     def url(self) -> str:
         return f"postgres://postgres@{LOOPBACK}:{self.port}/{self.name}"
 
-    def _as_owner(self, args: list, **kwargs) -> subprocess.CompletedProcess:
+    def _as_owner(self, args: list) -> subprocess.CompletedProcess:
         if os.geteuid() == 0:
             args = ["runuser", "-u", "postgres", "--", *args]
-        return subprocess.run([str(a) for a in args], check=True, capture_output=True, text=True, timeout=120, **kwargs)
+        return run([str(a) for a in args])
 
     def _pg_ctl(self, *args) -> None:
+        # A throwaway: what is tested is a restart of the server, not durability across a crash of the machine.
         options = f"-p {self.port} -k {self.run} -c listen_addresses={LOOPBACK} -c fsync=off -c full_page_writes=off"
         self._as_owner([self.bin / "pg_ctl", "-D", self.data, "-l", self.run / "postgresql.log", "-w", "-t", "60", "-o", options, *args])
 
@@ -113,8 +122,8 @@ class Cluster:
         """Migrate, load the reference data and the users; return {"exporters": [token, ...], "officers": [...]}."""
         env = production_env(DATABASE_URL=self.url)
         for command in (["migrate", "--noinput", "-v0"], ["load_reference", "-v0"]):
-            subprocess.run([PY, "manage.py", *command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=600)
-        out = subprocess.run([PY, "-m", "tests.reliability.harness", "seed"], cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=120)
+            run([PY, "manage.py", *command], env=env)
+        out = run([PY, "-m", "tests.reliability.harness", "seed"], env=env)
         return json.loads(out.stdout.strip().splitlines()[-1])
 
     def __exit__(self, *exc):
