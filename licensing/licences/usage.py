@@ -157,17 +157,17 @@ def general_licence_refusal(general_licence, destination: str) -> str | None:
     """Why this general licence may not be used for this destination, or None."""
     code = general_licence.code
     if not general_licence.active:
-        return f"{code} is no longer in force."
+        return gettext("%(code)s is no longer in force.") % {"code": code}
     if destination in group_members(GroupCode.ARMS_EMBARGO):
-        return f"{destination} is under an arms embargo; {code} cannot be used."
+        return gettext("%(destination)s is under an arms embargo; %(code)s cannot be used.") % {"destination": destination, "code": code}
     if destination in {c.code for c in general_licence.excluded_destinations.all()}:
-        return f"{code} excludes {destination}."
+        return gettext("%(code)s excludes %(destination)s.") % {"code": code, "destination": destination}
     if general_licence.destination_rule == "listed":
         allowed = {c.code for c in general_licence.destinations.all()}
         for group in general_licence.destination_groups.all():
             allowed |= group_members(group.code)
         if destination not in allowed:
-            return f"{destination} is not a destination of {code}."
+            return gettext("%(destination)s is not a destination of %(code)s.") % {"destination": destination, "code": code}
     return None
 
 
@@ -214,35 +214,35 @@ class _Checker:
     def check(self, number: int, row: dict) -> tuple[list[str], dict | None]:
         problems = []
         if row.get("__extra__"):
-            problems.append("more columns than the header")
+            problems.append(gettext("more columns than the header"))
         for name in REQUIRED:
             if not row.get(name):
-                problems.append(f"{name}: required")
+                problems.append(f"{name}: " + gettext("required"))
         if problems:
             return problems, None
         target = self.target(row["licence"])
         if target is None:
-            return [f"licence: you hold no licence or registration '{row['licence']}'"], None
+            return ["licence: " + gettext("you hold no licence or registration '%(number)s'") % {"number": row["licence"]}], None
         try:
             exported_on = date.fromisoformat(row["exported_on"][:10])
         except ValueError:
-            problems.append(f"exported_on: '{row['exported_on']}' is not a date (YYYY-MM-DD)")
+            problems.append("exported_on: " + gettext("'%(value)s' is not a date (YYYY-MM-DD)") % {"value": row["exported_on"]})
             exported_on = None
         destination = row["destination"].upper()
         known_country = destination in self.countries
         if not known_country:
-            problems.append(f"destination: unknown country code '{destination}'")
+            problems.append("destination: " + gettext("unknown country code '%(code)s'") % {"code": destination})
         entry = self.entry(row["control_entry"])
         if isinstance(entry, InvalidControlEntry):
             problems.append(f"control_entry: {entry}")
             entry = None
         quantity, value = _decimal(row["quantity"], "quantity", problems), _decimal(row["value_eur"], "value_eur", problems)
         if quantity is not None and quantity <= 0:
-            problems.append("quantity: must be greater than zero")
+            problems.append("quantity: " + gettext("must be greater than zero"))
         if value is not None and value < 0:
-            problems.append("value_eur: cannot be negative")
+            problems.append("value_eur: " + gettext("cannot be negative"))
         if exported_on and exported_on > timezone.localdate():
-            problems.append("exported_on: lies in the future")
+            problems.append("exported_on: " + gettext("lies in the future"))
         movement, movement_problem = self.movement(target, row.get("movement") or "")
         if movement_problem:
             problems.append(f"movement: {movement_problem}")
@@ -250,28 +250,28 @@ class _Checker:
         origin = (row.get("origin") or "").upper() or licence_origin
         if row.get("origin"):
             if origin not in self.countries:
-                problems.append(f"origin: unknown country code '{origin}'")
+                problems.append("origin: " + gettext("unknown country code '%(code)s'") % {"code": origin})
             elif movement and movement not in WITH_ORIGIN:
-                problems.append(f"origin: only goods in transit have a country of origin; leave it empty for {movement}")
+                problems.append("origin: " + gettext("only goods in transit have a country of origin; leave it empty for %(movement)s") % {"movement": movement})
         line = None
         if target.licence is not None:
             licence = target.licence
             if licence.status != LicenceStatus.ACTIVE and not (licence.status == LicenceStatus.EXHAUSTED):
-                problems.append(f"licence: {licence.number} is {licence.get_status_display().lower()}")
+                problems.append("licence: " + gettext("%(number)s is %(status)s") % {"number": licence.number, "status": licence.get_status_display().lower()})
             if exported_on and not licence.valid_from <= exported_on <= licence.valid_to:
-                problems.append(f"exported_on: outside the licence's validity {licence.valid_from} to {licence.valid_to}")
+                problems.append("exported_on: " + gettext("outside the licence's validity %(start)s to %(end)s") % {"start": licence.valid_from, "end": licence.valid_to})
             if known_country and destination not in target.destinations:
-                problems.append(f"destination: {destination} is not a destination of licence {licence.number}")
+                problems.append("destination: " + gettext("%(destination)s is not a destination of licence %(number)s") % {"destination": destination, "number": licence.number})
             if entry is not None:
                 line = target.lines.get(_norm(entry.code))
                 if line is None:
-                    problems.append(f"control_entry: {entry.code} is not on licence {licence.number}")
+                    problems.append("control_entry: " + gettext("%(entry)s is not on licence %(number)s") % {"entry": entry.code, "number": licence.number})
         else:
             registration = target.registration
             if registration.status != RegistrationStatus.ACTIVE:
-                problems.append(f"licence: registration {registration.number} is {registration.get_status_display().lower()}")
+                problems.append("licence: " + gettext("registration %(number)s is %(status)s") % {"number": registration.number, "status": registration.get_status_display().lower()})
             if exported_on and exported_on < registration.registered_on:
-                problems.append(f"exported_on: before the registration of {registration.registered_on}")
+                problems.append("exported_on: " + gettext("before the registration of %(date)s") % {"date": registration.registered_on})
             refusal = self.refusal(registration, destination) if known_country else None
             if refusal:
                 problems.append(f"destination: {refusal}")
@@ -296,17 +296,17 @@ class _Checker:
         """
         stated = stated.strip().lower()
         if stated and stated not in USAGE_MOVEMENTS:
-            return None, f"'{stated}' is not one of {', '.join(USAGE_MOVEMENTS)}"
+            return None, gettext("'%(stated)s' is not one of %(allowed)s") % {"stated": stated, "allowed": ", ".join(USAGE_MOVEMENTS)}
         if target.licence is not None:
             licence = target.licence
             if stated and stated != licence.movement:
-                return None, f"licence {licence.number} is for {licence.movement}, not {stated}"
+                return None, gettext("licence %(number)s is for %(movement)s, not %(stated)s") % {"number": licence.number, "movement": licence.movement, "stated": stated}
             return licence.movement, None
         general_licence = target.registration.general_licence
         allowed = [m.strip() for m in general_licence.movements.split(",") if m.strip()]
         if stated:
             if stated not in allowed:
-                return None, f"{general_licence.code} covers {', '.join(allowed)}, not {stated}"
+                return None, gettext("%(code)s covers %(allowed)s, not %(stated)s") % {"code": general_licence.code, "allowed": ", ".join(allowed), "stated": stated}
             return stated, None
         if len(allowed) == 1:
             return allowed[0], None
@@ -320,9 +320,9 @@ class _Checker:
             line, number = lines[line_id]
             rows = ", ".join(map(str, self.line_rows[line_id][:10]))
             if line.quantity is not None and line.used_quantity + quantity > line.quantity:
-                errors.append(f"rows {rows}: quantity: {line.control_entry} on {number} would reach {line.used_quantity + quantity} of {line.quantity} authorised")
+                errors.append(gettext("rows %(rows)s") % {"rows": rows} + ": quantity: " + gettext("%(entry)s on %(number)s would reach %(reached)s of %(authorised)s authorised") % {"entry": line.control_entry, "number": number, "reached": line.used_quantity + quantity, "authorised": line.quantity})
             if line.used_value_eur + value > line.value_eur:
-                errors.append(f"rows {rows}: value_eur: {line.control_entry} on {number} would reach EUR {line.used_value_eur + value} of {line.value_eur} authorised")
+                errors.append(gettext("rows %(rows)s") % {"rows": rows} + ": value_eur: " + gettext("%(entry)s on %(number)s would reach EUR %(reached)s of %(authorised)s authorised") % {"entry": line.control_entry, "number": number, "reached": line.used_value_eur + value, "authorised": line.value_eur})
         return errors
 
 
@@ -337,7 +337,7 @@ def _decimal(text: str, name: str, problems: list[str]) -> Decimal | None:
             raise InvalidOperation
         return value
     except (InvalidOperation, ValueError):
-        problems.append(f"{name}: '{text}' is not a number (use '.' as the decimal separator)")
+        problems.append(f"{name}: " + gettext("'%(value)s' is not a number (use '.' as the decimal separator)") % {"value": text})
         return None
 
 
@@ -358,17 +358,17 @@ def usage_import(*, actor, rows: RowSource, sha256: str, idempotency_key: str = 
     for number, row in rows():
         count += 1
         if count > MAX_ROWS:
-            result.errors.append(f"file: more than {MAX_ROWS} rows; split it")
+            result.errors.append("file: " + gettext("more than %(max)s rows; split it") % {"max": MAX_ROWS})
             break
         problems, _ = checker.check(number, row)
-        result.errors.extend(f"row {number}: {p}" for p in problems)
+        result.errors.extend(gettext("row %(number)s") % {"number": number} + f": {p}" for p in problems)
         if len(result.errors) >= MAX_ERRORS:
-            result.errors.append(f"... stopped after {MAX_ERRORS} errors")
+            result.errors.append(gettext("... stopped after %(max)s errors") % {"max": MAX_ERRORS})
             break
     if not result.errors:
         result.errors.extend(checker.over_limits())
     if not count and not result.errors:
-        result.errors.append("file: no rows")
+        result.errors.append("file: " + gettext("no rows"))
     if result.errors:
         return result
 

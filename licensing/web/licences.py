@@ -77,7 +77,7 @@ def usage_add(request, number):
         messages.error(request, error_message(exc))
         return redirect("licences:detail", number=number)
     if result.errors:
-        messages.error(request, " ".join(e.removeprefix("row 1: ") for e in result.errors))
+        messages.error(request, " ".join(e.removeprefix(_("row %(number)s") % {"number": 1} + ": ") for e in result.errors))
     elif result.duplicate:
         messages.info(request, _("This report was already recorded."))
     else:
