@@ -180,16 +180,16 @@ class Gunicorn:
                 self.proc.wait()
         self.log.close()
         shutil.rmtree(self.media, ignore_errors=True)
-        _forget_queue(self.queue)
+        forget_queue(self.queue)  # no worker reads it; the cluster is gone
 
 
-def _forget_queue(queue: str) -> None:
-    """Drop what the server queued for routing (no worker reads this queue; the cluster is gone)."""
+def forget_queue(queue: str) -> None:
+    """Drop a test's queue from Redis: what is left in it, and kombu's bindings of its exchange (named after it)."""
     url = os.environ.get("REDIS_URL")
     if url:
         import redis
 
-        redis.Redis.from_url(url).delete(queue)
+        redis.Redis.from_url(url).delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
 
 
 # --- Celery workers a test may kill ----------------------------------------------------------------------

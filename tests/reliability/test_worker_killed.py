@@ -19,7 +19,7 @@ from django.utils import timezone
 from licensing.audit.models import Event
 from licensing.reporting.models import ReportRun, RunStatus
 
-from .harness import worker_start
+from .harness import forget_queue, worker_start
 
 pytestmark = [pytest.mark.integration, pytest.mark.heavy, pytest.mark.django_db(transaction=True)]
 
@@ -91,6 +91,7 @@ class Workers:
                     proc.wait(timeout=20)
                 except Exception:  # noqa: BLE001
                     proc.kill()
+        forget_queue(self.queue)
 
 
 def test_a_worker_killed_mid_report_run_leaves_the_run_to_the_next_worker(broker, reference_db, api_as):
