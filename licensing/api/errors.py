@@ -8,6 +8,7 @@ One error format for every 4xx answer of the API:
 """
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -59,7 +60,7 @@ def exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         fields = flatten_errors(exc.detail)
-        response.data = error_body(response.status_code, "invalid", "Invalid input.", fields)
+        response.data = error_body(response.status_code, "invalid", _("Invalid input."), fields)
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")

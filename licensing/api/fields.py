@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -10,8 +11,8 @@ class CountryCodeField(serializers.SlugRelatedField):
     """An ISO alpha-2 country code in, the Country out; case-insensitive, with a clear error."""
 
     default_error_messages = {
-        "does_not_exist": "Unknown country code '{value}'.",
-        "invalid": "Give an ISO 3166 alpha-2 country code.",
+        "does_not_exist": _("Unknown country code '{value}'."),
+        "invalid": _("Give an ISO 3166 alpha-2 country code."),
     }
 
     def __init__(self, **kwargs):

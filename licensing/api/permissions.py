@@ -1,4 +1,5 @@
 """Allow-lists by role. Every view names who may use it."""
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from licensing.accounts.models import Role
@@ -6,7 +7,7 @@ from licensing.accounts.models import Role
 
 class HasRole(BasePermission):
     roles: tuple[str, ...] = ()
-    message = "Your role does not give access to this."
+    message = _("Your role does not give access to this.")
 
     def has_permission(self, request, view):
         user = request.user

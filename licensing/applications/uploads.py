@@ -67,7 +67,7 @@ def upload_check(uploaded, *, field: str = "file") -> CheckedUpload:
     if not size:
         raise UploadRejected(_("The file is empty."), fields={field: [_("The file is empty.")]})
     if size > MAX_UPLOAD_BYTES:
-        message = f"The file is {size / 1024 / 1024:.1f} MB; the limit is {MAX_UPLOAD_BYTES // 1024 // 1024} MB."
+        message = _("The file is %(size).1f MB; the limit is %(limit)d MB.") % {"size": size / 1024 / 1024, "limit": MAX_UPLOAD_BYTES // 1024 // 1024}
         raise UploadRejected(message, fields={field: [message]})
 
     uploaded.seek(0)
@@ -76,7 +76,7 @@ def upload_check(uploaded, *, field: str = "file") -> CheckedUpload:
     if head.startswith(b"PK\x03\x04"):
         content_type = _zip_office_type(uploaded)
     if content_type is None:
-        message = f"This file is not a {ACCEPTED} document (checked by its content, not its name)."
+        message = _("This file is not a %(accepted)s document (checked by its content, not its name).") % {"accepted": ACCEPTED}
         raise UploadRejected(message, fields={field: [message]})
 
     digest = hashlib.sha256()

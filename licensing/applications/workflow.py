@@ -42,7 +42,7 @@ Guard = Callable[[Application, object], str | None]
 def _kind_is(*kinds: str) -> Guard:
     def guard(application, actor):
         if application.kind not in kinds:
-            return f"An application of kind '{application.kind}' cannot be decided this way."
+            return _("An application of kind '%(kind)s' cannot be decided this way.") % {"kind": application.kind}
         return None
 
     return guard

@@ -62,7 +62,7 @@ def finding_record(*, actor, assessment: Assessment, criterion: int, finding: st
     if criterion_row is None:
         errors["criterion"] = [gettext("Choose a criterion from 1 to 8.")]
     if finding not in Finding.values:
-        errors["finding"] = [f"Choose one of: {', '.join(Finding.values)}."]
+        errors["finding"] = [gettext("Choose one of: %(choices)s.") % {"choices": ", ".join(Finding.values)}]
     if not (reasoning or "").strip():
         errors["reasoning"] = [gettext("Write down the reasoning.")]
     sub_points = list(sub_points or [])
@@ -85,9 +85,9 @@ def advice_errors(assessment: Assessment, *, advice: str, conditions: str, weigh
     findings = {f.criterion_id: f for f in assessment.findings.all()}
     missing = [n for n in range(1, 9) if n not in findings]
     if missing:
-        errors["findings"] = [f"Record a finding on criteria {', '.join(map(str, missing))}."]
+        errors["findings"] = [gettext("Record a finding on criteria %(criteria)s.") % {"criteria": ", ".join(map(str, missing))}]
     if advice not in Advice.values:
-        errors["advice"] = [f"Choose one of: {', '.join(Advice.values)}."]
+        errors["advice"] = [gettext("Choose one of: %(choices)s.") % {"choices": ", ".join(Advice.values)}]
         return errors
     negative = {n for n, f in findings.items() if f.finding == Finding.NEGATIVE}
     concerns_weighed = {n for n, f in findings.items() if n not in DENY_CRITERIA and f.finding != Finding.NO_CONCERN}
@@ -99,7 +99,7 @@ def advice_errors(assessment: Assessment, *, advice: str, conditions: str, weigh
             f"Criteria {cited} are negative: the advice is to deny, unless you record a reasoned override (a second advisor must confirm it)."
         ]
     if concerns_weighed and not weighing.strip():
-        errors["weighing"] = [f"Write down how the findings on criteria {', '.join(map(str, sorted(concerns_weighed)))} were weighed."]
+        errors["weighing"] = [gettext("Write down how the findings on criteria %(criteria)s were weighed.") % {"criteria": ", ".join(map(str, sorted(concerns_weighed)))}]
     if advice == Advice.APPROVE_WITH_CONDITIONS and not conditions.strip():
         errors["conditions"] = [gettext("State the conditions.")]
     return errors

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
 from django.db.models import Count
+from django.utils.translation import gettext
 
 from licensing.applications.models import Application, Status
 
@@ -304,8 +305,10 @@ def decision_blocker(application: Application) -> str | None:
     if not open_hits:
         return None
     if open_hits == 1:
-        return "A party matches a sanctions list or the denial register; record whether it is a true match or a false positive first."
-    return f"{open_hits} party matches against sanctions lists or the denial register await a disposition (true match or false positive)."
+        return gettext("A party matches a sanctions list or the denial register; record whether it is a true match or a false positive first.")
+    return gettext(
+        "%(count)d party matches against sanctions lists or the denial register await a disposition (true match or false positive)."
+    ) % {"count": open_hits}
 
 
 def screening_flags(application_ids) -> dict[int, list[str]]:
