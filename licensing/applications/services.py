@@ -223,9 +223,22 @@ def question_ask(*, actor, application: Application, text: str) -> Question:
         )
         try:
             with transaction.atomic():
-                return Question.objects.create(application=application, asked_by=actor, text=text)
+                question = Question.objects.create(application=application, asked_by=actor, text=text)
         except IntegrityError:
             raise Conflict(_("An open question is already waiting for the exporter.")) from None
+        transaction.on_commit(lambda: _enqueue_question_mail(question.pk))
+    return question
+
+
+def _enqueue_question_mail(question_id: int) -> None:
+    """Hand the e-mail to a worker; a broker outage must not fail the committed question (the exporter sees it
+    on the application's page)."""
+    from .tasks import question_notify
+
+    try:
+        question_notify.delay(question_id)
+    except Exception:  # noqa: BLE001 - any broker failure
+        logger.warning("broker unavailable; question %s was not e-mailed", question_id, exc_info=True)
 
 
 def question_answer(*, actor, application: Application, answer: str) -> Question:

@@ -56,3 +56,35 @@ def test_a_decision_is_queued_for_mailing_when_it_is_committed(api_as, exporter_
     with django_capture_on_commit_callbacks(execute=True):
         api_as(officer).post(f"/api/v1/office/applications/{application.pk}/decision/", {"outcome": "issued"}, format="json")
     assert queued == [Decision.objects.get(application=application).pk]
+
+
+def test_the_exporter_is_told_of_a_question_in_their_language(api_as, exporter_a, officer, submit, settings):
+    from licensing.applications.models import Question
+    from licensing.applications.notifications import question_notify
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    exporter_a.email, exporter_a.language = "export@company-a.example", "en"
+    exporter_a.save(update_fields=["email", "language"])
+    application = submit(exporter_a)
+    client = api_as(officer)
+    assert client.post(f"/api/v1/office/applications/{application.pk}/claim/").status_code == 200
+    assert client.post(f"/api/v1/office/applications/{application.pk}/questions/", {"text": "Who installs the radar?"}, format="json").status_code == 201
+    assert question_notify(question_id=Question.objects.get(application=application).pk) == 1
+    (message,) = mail.outbox
+    assert message.subject == f"A question about your application {application.reference}"
+    assert "Who installs the radar?" in message.body and "suspended until your answer" in message.body
+
+
+def test_a_broker_outage_does_not_undo_or_fail_the_decision(api_as, exporter_a, officer, submit, django_capture_on_commit_callbacks, monkeypatch):
+    from kombu.exceptions import OperationalError
+
+    from licensing.licences import tasks
+
+    def down(*args, **kwargs):
+        raise OperationalError("broker down")
+
+    monkeypatch.setattr(tasks.decision_notify, "delay", down)
+    application = submit(exporter_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_as(officer).post(f"/api/v1/office/applications/{application.pk}/decision/", {"outcome": "issued"}, format="json")
+    assert response.status_code == 201 and Decision.objects.filter(application=application).exists()
