@@ -1,7 +1,8 @@
 """Fill in the empty or fuzzy Dutch translations of locale/nl/LC_MESSAGES/django.po from tab-separated files.
 
-Usage: fill_translations.py [FILE.txt ...]   (each line: msgid<TAB>msgstr; \\n, \\t and \\\\ are read as escapes)
-Entries that already have a (non-fuzzy) translation are left alone. Prints the msgids still untranslated and
+Usage: fill_translations.py [--override] [FILE.txt ...]   (each line: msgid<TAB>msgstr; \\n, \\t and \\\\ are read
+as escapes). Entries that already have a (non-fuzzy) translation are left alone, unless --override: then the
+files' translations win (they come from whoever wrote the strings). Prints the msgids still untranslated and
 exits 1 if there are any, so scripts/translations.sh stops before compiling an incomplete catalogue.
 """
 import ast
@@ -37,7 +38,7 @@ def quote(text: str) -> str:
     return '""\n' + "\n".join(f'"{p}"' for p in parts)
 
 
-def fill(po_text: str, translations: dict[str, str]) -> tuple[str, list[str]]:
+def fill(po_text: str, translations: dict[str, str], override: bool = False) -> tuple[str, list[str]]:
     """The catalogue with translations filled in, and the msgids still missing one."""
     blocks, missing = po_text.split("\n\n"), []
     for i, block in enumerate(blocks):
@@ -53,7 +54,7 @@ def fill(po_text: str, translations: dict[str, str]) -> tuple[str, list[str]]:
             continue  # the header
         msgstr = "".join(ast.literal_eval(line.split(" ", 1)[1] if n == at_str else line) for n, line in enumerate(lines[at_str:], at_str) if line)
         fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in lines)
-        if msgstr and not fuzzy:
+        if msgstr and not fuzzy and not (override and translations.get(msgid, msgstr) != msgstr):
             continue
         if msgid not in translations:
             missing.append(msgid)
@@ -74,8 +75,9 @@ def fill(po_text: str, translations: dict[str, str]) -> tuple[str, list[str]]:
 
 
 def main(argv: list[str]) -> int:
-    translations = read_tsv(argv)
-    text, missing = fill(CATALOGUE.read_text(encoding="utf-8"), translations)
+    override = "--override" in argv
+    translations = read_tsv([a for a in argv if a != "--override"])
+    text, missing = fill(CATALOGUE.read_text(encoding="utf-8"), translations, override)
     CATALOGUE.write_text(text, encoding="utf-8")
     for msgid in missing:
         print(f"untranslated: {msgid!r}")

@@ -2,6 +2,7 @@
 # The Dutch catalogue's round trip, run from anywhere: extract every translatable string of the shipped code,
 # fill in the Dutch of new or changed ones, compile, and prove it with the catalogue tests.
 #   scripts/translations.sh [TRANSLATIONS.txt ...]     (default: /tmp/team/po/*.txt; lines msgid<TAB>msgstr)
+# The files' translations win over what the catalogue has (they come from whoever wrote the strings).
 # Strings still without Dutch are listed and nothing is compiled: add them (to a .txt file, or in
 # locale/nl/LC_MESSAGES/django.po by hand, removing the "#, fuzzy" flag) and run it again.
 set -euo pipefail
@@ -11,7 +12,7 @@ if [ "$#" -eq 0 ]; then set -- $(ls /tmp/team/po/*.txt 2>/dev/null || true); fi
 
 # licensing/core/management/commands/makemessages.py leaves tests/, bench/ etc. out.
 "$PY" manage.py makemessages -l nl --no-obsolete --settings=config.settings_test
-"$PY" scripts/fill_translations.py "$@"
+"$PY" scripts/fill_translations.py --override "$@"
 "$PY" manage.py compilemessages -l nl --ignore=.venv --settings=config.settings_test
 "$PY" -m pytest tests/web/test_i18n.py -q -p no:cacheprovider -k "catalogue or translation"
 echo "Commit: git add locale/nl/LC_MESSAGES/django.po locale/nl/LC_MESSAGES/django.mo && git commit -m '...' -- locale/nl/LC_MESSAGES/django.po locale/nl/LC_MESSAGES/django.mo"

@@ -245,3 +245,35 @@ def test_api_errors_follow_the_requests_language_and_keep_their_code(api_as, exp
     assert submit_en["detail"] == "The application is not complete; nothing was submitted."
     assert submit_nl["detail"] == "De aanvraag is niet volledig; er is niets ingediend."
     assert "Voeg ten minste één goederenregel toe." in submit_nl["fields"]["goods"]
+
+
+def test_the_fill_script_fills_empty_and_fuzzy_entries_and_keeps_the_rest(tmp_path):
+    """scripts/fill_translations.py, which scripts/translations.sh runs on the helpers' msgid<TAB>msgstr files."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("fill", Path(settings.BASE_DIR) / "scripts" / "fill_translations.py")
+    fill = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fill)
+    po = (
+        'msgid ""\nmsgstr ""\n"Language: nl\\n"\n\n'
+        '#: a.py:1\nmsgid "Licence"\nmsgstr "Vergunning"\n\n'
+        '#: a.py:2\n#, fuzzy, python-format\n#| msgid "Old %(n)s"\nmsgid "New %(n)s"\nmsgstr "Oud %(n)s"\n\n'
+        '#: a.py:3\nmsgid ""\n"A long line "\n"that wraps"\nmsgstr ""\n\n'
+        '#: a.py:4\nmsgid "Missing"\nmsgstr ""\n'
+    )
+    tsv = tmp_path / "helper.txt"
+    tsv.write_text('New %(n)s\tNieuw %(n)s\nA long line that wraps\tEen lange "regel"\\nin twee delen\nLicence\tLicentie\n', encoding="utf-8")
+    text, missing = fill.fill(po, fill.read_tsv([tsv]))
+    assert missing == ["Missing"]
+    entries = {msgid: (msgstr, fuzzy) for msgid, msgstr, fuzzy in _po_entries_of(tmp_path, text)}
+    assert entries["Licence"] == ("Vergunning", False)  # translated already: kept
+    assert entries["New %(n)s"] == ("Nieuw %(n)s", False) and "#, python-format" in text and "#|" not in text
+    assert entries["A long line that wraps"] == ('Een lange "regel"\nin twee delen', False)
+    overridden, _ = fill.fill(po, fill.read_tsv([tsv]), override=True)
+    assert dict((m, s) for m, s, _ in _po_entries_of(tmp_path, overridden))["Licence"] == "Licentie"
+
+
+def _po_entries_of(tmp_path, text):
+    path = tmp_path / "out.po"
+    path.write_text(text, encoding="utf-8")
+    return _po_entries(path)
