@@ -19,8 +19,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", csp_replace(API_DOCS_CSP)(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
     path("api/v1/", include("licensing.api.urls")),
-    # Before Django's own: the switch also remembers a signed-in person's language (for their e-mails).
+    # Django's language switch (django.conf.urls.i18n), which also remembers a signed-in person's language.
     path("i18n/setlang/", set_language, name="set_language"),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("licensing.web.urls")),
 ]

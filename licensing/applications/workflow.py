@@ -167,7 +167,8 @@ def application_move(
         raise Conflict(_("Cannot %(action)s an application that is %(status)s.") % {"action": Action(action).label.lower(), "status": Status(application.status).label.lower()})
     role = _role_of(actor)
     if role not in move.roles:
-        raise NotAllowed(_("A %(role)s may not %(action)s.") % {"role": role, "action": Action(action).label.lower()})
+        who = Role(role).label if role in Role.values else role
+        raise NotAllowed(_("Your role (%(role)s) may not %(action)s.") % {"role": who, "action": Action(action).label.lower()})
     if move.guard:
         refusal = move.guard(application, actor)
         if refusal:

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views import i18n
-from django.views.decorators.http import require_POST
 
 from licensing.accounts.models import User
 
@@ -16,11 +15,10 @@ def home(request):
     return render(request, "web/home.html")
 
 
-@require_POST
 def set_language(request):
     """Django's language switch, remembering a signed-in person's choice: their e-mails are then written in it."""
     response = i18n.set_language(request)
     language = request.POST.get("language", "")
-    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
         User.objects.filter(pk=request.user.pk).update(language=language)
     return response
