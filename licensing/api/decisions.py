@@ -12,6 +12,7 @@ from licensing.assessment import services as assessment
 from licensing.assessment.models import Consultation, DenialRegisterEntry
 from licensing.core.errors import DomainError
 from licensing.licences import exports, services
+from licensing.licences.selectors import parliament_notifications
 from licensing.licences.models import Decision, Outcome, ParliamentNotification
 
 from .idempotency import idempotent
@@ -188,10 +189,7 @@ class ParliamentListView(generics.ListAPIView):
     serializer_class = ParliamentOut
 
     def get_queryset(self):
-        queryset = ParliamentNotification.objects.select_related("licence__decision").order_by("due_on")
-        if self.request.query_params.get("due") == "true":
-            queryset = queryset.filter(sent_on__isnull=True)
-        return queryset
+        return parliament_notifications(due=self.request.query_params.get("due") == "true")
 
 
 class ParliamentSentView(APIView):

@@ -1,10 +1,20 @@
 """Reads for licences, registrations and usage, scoped to who asks; the office's overdue-report list."""
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from .models import Licence, LicenceKind, LicenceStatus, PeriodDeclaration, Registration, RegistrationStatus, UsageReport
+from .models import (
+    Licence,
+    LicenceKind,
+    LicenceStatus,
+    ParliamentNotification,
+    PeriodDeclaration,
+    Registration,
+    RegistrationStatus,
+    Source,
+    UsageReport,
+)
 
 REPORT_WITHIN_DAYS = 61  # general licences: the half-yearly report within two months of the period's end
 
@@ -21,6 +31,17 @@ def registrations_visible_to(user) -> QuerySet[Registration]:
     if user.is_exporter:
         return queryset.filter(organisation_id=user.organisation_id)
     return queryset if user.is_official else queryset.none()
+
+
+def parliament_notifications(*, due: bool = False) -> QuerySet[ParliamentNotification]:
+    """The fast-track list; `due` = still to be sent. Notices of imported decisions are never due: the previous
+    system's file does not say whether they were sent, and asking officers now to send them would be wrong."""
+    queryset = ParliamentNotification.objects.select_related("licence__decision").order_by(
+        F("sent_on").asc(nulls_first=True), "due_on"
+    )
+    if due:
+        queryset = queryset.filter(sent_on__isnull=True, licence__decision__source=Source.SYSTEM)
+    return queryset
 
 
 def usage_visible_to(user) -> QuerySet[UsageReport]:

@@ -13,7 +13,8 @@ from licensing.assessment import selectors, services
 from licensing.assessment.models import Advice, Consultation, DenialRegisterEntry, Finding
 from licensing.core.errors import DomainError
 from licensing.licences import services as decisions
-from licensing.licences.models import Decision, Outcome, ParliamentNotification
+from licensing.licences.selectors import parliament_notifications
+from licensing.licences.models import Decision, Outcome
 from licensing.reference.models import Criterion
 
 from .office import official_required
@@ -171,7 +172,7 @@ def denial_register(request):
 
 @official_required
 def parliament(request):
-    notifications = ParliamentNotification.objects.select_related("licence__decision").order_by("sent_on", "due_on")
+    notifications = parliament_notifications()
     return render(request, "office/parliament.html", {"notifications": notifications})
 
 

@@ -223,3 +223,16 @@ def test_the_parliament_table_counts_imported_notices_as_due_with_sending_not_re
     table = tables.parliament_table(tables.Period(2024), today=date(2025, 1, 1))
     assert (table.due, table.sent) == (1, 0)
     assert [(r.licence, r.status, r.value_eur) for r in table.rows] == [("NL-FT", "not_recorded", Decimal("2500000.00"))]
+
+
+def test_imported_notices_are_not_on_the_officers_to_send_list_but_show_on_the_page(api_as, officer):
+    from django.test import Client
+
+    assert run(FAST_TRACK).errors == []
+    client = api_as(officer)
+    assert client.get("/api/v1/office/parliament/?due=true").json()["count"] == 0
+    assert [n["licence"] for n in client.get("/api/v1/office/parliament/").json()["results"]] == ["NL-FT"]
+    page = Client(HTTP_ACCEPT_LANGUAGE="en")
+    page.force_login(officer)
+    html = page.get("/office/parliament/").content.decode()
+    assert "NL-FT" in html and "Imported: sending not recorded" in html
