@@ -176,3 +176,26 @@ def test_only_administrators_import_lists(officer, api_as):
     client = api_as(officer)
     assert client.post("/api/v1/screening/imports/", {"format": "eu-xml", "file": upload()}, format="multipart").status_code == 403
     assert client.get("/api/v1/screening/runs/").status_code == 403
+
+
+def test_single_screens_read_the_denial_register_again_only_after_a_denial_changed(officer, api_as, monkeypatch):
+    from datetime import date
+
+    from licensing.assessment.models import DenialRegisterEntry
+    from licensing.screening import services
+
+    reads = []
+    real = services.denials_refresh
+    monkeypatch.setattr(services, "denials_refresh", lambda **kwargs: reads.append(1) or real(**kwargs))
+    client = api_as(officer)
+    body = {"name": "Desert Optics Trading LLC", "country": "AE"}
+    assert client.post("/api/v1/screening/", body, format="json").json() == {"matches": []}
+    before = len(reads)
+    client.post("/api/v1/screening/", body, format="json")
+    assert len(reads) == before  # nothing changed: no aggregate over the register
+    DenialRegisterEntry.objects.create(
+        reference="FR-2024-4", notifying_state_id="FR", notified_on=date(2024, 5, 1), destination_id="AE",
+        goods_description="Night-vision goggles", control_entry="ML15", consignee="Desert Optics Trading", criteria=[7],
+    )
+    matches = client.post("/api/v1/screening/", body, format="json").json()["matches"]
+    assert len(reads) == before + 1 and [m["reference"] for m in matches] == ["FR/FR-2024-4"]
