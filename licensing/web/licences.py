@@ -26,11 +26,23 @@ class UsageForm(forms.Form):
     recipient = forms.CharField(label=gettext_lazy("Recipient"), max_length=300)
     serial_numbers = forms.CharField(label=gettext_lazy("Serial numbers"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     lot_numbers = forms.CharField(label=gettext_lazy("Lot numbers"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    movement = forms.ChoiceField(
+        label=gettext_lazy("Movement"),
+        required=False,
+        choices=[("", gettext_lazy("As the licence says"))] + [(m.value, m.label) for m in usage.USAGE_MOVEMENTS],
+        help_text=gettext_lazy("Only where the licence covers more than one, e.g. export or transit under NL009."),
+    )
+    origin = forms.CharField(
+        label=gettext_lazy("Country of origin (country code)"),
+        max_length=2,
+        required=False,
+        help_text=gettext_lazy("For transit: the country the goods came from."),
+    )
     token = forms.CharField(widget=forms.HiddenInput)
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("CSV or XLSX file"), help_text=gettext_lazy("Columns: licence, exported_on, destination, control_entry, quantity, value_eur, recipient, serial_numbers, lot_numbers."))
+    file = forms.FileField(label=gettext_lazy("CSV or XLSX file"), help_text=gettext_lazy("Columns: licence, exported_on, destination, control_entry, quantity, value_eur, recipient, serial_numbers, lot_numbers, and optionally movement and origin."))
 
 
 @exporter_required

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from licensing.licences.models import UsageReport
 from tests.factories import PASSWORD
-from tests.licences.conftest import issued  # noqa: F401 - the fixture
+from tests.licences.conftest import issued, registered  # noqa: F401 - the fixtures
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +48,13 @@ def test_another_exporter_gets_404_on_the_licence_page(exporter_a, exporter_b, i
     assert client.get(f"/licences/{licence.number}/").status_code == 404
     assert client.post(f"/licences/{licence.number}/usage/", {}).status_code == 404
     assert client.post(f"/licences/{licence.number}/surrender/").status_code == 404
+
+
+def test_one_by_one_entry_records_transit_with_its_origin_under_nl009(exporter_a, registered):  # noqa: F811
+    registration = registered(exporter_a, "NL009")
+    client = logged_in(exporter_a)
+    form = {"exported_on": timezone.localdate().isoformat(), "destination": "AU", "control_entry": "ML10", "quantity": "1", "value_eur": "1000", "recipient": "RAAF"}
+    client.post(f"/licences/{registration.number}/usage/", form | {"token": "t1"})
+    page = client.post(f"/licences/{registration.number}/usage/", form | {"token": "t2", "movement": "transit", "origin": "US"}, follow=True).content.decode()
+    assert sorted(UsageReport.objects.values_list("movement", "origin_id")) == [("export", None), ("transit", "US")]
+    assert "Transit (through the Netherlands)" in page and "<td>US</td>" in page
