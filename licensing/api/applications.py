@@ -161,6 +161,17 @@ class ApplicationOut(ApplicationSummaryOut):
             "allowed_actions", "decision",
         ]
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        determination = data.get("determination")
+        if determination and determination.get("rules"):
+            # Stored with the routing; each rule's text read in the requester's language (ids and codes unchanged).
+            from licensing.routing.rules import rule_text
+
+            rules = [{**r, "text": rule_text(r.get("id", ""), r.get("text", ""))} for r in determination["rules"]]
+            data["determination"] = {**determination, "rules": rules}
+        return data
+
     def get_amendment(self, obj) -> str | None:
         amendment = getattr(obj, "amendment", None)
         return amendment.reference if amendment else None

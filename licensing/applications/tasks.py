@@ -3,7 +3,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from licensing.applications.choices import Handler
 
@@ -11,6 +11,11 @@ from licensing.core.errors import Conflict
 
 from .models import Application, Status
 from .workflow import Action, application_move
+
+
+def _in_english(make):
+    with translation.override("en"):
+        return make()
 
 
 @shared_task(name="applications.route", acks_late=True)
@@ -34,7 +39,8 @@ def application_route(application_id: int) -> str:
                 action=Action.ROUTE,
                 actor=None,
                 payload={"handler": determination.handler, "rules": [r.id for r in determination.rules]},
-                extra_updates={"determination": determination.as_dict(), "handler": determination.handler or ""},
+                # The record keeps the rule texts in English; pages and the API show them in the reader's language.
+                extra_updates={"determination": _in_english(determination.as_dict), "handler": determination.handler or ""},
             )
     except Conflict:
         return "skipped"  # someone moved it in the meantime (e.g. withdrawn)

@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import formats, timezone, translation
 from django.utils.html import escape
 
+from licensing.applications.models import Application
 from tests.factories import PASSWORD, application_payload
 
 pytestmark = pytest.mark.django_db
@@ -277,3 +278,17 @@ def _po_entries_of(tmp_path, text):
     path = tmp_path / "out.po"
     path.write_text(text, encoding="utf-8")
     return _po_entries(path)
+
+
+def test_the_application_api_gives_the_stored_rules_in_the_requests_language(api_as, exporter_a, submit):
+    application = submit(exporter_a)  # routed: the record keeps the rule texts in English
+    stored = Application.objects.get(pk=application.pk).determination["rules"]
+    assert any(r["text"].startswith("Military goods (EU Common Military List") for r in stored)
+    client = api_as(exporter_a)
+    english = client.get(f"/api/v1/applications/{application.pk}/").json()["determination"]
+    client.credentials(HTTP_AUTHORIZATION=client._credentials["HTTP_AUTHORIZATION"], HTTP_ACCEPT_LANGUAGE="nl")
+    dutch = client.get(f"/api/v1/applications/{application.pk}/").json()["determination"]
+    assert [r["id"] for r in dutch["rules"]] == [r["id"] for r in english["rules"]] == [r["id"] for r in stored]
+    assert [r["text"] for r in english["rules"]] == [r["text"] for r in stored]
+    assert any(r["text"].startswith("Voor militaire goederen") for r in dutch["rules"])
+    assert {k: v for k, v in dutch.items() if k != "rules"} == {k: v for k, v in english.items() if k != "rules"}
