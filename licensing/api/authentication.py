@@ -1,0 +1,63 @@
+"""API token authentication that remembers token -> user in the shared cache (issue 10).
+
+DRF's TokenAuthentication reads the token and its user from the database on every request: on a determination
+(which runs no other query) that was about 40 % of the request in process. Here the answer is kept in the shared
+cache (Redis in production, so every worker process sees the same entry) and dropped the moment it could be wrong:
+
+- the token is deleted (`DELETE /api/v1/auth/token/`, a new token replacing it, the admin, the user being deleted);
+- the user is saved (deactivated, role or organisation changed, password set).
+
+It is dropped at once and again after the transaction commits, so a request that read the old rows while the change
+was still uncommitted cannot leave a stale entry behind. Writes that send no signals (`QuerySet.update`, raw SQL)
+are bounded by `TTL_SECONDS`. Without `REDIS_URL` the cache is per process, which is only right for a single
+process (`runserver`, the tests); the production shape (README) always has Redis.
+"""
+import hashlib
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.authtoken.models import Token
+
+TTL_SECONDS = 60
+
+
+def _cache_key(key: str) -> str:
+    # Never the token itself: whoever can read Redis must not be able to use what it finds there.
+    return "api-token:" + hashlib.sha256(key.encode()).hexdigest()
+
+
+class CachedTokenAuthentication(TokenAuthentication):
+    def authenticate_credentials(self, key):
+        cache_key = _cache_key(key)
+        cached = cache.get(cache_key)
+        if cached is not None:
+            return cached
+        user, token = super().authenticate_credentials(key)  # refuses unknown tokens and inactive users
+        cache.set(cache_key, (user, token), TTL_SECONDS)
+        return user, token
+
+
+def token_forget(*, keys) -> None:
+    """Drop the cached users of these tokens now and, inside a transaction, once more after it commits."""
+    cache_keys = [_cache_key(key) for key in keys]
+    if not cache_keys:
+        return
+    cache.delete_many(cache_keys)
+    transaction.on_commit(lambda: cache.delete_many(cache_keys))
+
+
+def _token_deleted(sender, instance, **kwargs):
+    token_forget(keys=[instance.key])
+
+
+def _user_saved(sender, instance, created, **kwargs):
+    if not created:
+        token_forget(keys=list(Token.objects.filter(user_id=instance.pk).values_list("key", flat=True)))
+
+
+def connect_signals() -> None:
+    post_delete.connect(_token_deleted, sender=Token, dispatch_uid="api-token-cache-token-deleted")
+    post_save.connect(_user_saved, sender=get_user_model(), dispatch_uid="api-token-cache-user-saved")
