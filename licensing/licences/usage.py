@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -184,6 +184,7 @@ class _Checker:
         self.refusals: dict[tuple[int, str], str | None] = {}
         self.line_rows: dict[int, list[int]] = defaultdict(list)
         self.entries: dict[str, object] = {}  # control_entry as written -> ParsedEntry or InvalidControlEntry
+        self.today = timezone.localdate()  # per row it read the time zone from a context-local: 10 % of a check
 
     def target(self, number: str) -> _Target | None:
         if number not in self.targets:
@@ -241,7 +242,7 @@ class _Checker:
             problems.append("quantity: " + gettext("must be greater than zero"))
         if value is not None and value < 0:
             problems.append("value_eur: " + gettext("cannot be negative"))
-        if exported_on and exported_on > timezone.localdate():
+        if exported_on and exported_on > self.today:
             problems.append("exported_on: " + gettext("lies in the future"))
         movement, movement_problem = self.movement(target, row.get("movement") or "")
         if movement_problem:
@@ -391,9 +392,9 @@ def usage_import(*, actor, rows: RowSource, sha256: str, idempotency_key: str = 
                 _, clean = replay.check(number, row)
                 batch.append(_report(actor, upload, clean))
                 if len(batch) >= BATCH:
-                    UsageReport.objects.bulk_create(batch)
+                    _reports_write(batch)
                     batch = []
-            UsageReport.objects.bulk_create(batch)
+            _reports_write(batch)
             for line_id, (quantity, value) in checker.totals.items():
                 LicenceLine.objects.filter(pk=line_id).update(used_quantity=F("used_quantity") + quantity, used_value_eur=F("used_value_eur") + value)
             _mark_exhausted({locked[i].licence_id for i in line_ids})
@@ -413,13 +414,47 @@ class _Refused(Exception):
         self.errors = errors
 
 
-def _report(actor, upload, clean: dict) -> UsageReport:
-    return UsageReport(
-        organisation_id=actor.organisation_id, licence=clean["licence"], registration=clean["registration"], upload=upload, reported_by=actor,
-        exported_on=clean["exported_on"], destination_id=clean["destination_id"], control_entry=clean["control_entry"], ml_category=clean["ml_category"],
-        quantity=clean["quantity"], value_eur=clean["value_eur"], recipient=clean["recipient"], serial_numbers=clean["serial_numbers"], lot_numbers=clean["lot_numbers"],
-        movement=clean["movement"], origin_id=clean["origin_id"],
-    )
+def _report(actor, upload, clean: dict) -> dict:
+    """A checked row as the usage report's column values (by attname), without building a model instance."""
+    return {
+        "organisation_id": actor.organisation_id, "licence_id": clean["licence"].pk if clean["licence"] else None,
+        "registration_id": clean["registration"].pk if clean["registration"] else None, "upload_id": upload.pk, "reported_by_id": actor.pk,
+        "exported_on": clean["exported_on"], "destination_id": clean["destination_id"], "control_entry": clean["control_entry"], "ml_category": clean["ml_category"],
+        "quantity": clean["quantity"], "value_eur": clean["value_eur"], "recipient": clean["recipient"], "serial_numbers": clean["serial_numbers"], "lot_numbers": clean["lot_numbers"],
+        "movement": clean["movement"], "origin_id": clean["origin_id"],
+    }
+
+
+def _reports_write(reports: list[dict]) -> None:
+    """Insert the batch in the current transaction: COPY on PostgreSQL, bulk_create elsewhere.
+
+    On PostgreSQL the ORM sends these values as they are (ids, dates, decimals, text); COPY takes their text and skips
+    building 5,000 model instances and a 5,000-row INSERT (over half of a 100,000-row upload's write pass, issue 10).
+    """
+    if not reports:
+        return
+    if connection.vendor != "postgresql":
+        UsageReport.objects.bulk_create([UsageReport(**values) for values in reports])
+        return
+    fields = [f for f in UsageReport._meta.concrete_fields if not f.primary_key]
+    created_at = timezone.now()  # auto_now_add
+    buffer = io.StringIO()
+    for values in reports:
+        values["created_at"] = created_at
+        buffer.write(",".join(_copy_value(values[f.attname]) for f in fields))
+        buffer.write("\n")
+    buffer.seek(0)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        cursor.copy_expert(f"COPY {quote(UsageReport._meta.db_table)} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+
+
+def _copy_value(value) -> str:
+    # Every value quoted, so text that reads \N (or is empty) stays text; only a real None is NULL.
+    if value is None:
+        return "\\N"
+    return '"' + str(value).replace('"', '""') + '"'
 
 
 def _mark_exhausted(licence_ids: set[int]) -> None:
