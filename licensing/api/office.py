@@ -118,18 +118,23 @@ class QueueView(generics.ListAPIView):
     def list(self, request, *args, **kwargs):
         # The rows as values, written out by queue_rows (QueueItemOut's shape, which documents them): building and
         # serialising 50 model instances through the ModelSerializer was most of this endpoint's time.
-        # The organisation's and the claimant's names as subqueries, not joins: the page's count drops them.
-        rows = (
-            self.filter_queryset(self.get_queryset())
-            .prefetch_related(None)
-            .annotate(
-                organisation_name=Subquery(Organisation.objects.filter(pk=OuterRef("organisation_id")).values("name")),
-                claimed_by_username=Subquery(get_user_model().objects.filter(pk=OuterRef("claimed_by_id")).values("username")),
-            )
-            .values(*QUEUE_COLUMNS)
-        )
-        page = self.paginate_queryset(rows)
+        page = self.paginate_queryset(queue_values(self.filter_queryset(self.get_queryset())))
         return self.get_paginated_response(queue_rows(page))
+
+
+def queue_values(cases):
+    """Open cases as values of QUEUE_COLUMNS, for queue_rows (this API and the office's queue page).
+
+    The organisation's and the claimant's names as subqueries, not joins: the page's count drops them.
+    """
+    return (
+        cases.prefetch_related(None)
+        .annotate(
+            organisation_name=Subquery(Organisation.objects.filter(pk=OuterRef("organisation_id")).values("name")),
+            claimed_by_username=Subquery(get_user_model().objects.filter(pk=OuterRef("claimed_by_id")).values("username")),
+        )
+        .values(*QUEUE_COLUMNS)
+    )
 
 
 QUEUE_COLUMNS = (

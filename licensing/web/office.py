@@ -6,12 +6,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from licensing.api.applications import document_response
+from licensing.api.office import queue_rows, queue_values
 from licensing.applications import selectors, services
+from licensing.applications.choices import Handler, Kind
 from licensing.applications.workflow import allowed_actions
 from licensing.core.errors import DomainError
 from licensing.routing import selectors as queues
@@ -58,8 +61,17 @@ def queue(request):
         cases = cases.filter(claimed_by=request.user)
     elif claimed == "none":
         cases = cases.filter(claimed_by__isnull=True)
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
-    rows = [(case, queues.flags_of(case)) for case in page]
+    page = Paginator(queue_values(cases), 50).get_page(request.GET.get("page"))
+    # The API's rows (one place for what a queue row holds), with the labels and the deadline as the page shows them.
+    rows = [
+        {
+            **row,
+            "kind_label": Kind(row["kind"]).label,
+            "handler_label": Handler(row["handler"]).label if row["handler"] else "",
+            "deadline": parse_datetime(row["deadline_at"]) if row["deadline_at"] else None,
+        }
+        for row in queue_rows(page)
+    ]
     return render(
         request,
         "office/queue.html",

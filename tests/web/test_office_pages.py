@@ -80,3 +80,18 @@ def test_overdue_reports_page(officer, exporter_a):
 def test_case_page_shows_the_screening_panel_to_officials(officer, case):
     page = logged_in(officer).get(f"/office/cases/{case.pk}/").content.decode()
     assert "screening" in page.lower()
+
+
+def test_queue_page_shows_the_rows_the_queue_api_gives(officer, case, api_as):
+    from django.utils.dateparse import parse_datetime
+    from django.utils.formats import date_format
+    from django.utils.translation import override
+
+    assert api_as(officer).post(f"/api/v1/office/applications/{case.pk}/claim/").status_code == 200
+    row = next(r for r in api_as(officer).get("/api/v1/office/queue/").json()["results"] if r["id"] == case.pk)
+    page = logged_in(officer).get("/office/").content.decode()
+    with override("en"):
+        deadline = date_format(parse_datetime(row["deadline_at"]), "SHORT_DATE_FORMAT")
+    assert row["claimed_by"] == "officer1" and row["destinations"]
+    for shown in (row["reference"], row["organisation"], ", ".join(row["destinations"]), "officer1", deadline, "Licensing office (CDIU)"):
+        assert shown in page
