@@ -1,8 +1,24 @@
+from dataclasses import dataclass, field
+
 from django.db import models, transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 
 from .chain import GENESIS, chain_lock, event_digest
 from .models import Event
+
+
+@dataclass
+class EventDraft:
+    """One event to append with `events_record`: the arguments of `event_record`."""
+
+    actor: object
+    verb: str
+    target: models.Model
+    from_state: str = ""
+    to_state: str = ""
+    reason: str = ""
+    payload: dict = field(default_factory=dict)
 
 
 def event_record(
@@ -16,23 +32,41 @@ def event_record(
     payload: dict | None = None,
 ) -> Event:
     """Append one event about `target` to the chain. Call inside the transaction that made the change."""
+    draft = EventDraft(actor=actor, verb=verb, target=target, from_state=from_state, to_state=to_state, reason=reason, payload=payload or {})
+    return events_record(drafts=[draft])[0]
+
+
+def events_record(*, drafts: list[EventDraft]) -> list[Event]:
+    """Append several events to the chain in their order, in two statements whatever their number (a re-screen
+    chunk's). Call inside the transaction that made the changes: the chain lock is held until it commits."""
+    if not drafts:
+        return []
     with transaction.atomic():
         chain_lock()
         prev_hash = Event.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
-        event = Event(
-            at=timezone.now(),
-            actor=actor if getattr(actor, "pk", None) else None,
-            verb=verb,
-            target_type=target._meta.label_lower,
-            target_id=str(target.pk),
-            from_state=from_state,
-            to_state=to_state,
-            reason=reason,
-            payload=payload or {},
-            prev_hash=prev_hash,
+        now = timezone.now()
+        events = [
+            Event(
+                at=now,
+                actor=d.actor if getattr(d.actor, "pk", None) else None,
+                verb=d.verb,
+                target_type=d.target._meta.label_lower,
+                target_id=str(d.target.pk),
+                from_state=d.from_state,
+                to_state=d.to_state,
+                reason=d.reason,
+                payload=d.payload or {},
+            )
+            for d in drafts
+        ]
+        Event.objects.bulk_create(events)
+        # The hashes cover the ids, known only after the insert; they are set with one raw update (rows are
+        # otherwise never changed), linking the events in id order.
+        for event in sorted(events, key=lambda e: e.pk):
+            event.prev_hash = prev_hash
+            event.hash = prev_hash = event_digest(event, event.prev_hash)
+        fields = {name: Event._meta.get_field(name) for name in ("prev_hash", "hash")}
+        Event.objects.filter(pk__in=[e.pk for e in events])._update(
+            [(f, None, Case(*(When(pk=e.pk, then=Value(getattr(e, name))) for e in events), output_field=f)) for name, f in fields.items()]
         )
-        event.save()
-        # The hash covers the id, known only after the insert; set it with a raw update (rows are otherwise never changed).
-        event.hash = event_digest(event, prev_hash)
-        Event.objects.filter(pk=event.pk)._update([(Event._meta.get_field("hash"), None, event.hash)])
-    return event
+    return events

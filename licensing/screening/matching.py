@@ -10,6 +10,7 @@ so a name that came from it is compared on its consonant skeleton ("محمد" ->
 
 Scores are in 0..1. Changing anything here changes what matches: bump ALGORITHM, which every hit stores.
 """
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -116,6 +117,7 @@ def _without_phrases(words: list[str]) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=4096)  # a screened party's name is folded twice: to match it and for the false-positive memory
 def name_key(text: str) -> NameKey:
     """The comparable form of a name. Empty for a name with nothing but legal forms and punctuation."""
     text = unicodedata.normalize("NFKC", text or "")

@@ -2,6 +2,7 @@
 Reads for screening: name matching against the lists, what blocks a decision, the flags the queue shows,
 an application's hits and flags for the case panel, and the serial-number search.
 """
+import gc
 import math
 import re
 from collections import defaultdict
@@ -199,6 +200,10 @@ class NameIndex:
                 cumulative |= int.from_bytes(by_size[size], "little")
             size_le.append(cumulative)
         self.postings[column], self.sizes[column], self.size_le[column] = postings, sizes, size_le
+        # Millions of long-lived objects: left to the cyclic garbage collector, each full collection walks them all
+        # (about a second, charged to whatever allocates next: the model instances of a chunk). Frozen, they are
+        # never scanned; reference counting still frees them when the index is replaced (it holds no cycles).
+        gc.freeze()
 
     def candidates(self, key: NameKey) -> list[_Candidate]:
         column, value = ("skeleton", key.skeleton) if key.abjad else ("normalised", key.key)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext
 
 from licensing.accounts.models import Role
 from licensing.applications.models import Application, GoodsLine, Party
-from licensing.audit.services import event_record
+from licensing.audit.services import EventDraft, event_record, events_record
 from licensing.core.errors import Conflict, DomainError, NotFound
 from licensing.reference.models import Country, GroupCode
 from licensing.reference.selectors import group_members
@@ -87,106 +87,167 @@ class ScreenResult:
 def application_screen(*, application_id: int, index: selectors.NameIndex | None = None, refresh_denials: bool = True) -> ScreenResult | None:
     """Screen every party of an open application and work out its circumvention flags. Idempotent.
 
-    Returns None when the application is not open (a draft, decided, withdrawn or gone). A re-screen run passes
-    the lists in memory (`index`) and brings the denial register in once for the whole run.
+    Returns None when the application is not open (a draft, decided, withdrawn or gone). The screening of a
+    submitted application is a re-screen chunk of one.
     """
-    application = (
-        Application.objects.filter(pk=application_id, status__in=selectors.OPEN_STATUSES)
+    return applications_screen(application_ids=[application_id], index=index, refresh_denials=refresh_denials).get(application_id)
+
+
+@dataclass
+class _Case:
+    """What one application's screening reads before the write transaction."""
+
+    application: Application
+    parties: list[Party]
+    matches: dict
+    keys: dict
+    goods: list[GoodsLine]
+    destinations: list[str]
+
+
+def applications_screen(*, application_ids: list[int], index: selectors.NameIndex | None = None, refresh_denials: bool = True) -> dict[int, ScreenResult]:
+    """Screen the open ones of `application_ids` (a re-screen chunk) in one transaction. Idempotent.
+
+    Returns a result per open application; those not open (drafts, decided, withdrawn, gone) are skipped. A
+    re-screen run passes the lists in memory (`index`) and brings the denial register in once for the whole run.
+    Every write is one statement for the whole chunk, so a chunk costs about as many queries as one application.
+    """
+    applications = list(
+        Application.objects.filter(pk__in=application_ids, status__in=selectors.OPEN_STATUSES)
+        .order_by("pk")
         .prefetch_related("parties", "goods", "destinations")
-        .first()
     )
-    if application is None:
-        return None
+    if not applications:
+        return {}
     if refresh_denials:
         denials_refresh()
-    parties = list(application.parties.all())
-    # Matching reads only the lists: done before the write transaction, which stays short.
-    matches = {
-        party.pk: selectors.name_matches(party.name, party.country_id, person=party.party_type == Party.PartyType.INDIVIDUAL, index=index)
-        for party in parties
-        if party.role in SCREENED_ROLES
-    }
-    keys = {party.pk: party_key(party.name, party.country_id) for party in parties}
-    goods = list(application.goods.all())
-    destinations = [c.code for c in application.destinations.all()]
+    cases = []
+    for application in applications:
+        parties = list(application.parties.all())
+        # Matching reads only the lists: done before the write transaction, which stays short.
+        matches = {
+            party.pk: selectors.name_matches(party.name, party.country_id, person=party.party_type == Party.PartyType.INDIVIDUAL, index=index)
+            for party in parties
+            if party.role in SCREENED_ROLES
+        }
+        keys = {party.pk: party_key(party.name, party.country_id) for party in parties}
+        destinations = [c.code for c in application.destinations.all()]
+        cases.append(_Case(application, parties, matches, keys, list(application.goods.all()), destinations))
+    ids = [case.application.pk for case in cases]
+    context = _FlagContext.load(cases)
 
     with transaction.atomic():
-        # One screening of an application at a time (its submit and a re-screen may overlap).
-        state, _ = ApplicationScreening.objects.get_or_create(
-            application=application, defaults={"screened_at": timezone.now(), "algorithm": ALGORITHM}
+        # One screening of an application at a time (its submit and a re-screen may overlap); rows locked in id
+        # order, so two chunks never wait on each other in a circle.
+        ApplicationScreening.objects.bulk_create(
+            [ApplicationScreening(application_id=pk, screened_at=timezone.now(), algorithm=ALGORITHM) for pk in ids], ignore_conflicts=True
         )
-        ApplicationScreening.objects.select_for_update().filter(pk=state.pk).first()
-        raised = _hits_sync(application, parties, matches, keys)
-        open_hits = ScreeningHit.objects.filter(application=application, disposition=Disposition.OPEN).count()
-        flags = _circumvention_flags(application, goods, parties, destinations)
-        if open_hits:
-            flags.append(
-                ScreeningFlag(application=application, kind=FlagKind.SCREENING_HIT, reason=f"{open_hits} screening hit(s) await a disposition.")
-            )
-        ScreeningFlag.objects.filter(application=application, kind__in=COMPUTED_FLAGS).delete()
-        ScreeningFlag.objects.bulk_create(flags)
-        serials_index(application, goods)
-        ApplicationScreening.objects.filter(pk=state.pk).update(screened_at=timezone.now(), algorithm=ALGORITHM, parties=len(parties))
-        if raised:
-            event_record(
-                actor=None,
-                verb="screening.hits_raised",
-                target=application,
-                payload={"hits": [{"list": h.source, "reference": h.entry_reference, "score": h.score} for h in raised]},
-            )
-    return ScreenResult(hits_open=open_hits, hits_raised=len(raised), flags=sorted({f.kind for f in flags}))
+        list(ApplicationScreening.objects.select_for_update().filter(application_id__in=ids).order_by("application_id"))
+        raised = _hits_sync(cases)
+        open_hits = dict(
+            ScreeningHit.objects.filter(application_id__in=ids, disposition=Disposition.OPEN)
+            .order_by()
+            .values("application_id")
+            .annotate(n=Count("id"))
+            .values_list("application_id", "n")
+        )
+        flags, results = [], {}
+        for case in cases:
+            pk = case.application.pk
+            own = _circumvention_flags(case.application, case.goods, case.parties, case.destinations, context)
+            if open_hits.get(pk):
+                own.append(
+                    ScreeningFlag(application=case.application, kind=FlagKind.SCREENING_HIT, reason=f"{open_hits[pk]} screening hit(s) await a disposition.")
+                )
+            flags.extend(own)
+            results[pk] = ScreenResult(hits_open=open_hits.get(pk, 0), hits_raised=len(raised.get(pk, ())), flags=sorted({f.kind for f in own}))
+        ScreeningFlag.objects.filter(application_id__in=ids, kind__in=COMPUTED_FLAGS).delete()
+        ScreeningFlag.objects.bulk_create(flags, batch_size=BATCH)
+        SerialNumber.objects.filter(application_id__in=ids).delete()
+        SerialNumber.objects.bulk_create([row for case in cases for row in _serial_rows(case.application, case.goods)], batch_size=BATCH)
+        # The rows exist and are locked: an upsert writes each its own values in one plain statement (bulk_update's
+        # CASE per row and field took longer to build than the rest of the chunk's writes).
+        screened_at = timezone.now()
+        ApplicationScreening.objects.bulk_create(
+            [ApplicationScreening(application_id=c.application.pk, screened_at=screened_at, algorithm=ALGORITHM, parties=len(c.parties)) for c in cases],
+            update_conflicts=True,
+            unique_fields=["application"],
+            update_fields=["screened_at", "algorithm", "parties"],
+        )
+        # Last, so the chain lock (held until commit) is held for as short a time as possible.
+        events_record(
+            drafts=[
+                EventDraft(
+                    actor=None,
+                    verb="screening.hits_raised",
+                    target=case.application,
+                    payload={"hits": [{"list": h.source, "reference": h.entry_reference, "score": h.score} for h in raised[case.application.pk]]},
+                )
+                for case in cases
+                if raised.get(case.application.pk)
+            ]
+        )
+    return results
 
 
-def _hits_sync(application: Application, parties: list[Party], matches: dict, keys: dict) -> list[ScreeningHit]:
-    """Make the application's open hits those the lists give now; disposed hits stay as the record."""
-    existing = {(h.party_id, h.source, h.entry_reference, h.entry_hash): h for h in ScreeningHit.objects.filter(application=application)}
-    # A confirmed match stays confirmed when the entry is later edited: it is not raised again.
-    confirmed = {identity[:3] for identity, h in existing.items() if h.disposition == Disposition.TRUE_MATCH}
+def _hits_sync(cases: list[_Case]) -> dict[int, list[ScreeningHit]]:
+    """Make the applications' open hits those the lists give now; disposed hits stay as the record. Returns the
+    hits raised, per application."""
+    existing: dict[int, dict[tuple, ScreeningHit]] = {case.application.pk: {} for case in cases}
+    for h in ScreeningHit.objects.filter(application_id__in=list(existing)).order_by():
+        existing[h.application_id][(h.party_id, h.source, h.entry_reference, h.entry_hash)] = h
     # False positives recorded for the same party (same folded name and country) on any application, against
     # the same version of the same entry: not raised again until the entry changes.
     dismissed = set(
-        ScreeningHit.objects.filter(party_key__in=set(keys.values()), disposition=Disposition.FALSE_POSITIVE).values_list(
-            "party_key", "source", "entry_reference", "entry_hash"
-        )
+        ScreeningHit.objects.filter(
+            party_key__in={key for case in cases for key in case.keys.values()}, disposition=Disposition.FALSE_POSITIVE
+        ).values_list("party_key", "source", "entry_reference", "entry_hash")
     )
-    wanted: set[tuple] = set()
-    new, changed = [], []
-    for party in parties:
-        for match in matches.get(party.pk, []):
-            identity = (party.pk, match.source, match.reference, match.entry_hash)
-            if (keys[party.pk], match.source, match.reference, match.entry_hash) in dismissed or identity[:3] in confirmed:
-                continue
-            wanted.add(identity)
-            hit = existing.get(identity)
-            if hit is None:
-                new.append(
-                    ScreeningHit(
-                        application=application,
-                        party=party,
-                        party_key=keys[party.pk],
-                        source=match.source,
-                        list_kind=match.list_kind,
-                        entry_id=match.entry_id,
-                        entry_reference=match.reference,
-                        entry_name=match.name[:500],
-                        entry_hash=match.entry_hash,
-                        matched_name=match.matched_name[:500],
-                        score=match.score,
-                        algorithm=match.algorithm,
+    raised, changed, stale = {}, [], []
+    for case in cases:
+        application, hits = case.application, existing[case.application.pk]
+        # A confirmed match stays confirmed when the entry is later edited: it is not raised again.
+        confirmed = {identity[:3] for identity, h in hits.items() if h.disposition == Disposition.TRUE_MATCH}
+        wanted: set[tuple] = set()
+        new = []
+        for party in case.parties:
+            for match in case.matches.get(party.pk, []):
+                identity = (party.pk, match.source, match.reference, match.entry_hash)
+                if (case.keys[party.pk], match.source, match.reference, match.entry_hash) in dismissed or identity[:3] in confirmed:
+                    continue
+                wanted.add(identity)
+                hit = hits.get(identity)
+                if hit is None:
+                    new.append(
+                        ScreeningHit(
+                            application=application,
+                            party=party,
+                            party_key=case.keys[party.pk],
+                            source=match.source,
+                            list_kind=match.list_kind,
+                            entry_id=match.entry_id,
+                            entry_reference=match.reference,
+                            entry_name=match.name[:500],
+                            entry_hash=match.entry_hash,
+                            matched_name=match.matched_name[:500],
+                            score=match.score,
+                            algorithm=match.algorithm,
+                        )
                     )
-                )
-            elif hit.disposition == Disposition.OPEN and (hit.score, hit.matched_name, hit.algorithm, hit.entry_id) != (
-                match.score, match.matched_name, match.algorithm, match.entry_id
-            ):
-                hit.score, hit.matched_name, hit.algorithm, hit.entry_id = match.score, match.matched_name, match.algorithm, match.entry_id
-                changed.append(hit)
-    stale = [h.pk for identity, h in existing.items() if identity not in wanted and h.disposition == Disposition.OPEN]
+                elif hit.disposition == Disposition.OPEN and (hit.score, hit.matched_name, hit.algorithm, hit.entry_id) != (
+                    match.score, match.matched_name, match.algorithm, match.entry_id
+                ):
+                    hit.score, hit.matched_name, hit.algorithm, hit.entry_id = match.score, match.matched_name, match.algorithm, match.entry_id
+                    changed.append(hit)
+        stale.extend(h.pk for identity, h in hits.items() if identity not in wanted and h.disposition == Disposition.OPEN)
+        if new:
+            raised[application.pk] = new
     if stale:
         ScreeningHit.objects.filter(pk__in=stale).delete()
     if changed:
-        ScreeningHit.objects.bulk_update(changed, ["score", "matched_name", "algorithm", "entry"])
-    ScreeningHit.objects.bulk_create(new)
-    return new
+        ScreeningHit.objects.bulk_update(changed, ["score", "matched_name", "algorithm", "entry"], batch_size=BATCH)
+    ScreeningHit.objects.bulk_create([h for new in raised.values() for h in new], batch_size=BATCH)
+    return raised
 
 
 def _country_names(codes) -> dict[str, str]:
@@ -202,16 +263,36 @@ def _is_aluminium(line: GoodsLine) -> bool:
     return line.is_aluminium or _hs6(line.hs_code).startswith("76")  # HS chapter 76: aluminium and articles thereof
 
 
-def _circumvention_flags(application: Application, goods: list[GoodsLine], parties: list[Party], destinations: list[str]) -> list[ScreeningFlag]:
+@dataclass
+class _FlagContext:
+    """What the circumvention flags of a chunk read, once for the chunk and before the write transaction: the
+    high-risk countries, the common high-priority items among its goods, and the names of the countries."""
+
+    risk: frozenset[str]
+    high_priority: dict[str, str]
+    names: dict[str, str]
+
+    @classmethod
+    def load(cls, cases: list["_Case"]) -> "_FlagContext":
+        risk = group_members(GroupCode.CIRCUMVENTION_RISK)
+        codes = {_hs6(line.hs_code) for case in cases for line in case.goods} - {""}
+        high_priority = dict(HighPriorityItem.objects.filter(hs_code__in=codes).values_list("hs_code", "tier")) if codes else {}
+        named = {c for case in cases for c in case.destinations} | {p.country_id for case in cases for p in case.parties if p.country_id}
+        smelt_cast = {c for case in cases for line in case.goods for c in _smelt_cast(line).values()}
+        return cls(risk=risk, high_priority=high_priority, names=_country_names((named & risk) | smelt_cast))
+
+
+def _circumvention_flags(
+    application: Application, goods: list[GoodsLine], parties: list[Party], destinations: list[str], context: _FlagContext
+) -> list[ScreeningFlag]:
     """Signals of circumvention (seeds 000 and 001): battlefield items to high-risk countries, intermediaries
     there, and aluminium smelted or cast in Russia or Belarus."""
-    risk = group_members(GroupCode.CIRCUMVENTION_RISK)
+    risk, names = context.risk, context.names
     receiving = set(destinations) | {p.country_id for p in parties if p.role in RECIPIENT_ROLES and p.country_id}
     risky_destinations = sorted(receiving & risk)
     intermediaries = [p for p in parties if p.role in INTERMEDIARY_ROLES and p.country_id in risk]
     codes = {_hs6(line.hs_code) for line in goods} - {""}
-    high_priority = dict(HighPriorityItem.objects.filter(hs_code__in=codes).values_list("hs_code", "tier")) if codes else {}
-    names = _country_names(set(risky_destinations) | {p.country_id for p in intermediaries} | {c for line in goods for c in _smelt_cast(line).values()})
+    high_priority = {code: tier for code, tier in context.high_priority.items() if code in codes}  # this application's only
 
     def named(code):
         return f"{names.get(code, code)} ({code})"
@@ -263,7 +344,13 @@ def _smelt_cast(line: GoodsLine) -> dict[str, str]:
 
 def serials_index(application: Application, goods: list[GoodsLine] | None = None) -> int:
     """Replace the application's rows in the serial-number index with its goods lines' serial and lot numbers."""
-    goods = list(application.goods.all()) if goods is None else goods
+    rows = _serial_rows(application, list(application.goods.all()) if goods is None else goods)
+    SerialNumber.objects.filter(application=application).delete()
+    SerialNumber.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
+
+
+def _serial_rows(application: Application, goods: list[GoodsLine]) -> list[SerialNumber]:
     rows = []
     for line in goods:
         for kind, text in ((SerialKind.SERIAL, line.serial_numbers), (SerialKind.LOT, line.lot_numbers)):
@@ -273,9 +360,7 @@ def serials_index(application: Application, goods: list[GoodsLine] | None = None
                 if normalised and normalised not in seen:
                     seen.add(normalised)
                     rows.append(SerialNumber(application=application, goods_line=line, kind=kind, value=value.strip()[:200], normalised=normalised))
-    SerialNumber.objects.filter(application=application).delete()
-    SerialNumber.objects.bulk_create(rows, batch_size=BATCH)
-    return len(rows)
+    return rows
 
 
 # --- An officer's disposition of a hit ------------------------------------------------------------
@@ -562,8 +647,9 @@ def rescreen_fan_out(*, run_id: int) -> int:
 def rescreen_applications(*, run_id: int, application_ids: list[int]) -> None:
     """Screen a chunk of applications for a run, and move the run's progress on."""
     index = selectors.name_index()  # the lists in memory, loaded once per process while they do not change
-    for application_id in application_ids:
-        application_screen(application_id=application_id, index=index, refresh_denials=False)  # skips those closed in the meantime
+    # One transaction for the chunk (skipping those closed in the meantime): a worker killed in the middle leaves
+    # nothing of it behind, and the next worker redoes it whole.
+    applications_screen(application_ids=application_ids, index=index, refresh_denials=False)
     RunItem.objects.bulk_create([RunItem(run_id=run_id, application_id=pk) for pk in application_ids], ignore_conflicts=True)
     _run_progress(run_id)
 

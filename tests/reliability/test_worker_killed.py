@@ -54,6 +54,17 @@ def unacknowledged(queue: str) -> int:
     return sum(1 for raw in client.hvals("unacked") if json.loads(raw)[2] == queue) + client.llen(queue)
 
 
+def in_chunk_transaction() -> bool:
+    """A worker's re-screen chunk has written its hits and is still in its transaction (not committed)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            " AND state = 'idle in transaction' AND query LIKE %s",
+            ['%"screening_screeninghit"%'],
+        )
+        return cursor.fetchone()[0] > 0
+
+
 class Workers:
     """Workers on a queue of the test's own; the first is slow and gets killed, the second takes over."""
 
@@ -156,22 +167,24 @@ def test_a_worker_killed_mid_rescreen_leaves_the_chunk_to_the_next_worker_withou
     raised_before = Event.objects.filter(verb="screening.hits_raised").count()
 
     with Workers() as workers:
-        first = workers.start(slow=SLOW)  # one chunk of six applications: six seconds there
+        first = workers.start(slow=SLOW)  # one chunk of six applications, one transaction: six seconds in it
         since = timezone.now()
         run = rescreen_start()
         screened = lambda: ApplicationScreening.objects.filter(screened_at__gt=since).count()  # noqa: E731
-        wait_for(lambda: screened() >= 2, timeout=60, what="the chunk to get half-way")
-        taken_at = time.time() - 2 * SLOW  # the chunk's message was taken before its first application was screened
-        workers.kill(first, taken_at=taken_at)
+        wait_for(in_chunk_transaction, timeout=60, what="the chunk to write its hits")
+        time.sleep(2 * SLOW)  # half-way through the chunk's applications
+        workers.kill(first, taken_at=time.time())  # the message was taken earlier: waiting from now is on the safe side
         stranded = ScreeningRun.objects.get(pk=run.pk)
         assert (stranded.status, stranded.done, stranded.total) == (ScreeningRunStatus.SCREENING, 0, 6)
-        assert 2 <= screened() < 6
+        # The chunk is one transaction: nothing of it is left behind, no hit and no event.
+        assert screened() == 0 and not ScreeningHit.objects.exists()
+        assert Event.objects.filter(verb="screening.hits_raised").count() == raised_before
 
         workers.start()
         done = wait_for(lambda: (r := ScreeningRun.objects.get(pk=run.pk)).status == ScreeningRunStatus.DONE and r, timeout=90, what="the second worker to redo the chunk")
 
         assert (done.done, done.total) == (6, 6) and not RunItem.objects.filter(run=run).exists()
         assert sorted(ScreeningHit.objects.values_list(*identity)) == expected  # every hit once: none lost, none twice
-        # Each case's hits were raised once, by whichever worker screened it first.
+        # Each case's hits were raised once, by the worker that finished the chunk.
         assert Event.objects.filter(verb="screening.hits_raised").count() - raised_before == 4
         wait_for(lambda: unacknowledged(workers.queue) == 0, timeout=10, what="the message to be acknowledged")
