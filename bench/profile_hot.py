@@ -25,6 +25,7 @@ def main():
     parser.add_argument("what", choices=["usage", "determination", "queue", "detail", "submit"])
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--queries", action="store_true", help="also print each query's time and its first characters")
     args = parser.parse_args()
     import django
 
@@ -68,6 +69,9 @@ def main():
     pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(args.top)
     sql = sum(float(q["time"]) for q in ctx.captured_queries)
     print(f"{args.what}: HTTP {response.status_code} in {elapsed * 1000:.0f} ms; {len(ctx.captured_queries)} queries, {sql * 1000:.0f} ms in SQL")
+    if args.queries:
+        for q in ctx.captured_queries:
+            print(f"  {float(q['time']) * 1000:6.1f} ms  {q['sql'][:110]}")
     print(out.getvalue()[:8000])
 
 
