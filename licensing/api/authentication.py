@@ -8,8 +8,9 @@ cache (Redis in production, so every worker process sees the same entry) and dro
 - the user is saved (deactivated, role or organisation changed, password set).
 
 It is dropped at once and again after the transaction commits, so a request that read the old rows while the change
-was still uncommitted cannot leave a stale entry behind. Writes that send no signals (`QuerySet.update`, raw SQL)
-are bounded by `TTL_SECONDS`. Without `REDIS_URL` the cache is per process, which is only right for a single
+was still uncommitted cannot leave a stale entry behind. If Redis cannot be reached, reads fall back to the
+database, but a revocation fails (and rolls back) rather than leave a deleted token cached. Writes that send no
+signals (`QuerySet.update`, raw SQL) are bounded by `TTL_SECONDS`. Without `REDIS_URL` the cache is per process, which is only right for a single
 process (`runserver`, the tests); the production shape (README) always has Redis.
 """
 import hashlib
@@ -19,6 +20,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from rest_framework.authentication import TokenAuthentication
+from redis.exceptions import RedisError
 from rest_framework.authtoken.models import Token
 
 TTL_SECONDS = 60
@@ -32,11 +34,17 @@ def _cache_key(key: str) -> str:
 class CachedTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
         cache_key = _cache_key(key)
-        cached = cache.get(cache_key)
+        try:
+            cached = cache.get(cache_key)
+        except RedisError:  # the cache is a shortcut: without Redis, the database still answers
+            cached = None
         if cached is not None:
             return cached
         user, token = super().authenticate_credentials(key)  # refuses unknown tokens and inactive users
-        cache.set(cache_key, (user, token), TTL_SECONDS)
+        try:
+            cache.set(cache_key, (user, token), TTL_SECONDS)
+        except RedisError:
+            pass
         return user, token
 
 
@@ -53,8 +61,9 @@ def _token_deleted(sender, instance, **kwargs):
     token_forget(keys=[instance.key])
 
 
-def _user_saved(sender, instance, created, **kwargs):
-    if not created:
+def _user_saved(sender, instance, created, update_fields=None, **kwargs):
+    # A login only stamps last_login, which no API request reads: no query and no cache call on every login.
+    if not created and set(update_fields or ()) != {"last_login"}:
         token_forget(keys=list(Token.objects.filter(user_id=instance.pk).values_list("key", flat=True)))
 
 

@@ -84,3 +84,25 @@ def test_a_new_token_after_revocation_works_and_the_old_one_stays_refused(api_cl
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {fresh}")
     assert api_client.get("/api/v1/me/").status_code == 200
     assert old.get("/api/v1/me/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_without_the_cache_tokens_are_read_from_the_database(api_as, exporter_a, monkeypatch):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from licensing.api import authentication
+
+    def unreachable(*args, **kwargs):
+        raise RedisConnectionError("Redis is down")
+
+    client = api_as(exporter_a)
+    monkeypatch.setattr(authentication.cache, "get", unreachable)
+    monkeypatch.setattr(authentication.cache, "set", unreachable)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/api/v1/me/").status_code == 200
+    assert _token_queries(captured) == 1
+    exporter_a.is_active = False
+    monkeypatch.undo()
+    exporter_a.save()
+    monkeypatch.setattr(authentication.cache, "get", unreachable)
+    assert client.get("/api/v1/me/").status_code == 401
