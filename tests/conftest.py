@@ -1,4 +1,6 @@
 """Shared fixtures: reference data loaded once per test database, and the personas every test talks about."""
+import contextlib
+
 import pytest
 from django.core.management import call_command
 
@@ -10,18 +12,38 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_reference", verbosity=0)
 
 
+def skip_unless(condition: bool, reason: str) -> None:
+    """Skip with the reason on the embedded default; in CI (CI_REQUIRE_INTEGRATION) a skip is a failure."""
+    import os
+
+    if condition:
+        return
+    if os.environ.get("CI_REQUIRE_INTEGRATION"):
+        pytest.fail(f"CI_REQUIRE_INTEGRATION is set but {reason}")
+    pytest.skip(reason)
+
+
+@contextlib.contextmanager
+def tasks_in_process():
+    """Celery tasks run in the calling process for the duration (even with REDIS_URL set)."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = previous
+
+
 @pytest.fixture(autouse=True)
 def eager_tasks_unless_integration(request):
     """Unit tests run tasks in process even when REDIS_URL is set; integration tests use the live worker."""
-    from config.celery import app
-
     if request.node.get_closest_marker("integration"):
         yield
         return
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
+    with tasks_in_process():
+        yield
 
 
 @pytest.fixture
@@ -60,12 +82,8 @@ def live_worker(django_db_setup):
 
     from config.celery import app
 
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        if os.environ.get("CI_REQUIRE_INTEGRATION"):
-            pytest.fail("CI_REQUIRE_INTEGRATION is set but Celery is eager: set REDIS_URL")
-        pytest.skip("integration test: needs REDIS_URL and PostgreSQL (see README, production shape)")
-    if connection.vendor != "postgresql":
-        pytest.skip("integration test: needs PostgreSQL (the worker must share the test database)")
+    skip_unless(not settings.CELERY_TASK_ALWAYS_EAGER, "integration test: needs REDIS_URL and PostgreSQL (see README, production shape)")
+    skip_unless(connection.vendor == "postgresql", "integration test: needs PostgreSQL (the worker must share the test database)")
 
     queue = f"test-{uuid.uuid4().hex[:8]}"
     env = os.environ.copy()

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from licensing.applications.models import Application, Status
 
-from tests.e2e.conftest import wait_for
+from tests.polling import wait_for
 
 NORWAY = {
     "kind": "individual", "movement": "export", "destinations": ["NO"], "end_use": "military", "title": "Radar spares for the Norwegian navy",

@@ -11,12 +11,12 @@ import json
 import os
 import re
 import shutil
-import time
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from tests.conftest import skip_unless
 from tests.factories import PASSWORD
 
 VENDOR = Path(__file__).parent / "vendor"
@@ -37,9 +37,7 @@ TIMEOUT_MS = 15_000
 
 
 def _missing(reason: str):
-    if os.environ.get("CI_REQUIRE_INTEGRATION"):
-        pytest.fail(f"CI_REQUIRE_INTEGRATION is set but {reason}")
-    pytest.skip(f"browser test: {reason}")
+    skip_unless(False, f"browser test: {reason}")
 
 
 def chromium_path() -> str | None:
@@ -238,15 +236,3 @@ def journey(request):
     yield make
     for j in made:
         j.save()
-
-
-def wait_for(condition, *, timeout: float = 60, interval: float = 0.25, what: str = "condition"):
-    """Poll until condition() is truthy (work done by the live worker); returns its value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(interval)

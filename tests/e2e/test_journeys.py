@@ -13,7 +13,8 @@ from django.urls import NoReverseMatch, reverse
 
 from licensing.applications.models import Application, Status
 from tests.e2e import cases
-from tests.e2e.conftest import login, screenshot_dir, switch_language, wait_for
+from tests.e2e.conftest import login, screenshot_dir, switch_language
+from tests.polling import wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -293,7 +294,7 @@ def test_a_denial_gives_a_notice_a_register_entry_and_a_consultation_for_an_iden
     assert case.reference in consultations
     assert office.locator("section[aria-labelledby=decision-title] .error-summary").count() == 1  # approval blocked
     j.step(office, "the identical application is flagged for consultation")
-    office.locator(f"section[aria-labelledby=consult-title] form button").first.click()
+    office.locator("section[aria-labelledby=consult-title] form button").first.click()
     assert "Consultatie gestart" in text(office, ".messages")
     j.step(office, "consultation started")
 

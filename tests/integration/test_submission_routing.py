@@ -1,21 +1,12 @@
 """Submission through the API, routed by a live Celery worker over the real broker, on PostgreSQL."""
-import time
 
 import pytest
 
 from licensing.applications.models import Application, Status
 from tests.factories import application_payload, pdf_upload
+from tests.polling import wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-def wait_for(predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_submitted_application_is_routed_by_the_worker(live_worker, reference_db, api_as, tmp_path, settings):
@@ -32,7 +23,7 @@ def test_submitted_application_is_routed_by_the_worker(live_worker, reference_db
     response = client.post(f"/api/v1/applications/{draft['id']}/submit/")
     assert response.status_code == 200
 
-    assert wait_for(lambda: Application.objects.get(pk=draft["id"]).status == Status.IN_REVIEW), "the worker did not route it"
+    wait_for(lambda: Application.objects.get(pk=draft["id"]).status == Status.IN_REVIEW, timeout=30, what="the worker to route it")
     application = Application.objects.get(pk=draft["id"])
     assert application.handler == "ministry"  # military goods to Saudi Arabia: outside EU/NATO/NATO+
     assert any(rule["id"].startswith("handler.") for rule in application.determination["rules"])

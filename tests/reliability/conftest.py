@@ -5,16 +5,10 @@ import os
 import pytest
 from django.db import connection
 
+from tests.conftest import skip_unless
+from tests.conftest import tasks_in_process as in_process
+
 from .harness import Cluster, Gunicorn, initdb_path
-
-
-def skip_unless(condition: bool, reason: str) -> None:
-    """Skip with the reason on the embedded default; in CI (CI_REQUIRE_INTEGRATION) a skip is a failure."""
-    if condition:
-        return
-    if os.environ.get("CI_REQUIRE_INTEGRATION"):
-        pytest.fail(f"CI_REQUIRE_INTEGRATION is set but {reason}")
-    pytest.skip(reason)
 
 
 @pytest.fixture
@@ -26,12 +20,8 @@ def real_postgresql(reference_db):
 @pytest.fixture
 def tasks_in_process(real_postgresql):
     """The races need routed applications, not a worker: run the tasks in process even with REDIS_URL set."""
-    from config.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
+    with in_process():
+        yield
 
 
 @pytest.fixture

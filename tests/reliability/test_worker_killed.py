@@ -19,6 +19,8 @@ from django.utils import timezone
 from licensing.audit.models import Event
 from licensing.reporting.models import ReportRun, RunStatus
 
+from tests.polling import wait_for
+
 from .harness import forget_queue, worker_start
 
 pytestmark = [pytest.mark.integration, pytest.mark.heavy, pytest.mark.django_db(transaction=True)]
@@ -28,16 +30,6 @@ DECISIONS_2024 = ROOT / "fixtures" / "demo" / "decisions_2024.csv"
 EU_SAMPLE = ROOT / "fixtures" / "screening" / "eu_sample.xml"
 VISIBILITY_TIMEOUT = 4  # seconds; production keeps the default hour (README, Operations)
 SLOW = 1.0  # the killed worker's slow-down per report table or per re-screened application
-
-
-def wait_for(predicate, *, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    pytest.fail(f"timed out after {timeout} s waiting for {what}")
 
 
 def database_url() -> str:

@@ -1,6 +1,5 @@
 """Through the real worker: an administrator uploads a list; the worker imports it and re-screens the open
 applications, and the run's progress reaches 100%."""
-import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -8,18 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from licensing.applications.models import Application
 from licensing.screening.models import RunStatus, ScreeningHit, ScreeningRun
 from tests.factories import application_payload, pdf_upload
+from tests.polling import wait_for
 
 from .conftest import EU_SAMPLE, parties
-
-
-def wait_for(check, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting for the worker")
 
 
 @pytest.mark.integration
