@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from licensing.api.applications import document_response
@@ -15,6 +16,7 @@ from licensing.applications.models import Application, Status
 from licensing.applications.workflow import allowed_actions
 from licensing.core.errors import DomainError
 
+from .sorting import Column, sorted_by
 from .forms import AnswerForm, ApplicationForm, DocumentForm, GoodsFormSet, PartyFormSet, WithdrawForm, country_map
 
 PATH = re.compile(r"^(goods|parties)\[(\d+)\]\.(\w+)$")
@@ -48,14 +50,25 @@ def _own(request, pk) -> Application:
     return get_object_or_404(selectors.with_details(selectors.applications_visible_to(request.user)), pk=pk)
 
 
+APPLICATION_COLUMNS = [
+    Column(gettext_lazy("Reference"), "reference", ("reference",)),
+    Column(gettext_lazy("Kind"), "kind", ("kind",)),
+    Column(gettext_lazy("Title"), "title", ("title",)),
+    Column(gettext_lazy("Destinations")),
+    Column(gettext_lazy("Status"), "status", ("status",)),
+    Column(gettext_lazy("Created"), "created", ("created_at",)),
+]
+
+
 @exporter_required
 def application_list(request):
-    queryset = selectors.with_summary(selectors.applications_visible_to(request.user)).order_by("-created_at")
+    sort, order, headers = sorted_by(request, APPLICATION_COLUMNS, default="-created")
+    queryset = selectors.with_summary(selectors.applications_visible_to(request.user)).order_by(*order)
     status = request.GET.get("status", "")
     if status in Status.values:
         queryset = queryset.filter(status=status)
     page = Paginator(queryset, 25).get_page(request.GET.get("page"))
-    return render(request, "exporter/list.html", {"page": page, "statuses": Status.choices, "status": status})
+    return render(request, "exporter/list.html", {"page": page, "statuses": Status.choices, "status": status, "sort": sort, "headers": headers})
 
 
 def _initial(application: Application | None) -> tuple[dict, list, list]:

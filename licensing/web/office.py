@@ -20,6 +20,8 @@ from licensing.core.errors import DomainError
 from licensing.routing import selectors as queues
 from licensing.routing import services as triage
 
+from .sorting import Column, sorted_by
+
 
 class QuestionForm(forms.Form):
     text = forms.CharField(label=gettext_lazy("Question to the exporter"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
@@ -48,6 +50,19 @@ def _case(request, pk):
     return get_object_or_404(selectors.with_details(selectors.applications_visible_to(request.user)), pk=pk)
 
 
+QUEUE_COLUMNS = [
+    Column(gettext_lazy("Reference"), "reference", ("reference",)),
+    Column(gettext_lazy("Exporter")),
+    Column(gettext_lazy("Kind"), "kind", ("kind",)),
+    Column(gettext_lazy("Destinations")),
+    Column(gettext_lazy("Handler")),
+    Column(gettext_lazy("Deadline"), "deadline", ("deadline_at",)),
+    Column(gettext_lazy("Submitted"), "submitted", ("submitted_at",)),
+    Column(gettext_lazy("Claimed by")),
+    Column(gettext_lazy("Flags")),
+]
+
+
 @official_required
 def queue(request):
     default = "ministry" if request.user.effective_role == "advisor" else "licensing_office"
@@ -61,7 +76,8 @@ def queue(request):
         cases = cases.filter(claimed_by=request.user)
     elif claimed == "none":
         cases = cases.filter(claimed_by__isnull=True)
-    page = Paginator(queue_values(cases), 50).get_page(request.GET.get("page"))
+    sort, order, headers = sorted_by(request, QUEUE_COLUMNS, default="deadline")
+    page = Paginator(queue_values(cases.order_by(*order)), 50).get_page(request.GET.get("page"))
     # The API's rows (one place for what a queue row holds), with the labels and the deadline as the page shows them.
     rows = [
         {
@@ -69,13 +85,14 @@ def queue(request):
             "kind_label": Kind(row["kind"]).label,
             "handler_label": Handler(row["handler"]).label if row["handler"] else "",
             "deadline": parse_datetime(row["deadline_at"]) if row["deadline_at"] else None,
+            "submitted": parse_datetime(row["submitted_at"]) if row["submitted_at"] else None,
         }
         for row in queue_rows(page)
     ]
     return render(
         request,
         "office/queue.html",
-        {"page": page, "rows": rows, "queue": name, "flag": flag, "claimed": claimed, "flags": queues.FLAGS},
+        {"page": page, "rows": rows, "queue": name, "flag": flag, "claimed": claimed, "flags": queues.FLAGS, "sort": sort, "headers": headers},
     )
 
 
