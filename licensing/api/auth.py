@@ -48,10 +48,10 @@ class TokenView(APIView):
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
 
     def get_authenticators(self):
-        # Obtaining a token must not trip over a stale session's CSRF check.
-        from rest_framework.authentication import TokenAuthentication
+        # Obtaining a token must not trip over a stale session's CSRF check: tokens only, the same class as elsewhere.
+        from .authentication import CachedTokenAuthentication
 
-        return [TokenAuthentication()]
+        return [CachedTokenAuthentication()]
 
     @extend_schema(request=TokenIn, responses={200: TokenOut})
     def post(self, request):
