@@ -8,8 +8,10 @@ from django.utils.translation import gettext as _
 from licensing.accounts.models import Role
 from licensing.audit.services import event_record
 from licensing.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from licensing.core.mail import mail_after_commit
 
 from .models import Decision, Licence, LicenceLine, LicenceStatus, Outcome, Registration, RegistrationStatus, Source
+from .tasks import change_notify
 
 # Which status each move may start from, and where it goes.
 MOVES = {
@@ -43,7 +45,9 @@ def licence_move(*, actor, licence: Licence, move: str, reason: str = "") -> Lic
             raise Conflict(_("A licence that is %(status)s cannot be %(move)s.") % {"status": licence.get_status_display().lower(), "move": {"suspend": _("suspended"), "reinstate": _("reinstated"), "revoke": _("revoked")}.get(move, move)} if move != "surrender" else _("This licence can no longer be surrendered."))
         old = licence.status
         licence.status, licence.status_reason = target, reason
-        event_record(actor=actor, verb=f"licence.{move}", target=licence, from_state=old, to_state=target, reason=reason)
+        event = event_record(actor=actor, verb=f"licence.{move}", target=licence, from_state=old, to_state=target, reason=reason)
+        if move in OFFICIAL_MOVES:
+            mail_after_commit(change_notify, event.pk)
     return licence
 
 
@@ -56,7 +60,8 @@ def licence_extend(*, actor, licence: Licence, valid_to: date, reason: str = "")
             valid_to=valid_to, status=LicenceStatus.ACTIVE if licence.status == LicenceStatus.EXPIRED else licence.status
         ):
             raise Conflict(_("The licence changed in the meantime, or cannot be extended in its state."))
-        event_record(actor=actor, verb="licence.extended", target=licence, reason=reason, payload={"from": licence.valid_to.isoformat(), "to": valid_to.isoformat()})
+        event = event_record(actor=actor, verb="licence.extended", target=licence, reason=reason, payload={"from": licence.valid_to.isoformat(), "to": valid_to.isoformat()})
+        mail_after_commit(change_notify, event.pk)
         licence.refresh_from_db()
     return licence
 
@@ -85,7 +90,8 @@ def licence_replace(*, actor, licence: Licence, value_eur=None, valid_to: date |
         LicenceLine.objects.bulk_create(lines)
         old.status, old.status_reason = LicenceStatus.REPLACED, f"Replaced by {new.number}. {reason}".strip()
         old.save(update_fields=["status", "status_reason"])
-        event_record(actor=actor, verb="licence.replaced", target=old, to_state=LicenceStatus.REPLACED, reason=reason, payload={"by": new.number})
+        event = event_record(actor=actor, verb="licence.replaced", target=old, to_state=LicenceStatus.REPLACED, reason=reason, payload={"by": new.number})
+        mail_after_commit(change_notify, event.pk)
     return new
 
 
@@ -104,7 +110,8 @@ def licences_expire(today: date | None = None) -> int:
     with transaction.atomic():
         Licence.objects.filter(pk__in=expired).update(status=LicenceStatus.EXPIRED)
         for licence in Licence.objects.filter(pk__in=expired):
-            event_record(actor=None, verb="licence.expired", target=licence, to_state=LicenceStatus.EXPIRED)
+            event = event_record(actor=None, verb="licence.expired", target=licence, to_state=LicenceStatus.EXPIRED)
+            mail_after_commit(change_notify, event.pk)
     return len(expired)
 
 
@@ -119,5 +126,6 @@ def registration_revoke(*, actor, registration: Registration, reason: str) -> Re
         ):
             raise Conflict(_("This registration is no longer active."))
         registration.refresh_from_db()
-        event_record(actor=actor, verb="registration.revoked", target=registration, reason=reason)
+        event = event_record(actor=actor, verb="registration.revoked", target=registration, reason=reason)
+        mail_after_commit(change_notify, event.pk)
     return registration

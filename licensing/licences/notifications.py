@@ -1,10 +1,14 @@
-"""Telling the exporter about a decision: an e-mail to each of the organisation's people, with the document."""
+"""Telling the exporter about a decision (with the document), and about later changes to its licence or registration:
+an e-mail to each of the organisation's people."""
+from datetime import date
+
+from licensing.accounts.models import User
 from licensing.audit.models import Event
 from licensing.audit.services import event_record
 from licensing.core.mail import mail_people
 
 from .documents import decision_document
-from .models import Decision, Licence
+from .models import Decision, Licence, Registration
 
 NOTIFIED = "decision.notified"
 
@@ -28,4 +32,41 @@ def decision_notify(*, decision_id: int) -> int:
     # that fails writes nothing (the task retries); a crash between the two would send once more, never lose one.
     sent = mail_people(people, template="decision", context=context, attachments=[(name, body, "application/pdf")])
     event_record(actor=None, verb=NOTIFIED, target=application, payload={"decision": decision.pk, "recipients": sent})
+    return sent
+
+
+# The changes the holder must hear of, by their events' verbs; not a surrender: the holder makes that one itself.
+CHANGES_TOLD = {"licence.suspend", "licence.reinstate", "licence.revoke", "licence.extended", "licence.replaced", "licence.expired", "registration.revoked"}
+
+
+def change_notify(*, event_id: int) -> int:
+    """E-mail the holder's people that its licence or registration changed, in the event's words and the office's
+    reason, each in their language. Idempotent: a '<licence|registration>.notified' event names the event told."""
+    event = Event.objects.filter(pk=event_id, verb__in=CHANGES_TOLD).first()
+    if event is None:
+        return 0
+    registration = event.target_type == Registration._meta.label_lower
+    model = Registration if registration else Licence
+    changed = model.objects.filter(pk=event.target_id).first()
+    organisation_id = changed and (changed.organisation_id if registration else changed.holder_id)
+    if not organisation_id:
+        return 0  # gone, or a licence imported without a holder in the system: nobody to tell
+    notified = f"{model._meta.model_name}.notified"
+    if Event.objects.filter(verb=notified, target_type=event.target_type, target_id=event.target_id, payload__event=event.pk).exists():
+        return 0
+    people = list(User.objects.filter(organisation_id=organisation_id, is_active=True).exclude(email="").order_by("pk"))
+    if not people:
+        return 0
+    extended_to = event.payload.get("to") if event.verb == "licence.extended" else None
+    context = {
+        "change": event.verb,
+        "reason": event.reason,
+        "licence": None if registration else changed,
+        "registration": changed if registration else None,
+        "valid_to": date.fromisoformat(extended_to) if extended_to else getattr(changed, "valid_to", None),
+        "replacement": event.payload.get("by", ""),
+    }
+    # As for a decision: sent before the event is written, so a crash in between sends once more but never loses one.
+    sent = mail_people(people, template="licence_change", context=context)
+    event_record(actor=None, verb=notified, target=changed, payload={"event": event.pk, "recipients": sent})
     return sent

@@ -2,7 +2,6 @@
 Decisions: the licensing office turns advice (or, for office-alone cases, its own judgement) into a licence,
 a denial, an indicative answer (sondage) or a classification ruling. Every decision leaves a Decision record.
 """
-import logging
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -18,12 +17,11 @@ from licensing.assessment.models import Advice, ConsultationStatus, DenialRegist
 from licensing.assessment.services import final_assessment
 from licensing.audit.services import event_record
 from licensing.core.errors import Conflict, DomainError
+from licensing.core.mail import mail_after_commit
 from licensing.reference.control_list import InvalidControlEntry, parse_entry
 
 from .models import Decision, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Registration, RegistrationStatus
 from .tasks import decision_notify
-
-logger = logging.getLogger(__name__)
 
 LICENCE_VALIDITY_DAYS = 2 * 365  # Reg. 2021/821 Art. 12(3): individual and global licences up to two years
 FAST_TRACK_DAYS = 14
@@ -102,17 +100,8 @@ def _decision(application, actor, outcome, **fields) -> Decision:
         end_use_description=application.end_use_description,
         **fields,
     )
-    transaction.on_commit(lambda: _enqueue_notification(decision.pk))
+    mail_after_commit(decision_notify, decision.pk)
     return decision
-
-
-def _enqueue_notification(decision_id: int) -> None:
-    """Hand the e-mail to a worker. The decision is already committed: a broker outage must not turn it into an
-    error for the officer; the exporter still finds the decision and its document on the application's page."""
-    try:
-        decision_notify.delay(decision_id)
-    except Exception:  # noqa: BLE001 - any broker failure
-        logger.warning("broker unavailable; decision %s was not e-mailed", decision_id, exc_info=True)
 
 
 def _ml_category(code: str) -> str:

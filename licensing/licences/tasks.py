@@ -1,11 +1,11 @@
 from celery import shared_task
 
-from .lifecycle import licences_expire
-
 
 @shared_task(name="licences.expire", acks_late=True)
 def expire_licences() -> int:
     """Daily: licences past their end date become expired (idempotent)."""
+    from .lifecycle import licences_expire  # here, not at the top: lifecycle queues the mails below
+
     return licences_expire()
 
 
@@ -15,3 +15,12 @@ def decision_notify(decision_id: int) -> int:
     from .notifications import decision_notify as notify
 
     return notify(decision_id=decision_id)
+
+
+@shared_task(name="licences.change_notify", acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+def change_notify(event_id: int) -> int:
+    """After a licence or registration changed under the holder (suspended, revoked, extended, expired...): e-mail
+    the holder's people, each in their language, with the office's reason (idempotent)."""
+    from .notifications import change_notify as notify
+
+    return notify(event_id=event_id)
