@@ -539,7 +539,15 @@ def main():
     from django.conf import settings
     RESULTS.mkdir(exist_ok=True)
     dbname = psycopg2.extensions.parse_dsn(dsn())["dbname"]
-    state = json.loads((ROOT / "bench" / ".state" / f"{dbname}.json").read_text())
+    state_file = ROOT / "bench" / ".state" / f"{dbname}.json"
+    state = json.loads(state_file.read_text())
+    # A session made at generation time has ended since (idle expiry): sign the bench officer in afresh.
+    from django.contrib.auth import get_user_model
+
+    from bench.generate import officer_session
+
+    state["officer_session"] = officer_session(get_user_model().objects.get(pk=state["officer_id"]))
+    state_file.write_text(json.dumps(state, indent=1))
     only = set(args.only.split(","))
     sizes = {"applications": state["applications"]} | {k: v for k, v in state["counts"].items()}
     result = {"date": datetime.now(timezone.utc).isoformat(timespec="seconds"), "database": dbname, "machine": machine(), "sizes": sizes,
