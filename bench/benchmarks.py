@@ -544,7 +544,7 @@ def main():
     # A session made at generation time has ended since (idle expiry): sign the bench officer in afresh.
     from django.contrib.auth import get_user_model
 
-    from bench.generate import officer_session
+    from bench.sessions import officer_session  # not bench.generate: importing it points Celery at memory://
 
     state["officer_session"] = officer_session(get_user_model().objects.get(pk=state["officer_id"]))
     state_file.write_text(json.dumps(state, indent=1))

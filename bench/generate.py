@@ -32,6 +32,7 @@ os.environ["CELERY_BROKER_URL"] = "memory://"
 os.environ["CELERY_RESULT_BACKEND"] = "cache+memory://"
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
 
+from bench.sessions import officer_session  # noqa: E402
 from bench.screening_bench import COUNTRIES as RISK_COUNTRIES, company, cyrillic, person, typo  # noqa: E402
 
 STATE_DIR = ROOT / "bench" / ".state"
@@ -203,31 +204,6 @@ def accounts(rng, args) -> dict:
         "exporter_token": Token.objects.create(user=exporter).key,
         "officer_session": officer_session(officer),
     }
-
-
-def officer_session(officer) -> str:
-    """A fresh signed-in session of the bench officer, past the second factor, for the page benchmarks.
-
-    Made again at the start of every benchmark run: sessions end after SESSION_IDLE_SECONDS unused.
-    """
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    session = SessionStore()
-    session[SESSION_KEY] = str(officer.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = officer.get_session_auth_hash()
-    session.set_expiry(7 * 24 * 3600)
-    if "django_otp" in settings.INSTALLED_APPS:
-        # Officials need a second factor: the session is one that has given a code (as django_otp.login marks it).
-        from django_otp import DEVICE_ID_SESSION_KEY
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        device, _ = TOTPDevice.objects.get_or_create(user=officer, name="bench", defaults={"confirmed": True})
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return session.session_key
 
 
 # --- applications and what follows them -----------------------------------------------------------------
