@@ -1,5 +1,5 @@
 """Telling the exporter that the licensing office asked a question (the clock stands still until the answer)."""
-from licensing.core.mail import mail_people
+from licensing.core.mail import mail_people, organisation_people
 
 from .models import Question
 
@@ -10,5 +10,4 @@ def question_notify(*, question_id: int) -> int:
     if question is None or question.answered_at is not None:
         return 0  # gone, or already answered: the mail would only confuse
     application = question.application
-    people = application.organisation.users.filter(is_active=True).exclude(email="").order_by("pk")
-    return mail_people(people, template="question", context={"question": question, "application": application})
+    return mail_people(organisation_people(application.organisation_id), template="question", context={"question": question, "application": application})

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from licensing.audit.services import event_record
 from licensing.core.errors import Conflict, DomainError, NotFound
+from licensing.core.mail import mail_after_commit
 
 from .models import STATUTORY_PERIOD_DAYS, Application, Document, GoodsLine, Party, Question, ReferenceSequence, Status
 from .uploads import upload_check
@@ -226,19 +227,10 @@ def question_ask(*, actor, application: Application, text: str) -> Question:
                 question = Question.objects.create(application=application, asked_by=actor, text=text)
         except IntegrityError:
             raise Conflict(_("An open question is already waiting for the exporter.")) from None
-        transaction.on_commit(lambda: _enqueue_question_mail(question.pk))
+        from .tasks import question_notify
+
+        mail_after_commit(question_notify, question.pk)
     return question
-
-
-def _enqueue_question_mail(question_id: int) -> None:
-    """Hand the e-mail to a worker; a broker outage must not fail the committed question (the exporter sees it
-    on the application's page)."""
-    from .tasks import question_notify
-
-    try:
-        question_notify.delay(question_id)
-    except Exception:  # noqa: BLE001 - any broker failure
-        logger.warning("broker unavailable; question %s was not e-mailed", question_id, exc_info=True)
 
 
 def question_answer(*, actor, application: Application, answer: str) -> Question:

@@ -35,6 +35,13 @@ def mail_people(users: Iterable, *, template: str, context: dict, attachments: I
     return get_connection().send_messages(messages) or 0
 
 
+def organisation_people(organisation_id: int):
+    """Who hears of an organisation's applications, licences and registrations: its active people with an address."""
+    from licensing.accounts.models import User
+
+    return User.objects.filter(organisation_id=organisation_id, is_active=True).exclude(email="").order_by("pk")
+
+
 def mail_after_commit(task, object_id: int) -> None:
     """Queue the mailing task `task(object_id)` once the change is committed. A broker outage then must not turn
     the committed change into an error for whoever made it: the exporter still finds it on the service's pages."""

@@ -2,10 +2,9 @@
 an e-mail to each of the organisation's people."""
 from datetime import date
 
-from licensing.accounts.models import User
 from licensing.audit.models import Event
 from licensing.audit.services import event_record
-from licensing.core.mail import mail_people
+from licensing.core.mail import mail_people, organisation_people
 
 from .documents import decision_document
 from .models import Decision, Licence, Registration
@@ -22,7 +21,7 @@ def decision_notify(*, decision_id: int) -> int:
     application = decision.application
     if Event.objects.filter(verb=NOTIFIED, target_type=application._meta.label_lower, target_id=str(application.pk)).exists():
         return 0
-    people = list(application.organisation.users.filter(is_active=True).exclude(email="").order_by("pk"))
+    people = list(organisation_people(application.organisation_id))
     if not people:
         return 0
     body, name = decision_document(decision)
@@ -54,7 +53,7 @@ def change_notify(*, event_id: int) -> int:
     notified = f"{model._meta.model_name}.notified"
     if Event.objects.filter(verb=notified, target_type=event.target_type, target_id=event.target_id, payload__event=event.pk).exists():
         return 0
-    people = list(User.objects.filter(organisation_id=organisation_id, is_active=True).exclude(email="").order_by("pk"))
+    people = list(organisation_people(organisation_id))
     if not people:
         return 0
     extended_to = event.payload.get("to") if event.verb == "licence.extended" else None
