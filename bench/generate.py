@@ -23,6 +23,7 @@ import sys
 import time
 from datetime import date, datetime, timedelta, timezone as tz
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -50,6 +51,11 @@ STATUSES = [
 OPEN = {"submitted", "in_review", "referred", "advice_given"}
 DECIDED = {"issued": "issued", "denied": "denied", "answered": "answered", "ruled": "ruled"}
 KIND_FOR_STATUS = {"answered": "sondage", "ruled": "classification"}
+# Registrations for a general licence: a share of the applications of these statuses (no goods, parties or
+# destinations of their own; the registration's usage reports carry them).
+REGISTRATION_STATUSES = {"draft", "submitted", "in_review", "issued", "withdrawn"}
+REGISTRATION_SHARE = 0.05
+TRANSIT_ORIGINS = ["RU", "CN", "US", "IL", "KR"]
 MILITARY = [f"ML{i}" for i in range(1, 23)] + ["ML4.b", "ML10.a", "ML5.c"]
 DUAL_USE = ["3A001", "5A002", "6A003", "1C350", "9A012", "2B001", "4A003", "5A002.a", "3A002", "6A008"]
 ANTI_TORTURE = ["ANNEX_II", "ANNEX_III"]
@@ -222,20 +228,23 @@ def applications(rng, args, state) -> dict:
     N = args.applications
     orgs, officers, advisors = state["organisations"], state["officers"], state["advisors"]
     T = {
-        "app": Table("applications_application", "id, reference, version, kind, movement, status, title, end_use, end_use_description, purpose, temporary, conditions_confirmed, created_at, updated_at, determination, handler, submitted_at, decided_at, created_by_id, organisation_id, claimed_at, claimed_by_id, clock_stopped_at, deadline_at, origin_country_id, brokering_value_eur"),
+        "app": Table("applications_application", "id, reference, version, kind, movement, status, title, end_use, end_use_description, purpose, temporary, conditions_confirmed, created_at, updated_at, determination, handler, submitted_at, decided_at, created_by_id, organisation_id, claimed_at, claimed_by_id, clock_stopped_at, deadline_at, origin_country_id, brokering_value_eur, general_licence_id"),
         "dest": Table("applications_application_destinations", "application_id, country_id"),
         "goods": Table("applications_goodsline", "id, position, goods_kind, description, control_entry, quantity, unit, value_eur, complete_system, manufacturer, part_number, serial_numbers, lot_numbers, hs_code, is_aluminium, application_id"),
         "party": Table("applications_party", "id, position, role, name, address, party_type, website, certificate_number, application_id, country_id"),
         "doc": Table("applications_document", "id, doc_type, file, original_name, content_type, size, sha256, uploaded_at, application_id, uploaded_by_id"),
         "event": Table("audit_event", "id, at, verb, target_type, target_id, from_state, to_state, reason, payload, actor_id, hash, prev_hash"),
-        "decision": Table("licences_decision", "id, reference, source, outcome, decided_on, goods_kind, licence_kind, movement, catch_all, reasons, criteria, indicative_answer, ruling_entry, ruling_not_listed, created_at, application_id, decided_by_id"),
+        "decision": Table("licences_decision", "id, reference, source, outcome, decided_on, goods_kind, licence_kind, movement, catch_all, reasons, criteria, indicative_answer, ruling_entry, ruling_not_listed, created_at, application_id, decided_by_id, value_eur, end_use"),
+        "registration": Table("licences_registration", "id, number, status, registered_on, revoked_on, revoked_reason, decision_id, general_licence_id, organisation_id"),
         "licence": Table("licences_licence", "id, number, holder_name, kind, goods_kind, movement, status, consignee, end_user, valid_from, valid_to, conditions, value_eur, complete_system, temporary, return_after_repair, created_at, decision_id, holder_id, status_reason, origin_country_id, brokering_value_eur"),
         "ldest": Table("licences_licence_destinations", "licence_id, country_id"),
         "line": Table("licences_licenceline", "id, position, description, control_entry, ml_category, quantity, unit, value_eur, complete_system, used_quantity, used_value_eur, licence_id"),
-        "usage": Table("licences_usagereport", "id, exported_on, control_entry, ml_category, quantity, value_eur, recipient, serial_numbers, lot_numbers, created_at, destination_id, licence_id, organisation_id, reported_by_id"),
+        "usage": Table("licences_usagereport", "id, exported_on, control_entry, ml_category, quantity, value_eur, recipient, serial_numbers, lot_numbers, created_at, destination_id, licence_id, organisation_id, reported_by_id, registration_id, movement, origin_id"),
         "denial": Table("assessment_denialregisterentry", "id, reference, own, notified_on, goods_description, quantity, control_entry, consignee, end_user, criteria, imported_from, created_at, decision_id, destination_id, notifying_state_id"),
     }
-    ids = dict.fromkeys(["goods", "party", "doc", "event", "decision", "licence", "line", "usage", "denial"], 0)
+    ids = dict.fromkeys(["goods", "party", "doc", "event", "decision", "licence", "line", "usage", "denial", "registration"], 0)
+    general_licences = general_licence_terms()
+    registered: set[tuple[int, str]] = set()  # (organisation, general licence) with an active registration
 
     def nid(kind):
         ids[kind] += 1
@@ -281,6 +290,10 @@ def applications(rng, args, state) -> dict:
             elif app_id in special_usage:
                 org, status, n_goods, n_parties = 1, "issued", 5, 2
             kind = KIND_FOR_STATUS.get(status) or ("global" if rng.random() < 0.12 else "individual")
+            general = None
+            if not special and status in REGISTRATION_STATUSES and rng.random() < REGISTRATION_SHARE:
+                kind, general = "general_registration", rng.choice(general_licences)
+                n_goods = n_parties = 0
             if special:
                 kind = "individual"
             goods_kind = rng.choices(["military", "dual_use", "anti_torture", "unlisted"], [0.35, 0.55, 0.03, 0.07])[0]
@@ -289,7 +302,9 @@ def applications(rng, args, state) -> dict:
             movement = rng.choices(["export", "transfer", "transit", "brokering"], [0.75, 0.17, 0.05, 0.03])[0]
             if special:
                 movement = "export"
-            if kind == "classification":
+            if general:
+                goods_kind, movement = general.goods_kind, rng.choice(general.movements)
+            if kind in ("classification", "general_registration"):
                 destinations = []
             elif movement == "transfer":
                 destinations = rng.sample(EU, 1 if kind != "global" else rng.randint(2, 4))
@@ -305,6 +320,8 @@ def applications(rng, args, state) -> dict:
             submitted = created + timedelta(hours=rng.randint(1, 72)) if status != "draft" else None
             decided = submitted + timedelta(days=rng.randint(7, 70)) if status in DECIDED else None
             handler = "" if status in ("draft", "submitted") else ("ministry" if status in ("referred", "advice_given") or rng.random() < 0.25 else "licensing_office")
+            if general and handler:
+                handler = "licensing_office"  # routing: a registration is always the licensing office's
             det = determination(goods_kind, handler, movement == "transfer") if handler else None
             deadline = submitted + timedelta(days=56) if submitted and status in OPEN else None
             claimed = rng.choice(officers) if status in ("in_review", "advice_given", "referred") and rng.random() < 0.6 else None
@@ -313,12 +330,13 @@ def applications(rng, args, state) -> dict:
                 claimed, clock = officers[0], None
             updated = decided or submitted or created
             ref = f"NL-{created.year}-{app_id:07d}"
+            end_use = "military" if goods_kind == "military" else "civil"
             T["app"].add(
-                app_id, ref, 1, kind, movement, status, f"Bench {goods_kind} {app_id}", "military" if goods_kind == "military" else "civil", "",
-                "sale", False, False, ts(created), ts(updated), det, handler, ts(submitted) if submitted else None, ts(decided) if decided else None,
+                app_id, ref, 1, kind, movement, status, f"Bench {goods_kind} {app_id}", end_use, "",
+                "sale", False, bool(general), ts(created), ts(updated), det, handler, ts(submitted) if submitted else None, ts(decided) if decided else None,
                 org, org, ts(submitted + timedelta(days=2)) if claimed else None, claimed, ts(clock) if clock else None,
-                ts(deadline) if deadline else None, ("RU" if rng.random() < 0.2 else "CN") if movement == "transit" else None,
-                f"{rng.randint(1, 500) * 1000}.00" if movement == "brokering" else None,
+                ts(deadline) if deadline else None, ("RU" if rng.random() < 0.2 else "CN") if movement == "transit" and not general else None,
+                f"{rng.randint(1, 500) * 1000}.00" if movement == "brokering" and not general else None, general.code if general else None,
             )
             for country in destinations:
                 T["dest"].add(app_id, country)
@@ -373,22 +391,28 @@ def applications(rng, args, state) -> dict:
                 per_year[decided_on.year] = per_year.get(decided_on.year, 0) + 1
                 verb = {"issued": "issue", "denied": "deny", "answered": "answer_sondage", "ruled": "rule"}[outcome]
                 event(decided, f"application.{verb}", app_id, "in_review", status, rng.choice(officers))
+                licence_kind = "general" if general else "global" if kind == "global" else "individual"
+                applied = f"{sum(v for _, _, v in lines)}.00" if lines and kind in ("individual", "global") else None
                 T["decision"].add(
-                    did, ref, "system", outcome, decided_on.isoformat(), goods_kind, "global" if kind == "global" else "individual", movement,
+                    did, ref, "system", outcome, decided_on.isoformat(), goods_kind, licence_kind, movement,
                     goods_kind == "unlisted", "Bench reasons." if outcome == "denied" else "", "[1, 7]" if outcome == "denied" else "[]",
                     "Positive." if outcome == "answered" else "", (lines[0][0] if outcome == "ruled" and lines else ""), False, ts(decided), app_id, rng.choice(officers),
+                    applied, end_use,
                 )
-                if outcome == "issued":
+                if general:
+                    registration(T, nid, rng, registered, general, org, ref, did, decided)
+                elif outcome == "issued":
                     lid = nid("licence")
                     valid_to = decided_on + timedelta(days=365 * (3 if kind == "global" else 2))
                     if app_id in special_usage:
                         decided_on, valid_to = date(2024, 1, 1), date(2030, 12, 31)
                     total = sum(v for _, _, v in lines)
+                    origin = ("RU" if rng.random() < 0.2 else "CN") if movement == "transit" else None
                     T["licence"].add(
                         lid, f"NL{'G' if kind == 'global' else 'I'}-{app_id:07d}", f"Organisation {org}", "global" if kind == "global" else "individual",
                         goods_kind, movement, "active" if valid_to >= NOW.date() else "expired", parties[0] if parties else "", parties[1] if len(parties) > 1 else "",
                         decided_on.isoformat(), valid_to.isoformat(), "", f"{total}.00", False, rng.random() < 0.03, rng.random() < 0.01, ts(decided), did, org, "",
-                        ("RU" if rng.random() < 0.2 else "CN") if movement == "transit" else None, f"{rng.randint(1, 500) * 1000}.00" if movement == "brokering" else None,
+                        origin, f"{rng.randint(1, 500) * 1000}.00" if movement == "brokering" else None,
                     )
                     for country in destinations:
                         T["ldest"].add(lid, country)
@@ -402,7 +426,7 @@ def applications(rng, args, state) -> dict:
                         if used and destinations:
                             exported = min(decided_on + timedelta(days=rng.randint(10, 300)), LAST_DAY)
                             T["usage"].add(nid("usage"), exported.isoformat(), entry or "EAR99", ml, f"{max(1, qty // 2)}.000", f"{value // 2}.00", parties[0] if parties else "Recipient", "", "",
-                                           ts(decided), destinations[0], lid, org, org)
+                                           ts(decided), destinations[0], lid, org, org, None, movement, origin if movement == "transit" else None)
                 elif outcome == "denied" and destinations:
                     T["denial"].add(nid("denial"), ref, True, decided_on.isoformat(), f"{goods_kind} goods", "", lines[0][0] if lines else "", parties[0] if parties else "",
                                     parties[1] if len(parties) > 1 else "", "[1, 7]", "", ts(decided), did, destinations[0], "NL")
@@ -426,13 +450,56 @@ def applications(rng, args, state) -> dict:
         c.execute("SET session_replication_role = DEFAULT")
         for table, seq in [("applications_application", last), ("applications_goodsline", ids["goods"]), ("applications_party", ids["party"]), ("applications_document", ids["doc"]),
                            ("audit_event", ids["event"]), ("licences_decision", ids["decision"]), ("licences_licence", ids["licence"]), ("licences_licenceline", ids["line"]),
-                           ("licences_usagereport", ids["usage"]), ("assessment_denialregisterentry", ids["denial"])]:
+                           ("licences_usagereport", ids["usage"]), ("assessment_denialregisterentry", ids["denial"]), ("licences_registration", ids["registration"])]:
             c.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), %s)", [max(seq, 1)])
         year = NOW.year
         c.execute("INSERT INTO applications_referencesequence (year, last) VALUES (%s, %s) ON CONFLICT (year) DO UPDATE SET last = EXCLUDED.last", [year, last + 1000])
     state["bench"] = bench
     state["decisions_per_year"] = dict(sorted(per_year.items()))
     return {name: table.total for name, table in T.items()}
+
+
+class GeneralLicenceTerms(NamedTuple):
+    code: str
+    goods_kind: str
+    movements: tuple[str, ...]
+
+
+def general_licence_terms() -> list[GeneralLicenceTerms]:
+    """The general licences of the reference data (load_reference), with the goods kind and movements they cover."""
+    from licensing.reference.models import GeneralLicence
+
+    return [
+        GeneralLicenceTerms(code, "military" if kind == "military" else "dual_use", tuple(m.strip() for m in movements.split(",") if m.strip()))
+        for code, kind, movements in GeneralLicence.objects.order_by("code").values_list("code", "kind", "movements")
+    ]
+
+
+def registration(T, nid, rng, registered, general: GeneralLicenceTerms, org: int, ref: str, decision_id: int, decided: datetime) -> None:
+    """The registration a decided general-licence application gives, and the usage reported under it: transit with
+    its country of origin where the licence covers transit. A second registration of an organisation for the same
+    licence is written as revoked (one active registration per organisation and licence)."""
+    registered_on = decided.date()
+    active = (org, general.code) not in registered
+    registered.add((org, general.code))
+    rid = nid("registration")
+    T["registration"].add(
+        rid, f"{general.code}-{ref}", "active" if active else "revoked", registered_on.isoformat(),
+        None if active else (registered_on + timedelta(days=1)).isoformat(), "" if active else "Bench: registered again.", decision_id, general.code, org,
+    )
+    if not active or rng.random() >= 0.4:
+        return
+    entries = MILITARY if general.goods_kind == "military" else DUAL_USE
+    for _ in range(rng.randint(1, 5)):
+        movement = rng.choice(general.movements)
+        exported = min(registered_on + timedelta(days=rng.randint(5, 400)), LAST_DAY)
+        entry = rng.choice(entries)
+        ml = entry.split(".")[0] if entry.startswith("ML") else ""
+        destination = rng.choice(EU if movement == "transfer" else EU + EXTRA_EU)
+        T["usage"].add(
+            nid("usage"), exported.isoformat(), entry, ml, f"{rng.randint(1, 200)}.000", f"{rng.randint(1, 400) * 250}.00", company(rng), "", "",
+            ts(decided), destination, None, org, org, rid, movement, rng.choice(TRANSIT_ORIGINS) if movement == "transit" else None,
+        )
 
 
 # --- the sanctions list --------------------------------------------------------------------------------
