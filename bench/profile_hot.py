@@ -2,7 +2,7 @@
 cProfile of one hot request, in process (not part of the test run): shows where the time goes.
 
     source bench/env.sh && .venv/bin/python bench/profile_hot.py usage --rows 5000
-    ... determination | queue | detail | submit
+    ... determination | queue | queue_page | detail | submit
 """
 import argparse
 import cProfile
@@ -22,7 +22,7 @@ os.environ["ALLOWED_HOSTS"] = os.environ.get("ALLOWED_HOSTS", "127.0.0.1") + ",t
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["usage", "determination", "queue", "detail", "submit"])
+    parser.add_argument("what", choices=["usage", "determination", "queue", "queue_page", "detail", "submit"])
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--queries", action="store_true", help="also print each query's time and its first characters")
@@ -49,6 +49,16 @@ def main():
         call = lambda: [officer.post("/api/v1/determinations/", b, format="json") for b in DETERMINATION_BODIES * 50][-1]  # noqa: E731
     elif args.what == "queue":
         call = lambda: officer.get("/api/v1/office/queue/?queue=licensing_office&kind=individual&kind=global&page_size=50")  # noqa: E731
+    elif args.what == "queue_page":
+        from django.conf import settings
+        from django.contrib.auth import get_user_model
+        from django.test import Client
+
+        from bench.sessions import officer_session
+
+        page = Client()
+        page.cookies[settings.SESSION_COOKIE_NAME] = officer_session(get_user_model().objects.get(pk=state["officer_id"]))
+        call = lambda: page.get("/office/?queue=licensing_office")  # noqa: E731
     elif args.what == "detail":
         call = lambda: officer.get(f"/api/v1/applications/{state['bench']['detail20'][0]}/")  # noqa: E731
     else:
@@ -56,7 +66,7 @@ def main():
 
         draft = Application.objects.filter(pk__in=state["bench"]["drafts"], status="draft").values_list("pk", flat=True).first()
         call = lambda: exporter.post(f"/api/v1/applications/{draft}/submit/")  # noqa: E731
-    if args.what in ("queue", "detail"):
+    if args.what in ("queue", "queue_page", "detail"):
         call()
     profiler = cProfile.Profile()
     with CaptureQueriesContext(connection) as ctx:

@@ -95,3 +95,26 @@ def test_queue_page_shows_the_rows_the_queue_api_gives(officer, case, api_as):
     assert row["claimed_by"] == "officer1" and row["destinations"]
     for shown in (row["reference"], row["organisation"], ", ".join(row["destinations"]), "officer1", deadline, "Licensing office (CDIU)"):
         assert shown in page
+
+
+def test_queue_rows_are_escaped_and_show_their_flags_and_dates(officer, case):
+    """The queue's rows are written out in Python (licensing.web.office.queue_table_rows), not by the template's autoescaping."""
+    from django.utils import timezone
+    from django.utils.formats import date_format
+    from django.utils.translation import override
+
+    case.organisation.name = 'Smith & <b>Sons</b> "Export"'
+    case.organisation.save()
+    Application.objects.filter(pk=case.pk).update(clock_stopped_at=timezone.now(), version=2)
+    page = logged_in(officer).get("/office/").content.decode()
+    assert "<b>Sons</b>" not in page
+    with override("en"):
+        submitted = date_format(timezone.localtime(case.submitted_at).date(), "SHORT_DATE_FORMAT")
+    row = (
+        f'<tr>\n    <td><a href="/office/cases/{case.pk}/">{case.reference}</a></td>\n'
+        "    <td>Smith &amp; &lt;b&gt;Sons&lt;/b&gt; &quot;Export&quot;</td>\n"
+    )
+    assert row in page
+    assert f"<td>{submitted}</td>\n    <td>—</td>\n" in page
+    flags = ("Question open", "General licence may apply", "Amended")  # the application's determination gives the middle one
+    assert "<td>" + "".join(f'<span class="tag">{flag}</span> ' for flag in flags) + "</td>\n  </tr>" in page
