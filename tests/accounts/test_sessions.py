@@ -57,3 +57,22 @@ def test_activity_keeps_a_session_alive_and_is_recorded_at_most_once_a_minute(cl
 def test_an_idle_session_cannot_call_the_api_either(client_a, settings):
     shift(client_a, **{SEEN_AT: settings.SESSION_IDLE_SECONDS + 1})
     assert client_a.get("/api/v1/me/").status_code in (401, 403)
+
+
+def test_a_session_ended_by_logging_out_cannot_be_used_again(client_a, settings):
+    """Also when sessions are read from the cache (cached_db with Redis): the logout deletes the cached copy too."""
+    copy = Client()
+    copy.cookies[settings.SESSION_COOKIE_NAME] = client_a.cookies[settings.SESSION_COOKIE_NAME].value
+    assert copy.get("/applications/").status_code == 200
+    assert client_a.post("/logout/").status_code == 302
+    response = copy.get("/applications/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_an_idle_session_ends_for_every_holder_of_its_cookie(client_a, settings):
+    copy = Client()
+    copy.cookies[settings.SESSION_COOKIE_NAME] = client_a.cookies[settings.SESSION_COOKIE_NAME].value
+    assert copy.get("/applications/").status_code == 200
+    shift(client_a, **{SEEN_AT: settings.SESSION_IDLE_SECONDS + 1})
+    assert client_a.get("/applications/").status_code == 302
+    assert copy.get("/applications/").status_code == 302

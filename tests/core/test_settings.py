@@ -12,7 +12,7 @@ PROBE = (
     "import json, django; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'db': s.DATABASES['default']['ENGINE'], 'eager': s.CELERY_TASK_ALWAYS_EAGER, "
     "'cache': s.CACHES['default']['BACKEND'], 'debug': s.DEBUG, 'mail': s.EMAIL_BACKEND, "
-    "'hsts': getattr(s, 'SECURE_HSTS_SECONDS', 0), 'secure_cookie': s.SESSION_COOKIE_SECURE}))"
+    "'hsts': getattr(s, 'SECURE_HSTS_SECONDS', 0), 'secure_cookie': s.SESSION_COOKIE_SECURE, 'session': s.SESSION_ENGINE}))"
 )
 
 
@@ -32,6 +32,7 @@ def test_embedded_default_is_sqlite_eager_tasks_and_local_cache():
     assert values["db"] == "django.db.backends.sqlite3"
     assert values["eager"] is True
     assert values["cache"].endswith("LocMemCache")
+    assert values["session"] == "django.contrib.sessions.backends.db"  # a per-process cache must not hold sessions
     assert values["mail"].endswith("console.EmailBackend")
 
 
@@ -39,6 +40,7 @@ def test_redis_url_switches_to_real_broker_and_redis_cache():
     values = json.loads(probe(DEBUG="1", REDIS_URL="redis://127.0.0.1:6379/0").stdout)
     assert values["eager"] is False
     assert values["cache"].endswith("RedisCache")
+    assert values["session"] == "django.contrib.sessions.backends.cached_db"
 
 
 def test_database_url_selects_postgresql():
