@@ -169,11 +169,13 @@ class NameIndex:
                 )
             )
         # Per compared column ("normalised"; "skeleton" for abjad-script queries, built on the first such query):
-        # gram -> positions in self.names, each name's gram count, and size_le[s]: the bit mask of the names
-        # with at most s grams.
+        # gram -> positions in self.names, each name's gram count, and of_size[s]: the bit mask of the names with s
+        # grams.
         self.postings: dict[str, dict[str, list[int]]] = {}
         self.sizes: dict[str, list[int]] = {}
-        self.size_le: dict[str, list[int]] = {}
+        self.of_size: dict[str, dict[int, int]] = {}
+        self.bounds: dict[tuple[str, int], tuple[list[int], list[int]]] = {}  # (column, query's gram count) -> see _bounds
+        self.everyone = (1 << len(self.names)) - 1
         self.masks: dict[str, dict[str, int]] = {"normalised": {}, "skeleton": {}}  # gram -> bit mask of positions, built on use
         self._column("normalised")
         self.version = lists_version()
@@ -194,12 +196,8 @@ class NameIndex:
             if bits is None:
                 bits = by_size[len(grams)] = bytearray(width)
             bits[position >> 3] |= 1 << (position & 7)
-        cumulative, size_le = 0, []
-        for size in range(max(sizes, default=0) + 1):
-            if size in by_size:
-                cumulative |= int.from_bytes(by_size[size], "little")
-            size_le.append(cumulative)
-        self.postings[column], self.sizes[column], self.size_le[column] = postings, sizes, size_le
+        of_size = {size: int.from_bytes(bits, "little") for size, bits in by_size.items()}
+        self.postings[column], self.sizes[column], self.of_size[column] = postings, sizes, of_size
         # Millions of long-lived objects: left to the cyclic garbage collector, each full collection walks them all
         # (about a second, charged to whatever allocates next: the model instances of a chunk). Frozen, they are
         # never scanned; reference counting still frees them when the index is replaced (it holds no cycles).
@@ -214,31 +212,10 @@ class NameIndex:
         n, sizes = len(grams), self.sizes[column]
         # How many of the query's grams each name shares, counted for all names at once: a bit-sliced counter
         # (planes[j] holds bit j of every name's count) over one bit mask per gram, in Python's big integers.
-        planes: list[int] = []
-        for gram in grams:
-            carry = self._mask(column, gram)
-            for j in range(len(planes)):
-                if not carry:
-                    break
-                planes[j], carry = planes[j] ^ carry, planes[j] & carry
-            if carry:
-                planes.append(carry)
-        # similarity >= t  <=>  shared >= t * (n + size) / (1 + t): a bound per name size, applied to the names of
-        # each size range at once (slightly loose, so that it keeps a superset; the exact test follows).
-        everyone, size_le = (1 << len(self.names)) - 1, self.size_le[column]
-        passing, at_least, size = 0, {}, 0
-        while size < len(size_le):
-            least = max(1, math.ceil(TRIGRAM_THRESHOLD * (n + size) / (1 + TRIGRAM_THRESHOLD) - 1e-6))
-            if least > n:
-                break
-            last = size
-            while last + 1 < len(size_le) and max(1, math.ceil(TRIGRAM_THRESHOLD * (n + last + 1) / (1 + TRIGRAM_THRESHOLD) - 1e-6)) == least:
-                last += 1
-            if least not in at_least:
-                at_least[least] = _at_least(planes, least, everyone)
-            in_range = size_le[last] & ~size_le[size - 1] if size else size_le[last]
-            passing |= at_least[least] & in_range
-            size = last + 1
+        planes = _bit_sliced_sum([self._mask(column, gram) for gram in grams])
+        # similarity >= t  <=>  shared >= t * (n + size) / (1 + t): each name's bound for its own size, compared with
+        # its count for all names at once (slightly loose, so that it keeps a superset; the exact test follows).
+        passing = _at_least_each(planes, self._bounds(column, n), self.everyone)
         if not passing:
             return []
         width = (len(self.names) + 7) // 8
@@ -258,6 +235,22 @@ class NameIndex:
         ranked.sort()
         return [self.names[position] for _, position in ranked[:CANDIDATES]]
 
+    def _bounds(self, column: str, n: int) -> tuple[list[int], list[int]]:
+        """How many of a query's n grams each name must share to be a candidate, bit-sliced like the counts: bit
+        planes of every name's bound (planes[j] holds bit j), and their complements within the names."""
+        key = (column, n)
+        if key not in self.bounds:
+            planes: list[int] = []
+            for size, names in self.of_size[column].items():
+                least = max(1, math.ceil(TRIGRAM_THRESHOLD * (n + size) / (1 + TRIGRAM_THRESHOLD) - 1e-6))
+                while len(planes) < least.bit_length():
+                    planes.append(0)
+                for j in range(least.bit_length()):
+                    if least >> j & 1:
+                        planes[j] |= names
+            self.bounds[key] = (planes, [self.everyone ^ plane for plane in planes])
+        return self.bounds[key]
+
     def _mask(self, column: str, gram: str) -> int:
         mask = self.masks[column].get(gram)
         if mask is None:
@@ -272,17 +265,40 @@ class NameIndex:
 NONZERO_BYTE = re.compile(rb"[^\x00]")
 
 
-def _at_least(planes: list[int], least: int, everyone: int) -> int:
-    """The bit mask of positions whose bit-sliced count (planes, least significant first) is at least `least`."""
-    if least >= 1 << len(planes):
-        return 0
+def _bit_sliced_sum(masks: list[int]) -> list[int]:
+    """Per position, how many of the masks have its bit set, as bit planes (least significant first): full adders
+    (carry-save) over the masks, about five operations a mask."""
+    planes = []
+    level = [mask for mask in masks if mask]
+    while level:
+        carries = []
+        while len(level) >= 3:
+            a, b, c = level.pop(), level.pop(), level.pop()
+            ab = a ^ b
+            level.append(ab ^ c)
+            carries.append(a & b | ab & c)
+        if len(level) == 2:
+            a, b = level
+            level = [a ^ b]
+            carries.append(a & b)
+        planes.append(level[0])
+        level = carries
+    return planes
+
+
+def _at_least_each(planes: list[int], bounds: tuple[list[int], list[int]], everyone: int) -> int:
+    """The bit mask of positions whose bit-sliced count (planes) is at least their own bound (bit-sliced too, with
+    its complements): one comparison for all positions, most significant plane first."""
+    need, need_not = bounds
     greater, equal = 0, everyone
-    for j in reversed(range(len(planes))):
-        if least >> j & 1:
-            equal &= planes[j]
+    for j in reversed(range(max(len(planes), len(need)))):
+        have = planes[j] if j < len(planes) else 0
+        if j >= len(need):
+            greater |= equal & have
+            equal ^= equal & have
         else:
-            greater |= equal & planes[j]
-            equal &= ~planes[j]
+            greater |= equal & have & need_not[j]
+            equal ^= equal & (have ^ need[j])
     return greater | equal
 
 

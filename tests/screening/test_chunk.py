@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from licensing.applications.models import GoodsLine
 from licensing.audit.models import Event
 from licensing.screening.models import COMPUTED_FLAGS, ApplicationScreening, Disposition, ScreeningFlag, ScreeningHit, SerialNumber
 from licensing.screening.selectors import name_index
@@ -143,3 +144,19 @@ def test_a_chunk_skips_drafts_and_unknown_ids(cases, exporter_a, api_as):
     results = applications_screen(application_ids=[draft["id"], cases[5].pk, 999999])
     assert list(results) == [cases[5].pk]
     assert not ScreeningHit.objects.filter(application_id=draft["id"]).exists()
+
+
+def test_a_chunk_keeps_serial_rows_that_are_right_and_mends_the_rest(cases):
+    ids = [a.pk for a in cases]
+    steppe = cases[3]
+    kept = SerialNumber.objects.get(application_id=steppe.pk, normalised="SN1")
+    line = GoodsLine.objects.get(pk=kept.goods_line_id)
+    GoodsLine.objects.filter(pk=line.pk).update(serial_numbers="SN-1\nSN-3")  # SN-2 gone, SN-3 new
+    SerialNumber.objects.create(application_id=steppe.pk, goods_line_id=line.pk, kind=kept.kind, value=kept.value, normalised=kept.normalised)  # a copy
+    applications_screen(application_ids=ids)
+    assert SerialNumber.objects.filter(pk=kept.pk).exists()  # left alone, not written again
+    as_mended = outcome(cases, last_event())["serials"]
+    forget(cases)
+    applications_screen(application_ids=ids)
+    assert as_mended == outcome(cases, last_event())["serials"]
+    assert [s[4] for s in as_mended if s[0] == steppe.pk] == ["SN1", "SN3"]
