@@ -56,7 +56,9 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["-decided_on", "-id"]
-        indexes = [models.Index(fields=["outcome", "goods_kind", "decided_on"])]
+        # The report's tables find a period's decisions by outcome, goods kind and date; the included columns let
+        # them read id and the table-3 kind from the index alone (the decisions of a year are spread over the table).
+        indexes = [models.Index(fields=["outcome", "goods_kind", "decided_on"], include=["id", "licence_kind", "movement", "catch_all"], name="decision_report_idx")]
 
     def __str__(self):
         return f"{self.reference}: {self.get_outcome_display()}"
@@ -100,13 +102,21 @@ class Licence(models.Model):
 
     class Meta:
         ordering = ["-valid_from", "-id"]
+        indexes = [
+            # The report's tables go from a period's decisions to their licences and test the counting rules
+            # (reporting.tables._counted) in the index alone, without reading the wide licence rows.
+            models.Index(fields=["decision"], include=["id", "kind", "movement", "temporary", "return_after_repair", "replaces"], name="licence_counted_idx"),
+            # Table 4 reads the goods kind of the licence of each usage report of the year.
+            models.Index(fields=["id"], include=["goods_kind"], name="licence_goods_kind_idx"),
+        ]
 
     def __str__(self):
         return self.number
 
 
 class LicenceLine(models.Model):
-    licence = models.ForeignKey(Licence, on_delete=models.CASCADE, related_name="lines")
+    # Indexed by licence_lines_idx below (with the columns the report sums), not by the default FK index.
+    licence = models.ForeignKey(Licence, on_delete=models.CASCADE, related_name="lines", db_index=False)
     position = models.PositiveSmallIntegerField(default=0)
     description = models.TextField()
     control_entry = models.CharField(max_length=60)
@@ -121,6 +131,8 @@ class LicenceLine(models.Model):
 
     class Meta:
         ordering = ["licence", "position", "id"]
+        # A licence's lines, with what the report's tables sum by (ML category, value): read from the index alone.
+        indexes = [models.Index(fields=["licence"], include=["ml_category", "value_eur"], name="licence_lines_idx")]
 
 
 class ParliamentNotification(models.Model):

@@ -43,6 +43,11 @@ def region_of(country_code: str) -> str | None:
     return _countries().get(country_code.strip().upper())
 
 
+def country_regions() -> dict[str, str | None]:
+    """Every country's report region code (None without one), by country code: region_of for a whole table in one cache read."""
+    return dict(_countries())
+
+
 def _groups() -> dict[str, frozenset[str]]:
     def build():
         from .models import CountryGroup, CountryGroupMembership

@@ -8,6 +8,7 @@ from licensing.reference.models import Country, CountryGroup, CountryGroupMember
 from licensing.reference.selectors import (
     _key,
     country_exists,
+    country_regions,
     group_members,
     reference_cache_clear,
     region_of,
@@ -29,6 +30,9 @@ def test_helpers():
     assert region_of("MA") == "north_africa"
     assert region_of("EG") == "middle_east"
     assert region_of("XX") is None
+    regions = country_regions()
+    assert regions["MA"] == "north_africa" and "XX" not in regions
+    assert all(regions[code] == region_of(code) for code in regions)
 
 
 @pytest.mark.django_db
