@@ -3,6 +3,7 @@ Reads for screening: name matching against the lists, what blocks a decision, th
 an application's hits and flags for the case panel, and the serial-number search.
 """
 import gc
+import json
 import math
 import re
 from collections import defaultdict
@@ -12,7 +13,8 @@ from typing import NamedTuple
 from django.conf import settings
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, TextField
+from django.db.models.functions import Cast
 from django.utils.translation import gettext
 
 from licensing.applications.models import Application, Status
@@ -87,7 +89,7 @@ def _candidates(key: NameKey) -> list[EntryName]:
 
 
 class _Candidate(NamedTuple):
-    """A listed name (or alias) with what a Match reports about its entry (a tuple: a run loads every name)."""
+    """A listed name (or alias) with what a Match reports about its entry."""
 
     name: str
     key: NameKey
@@ -152,22 +154,19 @@ class NameIndex:
     """
 
     def __init__(self):
-        entries = {
-            pk: (source, reference, entry_name, kind, tuple(countries or ()), digest)
-            for pk, source, reference, entry_name, kind, countries, digest in ListEntry.objects.values_list(
-                "id", "source_id", "reference", "name", "entity_kind", "countries", "content_hash"
-            ).iterator(chunk_size=5000)
+        self.version = lists_version()  # read first: a list changed during the load makes the next call load again
+        # The rows as they come: a name becomes a _Candidate only when a query picks it (a few per party), and
+        # an entry's countries (JSON) are read then, once per distinct list of countries.
+        self.entries: dict[int, tuple] = {
+            row[0]: row
+            for row in ListEntry.objects.annotate(countries_json=Cast("countries", TextField()))
+            .values_list("id", "source_id", "reference", "name", "entity_kind", "countries_json", "content_hash")
+            .iterator(chunk_size=5000)
         }
-        self.names: list[_Candidate] = []
-        rows = EntryName.objects.order_by("id").values_list("entry_id", "name", "normalised", "skeleton", "abjad").iterator(chunk_size=5000)
-        for entry_id, name, normalised, skeleton, abjad in rows:
-            source, reference, entry_name, kind, countries, digest = entries[entry_id]
-            self.names.append(
-                _Candidate(
-                    name=name, key=NameKey(key=normalised, skeleton=skeleton, abjad=abjad), entry_id=entry_id, source=source, reference=reference,
-                    entry_name=entry_name, entity_kind=kind, countries=countries, content_hash=digest,
-                )
-            )
+        self.names: list[tuple] = list(
+            EntryName.objects.order_by("id").values_list("entry_id", "name", "normalised", "skeleton", "abjad").iterator(chunk_size=5000)
+        )
+        self.countries: dict[str, tuple] = {}
         # Per compared column ("normalised"; "skeleton" for abjad-script queries, built on the first such query):
         # gram -> positions in self.names, each name's gram count, and of_size[s]: the bit mask of the names with s
         # grams.
@@ -178,7 +177,6 @@ class NameIndex:
         self.everyone = (1 << len(self.names)) - 1
         self.masks: dict[str, dict[str, int]] = {"normalised": {}, "skeleton": {}}  # gram -> bit mask of positions, built on use
         self._column("normalised")
-        self.version = lists_version()
 
     def _column(self, column: str) -> None:
         if column in self.postings:
@@ -187,8 +185,9 @@ class NameIndex:
         sizes: list[int] = []
         width = (len(self.names) + 7) // 8
         by_size: dict[int, bytearray] = {}
+        field = 3 if column == "skeleton" else 2
         for position, name in enumerate(self.names):
-            grams = trigrams(name.key.skeleton if column == "skeleton" else name.key.key)
+            grams = trigrams(name[field])
             sizes.append(len(grams))
             for gram in grams:
                 postings[gram].append(position)
@@ -233,7 +232,18 @@ class NameIndex:
                     if similarity >= TRIGRAM_THRESHOLD:
                         ranked.append((-similarity, position))
         ranked.sort()
-        return [self.names[position] for _, position in ranked[:CANDIDATES]]
+        return [self._candidate(position) for _, position in ranked[:CANDIDATES]]
+
+    def _candidate(self, position: int) -> _Candidate:
+        entry_id, name, normalised, skeleton, abjad = self.names[position]
+        _, source, reference, entry_name, kind, countries_json, digest = self.entries[entry_id]
+        countries = self.countries.get(countries_json)
+        if countries is None:
+            countries = self.countries[countries_json] = tuple(json.loads(countries_json) or ())
+        return _Candidate(
+            name=name, key=NameKey(key=normalised, skeleton=skeleton, abjad=abjad), entry_id=entry_id, source=source, reference=reference,
+            entry_name=entry_name, entity_kind=kind, countries=countries, content_hash=digest,
+        )
 
     def _bounds(self, column: str, n: int) -> tuple[list[int], list[int]]:
         """How many of a query's n grams each name must share to be a candidate, bit-sliced like the counts: bit
