@@ -1,4 +1,5 @@
 """Session rules that apply to every request: two-factor for officials, and idle and absolute session expiry."""
+import functools
 import time
 
 from django.conf import settings
@@ -7,7 +8,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -77,4 +78,15 @@ class OfficialsVerifiedMiddleware:
         scheme = request.META.get("HTTP_AUTHORIZATION", "").split()[:1]
         if request.path.startswith("/api/") and [word.lower() for word in scheme] == ["token"]:
             return True
-        return request.path in (reverse("otp"), reverse("logout"), reverse("api:token"), reverse("set_language"), reverse("health"))
+        return request.path in _exempt_paths(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+
+
+# What an official without an accepted code may still reach (besides token API calls).
+EXEMPT_URL_NAMES = ("otp", "logout", "api:token", "set_language", "health")
+
+
+@functools.lru_cache(maxsize=16)
+def _exempt_paths(script_prefix: str, urlconf: str) -> frozenset[str]:
+    # reverse() reads the script prefix (SCRIPT_NAME) and the urlconf of the current request: they are the key, so a
+    # site served under another prefix or urlconf gets its own paths, not the first request's.
+    return frozenset(reverse(name, urlconf=urlconf) for name in EXEMPT_URL_NAMES)

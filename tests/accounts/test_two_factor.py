@@ -188,3 +188,19 @@ def test_a_token_from_a_verified_login_works_beside_an_unverified_session(office
     token = api_client.post(TOKEN_URL, {"username": officer.username, "password": PASSWORD, "otp": code_at(device)}, format="json").json()["token"]
     client = password_login(officer)
     assert client.get("/api/v1/office/queue/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 200
+
+
+def test_the_code_step_stays_open_under_another_script_prefix(official):
+    """The open paths are worked out once per script prefix, not once for the first request's prefix."""
+    from django.urls import set_script_prefix
+
+    client = password_login(official)
+    assert client.get("/login/otp/").status_code == 200
+    set_script_prefix("/licensing/")  # as the WSGI handler does for a site served under /licensing (SCRIPT_NAME)
+    try:
+        assert client.get("/login/otp/", SCRIPT_NAME="/licensing").status_code == 200
+        response = client.get("/office/", SCRIPT_NAME="/licensing")
+    finally:
+        set_script_prefix("/")
+    assert response.status_code == 302 and urlsplit(response["Location"]).path == "/licensing/login/otp/"
+    assert client.get("/login/otp/").status_code == 200

@@ -98,6 +98,10 @@ def test_queue_filters_and_sorts_by_deadline(api_as, exporter_a, officer, submit
     assert refs == [early.reference, late.reference]
     assert [i["reference"] for i in client.get("/api/v1/office/queue/?flag=overdue").json()["results"]] == [early.reference]
     assert [i["reference"] for i in client.get("/api/v1/office/queue/?kind=sondage").json()["results"]] == [early.reference]
+    assert client.get("/api/v1/office/queue/?kind=individual&kind=global").json()["count"] == 1  # any of the kinds
+    assert client.get("/api/v1/office/queue/?kind=individual&kind=sondage").json()["count"] == 2
+    assert client.get("/api/v1/office/queue/?kind=global").json()["count"] == 0
+    assert client.get("/api/v1/office/queue/?kind=individual&kind=licence").status_code == 400
     assert [i["reference"] for i in client.get("/api/v1/office/queue/?ordering=-deadline_at").json()["results"]] == [late.reference, early.reference]
 
 
