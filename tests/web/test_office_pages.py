@@ -98,7 +98,7 @@ def test_queue_page_shows_the_rows_the_queue_api_gives(officer, case, api_as):
 
 
 def test_queue_rows_are_escaped_and_show_their_flags_and_dates(officer, case):
-    """The queue's rows are written out in Python (licensing.web.office.queue_table_rows), not by the template's autoescaping."""
+    """The queue's rows (values made in licensing.web.office.queue_table_rows, placed by the template) are escaped and complete."""
     from django.utils import timezone
     from django.utils.formats import date_format
     from django.utils.translation import override
