@@ -105,6 +105,17 @@ def test_queue_filters_and_sorts_by_deadline(api_as, exporter_a, officer, submit
     assert [i["reference"] for i in client.get("/api/v1/office/queue/?ordering=-deadline_at").json()["results"]] == [late.reference, early.reference]
 
 
+def test_queue_pages_cases_with_the_same_deadline_in_one_order(api_as, exporter_a, officer, submit):
+    """Equal deadlines are ordered by id (either way), so a case never shows on two pages or on none."""
+    cases = [submit(exporter_a) for _ in range(5)]
+    Application.objects.filter(pk__in=[c.pk for c in cases]).update(deadline_at=timezone.now() + timedelta(days=10))
+    client = api_as(officer)
+    for ordering, ids in (("", sorted(c.pk for c in cases)), ("?ordering=-deadline_at", sorted((c.pk for c in cases), reverse=True))):
+        separator = "&" if ordering else "?"
+        pages = [client.get(f"/api/v1/office/queue/{ordering}{separator}page_size=2&page={n}").json()["results"] for n in (1, 2, 3)]
+        assert [item["id"] for page in pages for item in page] == ids
+
+
 def test_queue_runs_a_constant_number_of_queries_whatever_the_page_size(api_as, exporter_a, officer, submit):
     client = api_as(officer)
     submit(exporter_a)
