@@ -42,6 +42,10 @@ CANDIDATES = 60
 # a short name leaves about 0.5; a person named without a middle name about 0.5).
 TRIGRAM_THRESHOLD = 0.4
 SKELETON_GRAM = "~"  # marks a skeleton trigram in NameGram (SQLite path)
+# Memory a NameIndex keeps for its gram masks, per compared column. A mask holds a bit per listed name, so every
+# distinct gram ever queried would keep ≈14 KB at 110,000 names (≈125 KB at a million): a list in many scripts has
+# tens of thousands of grams. Past this budget the least recently used mask goes; common grams stay.
+MASK_BYTES = 128 * 1024 * 1024
 
 
 def threshold() -> float:
@@ -176,6 +180,7 @@ class NameIndex:
         self.bounds: dict[tuple[str, int], tuple[list[int], list[int]]] = {}  # (column, query's gram count) -> see _bounds
         self.everyone = (1 << len(self.names)) - 1
         self.masks: dict[str, dict[str, int]] = {"normalised": {}, "skeleton": {}}  # gram -> bit mask of positions, built on use
+        self.masks_kept = max(1, MASK_BYTES // max(1, (len(self.names) + 7) // 8))  # per column, least recently used out
         self._column("normalised")
 
     def _column(self, column: str) -> None:
@@ -262,13 +267,16 @@ class NameIndex:
         return self.bounds[key]
 
     def _mask(self, column: str, gram: str) -> int:
-        mask = self.masks[column].get(gram)
+        masks = self.masks[column]
+        mask = masks.pop(gram, None)  # put back at the end: the dict's order is the order of last use
         if mask is None:
             bits = bytearray((len(self.names) + 7) // 8)
             for position in self.postings[column].get(gram, ()):
                 bits[position >> 3] |= 1 << (position & 7)
             mask = int.from_bytes(bits, "little")
-            self.masks[column][gram] = mask
+            if len(masks) >= self.masks_kept:
+                del masks[next(iter(masks))]
+        masks[gram] = mask
         return mask
 
 

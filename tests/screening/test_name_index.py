@@ -57,6 +57,20 @@ def test_the_index_picks_the_candidates_pg_trgm_picks(lists):
         assert sorted(found) == sorted(_candidates_by_brute_force(key)), query
 
 
+def test_the_index_keeps_its_gram_masks_within_budget_and_still_picks_the_same(lists, monkeypatch):
+    width = (EntryName.objects.count() + 7) // 8
+    monkeypatch.setattr(selectors, "MASK_BYTES", 3 * width)  # three masks a column: most queries evict some
+    index = selectors.NameIndex()
+    names = {(n.normalised, n.skeleton, n.entry_id, n.name): n.pk for n in EntryName.objects.all()}
+    for query in QUERIES + [_typo(n) for n in EntryName.objects.values_list("name", flat=True)]:
+        key = name_key(query)
+        if not key:
+            continue
+        found = [names[(c.key.key, c.key.skeleton, c.entry_id, c.name)] for c in index.candidates(key)]
+        assert sorted(found) == sorted(_candidates_by_brute_force(key)), query
+        assert all(len(masks) <= 3 for masks in index.masks.values())
+
+
 def test_matches_from_memory_equal_the_database_path(lists):
     index = selectors.NameIndex()
     queries = QUERIES + [_typo(n) for n in EntryName.objects.values_list("name", flat=True)]
