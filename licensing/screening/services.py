@@ -163,7 +163,7 @@ def applications_screen(*, application_ids: list[int], index: selectors.NameInde
             results[pk] = ScreenResult(hits_open=open_hits.get(pk, 0), hits_raised=len(raised.get(pk, ())), flags=sorted({f.kind for f in own}))
         ScreeningFlag.objects.filter(application_id__in=ids, kind__in=COMPUTED_FLAGS).delete()
         ScreeningFlag.objects.bulk_create(flags, batch_size=BATCH)
-        _serials_sync(cases)
+        _serials_sync([(case.application, case.goods) for case in cases])
         # The rows exist and are locked: an upsert writes each its own values in one plain statement (bulk_update's
         # CASE per row and field took longer to build than the rest of the chunk's writes).
         screened_at = timezone.now()
@@ -342,18 +342,8 @@ def _smelt_cast(line: GoodsLine) -> dict[str, str]:
 
 
 def serials_index(application: Application, goods: list[GoodsLine] | None = None) -> int:
-    """Replace the application's rows in the serial-number index with its goods lines' serial and lot numbers."""
-    rows = _serial_rows(application, list(application.goods.all()) if goods is None else goods)
-    SerialNumber.objects.filter(application=application).delete()
-    SerialNumber.objects.bulk_create(rows, batch_size=BATCH)
-    return len(rows)
-
-
-def _serial_rows(application: Application, goods: list[GoodsLine]) -> list[SerialNumber]:
-    return [
-        SerialNumber(application=application, goods_line=line, kind=kind, value=value, normalised=normalised)
-        for line, kind, value, normalised in _serial_values(goods)
-    ]
+    """Make the application's rows in the serial-number index its goods lines' serial and lot numbers (how many)."""
+    return _serials_sync([(application, list(application.goods.all()) if goods is None else goods)])
 
 
 def _serial_values(goods: list[GoodsLine]):
@@ -368,16 +358,17 @@ def _serial_values(goods: list[GoodsLine]):
                     yield line, kind, value.strip()[:200], normalised
 
 
-def _serials_sync(cases: list[_Case]) -> None:
-    """Make the chunk's rows in the serial-number index those its goods lines give. Rows already there are left
-    alone: a re-screen finds the goods of an open application unchanged, and rewriting every row was most of a
-    chunk's writes."""
+def _serials_sync(applications: list[tuple[Application, list[GoodsLine]]]) -> int:
+    """Make the applications' rows in the serial-number index those their goods lines give; how many that is.
+    Rows already there are left alone: a re-screen finds the goods of an open application unchanged, and rewriting
+    every row was most of a chunk's writes."""
     wanted = {}
-    for case in cases:
-        for line, kind, value, normalised in _serial_values(case.goods):
-            wanted[(case.application.pk, line.pk, kind, value, normalised)] = (case.application, line)
+    for application, goods in applications:
+        for line, kind, value, normalised in _serial_values(goods):
+            wanted[(application.pk, line.pk, kind, value, normalised)] = (application, line)
+    indexed = len(wanted)
     stale = []
-    rows = SerialNumber.objects.filter(application_id__in=[case.application.pk for case in cases]).order_by("id")
+    rows = SerialNumber.objects.filter(application_id__in=[application.pk for application, _ in applications]).order_by("id")
     for pk, *identity in rows.values_list("id", "application_id", "goods_line_id", "kind", "value", "normalised"):
         if wanted.pop(tuple(identity), None) is None:
             stale.append(pk)  # no longer on its goods line, or a second copy
@@ -391,6 +382,7 @@ def _serials_sync(cases: list[_Case]) -> None:
             ],
             batch_size=BATCH,
         )
+    return indexed
 
 
 # --- An officer's disposition of a hit ------------------------------------------------------------
