@@ -70,7 +70,7 @@ from licensing.assessment.models import DenialRegisterEntry
 from licensing.core.errors import DomainError
 from licensing.licences.models import Decision, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Source
 from licensing.reference.models import GroupCode
-from licensing.reference.selectors import country_regions, group_members, region_of
+from licensing.reference.selectors import country_regions, group_members
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -373,14 +373,14 @@ def category_order(category: str) -> tuple[int, str]:
     return (10_000, category)
 
 
-def region_of_row(country: str, regions: dict[str, str | None] | None = None) -> str:
+def region_of_row(country: str, regions: dict[str, str | None]) -> str:
     """
-    The table-2 region of a table-8 row: a country's region, or the region of a collective row. `regions`
-    (country_regions()) saves a cache read per row when a whole table is placed.
+    The table-2 region of a table-8 row: a country's region in `regions` (country_regions(): one cache read for a
+    whole table, not one per row), or the region of a collective row.
     """
     if country in COLLECTIVE_REGION:
         return COLLECTIVE_REGION[country]
-    return (regions.get(country) if regions is not None else region_of(country)) or "global"
+    return regions.get(country) or "global"
 
 
 def _counted(period: Period, goods_kinds: Iterable[str], movements: Iterable[str] | None = None, prefix: str = "") -> Q:
