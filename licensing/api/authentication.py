@@ -19,9 +19,13 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from rest_framework.authentication import TokenAuthentication
+from django.utils.translation import gettext_lazy as _
 from redis.exceptions import RedisError
+from rest_framework import exceptions, status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
+
+from licensing.accounts.otp import otp_verified
 
 TTL_SECONDS = 60
 
@@ -46,6 +50,27 @@ class CachedTokenAuthentication(TokenAuthentication):
         except RedisError:
             pass
         return user, token
+
+
+class OtpRequired(exceptions.APIException):
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = "otp_required"
+    default_detail = _("Two-factor authentication is required: enter a code from your authenticator app first.")
+
+
+class VerifiedSessionAuthentication(SessionAuthentication):
+    """The web session, for API calls, only once an official has given a second factor in it.
+
+    The second factor is enforced here, where the API accepts a session, and not by the site's middleware looking at
+    the request's headers: whatever a request's `Authorization` header holds, a session reaches the API only through
+    this class (a header that the token class does not read as a token leaves the request to the session).
+    """
+
+    def authenticate(self, request):
+        authenticated = super().authenticate(request)
+        if authenticated is not None and not otp_verified(request._request):
+            raise OtpRequired()
+        return authenticated
 
 
 def token_forget(*, keys) -> None:

@@ -66,7 +66,8 @@ def test_password_alone_reaches_no_page_and_no_api_call(official):
         response = client.get(path)
         if path.startswith("/api/"):
             assert response.status_code == 403, path
-            assert response.json()["code"] == "otp_required", path
+            if response["Content-Type"].startswith("application/json"):  # not the HTML of the Swagger page
+                assert response.json()["code"] == "otp_required", path
         else:
             assert response.status_code == 302, path
             location = urlsplit(response["Location"])
@@ -204,3 +205,74 @@ def test_the_code_step_stays_open_under_another_script_prefix(official):
         set_script_prefix("/")
     assert response.status_code == 302 and urlsplit(response["Location"]).path == "/licensing/login/otp/"
     assert client.get("/login/otp/").status_code == 200
+
+
+# Characters that Python's str.split() takes for whitespace but a byte split (DRF's reading of the header) does not:
+# a middleware that read the header one way and an API that read it the other let a password-only session through.
+UNICODE_SPACES = ["\u00a0", "\u0085", "\x1c", "\x1d", "\x1e", "\x1f"]
+HEADERS = [f"Token{space}x" for space in UNICODE_SPACES] + [f"token{space}" for space in UNICODE_SPACES] + [
+    "Bearer x",
+    "Basic b2ZmaWNlcjE6eA==",
+    "",
+    "Token\u00a0",
+    "Digest username=officer1",
+    "Session x",
+]
+
+
+@pytest.mark.parametrize("header", HEADERS, ids=[repr(h) for h in HEADERS])
+def test_no_authorization_header_lets_a_password_only_session_into_the_api(officer, header):
+    client = password_login(officer)
+    response = client.get("/api/v1/office/queue/", HTTP_AUTHORIZATION=header)
+    assert response.status_code == 403 and response.json()["code"] == "otp_required"
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u0085"])
+def test_a_password_only_session_cannot_issue_a_licence_with_a_unicode_space_in_the_header(officer, exporter_a, submit, space):
+    """The attack as found: log in with the password alone, then post a decision with `Authorization: Token<NBSP>x`."""
+    from licensing.audit.models import Event
+    from licensing.licences.models import Decision
+
+    application = submit(exporter_a)
+    client = password_login(officer)
+    client.get("/")  # the CSRF cookie, as a browser has it
+    csrf = client.cookies["csrftoken"].value if "csrftoken" in client.cookies else ""
+    response = client.post(
+        f"/api/v1/office/applications/{application.pk}/decision/",
+        {"outcome": "issued"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token{space}x",
+        HTTP_X_CSRFTOKEN=csrf,
+    )
+    assert response.status_code == 403 and response.json()["code"] == "otp_required"
+    assert not Decision.objects.filter(application=application).exists()
+    assert not Event.objects.filter(verb="application.issue").exists()
+
+
+def test_a_verified_session_reaches_the_api(officer):
+    device = device_set(user=officer, key_hex=KEY)
+    client = password_login(officer)
+    assert client.post("/login/otp/", {"code": code_at(device)}).status_code == 302
+    assert client.get("/api/v1/office/queue/", HTTP_AUTHORIZATION="Token\u00a0x").status_code == 200
+
+
+def test_every_api_url_authenticates_sessions_only_with_the_second_factor():
+    """The second factor is enforced where the API accepts a session: every view under /api/ is a DRF view whose
+    authenticators are the token and the verified session, nothing that reads a session without the code."""
+    from rest_framework.views import APIView
+
+    from licensing.api.authentication import CachedTokenAuthentication, VerifiedSessionAuthentication
+
+    allowed = {CachedTokenAuthentication, VerifiedSessionAuthentication}
+    checked = 0
+    for path in every_path():
+        if not path.startswith("/api/"):
+            continue
+        match = get_resolver().resolve(path)
+        view_class = getattr(match.func, "cls", None) or getattr(match.func, "view_class", None)
+        assert view_class is not None and issubclass(view_class, APIView), path
+        authenticators = {type(a) for a in view_class().get_authenticators()}
+        assert authenticators and authenticators <= allowed, (path, authenticators)
+        checked += 1
+    assert checked > 50
+

@@ -136,8 +136,9 @@ class Cluster:
 class Gunicorn:
     """gunicorn as README's production shape runs it (sync workers, DEBUG off), bound to loopback."""
 
-    def __init__(self, cluster: Cluster, workers: int = 4):
-        self.cluster, self.workers = cluster, workers
+    def __init__(self, cluster: Cluster, workers: int = 4, pages: bool = False):
+        # With `pages`, the static files are collected first, as the production shape does, so pages render.
+        self.cluster, self.workers, self.pages = cluster, workers, pages
         self.port = free_port()
         self.queue = f"reliability-{uuid.uuid4().hex[:8]}"  # tasks it enqueues stay apart from every worker's
         self.media = Path(tempfile.mkdtemp(prefix="licensing-media-"))
@@ -148,6 +149,8 @@ class Gunicorn:
         LOGS.mkdir(parents=True, exist_ok=True)
         self.log = open(LOGS / "gunicorn.log", "ab")
         env = production_env(DATABASE_URL=self.cluster.url, CELERY_TASK_DEFAULT_QUEUE=self.queue, MEDIA_ROOT=self.media, STATIC_ROOT=self.media / "static")
+        if self.pages:
+            run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env=env)
         self.proc = subprocess.Popen(
             [str(Path(PY).parent / "gunicorn"), "config.wsgi", "-w", str(self.workers), "-b", f"{LOOPBACK}:{self.port}", "--timeout", "60"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
