@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.authentication import SessionScheme
 from redis.exceptions import RedisError
 from rest_framework import exceptions, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
@@ -71,6 +72,12 @@ class VerifiedSessionAuthentication(SessionAuthentication):
         if authenticated is not None and not otp_verified(request._request):
             raise OtpRequired()
         return authenticated
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """The OpenAPI schema describes the verified session as the session cookie it is."""
+
+    target_class = VerifiedSessionAuthentication
 
 
 def token_forget(*, keys) -> None:

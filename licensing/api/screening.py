@@ -12,7 +12,7 @@ from licensing.applications import selectors as applications
 from licensing.core.errors import DomainError, NotFound
 from licensing.screening import selectors, services
 from licensing.screening.importers import FORMATS
-from licensing.screening.models import Disposition, ScreeningRun
+from licensing.screening.models import Disposition, ListKind, ScreeningRun
 
 from .fields import CountryCodeField
 from .permissions import HasRole, IsOfficer, IsOfficial
@@ -69,7 +69,18 @@ class HitOut(serializers.Serializer):
     reason = serializers.CharField()
     disposed_by = serializers.CharField(source="disposed_by.username", allow_null=True, default=None)
     disposed_at = serializers.DateTimeField(allow_null=True)
+    escalation = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
+
+    def get_escalation(self, obj) -> dict | None:
+        """For a confirmed sanctions match: who decided the escalation, when and why (all null while it blocks approval)."""
+        if obj.disposition != Disposition.TRUE_MATCH or obj.list_kind != ListKind.SANCTIONS:
+            return None
+        return {
+            "decided_by": obj.escalation_decided_by.username if obj.escalation_decided_by_id else None,
+            "decided_at": obj.escalation_decided_at,
+            "reason": obj.escalation_reason,
+        }
 
     def get_party(self, obj) -> dict:
         return {"id": obj.party_id, "role": obj.party.role, "name": obj.party.name, "country": obj.party.country_id}
@@ -103,7 +114,7 @@ class ApplicationScreeningView(APIView):
     def get(self, request, pk):
         application = _application(request, pk)
         case = selectors.application_screening(application.pk)
-        blocker = selectors.decision_blocker(application) if case.open_hits else None
+        blocker = selectors.decision_blocker(application, approving=True) if case.blocking_hits else None
         return Response(CaseScreeningOut({"screened_at": case.screened_at, "blocker": blocker, "hits": case.hits, "flags": case.flags}).data)
 
 
@@ -123,6 +134,25 @@ class DispositionView(APIView):
         data = DispositionIn(data=request.data)
         data.is_valid(raise_exception=True)
         hit = services.hit_dispose(actor=request.user, application=application, hit_id=hit_id, **data.validated_data)
+        return Response(HitOut(hit).data)
+
+
+class EscalationIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=5000)
+
+
+class EscalationView(APIView):
+    """Decide the escalation of a confirmed match (another official than the one who confirmed it, with the reason):
+    only then may the case be approved."""
+
+    permission_classes = [IsOfficer]
+
+    @extend_schema(request=EscalationIn, responses=HitOut)
+    def post(self, request, pk, hit_id):
+        application = _application(request, pk)
+        data = EscalationIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        hit = services.hit_escalation_decide(actor=request.user, application=application, hit_id=hit_id, **data.validated_data)
         return Response(HitOut(hit).data)
 
 

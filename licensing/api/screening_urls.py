@@ -10,5 +10,6 @@ urlpatterns = [
     path("screening/runs/<int:run_id>/", screening.RunView.as_view(), name="screening-run"),
     path("office/applications/<int:pk>/screening/", screening.ApplicationScreeningView.as_view(), name="office-screening"),
     path("office/applications/<int:pk>/screening/<int:hit_id>/disposition/", screening.DispositionView.as_view(), name="office-screening-disposition"),
+    path("office/applications/<int:pk>/screening/<int:hit_id>/escalation/", screening.EscalationView.as_view(), name="office-screening-escalation"),
     path("office/serials/", screening.SerialSearchView.as_view(), name="office-serials"),
 ]

@@ -50,18 +50,18 @@ def decision_blockers(application: Application, *, approving: bool) -> list[str]
         open_consultations = [c for c in application.consultations.all() if c.status not in (ConsultationStatus.ANSWERED, ConsultationStatus.TIMED_OUT)]
         for consultation in open_consultations:
             blockers.append(_("Consultation with %(state)s on denial %(denial)s is not yet answered.") % {"state": consultation.denial.notifying_state_id, "denial": consultation.denial.reference})
-    blocker = _screening_blocker(application)
+    blocker = _screening_blocker(application, approving=approving)
     if blocker:
         blockers.append(blocker)
     return blockers
 
 
-def _screening_blocker(application: Application) -> str | None:
+def _screening_blocker(application: Application, *, approving: bool) -> str | None:
     try:
         from licensing.screening.selectors import decision_blocker
     except ImportError:  # screening not installed in this build
         return None
-    return decision_blocker(application)
+    return decision_blocker(application, approving=approving)
 
 
 def _refuse_if_blocked(application: Application, *, approving: bool) -> None:

@@ -126,7 +126,21 @@ class ScreeningHit(models.Model):
     reason = models.TextField(blank=True)
     disposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     disposed_at = models.DateTimeField(null=True, blank=True)
+    # A true match on a sanctions list blocks approval until another official decides the escalation with a recorded
+    # reason (for instance, an authorisation under a sanctions derogation). It never blocks a denial. A true match on
+    # the denial register is the same party as a denied one: what follows is the consultation, not an escalation.
+    escalation_decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    escalation_decided_at = models.DateTimeField(null=True, blank=True)
+    escalation_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    @property
+    def blocks_approval(self) -> bool:
+        return self.disposition == Disposition.OPEN or self.escalation_pending
+
+    @property
+    def escalation_pending(self) -> bool:
+        return self.disposition == Disposition.TRUE_MATCH and self.list_kind == ListKind.SANCTIONS and self.escalation_decided_at is None
 
     class Meta:
         ordering = ["application", "-score", "id"]

@@ -13,7 +13,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db import connection, transaction
-from django.db.models import Count, TextField
+from django.db.models import Count, Q, TextField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext
 
@@ -27,6 +27,7 @@ from .models import (
     EntityKind,
     EntryName,
     ListEntry,
+    ListKind,
     NameGram,
     ScreeningFlag,
     ScreeningHit,
@@ -338,16 +339,30 @@ def name_index() -> NameIndex:
 
 
 # --- For the decision guard and the queue ----------------------------------------------------------
-def decision_blocker(application: Application) -> str | None:
-    """Why screening keeps the office from deciding, or None: hits that no officer has disposed of yet."""
-    open_hits = ScreeningHit.objects.filter(application_id=application.pk, disposition=Disposition.OPEN).count()
-    if not open_hits:
-        return None
+def decision_blocker(application: Application, *, approving: bool) -> str | None:
+    """Why screening keeps the office from deciding, or None: hits that no officer has disposed of yet and, for an
+    approval, confirmed sanctions matches whose escalation no second official has decided."""
+    hits = ScreeningHit.objects.filter(application_id=application.pk, escalation_decided_at__isnull=True).filter(
+        Q(disposition=Disposition.OPEN) | Q(disposition=Disposition.TRUE_MATCH, list_kind=ListKind.SANCTIONS)
+    )
+    counts = dict(hits.values_list("disposition").annotate(n=Count("id")).order_by())
+    reasons = []
+    open_hits = counts.get(Disposition.OPEN, 0)
     if open_hits == 1:
-        return gettext("A party matches a sanctions list or the denial register; record whether it is a true match or a false positive first.")
-    return gettext(
-        "%(count)d party matches against sanctions lists or the denial register await a disposition (true match or false positive)."
-    ) % {"count": open_hits}
+        reasons.append(gettext("A party matches a sanctions list or the denial register; record whether it is a true match or a false positive first."))
+    elif open_hits:
+        reasons.append(
+            gettext("%(count)d party matches against sanctions lists or the denial register await a disposition (true match or false positive).")
+            % {"count": open_hits}
+        )
+    if approving and counts.get(Disposition.TRUE_MATCH):
+        reasons.append(
+            gettext(
+                "A party is confirmed on a sanctions list: the case is escalated. It cannot be approved unless another "
+                "official decides the escalation with a recorded reason."
+            )
+        )
+    return " ".join(reasons) or None
 
 
 def screening_flags(application_ids) -> dict[int, list[str]]:
@@ -373,12 +388,17 @@ class CaseScreening:
     def open_hits(self) -> list:
         return [h for h in self.hits if h.disposition == Disposition.OPEN]
 
+    @property
+    def blocking_hits(self) -> list:
+        """Hits that keep the case from being approved: open ones, and confirmed matches not yet decided on."""
+        return [h for h in self.hits if h.blocks_approval]
+
 
 def application_screening(application_id: int) -> CaseScreening:
     """An application's hits and flags, in three queries."""
     state = ApplicationScreening.objects.filter(application_id=application_id).values_list("screened_at", flat=True).first()
     hits = list(
-        ScreeningHit.objects.filter(application_id=application_id).select_related("party", "party__country", "disposed_by").order_by("disposition", "-score", "id")
+        ScreeningHit.objects.filter(application_id=application_id).select_related("party", "party__country", "disposed_by", "escalation_decided_by").order_by("disposition", "-score", "id")
     )
     # Open hits first, then the disposed ones.
     hits.sort(key=lambda h: (h.disposition != Disposition.OPEN, -h.score, h.id))

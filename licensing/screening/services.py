@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from licensing.accounts.models import Role
 from licensing.applications.models import Application, GoodsLine, Party
 from licensing.audit.services import EventDraft, event_record, events_record
-from licensing.core.errors import Conflict, DomainError, NotFound
+from licensing.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from licensing.reference.models import Country, GroupCode
 from licensing.reference.selectors import group_members
 
@@ -38,6 +38,7 @@ from .models import (
     FlagKind,
     HighPriorityItem,
     ListEntry,
+    ListKind,
     ListSource,
     NameGram,
     RunItem,
@@ -422,6 +423,38 @@ def hit_dispose(*, actor, application: Application, hit_id: int, disposition: st
             ScreeningFlag.objects.create(
                 application_id=application.pk, kind=FlagKind.SCREENING_HIT, reason=f"{remaining} screening hit(s) await a disposition."
             )
+    return hit
+
+
+def hit_escalation_decide(*, actor, application: Application, hit_id: int, reason: str) -> ScreeningHit:
+    """Decide the escalation of a confirmed match so that the case may be approved (a sanctions derogation, say):
+    by an official other than the one who confirmed the match, always with the reason on record. Until then a
+    true match blocks every approval; it never blocks a denial."""
+    if not (actor and actor.is_authenticated and actor.has_role(Role.OFFICER, Role.ADMINISTRATOR)):
+        raise NotAllowed(gettext("Only a licensing officer or an administrator decides an escalation."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(gettext("Say why the case may be approved despite the match."), fields={"reason": [gettext("Say why the case may be approved despite the match.")]})
+    with transaction.atomic():
+        hit = ScreeningHit.objects.select_for_update().filter(pk=hit_id, application_id=application.pk).select_related("party").first()
+        if hit is None:
+            raise NotFound(gettext("No such screening hit on this application."))
+        if hit.disposition != Disposition.TRUE_MATCH or hit.list_kind != ListKind.SANCTIONS:
+            raise Conflict(gettext("Only a confirmed sanctions match is escalated."))
+        if hit.disposed_by_id == actor.pk:
+            raise NotAllowed(gettext("The escalation is decided by another official than the one who confirmed the match."))
+        if not ScreeningHit.objects.filter(pk=hit.pk, escalation_decided_at__isnull=True).update(
+            escalation_decided_by=actor, escalation_decided_at=timezone.now(), escalation_reason=reason
+        ):
+            raise Conflict(gettext("This escalation has already been decided."))
+        hit.refresh_from_db()
+        event_record(
+            actor=actor,
+            verb="screening.escalation_decided",
+            target=application,
+            reason=reason,
+            payload={"hit": hit.pk, "list": hit.source, "reference": hit.entry_reference, "party": hit.party.name, "confirmed_by": hit.disposed_by_id},
+        )
     return hit
 
 

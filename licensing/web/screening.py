@@ -71,6 +71,27 @@ def hit_dispose(request, pk, hit_id):
     return redirect("office:case", pk=pk)
 
 
+class EscalationForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Why the case may be approved despite the match"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+@require_POST
+@official_required
+def hit_escalation_decide(request, pk, hit_id):
+    application = get_object_or_404(applications.applications_visible_to(request.user), pk=pk)
+    form = EscalationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why the case may be approved despite the match."))
+        return redirect("office:case", pk=pk)
+    try:
+        services.hit_escalation_decide(actor=request.user, application=application, hit_id=hit_id, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Escalation decided."))
+    return redirect("office:case", pk=pk)
+
+
 @official_required
 def serial_search(request):
     q = request.GET.get("q", "").strip()[:200]

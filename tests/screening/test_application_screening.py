@@ -34,14 +34,14 @@ def test_a_listed_party_is_a_hit_that_blocks_the_decision(eu_list, exporter_a, s
     [hit] = hits(application)
     assert (hit.source, hit.list_kind, hit.entry_reference, hit.party.role) == ("eu", "sanctions", "900101", "consignee")
     assert hit.score == 1.0 and hit.algorithm == "names-v1" and hit.matched_name == "Rosoboronexport" and hit.disposition == Disposition.OPEN
-    assert "true match or a false positive" in decision_blocker(application)
+    assert "true match or a false positive" in decision_blocker(application, approving=True)
     assert screening_flags([application.pk]) == {application.pk: [FlagKind.SCREENING_HIT]}
     assert Event.objects.filter(verb="screening.hits_raised", target_id=str(application.pk)).count() == 1
 
 
 def test_a_clean_application_has_no_hit_and_no_blocker(eu_list, exporter_a, submit):
     application = submit(exporter_a)
-    assert hits(application) == [] and decision_blocker(application) is None
+    assert hits(application) == [] and decision_blocker(application, approving=True) is None
     assert screening_flags([application.pk]) == {application.pk: []}
     assert application.screening.parties == 3
 
@@ -92,13 +92,60 @@ def test_a_true_match_escalates_the_case(eu_list, exporter_a, officer, submit, a
     [hit] = hits(application)
     response = dispose(api_as, officer, application, hit, "true_match", "Same address in Moscow.")
     assert response.status_code == 200 and response.json()["disposition"] == "true_match"
-    assert decision_blocker(application) is None
     assert screening_flags([application.pk])[application.pk] == [FlagKind.SANCTIONS_MATCH]
     event = Event.objects.get(verb="screening.true_match")
     assert event.actor == officer and event.payload["reference"] == "900101"
     # A confirmed match stays as it is on the next screening.
     screen_application.delay(application.pk)
     assert [(h.pk, h.disposition) for h in hits(application)] == [(hit.pk, "true_match")]
+
+
+def test_a_true_match_blocks_approval_until_another_official_decides_the_escalation(eu_list, exporter_a, officer, officer2, submit, api_as, django_capture_on_commit_callbacks):
+    """Issue 23, point 2: after an officer recorded "true match", the blockers were empty and the licence was issued.
+    A true match blocks every approval (never a denial) until an official other than the one who confirmed it
+    decides the escalation with a recorded reason."""
+    application = submit(exporter_a, **ROSOBORONEXPORT)
+    [hit] = hits(application)
+    assert dispose(api_as, officer, application, hit, "true_match", "Same address in Moscow.").status_code == 200
+    assert "escalated" in decision_blocker(application, approving=True)
+    assert decision_blocker(application, approving=False) is None
+    blockers = api_as(officer).get(f"/api/v1/office/applications/{application.pk}/blockers/").json()
+    assert any("escalated" in b for b in blockers["approve"]) and not any("escalated" in b for b in blockers["deny"])
+    screening = api_as(officer).get(f"/api/v1/office/applications/{application.pk}/screening/").json()
+    assert "escalated" in screening["blocker"] and screening["hits"][0]["escalation"] == {"decided_by": None, "decided_at": None, "reason": ""}
+    refused = api_as(officer).post(f"/api/v1/office/applications/{application.pk}/decision/", {"outcome": "issued"}, format="json")
+    assert refused.status_code == 400 and refused.json()["code"] == "blocked"
+    assert Application.objects.get(pk=application.pk).status == Status.IN_REVIEW
+
+    escalation = f"/api/v1/office/applications/{application.pk}/screening/{hit.pk}/escalation/"
+    assert api_as(officer).post(escalation, {"reason": "I confirmed it myself."}, format="json").status_code == 403
+    assert api_as(officer2).post(escalation, {"reason": "  "}, format="json").status_code == 400
+    decided = api_as(officer2).post(escalation, {"reason": "Authorised under Article 2(2) derogation, file 2026-17."}, format="json")
+    assert decided.status_code == 200 and decided.json()["escalation"]["decided_by"] == "officer2"
+    assert api_as(officer2).post(escalation, {"reason": "Again."}, format="json").status_code == 409
+    assert Event.objects.get(verb="screening.escalation_decided").reason == "Authorised under Article 2(2) derogation, file 2026-17."
+    assert decision_blocker(application, approving=True) is None
+    with django_capture_on_commit_callbacks(execute=True):
+        issued = api_as(officer).post(f"/api/v1/office/applications/{application.pk}/decision/", {"outcome": "issued"}, format="json")
+    assert issued.status_code == 201, issued.json()
+
+
+def test_a_true_match_does_not_block_a_denial(eu_list, exporter_a, officer, submit, api_as, django_capture_on_commit_callbacks):
+    application = submit(exporter_a, **ROSOBORONEXPORT)
+    [hit] = hits(application)
+    dispose(api_as, officer, application, hit, "true_match", "Same address in Moscow.")
+    with django_capture_on_commit_callbacks(execute=True):
+        denied = api_as(officer).post(
+            f"/api/v1/office/applications/{application.pk}/decision/", {"outcome": "denied", "criteria": [1], "reasons": "Listed consignee."}, format="json"
+        )
+    assert denied.status_code == 201, denied.json()
+
+
+def test_only_a_confirmed_match_is_escalated(eu_list, exporter_a, officer, officer2, submit, api_as):
+    application = submit(exporter_a, **ROSOBORONEXPORT)
+    [hit] = hits(application)
+    escalation = f"/api/v1/office/applications/{application.pk}/screening/{hit.pk}/escalation/"
+    assert api_as(officer2).post(escalation, {"reason": "Nothing to escalate."}, format="json").status_code == 409
 
 
 def test_a_false_positive_needs_a_reason_and_is_decided_once(eu_list, exporter_a, officer, submit, api_as):
@@ -108,7 +155,7 @@ def test_a_false_positive_needs_a_reason_and_is_decided_once(eu_list, exporter_a
     assert response.status_code == 400 and "reason" in response.json()["fields"]
     assert dispose(api_as, officer, application, hit, "false_positive", "A namesake bakery in Oslo.").status_code == 200
     assert dispose(api_as, officer, application, hit, "true_match", "Changed my mind.").status_code == 409
-    assert decision_blocker(application) is None and screening_flags([application.pk])[application.pk] == []
+    assert decision_blocker(application, approving=True) is None and screening_flags([application.pk])[application.pk] == []
     assert Event.objects.get(verb="screening.false_positive").reason == "A namesake bakery in Oslo."
 
 
@@ -127,7 +174,7 @@ def test_a_false_positive_is_not_raised_again_until_the_entry_changes(eu_list, i
 
     # The same party on another application (an amendment is a new application) is not raised again...
     second = submit(exporter_a, **party)
-    assert hits(second) == [] and decision_blocker(second) is None
+    assert hits(second) == [] and decision_blocker(second, approving=True) is None
     # ...nor on a re-screen of the first.
     screen_application.delay(first.pk)
     assert [h.disposition for h in hits(first)] == ["false_positive"]
@@ -136,7 +183,7 @@ def test_a_false_positive_is_not_raised_again_until_the_entry_changes(eu_list, i
     import_list(EU_UPDATE)
     assert [h.disposition for h in hits(second)] == ["open"]
     assert [h.disposition for h in hits(first)] == ["false_positive", "open"]
-    assert decision_blocker(second)
+    assert decision_blocker(second, approving=True)
 
 
 def test_a_list_update_re_screens_open_applications(eu_list, import_list, exporter_a, submit):

@@ -208,6 +208,8 @@ def _build_world(tmp_path) -> World:
     assert hit is not None, "the case should have a screening hit on the denial register"
     for each in ScreeningHit.objects.filter(application_id=pk):
         _ok(officer.post(f"/api/v1/office/applications/{pk}/screening/{each.pk}/disposition/", {"disposition": "true_match", "reason": "Checked."}, format="json"))
+        if each.list_kind == "sanctions":  # a confirmed sanctions match blocks the approval until another official decides
+            _ok(api(w.users[ADMINISTRATOR]).post(f"/api/v1/office/applications/{pk}/screening/{each.pk}/escalation/", {"reason": "Derogation granted."}, format="json"))
     _on_commit(lambda: _ok(officer.post(f"/api/v1/office/applications/{pk}/decision/", {"outcome": "issued"}, format="json"), 201))
     licence = Licence.objects.get(decision__application_id=pk)
     # Saudi radar spares need not be fast-tracked to parliament; the notice endpoints need one to act on.

@@ -26,6 +26,8 @@ def _data(context, application) -> dict:
         "screened_at": case.screened_at,
         "hits": case.hits,
         "open_hits": case.open_hits,
+        "escalated": [h for h in case.hits if h.escalation_pending],
+        "user": user,
         "flags": case.flags,
         "can_dispose": user.has_role(Role.OFFICER, Role.ADMINISTRATOR),
         "dispositions": Disposition,
