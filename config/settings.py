@@ -237,6 +237,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- API
+# Working days a consulted member state has to answer (Regulation (EU) 2021/821, Art. 16(5)); only after them may
+# the office record a consultation as timed out.
+CONSULTATION_ANSWER_WORKING_DAYS = env.int("CONSULTATION_ANSWER_WORKING_DAYS", default=10)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "licensing.api.authentication.CachedTokenAuthentication",

@@ -16,7 +16,7 @@ from licensing.licences.selectors import parliament_notifications
 from licensing.licences.models import Decision, Outcome, ParliamentNotification
 
 from .idempotency import idempotent
-from .permissions import IsOfficer, IsOfficial
+from .permissions import IsOfficer, IsOfficial, allow
 
 
 class DecisionIn(serializers.Serializer):
@@ -50,7 +50,7 @@ def _decision_of(application) -> Decision:
 class DecideView(APIView):
     """Record the decision: `issued` (licence), `denied` (criteria + reasons), `answered` (sondage), `ruled` (classification)."""
 
-    permission_classes = [IsOfficer]
+    permission_classes = [allow(services.DECIDING)]
 
     @extend_schema(request=DecisionIn, responses={201: DecisionOut})
     @idempotent
@@ -113,7 +113,7 @@ def _consultation(request, cid) -> Consultation:
 
 
 class ConsultationStartView(APIView):
-    permission_classes = [IsOfficer]
+    permission_classes = [allow(assessment.CONSULTING)]
 
     @extend_schema(request=None, responses=ConsultationOut)
     def post(self, request, cid):
@@ -121,7 +121,7 @@ class ConsultationStartView(APIView):
 
 
 class ConsultationAnswerView(APIView):
-    permission_classes = [IsOfficer]
+    permission_classes = [allow(assessment.CONSULTING)]
 
     @extend_schema(request=ConsultationAnswerIn, responses=ConsultationOut)
     def post(self, request, cid):

@@ -20,7 +20,7 @@ from licensing.routing import services as triage
 from .applications import ApplicationOut, QuestionOut
 from .fields import HandlerField
 from .idempotency import idempotent
-from .permissions import IsOfficer, IsOfficial
+from .permissions import IsOfficer, IsOfficial, allow
 
 
 class QuestionIn(serializers.Serializer):
@@ -245,7 +245,7 @@ class AssignView(APIView):
 class ReferView(APIView):
     """Refer the case to the ministry with a note."""
 
-    permission_classes = [IsOfficer]
+    permission_classes = [allow(triage.REFERRING)]
 
     @extend_schema(request=ReferIn, responses=ApplicationOut)
     def post(self, request, pk):

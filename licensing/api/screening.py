@@ -15,7 +15,7 @@ from licensing.screening.importers import FORMATS
 from licensing.screening.models import Disposition, ListKind, ScreeningRun
 
 from .fields import CountryCodeField
-from .permissions import HasRole, IsOfficer, IsOfficial
+from .permissions import HasRole, IsOfficer, IsOfficial, allow
 
 MAX_MATCHES = 50
 MAX_UPLOAD = 200 * 1024 * 1024
@@ -126,7 +126,7 @@ class DispositionIn(serializers.Serializer):
 class DispositionView(APIView):
     """Record whether a hit is the listed party (the case is escalated) or a false positive (with the reason)."""
 
-    permission_classes = [IsOfficer]
+    permission_classes = [allow(services.DISPOSING)]
 
     @extend_schema(request=DispositionIn, responses=HitOut)
     def post(self, request, pk, hit_id):
@@ -145,7 +145,7 @@ class EscalationView(APIView):
     """Decide the escalation of a confirmed match (another official than the one who confirmed it, with the reason):
     only then may the case be approved."""
 
-    permission_classes = [IsOfficer]
+    permission_classes = [allow(services.DISPOSING)]
 
     @extend_schema(request=EscalationIn, responses=HitOut)
     def post(self, request, pk, hit_id):

@@ -2,8 +2,12 @@
 The ministry's assessment on the eight criteria and its advice (four eyes), and consultations with member
 states whose denial an application resembles.
 """
+from datetime import date, timedelta
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from licensing.accounts.models import Role
@@ -11,6 +15,7 @@ from licensing.applications.models import Application, Status
 from licensing.applications.workflow import Action, application_move
 from licensing.audit.services import event_record
 from licensing.core.errors import Conflict, DomainError, NotAllowed
+from licensing.core.permissions import refuse_unless
 from licensing.reference.models import Criterion, GroupCode
 from licensing.reference.selectors import group_members
 
@@ -19,9 +24,12 @@ from .models import Advice, Assessment, AssessmentStatus, Consultation, Consulta
 DENY_CRITERIA = frozenset({1, 2, 3, 4})
 
 
+# Who assesses and advises: the ministry's advisors.
+ADVISING = (Role.ADVISOR,)
+
+
 def _ensure_advisor(actor) -> None:
-    if not actor.has_role(Role.ADVISOR):
-        raise NotAllowed(gettext("Only a ministry advisor assesses applications."))
+    refuse_unless(actor, ADVISING, gettext("Only a ministry advisor assesses applications."))
 
 
 def outside_eu_nato_plus(application: Application) -> bool:
@@ -172,7 +180,29 @@ def final_assessment(application: Application) -> Assessment | None:
 
 
 # --- consultations ----------------------------------------------------------------------------------
+# The licensing office consults; the ministry advises but does not consult other member states.
+CONSULTING = (Role.OFFICER, Role.ADMINISTRATOR)
+
+
+def _consulting_official(actor) -> None:
+    refuse_unless(actor, CONSULTING, gettext("Only the licensing office consults other member states."))
+
+
+def consultation_answer_due(consultation: Consultation) -> date | None:
+    """The last day the consulted state has to answer: CONSULTATION_ANSWER_WORKING_DAYS working days after the start
+    (Regulation (EU) 2021/821, Art. 16(5): ten working days; silence means not essentially identical)."""
+    if consultation.started_at is None:
+        return None
+    day, left = timezone.localtime(consultation.started_at).date(), settings.CONSULTATION_ANSWER_WORKING_DAYS
+    while left:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return day
+
+
 def consultation_start(*, actor, consultation: Consultation) -> Consultation:
+    _consulting_official(actor)
     with transaction.atomic():
         if not Consultation.objects.filter(pk=consultation.pk, status=ConsultationStatus.REQUIRED).update(
             status=ConsultationStatus.STARTED, started_at=timezone.now(), started_by=actor
@@ -184,12 +214,20 @@ def consultation_start(*, actor, consultation: Consultation) -> Consultation:
 
 
 def consultation_answer(*, actor, consultation: Consultation, answer: str, timed_out: bool = False) -> Consultation:
+    _consulting_official(actor)
     if not timed_out and not answer.strip():
         raise DomainError(gettext("Record the consulted state's answer."), fields={"answer": [gettext("Record the consulted state's answer.")]})
     with transaction.atomic():
-        status = ConsultationStatus.TIMED_OUT if timed_out else ConsultationStatus.ANSWERED
-        if not Consultation.objects.filter(pk=consultation.pk, status=ConsultationStatus.STARTED).update(status=status, answer=answer, answered_at=timezone.now()):
+        locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        if locked.status != ConsultationStatus.STARTED:
             raise Conflict(gettext("Only a started consultation can be answered."))
+        due = consultation_answer_due(locked)
+        if timed_out and timezone.localdate() <= due:
+            raise Conflict(
+                gettext("The consulted state has until %(date)s to answer; the consultation cannot time out before then.") % {"date": date_format(due)}
+            )
+        status = ConsultationStatus.TIMED_OUT if timed_out else ConsultationStatus.ANSWERED
+        Consultation.objects.filter(pk=locked.pk).update(status=status, answer=answer, answered_at=timezone.now())
         consultation.refresh_from_db()
         event_record(actor=actor, verb=f"consultation.{status}", target=consultation.application, reason=answer)
     return consultation

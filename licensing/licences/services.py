@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from licensing.accounts.models import Role
 from licensing.applications.choices import GoodsKind, Kind
 from licensing.applications.models import Application, Party
 from licensing.applications.workflow import Action, application_move
@@ -17,12 +18,15 @@ from licensing.assessment.models import Advice, ConsultationStatus, DenialRegist
 from licensing.assessment.services import final_assessment
 from licensing.audit.services import event_record
 from licensing.core.errors import Conflict, DomainError
+from licensing.core.permissions import refuse_unless
 from licensing.core.mail import mail_after_commit
 from licensing.reference.control_list import InvalidControlEntry, parse_entry
 
 from .models import Decision, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Registration, RegistrationStatus
 from .tasks import decision_notify
 
+# Who decides: the licensing office ("on behalf of the minister"), whatever the ministry advised.
+DECIDING = (Role.OFFICER, Role.ADMINISTRATOR)
 LICENCE_VALIDITY_DAYS = 2 * 365  # Reg. 2021/821 Art. 12(3): individual and global licences up to two years
 FAST_TRACK_DAYS = 14
 # Kept in English in the record (Decision.indicative_answer); the letter translates them (licences.documents).
@@ -68,6 +72,10 @@ def _refuse_if_blocked(application: Application, *, approving: bool) -> None:
     blockers = decision_blockers(application, approving=approving)
     if blockers:
         raise DomainError(" ".join(blockers), code="blocked", fields={"decision": blockers})
+
+
+def _decider(actor) -> None:
+    refuse_unless(actor, DECIDING, _("Only the licensing office decides an application."))
 
 
 def _locked(application: Application) -> Application:
@@ -131,6 +139,7 @@ def _registration_issue(actor, application: Application, reasons: str) -> Regist
 def decision_issue(*, actor, application: Application, conditions: str = "", valid_to: date | None = None, reasons: str = ""):
     """Issue the licence: numbered, with its lines, destinations and conditions; fast-track notice where due.
     For a general-licence registration, register the exporter instead (returns the Registration)."""
+    _decider(actor)
     with transaction.atomic():
         locked = _locked(application)
         _refuse_if_blocked(locked, approving=True)
@@ -189,6 +198,7 @@ def decision_issue(*, actor, application: Application, conditions: str = "", val
 
 def decision_deny(*, actor, application: Application, reasons: str, criteria: list[int]) -> Decision:
     """Deny: a notice citing the criteria, an entry in our denial register for the EU exchange."""
+    _decider(actor)
     errors = {}
     if not reasons.strip():
         errors["reasons"] = [_("Give the reasons the exporter will read.")]
@@ -227,6 +237,7 @@ def decision_deny(*, actor, application: Application, reasons: str, criteria: li
 
 
 def decision_answer_sondage(*, actor, application: Application, answer: str, positive: bool) -> Decision:
+    _decider(actor)
     if not answer.strip():
         raise DomainError(_("Write the indicative answer."), fields={"answer": [_("Write the indicative answer.")]})
     with transaction.atomic():
@@ -239,6 +250,7 @@ def decision_answer_sondage(*, actor, application: Application, answer: str, pos
 
 def decision_rule(*, actor, application: Application, entry: str = "", not_listed: bool = False, reasons: str = "") -> Decision:
     """Classification ruling: the control entry that applies, or 'not listed'."""
+    _decider(actor)
     if not_listed == bool(entry.strip()):
         raise DomainError(_("Name the control entry, or rule that the item is not listed (not both)."), fields={"entry": [_("Give an entry or choose 'not listed'.")]})
     code = ""

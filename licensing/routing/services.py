@@ -12,6 +12,7 @@ from licensing.applications.models import Application, Party
 from licensing.applications.workflow import Action, application_move
 from licensing.audit.services import event_record
 from licensing.core.errors import Conflict, DomainError, NotAllowed
+from licensing.core.permissions import refuse_unless
 
 from .determination import Determination, Facts, FiredRule, combine, determine
 
@@ -136,8 +137,13 @@ def case_assign(*, actor, application: Application, assignee) -> Application:
     return application
 
 
+# Who refers a case to the ministry: the licensing office.
+REFERRING = (Role.OFFICER, Role.ADMINISTRATOR)
+
+
 def application_refer(*, actor, application: Application, note: str) -> Application:
     """Refer to the ministry with a note; the case leaves the office's hands (the ministry claims it anew)."""
+    refuse_unless(actor, REFERRING, _("Only the licensing office refers a case to the ministry."))
     if not note.strip():
         raise DomainError(_("Write a note for the ministry."), fields={"note": [_("Write a note for the ministry.")]})
     if application.claimed_by_id and application.claimed_by_id != actor.pk and not actor.has_role(Role.ADMINISTRATOR):

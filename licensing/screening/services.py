@@ -23,6 +23,7 @@ from licensing.accounts.models import Role
 from licensing.applications.models import Application, GoodsLine, Party
 from licensing.audit.services import EventDraft, event_record, events_record
 from licensing.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from licensing.core.permissions import refuse_unless
 from licensing.reference.models import Country, GroupCode
 from licensing.reference.selectors import group_members
 
@@ -387,10 +388,13 @@ def _serials_sync(applications: list[tuple[Application, list[GoodsLine]]]) -> in
 
 
 # --- An officer's disposition of a hit ------------------------------------------------------------
+# Who disposes of a hit and decides an escalation: the licensing office.
+DISPOSING = (Role.OFFICER, Role.ADMINISTRATOR)
+
+
 def hit_dispose(*, actor, application: Application, hit_id: int, disposition: str, reason: str = "") -> ScreeningHit:
     """Record a true match (the case is escalated) or a false positive (with the reason, remembered)."""
-    if not (actor and actor.is_authenticated and actor.has_role(Role.OFFICER, Role.ADMINISTRATOR)):
-        raise DomainError(gettext("Only a licensing officer records a screening disposition."), code="not_allowed")
+    refuse_unless(actor, DISPOSING, gettext("Only a licensing officer records a screening disposition."))
     if disposition not in (Disposition.TRUE_MATCH, Disposition.FALSE_POSITIVE):
         raise DomainError(gettext("Choose true_match or false_positive."), fields={"disposition": [gettext("Choose true_match or false_positive.")]})
     reason = (reason or "").strip()
@@ -430,8 +434,7 @@ def hit_escalation_decide(*, actor, application: Application, hit_id: int, reaso
     """Decide the escalation of a confirmed match so that the case may be approved (a sanctions derogation, say):
     by an official other than the one who confirmed the match, always with the reason on record. Until then a
     true match blocks every approval; it never blocks a denial."""
-    if not (actor and actor.is_authenticated and actor.has_role(Role.OFFICER, Role.ADMINISTRATOR)):
-        raise NotAllowed(gettext("Only a licensing officer or an administrator decides an escalation."))
+    refuse_unless(actor, DISPOSING, gettext("Only a licensing officer or an administrator decides an escalation."))
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(gettext("Say why the case may be approved despite the match."), fields={"reason": [gettext("Say why the case may be approved despite the match.")]})

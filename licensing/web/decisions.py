@@ -1,6 +1,7 @@
 """Officials' pages for the assessment (ministry) and the decision (office), the denial register and the fast track."""
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,13 +12,13 @@ from licensing.api.decisions import decision_document
 from licensing.applications import selectors as applications
 from licensing.assessment import selectors, services
 from licensing.assessment.models import Advice, Consultation, DenialRegisterEntry, Finding
-from licensing.core.errors import DomainError
+from licensing.core.errors import DomainError, NotAllowed
 from licensing.licences import services as decisions
 from licensing.licences.selectors import parliament_notifications
 from licensing.licences.models import Decision, Outcome
 from licensing.reference.models import Criterion
 
-from .office import official_required
+from .office import official_required, roles_required
 
 
 class AdviceForm(forms.Form):
@@ -71,6 +72,9 @@ def error_message(exc: DomainError) -> str:
 def _act(request, pk, do, success):
     try:
         do()
+    except NotAllowed:
+        # The same refusal as the API's 403: which role may make a move is decided once, in the service.
+        raise PermissionDenied from None
     except DomainError as exc:
         messages.error(request, error_message(exc))
     else:
@@ -79,14 +83,14 @@ def _act(request, pk, do, success):
 
 
 @require_POST
-@official_required
+@roles_required(services.ADVISING)
 def assessment_start(request, pk):
     application = _application(request, pk)
     return _act(request, pk, lambda: services.assessment_start(actor=request.user, application=application), _("Assessment started."))
 
 
 @require_POST
-@official_required
+@roles_required(services.ADVISING)
 def finding_save(request, pk):
     application = _application(request, pk)
     assessment = selectors.current_assessment(application)
@@ -105,7 +109,7 @@ def finding_save(request, pk):
 
 
 @require_POST
-@official_required
+@roles_required(services.ADVISING)
 def advice_give(request, pk):
     application = _application(request, pk)
     form = AdviceForm(request.POST)
@@ -114,7 +118,7 @@ def advice_give(request, pk):
 
 
 @require_POST
-@official_required
+@roles_required(services.ADVISING)
 def countersign(request, pk):
     application = _application(request, pk)
     agree = request.POST.get("agree") == "1"
@@ -123,7 +127,7 @@ def countersign(request, pk):
 
 
 @require_POST
-@official_required
+@roles_required(decisions.DECIDING)
 def decide(request, pk):
     application = _application(request, pk)
     form = DecisionForm(request.POST)
@@ -146,7 +150,7 @@ def decide(request, pk):
 
 
 @require_POST
-@official_required
+@roles_required(services.CONSULTING)
 def consultation_move(request, pk, cid):
     consultation = get_object_or_404(Consultation, pk=cid, application_id=pk)
     if request.POST.get("step") == "start":

@@ -1,4 +1,6 @@
 """The officials' pages: the queues and a case, with triage (claim, release, assign, ask, refer)."""
+import functools
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -19,7 +21,8 @@ from licensing.api.office import queue_rows, queue_values
 from licensing.applications import selectors, services
 from licensing.applications.choices import Handler, Kind
 from licensing.applications.workflow import allowed_actions
-from licensing.core.errors import DomainError
+from licensing.core.errors import DomainError, NotAllowed
+from licensing.core.permissions import actor_may
 from licensing.routing import selectors as queues
 from licensing.routing import services as triage
 
@@ -47,6 +50,23 @@ def official_required(view):
 
     wrapped.__name__ = view.__name__
     return wrapped
+
+
+def roles_required(roles: tuple[str, ...]):
+    """A page for a service's allow-list (e.g. `roles_required(decisions.DECIDING)`): everyone else gets the 403
+    the API gives, before the form is read."""
+
+    def decorate(view):
+        @login_required
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not actor_may(request.user, roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
 
 
 def _case(request, pk):
@@ -157,6 +177,9 @@ def _act(request, pk, do, success):
     application = _case(request, pk)
     try:
         do(application)
+    except NotAllowed:
+        # The same refusal as the API's 403: which role may make a move is decided once, in the service.
+        raise PermissionDenied from None
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -186,7 +209,7 @@ def case_assign(request, pk):
 
 
 @require_POST
-@official_required
+@roles_required(triage.REFERRING)
 def case_refer(request, pk):
     form = ReferForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""

@@ -16,7 +16,7 @@ from licensing.screening import selectors, services
 from licensing.screening.importers import FORMATS
 from licensing.screening.models import Disposition, RunStatus
 
-from .office import official_required
+from .office import official_required, roles_required
 
 MAX_UPLOAD = 200 * 1024 * 1024
 
@@ -55,7 +55,7 @@ def administrator_required(view):
 
 
 @require_POST
-@official_required
+@roles_required(services.DISPOSING)
 def hit_dispose(request, pk, hit_id):
     application = get_object_or_404(applications.applications_visible_to(request.user), pk=pk)
     form = DispositionForm(request.POST)
@@ -76,7 +76,7 @@ class EscalationForm(forms.Form):
 
 
 @require_POST
-@official_required
+@roles_required(services.DISPOSING)
 def hit_escalation_decide(request, pk, hit_id):
     application = get_object_or_404(applications.applications_visible_to(request.user), pk=pk)
     form = EscalationForm(request.POST)

@@ -139,3 +139,44 @@ def test_own_denials_export_as_csv_and_json_in_the_exchange_columns(api_as, refe
     assert api_as(officer).get("/api/v1/denials/?own=false").json()["count"] == 1
     assert api_as(exporter_a).get("/api/v1/denials/").status_code == 403
     assert api_as(exporter_a).get("/api/v1/denials/export/").status_code == 403
+
+
+def test_only_the_office_consults_and_a_consultation_times_out_only_after_the_answer_period(
+    api_as, client, referred, advisor, officer, german_denial, settings
+):
+    """Issue 23, point 8: advisors started consultations and marked them timed out at once through the web page
+    (the API refused them; the services checked no role and no deadline). Regulation (EU) 2021/821, Art. 16(5):
+    the consulted member state answers within ten working days."""
+    from datetime import date
+
+    from licensing.assessment.services import consultation_answer_due
+
+    settings.CONSULTATION_ANSWER_WORKING_DAYS = 10
+    application = referred()
+    consultation = Consultation.objects.get(application=application)
+    page = f"/office/cases/{application.pk}/consultations/{consultation.pk}/"
+    client.force_login(advisor)
+    assert client.post(page, {"step": "start"}).status_code == 403
+    assert api_as(advisor).post(f"/api/v1/office/consultations/{consultation.pk}/start/").status_code == 403
+    consultation.refresh_from_db()
+    assert consultation.status == "required"
+
+    client.force_login(officer)
+    assert client.post(page, {"step": "start"}).status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.status == "started"
+    # Not before the ten working days are over: the page and the API refuse alike.
+    client.post(page, {"timed_out": "1"})
+    refused = api_as(officer).post(f"/api/v1/office/consultations/{consultation.pk}/answer/", {"timed_out": True}, format="json")
+    assert refused.status_code == 409 and "has until" in refused.json()["detail"]
+    consultation.refresh_from_db()
+    assert consultation.status == "started"
+    client.force_login(advisor)
+    assert client.post(page, {"timed_out": "1"}).status_code == 403
+
+    # Started on Monday 2 November: the tenth working day after it is Monday 16 November.
+    Consultation.objects.filter(pk=consultation.pk).update(started_at=timezone.make_aware(timezone.datetime(2026, 11, 2, 9)))
+    consultation.refresh_from_db()
+    assert consultation_answer_due(consultation) == date(2026, 11, 16)
+    timed_out = api_as(officer).post(f"/api/v1/office/consultations/{consultation.pk}/answer/", {"timed_out": True}, format="json")
+    assert timed_out.status_code == 200 and timed_out.json()["status"] == "timed_out"

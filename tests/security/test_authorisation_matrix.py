@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from tests.factories import SAUDI, OrganisationFactory, UserFactory, application_payload, pdf_upload
 
-from .access import ACCESS, ADMINISTRATOR, ADVISOR, ANONYMOUS, EXPORTER_A, EXPORTER_B, OFFICER, ROLES, Entry
+from .access import ACCESS, ADMINISTRATOR, ADVISOR, ANONYMOUS, EXPORTER_A, EXPORTER_B, OFFICER, ROLES, SAME_ACTION, Entry
 
 API_PREFIX = "api/"
 
@@ -120,6 +120,14 @@ def test_every_entry_has_a_url_pattern():
 def test_entry_lists_exactly_the_methods_the_view_accepts(name):
     route = ROUTES_BY_NAME[name]
     assert set(ACCESS[name].allow) == view_methods(route), f"{name} ({route.route}): the view accepts {sorted(view_methods(route))}"
+
+
+@pytest.mark.parametrize("page", sorted(SAME_ACTION), ids=lambda p: f"{p[0]} {p[1]}")
+def test_a_page_and_the_api_allow_the_same_roles_for_the_same_action(page):
+    """Issue 16: an advisor got 403 from the API but started the same consultation through the page. Both now read
+    the service's allow-list; the matrix proves each side against real requests and this test that they agree."""
+    (page_name, page_method), (api_name, api_method) = page, SAME_ACTION[page]
+    assert ACCESS[page_name].allow[page_method] == ACCESS[api_name].allow[api_method]
 
 
 def test_anonymous_access_is_deliberate():
