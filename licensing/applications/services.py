@@ -14,7 +14,7 @@ from licensing.core.mail import mail_after_commit
 from .models import STATUTORY_PERIOD_DAYS, Application, Document, GoodsLine, Party, Question, ReferenceSequence, Status
 from .uploads import upload_check
 from .validation import application_errors
-from .workflow import Action, application_move
+from .workflow import OPEN, Action, application_move
 
 logger = logging.getLogger(__name__)
 
@@ -173,7 +173,7 @@ def application_amend(*, actor, application: Application) -> Application:
     """A new draft version that copies the submitted one; submitting it supersedes the original."""
     _ensure_owner(actor, application)
     original = Application.objects.select_for_update().get(pk=application.pk)
-    if original.status not in (Status.SUBMITTED, Status.IN_REVIEW, Status.REFERRED, Status.ADVICE_GIVEN):
+    if original.status not in OPEN:
         raise Conflict(_("An application that is %(status)s cannot be amended.") % {"status": original.get_status_display().lower()})
     if Application.objects.filter(previous=original).exists():
         raise Conflict(_("An amendment of this application already exists."))

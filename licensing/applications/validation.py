@@ -8,19 +8,13 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from licensing.reference.control_list import InvalidControlEntry, parse_entry
+from licensing.reference.control_list import LISTS_OF_GOODS_KIND, InvalidControlEntry, entry_fits_goods_kind, parse_entry
 from licensing.reference.models import GroupCode
 from licensing.reference.selectors import group_members
 
-from .choices import GoodsKind, Kind, Movement
+from .choices import Kind, Movement
 from .models import Application, Document, Party
 
-# Which control-list regime each goods kind must name.
-REGIME_OF_GOODS_KIND = {
-    GoodsKind.MILITARY: "military",
-    GoodsKind.DUAL_USE: "dual_use",
-    GoodsKind.ANTI_TORTURE: "anti_torture",
-}
 NEEDS_PARTIES = {Kind.INDIVIDUAL, Kind.GLOBAL, Kind.SONDAGE}
 
 
@@ -111,8 +105,7 @@ def _check_goods_line(kind, line, path, errors):
         errors[f"{path}.value_eur"].append(_("Give the value in euro."))
     elif line.value_eur < Decimal("0"):
         errors[f"{path}.value_eur"].append(_("The value cannot be negative."))
-    expected = REGIME_OF_GOODS_KIND.get(line.goods_kind)
-    if expected:
+    if line.goods_kind in LISTS_OF_GOODS_KIND:
         if not line.control_entry:
             errors[f"{path}.control_entry"].append(_("Give the control-list entry (e.g. ML6, 3A001, ANNEX_III)."))
         else:
@@ -121,9 +114,9 @@ def _check_goods_line(kind, line, path, errors):
             except InvalidControlEntry as exc:
                 errors[f"{path}.control_entry"].append(str(exc))
             else:
-                if parsed.regime != expected:
+                if not entry_fits_goods_kind(parsed, line.goods_kind):
                     errors[f"{path}.control_entry"].append(
-                        f"'{parsed.code}' is not on the list for {line.get_goods_kind_display().lower()}."
+                        _("'%(code)s' is not on a list for %(kind)s.") % {"code": parsed.code, "kind": line.get_goods_kind_display().lower()}
                     )
     elif line.control_entry:
         errors[f"{path}.control_entry"].append(_("Unlisted goods have no control-list entry."))

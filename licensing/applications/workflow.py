@@ -87,6 +87,8 @@ class Move:
     sets_timestamp: str | None = None
 
 
+# Submitted and not yet decided, withdrawn or superseded: the one definition every module reads (a test checks that
+# it is exactly the statuses that moves lead out of, besides a draft).
 OPEN = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.REFERRED, Status.ADVICE_GIVEN})
 DECIDABLE_BY_OFFICE = frozenset({Status.IN_REVIEW, Status.ADVICE_GIVEN})
 OFFICIALS = frozenset({Role.OFFICER, Role.ADMINISTRATOR})

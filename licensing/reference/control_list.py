@@ -61,6 +61,21 @@ class ParsedEntry:
     annex_iv: bool = False  # dual-use: licence needed even for intra-EU transfer (Reg. 2021/821 Annex IV)
 
 
+# Which control lists an entry may come from, for each kind of listed goods (keys: the values of
+# applications.choices.GoodsKind; unlisted goods name no entry). National entries extend the dual-use list. The one
+# answer for submission (applications.validation), the determination (routing) and imported decisions (reporting).
+LISTS_OF_GOODS_KIND: dict[str, frozenset[str]] = {
+    "military": frozenset({ControlRegime.MILITARY.value}),
+    "dual_use": frozenset({ControlRegime.DUAL_USE.value, ControlRegime.NATIONAL.value}),
+    "anti_torture": frozenset({ControlRegime.ANTI_TORTURE.value}),
+}
+
+
+def entry_fits_goods_kind(entry: ParsedEntry, goods_kind: str) -> bool:
+    """Whether a parsed entry is on a list for this kind of listed goods."""
+    return entry.regime in LISTS_OF_GOODS_KIND.get(goods_kind, frozenset())
+
+
 def parse_entry(code: str) -> ParsedEntry:
     """Parse a control-list entry code (case-insensitive, spaces trimmed); raise InvalidControlEntry if unknown."""
     if not isinstance(code, str) or not code.strip():

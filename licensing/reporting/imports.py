@@ -30,8 +30,7 @@ from licensing.applications.choices import GoodsKind, Movement
 from licensing.assessment.models import DenialRegisterEntry
 from licensing.licences.models import Decision, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Source
 from licensing.licences.services import FAST_TRACK_DAYS
-from licensing.reference.control_list import InvalidControlEntry, parse_entry
-from licensing.reference.models import ControlRegime
+from licensing.reference.control_list import LISTS_OF_GOODS_KIND, InvalidControlEntry, entry_fits_goods_kind, parse_entry
 from licensing.reference.selectors import country_exists
 from licensing.routing.determination import Facts, situation
 from licensing.routing.rules import RULES_BY_STAGE, Stage
@@ -55,12 +54,6 @@ DECISIONS = (Outcome.ISSUED, Outcome.DENIED)
 GOODS_KINDS = (GoodsKind.MILITARY, GoodsKind.DUAL_USE, GoodsKind.ANTI_TORTURE)
 LICENCE_KINDS = tuple(LicenceKind.values)
 MOVEMENTS = tuple(Movement.values)
-# Which control lists an entry may come from for each goods kind (national entries extend the dual-use list).
-REGIMES = {
-    GoodsKind.MILITARY: {ControlRegime.MILITARY},
-    GoodsKind.DUAL_USE: {ControlRegime.DUAL_USE, ControlRegime.NATIONAL},
-    GoodsKind.ANTI_TORTURE: {ControlRegime.ANTI_TORTURE},
-}
 HOLDER = "(imported)"
 MAX_ROWS = 200_000
 MAX_VALUE = Decimal("99999999999999.99")  # max_digits=16, decimal_places=2
@@ -147,7 +140,7 @@ def _parse(values: dict, number: int) -> tuple[Row | None, list[str]]:
         problems.append(f"control_entry: {exc}")
     else:
         control_entry, ml_category = parsed.code, parsed.ml_category or ""
-        if goods_kind in REGIMES and parsed.regime not in REGIMES[goods_kind]:
+        if goods_kind in LISTS_OF_GOODS_KIND and not entry_fits_goods_kind(parsed, goods_kind):
             problems.append(f"control_entry: {parsed.code} is a {parsed.regime.replace('_', '-')} entry, not one for {goods_kind.replace('_', '-')} goods")
 
     value_eur = Decimal(0)

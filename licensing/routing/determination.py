@@ -24,6 +24,7 @@ from licensing.applications.choices import EndUse, GoodsKind, Handler, Movement,
 from licensing.core.errors import DomainError
 
 from .rules import RULES_BY_STAGE, Effect, GeneralLicenceTerms, Items, Situation, Stage
+from licensing.reference.control_list import LISTS_OF_GOODS_KIND, entry_fits_goods_kind
 
 
 class InvalidFacts(DomainError):
@@ -194,11 +195,6 @@ def _parse_entry(ref: _Reference, code: str):
 
 
 # --- determination -------------------------------------------------------------------------------------
-ENTRY_REGIMES = {
-    GoodsKind.MILITARY: ("military",),
-    GoodsKind.DUAL_USE: ("dual_use", "national"),
-    GoodsKind.ANTI_TORTURE: ("anti_torture",),
-}
 REGIME_LABELS = {
     "military": gettext_lazy("military"),
     "dual_use": gettext_lazy("dual-use"),
@@ -239,7 +235,7 @@ def _validated(facts: Facts, ref: _Reference):
                 )
                 % {"code": parsed.code, "regime": REGIME_LABELS.get(parsed.regime, parsed.regime)}
             ]
-        elif facts.goods_kind in ENTRY_REGIMES and parsed.regime not in ENTRY_REGIMES[facts.goods_kind]:
+        elif facts.goods_kind in LISTS_OF_GOODS_KIND and not entry_fits_goods_kind(parsed, facts.goods_kind):
             errors["control_entry"] = [
                 _("'%(code)s' is a %(regime)s entry; it does not fit goods kind '%(kind)s'.")
                 % {"code": parsed.code, "regime": REGIME_LABELS.get(parsed.regime, parsed.regime), "kind": facts.goods_kind}

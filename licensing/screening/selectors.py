@@ -17,7 +17,8 @@ from django.db.models import Count, Q, TextField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext
 
-from licensing.applications.models import Application, Status
+from licensing.applications.models import Application
+from licensing.applications.workflow import OPEN
 
 from .matching import ALGORITHM, NameKey, country_adjusted, name_key, name_similarity, trigrams
 from .models import (
@@ -36,7 +37,7 @@ from .models import (
     SerialNumber,
 )
 
-OPEN_STATUSES = (Status.SUBMITTED, Status.IN_REVIEW, Status.REFERRED, Status.ADVICE_GIVEN)
+OPEN_STATUSES = tuple(sorted(OPEN))  # the workflow's open statuses: submitted and not yet decided
 # Names fetched from the index per screened name, best trigram overlap first; rapidfuzz scores only these.
 CANDIDATES = 60
 # Trigram overlap a name needs to be a candidate at all: well below what a score of 0.85 takes (one typo in

@@ -67,7 +67,7 @@ def test_submit_of_an_incomplete_application_reports_everything_and_changes_noth
     assert body["code"] == "incomplete"
     fields = body["fields"]
     assert "goods[0].control_entry" in fields and "ML99" in fields["goods[0].control_entry"][0]
-    assert "not on the list for military goods" in fields["goods[1].control_entry"][0]
+    assert "not on a list for military goods" in fields["goods[1].control_entry"][0]
     assert {"goods[2].description", "goods[2].quantity", "goods[2].value_eur", "goods[2].control_entry", "parties", "documents"} <= set(fields)
     assert Application.objects.get(pk=draft["id"]).status == Status.DRAFT
     assert not Event.objects.filter(verb="application.submit").exists()

@@ -140,3 +140,14 @@ def test_decision_racing_a_withdrawal_has_exactly_one_winner(reference_db):
     final = Application.objects.get(pk=application.pk).status
     assert final == (Status.WITHDRAWN if outcomes["withdraw"] == "won" else Status.ISSUED)
     assert Event.objects.filter(verb__in=["application.withdraw", "application.issue"]).count() == 1
+
+
+def test_open_statuses_are_those_the_workflow_moves_out_of_after_submission():
+    """"Open statuses" were written out in four places (issue 16.2); workflow.OPEN is the one definition, and it is
+    exactly the statuses some move leaves, a draft apart: a new status or move cannot leave it stale."""
+    from licensing.applications.workflow import MOVES, OPEN
+    from licensing.screening.selectors import OPEN_STATUSES
+
+    left_by_a_move = {source for move in MOVES if move.target is not None for source in move.sources} - {Status.DRAFT}
+    assert OPEN == left_by_a_move
+    assert set(OPEN_STATUSES) == OPEN

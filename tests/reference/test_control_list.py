@@ -214,3 +214,44 @@ def test_parsing_uses_at_most_one_query_and_then_none(django_assert_max_num_quer
         for _ in range(50):
             parse_entry("3A001.a.3")
             parse_entry("ML10.c")
+
+
+# --- one home for "which lists fit which goods" (issue 16.2) -------------------------------------------------
+@pytest.mark.parametrize("goods_kind", ["military", "dual_use", "anti_torture"])
+@pytest.mark.parametrize("code", ["ML6", "3A001", "NL-TEST-1", "ANNEX_III"])
+def test_submission_determination_and_import_agree_on_which_entries_fit_which_goods(code, goods_kind, api_as, exporter_a, tmp_path, settings):
+    """A determination routed a national-list entry for dual-use goods that submission then refused: the three
+    callers now read one table (reference.control_list.LISTS_OF_GOODS_KIND) and must give one answer."""
+    from django.core.cache import cache
+
+    from licensing.reference.models import ControlEntry, ControlRegime
+    from licensing.reporting.imports import COLUMNS, decisions_import
+    from licensing.routing.determination import Facts, InvalidFacts, determine
+    from tests.factories import application_payload
+
+    settings.MEDIA_ROOT = tmp_path
+    ControlEntry.objects.create(code="NL-TEST-1", regime=ControlRegime.NATIONAL, title_en="A national entry (test only)")
+    cache.clear()
+
+    client = api_as(exporter_a)
+    line = {"goods_kind": goods_kind, "description": "Item", "control_entry": code, "quantity": "1", "value_eur": "1000.00"}
+    draft = client.post("/api/v1/applications/", application_payload(goods=[line]), format="json").json()
+    submitted = client.post(f"/api/v1/applications/{draft['id']}/submit/")
+    submission_ok = "goods[0].control_entry" not in (submitted.json().get("fields") or {})
+
+    try:
+        determine(Facts(goods_kind=goods_kind, movement="export", destination="US", control_entry=code))
+        determination_ok = True
+    except InvalidFacts as exc:
+        determination_ok = "control_entry" not in exc.fields
+
+    values = {c: "" for c in COLUMNS} | {
+        "reference": "T-1", "decided_on": "2024-03-01", "decision": "issued", "goods_kind": goods_kind, "licence_kind": "individual",
+        "movement": "export", "destinations": "US", "control_entry": code, "value_eur": "1000.00", "complete_system": "false",
+        "temporary": "false", "return_after_repair": "false",
+    }
+    csv = (",".join(COLUMNS) + "\n" + ",".join(values[c] for c in COLUMNS) + "\n").encode()
+    import_ok = not [e for e in decisions_import(csv).errors if "control_entry" in e]
+
+    assert submission_ok == determination_ok == import_ok, (submission_ok, determination_ok, import_ok)
+    assert submission_ok == ((code, goods_kind) in {("ML6", "military"), ("3A001", "dual_use"), ("NL-TEST-1", "dual_use"), ("ANNEX_III", "anti_torture")})
