@@ -12,12 +12,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.run-installed: requirements.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements.txt
+# Runtime dependencies come from the lock file (exact versions); requirements.txt keeps the ranges we accept.
+$(VENV)/.run-installed: requirements.lock | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.lock
 	touch $@
 
-$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements-dev.txt
+$(VENV)/.dev-installed: requirements.lock requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.lock -r requirements-dev.txt
 	touch $@ $(VENV)/.run-installed
 
 setup: $(VENV)/.run-installed

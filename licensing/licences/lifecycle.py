@@ -20,7 +20,9 @@ MOVES = {
     "revoke": ({LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED}, LicenceStatus.REVOKED),
     "surrender": ({LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED}, LicenceStatus.SURRENDERED),
 }
-OFFICIAL_MOVES = {"suspend", "reinstate", "revoke"}
+# The licensing office's changes to a licence (mailed to the holder); the holder's own is to surrender it.
+OFFICIAL_MOVES = {"suspend", "reinstate", "revoke", "extend", "replace"}
+CHANGING = (Role.OFFICER, Role.ADMINISTRATOR)
 
 
 def _ensure_may(actor, licence: Licence, move: str) -> None:
@@ -29,8 +31,8 @@ def _ensure_may(actor, licence: Licence, move: str) -> None:
             raise NotFound(_("No such licence."))
         if move in OFFICIAL_MOVES:
             raise NotAllowed(_("Only the licensing office can do this."))
-    elif move == "surrender" or not actor.has_role(Role.OFFICER, Role.ADMINISTRATOR):
-        raise NotAllowed(_("Only the holder surrenders a licence; only officers suspend, reinstate or revoke."))
+    elif move not in OFFICIAL_MOVES or not actor.has_role(*CHANGING):
+        raise NotAllowed(_("Only the holder surrenders a licence; only officers suspend, reinstate, revoke, extend or replace it."))
 
 
 def licence_move(*, actor, licence: Licence, move: str, reason: str = "") -> Licence:
@@ -52,7 +54,7 @@ def licence_move(*, actor, licence: Licence, move: str, reason: str = "") -> Lic
 
 
 def licence_extend(*, actor, licence: Licence, valid_to: date, reason: str = "") -> Licence:
-    _ensure_may(actor, licence, "suspend")
+    _ensure_may(actor, licence, "extend")
     if valid_to <= licence.valid_to:
         raise DomainError(_("An extension must end later than the licence does now."), fields={"valid_to": [_("Choose a date after %(date)s.") % {"date": licence.valid_to}]})
     with transaction.atomic():
@@ -68,7 +70,7 @@ def licence_extend(*, actor, licence: Licence, valid_to: date, reason: str = "")
 
 def licence_replace(*, actor, licence: Licence, value_eur=None, valid_to: date | None = None, conditions: str | None = None, reason: str = "") -> Licence:
     """A new licence that takes the old one's place; it points to the old so reports do not count it twice."""
-    _ensure_may(actor, licence, "suspend")
+    _ensure_may(actor, licence, "replace")
     with transaction.atomic():
         old = Licence.objects.select_for_update().get(pk=licence.pk)
         if old.status not in (LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED):
