@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from licensing.applications import selectors as applications
 from licensing.assessment import services as assessment
-from licensing.assessment.models import Consultation, DenialRegisterEntry
+from licensing.assessment.models import Consultation
+from licensing.denials.models import DenialRegisterEntry
 from licensing.core.errors import DomainError
 from licensing.licences import exports, services
 from licensing.licences.selectors import parliament_notifications

@@ -3,10 +3,11 @@ from django.db.models import Q
 
 from licensing.applications.models import Application, Party
 from licensing.core.names import name_key, names_match
+from licensing.denials.models import DenialRegisterEntry
 from licensing.licences.models import Decision
 
 from .consultation import denial_matches
-from .models import Assessment, DenialRegisterEntry
+from .models import Assessment
 
 PRIOR_LIMIT = 50
 

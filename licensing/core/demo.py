@@ -116,7 +116,7 @@ def demo_cases_load() -> int:
     from licensing.applications import services
     from licensing.applications.models import Application
     from licensing.applications.tasks import application_route
-    from licensing.assessment.denial_import import denials_import
+    from licensing.denials.denial_import import denials_import
     from licensing.licences.services import decision_issue
 
     exporter = User.objects.get(username="exporter_a")

@@ -13,7 +13,8 @@ from django.utils.translation import gettext_noop
 from licensing.applications.choices import GoodsKind, Kind
 from licensing.applications.models import Application, Party
 from licensing.applications.workflow import Action, application_move
-from licensing.assessment.models import Advice, ConsultationStatus, DenialRegisterEntry
+from licensing.assessment.models import Advice, ConsultationStatus
+from licensing.denials.models import DenialRegisterEntry
 from licensing.assessment.services import final_assessment
 from licensing.audit.services import event_record
 from licensing.core.errors import Conflict, DomainError

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 from licensing.api.decisions import decision_document
 from licensing.applications import selectors as applications
 from licensing.assessment import selectors, services
-from licensing.assessment.models import Advice, Consultation, DenialRegisterEntry, Finding
+from licensing.assessment.models import Advice, Consultation, Finding
+from licensing.denials.models import DenialRegisterEntry
 from licensing.core.errors import DomainError
 from licensing.licences import services as decisions
 from licensing.licences.selectors import parliament_notifications

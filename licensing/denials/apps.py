@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DenialsConfig(AppConfig):
+    name = "licensing.denials"
+    label = "denials"
+    verbose_name = "Denial register"
