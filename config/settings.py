@@ -59,9 +59,11 @@ INSTALLED_APPS = [
     "licensing.denials",
     "licensing.assessment",
     "licensing.screening",
+    "licensing.casework",
     "licensing.reporting",
     "licensing.api",
     "licensing.web",
+    "licensing.demo",
 ]
 
 MIDDLEWARE = [

@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from licensing.api.applications import document_response
-from licensing.api.office import queue_rows, queue_values
 from licensing.applications import selectors, services
 from licensing.applications.choices import Handler, Kind
 from licensing.applications.workflow import allowed_actions
 from licensing.core.errors import DomainError
+from licensing.core.http import document_response
 from licensing.routing import selectors as queues
+from licensing.routing.selectors import queue_rows, queue_values
 from licensing.routing import services as triage
 
 from .sorting import Column, sorted_by

@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from licensing.accounts.models import Organisation, User
-from licensing.core.demo import DEMO_PASSWORD
+from licensing.demo.data import DEMO_PASSWORD
 
 
 @pytest.mark.django_db
