@@ -18,7 +18,7 @@ from licensing.licences.models import Decision
 from licensing.reference.models import GeneralLicence
 from licensing.routing.rules import rule_text
 
-from .decisions import decision_document
+from .decisions import DecisionOut, decision_document
 from .fields import CountryCodeField, HandlerField
 from .idempotency import HEADER, idempotent
 
@@ -179,8 +179,6 @@ class ApplicationOut(ApplicationSummaryOut):
 
     def get_decision(self, obj) -> dict | None:
         """The decision as the exporter may see it: outcome, reasons, cited criteria, licence; never the advice."""
-        from .decisions import DecisionOut
-
         try:
             decision = obj.decision
         except ObjectDoesNotExist:

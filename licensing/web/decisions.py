@@ -19,7 +19,7 @@ from licensing.licences.selectors import overdue_reports, parliament_notificatio
 from licensing.licences.models import Decision, Outcome
 from licensing.reference.models import Criterion
 
-from .office import official_required
+from .access import official_required
 
 
 class AdviceForm(forms.Form):

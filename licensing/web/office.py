@@ -2,8 +2,6 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import get_template
@@ -23,6 +21,8 @@ from licensing.routing import selectors as queues
 from licensing.routing.selectors import queue_rows, queue_values
 from licensing.routing import services as triage
 
+from .access import official_required
+from .decisions import assessment_context
 from .sorting import Column, sorted_by
 
 
@@ -36,17 +36,6 @@ class ReferForm(forms.Form):
 
 class AssignForm(forms.Form):
     assignee = forms.CharField(label=gettext_lazy("Colleague's username"), max_length=150)
-
-
-def official_required(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_official:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    return wrapped
 
 
 def _case(request, pk):
@@ -134,8 +123,6 @@ def queue_table_rows(page) -> list[dict]:
 def case_detail(request, pk):
     application = _case(request, pk)
     events = selectors.application_history(application, request.user)
-    from .decisions import assessment_context
-
     return render(
         request,
         "office/case.html",
