@@ -13,7 +13,8 @@ from licensing.assessment.models import Consultation
 from licensing.denials.models import DenialRegisterEntry
 from licensing.core.errors import DomainError
 from licensing.core.http import pdf_response
-from licensing.licences import exports, services
+from licensing.denials import exports
+from licensing.licences import services
 from licensing.licences.documents import decision_document as decision_pdf
 from licensing.licences.selectors import parliament_notifications
 from licensing.licences.models import Decision, Outcome, ParliamentNotification

@@ -1,4 +1,5 @@
-"""Reads for licences, registrations and usage, scoped to who asks; the office's overdue-report list."""
+"""Reads for licences, registrations and usage, scoped to who asks; the office's overdue-report list; the earlier
+decisions an advisor sees beside an assessment (decisions are this app's: docs/architecture.md)."""
 from datetime import date, timedelta
 
 from django.db.models import F, Q, QuerySet

@@ -1,6 +1,11 @@
 """
 Decisions: the licensing office turns advice (or, for office-alone cases, its own judgement) into a licence,
 a denial, an indicative answer (sondage) or a classification ruling. Every decision leaves a Decision record.
+
+This app owns decisions: the Decision model, what may block one (decision_blockers: the ministry's advice,
+open consultations, unresolved screening hits) and recording it are here and nowhere else. Assessment
+advises and screening says which of its hits stand in the way; both sit a layer below and never import this
+app (docs/architecture.md).
 """
 from datetime import date, timedelta
 
