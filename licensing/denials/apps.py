@@ -4,4 +4,3 @@ from django.apps import AppConfig
 class DenialsConfig(AppConfig):
     name = "licensing.denials"
     label = "denials"
-    verbose_name = "Denial register"
