@@ -36,5 +36,8 @@ worker: $(VENV)/.run-installed
 test: $(VENV)/.dev-installed
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Models and migrations agree; the apps keep their layers (.importlinter, docs/architecture.md); pyflakes is clean.
 check: $(VENV)/.dev-installed
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=config.settings_test
+	$(BIN)/lint-imports
+	$(BIN)/ruff check .

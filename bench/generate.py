@@ -226,7 +226,7 @@ def applications(rng, args, state) -> dict:
     from django.db import connection
 
     N = args.applications
-    orgs, officers, advisors = state["organisations"], state["officers"], state["advisors"]
+    orgs, officers = state["organisations"], state["officers"]
     T = {
         "app": Table("applications_application", "id, reference, version, kind, movement, status, title, end_use, end_use_description, purpose, temporary, conditions_confirmed, created_at, updated_at, determination, handler, submitted_at, decided_at, created_by_id, organisation_id, claimed_at, claimed_by_id, clock_stopped_at, deadline_at, origin_country_id, brokering_value_eur, general_licence_id"),
         "dest": Table("applications_application_destinations", "application_id, country_id"),

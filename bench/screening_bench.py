@@ -121,7 +121,7 @@ def main():
 
 
 def run(args, connection) -> dict:
-    from licensing.assessment.models import DenialRegisterEntry
+    from licensing.denials.models import DenialRegisterEntry
     from licensing.screening import selectors
     from licensing.screening.importers import ParsedEntry
     from licensing.screening.models import EntityKind, EntryName, ListEntry

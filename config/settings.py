@@ -56,11 +56,14 @@ INSTALLED_APPS = [
     "licensing.accounts",
     "licensing.applications",
     "licensing.licences",
+    "licensing.denials",
     "licensing.assessment",
     "licensing.screening",
+    "licensing.casework",
     "licensing.reporting",
     "licensing.api",
     "licensing.web",
+    "licensing.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,6 @@
 """Applications API: exporters file, edit drafts, submit, withdraw, amend, answer questions, upload documents."""
 import django_filters
 from django.core.exceptions import ObjectDoesNotExist
-from django.http import FileResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -14,8 +13,12 @@ from licensing.applications.models import Application, Document, GoodsLine, Part
 from licensing.applications.workflow import allowed_actions
 from licensing.audit.models import Event
 from licensing.core.errors import NotAllowed, NotFound
+from licensing.core.http import document_response
+from licensing.licences.models import Decision
 from licensing.reference.models import GeneralLicence
+from licensing.routing.rules import rule_text
 
+from .decisions import DecisionOut, decision_document
 from .fields import CountryCodeField, HandlerField
 from .idempotency import HEADER, idempotent
 
@@ -166,8 +169,6 @@ class ApplicationOut(ApplicationSummaryOut):
         determination = data.get("determination")
         if determination and determination.get("rules"):
             # Stored with the routing; each rule's text read in the requester's language (ids and codes unchanged).
-            from licensing.routing.rules import rule_text
-
             rules = [{**r, "text": rule_text(r.get("id", ""), r.get("text", ""))} for r in determination["rules"]]
             data["determination"] = {**determination, "rules": rules}
         return data
@@ -178,8 +179,6 @@ class ApplicationOut(ApplicationSummaryOut):
 
     def get_decision(self, obj) -> dict | None:
         """The decision as the exporter may see it: outcome, reasons, cited criteria, licence; never the advice."""
-        from .decisions import DecisionOut
-
         try:
             decision = obj.decision
         except ObjectDoesNotExist:
@@ -303,10 +302,6 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["get"], url_path="decision/document")
     def decision_document(self, request, pk=None):
         """The licence (PDF) or the decision letter: denial notice citing the criteria, sondage answer, ruling."""
-        from licensing.licences.models import Decision
-
-        from .decisions import decision_document
-
         decision = Decision.objects.filter(application=self.get_object()).first()
         if decision is None:
             raise NotFound(_("No decision has been taken on this application yet."))
@@ -344,8 +339,3 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return document_response(document)
 
 
-def document_response(document: Document) -> FileResponse:
-    """Serve a stored document as an attachment, under its original name, with its checked type."""
-    response = FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name, content_type=document.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

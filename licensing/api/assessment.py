@@ -10,6 +10,7 @@ from licensing.applications import selectors as applications
 from licensing.assessment import selectors, services
 from licensing.assessment.models import Advice, Assessment, CriterionFinding, Finding
 from licensing.core.errors import NotFound
+from licensing.licences.selectors import prior_information
 
 from .permissions import IsOfficial, allow
 
@@ -132,4 +133,4 @@ class PriorInformationView(APIView):
 
     @extend_schema(responses=PriorOut)
     def get(self, request, pk):
-        return Response(selectors.prior_information(_application(request, pk)))
+        return Response(prior_information(_application(request, pk)))

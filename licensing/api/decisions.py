@@ -9,9 +9,13 @@ from django.utils.translation import gettext as _
 
 from licensing.applications import selectors as applications
 from licensing.assessment import services as assessment
-from licensing.assessment.models import Consultation, DenialRegisterEntry
+from licensing.assessment.models import Consultation
+from licensing.denials.models import DenialRegisterEntry
 from licensing.core.errors import DomainError
-from licensing.licences import exports, services
+from licensing.core.http import pdf_response
+from licensing.denials import exports
+from licensing.licences import services
+from licensing.licences.documents import decision_document as decision_pdf
 from licensing.licences.selectors import parliament_notifications
 from licensing.licences.models import Decision, Outcome, ParliamentNotification
 
@@ -203,9 +207,4 @@ class ParliamentSentView(APIView):
 
 def decision_document(decision: Decision) -> HttpResponse:
     """The licence PDF for an issued decision, else the decision letter."""
-    from licensing.licences.documents import decision_document as document
-
-    body, name = document(decision)
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return pdf_response(*decision_pdf(decision))

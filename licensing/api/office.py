@@ -1,8 +1,6 @@
 """Officials' API: the queues and triage (claim, release, assign, refer) and questions to the exporter."""
 import django_filters
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -12,15 +10,15 @@ from rest_framework.views import APIView
 
 from licensing.applications import selectors, services
 from licensing.applications.choices import Kind
-from licensing.accounts.models import Organisation
-from licensing.applications.models import QUEUE_OF_STATUS, Application
+from licensing.applications.models import Application
 from licensing.routing import selectors as queues
 from licensing.routing import services as triage
+from licensing.routing.selectors import queue_rows, queue_values
 
 from .applications import ApplicationOut, QuestionOut
 from .fields import HandlerField
 from .idempotency import idempotent
-from .permissions import IsOfficer, IsOfficial, allow
+from .permissions import IsOfficial, allow
 
 
 class QuestionIn(serializers.Serializer):
@@ -140,68 +138,6 @@ class QueueView(generics.ListAPIView):
         # serialising 50 model instances through the ModelSerializer was most of this endpoint's time.
         page = self.paginate_queryset(queue_values(self.filter_queryset(self.get_queryset())))
         return self.get_paginated_response(queue_rows(page))
-
-
-def queue_values(cases):
-    """Open cases as values of QUEUE_COLUMNS, for queue_rows (this API and the office's queue page).
-
-    The organisation's and the claimant's names as subqueries, not joins: the page's count drops them.
-    """
-    return (
-        cases.prefetch_related(None)
-        .annotate(
-            # order_by(): one row by its key needs no sort (the organisation's default ordering put one in each).
-            organisation_name=Subquery(Organisation.objects.filter(pk=OuterRef("organisation_id")).order_by().values("name")),
-            claimed_by_username=Subquery(get_user_model().objects.filter(pk=OuterRef("claimed_by_id")).values("username")),
-        )
-        .values(*QUEUE_COLUMNS)
-    )
-
-
-QUEUE_COLUMNS = (
-    "id", "reference", "version", "kind", "movement", "status", "organisation_name", "handler", "claimed_by_username",
-    "submitted_at", "deadline_at", "clock_stopped_at", "determination",
-)
-
-
-def queue_rows(rows) -> list[dict]:
-    """Queue rows (values of QUEUE_COLUMNS) as QueueItemOut writes them, with their destinations in one query."""
-    rows = list(rows)
-    # The API's datetime format, as QueueItemOut writes it, with the request's time zone read once, not for each of
-    # the page's 150 datetimes.
-    api_datetime = serializers.DateTimeField(default_timezone=timezone.get_current_timezone() if settings.USE_TZ else None)
-    destinations: dict[int, list[str]] = {row["id"]: [] for row in rows}
-    through = Application.destinations.through.objects.filter(application_id__in=list(destinations)).order_by("country__name_en")
-    for application_id, country in through.values_list("application_id", "country_id"):
-        destinations[application_id].append(country)
-    now = timezone.now()
-    out = []
-    for row in rows:
-        determination = row["determination"] or {}
-        submitted_at = row["submitted_at"]
-        out.append(
-            {
-                "id": row["id"],
-                "reference": row["reference"],
-                "version": row["version"],
-                "kind": row["kind"],
-                "movement": row["movement"],
-                "status": row["status"],
-                "queue": QUEUE_OF_STATUS.get(row["status"]),
-                "organisation": row["organisation_name"],
-                "destinations": destinations[row["id"]],
-                "handler": row["handler"] or None,
-                "claimed_by": row["claimed_by_username"],
-                "submitted_at": api_datetime.to_representation(submitted_at),
-                "age_days": (now - submitted_at).days if submitted_at else None,
-                "deadline_at": api_datetime.to_representation(row["deadline_at"]),
-                "clock_stopped_at": api_datetime.to_representation(row["clock_stopped_at"]),
-                "flags": queues.flags_of_values(row, now),
-                "fast_track_parliament": bool(determination.get("fast_track_parliament")),
-                "general_licences": list(determination.get("general_licences", [])),
-            }
-        )
-    return out
 
 
 def _case(request, pk) -> Application:

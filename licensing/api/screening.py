@@ -15,7 +15,7 @@ from licensing.screening.importers import FORMATS
 from licensing.screening.models import Disposition, ListKind, ScreeningRun
 
 from .fields import CountryCodeField
-from .permissions import HasRole, IsOfficer, IsOfficial, allow
+from .permissions import HasRole, IsOfficial, allow
 
 MAX_MATCHES = 50
 MAX_UPLOAD = 200 * 1024 * 1024

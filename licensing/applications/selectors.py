@@ -1,7 +1,8 @@
 """Reads for applications: who may see which, with what loaded, in a constant number of queries."""
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 
-from licensing.licences.models import Decision
+from licensing.audit.models import Event
 
 from .models import Application, Question, Status
 
@@ -28,7 +29,9 @@ def with_details(queryset: QuerySet[Application]) -> QuerySet[Application]:
     """
     return queryset.select_related("organisation", "previous", "general_licence", "claimed_by").prefetch_related(
         "amendment",
-        Prefetch("decision", queryset=Decision.objects.select_related("licence")),
+        # The decision is licensing.licences's model, a layer above this one: reached through the application's
+        # reverse relation rather than imported.
+        Prefetch("decision", queryset=Application.decision.related.related_model.objects.select_related("licence")),
         "destinations",
         "goods",
         "parties",
@@ -54,8 +57,6 @@ EXPORTER_REASON_VERBS = frozenset({"application.withdraw", "application.deny", "
 
 
 def application_history(application: Application, user) -> list:
-    from licensing.audit.models import Event
-
     events = list(Event.objects.filter(target_type="applications.application", target_id=str(application.pk)).select_related("actor"))
     if not user.is_exporter:
         return events
@@ -71,8 +72,6 @@ def application_history(application: Application, user) -> list:
 
 def document_or_404(application: Application, document_id: int):
     """One of the application's documents (from its prefetched set when there is one), or 404."""
-    from django.http import Http404
-
     document = next((d for d in application.documents.all() if d.pk == int(document_id)), None)
     if document is None:
         raise Http404("No such document.")

@@ -12,6 +12,7 @@ from licensing.core.errors import Conflict, DomainError, NotFound
 from licensing.core.mail import mail_after_commit
 
 from .models import STATUTORY_PERIOD_DAYS, Application, Document, GoodsLine, Party, Question, ReferenceSequence, Status
+from .signals import application_submitted
 from .uploads import upload_check
 from .validation import application_errors
 from .workflow import OPEN, Action, application_move
@@ -149,19 +150,10 @@ def application_submit(*, actor, application: Application) -> Application:
             # The amended case stays with whoever was working on it; the period runs anew from the amendment.
             updates.update(claimed_by_id=previous.claimed_by_id, claimed_at=previous.claimed_at)
         application_move(application=locked, action=Action.SUBMIT, actor=actor, extra_updates=updates)
-        transaction.on_commit(lambda: _enqueue_routing(locked.pk))
+        # licensing.casework routes it (a layer above this one); if the broker is down the application waits in
+        # SUBMITTED and the periodic sweep (applications.route_pending) routes it later.
+        transaction.on_commit(lambda: application_submitted.send(sender=Application, application_id=locked.pk))
     return locked
-
-
-def _enqueue_routing(application_id: int) -> None:
-    """Hand the routing to a worker. The submission is already committed: if the broker is down the
-    application waits in SUBMITTED and the periodic sweep (tasks.route_pending) routes it later."""
-    from .tasks import application_route
-
-    try:
-        application_route.delay(application_id)
-    except Exception:  # noqa: BLE001 - any broker failure: the sweep is the fallback, the exporter sees no error
-        logger.warning("broker unavailable; application %s will be routed by the sweep", application_id, exc_info=True)
 
 
 def application_withdraw(*, actor, application: Application, reason: str = "") -> Application:

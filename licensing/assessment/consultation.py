@@ -13,7 +13,9 @@ from licensing.audit.services import event_record
 from licensing.core.names import names_match
 from licensing.reference.control_list import InvalidControlEntry, parse_entry
 
-from .models import Consultation, DenialRegisterEntry
+from licensing.denials.models import DenialRegisterEntry
+
+from .models import Consultation
 
 LOOKBACK = timedelta(days=3 * 365)
 

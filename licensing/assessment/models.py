@@ -1,6 +1,7 @@
 """
-The ministry's assessment on the eight criteria (toetsing), its advice with four-eyes countersignature,
-the denial register (own denials and those other member states notified) and consultations.
+The ministry's assessment on the eight criteria (toetsing), its advice with four-eyes countersignature, and the
+consultations of member states whose denials an application resembles. The denial register itself is
+licensing.denials's; the decision is licensing.licences's.
 """
 from django.conf import settings
 from django.db import models
@@ -69,38 +70,6 @@ class CriterionFinding(models.Model):
         constraints = [models.UniqueConstraint(fields=["assessment", "criterion"], name="one_finding_per_criterion")]
 
 
-class DenialRegisterEntry(models.Model):
-    """
-    A denial in the EU exchange (COARM / dual-use) format: our own, or notified by another member state.
-    Other states' entries are imported with `manage.py import_denials` and kept apart by `own`.
-    """
-
-    reference = models.CharField(max_length=60)
-    own = models.BooleanField(default=False, db_index=True)
-    notifying_state = models.ForeignKey("reference.Country", on_delete=models.PROTECT, related_name="+")
-    notified_on = models.DateField(db_index=True)
-    destination = models.ForeignKey("reference.Country", on_delete=models.PROTECT, related_name="+")
-    goods_description = models.TextField()
-    quantity = models.CharField(max_length=100, blank=True)
-    control_entry = models.CharField(max_length=60)
-    consignee = models.CharField(max_length=300, blank=True)
-    end_user = models.CharField(max_length=300, blank=True)
-    criteria = models.JSONField(default=list)
-    decision = models.ForeignKey("licences.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="denial_entries")
-    revoked_on = models.DateField(null=True, blank=True)
-    imported_from = models.CharField(max_length=64, blank=True, help_text=_("SHA-256 of the imported file."))
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-notified_on", "reference"]
-        verbose_name_plural = "denial register entries"
-        constraints = [models.UniqueConstraint(fields=["notifying_state", "reference"], name="uniq_denial_per_state")]
-        indexes = [models.Index(fields=["destination", "notified_on"])]
-
-    def __str__(self):
-        return f"{self.notifying_state_id} {self.reference}"
-
-
 class ConsultationStatus(models.TextChoices):
     REQUIRED = "required", _("Consultation required")
     STARTED = "started", _("Consultation started")
@@ -112,7 +81,7 @@ class Consultation(models.Model):
     """An application essentially identical to a denial: the denying state must be consulted before approval."""
 
     application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="consultations")
-    denial = models.ForeignKey(DenialRegisterEntry, on_delete=models.PROTECT, related_name="consultations")
+    denial = models.ForeignKey("denials.DenialRegisterEntry", on_delete=models.PROTECT, related_name="consultations")
     match_reason = models.TextField()
     status = models.CharField(max_length=20, choices=ConsultationStatus.choices, default=ConsultationStatus.REQUIRED)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from licensing.accounts.models import User
+
 logger = logging.getLogger(__name__)
 
 
@@ -37,8 +39,6 @@ def mail_people(users: Iterable, *, template: str, context: dict, attachments: I
 
 def organisation_people(organisation_id: int):
     """Who hears of an organisation's applications, licences and registrations: its active people with an address."""
-    from licensing.accounts.models import User
-
     return User.objects.filter(organisation_id=organisation_id, is_active=True).exclude(email="").order_by("pk")
 
 

@@ -1,6 +1,6 @@
 """
 Decisions and what they produce: the licence (vergunning) with its lines, and the decision record that
-reporting reads. Reporting never reads workflow internals: only Decision, Licence, LicenceLine, the denial
+reporting reads. This app owns decisions (services.py records them; docs/architecture.md). Reporting never reads workflow internals: only Decision, Licence, LicenceLine, the denial
 register and usage reports.
 """
 from django.conf import settings

@@ -1,6 +1,11 @@
 """
 Decisions: the licensing office turns advice (or, for office-alone cases, its own judgement) into a licence,
 a denial, an indicative answer (sondage) or a classification ruling. Every decision leaves a Decision record.
+
+This app owns decisions: the Decision model, what may block one (decision_blockers: the ministry's advice,
+open consultations, unresolved screening hits) and recording it are here and nowhere else. Assessment
+advises and screening says which of its hits stand in the way; both sit a layer below and never import this
+app (docs/architecture.md).
 """
 from datetime import date, timedelta
 
@@ -14,13 +19,15 @@ from licensing.accounts.models import Role
 from licensing.applications.choices import GoodsKind, Kind
 from licensing.applications.models import Application, Party
 from licensing.applications.workflow import Action, application_move
-from licensing.assessment.models import Advice, ConsultationStatus, DenialRegisterEntry
+from licensing.assessment.models import Advice, ConsultationStatus
 from licensing.assessment.services import final_assessment
 from licensing.audit.services import event_record
 from licensing.core.errors import Conflict, DomainError
 from licensing.core.permissions import refuse_unless
 from licensing.core.mail import mail_after_commit
+from licensing.denials.models import DenialRegisterEntry
 from licensing.reference.control_list import InvalidControlEntry, parse_entry
+from licensing.screening.selectors import decision_blocker
 
 from .models import Decision, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Registration, RegistrationStatus
 from .tasks import decision_notify
@@ -54,18 +61,10 @@ def decision_blockers(application: Application, *, approving: bool) -> list[str]
         open_consultations = [c for c in application.consultations.all() if c.status not in (ConsultationStatus.ANSWERED, ConsultationStatus.TIMED_OUT)]
         for consultation in open_consultations:
             blockers.append(_("Consultation with %(state)s on denial %(denial)s is not yet answered.") % {"state": consultation.denial.notifying_state_id, "denial": consultation.denial.reference})
-    blocker = _screening_blocker(application, approving=approving)
+    blocker = decision_blocker(application, approving=approving)
     if blocker:
         blockers.append(blocker)
     return blockers
-
-
-def _screening_blocker(application: Application, *, approving: bool) -> str | None:
-    try:
-        from licensing.screening.selectors import decision_blocker
-    except ImportError:  # screening not installed in this build
-        return None
-    return decision_blocker(application, approving=approving)
 
 
 def _refuse_if_blocked(application: Application, *, approving: bool) -> None:

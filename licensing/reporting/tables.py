@@ -66,7 +66,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from licensing.applications.choices import EndUse, GoodsKind, Movement
-from licensing.assessment.models import DenialRegisterEntry
+from licensing.denials.models import DenialRegisterEntry
 from licensing.core.errors import DomainError
 from licensing.licences.models import Decision, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Source
 from licensing.reference.models import GroupCode

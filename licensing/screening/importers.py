@@ -7,7 +7,7 @@ every problem found: an import is all or nothing.
   `citizenship@countryIso2Code` and `address@countryIso2Code`, the regime from `regulation@programme`.
 - OpenSanctions FollowTheMoney entities, JSON lines: `id`, `schema`, `properties.name`, `properties.alias`,
   `properties.country` (and nationality, citizenship, jurisdiction).
-- The denial register (assessment.DenialRegisterEntry): consignee and end-user names, destination country.
+- The denial register (denials.DenialRegisterEntry): consignee and end-user names, destination country.
 
 The XML is read with the standard library's expat parser, which resolves no external entities and refuses
 entity-expansion bombs; only administrators upload lists.

@@ -24,6 +24,7 @@ from licensing.applications.models import Application, GoodsLine, Party
 from licensing.audit.services import EventDraft, event_record, events_record
 from licensing.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from licensing.core.permissions import refuse_unless
+from licensing.denials.models import DenialRegisterEntry
 from licensing.reference.models import Country, GroupCode
 from licensing.reference.selectors import group_members
 
@@ -558,8 +559,6 @@ def denials_refresh(*, force: bool = False) -> bool:
     Denials are added by decisions and by `import_denials` (bulk, without signals); a cheap fingerprint of the
     register (one query) tells whether to re-read it. `force` re-reads it anyway (edits in the admin).
     """
-    from licensing.assessment.models import DenialRegisterEntry
-
     stats = DenialRegisterEntry.objects.aggregate(n=Count("id"), last=Max("id"), revoked=Count("id", filter=Q(revoked_on__isnull=False)))
     fingerprint = f"{stats['n']}:{stats['last']}:{stats['revoked']}"
     current = ScreeningList.objects.filter(pk=ListSource.DENIALS).values_list("fingerprint", flat=True).first()

@@ -8,17 +8,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from licensing.api.decisions import decision_document
 from licensing.applications import selectors as applications
 from licensing.assessment import selectors, services
-from licensing.assessment.models import Advice, Consultation, DenialRegisterEntry, Finding
+from licensing.assessment.models import Advice, Consultation, Finding
+from licensing.denials.models import DenialRegisterEntry
 from licensing.core.errors import DomainError, NotAllowed
+from licensing.core.http import pdf_response
 from licensing.licences import services as decisions
-from licensing.licences.selectors import parliament_notifications
+from licensing.licences.documents import decision_document
+from licensing.licences.selectors import overdue_reports, parliament_notifications, prior_information
 from licensing.licences.models import Decision, Outcome
 from licensing.reference.models import Criterion
 
-from .office import official_required, roles_required
+from .access import official_required, roles_required
 
 
 class AdviceForm(forms.Form):
@@ -57,7 +59,7 @@ def assessment_context(request, application) -> dict:
         "decision_form": DecisionForm(),
         "blockers": {"approve": decisions.decision_blockers(application, approving=True), "deny": decisions.decision_blockers(application, approving=False)},
         "consultations": Consultation.objects.filter(application=application).select_related("denial"),
-        "prior": selectors.prior_information(application),
+        "prior": prior_information(application),
         "decision": Decision.objects.filter(application=application).select_related("licence").first(),
         "is_advisor": request.user.effective_role == "advisor",
     }
@@ -162,7 +164,7 @@ def consultation_move(request, pk, cid):
 @official_required
 def decision_pdf(request, pk):
     decision = get_object_or_404(Decision, application=_application(request, pk))
-    return decision_document(decision)
+    return pdf_response(*decision_document(decision))
 
 
 @official_required
@@ -182,6 +184,4 @@ def parliament(request):
 
 @official_required
 def overdue(request):
-    from licensing.licences.selectors import overdue_reports
-
     return render(request, "office/overdue.html", {"overdue": overdue_reports()})

@@ -10,11 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from licensing.api.applications import document_response
 from licensing.applications import selectors, services
 from licensing.applications.models import Application, Status
 from licensing.applications.workflow import allowed_actions
 from licensing.core.errors import DomainError
+from licensing.core.http import document_response, pdf_response
+from licensing.licences.documents import decision_document
+from licensing.licences.models import Decision
 
 from .sorting import Column, sorted_by
 from .forms import AnswerForm, ApplicationForm, DocumentForm, GoodsFormSet, PartyFormSet, WithdrawForm, country_map
@@ -268,8 +270,5 @@ def document_download(request, pk, document_id):
 
 @exporter_required
 def decision_pdf(request, pk):
-    from licensing.api.decisions import decision_document
-    from licensing.licences.models import Decision
-
     decision = get_object_or_404(Decision, application=_own(request, pk))
-    return decision_document(decision)
+    return pdf_response(*decision_document(decision))

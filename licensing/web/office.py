@@ -1,10 +1,7 @@
 """The officials' pages: the queues and a case, with triage (claim, release, assign, ask, refer)."""
-import functools
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,16 +13,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from licensing.api.applications import document_response
-from licensing.api.office import queue_rows, queue_values
 from licensing.applications import selectors, services
 from licensing.applications.choices import Handler, Kind
 from licensing.applications.workflow import allowed_actions
 from licensing.core.errors import DomainError, NotAllowed
-from licensing.core.permissions import actor_may
+from licensing.core.http import document_response
 from licensing.routing import selectors as queues
+from licensing.routing.selectors import queue_rows, queue_values
 from licensing.routing import services as triage
 
+from .access import official_required, roles_required
+from .decisions import assessment_context
 from .sorting import Column, sorted_by
 
 
@@ -39,34 +37,6 @@ class ReferForm(forms.Form):
 
 class AssignForm(forms.Form):
     assignee = forms.CharField(label=gettext_lazy("Colleague's username"), max_length=150)
-
-
-def official_required(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_official:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    return wrapped
-
-
-def roles_required(roles: tuple[str, ...]):
-    """A page for a service's allow-list (e.g. `roles_required(decisions.DECIDING)`): everyone else gets the 403
-    the API gives, before the form is read."""
-
-    def decorate(view):
-        @login_required
-        @functools.wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not actor_may(request.user, roles):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorate
 
 
 def _case(request, pk):
@@ -154,8 +124,6 @@ def queue_table_rows(page) -> list[dict]:
 def case_detail(request, pk):
     application = _case(request, pk)
     events = selectors.application_history(application, request.user)
-    from .decisions import assessment_context
-
     return render(
         request,
         "office/case.html",

@@ -18,7 +18,7 @@ from licensing.reporting import charts, services, tables, usage
 from licensing.reporting.labels import DUAL_USE_KINDS, PARLIAMENT_STATUSES, Names
 from licensing.reporting.models import ReportRun
 
-from .office import official_required
+from .access import official_required
 
 DENIAL_SHARE_YEARS = 20  # figure 5 covers 2005-2024
 # The CSV downloads (exports.report_sheets names them so).

@@ -16,7 +16,7 @@ from licensing.screening import selectors, services
 from licensing.screening.importers import FORMATS
 from licensing.screening.models import Disposition, RunStatus
 
-from .office import official_required, roles_required
+from .access import official_required, roles_required
 
 MAX_UPLOAD = 200 * 1024 * 1024
 

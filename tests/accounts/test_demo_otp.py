@@ -8,7 +8,7 @@ from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from licensing.accounts.models import User
-from licensing.core.demo import DEMO_PASSWORD, demo_load
+from licensing.demo.data import DEMO_PASSWORD, demo_load
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
-from licensing.core.demo import DEMO_PASSWORD
+from licensing.demo.data import DEMO_PASSWORD
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from licensing.applications import tasks
+from licensing.casework import tasks
 from licensing.applications.models import Application, Status
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 import pytest
 
 from licensing.applications.models import Application, Status
-from licensing.assessment.models import DenialRegisterEntry
+from licensing.denials.models import DenialRegisterEntry
 
 from .conftest import all_findings
 

@@ -8,7 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from licensing.assessment.models import Consultation, DenialRegisterEntry
+from licensing.assessment.models import Consultation
+from licensing.denials.models import DenialRegisterEntry
 
 from tests.factories import SAUDI
 

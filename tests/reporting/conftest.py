@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from licensing.assessment.models import DenialRegisterEntry
+from licensing.denials.models import DenialRegisterEntry
 from licensing.licences.models import Decision, Licence, LicenceLine, Outcome, ParliamentNotification, Registration, UsageReport
 from licensing.reference.control_list import parse_entry
 

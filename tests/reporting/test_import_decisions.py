@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
-from licensing.assessment.models import DenialRegisterEntry
+from licensing.denials.models import DenialRegisterEntry
 from licensing.licences.models import Decision, Licence, ParliamentNotification
 from licensing.reporting import tables
 from licensing.reporting.imports import COLUMNS, decisions_import

@@ -35,7 +35,7 @@ def test_matches_are_ordered_by_score(eu_list, import_list, officer, api_as):
 def test_denials_are_reported_as_such(officer, api_as):
     from datetime import date
 
-    from licensing.assessment.models import DenialRegisterEntry
+    from licensing.denials.models import DenialRegisterEntry
 
     DenialRegisterEntry.objects.create(
         reference="FR-2024-3", notifying_state_id="FR", notified_on=date(2024, 5, 1), destination_id="AE",
@@ -181,7 +181,7 @@ def test_only_administrators_import_lists(officer, api_as):
 def test_single_screens_read_the_denial_register_again_only_after_a_denial_changed(officer, api_as, monkeypatch):
     from datetime import date
 
-    from licensing.assessment.models import DenialRegisterEntry
+    from licensing.denials.models import DenialRegisterEntry
     from licensing.screening import services
 
     reads = []

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from licensing.applications.models import Application, Status
-from licensing.assessment.models import DenialRegisterEntry
+from licensing.denials.models import DenialRegisterEntry
 from licensing.audit.models import Event
 from licensing.screening.models import Disposition, FlagKind, RunItem, RunStatus, ScreeningHit, ScreeningRun
 from licensing.screening.selectors import decision_blocker, screening_flags

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 from django.db import connection
 
-from licensing.assessment.models import DenialRegisterEntry
+from licensing.denials.models import DenialRegisterEntry
 from licensing.screening import selectors
 from licensing.screening.importers import ListFormatError, eu_xml_parse, ftm_parse
 from licensing.screening.models import EntryName, ListEntry, RunStatus, ScreeningList

@@ -20,7 +20,7 @@ QUERIES = [
 
 @pytest.fixture
 def lists(eu_list, import_list):
-    from licensing.assessment.models import DenialRegisterEntry
+    from licensing.denials.models import DenialRegisterEntry
 
     import_list(FTM_SAMPLE, "ftm")
     DenialRegisterEntry.objects.create(

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from licensing.assessment.denial_import import denials_import
+from licensing.denials.denial_import import denials_import
 
 
 class Command(BaseCommand):

@@ -3,11 +3,20 @@ Demo organisations and accounts for local use. Never load into production: every
 published password.
 """
 import hashlib
+from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 
 from licensing.accounts.models import Organisation, Role, User
 from licensing.accounts.otp import device_set
+from licensing.applications import services
+from licensing.applications.models import Application
+from licensing.casework.tasks import application_route
+from licensing.denials.denial_import import denials_import
+from licensing.licences.services import decision_issue
+from licensing.reference.models import Country
 
 DEMO_PASSWORD = "Exportcontrole-demo-2026"
 
@@ -95,10 +104,6 @@ SAUDI = {
 
 def _data(spec: dict) -> dict:
     """The services' input: countries as objects, like the API's serializers give them."""
-    from decimal import Decimal
-
-    from licensing.reference.models import Country
-
     countries = {c.code: c for c in Country.objects.all()}
     data = {k: v for k, v in spec.items() if k not in ("goods", "parties", "destinations")}
     data["destinations"] = [countries[c] for c in spec["destinations"]]
@@ -109,16 +114,6 @@ def _data(spec: dict) -> dict:
 
 def demo_cases_load() -> int:
     """A few cases in different states for exporter_a, so every page has something to show. Skipped when present."""
-    from pathlib import Path
-
-    from django.conf import settings
-
-    from licensing.applications import services
-    from licensing.applications.models import Application
-    from licensing.applications.tasks import application_route
-    from licensing.assessment.denial_import import denials_import
-    from licensing.licences.services import decision_issue
-
     exporter = User.objects.get(username="exporter_a")
     officer = User.objects.get(username="officer1")
     if Application.objects.filter(organisation=exporter.organisation).exists():

@@ -2,7 +2,7 @@
 import csv
 import io
 
-from licensing.assessment.models import DenialRegisterEntry
+from licensing.denials.models import DenialRegisterEntry
 
 COLUMNS = ["reference", "notifying_state", "notified_on", "destination", "goods_description", "control_entry", "consignee", "end_user", "criteria"]
 

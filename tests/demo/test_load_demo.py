@@ -3,7 +3,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from licensing.accounts.models import Organisation, User
-from licensing.core.demo import DEMO_PASSWORD
+from licensing.demo.data import DEMO_PASSWORD
 
 
 @pytest.mark.django_db
@@ -19,7 +19,7 @@ def test_load_demo_is_idempotent_and_accounts_can_log_in(settings, tmp_path, dja
     assert Client().login(username="officer1", password=DEMO_PASSWORD)
     assert User.objects.get(username="exporter_a").organisation != User.objects.get(username="exporter_b").organisation
     from licensing.applications.models import Application
-    from licensing.assessment.models import DenialRegisterEntry
+    from licensing.denials.models import DenialRegisterEntry
 
     statuses = sorted(Application.objects.values_list("status", flat=True))
     assert statuses == ["draft", "in_review", "in_review", "issued"]  # loaded once, not twice

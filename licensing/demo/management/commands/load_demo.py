@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from licensing.core.demo import DEMO_PASSWORD, demo_cases_load, demo_load
+from licensing.demo.data import DEMO_PASSWORD, demo_cases_load, demo_load
 
 
 class Command(BaseCommand):
