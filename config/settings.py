@@ -179,6 +179,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "expire-licences": {"task": "licences.expire", "schedule": 6 * 3600},
     "route-pending-applications": {"task": "applications.route_pending", "schedule": 60},
+    # The outbox's sweep: mail owed for committed changes and not yet sent (broker down at commit, mail server down).
+    "dispatch-outbox": {"task": "core.outbox_dispatch", "schedule": env.int("OUTBOX_DISPATCH_SECONDS", default=60)},
     "sync-denials-into-screening": {"task": "screening.sync_denials", "schedule": 24 * 3600},
 }
 
