@@ -151,7 +151,16 @@ STORAGES = {
 # --- Redis: cache and Celery. Without REDIS_URL: local-memory cache and eager tasks in process.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # While Redis cannot be reached the cache answers as an empty one and the database serves (licensing.core.cache);
+    # the timeouts bound what a Redis that does not even refuse connections costs a request.
+    REDIS_CACHE_TIMEOUT = env.float("REDIS_CACHE_TIMEOUT", default=2.0)
+    CACHES = {
+        "default": {
+            "BACKEND": "licensing.core.cache.DegradingRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_CACHE_TIMEOUT, "socket_timeout": REDIS_CACHE_TIMEOUT},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

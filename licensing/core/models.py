@@ -42,3 +42,15 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}({self.object_id})"
+
+
+class FallbackCounter(models.Model):
+    """A count with an expiry kept in the database while the cache that normally holds it cannot be reached (login
+    failures: licensing.accounts.lockout), so that an outage of Redis never lets a count silently restart."""
+
+    key = models.CharField(max_length=200, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.count}"
