@@ -168,6 +168,10 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or "cache+memory://")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not (REDIS_URL or env("CELERY_BROKER_URL", default="")))
 CELERY_TASK_EAGER_PROPAGATES = True
+# Tasks report through the database, not through their return values (only core.ping's is read). Without this every
+# enqueue also subscribed to the result in Redis: with Redis away that took 19 s and then broke the process's
+# enqueueing for good ("the Celery application must be restarted").
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 # A worker that dies mid-task leaves the message on the queue for another worker: tasks are idempotent.
 CELERY_TASK_ACKS_LATE = True
@@ -207,6 +211,7 @@ EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     default="django.core.mail.backends.console.EmailBackend" if DEBUG or not env("EMAIL_HOST", default="") else "django.core.mail.backends.smtp.EmailBackend",
 )
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "artifacts" / "mail"))  # for the file backend
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")

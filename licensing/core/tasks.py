@@ -3,7 +3,7 @@ import socket
 from celery import shared_task
 
 
-@shared_task(name="core.ping")
+@shared_task(name="core.ping", ignore_result=False)  # its answer is read: the round trip is the point
 def ping(value: str = "ping") -> dict:
     """Round trip through the broker: proves a worker is listening and can answer."""
     return {"echo": value, "worker": socket.gethostname()}
