@@ -150,3 +150,13 @@ def test_a_question_mail_survives_a_broker_outage(api_as, exporter_a, officer, s
     assert outbox_dispatch() == 1
     (message,) = mail.outbox
     assert "Who installs the radar?" in message.body
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_the_mail_still_owed_with_its_error(admin_client):
+    outbox_add(kind=probe.name, object_id=6)
+    failing.add(6)
+    outbox_dispatch()
+    response = admin_client.get("/admin/core/outboxmessage/?sent_at__isempty=1")
+    assert response.status_code == 200
+    assert "mail server down" in response.content.decode()
