@@ -154,7 +154,16 @@ STORAGES = {
 # --- Redis: cache and Celery. Without REDIS_URL: local-memory cache and eager tasks in process.
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # While Redis cannot be reached the cache answers as an empty one and the database serves (licensing.core.cache);
+    # the timeouts bound what a Redis that does not even refuse connections costs a request.
+    REDIS_CACHE_TIMEOUT = env.float("REDIS_CACHE_TIMEOUT", default=2.0)
+    CACHES = {
+        "default": {
+            "BACKEND": "licensing.core.cache.DegradingRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_CACHE_TIMEOUT, "socket_timeout": REDIS_CACHE_TIMEOUT},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -162,6 +171,10 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=REDIS_URL or "cache+memory://")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not (REDIS_URL or env("CELERY_BROKER_URL", default="")))
 CELERY_TASK_EAGER_PROPAGATES = True
+# Tasks report through the database, not through their return values (only core.ping's is read). Without this every
+# enqueue also subscribed to the result in Redis: with Redis away that took 19 s and then broke the process's
+# enqueueing for good ("the Celery application must be restarted").
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 # A worker that dies mid-task leaves the message on the queue for another worker: tasks are idempotent.
 CELERY_TASK_ACKS_LATE = True
@@ -182,6 +195,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "expire-licences": {"task": "licences.expire", "schedule": 6 * 3600},
     "route-pending-applications": {"task": "applications.route_pending", "schedule": 60},
+    # The outbox's sweep: mail owed for committed changes and not yet sent (broker down at commit, mail server down).
+    "dispatch-outbox": {"task": "core.outbox_dispatch", "schedule": env.int("OUTBOX_DISPATCH_SECONDS", default=60)},
     "sync-denials-into-screening": {"task": "screening.sync_denials", "schedule": 24 * 3600},
 }
 
@@ -199,6 +214,7 @@ EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     default="django.core.mail.backends.console.EmailBackend" if DEBUG or not env("EMAIL_HOST", default="") else "django.core.mail.backends.smtp.EmailBackend",
 )
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "artifacts" / "mail"))  # for the file backend
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")

@@ -2,6 +2,8 @@
 Login throttling: after LOGIN_LOCKOUT_THRESHOLD failed attempts for one username within
 LOGIN_LOCKOUT_SECONDS, that username cannot log in (web or API token) until the window has passed.
 Counted per username, whatever the address, so guessing from many addresses is stopped too.
+Counted in Redis; while Redis cannot be reached, in the database (licensing.core.counters), and a username is locked
+when either count says so: an outage never gives a guesser a fresh count, let alone an unlimited one.
 A wrong two-factor code counts as a failed login (licensing.accounts.otp); for someone who needs a second
 factor, only the accepted code clears the count, so a known password does not buy fresh guesses at the code.
 """
@@ -13,6 +15,9 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
+from redis.exceptions import RedisError
+
+from licensing.core.counters import counter_delete, counter_get, counter_incr
 
 
 def _key(username: str) -> str:
@@ -21,8 +26,18 @@ def _key(username: str) -> str:
     return f"login-failures:{hashlib.sha256(folded.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
 
+def _counts():
+    # The cache that raises (licensing.core.cache): a count silently skipped would be a free guess.
+    return getattr(cache, "strict", cache)
+
+
 def is_locked(username: str) -> bool:
-    return cache.get(_key(username), 0) >= settings.LOGIN_LOCKOUT_THRESHOLD
+    key = _key(username)
+    try:
+        cached = _counts().get(key, 0)
+    except RedisError:
+        cached = 0
+    return max(cached, counter_get(key)) >= settings.LOGIN_LOCKOUT_THRESHOLD
 
 
 class LockoutBackend(ModelBackend):
@@ -41,7 +56,8 @@ class LockoutBackend(ModelBackend):
 
 
 def failures_clear(username: str) -> None:
-    cache.delete(_key(username))
+    cache.delete(_key(username))  # if Redis is away, deleted when it answers again (licensing.core.cache)
+    counter_delete(_key(username))
 
 
 @receiver(user_login_failed)
@@ -51,10 +67,13 @@ def count_failure(sender, credentials, **kwargs):
 
 def failure_record(username: str) -> None:
     key = _key(username)
-    if cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS):
-        return
     try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+        if _counts().add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS):
+            return
+        try:
+            _counts().incr(key)
+        except ValueError:  # expired between add and incr
+            _counts().add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+    except RedisError:
+        counter_incr(key, timeout=settings.LOGIN_LOCKOUT_SECONDS)
 

@@ -9,7 +9,8 @@ cache (Redis in production, so every worker process sees the same entry) and dro
 
 It is dropped at once and again after the transaction commits, so a request that read the old rows while the change
 was still uncommitted cannot leave a stale entry behind. If Redis cannot be reached, reads fall back to the
-database, but a revocation fails (and rolls back) rather than leave a deleted token cached. Writes that send no
+database, and a revocation's delete is repeated as soon as Redis answers again (licensing.core.cache), before any
+read can find the entry. Writes that send no
 signals (`QuerySet.update`, raw SQL) are bounded by `TTL_SECONDS`. Without `REDIS_URL` the cache is per process, which is only right for a single
 process (`runserver`, the tests); the production shape (README) always has Redis.
 """

@@ -3,18 +3,13 @@
 A message is `<name>_subject.txt` (one line) and `<name>.txt` (plain text), rendered once per recipient under
 translation.override, so dates, amounts and texts are those of the recipient, not of whoever caused the mail.
 """
-import logging
 from collections.abc import Iterable
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
-
-from licensing.accounts.models import User
-
-logger = logging.getLogger(__name__)
 
 
 def mail_people(users: Iterable, *, template: str, context: dict, attachments: Iterable[tuple[str, bytes, str]] = ()) -> int:
@@ -39,17 +34,13 @@ def mail_people(users: Iterable, *, template: str, context: dict, attachments: I
 
 def organisation_people(organisation_id: int):
     """Who hears of an organisation's applications, licences and registrations: its active people with an address."""
-    return User.objects.filter(organisation_id=organisation_id, is_active=True).exclude(email="").order_by("pk")
+    return get_user_model().objects.filter(organisation_id=organisation_id, is_active=True).exclude(email="").order_by("pk")
 
 
 def mail_after_commit(task, object_id: int) -> None:
-    """Queue the mailing task `task(object_id)` once the change is committed. A broker outage then must not turn
-    the committed change into an error for whoever made it: the exporter still finds it on the service's pages."""
+    """Owe the mailing task `task(object_id)` in the outbox, in the current transaction: sent once it commits, by a
+    worker at once or by the outbox's dispatcher once the broker is back (licensing.core.outbox). A broker outage
+    then neither turns the committed change into an error for whoever made it nor loses the mail."""
+    from .outbox import outbox_add
 
-    def enqueue() -> None:
-        try:
-            task.delay(object_id)
-        except Exception:  # noqa: BLE001 - any broker failure
-            logger.warning("broker unavailable; %s(%s) was not queued", task.name, object_id, exc_info=True)
-
-    transaction.on_commit(enqueue)
+    outbox_add(kind=task.name, object_id=object_id)

@@ -9,11 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from licensing.applications.choices import GoodsKind
+from licensing.core.enqueue import delay_after_commit
 from licensing.core.errors import NotFound
 
 from . import serializers, tables, usage
@@ -76,7 +77,7 @@ def report_run_start(*, actor, year: int, month: int | None = None) -> ReportRun
 
     tables.Period(year, month)  # validates
     run = ReportRun.objects.create(year=year, month=month, requested_by=actor)
-    transaction.on_commit(lambda: report_run_task.delay(run.pk))
+    delay_after_commit(report_run_task, run.pk)
     return run
 
 

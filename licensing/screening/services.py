@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from licensing.accounts.models import Role
 from licensing.applications.models import Application, GoodsLine, Party
 from licensing.audit.services import EventDraft, event_record, events_record
+from licensing.core.enqueue import delay_after_commit
 from licensing.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from licensing.core.permissions import refuse_unless
 from licensing.denials.models import DenialRegisterEntry
@@ -67,12 +68,9 @@ HIGH_PRIORITY_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "screening" / "hi
 def application_screen_after_commit(application_id: int) -> None:
     """Queue the screening of a submitted application once the current transaction has committed."""
 
-    def enqueue():
-        from .tasks import screen_application
+    from .tasks import screen_application
 
-        screen_application.delay(application_id)
-
-    transaction.on_commit(enqueue)
+    delay_after_commit(screen_application, application_id)
 
 
 def party_key(name: str, country: str | None) -> str:
@@ -617,12 +615,9 @@ def list_import_start(*, actor, source: str, content: bytes, file_name: str = ""
         started_by=actor if getattr(actor, "pk", None) else None,
     )
 
-    def enqueue():
-        from .tasks import import_list
+    from .tasks import import_list
 
-        import_list.delay(run.pk)
-
-    transaction.on_commit(enqueue)
+    delay_after_commit(import_list, run.pk)
     return run
 
 
@@ -679,7 +674,7 @@ def rescreen_enqueue(run_id: int) -> None:
     """Queue the re-screen of a run once the current transaction (if any) has committed."""
     from .tasks import rescreen
 
-    transaction.on_commit(lambda: rescreen.delay(run_id))
+    delay_after_commit(rescreen, run_id)
 
 
 def rescreen_fan_out(*, run_id: int) -> int:

@@ -48,14 +48,17 @@ def test_a_decision_is_mailed_once(issued):
 
 
 def test_a_decision_is_queued_for_mailing_when_it_is_committed(api_as, exporter_a, officer, submit, django_capture_on_commit_callbacks, monkeypatch):
-    from licensing.licences import tasks
+    from licensing.core import tasks
+    from licensing.core.models import OutboxMessage
 
     queued = []
-    monkeypatch.setattr(tasks.decision_notify, "delay", queued.append)
+    monkeypatch.setattr(tasks.outbox_send, "delay", queued.append)
     application = submit(exporter_a)
     with django_capture_on_commit_callbacks(execute=True):
         api_as(officer).post(f"/api/v1/office/applications/{application.pk}/decision/", {"outcome": "issued"}, format="json")
-    assert queued == [Decision.objects.get(application=application).pk]
+    message = OutboxMessage.objects.get(kind="licences.decision_notify")
+    assert message.object_id == Decision.objects.get(application=application).pk and message.sent_at is None
+    assert queued == [message.pk]
 
 
 def test_the_exporter_is_told_of_a_question_in_their_language(api_as, exporter_a, officer, submit, settings):
@@ -78,13 +81,22 @@ def test_the_exporter_is_told_of_a_question_in_their_language(api_as, exporter_a
 def test_a_broker_outage_does_not_undo_or_fail_the_decision(api_as, exporter_a, officer, submit, django_capture_on_commit_callbacks, monkeypatch):
     from kombu.exceptions import OperationalError
 
-    from licensing.licences import tasks
+    from licensing.core import tasks
+    from licensing.core.outbox import outbox_dispatch
 
     def down(*args, **kwargs):
         raise OperationalError("broker down")
 
-    monkeypatch.setattr(tasks.decision_notify, "delay", down)
+    monkeypatch.setattr(tasks.outbox_send, "delay", down)
+    exporter_a.email = "export@company-a.example"
+    exporter_a.save(update_fields=["email"])
     application = submit(exporter_a)
     with django_capture_on_commit_callbacks(execute=True):
         response = api_as(officer).post(f"/api/v1/office/applications/{application.pk}/decision/", {"outcome": "issued"}, format="json")
     assert response.status_code == 201 and Decision.objects.filter(application=application).exists()
+    assert mail.outbox == []  # the broker never had it ...
+
+    assert outbox_dispatch() == 1  # ... the outbox's sweep sends it once the dispatcher runs
+    assert outbox_dispatch() == 0
+    (message,) = mail.outbox
+    assert message.to == ["export@company-a.example"] and application.reference in message.subject

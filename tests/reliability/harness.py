@@ -136,9 +136,10 @@ class Cluster:
 class Gunicorn:
     """gunicorn as README's production shape runs it (sync workers, DEBUG off), bound to loopback."""
 
-    def __init__(self, cluster: Cluster, workers: int = 4, pages: bool = False):
+    def __init__(self, cluster: Cluster, workers: int = 4, pages: bool = False, env: dict | None = None):
         # With `pages`, the static files are collected first, as the production shape does, so pages render.
-        self.cluster, self.workers, self.pages = cluster, workers, pages
+        # `env`: settings of the test's own (e.g. REDIS_URL of a Redis it stops).
+        self.cluster, self.workers, self.pages, self.env = cluster, workers, pages, env or {}
         self.port = free_port()
         self.queue = f"reliability-{uuid.uuid4().hex[:8]}"  # tasks it enqueues stay apart from every worker's
         self.media = Path(tempfile.mkdtemp(prefix="licensing-media-"))
@@ -148,7 +149,9 @@ class Gunicorn:
 
         LOGS.mkdir(parents=True, exist_ok=True)
         self.log = open(LOGS / "gunicorn.log", "ab")
-        env = production_env(DATABASE_URL=self.cluster.url, CELERY_TASK_DEFAULT_QUEUE=self.queue, MEDIA_ROOT=self.media, STATIC_ROOT=self.media / "static")
+        env = production_env(
+            DATABASE_URL=self.cluster.url, CELERY_TASK_DEFAULT_QUEUE=self.queue, MEDIA_ROOT=self.media, STATIC_ROOT=self.media / "static", **self.env
+        )
         if self.pages:
             run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env=env)
         self.proc = subprocess.Popen(
@@ -183,7 +186,8 @@ class Gunicorn:
                 self.proc.wait()
         self.log.close()
         shutil.rmtree(self.media, ignore_errors=True)
-        forget_queue(self.queue)  # no worker reads it; the cluster is gone
+        if "REDIS_URL" not in self.env:
+            forget_queue(self.queue)  # no worker reads it; the cluster is gone
 
 
 def forget_queue(queue: str) -> None:
@@ -196,10 +200,13 @@ def forget_queue(queue: str) -> None:
 
 
 # --- Celery workers a test may kill ----------------------------------------------------------------------
-def worker_start(*, queue: str, database_url: str, name: str, slow: float = 0.0, visibility_timeout: int = 5) -> subprocess.Popen:
+def worker_start(
+    *, queue: str, database_url: str, name: str, slow: float = 0.0, visibility_timeout: int = 5, settings: dict | None = None, beat_schedule: Path | None = None
+) -> subprocess.Popen:
     """A Celery worker (solo pool: the task runs in this very process) on `queue`. With `slow`, each table of a report
     run and each application of a re-screen takes that many seconds longer (tests.reliability.slow_worker), so a test
-    can kill it mid-task."""
+    can kill it mid-task. With `beat_schedule` (a file for beat's state) it runs the beat schedule too; `settings` adds
+    settings (e.g. REDIS_URL)."""
     LOGS.mkdir(parents=True, exist_ok=True)
     env = os.environ.copy()
     env.update(
@@ -208,12 +215,54 @@ def worker_start(*, queue: str, database_url: str, name: str, slow: float = 0.0,
         CELERY_TASK_DEFAULT_QUEUE=queue,
         CELERY_VISIBILITY_TIMEOUT=str(visibility_timeout),
         RELIABILITY_SLOW_SECONDS=str(slow),
+        **{k: str(v) for k, v in (settings or {}).items()},
     )
     module = ["-m", "tests.reliability.slow_worker"] if slow else ["-m", "celery", "-A", "config"]
+    beat = ["-B", "-s", str(beat_schedule)] if beat_schedule else []
     return subprocess.Popen(
-        [PY, *module, "worker", "--pool=solo", "-Q", queue, "-n", f"{name}@%h", "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+        [PY, *module, "worker", "--pool=solo", "-Q", queue, "-n", f"{name}@%h", "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat", *beat],
         cwd=ROOT, env=env, stdout=open(LOGS / f"worker-{name}.log", "ab"), stderr=subprocess.STDOUT,
     )
+
+
+# --- A Redis of the test's own, which it may stop (never the machine's: other tests and CI use that one) ---------
+class RedisServer:
+    """redis-server on a free loopback port, without persistence: stopped, it forgets everything, as a Redis that is
+    replaced does. `stop()` and `start()` may be called in turn."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://{LOOPBACK}:{self.port}/0"
+        self.proc = None
+
+    def start(self) -> None:
+        LOGS.mkdir(parents=True, exist_ok=True)
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", LOOPBACK, "--save", "", "--appendonly", "no", "--daemonize", "no"],
+            stdout=open(LOGS / "redis.log", "ab"), stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection((LOOPBACK, self.port), timeout=1) as conn:
+                    conn.sendall(b"PING\r\n")
+                    if conn.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"redis-server did not start on port {self.port}; see {LOGS / 'redis.log'}")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=20)
+
+    def __enter__(self):
+        self.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
 
 
 # --- Users of the throwaway database ---------------------------------------------------------------------
