@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from licensing.applications.choices import EndUse, GoodsKind, Handler, Movement, Purpose, RecipientType
 from licensing.applications.models import Party
-from licensing.routing.determination import MAX_PARTIES, Facts, determine
+from licensing.routing.determination import MAX_PARTIES, Facts, country_code, determine
 from licensing.routing.visibility import visible_determination
 
 
@@ -17,7 +17,7 @@ class PartyIn(serializers.Serializer):
     country = serializers.CharField(max_length=10, help_text="ISO 3166-1 alpha-2 code of the party's address.")
 
     def validate_country(self, value):
-        return value.strip().upper()
+        return country_code(value)
 
 
 class DeterminationIn(serializers.Serializer):
@@ -49,7 +49,7 @@ class DeterminationIn(serializers.Serializer):
     )
 
     def validate_destination(self, value):
-        return value.strip().upper()
+        return country_code(value)
 
     def validate_control_entry(self, value):
         return (value or "").strip() or None

@@ -324,10 +324,18 @@ def _validated(facts: Facts, ref: _Reference):
     return entry
 
 
+def country_code(value: str | None) -> str:
+    """A typed country code as the reference data spells it: trimmed, upper case. Only ASCII is upper-cased:
+    str.upper() turns 'ß' into 'SS' (South Sudan) and other letters into look-alikes of real codes; a code with
+    other letters stays unknown and is refused."""
+    value = (value or "").strip()
+    return value.upper() if value.isascii() else value
+
+
 def _normalised(facts: Facts) -> Facts:
-    destination = (facts.destination or "").strip().upper()
+    destination = country_code(facts.destination)
     entry = (facts.control_entry or "").strip() or None
-    parties = tuple((str(role or "").strip(), str(country or "").strip().upper()) for role, country in facts.parties)
+    parties = tuple((str(role or "").strip(), country_code(str(country or ""))) for role, country in facts.parties)
     hs_code = "".join(ch for ch in facts.hs_code or "" if ch in "0123456789")
     value = facts.value_eur
     if not isinstance(value, Decimal):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from licensing.applications.choices import EndUse, GoodsKind, Handler, Movement, Purpose, RecipientType
 from licensing.reference.models import Country, GeneralLicence
-from licensing.routing.determination import MAX_PARTIES, Facts, InvalidFacts, determine
+from licensing.routing.determination import MAX_PARTIES, Facts, InvalidFacts, country_code, determine
 from licensing.routing.visibility import INTERNAL_RULE_IDS
 
 from .exporter import field_anchor
@@ -79,7 +79,7 @@ class DeterminationForm(forms.Form):
 
     @staticmethod
     def _codes(value: str) -> list[str]:
-        return [code for code in re.split(r"[\s,;]+", value.strip().upper()) if code]
+        return [country_code(code) for code in re.split(r"[\s,;]+", value) if code.strip()]
 
     def clean(self):
         cleaned = super().clean()
@@ -90,7 +90,7 @@ class DeterminationForm(forms.Form):
 
     def facts(self) -> Facts:
         data = dict(self.cleaned_data)
-        data["destination"] = data["destination"].strip().upper()
+        data["destination"] = country_code(data["destination"])
         data["control_entry"] = data["control_entry"].strip() or None
         data["value_eur"] = data["value_eur"] if data["value_eur"] is not None else Decimal("0")
         # The page asks for countries, not parties: recipients stand as end users, intermediaries as intermediate

@@ -233,3 +233,22 @@ def test_the_exporter_does_not_see_the_sensitive_rule_on_its_application(api_as,
     client.force_login(exporter_a)
     page = client.get(f"/applications/{application.pk}/")
     assert page.status_code == 200 and "handler.sensitive" not in page.content.decode()
+
+
+@pytest.mark.parametrize("typed", ["ß", "ＳＳ", "I\u200bR", "\u0406R"])  # sharp s, full-width, zero-width space, Cyrillic І
+def test_country_codes_with_other_letters_are_refused_not_read_as_a_real_country(api_as, exporter_a, typed):
+    """'ß'.upper() is 'SS' (South Sudan): a typed code is upper-cased only when it is plain ASCII."""
+    client = api_as(exporter_a)
+    for body in ({"destination": typed}, {"destination": "US", "parties": [{"role": "end_user", "country": typed}]}):
+        response = client.post(URL, {"goods_kind": "military", "movement": "export", **body}, format="json")
+        assert response.status_code == 400, body
+
+
+def test_routing_and_screening_read_the_same_countries_of_a_case():
+    """One place decides which countries a case touches (issue 23.3): recipients and intermediaries by role."""
+    from licensing.routing.parties import case_countries
+
+    touched = case_countries(
+        destinations=["US"], parties=[("consignee", "US"), ("ultimate_end_user", "IR"), ("intermediate_consignee", "RU"), ("broker", None)]
+    )
+    assert touched.receiving == {"US", "IR"} and touched.intermediaries == {"RU"} and touched.all == {"US", "IR", "RU"}
