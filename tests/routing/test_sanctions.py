@@ -95,13 +95,13 @@ def test_an_administrator_adds_an_hs_code_ban_with_a_readable_exception():
     machine flag where a rule can read it"."""
     ban = SanctionsBan.objects.create(
         code="ru-test-annex", name_en="Russia: listed goods", regulation="Council Regulation (EU) No 833/2014", article="Article 3k",
-        goods_kinds="unlisted,dual_use", hs_codes="8542", movements="export", exception_end_uses="museum", source="test",
+        goods_kinds="unlisted,dual_use", hs_codes="8471", movements="export", exception_end_uses="museum", source="test",
     )
     ban.destinations.set(["RU"])
-    chips = dict(UNLISTED, destination="RU", hs_code="8542.31")
-    assert [b.code for b in det(**chips).bans] == ["ru-test-annex"]
-    assert not det(**dict(chips, hs_code="8471.50")).prohibited
-    assert not det(**chips, end_use="museum").prohibited
+    computers = dict(UNLISTED, destination="RU", hs_code="8471.50")
+    assert [b.code for b in det(**computers).bans] == ["ru-test-annex"]
+    assert not det(**dict(computers, hs_code="8473.30")).prohibited
+    assert not det(**computers, end_use="museum").prohibited
 
 
 # --- the arms embargoes are bans with their legal source ----------------------------------------------------
@@ -252,3 +252,15 @@ def test_routing_and_screening_read_the_same_countries_of_a_case():
         destinations=["US"], parties=[("consignee", "US"), ("ultimate_end_user", "IR"), ("intermediate_consignee", "RU"), ("broker", None)]
     )
     assert touched.receiving == {"US", "IR"} and touched.intermediaries == {"RU"} and touched.all == {"US", "IR", "RU"}
+
+
+def test_common_high_priority_items_to_russia_are_prohibited_also_through_a_third_country():
+    """reference.yaml sanctions.common_high_priority_items: "A shared list (EU, US, UK, Japan) of HS-6 codes for
+    items found in Russian weapons on the battlefield"; issue 19.1: "(and the high-priority and Annex VII/XXIII
+    items beyond)"."""
+    chips = dict(UNLISTED, hs_code="8542.31.90")
+    assert [b.code for b in det(**chips, destination="RU").bans] == ["ru-common-high-priority-items"]
+    via_kazakhstan = det(**chips, destination="KZ", parties=(("ultimate_end_user", "RU"),))
+    assert via_kazakhstan.prohibited and via_kazakhstan.flagged_countries == ("RU",)
+    assert not det(**chips, destination="KZ").prohibited
+    assert not det(**dict(UNLISTED, hs_code="8471.50"), destination="RU").prohibited
