@@ -12,7 +12,7 @@ from licensing.routing.determination import MAX_PARTIES, Facts, country_code, de
 from licensing.routing.visibility import visible_determination
 
 
-class PartyIn(serializers.Serializer):
+class PartyCountryIn(serializers.Serializer):
     role = serializers.ChoiceField(choices=Party.Role.choices)
     country = serializers.CharField(max_length=10, help_text="ISO 3166-1 alpha-2 code of the party's address.")
 
@@ -39,7 +39,7 @@ class DeterminationIn(serializers.Serializer):
     catch_all = serializers.BooleanField(
         required=False, default=False, help_text="A catch-all decision (ad-hoc licence requirement) applies."
     )
-    parties = PartyIn(
+    parties = PartyCountryIn(
         many=True, required=False, default=list, max_length=MAX_PARTIES,
         help_text="Every party with its country: consignee, end users, intermediate consignee, brokers, agents. Each "
         "party's country counts for the prohibition, who decides and the flags, as the destination does.",

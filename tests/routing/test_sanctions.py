@@ -155,9 +155,9 @@ def test_a_party_in_a_country_the_office_may_not_decide_for_sends_the_case_to_th
 
 
 def test_an_end_user_under_a_partial_embargo_bars_general_licences_and_triggers_the_catch_all():
-    """Regulation (EU) 2021/821 Article 4(1)(b): a licence for unlisted items "if the purchasing country or country
-    of destination is subject to an arms embargo" and the items are for a military end use; and no Union general
-    export authorisation for such exports (Annex II)."""
+    """Regulation (EU) 2021/821 Article 4(1)(b): unlisted items need a licence for a military end use where "the
+    purchasing country or country of destination is subject to an arms embargo"; the end user's country is where
+    the goods are used. No Union general export authorisation may be used for such exports (Annex II)."""
     d = det(**DU, parties=(("end_user", "IQ"),))
     assert d.general_licences == () and d.handler == "ministry" and d.flagged_countries == ("IQ",)
     assert det(**UNLISTED, end_use="military", parties=(("ultimate_end_user", "IQ"),)).licence_required
