@@ -264,3 +264,15 @@ def test_common_high_priority_items_to_russia_are_prohibited_also_through_a_thir
     assert via_kazakhstan.prohibited and via_kazakhstan.flagged_countries == ("RU",)
     assert not det(**chips, destination="KZ").prohibited
     assert not det(**dict(UNLISTED, hs_code="8471.50"), destination="RU").prohibited
+
+
+def test_the_determination_page_takes_the_parties_countries(client, exporter_a):
+    """Issue 23.3 on the page: the countries of the consignee, the end users and the intermediaries count."""
+    client.force_login(exporter_a)
+    base = {"goods_kind": "dual_use", "movement": "export", "destination": "US", "control_entry": "3A001", "end_use": "civil", "recipient_type": "company", "purpose": "sale"}
+    html = client.get("/determination/", {**base, "intermediary_countries": "ru"}).content.decode()
+    assert "result-prohibited" in html and "Council Regulation (EU) No 833/2014, Article 2" in html
+    allowed = client.get("/determination/", {**base, "recipient_countries": "US, CA"}).content.decode()
+    assert 'id="result"' in allowed and "result-prohibited" not in allowed
+    refused = client.get("/determination/", {**base, "recipient_countries": "US, QQ"})
+    assert refused.status_code == 200 and "QQ" in refused.content.decode() and 'id="result"' not in refused.content.decode()
