@@ -17,6 +17,7 @@ from licensing.core.http import document_response
 from licensing.licences.models import Decision
 from licensing.reference.models import GeneralLicence
 from licensing.routing.rules import rule_text
+from licensing.routing.visibility import visible_determination
 
 from .decisions import DecisionOut, decision_document
 from .fields import CountryCodeField, HandlerField
@@ -168,7 +169,10 @@ class ApplicationOut(ApplicationSummaryOut):
         data = super().to_representation(instance)
         determination = data.get("determination")
         if determination and determination.get("rules"):
-            # Stored with the routing; each rule's text read in the requester's language (ids and codes unchanged).
+            # Stored with the routing; each rule's text read in the requester's language (ids and codes unchanged),
+            # the internal rules only for officials.
+            request = self.context.get("request")
+            determination = visible_determination(determination, getattr(request, "user", None))
             rules = [{**r, "text": rule_text(r.get("id", ""), r.get("text", ""))} for r in determination["rules"]]
             data["determination"] = {**determination, "rules": rules}
         return data

@@ -7,7 +7,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from licensing.applications.choices import EndUse, GoodsKind, Handler, Movement, Purpose, RecipientType
-from licensing.routing.determination import Facts, determine
+from licensing.applications.models import Party
+from licensing.routing.determination import MAX_PARTIES, Facts, country_code, determine
+from licensing.routing.visibility import visible_determination
+
+
+class PartyCountryIn(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Party.Role.choices)
+    country = serializers.CharField(max_length=10, help_text="ISO 3166-1 alpha-2 code of the party's address.")
+
+    def validate_country(self, value):
+        return country_code(value)
 
 
 class DeterminationIn(serializers.Serializer):
@@ -29,9 +39,17 @@ class DeterminationIn(serializers.Serializer):
     catch_all = serializers.BooleanField(
         required=False, default=False, help_text="A catch-all decision (ad-hoc licence requirement) applies."
     )
+    parties = PartyCountryIn(
+        many=True, required=False, default=list, max_length=MAX_PARTIES,
+        help_text="Every party with its country: consignee, end users, intermediate consignee, brokers, agents. Each "
+        "party's country counts for the prohibition, who decides and the flags, as the destination does.",
+    )
+    hs_code = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=14, help_text="Customs code (HS/CN) of the goods, for bans that list goods by code."
+    )
 
     def validate_destination(self, value):
-        return value.strip().upper()
+        return country_code(value)
 
     def validate_control_entry(self, value):
         return (value or "").strip() or None
@@ -40,12 +58,22 @@ class DeterminationIn(serializers.Serializer):
         data = dict(self.validated_data)
         if data["value_eur"] is None:
             data["value_eur"] = Decimal("0")
+        data["parties"] = tuple((p["role"], p["country"]) for p in data["parties"])
         return Facts(**data)
 
 
 class FiredRuleOut(serializers.Serializer):
     id = serializers.CharField()
     text = serializers.CharField()
+
+
+class BanOut(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    regulation = serializers.CharField(help_text="The legal act, e.g. Council Regulation (EU) No 833/2014.")
+    article = serializers.CharField()
+    url = serializers.CharField(allow_blank=True)
+    countries = serializers.ListField(child=serializers.CharField(), help_text="The countries of this transaction it names.")
 
 
 class DeterminationOut(serializers.Serializer):
@@ -55,6 +83,10 @@ class DeterminationOut(serializers.Serializer):
     general_licences = serializers.ListField(child=serializers.CharField())
     fast_track_parliament = serializers.BooleanField()
     rules = FiredRuleOut(many=True)
+    bans = BanOut(many=True, help_text="The sanctions bans that prohibit the transaction, with their legal source.")
+    flagged_countries = serializers.ListField(
+        child=serializers.CharField(), help_text="Parties' countries (not the destination) under an arms embargo or a sanctions ban."
+    )
 
 
 ErrorOut = inline_serializer(
@@ -94,4 +126,4 @@ class DeterminationView(APIView):
         determination = determine(serializer.facts())  # InvalidFacts -> 400 in the API's error format
         # as_dict() is DeterminationOut's shape (a test holds them equal); building it directly saves the
         # serializer's per-request field copies on this hot path.
-        return Response(determination.as_dict())
+        return Response(visible_determination(determination.as_dict(), request.user))

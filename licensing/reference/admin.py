@@ -50,3 +50,11 @@ class GeneralLicenceAdmin(admin.ModelAdmin):
     list_display = ["code", "kind", "name_en", "destination_rule", "active"]
     list_filter = ["kind", "active"]
     filter_horizontal = ["destinations", "excluded_destinations", "destination_groups"]
+
+
+@admin.register(models.SanctionsBan)
+class SanctionsBanAdmin(admin.ModelAdmin):
+    list_display = ["code", "regulation", "article", "goods_kinds", "in_force_from", "in_force_to", "active", "confidence"]
+    list_filter = ["active"]
+    search_fields = ["code", "name_en", "regulation", "article"]
+    filter_horizontal = ["destinations"]

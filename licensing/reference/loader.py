@@ -7,6 +7,7 @@ a group's memberships (except groups marked `admin_maintained`), a criterion's s
 destinations. Rows the files do not name (an entry an administrator added) are left alone. Everything runs in one
 transaction: a bad file changes nothing.
 """
+import datetime
 import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -30,14 +31,23 @@ from .models import (
     GeneralLicenceKind,
     GroupCode,
     ReportRegion,
+    SanctionsBan,
 )
 from .selectors import reference_changed, reference_changes_batched
 
-FILES = ("regions", "countries", "groups", "control_entries", "criteria", "general_licences")
+FILES = ("regions", "countries", "groups", "control_entries", "criteria", "general_licences", "sanctions_bans")
 # The application Movement choices (licensing.applications.choices.Movement), kept here so that reference data does
 # not depend on the applications app.
 MOVEMENTS = ("export", "transfer", "transit", "brokering")
 MEMBERSHIP_KINDS = ("", "full", "partial", "political")
+# The application GoodsKind and EndUse choices, for the same reason.
+GOODS_KINDS = ("military", "dual_use", "anti_torture", "unlisted")
+END_USES = ("civil", "military", "wmd", "museum", "repression")
+_HS_CODE = re.compile(r"^[0-9]{4,10}$")
+_BAN_KEYS = {
+    "code", "name_en", "name_nl", "regulation", "article", "url", "destinations", "goods_kinds", "items", "hs_codes", "movements",
+    "in_force_from", "in_force_to", "exceptions", "exception_end_uses", "active", "source", "confidence",
+}
 
 _COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 _CODE_OF_REGIME = {
@@ -112,6 +122,7 @@ def reference_load(*, directory: str | Path | None = None) -> dict[str, dict[str
         counts["control_entries"] = _load_control_entries(documents["control_entries"])
         counts["criteria"], counts["criterion_sub_points"] = _load_criteria(documents["criteria"])
         counts["general_licences"] = _load_general_licences(documents["general_licences"])
+        counts["sanctions_bans"] = _load_sanctions_bans(documents["sanctions_bans"])
     reference_changed()
     return {name: c.as_dict() for name, c in counts.items()}
 
@@ -399,7 +410,101 @@ def _load_general_licences(document: dict) -> Counts:
     return counts
 
 
+def _load_sanctions_bans(document: dict) -> Counts:
+    file = "sanctions_bans.yaml"
+    countries = set(Country.objects.values_list("code", flat=True))
+    rows, destinations_of = [], {}
+    for ban in _list(document, "bans", file):
+        code = _str(ban, "code", file)
+        unknown = set(ban) - _BAN_KEYS
+        if unknown:
+            raise ReferenceDataError(f"{file}: ban {code}: unknown keys {sorted(unknown)}")
+        goods_kinds = _choices(ban, "goods_kinds", file, code, GOODS_KINDS, required=True)
+        movements = _choices(ban, "movements", file, code, MOVEMENTS, required=True)
+        end_uses = _choices(ban, "exception_end_uses", file, code, END_USES)
+        items = [str(item).strip().upper() for item in ban.get("items") or []]
+        hs_codes = [str(hs).replace(".", "").strip() for hs in ban.get("hs_codes") or []]
+        if any(not _HS_CODE.match(hs) for hs in hs_codes):
+            raise ReferenceDataError(f"{file}: ban {code}: HS codes are 4 to 10 digits")
+        start, end = _date(ban, "in_force_from", file, code), _date(ban, "in_force_to", file, code)
+        if start and end and end < start:
+            raise ReferenceDataError(f"{file}: ban {code} ends before it starts")
+        active = ban.get("active", True)
+        if not isinstance(active, bool):
+            raise ReferenceDataError(f"{file}: ban {code}: active must be true or false")
+        destinations_of[code] = _codes(ban, "destinations", file, code, countries, "country code")
+        if not destinations_of[code]:
+            raise ReferenceDataError(f"{file}: ban {code} names no destination")
+        rows.append(
+            {
+                "code": code,
+                "name_en": _str(ban, "name_en", file, where=code),
+                "name_nl": str(ban.get("name_nl") or ""),
+                "regulation": _str(ban, "regulation", file, where=code),
+                "article": _str(ban, "article", file, where=code),
+                "url": str(ban.get("url") or ""),
+                "goods_kinds": ",".join(goods_kinds),
+                "items": ",".join(items),
+                "hs_codes": ",".join(hs_codes),
+                "movements": ",".join(movements),
+                "in_force_from": start,
+                "in_force_to": end,
+                "exceptions": str(ban.get("exceptions") or "").strip(),
+                "exception_end_uses": ",".join(end_uses),
+                "active": active,
+                "source": _str(ban, "source", file, where=code),
+                "confidence": str(ban.get("confidence") or ""),
+            }
+        )
+    _unique([r["code"] for r in rows], file, "ban")
+    _full_embargoes_are_banned(rows, destinations_of, file)
+    objects, counts, unchanged = _upsert(SanctionsBan, "code", rows)
+    for code, codes in destinations_of.items():
+        ban = objects[code]
+        if set(ban.destinations.values_list("pk", flat=True)) != codes:
+            ban.destinations.set(sorted(codes))
+            if code in unchanged:
+                counts.updated += 1
+                counts.unchanged -= 1
+    return counts
+
+
+def _full_embargoes_are_banned(rows: list[dict], destinations_of: dict[str, set[str]], file: str) -> None:
+    """Every full arms embargo (groups.yaml) has an active ban on military goods, so the two cannot drift apart."""
+    banned = {
+        country
+        for row in rows
+        if row["active"] and "military" in row["goods_kinds"].split(",") and not row["items"] and not row["hs_codes"]
+        for country in destinations_of[row["code"]]
+    }
+    full = set(CountryGroupMembership.objects.filter(group_id=GroupCode.ARMS_EMBARGO, kind="full").values_list("country_id", flat=True))
+    missing = sorted(full - banned)
+    if missing:
+        raise ReferenceDataError(f"{file}: full arms embargoes without a ban on military goods: {', '.join(missing)}")
+
+
 # --- Helpers.
+
+
+def _choices(mapping: dict, key: str, file: str, code: str, allowed: tuple[str, ...], *, required: bool = False) -> list[str]:
+    values = mapping.get(key) or []
+    if not isinstance(values, list) or any(v not in allowed for v in values) or len(set(values)) != len(values):
+        raise ReferenceDataError(f"{file}: {code}: `{key}` must be a list of distinct values of: {', '.join(allowed)}")
+    if required and not values:
+        raise ReferenceDataError(f"{file}: {code}: `{key}` names none")
+    return list(values)
+
+
+def _date(mapping: dict, key: str, file: str, code: str) -> datetime.date | None:
+    value = mapping.get(key)
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        raise ReferenceDataError(f"{file}: {code}: `{key}` must be a date (YYYY-MM-DD), not {value!r}") from None
 
 
 def _upsert(model, key: str, rows: list[dict]) -> tuple[dict[Any, Any], Counts, set]:

@@ -202,3 +202,41 @@ class GeneralLicence(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name_en}"
+
+
+class SanctionsBan(models.Model):
+    """A sanctions prohibition (verbod): trade of some goods with some countries that no licence can allow.
+
+    Read by the prohibition stage of the determination (licensing.routing.rules, rule `sanctions.ban`), which names
+    the ban and its legal source to the exporter. Loaded from fixtures/reference/sanctions_bans.yaml, editable here.
+    """
+
+    code = models.SlugField(primary_key=True, max_length=60)
+    name_en = models.TextField()
+    name_nl = models.TextField(blank=True)
+    # The legal source, as the exporter is told it: "Council Regulation (EU) No 833/2014", "Article 2".
+    regulation = models.CharField(max_length=200)
+    article = models.CharField(max_length=100)
+    url = models.URLField(max_length=300, blank=True)
+    # Scope. Comma-separated values: goods kinds and movements of the application choices; control-list entries
+    # or categories (ML4, 3A001, DU-CAT-5), empty for every item of the goods kinds; HS codes (4-8 digits) for
+    # bans that list goods by customs code, empty for none.
+    destinations = models.ManyToManyField(Country, related_name="sanctions_bans")
+    goods_kinds = models.CharField(max_length=100)
+    items = models.TextField(blank=True)
+    hs_codes = models.TextField(blank=True)
+    movements = models.CharField(max_length=100)
+    in_force_from = models.DateField(null=True, blank=True, help_text="Empty when the start date is not recorded.")
+    in_force_to = models.DateField(null=True, blank=True, help_text="Last day in force; empty while in force.")
+    exceptions = models.TextField(blank=True, help_text="The exceptions and derogations, as the act words them.")
+    # Exceptions a rule can read: comma-separated EndUse values for which the ban does not apply (e.g. museum).
+    exception_end_uses = models.CharField(max_length=100, blank=True)
+    active = models.BooleanField(default=True)
+    source = models.TextField()
+    confidence = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.regulation}, {self.article}"

@@ -5,13 +5,15 @@ from . import models
 from .selectors import reference_changed
 
 # Every model a cached value is built from: groups and memberships, countries, control-list entries, and the
-# general licences the routing rules read.
-CACHED_MODELS = (models.CountryGroup, models.CountryGroupMembership, models.Country, models.ControlEntry, models.GeneralLicence)
+# general licences and sanctions bans the routing rules read.
+CACHED_MODELS = (models.CountryGroup, models.CountryGroupMembership, models.Country, models.ControlEntry, models.GeneralLicence,
+                 models.SanctionsBan)
 M2M_THROUGHS = (
     models.CountryGroup.members.through,
     models.GeneralLicence.destinations.through,
     models.GeneralLicence.excluded_destinations.through,
     models.GeneralLicence.destination_groups.through,
+    models.SanctionsBan.destinations.through,
 )
 
 

@@ -9,6 +9,8 @@ Used by the public determination endpoint, by routing on submission and by re-ro
 """
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import threading
 import time
 import uuid
@@ -17,14 +19,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from licensing.applications.choices import EndUse, GoodsKind, Handler, Movement, Purpose, RecipientType
+from licensing.applications.parties import case_countries
 from licensing.core.errors import DomainError
-
-from .rules import RULES_BY_STAGE, Effect, GeneralLicenceTerms, Items, Situation, Stage
 from licensing.reference.control_list import LISTS_OF_GOODS_KIND, entry_fits_goods_kind
+
+from .rules import RULES_BY_STAGE, BanTerms, Effect, GeneralLicenceTerms, Items, Situation, Stage
 
 
 class InvalidFacts(DomainError):
@@ -46,6 +50,28 @@ class Facts:
     purpose: str = Purpose.SALE.value
     catch_all: bool = False  # a catch-all decision (ad-hoc licence requirement) applies to this transaction
     temporary: bool = False
+    # (role, country) of every party: consignee, end_user, ultimate_end_user, intermediate_consignee, broker, agent
+    parties: tuple[tuple[str, str], ...] = ()
+    hs_code: str = ""  # the goods' customs code (HS/CN), for bans that list goods by code
+    on: datetime.date | None = None  # the day the sanctions bans are read for; today when not given
+
+
+MAX_PARTIES = 50  # bounds the work an API caller can ask for (each party's country is routed as a destination)
+
+
+@dataclass(frozen=True)
+class Ban:
+    """A sanctions ban that prohibits the transaction, as the exporter is told it."""
+
+    code: str
+    name: str
+    regulation: str
+    article: str
+    url: str
+    countries: tuple[str, ...]  # the touched countries it names
+
+    def as_dict(self) -> dict:
+        return dataclasses.asdict(self) | {"countries": list(self.countries)}
 
 
 @dataclass(frozen=True)
@@ -62,6 +88,8 @@ class Determination:
     general_licences: tuple[str, ...]
     fast_track_parliament: bool
     rules: tuple[FiredRule, ...] = field(default=())
+    bans: tuple[Ban, ...] = ()  # the sanctions bans that prohibit it, with their legal source
+    flagged_countries: tuple[str, ...] = ()  # parties' countries under an arms embargo or a ban (not the destination)
 
     def as_dict(self) -> dict:
         return {
@@ -71,6 +99,8 @@ class Determination:
             "general_licences": list(self.general_licences),
             "fast_track_parliament": self.fast_track_parliament,
             "rules": [{"id": r.id, "text": str(r.text)} for r in self.rules],  # rule texts are lazy (translated)
+            "bans": [b.as_dict() for b in self.bans],
+            "flagged_countries": list(self.flagged_countries),
         }
 
 
@@ -94,6 +124,7 @@ class _Reference:
     embargo: dict[str, str]  # country -> arms-embargo kind
     general_licences: dict[str, GeneralLicenceTerms]
     annex_iv_items: Items
+    bans: tuple[BanTerms, ...] = ()
     entries: dict[str, object] = field(default_factory=dict)  # code -> ParsedEntry or the error message
     checked_at: float = float("-inf")  # time.monotonic() when the shared token last matched
     generation: int = -1  # reference.selectors.local_generation() then
@@ -105,7 +136,7 @@ _reference: _Reference | None = None
 
 def _load_reference(token: str) -> _Reference:
     from licensing.reference import selectors
-    from licensing.reference.models import ControlEntry, Country, CountryGroupMembership, GeneralLicence
+    from licensing.reference.models import ControlEntry, Country, CountryGroupMembership, GeneralLicence, SanctionsBan
 
     groups = {code: selectors.group_members(code) for code in GROUPS}
     embargo = {
@@ -126,14 +157,38 @@ def _load_reference(token: str) -> _Reference:
             excluded=frozenset(c.code for c in gl.excluded_destinations.all()),
             active=gl.active,
         )
+    bans = tuple(
+        BanTerms(
+            code=ban.code,
+            name_en=ban.name_en,
+            name_nl=ban.name_nl,
+            regulation=ban.regulation,
+            article=ban.article,
+            url=ban.url,
+            destinations=frozenset(c.code for c in ban.destinations.all()),
+            goods_kinds=_split(ban.goods_kinds),
+            items=Items(_split(ban.items)),
+            hs_codes=tuple(sorted(_split(ban.hs_codes))),
+            movements=_split(ban.movements),
+            in_force_from=ban.in_force_from,
+            in_force_to=ban.in_force_to,
+            exception_end_uses=_split(ban.exception_end_uses),
+        )
+        for ban in SanctionsBan.objects.filter(active=True).prefetch_related("destinations").order_by("code")
+    )
     return _Reference(
         token=token,
+        bans=bans,
         countries=frozenset(Country.objects.values_list("code", flat=True)),
         groups=groups,
         embargo=embargo,
         general_licences=licences,
         annex_iv_items=Items(ControlEntry.objects.filter(annex_iv=True).values_list("code", flat=True)),
     )
+
+
+def _split(values: str) -> frozenset[str]:
+    return frozenset(v.strip() for v in values.split(",") if v.strip())
 
 
 def reference() -> _Reference:
@@ -221,6 +276,16 @@ def _validated(facts: Facts, ref: _Reference):
         errors["destination"] = [_("Unknown country code '%(code)s'.") % {"code": facts.destination}]
     if facts.value_eur < 0:
         errors["value_eur"] = [_("The value cannot be negative.")]
+    if len(facts.parties) > MAX_PARTIES:
+        errors["parties"] = [_("Give at most %(count)d parties.") % {"count": MAX_PARTIES}]
+    else:
+        for role, country in facts.parties:
+            if role not in PARTY_ROLES:
+                errors.setdefault("parties", []).append(
+                    _("'%(value)s' is not one of: %(allowed)s.") % {"value": role, "allowed": ", ".join(PARTY_ROLES)}
+                )
+            if country not in ref.countries:
+                errors.setdefault("parties", []).append(_("Unknown country code '%(code)s'.") % {"code": country})
 
     entry = None
     if facts.control_entry is not None:
@@ -255,18 +320,45 @@ def _validated(facts: Facts, ref: _Reference):
     return entry
 
 
+def country_code(value: str | None) -> str:
+    """A typed country code as the reference data spells it: trimmed, upper case. Only ASCII is upper-cased:
+    str.upper() turns 'ß' into 'SS' (South Sudan) and other letters into look-alikes of real codes; a code with
+    other letters stays unknown and is refused."""
+    value = (value or "").strip()
+    return value.upper() if value.isascii() else value
+
+
 def _normalised(facts: Facts) -> Facts:
-    destination = (facts.destination or "").strip().upper()
+    destination = country_code(facts.destination)
     entry = (facts.control_entry or "").strip() or None
+    parties = tuple((str(role or "").strip(), country_code(str(country or ""))) for role, country in facts.parties)
+    hs_code = "".join(ch for ch in facts.hs_code or "" if ch in "0123456789")
     value = facts.value_eur
     if not isinstance(value, Decimal):
         try:
             value = Decimal(str(value if value is not None else 0))
         except InvalidOperation:
             raise InvalidFacts(_("Give the value as a number."), fields={"value_eur": [_("Give the value as a number.")]}) from None
-    if destination == facts.destination and entry == facts.control_entry and value is facts.value_eur:
+    if (destination, entry, parties, hs_code) == (facts.destination, facts.control_entry, facts.parties, facts.hs_code) and value is facts.value_eur:
         return facts
-    return Facts(**{**facts.__dict__, "destination": destination, "control_entry": entry, "value_eur": value})
+    return Facts(
+        **{**facts.__dict__, "destination": destination, "control_entry": entry, "value_eur": value, "parties": parties, "hs_code": hs_code}
+    )
+
+
+def _about(dest: str, ref: _Reference) -> dict:
+    """The reference data's answers about one country as a destination."""
+    groups = ref.groups
+    return dict(
+        destination=dest,
+        in_eu=dest in groups["eu"],
+        in_nato=dest in groups["nato"],
+        in_nato_plus=dest in groups["nato_plus"],
+        embargo=ref.embargo.get(dest),
+        death_penalty=dest in groups["death_penalty"],
+        sensitive=dest in groups["sensitive"],
+        regimes=frozenset(g for g in REGIME_GROUPS if dest in groups[g]),
+    )
 
 
 def situation(facts: Facts) -> Situation:
@@ -274,12 +366,11 @@ def situation(facts: Facts) -> Situation:
     facts = _normalised(facts)
     ref = reference()
     entry = _validated(facts, ref)
-    groups = ref.groups
     dest = facts.destination
-    return Situation(
+    countries = case_countries(destinations=(dest,), parties=facts.parties)
+    s = Situation(
         goods_kind=facts.goods_kind,
         movement=facts.movement,
-        destination=dest,
         entry=entry,
         value_eur=facts.value_eur,
         complete_system=facts.complete_system,
@@ -288,15 +379,39 @@ def situation(facts: Facts) -> Situation:
         purpose=facts.purpose,
         catch_all=facts.catch_all,
         temporary=facts.temporary,
-        in_eu=dest in groups["eu"],
-        in_nato=dest in groups["nato"],
-        in_nato_plus=dest in groups["nato_plus"],
-        embargo=ref.embargo.get(dest),
-        death_penalty=dest in groups["death_penalty"],
-        sensitive=dest in groups["sensitive"],
-        regimes=frozenset(g for g in REGIME_GROUPS if dest in groups[g]),
+        **_about(dest, ref),
         general_licences=ref.general_licences,
         annex_iv_items=ref.annex_iv_items,
+        on=facts.on or datetime.date.today(),
+        hs_code=facts.hs_code,
+        recipient_countries=countries.recipients,
+        party_countries=countries.parties,
+        party_embargoes={c: ref.embargo[c] for c in countries.parties if c in ref.embargo},
+        bans=ref.bans,
+    )
+    if not countries.parties - {dest}:
+        return s
+    # Each other party's country as the destination of the same goods: "who decides" routes the case as that
+    # destination would (rule handler.party_country). These carry no parties, so nothing recurses.
+    others = tuple(
+        dataclasses.replace(s, **_about(c, ref), recipient_countries=frozenset(), party_countries=frozenset(), party_embargoes={})
+        for c in sorted(countries.parties - {dest})
+    )
+    return dataclasses.replace(s, party_situations=others)
+
+
+PARTY_ROLES = ("consignee", "end_user", "ultimate_end_user", "intermediate_consignee", "broker", "agent")
+
+
+def _ban(terms: BanTerms, s: Situation) -> Ban:
+    dutch = (get_language() or "").startswith("nl")
+    return Ban(
+        code=terms.code,
+        name=(terms.name_nl or terms.name_en) if dutch else terms.name_en,
+        regulation=terms.regulation,
+        article=terms.article,
+        url=terms.url,
+        countries=tuple(sorted(terms.destinations & s.touched_countries)),
     )
 
 
@@ -314,15 +429,22 @@ def determine(facts: Facts) -> Determination:
         return hits
 
     required = run(Stage.REQUIREMENT)
-    prohibited = bool(run(Stage.PROHIBITION))
+    prohibited = any(r.effect is Effect.PROHIBITS for r in run(Stage.PROHIBITION))
     licence_required = prohibited or any(r.effect is Effect.REQUIRES_LICENCE for r in required)
     general_licences: tuple[str, ...] = ()
     handler = None
     if licence_required and not prohibited:
         general_licences = tuple(r.id.rsplit(".", 1)[1] for r in run(Stage.GENERAL_LICENCE) if r.effect is Effect.GENERAL_LICENCE)
-        effects = {r.effect for r in run(Stage.HANDLER)}
-        # The ministry wins: any reason to refer is enough. No rule at all cannot happen, but would refer too.
-        handler = Handler.LICENSING_OFFICE.value if effects == {Effect.OFFICE} else Handler.MINISTRY.value
+        deciding = [r for r in RULES_BY_STAGE[Stage.HANDLER] if r.applies(s)]
+        # The ministry wins: any reason to refer is enough, and then only the reasons to refer are listed (the
+        # office's rules would read as a second, contradictory answer). No rule at all cannot happen, but would
+        # refer too.
+        if {r.effect for r in deciding} == {Effect.OFFICE}:
+            handler = Handler.LICENSING_OFFICE.value
+        else:
+            handler = Handler.MINISTRY.value
+            deciding = [r for r in deciding if r.effect is Effect.MINISTRY]
+        fired.extend(deciding)
     fast_track = bool(run(Stage.PARLIAMENT))
     return Determination(
         licence_required=licence_required,
@@ -331,6 +453,8 @@ def determine(facts: Facts) -> Determination:
         general_licences=general_licences,
         fast_track_parliament=fast_track,
         rules=tuple(_FIRED[r.id] for r in fired),
+        bans=tuple(_ban(b, s) for b in s.bans_applying),
+        flagged_countries=s.flagged_party_countries,
     )
 
 
@@ -363,6 +487,11 @@ def combine(determinations: Iterable[Determination]) -> Determination:
             if r.id not in seen:
                 seen.add(r.id)
                 rules.append(r)
+    bans = {b.code: b for d in items for b in d.bans}  # the same ban from several lines: once, its countries merged
+    for d in items:
+        for b in d.bans:
+            if b is not bans[b.code]:
+                bans[b.code] = dataclasses.replace(bans[b.code], countries=tuple(sorted({*bans[b.code].countries, *b.countries})))
     return Determination(
         licence_required=bool(needing),
         prohibited=prohibited,
@@ -370,4 +499,6 @@ def combine(determinations: Iterable[Determination]) -> Determination:
         general_licences=general_licences,
         fast_track_parliament=any(d.fast_track_parliament for d in items),
         rules=tuple(rules),
+        bans=tuple(bans.values()),
+        flagged_countries=tuple(sorted({c for d in items for c in d.flagged_countries})),
     )

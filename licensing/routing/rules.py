@@ -27,10 +27,11 @@ Not decided from the facts, so never offered automatically:
 """
 from __future__ import annotations
 
+import datetime
 import enum
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -120,8 +121,50 @@ class GeneralLicenceTerms:
 
 
 @dataclass(frozen=True)
+class BanTerms:
+    """A sanctions ban (reference.SanctionsBan), resolved from the reference data once per process."""
+
+    code: str
+    name_en: str
+    name_nl: str
+    regulation: str
+    article: str
+    url: str
+    destinations: frozenset[str]
+    goods_kinds: frozenset[str]
+    items: Items  # empty (no codes) together with no hs_codes: every item of the goods kinds
+    hs_codes: tuple[str, ...]
+    movements: frozenset[str]
+    in_force_from: datetime.date | None
+    in_force_to: datetime.date | None
+    exception_end_uses: frozenset[str]
+
+    def in_force(self, day: datetime.date) -> bool:
+        return (self.in_force_from is None or self.in_force_from <= day) and (self.in_force_to is None or day <= self.in_force_to)
+
+    def reaches(self, s: "Situation") -> bool:
+        """The ban covers this transaction: its goods, movement, date and end use, whatever the countries."""
+        if s.goods_kind not in self.goods_kinds or s.movement not in self.movements or not self.in_force(s.on):
+            return False
+        if s.end_use in self.exception_end_uses:
+            return False
+        if not self.items.codes and not self.hs_codes:
+            return True
+        # A ban on listed items reaches a line without an entry: the entry could be one of them (ask the exporter).
+        by_item = bool(self.items.codes) and (not s.code or s.overlaps(self.items))
+        by_hs = bool(s.hs_code) and any(s.hs_code.startswith(code) for code in self.hs_codes)
+        return by_item or by_hs
+
+
+@dataclass(frozen=True)
 class Situation:
-    """The facts of one transaction with the reference data's answers about them, all in memory."""
+    """The facts of one transaction with the reference data's answers about them, all in memory.
+
+    The destination's answers (in_eu, embargo, regimes, ...) are about the destination alone; the countries of the
+    parties (consignee, end users, intermediaries, brokers, agents) come in through `party_countries`,
+    `party_embargoes`, `bans` and `party_situations` (the same goods with a party's country as destination, which
+    "who decides" reads: a party's country routes the case as it would as a destination).
+    """
 
     goods_kind: str
     movement: str
@@ -143,6 +186,13 @@ class Situation:
     regimes: frozenset[str]  # the export-control regimes the destination participates in
     general_licences: Mapping[str, GeneralLicenceTerms]
     annex_iv_items: Items = NO_ITEMS  # the stored Annex IV items
+    on: datetime.date = field(default_factory=datetime.date.today)  # the day the bans are read for
+    hs_code: str = ""  # digits only
+    recipient_countries: frozenset[str] = frozenset()  # the consignee's and end users' countries (not the destination)
+    party_countries: frozenset[str] = frozenset()  # every party's country, recipients and intermediaries
+    party_embargoes: Mapping[str, str] = field(default_factory=dict)  # party country -> arms-embargo kind
+    bans: tuple[BanTerms, ...] = ()  # every active ban; `bans_applying` picks this transaction's
+    party_situations: tuple["Situation", ...] = ()
 
     # --- what the entry says ---------------------------------------------------------------------------
     @cached_property
@@ -194,8 +244,29 @@ class Situation:
 
     @property
     def general_licences_barred(self) -> bool:
-        """No general licence may be used for WMD or repression, under a catch-all, or to an embargoed destination."""
-        return self.end_use in (EndUse.WMD, EndUse.REPRESSION) or self.catch_all or self.embargo is not None
+        """No general licence may be used for WMD or repression, under a catch-all, or when the destination or a
+        party's country is under an arms embargo."""
+        return self.end_use in (EndUse.WMD, EndUse.REPRESSION) or self.catch_all or self.embargo is not None or bool(self.party_embargoes)
+
+    @property
+    def touched_countries(self) -> frozenset[str]:
+        """The destination and every party's country (see licensing.applications.parties.case_countries)."""
+        return self.party_countries | {self.destination}
+
+    @cached_property
+    def bans_applying(self) -> tuple[BanTerms, ...]:
+        """The bans that reach these goods and name the destination or a party's country."""
+        touched = self.touched_countries
+        return tuple(b for b in self.bans if not b.destinations.isdisjoint(touched) and b.reaches(self))
+
+    @cached_property
+    def flagged_party_countries(self) -> tuple[str, ...]:
+        """Parties' countries, other than the destination, under an arms embargo or named by a ban in force."""
+        others = self.party_countries - {self.destination}
+        if not others:
+            return ()
+        banned = {c for b in self.bans if b.in_force(self.on) for c in b.destinations}
+        return tuple(sorted(c for c in others if c in self.party_embargoes or c in banned))
 
     def general_licence_usable(self, code: str, kind: str) -> bool:
         """The reference data's terms of licence `code` allow this movement to this destination."""
@@ -217,18 +288,21 @@ class Rule:
     stage: Stage
     effect: Effect
     applies: Callable[[Situation], bool]
+    # Shown to officials only: the rule would tell the exporter what the office keeps to itself (which destinations
+    # the administrators hold politically sensitive). Its effect still counts.
+    internal: bool = False
 
 
 RULES: list[Rule] = []
 
 
-def rule(id: str, stage: Stage, effect: Effect, text):
+def rule(id: str, stage: Stage, effect: Effect, text, *, internal: bool = False):
     """Register the decorated predicate as a rule (registration order is the order rules are listed in)."""
 
     def register(predicate: Callable[[Situation], bool]) -> Callable[[Situation], bool]:
         if any(r.id == id for r in RULES):
             raise ValueError(f"duplicate rule id {id}")
-        RULES.append(Rule(id=id, text=text, stage=stage, effect=effect, applies=predicate))
+        RULES.append(Rule(id=id, text=text, stage=stage, effect=effect, applies=predicate, internal=internal))
         return predicate
 
     return register
@@ -256,12 +330,17 @@ def _military_no_entry(s: Situation) -> bool:
     return s.military and s.entry is None
 
 
+# Brokering of dual-use items is not an export: Art. 6 of Regulation (EU) 2021/821 asks a licence only after a
+# notice (dual_use.brokering_notice below), so the export rules leave it out.
+NOT_EXPORTED = (Movement.TRANSIT, Movement.BROKERING)
+
+
 @rule("dual_use.leaves_eu", Stage.REQUIREMENT, Effect.REQUIRES_LICENCE, _(
     "Listed dual-use items (Annex I of Regulation (EU) 2021/821, or the national list) need a licence to "
-    "leave the EU: for export, and for brokering of listed items to a destination outside the EU."
+    "leave the EU."
 ))
 def _dual_use_leaves_eu(s: Situation) -> bool:
-    return s.dual_use and s.movement != Movement.TRANSIT and not s.in_eu
+    return s.dual_use and s.movement not in NOT_EXPORTED and not s.in_eu
 
 
 @rule("dual_use.annex_iv_within_eu", Stage.REQUIREMENT, Effect.REQUIRES_LICENCE, _(
@@ -270,7 +349,7 @@ def _dual_use_leaves_eu(s: Situation) -> bool:
     "unless the sub-item is given."
 ))
 def _dual_use_annex_iv(s: Situation) -> bool:
-    return s.dual_use and s.movement != Movement.TRANSIT and s.in_eu and s.annex_iv
+    return s.dual_use and s.movement not in NOT_EXPORTED and s.in_eu and s.annex_iv
 
 
 @rule("dual_use.no_control_entry", Stage.REQUIREMENT, Effect.REQUIRES_LICENCE, _(
@@ -281,7 +360,7 @@ def _dual_use_annex_iv(s: Situation) -> bool:
     "general licence is offered."
 ))
 def _dual_use_no_entry(s: Situation) -> bool:
-    return s.dual_use and s.entry is None and s.movement != Movement.TRANSIT
+    return s.dual_use and s.entry is None and s.movement not in NOT_EXPORTED
 
 
 @rule("dual_use.free_within_eu", Stage.REQUIREMENT, Effect.NO_LICENCE, _(
@@ -290,7 +369,7 @@ def _dual_use_no_entry(s: Situation) -> bool:
 ))
 def _dual_use_free_within_eu(s: Situation) -> bool:
     return (
-        s.dual_use and s.movement != Movement.TRANSIT and s.in_eu and s.entry is not None
+        s.dual_use and s.movement not in NOT_EXPORTED and s.in_eu and s.entry is not None
         and not s.annex_iv and not any_catch_all(s)
     )
 
@@ -304,13 +383,41 @@ def _dual_use_transit_free(s: Situation) -> bool:
     return s.dual_use and s.movement == Movement.TRANSIT and not any_catch_all(s)
 
 
+@rule("dual_use.brokering_notice", Stage.REQUIREMENT, Effect.NO_LICENCE, _(
+    "Brokering of listed dual-use items needs a licence only when the ministry has informed the broker that "
+    "the items are or may be intended for weapons of mass destruction or their delivery (Art. 6(1) of "
+    "Regulation (EU) 2021/821); a broker who is aware of such an end use must notify the ministry, which "
+    "decides whether a licence is needed (Art. 6(2))."
+))
+def _dual_use_brokering(s: Situation) -> bool:
+    return s.dual_use and s.movement == Movement.BROKERING and not any_catch_all(s)
+
+
+# Regulation (EU) 2019/125 controls trade with third countries ("in-, uit- of doorgevoerd ... van en naar derde
+# landen", seed 002): a transfer to another member state is not an export. Transit through the Netherlands to a
+# member state brings goods in from a third country, which the regulation does reach (Art. 4 for Annex II).
+def _third_country_trade(s: Situation) -> bool:
+    return not s.in_eu or s.movement == Movement.TRANSIT
+
+
+@rule("anti_torture.within_eu", Stage.REQUIREMENT, Effect.NO_LICENCE, _(
+    "Regulation (EU) 2019/125 controls trade in anti-torture goods with countries outside the EU: moving "
+    "them to another EU member state needs no licence under it."
+))
+def _anti_torture_within_eu(s: Situation) -> bool:
+    return s.anti_torture and not _third_country_trade(s)
+
+
 @rule("anti_torture.annex_ii_prohibited", Stage.PROHIBITION, Effect.PROHIBITS, _(
     "Trade in Annex II goods of Regulation (EU) 2019/125 (goods with no practical use other than capital "
     "punishment or torture) is prohibited: no export, transit or brokering. The only exception is proven "
     "public display in a museum."
 ))
 def _annex_ii_prohibited(s: Situation) -> bool:
-    return s.anti_torture and s.entry is not None and s.entry.annex == "II" and s.end_use != EndUse.MUSEUM
+    return (
+        s.anti_torture and _third_country_trade(s) and s.entry is not None and s.entry.annex == "II"
+        and s.end_use != EndUse.MUSEUM
+    )
 
 
 @rule("anti_torture.annex_ii_museum", Stage.REQUIREMENT, Effect.REQUIRES_LICENCE, _(
@@ -318,16 +425,19 @@ def _annex_ii_prohibited(s: Situation) -> bool:
     "licence may be granted by way of exception."
 ))
 def _annex_ii_museum(s: Situation) -> bool:
-    return s.anti_torture and s.entry is not None and s.entry.annex == "II" and s.end_use == EndUse.MUSEUM
+    return (
+        s.anti_torture and _third_country_trade(s) and s.entry is not None and s.entry.annex == "II"
+        and s.end_use == EndUse.MUSEUM
+    )
 
 
 @rule("anti_torture.licence_required", Stage.REQUIREMENT, Effect.REQUIRES_LICENCE, _(
     "Annex III goods (e.g. restraints, electric-shock devices, irritant sprays) and Annex IV goods "
-    "(medicines usable for executions, e.g. pentobarbital, thiopental) of Regulation (EU) 2019/125 always "
-    "need a licence."
+    "(medicines usable for executions, e.g. pentobarbital, thiopental) of Regulation (EU) 2019/125 need a "
+    "licence for trade with countries outside the EU."
 ))
 def _anti_torture_licence(s: Situation) -> bool:
-    return s.anti_torture and s.entry is not None and s.entry.annex in ("III", "IV")
+    return s.anti_torture and _third_country_trade(s) and s.entry is not None and s.entry.annex in ("III", "IV")
 
 
 # --- catch-all: an ad-hoc licence requirement for dual-use and unlisted goods -----------------------------
@@ -349,20 +459,23 @@ def _catch_all_wmd(s: Situation) -> bool:
 
 @rule("catch_all.military_embargo", Stage.REQUIREMENT, Effect.REQUIRES_LICENCE, _(
     "Catch-all (Art. 4(1)(b) of Regulation (EU) 2021/821): goods for a military end use in a country "
-    "under an arms embargo (any embargo in the reference data: full, partial or political) need a licence "
-    "even when unlisted, also in transit."
+    "under an arms embargo (any embargo in the reference data: full, partial or political; the destination "
+    "or the country of the consignee or an end user) need a licence even when unlisted, also in transit. "
+    "Not for brokering (Art. 6 of the regulation)."
 ))
 def _catch_all_military_embargo(s: Situation) -> bool:
-    return s.catch_all_goods and s.end_use == EndUse.MILITARY and s.embargo is not None
+    embargoed = s.embargo is not None or any(c in s.party_embargoes for c in s.recipient_countries)
+    return s.catch_all_goods and s.end_use == EndUse.MILITARY and embargoed and s.movement != Movement.BROKERING
 
 
 @rule("catch_all.repression", Stage.REQUIREMENT, Effect.REQUIRES_LICENCE, _(
     "Catch-all: goods for internal repression or serious violations of human rights or international "
     "humanitarian law need a licence even when unlisted. Not in transit: for transit the seed names only "
-    "WMD and a military end use in an embargoed country."
+    "WMD and a military end use in an embargoed country; nor for brokering (Art. 6 of Regulation (EU) "
+    "2021/821)."
 ))
 def _catch_all_repression(s: Situation) -> bool:
-    return s.catch_all_goods and s.end_use == EndUse.REPRESSION and s.movement != Movement.TRANSIT
+    return s.catch_all_goods and s.end_use == EndUse.REPRESSION and s.movement not in NOT_EXPORTED
 
 
 CATCH_ALL_PREDICATES = (_catch_all_decision, _catch_all_wmd, _catch_all_military_embargo, _catch_all_repression)
@@ -384,12 +497,25 @@ def _unlisted_free(s: Situation) -> bool:
 # =========================================================================================================
 # 2. Prohibition (anti_torture.annex_ii_prohibited above is the other one)
 # =========================================================================================================
-@rule("military.full_arms_embargo", Stage.PROHIBITION, Effect.PROHIBITS, _(
-    "The destination is under a full arms embargo (UN, EU or OSCE, whole state): military goods may not "
-    "go there. Partial and political embargoes do not prohibit, but send the application to the ministry."
+@rule("sanctions.ban", Stage.PROHIBITION, Effect.PROHIBITS, _(
+    "A sanctions ban applies: trade in these goods with the destination or with a party's country (consignee, "
+    "end user, ultimate end user, intermediate consignee, broker or agent) is prohibited, directly or "
+    "indirectly, and no licence can allow it. The ban and its legal source are named with this answer. Full "
+    "arms embargoes are such bans for military goods; partial and political embargoes do not prohibit, but "
+    "send the application to the ministry."
 ))
-def _military_full_embargo(s: Situation) -> bool:
-    return s.military and s.embargo == FULL_EMBARGO
+def _sanctions_ban(s: Situation) -> bool:
+    return bool(s.bans_applying)
+
+
+@rule("party.embargoed_country", Stage.PROHIBITION, Effect.NOTE, _(
+    "A party other than the destination (consignee, end user, ultimate end user, intermediate consignee, "
+    "broker or agent) sits in a country under an arms embargo or a sanctions ban: the case is flagged for "
+    "the officer, and the party's country counts for the prohibition and for who decides as the destination "
+    "would."
+))
+def _party_embargoed(s: Situation) -> bool:
+    return bool(s.flagged_party_countries)
 
 
 # =========================================================================================================
@@ -397,8 +523,8 @@ def _military_full_embargo(s: Situation) -> bool:
 # =========================================================================================================
 @rule("general_licence.excluded", Stage.GENERAL_LICENCE, Effect.NOTE, _(
     "No general licence may be used: the end use is weapons of mass destruction or internal repression, a "
-    "catch-all decision applies, or the destination is under an arms embargo. An individual licence is "
-    "needed."
+    "catch-all decision applies, or the destination or a party's country is under an arms embargo. An "
+    "individual licence is needed."
 ))
 def _general_licence_excluded(s: Situation) -> bool:
     return s.goods_kind in (GoodsKind.MILITARY, GoodsKind.DUAL_USE) and s.general_licences_barred
@@ -772,9 +898,25 @@ def _handler_embargo(s: Situation) -> bool:
 
 @rule("handler.sensitive", Stage.HANDLER, Effect.MINISTRY, _(
     "The destination is politically sensitive: applications always go to the ministry of Foreign Affairs."
-))
+), internal=True)
 def _handler_sensitive(s: Situation) -> bool:
     return s.sensitive
+
+
+def handler_effect(s: Situation) -> Effect:
+    """Who decides for these facts: the office only when every handler rule that fires says so."""
+    effects = {r.effect for r in RULES_BY_STAGE[Stage.HANDLER] if r.applies(s)}
+    return Effect.OFFICE if effects == {Effect.OFFICE} else Effect.MINISTRY
+
+
+@rule("handler.party_country", Stage.HANDLER, Effect.MINISTRY, _(
+    "A party's country (consignee, end user, ultimate end user, intermediate consignee, broker or agent) "
+    "would send the application to the ministry if it were the destination: the ministry of Foreign Affairs "
+    "decides."
+))
+def _handler_party_country(s: Situation) -> bool:
+    # The party situations carry no parties of their own, so this rule never recurses.
+    return any(handler_effect(p) is Effect.MINISTRY for p in s.party_situations)
 
 
 # =========================================================================================================

@@ -10,7 +10,7 @@ from rest_framework import serializers
 from licensing.accounts.models import Organisation
 from licensing.applications.models import QUEUE_OF_STATUS, Application
 
-FLAGS = ("fast_track", "prohibited", "ministry", "question_open", "sondage", "general_licence", "overdue", "amended")
+FLAGS = ("fast_track", "prohibited", "party_country", "ministry", "question_open", "sondage", "general_licence", "overdue", "amended")
 
 
 def statuses_of(queue: str) -> list[str]:
@@ -30,6 +30,8 @@ def with_flag(queryset: QuerySet[Application], flag: str) -> QuerySet[Applicatio
     conditions = {
         "fast_track": Q(determination__fast_track_parliament=True),
         "prohibited": Q(determination__prohibited=True),
+        # A party (not the destination) in a country under an arms embargo or a sanctions ban.
+        "party_country": Q(determination__has_key="flagged_countries") & ~Q(determination__flagged_countries=[]),
         "ministry": Q(handler="ministry"),
         "question_open": Q(clock_stopped_at__isnull=False),
         "sondage": Q(kind="sondage"),
@@ -58,6 +60,8 @@ def flags_of_values(row: Mapping, now=None) -> list[str]:
         flags.append("fast_track")
     if determination.get("prohibited"):
         flags.append("prohibited")
+    if determination.get("flagged_countries"):
+        flags.append("party_country")
     if row["handler"] == "ministry":
         flags.append("ministry")
     if row["clock_stopped_at"]:

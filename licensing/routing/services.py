@@ -28,8 +28,10 @@ def _recipient_type(application: Application) -> str:
 
 
 def application_facts(application: Application) -> list[Facts]:
-    """One set of facts per goods line and destination."""
+    """One set of facts per goods line and destination; every party's country goes with each (see
+    licensing.applications.parties)."""
     recipient = _recipient_type(application)
+    parties = tuple((p.role, p.country_id) for p in application.parties.all() if p.country_id)
     facts = []
     for destination in application.destinations.all():
         for line in application.goods.all():
@@ -45,6 +47,8 @@ def application_facts(application: Application) -> list[Facts]:
                     recipient_type=recipient,
                     purpose=application.purpose,
                     temporary=application.temporary,
+                    parties=parties,
+                    hs_code=line.hs_code or "",
                 )
             )
     return facts

@@ -28,6 +28,7 @@ from licensing.core.permissions import refuse_unless
 from licensing.denials.models import DenialRegisterEntry
 from licensing.reference.models import Country, GroupCode
 from licensing.reference.selectors import group_members
+from licensing.applications.parties import INTERMEDIARY_ROLES, case_countries
 
 from . import selectors
 from .importers import ListFormatError, ParsedEntry, denial_entries, list_parse
@@ -56,8 +57,6 @@ from .models import (
 )
 
 SCREENED_ROLES = tuple(Party.Role.values)  # every party: consignee, end users, intermediaries, brokers, agents
-INTERMEDIARY_ROLES = (Party.Role.INTERMEDIATE_CONSIGNEE, Party.Role.BROKER, Party.Role.AGENT)
-RECIPIENT_ROLES = (Party.Role.CONSIGNEE, Party.Role.END_USER, Party.Role.ULTIMATE_END_USER)
 SMELT_AND_CAST_BANNED = ("RU", "BY")  # primary aluminium from Russia (and Belarus) under the EU sanctions
 RESCREEN_CHUNK = 200  # applications a task: per chunk the same ~18 queries and one commit, so fewer chunks cost less
 BATCH = 2000
@@ -288,9 +287,9 @@ def _circumvention_flags(
     """Signals of circumvention (seeds 000 and 001): battlefield items to high-risk countries, intermediaries
     there, and aluminium smelted or cast in Russia or Belarus."""
     risk, names = context.risk, context.names
-    receiving = set(destinations) | {p.country_id for p in parties if p.role in RECIPIENT_ROLES and p.country_id}
-    risky_destinations = sorted(receiving & risk)
-    intermediaries = [p for p in parties if p.role in INTERMEDIARY_ROLES and p.country_id in risk]
+    touched = case_countries(destinations=destinations, parties=[(p.role, p.country_id) for p in parties])
+    risky_destinations = sorted(touched.receiving & risk)
+    intermediaries = [p for p in parties if p.role in INTERMEDIARY_ROLES and p.country_id in touched.intermediaries & risk]
     codes = {_hs6(line.hs_code) for line in goods} - {""}
     high_priority = {code: tier for code, tier in context.high_priority.items() if code in codes}  # this application's only
 

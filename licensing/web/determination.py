@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy
 
 from licensing.applications.choices import EndUse, GoodsKind, Handler, Movement, Purpose, RecipientType
 from licensing.reference.models import Country, GeneralLicence
-from licensing.routing.determination import Facts, InvalidFacts, determine
+from licensing.routing.determination import MAX_PARTIES, Facts, InvalidFacts, country_code, determine
+from licensing.routing.visibility import INTERNAL_RULE_IDS
 
 from .exporter import field_anchor
 
@@ -63,12 +64,41 @@ class DeterminationForm(forms.Form):
     purpose = forms.ChoiceField(label=gettext_lazy("Purpose"), choices=Purpose.choices, initial=Purpose.SALE)
     temporary = forms.BooleanField(label=gettext_lazy("Temporary export (goods come back)"), required=False)
     catch_all = forms.BooleanField(label=gettext_lazy("A catch-all decision applies to this transaction"), required=False)
+    recipient_countries = forms.CharField(
+        label=gettext_lazy("Countries of the consignee and the end users"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("Two-letter codes separated by commas, e.g. US, IN; leave empty when they are in the destination."),
+    )
+    intermediary_countries = forms.CharField(
+        label=gettext_lazy("Countries of intermediaries, brokers and agents"),
+        required=False,
+        max_length=200,
+        help_text=gettext_lazy("Two-letter codes separated by commas; every party's country counts, as the destination does."),
+    )
+
+    @staticmethod
+    def _codes(value: str) -> list[str]:
+        return [country_code(code) for code in re.split(r"[\s,;]+", value) if code.strip()]
+
+    def clean(self):
+        cleaned = super().clean()
+        count = sum(len(self._codes(cleaned.get(name) or "")) for name in ("recipient_countries", "intermediary_countries"))
+        if count > MAX_PARTIES:
+            raise forms.ValidationError(_("Give at most %(count)d countries of parties.") % {"count": MAX_PARTIES})
+        return cleaned
 
     def facts(self) -> Facts:
         data = dict(self.cleaned_data)
-        data["destination"] = data["destination"].strip().upper()
+        data["destination"] = country_code(data["destination"])
         data["control_entry"] = data["control_entry"].strip() or None
         data["value_eur"] = data["value_eur"] if data["value_eur"] is not None else Decimal("0")
+        # The page asks for countries, not parties: recipients stand as end users, intermediaries as intermediate
+        # consignees (the roles count only as recipient or intermediary).
+        data["parties"] = tuple(
+            [("end_user", code) for code in self._codes(data.pop("recipient_countries") or "")]
+            + [("intermediate_consignee", code) for code in self._codes(data.pop("intermediary_countries") or "")]
+        )
         return Facts(**data)
 
 
@@ -83,6 +113,9 @@ def _explained(exc: InvalidFacts, facts: Facts) -> dict[str, list[str]]:
     fields = {name: list(messages) for name, messages in exc.fields.items()}
     if "destination" in fields:
         fields["destination"] = [_("Unknown country code “%(code)s”. Use a two-letter ISO code such as NO or DE.") % {"code": facts.destination}]
+    if "parties" in fields:
+        # The page's two country fields feed `parties`; the error is shown above the form, naming the codes.
+        fields["non_field_errors"] = fields.pop("parties")
     if "control_entry" in fields and facts.control_entry:
         fields["control_entry"] = [
             _("“%(entry)s” cannot be used here:") % {"entry": facts.control_entry} + " " + " ".join(fields["control_entry"])
@@ -127,6 +160,7 @@ def determination_page(request):
             "result": result,
             "handler": Handler(result.handler).label if result and result.handler else None,
             "general_licences": general_licences,
+            "rules": [r for r in result.rules if request.user.is_official or r.id not in INTERNAL_RULE_IDS] if result else [],
             "errors": errors,
             "countries": _country_names(),
         },

@@ -3,7 +3,8 @@ import pytest
 import yaml
 
 URL = "/api/v1/determinations/"
-KEYS = {"licence_required", "prohibited", "handler", "general_licences", "fast_track_parliament", "rules"}
+# The answer may gain keys, never lose them: bans and flagged_countries came with issues 19 and 23.
+KEYS = {"licence_required", "prohibited", "handler", "general_licences", "fast_track_parliament", "rules", "bans", "flagged_countries"}
 
 pytestmark = pytest.mark.django_db
 

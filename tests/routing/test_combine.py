@@ -60,4 +60,6 @@ def test_combine_accepts_a_generator_and_as_dict_has_the_contract_keys():
         "general_licences": ["NL008"],
         "fast_track_parliament": False,
         "rules": [{"id": R1.id, "text": R1.text}],
+        "bans": [],
+        "flagged_countries": [],
     }

@@ -44,6 +44,11 @@ CASES = {
         dict(DU, movement="transfer", destination="DE", end_use="wmd"),
     ),
     "dual_use.transit_free": (dict(DU, movement="transit", destination="CN"), dict(DU, movement="transit", destination="CN", end_use="wmd")),
+    "dual_use.brokering_notice": (dict(DU, movement="brokering", destination="CN"), dict(DU, movement="brokering", destination="CN", catch_all=True)),
+    "anti_torture.within_eu": (
+        dict(goods_kind="anti_torture", control_entry="ANNEX_III", movement="transfer", destination="DE"),
+        dict(goods_kind="anti_torture", control_entry="ANNEX_III", movement="export", destination="NO"),
+    ),
     "anti_torture.annex_ii_prohibited": (
         dict(goods_kind="anti_torture", control_entry="ANNEX_II"),
         dict(goods_kind="anti_torture", control_entry="ANNEX_II", end_use="museum"),
@@ -62,7 +67,8 @@ CASES = {
     "catch_all.repression": (dict(UNLISTED, end_use="repression"), dict(UNLISTED, end_use="repression", movement="transit")),
     "unlisted.no_licence": (dict(UNLISTED), dict(UNLISTED, catch_all=True)),
     # --- prohibition
-    "military.full_arms_embargo": (dict(ML, destination="RU"), dict(ML, destination="CN")),
+    "sanctions.ban": (dict(ML, destination="RU"), dict(ML, destination="CN")),
+    "party.embargoed_country": (dict(DU, parties=(("ultimate_end_user", "IR"),)), dict(DU, parties=(("ultimate_end_user", "CA"),))),
     # --- general licences
     "general_licence.excluded": (dict(DU, end_use="wmd"), dict(DU)),
     "general_licence.EU001": (dict(DU), dict(DU, destination="CN")),
@@ -124,7 +130,8 @@ CASES = {
         dict(goods_kind="anti_torture", control_entry="ANNEX_III", destination="NO"),
         dict(goods_kind="anti_torture", control_entry="ANNEX_III", destination="US"),
     ),
-    "handler.arms_embargo": (dict(DU, destination="RU"), dict(DU)),
+    "handler.arms_embargo": (dict(DU, destination="CN"), dict(DU)),  # a political embargo: not a ban
+    "handler.party_country": (dict(ML, parties=(("consignee", "TR"),)), dict(ML, parties=(("consignee", "GB"),))),
     # --- parliament
     "fast_track.parliament": (
         dict(ML, destination="IN", complete_system=True, value_eur="2000000.01"),
@@ -190,8 +197,22 @@ def test_dual_use_export_outside_the_eu_needs_a_licence():
     assert d.licence_required and d.handler == "ministry" and d.general_licences == ()
 
 
-def test_dual_use_brokering_of_listed_items_needs_a_licence():
-    assert det(**DU, movement="brokering", destination="CN").licence_required
+def test_dual_use_brokering_needs_a_licence_only_after_a_notice():
+    """Regulation (EU) 2021/821, Article 6(1): "An authorisation shall be required for brokering services with
+    regard to dual-use items listed in Annex I if the broker has been informed by the competent authority that the
+    items in question are or may be intended, in their entirety or in part, for any of the uses referred to in
+    Article 4(1)(a)." Issue 19: not always, only after a notice (the catch-all decision of the facts)."""
+    free = det(**DU, movement="brokering", destination="CN")
+    assert not free.licence_required and free.handler is None
+    assert [r.id for r in free.rules] == ["dual_use.brokering_notice"]
+    noticed = det(**DU, movement="brokering", destination="CN", catch_all=True)
+    assert noticed.licence_required and noticed.handler == "ministry"
+    # Art. 6(2): a broker aware of a WMD end use notifies; the answer keeps the ministry in the loop.
+    assert det(**DU, movement="brokering", destination="CN", end_use="wmd").handler == "ministry"
+    # The export catch-alls of Art. 4(1)(b) and (c) are not brokering grounds.
+    assert not det(**DU, movement="brokering", destination="IQ", end_use="military").licence_required
+    assert not det(**DU, movement="brokering", destination="CN", end_use="repression").licence_required
+    assert not det(**dict(DU, control_entry=ANNEX_IV_ITEM), movement="brokering", destination="DE").licence_required
 
 
 def test_dual_use_transfer_within_the_eu_needs_no_licence_and_no_handler():
@@ -261,18 +282,20 @@ def test_annex_ii_for_a_museum_is_not_prohibited():
 
 @pytest.mark.parametrize(
     "destination, prohibited",
-    [("RU", True), ("BY", True), ("KP", True), ("IQ", False), ("CN", False), ("AZ", False)],
+    [("RU", True), ("BY", True), ("KP", True), ("IR", True), ("IQ", False), ("CN", False), ("AZ", False)],
 )
 def test_military_goods_to_a_full_arms_embargo_are_prohibited_partial_and_political_go_to_the_ministry(destination, prohibited):
     d = det(**ML, destination=destination)
     assert d.prohibited is prohibited
     assert d.handler == (None if prohibited else "ministry")
-    if not prohibited:
-        assert "handler.arms_embargo" in [r.id for r in d.rules]
+    if prohibited:
+        assert [b.code for b in d.bans] == [f"{destination.lower()}-arms-embargo"]
+    else:
+        assert "handler.arms_embargo" in [r.id for r in d.rules] and d.bans == ()
 
 
-def test_dual_use_to_a_full_embargo_is_not_prohibited_but_goes_to_the_ministry():
-    d = det(**DU, destination="RU")
+def test_dual_use_to_a_partial_embargo_is_not_prohibited_but_goes_to_the_ministry():
+    d = det(**DU, destination="IQ")
     assert not d.prohibited and d.handler == "ministry" and d.general_licences == ()
 
 

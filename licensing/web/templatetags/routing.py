@@ -10,3 +10,11 @@ register = template.Library()
 def rule_text(fired: dict) -> str:
     """A stored fired rule ({"id", "text"}) read in the reader's language: `{{ rule|rule_text }}`."""
     return _rule_text(fired.get("id", ""), fired.get("text", ""))
+
+
+@register.filter
+def internal_rule(fired: dict) -> bool:
+    """The fired rule is for officials only (see licensing.routing.visibility)."""
+    from licensing.routing.visibility import INTERNAL_RULE_IDS
+
+    return fired.get("id", "") in INTERNAL_RULE_IDS
