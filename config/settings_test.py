@@ -2,6 +2,9 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+# In the environment, not only in the settings: the gunicorn and Celery processes the tests start inherit it and
+# must extend the same audit chain.
+os.environ.setdefault("AUDIT_HMAC_KEY", "tests-only-audit-key")
 
 from config.settings import *  # noqa: E402,F401,F403
 
