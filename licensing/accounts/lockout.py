@@ -4,15 +4,18 @@ LOGIN_LOCKOUT_SECONDS, that username cannot log in (web or API token) until the 
 Counted per username, whatever the address, so guessing from many addresses is stopped too.
 A wrong two-factor code counts as a failed login (licensing.accounts.otp); for someone who needs a second
 factor, only the accepted code clears the count, so a known password does not buy fresh guesses at the code.
+
+Every attempt is counted before the password (or code) is checked, by one atomic increment, and only the attempts
+numbered up to the threshold are checked at all. Checking the count first and counting the failure after let
+parallel requests race past the limit: twenty wrong passwords sent at once all found the count below it.
 """
 import hashlib
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.dispatch import receiver
 
 
 def _key(username: str) -> str:
@@ -22,39 +25,54 @@ def _key(username: str) -> str:
 
 
 def is_locked(username: str) -> bool:
+    """Whether the next attempt for this username would be refused."""
     return cache.get(_key(username), 0) >= settings.LOGIN_LOCKOUT_THRESHOLD
 
 
-class LockoutBackend(ModelBackend):
-    """The model backend, refusing a locked-out username before the password is even checked."""
+def attempt_begin(username: str) -> bool:
+    """Count one attempt for this username, before anything is checked; whether it may be checked (False: locked).
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
-        if username is not None and is_locked(username):
-            raise PermissionDenied("Too many failed logins; try again later.")
-        user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is not None:
-            from .otp import otp_required
+    A failed attempt needs nothing more: it has been counted. A successful one calls `failures_clear`, or
+    `attempt_undo` for a right password that still owes a second factor."""
+    key = _key(username)
+    if cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS):
+        return 1 <= settings.LOGIN_LOCKOUT_THRESHOLD
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
+        count = 1
+    return count <= settings.LOGIN_LOCKOUT_THRESHOLD
 
-            if not otp_required(user):
-                failures_clear(username)
-        return user
+
+def attempt_undo(username: str) -> None:
+    """This attempt was no failure (a right password), but earlier failures (wrong codes) still count."""
+    try:
+        cache.decr(_key(username))
+    except ValueError:  # expired meanwhile: nothing left to undo
+        pass
 
 
 def failures_clear(username: str) -> None:
     cache.delete(_key(username))
 
 
-@receiver(user_login_failed)
-def count_failure(sender, credentials, **kwargs):
-    failure_record(credentials.get("username", ""))
+class LockoutBackend(ModelBackend):
+    """The model backend, counting the attempt first and refusing a locked-out username without checking the password."""
 
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        if not attempt_begin(username):
+            raise PermissionDenied("Too many failed logins; try again later.")
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None:
+            from .otp import otp_required
 
-def failure_record(username: str) -> None:
-    key = _key(username)
-    if cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
-
+            if otp_required(user):
+                attempt_undo(username)
+            else:
+                failures_clear(username)
+        return user

@@ -14,7 +14,7 @@ from django_otp import login as otp_login
 from django_otp.oath import TOTP, hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .lockout import failure_record, failures_clear, is_locked
+from .lockout import attempt_begin, failures_clear
 
 DEVICE_NAME = "Authenticator app"
 
@@ -75,7 +75,7 @@ def otp_check(*, user, code: str, request=None, enrolling: bool = False) -> TOTP
     unconfirmed device being set up, which it then confirms. A locked-out username is refused whatever the code.
     """
     username = user.get_username()
-    if is_locked(username):
+    if not attempt_begin(username):  # counted before the code is checked: parallel guesses cannot pass the limit
         return None
     device = device_for_enrolment(user=user) if enrolling else confirmed_device(user)
     if device is not None:
@@ -83,7 +83,6 @@ def otp_check(*, user, code: str, request=None, enrolling: bool = False) -> TOTP
         device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
     code = "".join(str(code or "").split())
     if device is None or not (code.isdigit() and len(code) == device.digits and device.verify_token(code)):
-        failure_record(username)
         return None
     if enrolling:
         device.confirmed = True
