@@ -34,7 +34,7 @@ class TokenIn(AuthTokenSerializer):
             return attrs
         if confirmed_device(user) is None:
             raise NotAllowed(
-                _("Two-factor authentication is required for officials: set up an authenticator app by logging in on the web first."),
+                _("Two-factor authentication is required for officials: set up an authenticator app on the web first, with the one-time link an administrator gives you."),
                 code="otp_not_set_up",
             )
         if not attrs.get("otp"):
