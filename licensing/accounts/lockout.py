@@ -10,6 +10,7 @@ numbered up to the threshold are checked at all. Checking the count first and co
 parallel requests race past the limit: twenty wrong passwords sent at once all found the count below it.
 """
 import hashlib
+import unicodedata
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,7 +21,9 @@ from django.core.exceptions import PermissionDenied
 
 def _key(username: str) -> str:
     # Hashed: whatever a client sends as a username (the fuzzer sends JSON objects) makes a short, safe cache key.
-    folded = str(username or "").strip().lower()
+    # Folded as far as any reader of a username folds it (NFKC: fullwidth letters are ASCII ones; case; surrounding
+    # spaces), so that no spelling of one name gets a counter of its own.
+    folded = unicodedata.normalize("NFKC", str(username or "")).strip().casefold()
     return f"login-failures:{hashlib.sha256(folded.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
 

@@ -88,7 +88,7 @@ def otp_check(*, user, code: str, request=None, enrolment_link=None) -> TOTPDevi
         # Locked: two requests with the same code cannot both pass the device's replay check.
         device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
     code = "".join(str(code or "").split())
-    if device is None or not (code.isdigit() and len(code) == device.digits and device.verify_token(code)):
+    if device is None or not (code.isascii() and code.isdigit() and len(code) == device.digits and device.verify_token(code)):
         return None
     if enrolling:
         if not enrolment_link_use(link=enrolment_link):  # spent or expired meanwhile

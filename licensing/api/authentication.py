@@ -18,6 +18,7 @@ signals (`QuerySet.update`, raw SQL) are bounded by `TTL_SECONDS`. Without `REDI
 process (`runserver`, the tests); the production shape (README) always has Redis.
 """
 import hashlib
+import re
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -43,8 +44,15 @@ def _cache_key(key: str) -> str:
     return "api-token:" + hashlib.sha256(key.encode()).hexdigest()
 
 
+# What DRF's tokens look like (`Token.generate_key`: 20 random bytes in hex). Anything else is refused before the
+# cache or the database sees it: a NUL made PostgreSQL's driver raise (a 500), and an overlong key cost a lookup.
+TOKEN_KEY = re.compile(r"[0-9a-f]{40}")
+
+
 class CachedTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
+        if not TOKEN_KEY.fullmatch(key):
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
         cache_key = _cache_key(key)
         try:
             cached = cache.get(cache_key)
