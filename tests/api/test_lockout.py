@@ -80,3 +80,24 @@ def test_parallel_wrong_passwords_cannot_race_past_the_limit(settings, monkeypat
     for t in threads:
         t.join(60)
     assert len(checked) == settings.LOGIN_LOCKOUT_THRESHOLD and len(refused) == attempts - settings.LOGIN_LOCKOUT_THRESHOLD
+
+
+def test_a_two_factor_code_is_counted_before_it_is_checked(officer, monkeypatch):
+    """The same race at the code step: the attempt must already be on the count when the code is compared, so codes
+    sent at once cannot all be compared (the code step shares `attempt_begin` with the password check above)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from licensing.accounts import lockout
+    from licensing.accounts.otp import device_set, otp_check
+
+    device_set(user=officer, key_hex="3132333435363738393031323334353637383930")
+    count_when_compared = []
+
+    def compare(self, token):
+        count_when_compared.append(cache.get(lockout._key(officer.username)))
+        return False
+
+    monkeypatch.setattr(TOTPDevice, "verify_token", compare)
+    assert otp_check(user=officer, code="123456") is None
+    assert otp_check(user=officer, code="654321") is None
+    assert count_when_compared == [1, 2]
