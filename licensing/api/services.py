@@ -18,7 +18,7 @@ def token_issue(*, user) -> Token:
     """A new token for this person, replacing the one they had: every login rotates it."""
     with transaction.atomic():
         # Two logins at once take turns here instead of one failing on the one-token-per-person constraint.
-        get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
+        get_user_model().objects.select_for_update().only("pk").get(pk=user.pk)
         tokens_revoke(user_id=user.pk)
         return Token.objects.create(user=user)
 

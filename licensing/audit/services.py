@@ -76,9 +76,12 @@ def events_record(*, drafts: list[EventDraft]) -> list[Event]:
 
 
 def checkpoint_write() -> Checkpoint:
-    """Anchor the chain's current head (see audit/chain.py), and publish it to the log, outside the database."""
+    """Anchor the chain's current head (see audit/chain.py), and publish it to the log, outside the database.
+    A head already anchored gets no second row (a quiet night adds nothing), but is published again."""
     head = Event.objects.order_by("-id").values_list("id", "hash").first() or (0, GENESIS)
-    at = timezone.now()
-    checkpoint = Checkpoint.objects.create(at=at, event_id=head[0], event_hash=head[1], mac=checkpoint_mac(event_id=head[0], event_hash=head[1], at=at))
-    logger.info("audit checkpoint: head %s:%s at %s", head[0], head[1], at.isoformat())
+    checkpoint = Checkpoint.objects.order_by("-id").first()
+    if checkpoint is None or (checkpoint.event_id, checkpoint.event_hash) != head:
+        at = timezone.now()
+        checkpoint = Checkpoint.objects.create(at=at, event_id=head[0], event_hash=head[1], mac=checkpoint_mac(event_id=head[0], event_hash=head[1], at=at))
+    logger.info("audit checkpoint: head %s:%s at %s", head[0], head[1], checkpoint.at.isoformat())
     return checkpoint

@@ -222,3 +222,10 @@ def test_the_migration_seals_the_old_chain_with_the_key_and_refuses_a_broken_one
         migration.reseal_with_key(state_apps, None)
     assert "intact: 3 events checked, 1 checkpoint(s)" in verify()
     assert Checkpoint.objects.get().event_id == OldEvent.objects.order_by("-id").first().pk
+
+
+def test_an_unchanged_head_is_anchored_once(chain, org_a):
+    first, again = checkpoint_write(), checkpoint_write()
+    assert again.pk == first.pk
+    event_record(actor=None, verb="test.more", target=org_a)
+    assert checkpoint_write().pk != first.pk
