@@ -15,3 +15,6 @@ MEDIA_ROOT = BASE_DIR / "media-test"  # noqa: F405
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 # The suite logs officials in with client.login / force_login / tokens; tests/accounts turn two-factor back on.
 OTP_REQUIRED_FOR_OFFICIALS = False
+# Many tests move the clock days ahead (deadlines, expiry) with tokens issued before; tests/api/test_token_lifetime.py
+# sets the lifetime it proves.
+API_TOKEN_TTL_HOURS = 24 * 365 * 10
