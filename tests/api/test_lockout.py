@@ -64,7 +64,6 @@ def test_parallel_wrong_passwords_cannot_race_past_the_limit(settings, monkeypat
     def password_check(self, request, username=None, password=None, **kwargs):
         arrived(checked)
         all_arrived.wait(30)  # the others run meanwhile; on the old code they all get here
-        return None
 
     monkeypatch.setattr(ModelBackend, "authenticate", password_check)
 

@@ -1,7 +1,6 @@
 """The event log is tamper-evident: verify_audit finds an edited, a deleted and a cut-back row and a rewritten
 chain, and PostgreSQL refuses to change or delete events whatever the ORM is bypassed with (issue 23, point 9)."""
 import contextlib
-import hashlib
 import io
 
 import pytest

@@ -42,8 +42,9 @@ def reseal_with_key(apps, schema_editor):
     before; if it is intact it is sealed again with AUDIT_HMAC_KEY, in the same order, and its head anchored by the
     first checkpoint. A broken old chain stops the migration: it must be looked into (`verify_audit` on the previous
     release lists the rows) before a new seal would hide it."""
-    from licensing.audit.chain import GENESIS, chain_verify, checkpoint_mac, event_digest, sha256_digest
     from django.utils import timezone
+
+    from licensing.audit.chain import GENESIS, chain_verify, checkpoint_mac, event_digest, sha256_digest
 
     Event = apps.get_model("audit", "Event")
     Checkpoint = apps.get_model("audit", "Checkpoint")
