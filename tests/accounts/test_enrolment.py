@@ -138,3 +138,24 @@ def test_the_link_is_spent_once_even_by_two_confirmations(officer, administrator
     device = TOTPDevice.objects.get(user=officer)
     assert otp_check(user=officer, code=code_at(device), enrolment_link=link) is None
     assert not TOTPDevice.objects.get(user=officer).confirmed
+
+
+def test_the_first_administrator_of_a_new_install_gets_a_link_from_the_command_line(administrator):
+    """createsuperuser makes an official without an app, who cannot reach the admin to issue a link: the command does."""
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("enrolment_link", administrator.username, "--base-url", "https://licensing.example/", stdout=out, stderr=io.StringIO())
+    link = out.getvalue().strip()
+    assert link.startswith("https://licensing.example/login/otp/?enrol=")
+    client = password_login(administrator)
+    client.get(link.removeprefix("https://licensing.example"))
+    html = client.get("/login/otp/").content.decode()
+    assert "data-otp-secret" in html
+    assert client.post("/login/otp/", {"code": code_at(TOTPDevice.objects.get(user=administrator))}).status_code == 302
+    with pytest.raises(CommandError, match="not an official"):
+        from tests.factories import UserFactory
+
+        call_command("enrolment_link", UserFactory().username, stdout=io.StringIO(), stderr=io.StringIO())
