@@ -3,6 +3,7 @@ export BENCH_DB=${BENCH_DB:-licensing_bench}
 export DATABASE_URL=${DATABASE_URL_BENCH:-postgres://postgres@127.0.0.1:5432/$BENCH_DB}
 export REDIS_URL=${REDIS_URL_BENCH:-redis://127.0.0.1:6379/7}
 export SECRET_KEY=${SECRET_KEY:-bench-only-secret-key-not-for-production-0123456789abcdefghij}
+export AUDIT_HMAC_KEY=${AUDIT_HMAC_KEY:-bench-only-audit-key-not-for-production}
 export ALLOWED_HOSTS=127.0.0.1,localhost
 export SECURE_SSL_REDIRECT=0
 export SECURE_HSTS_SECONDS=0

@@ -34,6 +34,17 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set (or DEBUG=1 for local development).")
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
 
+# The key of the audit trail's keyed hash (licensing/audit/chain.py). Kept outside the database on purpose: whoever
+# can rewrite the event table cannot recompute the chain without it. Not SECRET_KEY, so that rotating that one (which
+# logs everybody out) does not break the trail. Losing it makes the trail unverifiable: store it with the backups.
+AUDIT_HMAC_KEY = env_secret("AUDIT_HMAC_KEY")
+if not AUDIT_HMAC_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("AUDIT_HMAC_KEY must be set (or DEBUG=1 for local development).")
+    AUDIT_HMAC_KEY = "dev-only-audit-key-never-use-in-production"
+# How often Celery beat writes an audit checkpoint (the chain's head, keyed), in seconds.
+AUDIT_CHECKPOINT_SECONDS = env.int("AUDIT_CHECKPOINT_SECONDS", default=300)
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -122,6 +133,11 @@ LOGIN_LOCKOUT_SECONDS = env.int("LOGIN_LOCKOUT_SECONDS", default=15 * 60)
 # and get no API token without a code from their authenticator app. Failed codes count towards the lockout.
 OTP_REQUIRED_FOR_OFFICIALS = env.bool("OTP_REQUIRED_FOR_OFFICIALS", default=True)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Exportcontrole")
+# An official sets up an authenticator app only through a one-time link an administrator issues; it lasts this long.
+OTP_ENROLMENT_LINK_HOURS = env.int("OTP_ENROLMENT_LINK_HOURS", default=72)
+# An API token (POST /api/v1/auth/token/) lasts this long; a new login replaces it, and a password change, the
+# removal of an official's authenticator app or a deactivation revoke it.
+API_TOKEN_TTL_HOURS = env.int("API_TOKEN_TTL_HOURS", default=12)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -198,6 +214,7 @@ CELERY_BEAT_SCHEDULE = {
     # The outbox's sweep: mail owed for committed changes and not yet sent (broker down at commit, mail server down).
     "dispatch-outbox": {"task": "core.outbox_dispatch", "schedule": env.int("OUTBOX_DISPATCH_SECONDS", default=60)},
     "sync-denials-into-screening": {"task": "screening.sync_denials", "schedule": 24 * 3600},
+    "audit-checkpoint": {"task": "audit.checkpoint", "schedule": AUDIT_CHECKPOINT_SECONDS},
 }
 
 # --- The work instruction: refer cases the rules give to the ministry without waiting for an officer.
@@ -245,12 +262,17 @@ CONTENT_SECURITY_POLICY = env(
 )
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# X-Forwarded-Proto is believed only when the operator says a proxy in front sets it (and drops a client's own):
+# trusted from anyone, a client's "https" on plain HTTP made the request "secure" to Django (no TLS redirect,
+# redirects to https accepted as safe).
+if env.bool("USE_X_FORWARDED_PROTO", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -2,6 +2,9 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
+# In the environment, not only in the settings: the gunicorn and Celery processes the tests start inherit it and
+# must extend the same audit chain.
+os.environ.setdefault("AUDIT_HMAC_KEY", "tests-only-audit-key")
 
 from config.settings import *  # noqa: E402,F401,F403
 
@@ -12,3 +15,6 @@ MEDIA_ROOT = BASE_DIR / "media-test"  # noqa: F405
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 # The suite logs officials in with client.login / force_login / tokens; tests/accounts turn two-factor back on.
 OTP_REQUIRED_FOR_OFFICIALS = False
+# Many tests move the clock days ahead (deadlines, expiry) with tokens issued before; tests/api/test_token_lifetime.py
+# sets the lifetime it proves.
+API_TOKEN_TTL_HOURS = 24 * 365 * 10

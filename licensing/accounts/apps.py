@@ -6,5 +6,4 @@ class AccountsConfig(AppConfig):
     label = "accounts"
 
     def ready(self):
-        from . import lockout  # noqa: F401 - connects the failed-login counter
         from . import middleware  # noqa: F401 - connects the login-time stamp for session expiry

@@ -6,15 +6,19 @@ Counted in Redis; while Redis cannot be reached, in the database (licensing.core
 when either count says so: an outage never gives a guesser a fresh count, let alone an unlimited one.
 A wrong two-factor code counts as a failed login (licensing.accounts.otp); for someone who needs a second
 factor, only the accepted code clears the count, so a known password does not buy fresh guesses at the code.
+
+Every attempt is counted before the password (or code) is checked, by one atomic increment, and only the attempts
+numbered up to the threshold are checked at all. Checking the count first and counting the failure after let
+parallel requests race past the limit: twenty wrong passwords sent at once all found the count below it.
 """
 import hashlib
+import unicodedata
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.signals import user_login_failed
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.dispatch import receiver
 from redis.exceptions import RedisError
 
 from licensing.core.counters import counter_delete, counter_get, counter_incr
@@ -22,7 +26,9 @@ from licensing.core.counters import counter_delete, counter_get, counter_incr
 
 def _key(username: str) -> str:
     # Hashed: whatever a client sends as a username (the fuzzer sends JSON objects) makes a short, safe cache key.
-    folded = str(username or "").strip().lower()
+    # Folded as far as any reader of a username folds it (NFKC: fullwidth letters are ASCII ones; case; surrounding
+    # spaces), so that no spelling of one name gets a counter of its own.
+    folded = unicodedata.normalize("NFKC", str(username or "")).strip().casefold()
     return f"login-failures:{hashlib.sha256(folded.encode('utf-8', 'surrogatepass')).hexdigest()}"
 
 
@@ -32,6 +38,7 @@ def _counts():
 
 
 def is_locked(username: str) -> bool:
+    """Whether the next attempt for this username would be refused."""
     key = _key(username)
     try:
         cached = _counts().get(key, 0)
@@ -40,19 +47,36 @@ def is_locked(username: str) -> bool:
     return max(cached, counter_get(key)) >= settings.LOGIN_LOCKOUT_THRESHOLD
 
 
-class LockoutBackend(ModelBackend):
-    """The model backend, refusing a locked-out username before the password is even checked."""
+def attempt_begin(username: str) -> bool:
+    """Count one attempt for this username, before anything is checked; whether it may be checked (False: locked).
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
-        if username is not None and is_locked(username):
-            raise PermissionDenied("Too many failed logins; try again later.")
-        user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is not None:
-            from .otp import otp_required
+    A failed attempt needs nothing more: it has been counted. A successful one calls `failures_clear`, or
+    `attempt_undo` for a right password that still owes a second factor."""
+    key, timeout = _key(username), settings.LOGIN_LOCKOUT_SECONDS
+    try:
+        counts = _counts()
+        if counts.add(key, 1, timeout=timeout):
+            count = 1
+        else:
+            try:
+                count = counts.incr(key)
+            except ValueError:  # expired between add and incr
+                counts.add(key, 1, timeout=timeout)
+                count = 1
+        count = max(count, counter_get(key))  # what was counted in the database during an outage still counts
+    except RedisError:
+        count = counter_incr(key, timeout=timeout)
+    return count <= settings.LOGIN_LOCKOUT_THRESHOLD
 
-            if not otp_required(user):
-                failures_clear(username)
-        return user
+
+def attempt_undo(username: str) -> None:
+    """This attempt was no failure (a right password), but earlier failures (wrong codes) still count."""
+    try:
+        _counts().decr(_key(username))
+    except ValueError:  # expired meanwhile: nothing left to undo
+        pass
+    except RedisError:  # it was counted in the database: one attempt more there is on the safe side
+        pass
 
 
 def failures_clear(username: str) -> None:
@@ -60,20 +84,22 @@ def failures_clear(username: str) -> None:
     counter_delete(_key(username))
 
 
-@receiver(user_login_failed)
-def count_failure(sender, credentials, **kwargs):
-    failure_record(credentials.get("username", ""))
+class LockoutBackend(ModelBackend):
+    """The model backend, counting the attempt first and refusing a locked-out username without checking the password."""
 
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        if not attempt_begin(username):
+            raise PermissionDenied("Too many failed logins; try again later.")
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None:
+            from .otp import otp_required
 
-def failure_record(username: str) -> None:
-    key = _key(username)
-    try:
-        if _counts().add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS):
-            return
-        try:
-            _counts().incr(key)
-        except ValueError:  # expired between add and incr
-            _counts().add(key, 1, timeout=settings.LOGIN_LOCKOUT_SECONDS)
-    except RedisError:
-        counter_incr(key, timeout=settings.LOGIN_LOCKOUT_SECONDS)
-
+            if otp_required(user):
+                attempt_undo(username)
+            else:
+                failures_clear(username)
+        return user

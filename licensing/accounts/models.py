@@ -80,3 +80,24 @@ class User(AbstractUser):
         if self.language:
             return self.language
         return self.organisation.language if self.organisation_id else settings.LANGUAGE_CODE
+
+
+class EnrolmentLink(models.Model):
+    """A one-time link an administrator issues so that an official may set up an authenticator app.
+
+    Without one, a password alone set up a new app: for a new account, or after an administrator removed a lost one
+    (issue 23, point 12). Only a hash of the link's secret is stored; the link is shown once, to the administrator.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    secret_hash = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"

@@ -3,8 +3,10 @@ Two-factor authentication for officials: a TOTP device (an authenticator app) pe
 
 An official who has logged in with a password is "verified" once a code from a confirmed device has been
 accepted in this session (django_otp.login); until then OfficialsVerifiedMiddleware lets them reach only the
-code step. Someone without a confirmed device enrols at that step: the device is created unconfirmed, its
-secret shown once, and confirmed by the first accepted code. API tokens are handed out only with a code.
+code step. Someone without a confirmed device enrols at that step, but only with a one-time link an administrator
+issued (licensing.accounts.services; a password alone must not be enough to bind a new app to an account): the
+device is created unconfirmed, its secret shown, and confirmed by the first accepted code, which spends the link.
+API tokens are handed out only with a code.
 """
 import time
 
@@ -14,7 +16,7 @@ from django_otp import login as otp_login
 from django_otp.oath import TOTP, hotp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .lockout import failure_record, failures_clear, is_locked
+from .lockout import attempt_begin, failures_clear
 
 DEVICE_NAME = "Authenticator app"
 
@@ -68,24 +70,29 @@ def code_next(device: TOTPDevice) -> str:
 
 
 @transaction.atomic
-def otp_check(*, user, code: str, request=None, enrolling: bool = False) -> TOTPDevice | None:
+def otp_check(*, user, code: str, request=None, enrolment_link=None) -> TOTPDevice | None:
     """Check a code from the user's device; the accepted device, or None (and one more failed login).
 
-    With `request`, an accepted code verifies the session. With `enrolling`, the code is checked against the
-    unconfirmed device being set up, which it then confirms. A locked-out username is refused whatever the code.
+    With `request`, an accepted code verifies the session. With `enrolment_link` (an administrator's, for this user),
+    the code is checked against the unconfirmed device being set up, which it then confirms, spending the link. A
+    locked-out username is refused whatever the code.
     """
+    from .services import enrolment_link_use
+
+    enrolling = enrolment_link is not None
     username = user.get_username()
-    if is_locked(username):
+    if not attempt_begin(username):  # counted before the code is checked: parallel guesses cannot pass the limit
         return None
     device = device_for_enrolment(user=user) if enrolling else confirmed_device(user)
     if device is not None:
         # Locked: two requests with the same code cannot both pass the device's replay check.
         device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
     code = "".join(str(code or "").split())
-    if device is None or not (code.isdigit() and len(code) == device.digits and device.verify_token(code)):
-        failure_record(username)
+    if device is None or not (code.isascii() and code.isdigit() and len(code) == device.digits and device.verify_token(code)):
         return None
     if enrolling:
+        if not enrolment_link_use(link=enrolment_link):  # spent or expired meanwhile
+            return None
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()

@@ -6,12 +6,16 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .lockout import is_locked
 from .otp import confirmed_device, device_for_enrolment, otp_check, otp_verified, secret_base32
+from .services import enrolment_link_open, enrolment_link_valid
+
+# The session remembers the administrator's enrolment link the official followed (its id; the secret stays in the link).
+ENROLMENT_LINK = "otp_enrolment_link"
 
 
 class CodeForm(forms.Form):
@@ -43,10 +47,24 @@ def otp_step(request):
     user = request.user
     if is_locked(user.get_username()):
         return _locked_out(request)
-    enrolling = confirmed_device(user) is None
+    if "enrol" in request.GET:
+        # The administrator's link: remembered in the session, then out of the address bar (and of any Referer).
+        link = enrolment_link_open(user=user, secret=request.GET["enrol"][:200])
+        if link is None:
+            messages.error(request, _("This set-up link cannot be used: it has expired, has been used already, or is for another account."))
+        else:
+            request.session[ENROLMENT_LINK] = link.pk
+        return redirect(f"{request.path}?{urlencode({'next': next_url})}")
+    link = None
+    if confirmed_device(user) is None:
+        link = enrolment_link_valid(user=user, link_id=request.session.get(ENROLMENT_LINK))
+        if link is None:
+            return render(request, "web/otp_no_app.html", status=403)
+    enrolling = link is not None
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if otp_check(user=user, code=form.cleaned_data["code"], request=request, enrolling=enrolling):
+        if otp_check(user=user, code=form.cleaned_data["code"], request=request, enrolment_link=link):
+            request.session.pop(ENROLMENT_LINK, None)
             return redirect(next_url)
         if is_locked(user.get_username()):
             return _locked_out(request)

@@ -1,8 +1,10 @@
+from datetime import timedelta
+
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -11,7 +13,9 @@ from rest_framework.views import APIView
 from licensing.accounts.otp import confirmed_device, otp_check, otp_required
 from licensing.core.errors import NotAllowed
 
-TokenOut = inline_serializer("TokenOut", {"token": serializers.CharField()})
+from .services import token_issue, tokens_revoke
+
+TokenOut = inline_serializer("TokenOut", {"token": serializers.CharField(), "expires": serializers.DateTimeField()})
 
 
 class TokenIn(AuthTokenSerializer):
@@ -30,7 +34,7 @@ class TokenIn(AuthTokenSerializer):
             return attrs
         if confirmed_device(user) is None:
             raise NotAllowed(
-                _("Two-factor authentication is required for officials: set up an authenticator app by logging in on the web first."),
+                _("Two-factor authentication is required for officials: set up an authenticator app on the web first, with the one-time link an administrator gives you."),
                 code="otp_not_set_up",
             )
         if not attrs.get("otp"):
@@ -41,8 +45,8 @@ class TokenIn(AuthTokenSerializer):
 
 
 class TokenView(APIView):
-    """POST: exchange username and password (and, for officials, a two-factor code) for an API token.
-    DELETE: revoke the token in use."""
+    """POST: exchange username and password (and, for officials, a two-factor code) for an API token; each login
+    issues a new one and the previous one stops working. DELETE: revoke the token in use."""
 
     def get_permissions(self):
         return [AllowAny()] if self.request.method == "POST" else [IsAuthenticated()]
@@ -57,12 +61,12 @@ class TokenView(APIView):
     def post(self, request):
         serializer = TokenIn(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response({"token": token.key})
+        token = token_issue(user=serializer.validated_data["user"])
+        return Response({"token": token.key, "expires": token.created + timedelta(hours=settings.API_TOKEN_TTL_HOURS)})
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request):
-        Token.objects.filter(user=request.user).delete()
+        tokens_revoke(user_id=request.user.pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

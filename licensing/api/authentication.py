@@ -7,6 +7,10 @@ cache (Redis in production, so every worker process sees the same entry) and dro
 - the token is deleted (`DELETE /api/v1/auth/token/`, a new token replacing it, the admin, the user being deleted);
 - the user is saved (deactivated, role or organisation changed, password set).
 
+A password change, a deactivation and the removal of an official's authenticator app also delete the person's
+tokens (`licensing.api.services`), and a token older than API_TOKEN_TTL_HOURS is refused (401 `token_expired`),
+cached or not.
+
 It is dropped at once and again after the transaction commits, so a request that read the old rows while the change
 was still uncommitted cannot leave a stale entry behind. If Redis cannot be reached, reads fall back to the
 database, and a revocation's delete is repeated as soon as Redis answers again (licensing.core.cache), before any
@@ -15,12 +19,14 @@ signals (`QuerySet.update`, raw SQL) are bounded by `TTL_SECONDS`. Without `REDI
 process (`runserver`, the tests); the production shape (README) always has Redis.
 """
 import hashlib
+import re
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from drf_spectacular.authentication import SessionScheme
 from redis.exceptions import RedisError
 from rest_framework import exceptions, status
@@ -28,6 +34,8 @@ from rest_framework.authentication import SessionAuthentication, TokenAuthentica
 from rest_framework.authtoken.models import Token
 
 from licensing.accounts.otp import otp_verified
+
+from .services import token_expired, tokens_revoke
 
 TTL_SECONDS = 60
 
@@ -37,21 +45,29 @@ def _cache_key(key: str) -> str:
     return "api-token:" + hashlib.sha256(key.encode()).hexdigest()
 
 
+# What DRF's tokens look like (`Token.generate_key`: 20 random bytes in hex). Anything else is refused before the
+# cache or the database sees it: a NUL made PostgreSQL's driver raise (a 500), and an overlong key cost a lookup.
+TOKEN_KEY = re.compile(r"[0-9a-f]{40}")
+
+
 class CachedTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key):
+        if not TOKEN_KEY.fullmatch(key):
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
         cache_key = _cache_key(key)
         try:
             cached = cache.get(cache_key)
         except RedisError:  # the cache is a shortcut: without Redis, the database still answers
             cached = None
-        if cached is not None:
-            return cached
-        user, token = super().authenticate_credentials(key)  # refuses unknown tokens and inactive users
-        try:
-            cache.set(cache_key, (user, token), TTL_SECONDS)
-        except RedisError:
-            pass
-        return user, token
+        if cached is None:
+            cached = super().authenticate_credentials(key)  # refuses unknown tokens and inactive users
+            try:
+                cache.set(cache_key, cached, TTL_SECONDS)
+            except RedisError:
+                pass
+        if token_expired(cached[1]):
+            raise exceptions.AuthenticationFailed(_("This token has expired: log in again for a new one."), code="token_expired")
+        return cached
 
 
 class OtpRequired(exceptions.APIException):
@@ -94,12 +110,35 @@ def _token_deleted(sender, instance, **kwargs):
     token_forget(keys=[instance.key])
 
 
-def _user_saved(sender, instance, created, update_fields=None, **kwargs):
+def _only_login_stamp(update_fields) -> bool:
     # A login only stamps last_login, which no API request reads: no query and no cache call on every login.
-    if not created and set(update_fields or ()) != {"last_login"}:
-        token_forget(keys=list(Token.objects.filter(user_id=instance.pk).values_list("key", flat=True)))
+    return set(update_fields or ()) == {"last_login"}
+
+
+def _user_saving(sender, instance, update_fields=None, **kwargs):
+    """Remember what the tokens stand on (the password and the account being active) as it was before this save."""
+    if instance.pk is not None and not instance._state.adding and not _only_login_stamp(update_fields):
+        instance._tokens_stood_on = sender.objects.filter(pk=instance.pk).values_list("password", "is_active").first()
+
+
+def _user_saved(sender, instance, created, update_fields=None, **kwargs):
+    if created or _only_login_stamp(update_fields):
+        return
+    before = instance.__dict__.pop("_tokens_stood_on", None)
+    if before is not None and (before[0] != instance.password or (before[1] and not instance.is_active)):
+        tokens_revoke(user_id=instance.pk)  # a new password or a deactivation: the old login's token goes with it
+    token_forget(keys=list(Token.objects.filter(user_id=instance.pk).values_list("key", flat=True)))
+
+
+def _device_deleted(sender, instance, **kwargs):
+    # An administrator removes an official's authenticator app when it is lost or stolen: the tokens obtained with its
+    # codes go too (the session's verification, tied to the device, already ends with it).
+    if instance.confirmed:
+        tokens_revoke(user_id=instance.user_id)
 
 
 def connect_signals() -> None:
     post_delete.connect(_token_deleted, sender=Token, dispatch_uid="api-token-cache-token-deleted")
+    pre_save.connect(_user_saving, sender=get_user_model(), dispatch_uid="api-token-user-saving")
     post_save.connect(_user_saved, sender=get_user_model(), dispatch_uid="api-token-cache-user-saved")
+    post_delete.connect(_device_deleted, sender=TOTPDevice, dispatch_uid="api-token-device-deleted")

@@ -47,3 +47,32 @@ class Event(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.verb} {self.target_type}#{self.target_id}"
+
+
+class Checkpoint(models.Model):
+    """The chain's head at a moment (the last event's id and hash), keyed: anchors the log against a cut-back tail.
+
+    Written by Celery beat every AUDIT_CHECKPOINT_SECONDS and by the migration that introduced them (the head then,
+    or event 0 for an empty log). Append-only like the events.
+    """
+
+    at = models.DateTimeField()
+    event_id = models.BigIntegerField(help_text="The last event covered; 0 for the empty log.")
+    event_hash = models.CharField(max_length=64)
+    mac = models.CharField(max_length=64)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Checkpoints are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Checkpoints are append-only.")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} event {self.event_id}"

@@ -1,11 +1,14 @@
+import logging
 from dataclasses import dataclass, field
 
 from django.db import models, transaction
 from django.db.models import Case, Value, When
 from django.utils import timezone
 
-from .chain import GENESIS, chain_lock, event_digest
-from .models import Event
+from .chain import GENESIS, chain_lock, checkpoint_mac, event_digest
+from .models import Checkpoint, Event
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -70,3 +73,15 @@ def events_record(*, drafts: list[EventDraft]) -> list[Event]:
             [(f, None, Case(*(When(pk=e.pk, then=Value(getattr(e, name))) for e in events), output_field=f)) for name, f in fields.items()]
         )
     return events
+
+
+def checkpoint_write() -> Checkpoint:
+    """Anchor the chain's current head (see audit/chain.py), and publish it to the log, outside the database.
+    A head already anchored gets no second row (a quiet night adds nothing), but is published again."""
+    head = Event.objects.order_by("-id").values_list("id", "hash").first() or (0, GENESIS)
+    checkpoint = Checkpoint.objects.order_by("-id").first()
+    if checkpoint is None or (checkpoint.event_id, checkpoint.event_hash) != head:
+        at = timezone.now()
+        checkpoint = Checkpoint.objects.create(at=at, event_id=head[0], event_hash=head[1], mac=checkpoint_mac(event_id=head[0], event_hash=head[1], at=at))
+    logger.info("audit checkpoint: head %s:%s at %s", head[0], head[1], checkpoint.at.isoformat())
+    return checkpoint

@@ -75,8 +75,12 @@ def test_password_alone_reaches_no_page_and_no_api_call(official):
     assert client.post("/office/applications/1/claim/").status_code == 302
 
 
-def test_first_login_sets_up_the_app_and_then_every_page_opens(official):
+def test_first_login_sets_up_the_app_and_then_every_page_opens(official, administrator):
+    from licensing.accounts.services import enrolment_link_issue
+
     client = password_login(official)
+    secret = enrolment_link_issue(user=official, issued_by=administrator)  # tests/accounts/test_enrolment.py
+    assert client.get(f"/login/otp/?enrol={secret}&next=/office/").status_code == 302
     page = client.get("/login/otp/?next=/office/")
     html = page.content.decode()
     secret = re.search(r"data-otp-secret>([A-Z2-7]+)<", html).group(1)
@@ -195,6 +199,7 @@ def test_the_code_step_stays_open_under_another_script_prefix(official):
     """The open paths are worked out once per script prefix, not once for the first request's prefix."""
     from django.urls import set_script_prefix
 
+    device_set(user=official, key_hex=KEY)
     client = password_login(official)
     assert client.get("/login/otp/").status_code == 200
     set_script_prefix("/licensing/")  # as the WSGI handler does for a site served under /licensing (SCRIPT_NAME)

@@ -12,7 +12,8 @@ PROBE = (
     "import json, django; django.setup(); from django.conf import settings as s; "
     "print(json.dumps({'db': s.DATABASES['default']['ENGINE'], 'eager': s.CELERY_TASK_ALWAYS_EAGER, "
     "'cache': s.CACHES['default']['BACKEND'], 'debug': s.DEBUG, 'mail': s.EMAIL_BACKEND, "
-    "'hsts': getattr(s, 'SECURE_HSTS_SECONDS', 0), 'secure_cookie': s.SESSION_COOKIE_SECURE, 'session': s.SESSION_ENGINE}))"
+    "'hsts': getattr(s, 'SECURE_HSTS_SECONDS', 0), 'secure_cookie': s.SESSION_COOKIE_SECURE, 'session': s.SESSION_ENGINE, "
+    "'proxy_header': s.SECURE_PROXY_SSL_HEADER, 'audit_key': s.AUDIT_HMAC_KEY}))"
 )
 
 
@@ -54,18 +55,34 @@ def test_missing_secret_key_is_refused_outside_debug():
     assert "SECRET_KEY must be set" in result.stderr
 
 
-def test_secret_key_can_come_from_a_file(tmp_path):
-    secret = tmp_path / "key"
+def test_missing_audit_key_is_refused_outside_debug():
+    result = probe(SECRET_KEY="s" * 60)
+    assert result.returncode != 0
+    assert "AUDIT_HMAC_KEY must be set" in result.stderr
+
+
+def test_secret_key_and_audit_key_can_come_from_files(tmp_path):
+    secret, audit = tmp_path / "key", tmp_path / "audit"
     secret.write_text("k" * 60)
-    result = probe(SECRET_KEY_FILE=str(secret), ALLOWED_HOSTS="licensing.example")
+    audit.write_text("a" * 60 + "\n")
+    result = probe(SECRET_KEY_FILE=str(secret), AUDIT_HMAC_KEY_FILE=str(audit), ALLOWED_HOSTS="licensing.example")
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout)
     assert values["debug"] is False and values["hsts"] > 0 and values["secure_cookie"] is True
+    assert values["audit_key"] == "a" * 60
+
+
+def test_x_forwarded_proto_is_believed_only_behind_a_declared_proxy():
+    """Issue 23, point 12: outside DEBUG, a client's own `X-Forwarded-Proto: https` made a plain-HTTP request secure."""
+    assert json.loads(probe(SECRET_KEY="s" * 60, AUDIT_HMAC_KEY="a" * 60).stdout)["proxy_header"] is None
+    behind = json.loads(probe(SECRET_KEY="s" * 60, AUDIT_HMAC_KEY="a" * 60, USE_X_FORWARDED_PROTO="1").stdout)
+    assert behind["proxy_header"] == ["HTTP_X_FORWARDED_PROTO", "https"]
 
 
 def test_check_deploy_passes_with_production_environment():
     env = clean_env(
         SECRET_KEY="x7#Qz!v9" * 8,
+        AUDIT_HMAC_KEY="q" * 60,
         ALLOWED_HOSTS="licensing.example",
         DATABASE_URL="sqlite:////tmp/deploy-check.sqlite3",
     )
@@ -77,5 +94,5 @@ def test_check_deploy_passes_with_production_environment():
 
 @pytest.mark.parametrize("value,expected", [("1", True), ("true", True), ("0", False), ("", False)])
 def test_debug_flag_parsing(value, expected):
-    values = json.loads(probe(DEBUG=value, SECRET_KEY="s" * 60).stdout)
+    values = json.loads(probe(DEBUG=value, SECRET_KEY="s" * 60, AUDIT_HMAC_KEY="a" * 60).stdout)
     assert values["debug"] is expected

@@ -69,3 +69,137 @@ def test_a_confirmed_sanctions_match_blocks_the_licence(reference_db, production
     status, _, body = officer_api.request("POST", f"{base}/decision/", {"outcome": "issued"}, token)
     assert status == 400 and json.loads(body)["code"] == "blocked"
     assert not Decision.objects.filter(application=application).exists()
+
+
+# --- What only raw HTTP carries, on every way in, against gunicorn without DEBUG (issue 23, Done when). Each request
+# is bounded: the socket gives up after RAW_TIMEOUT seconds, so a trick that hangs a worker fails the test.
+RAW_TIMEOUT = 10
+
+
+def raw_request(port: int, method: str, path: str, headers: list[tuple[bytes, bytes]], body: bytes = b"", source: str = "127.0.0.1") -> tuple[int, bytes]:
+    """Send exactly these header bytes (duplicates, NUL, non-UTF-8, overlong: what http.client would not send), from
+    the `source` address (another loopback address is a client gunicorn does not take for a proxy)."""
+    import socket
+
+    lines = [f"{method} {path} HTTP/1.1".encode(), b"Host: 127.0.0.1", b"Connection: close", b"Accept-Language: en"]
+    lines += [name + b": " + value for name, value in headers]
+    if body:
+        lines.append(b"Content-Length: " + str(len(body)).encode())
+    request = b"\r\n".join(lines) + b"\r\n\r\n" + body
+    with socket.create_connection(("127.0.0.1", port), timeout=RAW_TIMEOUT, source_address=(source, 0)) as sock:
+        sock.sendall(request)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    response = b"".join(chunks)
+    status = int(response.split(b" ", 2)[1]) if response.startswith(b"HTTP/") else 0
+    head, _, payload = response.partition(b"\r\n\r\n")
+    raw_request.last_head = head
+    return status, payload
+
+
+def csrf_for(port: int, path: str, source: str = "127.0.0.1") -> tuple[bytes, bytes]:
+    """The CSRF cookie and the form's token, as a browser has them before posting the form at `path`."""
+    import re
+
+    status, page = raw_request(port, "GET", path, [], source=source)
+    assert status == 200, status
+    cookie = re.search(rb"Set-Cookie: csrftoken=([^;]+)", raw_request.last_head, re.IGNORECASE).group(1)
+    return cookie, re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def raw_tricks(key: str, other_key: str) -> dict[str, list[tuple[bytes, bytes]]]:
+    k, o = key.encode(), other_key.encode()
+    return {
+        "duplicate Authorization, another person's first": [(b"Authorization", b"Token " + o), (b"Authorization", b"Token " + k)],
+        "duplicate Authorization, garbage first": [(b"Authorization", b"Token x"), (b"Authorization", b"Token " + k)],
+        "duplicate Authorization, same token": [(b"Authorization", b"Token " + k), (b"Authorization", b"Token " + k)],
+        "overlong Authorization": [(b"Authorization", b"Token " + k + b"a" * 20000)],
+        "many headers": [(b"X-Pad-%d" % i, b"x") for i in range(200)] + [(b"Authorization", b"Token x")],
+        "NUL in the header": [(b"Authorization", b"Token " + k + b"\x00")],
+        "NUL before the key": [(b"Authorization", b"Token \x00" + k)],
+        "non-UTF-8 bytes": [(b"Authorization", b"Token \xff\xfe" + k)],
+        "UTF-8 no-break space": [(b"Authorization", b"Token\xc2\xa0" + k)],
+        "Latin-1 no-break space": [(b"Authorization", b"Token\xa0" + k)],
+        "vertical tab": [(b"Authorization", b"Token\x0b" + k)],
+        "obsolete line folding": [(b"Authorization", b"Token\r\n " + k)],
+        "space before the colon": [(b"Authorization ", b"Token " + k)],
+        "underscore name": [(b"Authorization_", b"Token " + k)],
+    }
+
+
+def test_raw_header_tricks_on_token_authentication(reference_db, production_server, exporter_a, exporter_b):
+    """Against gunicorn: a trick is refused (400 from the server, 401/403 from the API) or, where HTTP makes it the
+    same header, read as that token; it never answers as someone else, never 500, never hangs. (One test for all the
+    tricks: the production server's tests commit their data, and each such test loads the reference data again.)"""
+    from licensing.api.services import token_issue
+
+    key, other = token_issue(user=exporter_a).key, token_issue(user=exporter_b).key
+    for trick, headers in raw_tricks(key, other).items():
+        status, body = raw_request(production_server.port, "GET", "/api/v1/me/", headers)
+        assert status in (200, 400, 401, 403, 431), (trick, status, body[:200])
+        if status == 200:
+            assert json.loads(body)["username"] == "exporter_a" and trick == "duplicate Authorization, same token", (trick, body[:200])
+
+
+RAW_USERNAMES = {
+    "NUL": b"exporter_a\x00",
+    "overlong UTF-8 NUL": b"exporter_a\xc0\x80",
+    "BOM": b"\xef\xbb\xbfexporter_a",
+    "overlong": b"exporter_a" + b"a" * 50000,
+    "escaped NUL": b"%00",
+    "invalid UTF-8": b"exporter_a\xff",
+}
+
+
+def test_raw_username_tricks_on_every_login(reference_db, production_server, exporter_a):
+    """The token endpoint, the login page and the admin's login, fed bytes no browser sends: refused, never 500."""
+    from urllib.parse import quote_from_bytes
+
+    production_password(exporter_a)
+    for path, form in (("/api/v1/auth/token/", False), ("/login/", True), ("/admin/login/", True)):
+        for trick, username in RAW_USERNAMES.items():
+            if form:
+                cookie, token = csrf_for(production_server.port, path)
+                body = b"csrfmiddlewaretoken=" + token + b"&username=" + quote_from_bytes(username).encode() + b"&password=" + PASSWORD.encode()
+                headers = [(b"Content-Type", b"application/x-www-form-urlencoded"), (b"Cookie", b"csrftoken=" + cookie)]
+            else:
+                body = b'{"username": "' + username.replace(b"\x00", b"\\u0000") + b'", "password": "' + PASSWORD.encode() + b'"}'
+                headers = [(b"Content-Type", b"application/json")]
+            status, answer = raw_request(production_server.port, "POST", path, headers, body)
+            # The API answers 400; a form is shown again (200) with no session, or the server refuses the bytes (400).
+            assert status in ((200, 400) if form else (400,)), (path, trick, status, answer[:300])
+            assert b"sessionid=" not in raw_request.last_head and b'"token"' not in answer, (path, trick)
+
+
+def test_a_client_sent_x_forwarded_proto_does_not_make_plain_http_secure(reference_db, production_server, exporter_a):
+    """Issue 23, point 12: without DEBUG every client's `X-Forwarded-Proto: https` was believed. A form post Django
+    takes for HTTPS must carry a Referer (CSRF); this one carries none, over plain HTTP, and still logs in: the header
+    was not believed. The client is at 127.0.0.2, so gunicorn (which believes only 127.0.0.1, its
+    `--forwarded-allow-ips`) does not take it for a proxy either; before, Django answered 403 here."""
+    from urllib.parse import quote
+
+    production_password(exporter_a)
+    attacker, port = "127.0.0.2", production_server.port
+    cookie, token = csrf_for(port, "/login/", source=attacker)
+    body = b"csrfmiddlewaretoken=" + token + f"&username={exporter_a.username}&password={quote(PASSWORD)}".encode()
+    headers = [(b"Content-Type", b"application/x-www-form-urlencoded"), (b"Cookie", b"csrftoken=" + cookie), (b"X-Forwarded-Proto", b"https")]
+    status, answer = raw_request(port, "POST", "/login/", headers, body, source=attacker)
+    assert status == 302, answer[:300]
+    assert b"sessionid=" in raw_request.last_head
+
+
+def test_a_token_beside_another_persons_session_over_http(reference_db, browser, exporter_a, exporter_b):
+    """Session cookie of B and token of A: the request is A's; with A's token revoked it is refused, not B's."""
+    from licensing.api.services import token_issue, tokens_revoke
+
+    production_password(exporter_b)
+    client = browser()
+    client.login(exporter_b.username, PASSWORD)
+    key = token_issue(user=exporter_a).key
+    status, _, body = client.request("GET", "/api/v1/me/", headers={"Authorization": f"Token {key}"})
+    assert status == 200 and json.loads(body)["username"] == "exporter_a"
+    tokens_revoke(user_id=exporter_a.pk)
+    status, _, body = client.request("GET", "/api/v1/me/", headers={"Authorization": f"Token {key}"})
+    assert status == 401, body[:300]
+    assert json.loads(client.request("GET", "/api/v1/me/")[2])["username"] == "exporter_b"

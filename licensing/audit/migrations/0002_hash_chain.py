@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 def seal_existing(apps, schema_editor):
     """Chain the events written before the chain existed, in id order."""
-    from licensing.audit.chain import GENESIS, event_digest
+    from licensing.audit.chain import GENESIS, sha256_digest as event_digest  # the chain was unkeyed then (0003 re-seals it)
 
     Event = apps.get_model("audit", "Event")
     prev = GENESIS
