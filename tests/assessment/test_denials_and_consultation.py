@@ -9,7 +9,6 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from licensing.assessment.models import Consultation, DenialRegisterEntry
-
 from tests.factories import SAUDI
 
 from .conftest import all_findings, dispose_hits
@@ -139,3 +138,22 @@ def test_own_denials_export_as_csv_and_json_in_the_exchange_columns(api_as, refe
     assert api_as(officer).get("/api/v1/denials/?own=false").json()["count"] == 1
     assert api_as(exporter_a).get("/api/v1/denials/").status_code == 403
     assert api_as(exporter_a).get("/api/v1/denials/export/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "consignee, end_user",
+    [
+        ("Ministry \u043ef D\u0435f\u0435n\u0441\u0435", "General Staff Procurement"),  # Cyrillic о, е, с in the denied consignee's name
+        ("General Staff Procurement", "R\u043eyal Saudi Land F\u043er\u0441es"),
+        ("General Staff Procurement", "Royal-Saudi-Land-Forces General Trading"),
+        ("General Staff Procurement", "R0yal Saud1 Land F0rces"),
+        ("General Staff Procurement", "Roy\u200bal Saudi La\u200cnd Forces"),
+        ("General Staff Procurement", "RoyalSaudiLandForces"),
+    ],
+)
+def test_a_disguised_denied_party_still_needs_a_consultation(exporter_a, submit, german_denial, consignee, end_user):
+    # The denial check folds names with screening's normaliser (issues 16.2, 23.4): what screening sees through,
+    # it sees through.
+    parties = [SAUDI["parties"][0] | {"name": consignee}, SAUDI["parties"][1] | {"name": end_user}]
+    application = submit(exporter_a, **{**SAUDI, "parties": parties})
+    assert Consultation.objects.get(application=application).denial == german_denial
