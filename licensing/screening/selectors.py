@@ -151,6 +151,7 @@ class _Candidate(NamedTuple):
     entity_kind: str
     countries: tuple
     content_hash: str
+    weak: bool = False
 
 
 def _candidate(name: EntryName) -> _Candidate:
@@ -158,7 +159,7 @@ def _candidate(name: EntryName) -> _Candidate:
     return _Candidate(
         name=name.name, key=NameKey(key=name.normalised, skeleton=name.skeleton, abjad=name.abjad), entry_id=entry.id, source=entry.source_id,
         reference=entry.reference, entry_name=entry.name, entity_kind=entry.entity_kind, countries=tuple(entry.countries or ()),
-        content_hash=entry.content_hash,
+        content_hash=entry.content_hash, weak=name.weak,
     )
 
 
@@ -185,6 +186,8 @@ def name_matches(
     words = set(key.key.split())
     best: dict[int, Match] = {}
     for candidate in candidates:
+        if candidate.weak and (candidate.key.key != key.key or candidate.key.abjad != key.abjad):
+            continue  # a weak alias matches only exactly
         is_person = candidate.entity_kind == EntityKind.PERSON and person is not False
         score = name_similarity(key, candidate.key, person=is_person, weigh=weigh)
         if not words.issuperset(candidate.key.key.split()):
@@ -256,7 +259,7 @@ class NameIndex:
             .iterator(chunk_size=5000)
         }
         self.names: list[tuple] = list(
-            EntryName.objects.order_by("id").values_list("entry_id", "name", "normalised", "skeleton", "abjad").iterator(chunk_size=5000)
+            EntryName.objects.order_by("id").values_list("entry_id", "name", "normalised", "skeleton", "abjad", "weak").iterator(chunk_size=5000)
         )
         self.countries: dict[str, tuple] = {}
         self.words: dict[str, dict[str, list[int]]] = {}  # column -> folded word -> positions (the per-word path)
@@ -348,14 +351,14 @@ class NameIndex:
         return [self._candidate(position) for _, position in ranked[:CANDIDATES]]
 
     def _candidate(self, position: int) -> _Candidate:
-        entry_id, name, normalised, skeleton, abjad = self.names[position]
+        entry_id, name, normalised, skeleton, abjad, weak = self.names[position]
         _, source, reference, entry_name, kind, countries_json, digest = self.entries[entry_id]
         countries = self.countries.get(countries_json)
         if countries is None:
             countries = self.countries[countries_json] = tuple(json.loads(countries_json) or ())
         return _Candidate(
             name=name, key=NameKey(key=normalised, skeleton=skeleton, abjad=abjad), entry_id=entry_id, source=source, reference=reference,
-            entry_name=entry_name, entity_kind=kind, countries=countries, content_hash=digest,
+            entry_name=entry_name, entity_kind=kind, countries=countries, content_hash=digest, weak=weak,
         )
 
     def _bounds(self, column: str, n: int) -> tuple[list[int], list[int]]:
