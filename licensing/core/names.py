@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 
 from anyascii import anyascii
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 # --- Look-alikes (UTS #39 confusables.txt, Cyrillic and Greek letters whose prototype is a Latin letter) ------
 CONFUSABLES = {
@@ -83,7 +83,7 @@ _LEGAL_FORM_NAMES = {
     "ag": "aktiengesellschaft|aktiengeselschaft", "kg": "kommanditgesellschaft|gmbh co kg", "ohg": "offene handelsgesellschaft", "ug": "",
     "ev": "eingetragener verein", "bv": "besloten vennootschap", "nv": "naamloze vennootschap", "vof": "vennootschap onder firma",
     "cv": "commanditaire vennootschap", "sa": "societe anonyme|sociedad anonima|sociedade anonima", "sarl": "societe a responsabilite limitee",
-    "sas": "societe par actions simplifiee", "sasu": "", "srl": "societa a responsabilita limitata|sociedad de responsabilidad limitada",
+    "sas": "societe par actions simplifiee", "sasu": "", "srl": "societa a responsabilita limitata|sociedad de responsabilidad limitada|societatea cu raspundere limitata",
     "spa": "societa per azioni", "sl": "sociedad limitada", "slu": "", "sae": "", "ab": "aktiebolag", "oy": "osakeyhtio", "oyj": "",
     "as": "aksjeselskap|aktieselskab", "asa": "allmennaksjeselskap", "aps": "anpartsselskab", "kft": "korlatolt felelossegu tarsasag",
     "sro": "spolecnost s rucenim omezenym", "spzoo": "spolka z ograniczona odpowiedzialnoscia|sp z oo|sp z o o",
@@ -112,8 +112,10 @@ MAX_FORM_WORDS = max(len(p) for p in LEGAL_FORMS)
 # Articles, conjunctions and honorifics; "al"/"el" is the Arabic article written as its own word ("Al-Hassan").
 STOP_WORDS = frozenset({"the", "of", "and", "und", "et", "y", "al", "el", "ul", "mr", "mrs", "ms", "dr", "prof", "sir", "shaikh", "sheikh", "sheik",
                         "president", "presidente", "prasident", "monsieur", "madame", "mme", "herr", "frau", "mv"})
-# "son of" in Arabic names, however romanised.
-SAME_WORD = {"ibn": "bin", "ben": "bin", "bint": "bin"}
+# "son of" and "servant of" in Arabic names, however romanised.
+SAME_WORD = {"ibn": "bin", "ben": "bin", "bint": "bin",
+             # Common abbreviations of words in organisations' names.
+             "intl": "international", "natl": "national", "mfg": "manufacturing", "bros": "brothers", "assn": "association"}
 
 # Words that say little about which party it is: they weigh GENERIC_WEIGHT instead of 1 (the lists' own
 # frequencies lower them further, see `weight`). Compared after folding.
@@ -351,6 +353,11 @@ PARTIAL_PENALTY = 1.5  # how fast a word's credit falls below 0.9 similarity: on
 # dropping a vowel or an h ("Putin"/"Pudin", "Merkel"/"Merkul"); "Semin" is not "Sechin" (m for k: a full edit).
 NEAR = frozenset({frozenset(p) for p in ("bp", "dt", "gk", "fv", "lr", "mn", "hk", "ae", "ai", "ao", "au", "ei", "eo", "eu", "io", "iu", "ou")})
 SOFT = frozenset("aeiouh")
+SOFT_SKELETON = frozenset("aeiouhv")
+
+
+def _skeleton_edits_allowed(length: int) -> float:
+    return 0.0 if length <= 2 else 1.0 if length <= 4 else 1.5
 
 
 def _edits_allowed(length: int) -> float:
@@ -374,16 +381,20 @@ def _word_similarity(a: str, b: str, strict: bool) -> float:
         return INITIAL if a[0] == b[0] else 0.0
     if strict and min(len(a), len(b)) <= 2:
         return 0.0  # two consonants of a skeleton match only exactly ("mmd tr")
-    allowed = _edits_allowed(min(len(a), len(b)))
-    if allowed and Levenshtein.distance(a, b, score_cutoff=int(allowed) + 1) <= allowed * 2:
+    # Consonant skeletons (abjad-script names) are shorter for the same name, and their w/v is often a vowel.
+    allowed = _skeleton_edits_allowed(min(len(a), len(b))) if strict else _edits_allowed(min(len(a), len(b)))
+    soft = SOFT_SKELETON if strict else SOFT
+    if allowed and Levenshtein.distance(a, b, score_cutoff=int(allowed * 2) + 1) <= allowed * 2:
         cost = 0.0
         for op, i, j in Levenshtein.editops(a, b):
             if op == "replace":
                 cost += 0.5 if frozenset((a[i], b[j])) in NEAR else 1.0
             else:
-                cost += 0.5 if (a[i] if op == "delete" else b[j]) in SOFT else 1.0
+                cost += 0.5 if (a[i] if op == "delete" else b[j]) in soft else 1.0
         if cost <= allowed:
             return 1.0 - 0.06 * cost
+    if allowed and OSA.distance(a, b, score_cutoff=1) == 1 and Levenshtein.distance(a, b) == 2:
+        return 1.0 - 0.06 * 0.5  # two neighbouring letters swapped: a typing slip ("Marcon", "Schloz")
     ratio = fuzz.ratio(a, b) / 100
     return max(0.0, min(0.89, ratio - (0.9 - ratio) * PARTIAL_PENALTY))
 
@@ -398,7 +409,8 @@ def _in_order_weight(pairs: list[tuple[int, int, float]]) -> float:
 
 
 PERSON_MIDDLE_COST = 0.2  # a middle name or patronymic on one side only
-PERSON_OUTER_COST = 0.35  # a given name or surname on one side only
+PERSON_OUTER_COST = 0.35
+PERSON_EXTRA_COST = 0.15  # a word added to the whole of a listed person's name  # a given name or surname on one side only
 ORG_EXTRA_COST = 0.1  # words added to the listed name ("... Kazakhstan branch", "... General Trading")
 ORG_ORDER_COST = 0.45  # share of the out-of-order words' weight an organisation loses
 
@@ -459,6 +471,10 @@ def _aligned(qa, ca, *, person: bool, abjad: bool, weigh: Weight, query_keys, ca
     if free_q and free_c:
         # Words on both sides without a partner: different words, not a shorter way of writing the name.
         total += sum(qw[i] for i in free_q) + sum(cw[j] for j in free_c)
+    elif person and free_q and len(ca) >= 2:
+        # Every word of the listed person's name (two at least) is in the query, which has more: other given
+        # names, a patronymic, a tribe or a title.
+        total += sum(qw[i] for i in free_q) * PERSON_EXTRA_COST
     elif person:
         for side, free, weights in ((qa, free_q, qw), (ca, free_c, cw)):
             for k in free:
