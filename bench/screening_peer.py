@@ -34,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CANDIDATES = 20
 PEER_THRESHOLD = 0.70
+CURVE = (0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
 
 
 def find_cases(path: str | None) -> Path:
@@ -184,6 +185,18 @@ def main() -> None:
             name: {"project": rates(rows, ours, threshold), "peer": rates(rows, peer_all, PEER_THRESHOLD)} for name, rows in sets.items()
         },
         "list": {"project": list_rates(cases, candidates, ours_list, threshold), "peer": list_rates(cases, candidates, peer_all, PEER_THRESHOLD)},
+        # Each matcher at other thresholds: where its recall and false alarms trade (curated, all, unlisted flagged).
+        "curves": {
+            label: {
+                str(t): {
+                    "curated": rates(sets["curated"], pair_scores, t),
+                    "all": rates(sets["all"], pair_scores, t),
+                    "unlisted_flagged": list_rates(cases, candidates, list_scores, t)["unlisted_flagged"],
+                }
+                for t in CURVE
+            }
+            for label, pair_scores, list_scores in (("project", ours, ours_list), ("peer", peer_all, peer_all))
+        },
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
         "misses": [
             {"query": r["query"], "candidate": r["candidate"], "match": r["match"], "project": ours[r["id"]], "peer": round(peer_all[r["id"]], 3)}
@@ -211,6 +224,22 @@ def main() -> None:
         f"| UN list, altered names | {lp['recall_altered']} | {lq['recall_altered']} |",
         f"| UN list, unaltered names | {lp['recall_unaltered']} | {lq['recall_unaltered']} |",
         f"| {lp['unlisted']} people on no list, flagged | {lp['unlisted_flagged'] * 100:.2f} % | {lq['unlisted_flagged'] * 100:.2f} % |",
+        "",
+        "Other thresholds (curated recall / false-alarm rate; all; unlisted flagged):",
+        "",
+        "| threshold | project | LogicV2 |",
+        "|---|---|---|",
+    ]
+    for t in CURVE:
+        cells = []
+        for label in ("project", "peer"):
+            c = result["curves"][label][str(t)]
+            cells.append(
+                f"{c['curated']['recall']} / {c['curated']['false_alarm_rate']}; {c['all']['recall']} / {c['all']['false_alarm_rate']}; "
+                f"{c['unlisted_flagged'] * 100:.2f} %"
+            )
+        lines.append(f"| {t} | {cells[0]} | {cells[1]} |")
+    lines += [
         "",
         (
             f"Project scorer: {result['project']['us_per_pair']} µs a pair (pairwise), {result['project']['us_per_pair_list']} µs (list); "
