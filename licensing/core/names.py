@@ -357,7 +357,7 @@ SOFT_SKELETON = frozenset("aeiouhv")
 
 
 def _skeleton_edits_allowed(length: int) -> float:
-    return 0.0 if length <= 2 else 1.0 if length <= 4 else 1.5
+    return 0.0 if length <= 2 else 0.5 if length <= 3 else 1.0 if length <= 6 else 1.5
 
 
 def _edits_allowed(length: int) -> float:
@@ -377,10 +377,10 @@ def _word_similarity(a: str, b: str, strict: bool) -> float:
         return 1.0
     if a.isdigit() or b.isdigit():
         return 0.0  # numbers meet only equal numbers ("Fund 8" is not "Fund 9")
+    if strict and min(len(a), len(b)) <= 2:
+        return 0.0  # one or two consonants of a skeleton are no initial, and match only exactly ("mmd tr", "r k")
     if len(a) == 1 or len(b) == 1:
         return INITIAL if a[0] == b[0] else 0.0
-    if strict and min(len(a), len(b)) <= 2:
-        return 0.0  # two consonants of a skeleton match only exactly ("mmd tr")
     # Consonant skeletons (abjad-script names) are shorter for the same name, and their w/v is often a vowel.
     allowed = _skeleton_edits_allowed(min(len(a), len(b))) if strict else _edits_allowed(min(len(a), len(b)))
     soft = SOFT_SKELETON if strict else SOFT

@@ -160,3 +160,13 @@ def test_group_is_part_of_a_name_not_a_legal_form():
 
 def test_a_word_missing_from_a_listed_organisations_name_costs_more_than_a_word_added():
     assert similarity("Rosoboronexport", "Rosoboronexport Kazakhstan") < 0.85 <= similarity("Rosoboronexport Kazakhstan", "Rosoboronexport")
+
+
+@pytest.mark.parametrize(
+    "query, listed",
+    [("النا سارینا رسته", "RI SU YONG"), ("ستایش رفیعی", "RA KY'ONG-SU"), ("ساميار چنگیزی", "KANG CHOL SU"), ("حسین محمدی", "MOHAMMAD SALIM HAQQANI")],
+)
+def test_an_arabic_script_name_does_not_match_a_listed_name_by_a_letter_or_two_of_its_consonants(query, listed):
+    # People on no list (the peer's negatives) against UN-listed people: one or two consonants of a skeleton are
+    # no initial, and a three-consonant skeleton allows no more than a near sound.
+    assert similarity(query, listed, person=True) < 0.75
