@@ -515,7 +515,7 @@ def sanctions(rng, args) -> dict:
 
     ScreeningList.objects.update_or_create(source="opensanctions", defaults={"kind": "sanctions", "entry_count": 0})
     entry_t = Table("screening_listentry", "id, reference, name, entity_kind, countries, programme, details, content_hash, updated_at, source_id")
-    name_t = Table("screening_entryname", "id, name, normalised, skeleton, abjad, entry_id")
+    name_t = Table("screening_entryname", "id, name, normalised, skeleton, abjad, weak, entry_id")
     now = ts(timezone.now())
     seen, eid, nid = set(), 0, 0
     with connection.cursor() as c:
@@ -538,7 +538,7 @@ def sanctions(rng, args) -> dict:
                 if key and (key.key, key.abjad) not in keys:
                     keys.add((key.key, key.abjad))
                     nid += 1
-                    name_t.add(nid, alias[:500], key.key[:500], key.skeleton[:500], key.abjad, eid)
+                    name_t.add(nid, alias[:500], key.key[:500], key.skeleton[:500], key.abjad, False, eid)
             if eid % 20000 == 0:
                 entry_t.flush(c)
                 name_t.flush(c)

@@ -3,10 +3,11 @@ Parsers for the list formats. Each reads a whole file and returns every entry, o
 every problem found: an import is all or nothing.
 
 - EU consolidated financial sanctions list, XML (`export/sanctionEntity`, namespace
-  http://eu.europa.ec/fpi/fsd/export): names from `nameAlias@wholeName`, countries from
+  http://eu.europa.ec/fpi/fsd/export): names from `nameAlias@wholeName` (`strong="false"`: a weak alias, matched
+  only exactly), countries from
   `citizenship@countryIso2Code` and `address@countryIso2Code`, the regime from `regulation@programme`.
 - OpenSanctions FollowTheMoney entities, JSON lines: `id`, `schema`, `properties.name`, `properties.alias`,
-  `properties.country` (and nationality, citizenship, jurisdiction).
+  `previousName` and `abbreviation` (aliases), `weakAlias` (matched only exactly), `properties.country` (and nationality, citizenship, jurisdiction).
 - The denial register (denials.DenialRegisterEntry): consignee and end-user names, destination country.
 
 The XML is read with the standard library's expat parser, which resolves no external entities and refuses
@@ -36,6 +37,9 @@ class ParsedEntry:
     reference: str
     name: str
     aliases: tuple[str, ...] = ()
+    # Weak aliases (FtM `weakAlias`, EU nameAlias strong="false"): short or generic names ("HESA", "Ali") that
+    # identify the party only with other details, so they match only exactly (after folding).
+    weak_aliases: tuple[str, ...] = ()
     entity_kind: str = EntityKind.UNKNOWN
     countries: tuple[str, ...] = ()
     programme: str = ""
@@ -50,6 +54,7 @@ class ParsedEntry:
         """Changes whenever what the entry says changes; a false positive is remembered against it."""
         content = {
             "names": sorted(self.all_names),
+            **({"weak": sorted(self.weak_aliases)} if self.weak_aliases else {}),  # unchanged hash for entries without
             "kind": self.entity_kind,
             "countries": sorted(self.countries),
             "programme": self.programme,
@@ -110,7 +115,7 @@ def eu_xml_parse(content: bytes) -> list[ParsedEntry]:
 
 def _eu_entity(element, number: int, errors: list[str]) -> ParsedEntry | None:
     reference = (element.get("logicalId") or "").strip()
-    names, countries, programmes, regulations = [], [], [], []
+    names, weak, countries, programmes, regulations = [], [], [], [], []
     kind = EntityKind.UNKNOWN
     for child in element:
         tag = _local(child.tag)
@@ -119,7 +124,7 @@ def _eu_entity(element, number: int, errors: list[str]) -> ParsedEntry | None:
             if not whole:
                 whole = " ".join(p for p in (child.get("firstName"), child.get("middleName"), child.get("lastName")) if p and p.strip())
             if whole:
-                names.append(whole)
+                (weak if (child.get("strong") or "").strip().lower() == "false" else names).append(whole)
         elif tag in ("citizenship", "address", "birthdate"):
             countries.append(child.get("countryIso2Code"))
         elif tag == "regulation":
@@ -132,6 +137,8 @@ def _eu_entity(element, number: int, errors: list[str]) -> ParsedEntry | None:
     problems = []
     if not reference:
         problems.append("logicalId missing")
+    if not names and weak:
+        names = [weak.pop(0)]  # only weak names: the first is still the entry's name
     if not names:
         problems.append("no nameAlias with a name")
     if problems:
@@ -141,6 +148,7 @@ def _eu_entity(element, number: int, errors: list[str]) -> ParsedEntry | None:
         reference=reference,
         name=names[0],
         aliases=tuple(names[1:]),
+        weak_aliases=tuple(dict.fromkeys(w for w in weak if w not in names)),
         entity_kind=kind,
         countries=_countries(countries),
         programme=", ".join(dict.fromkeys(programmes))[:300],
@@ -219,12 +227,13 @@ def _ftm_entity(data, number: int, errors: list[str]) -> ParsedEntry | None:
     if problems:
         errors.append(f"line {number}: {'; '.join(problems)}")
         return None
-    aliases = values("alias") + values("previousName")
+    aliases = values("alias") + values("previousName") + values("abbreviation")
     countries = [c for p in FTM_COUNTRY_PROPERTIES for c in values(p)]
     return ParsedEntry(
         reference=reference[:200],
         name=names[0][:500],
         aliases=tuple(n[:500] for n in names[1:] + aliases),
+        weak_aliases=tuple(n[:500] for n in values("weakAlias") if n not in names and n not in aliases),
         entity_kind=kind,
         countries=_countries(countries),
         programme=", ".join(values("program") or values("programId"))[:300],

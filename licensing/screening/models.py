@@ -82,6 +82,8 @@ class EntryName(models.Model):
     normalised = NormalisedNameField(max_length=500, db_index=True)
     skeleton = NormalisedNameField(max_length=500)
     abjad = models.BooleanField(default=False)
+    # A weak alias (importers.ParsedEntry.weak_aliases): a candidate only when the folded names are equal.
+    weak = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["entry", "id"]

@@ -6,6 +6,7 @@ import gc
 import json
 import math
 import re
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -20,7 +21,17 @@ from django.utils.translation import gettext
 from licensing.applications.models import Application
 from licensing.applications.workflow import OPEN
 
-from .matching import ALGORITHM, NameKey, country_adjusted, name_key, name_similarity, trigrams
+from .matching import (
+    ALGORITHM,
+    GENERIC,
+    NameKey,
+    Weight,
+    country_adjusted,
+    idf_weights,
+    name_key,
+    name_similarity,
+    trigrams,
+)
 from .models import (
     KIND_OF_SOURCE,
     ApplicationScreening,
@@ -94,6 +105,41 @@ def _candidates(key: NameKey) -> list[EntryName]:
     return list(names.filter(id__in=ids))
 
 
+# The per-word path beside trigrams: a short name or a name with words added shares too few trigrams with the
+# listed name ("R. A. Kadyrov", "Rosoboronexport General Trading International") to pass TRIGRAM_THRESHOLD. Each
+# distinctive word of the query (at least WORD_MIN letters, not generic, the WORD_QUERIES longest) brings every
+# listed name that has it as a word, if at most WORD_CANDIDATES names have it (a word in more says little).
+WORD_MIN = 4
+WORD_QUERIES = 3
+WORD_CANDIDATES = 20
+
+
+def _distinctive_words(key: NameKey) -> list[str]:
+    words = key.skeleton.split() if key.abjad else key.key.split()
+    return sorted({w for w in words if len(w) >= WORD_MIN and not w.isdigit() and w not in GENERIC}, key=lambda w: (-len(w), w))[:WORD_QUERIES]
+
+
+def _word_candidates(key: NameKey) -> list[EntryName]:
+    """Listed names with one of the query's distinctive words as a word of their own (see WORD_MIN)."""
+    column = "skeleton" if key.abjad else "normalised"
+    names = EntryName.objects.select_related("entry")
+    found: dict[int, EntryName] = {}
+    for word in _distinctive_words(key):
+        if connection.vendor == "postgresql":
+            # A regular expression on a literal word is answered from the same GIN trigram index.
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_seqscan = off")
+                rows = list(names.filter(**{f"{column}__regex": rf"(^| ){word}( |$)"}).order_by("id")[: WORD_CANDIDATES + 1])
+                cursor.execute("SET LOCAL enable_seqscan = on")
+        else:
+            grams = {(SKELETON_GRAM + g if key.abjad else g) for g in trigrams(word)}
+            ids = NameGram.objects.filter(gram__in=grams).values("name_id").annotate(shared=Count("id")).filter(shared=len(grams)).values_list("name_id", flat=True)
+            rows = [n for n in names.filter(id__in=ids).order_by("id") if word in getattr(n, column).split()][: WORD_CANDIDATES + 1]
+        if len(rows) <= WORD_CANDIDATES:
+            found.update((n.pk, n) for n in rows)
+    return list(found.values())
+
+
 class _Candidate(NamedTuple):
     """A listed name (or alias) with what a Match reports about its entry."""
 
@@ -106,6 +152,7 @@ class _Candidate(NamedTuple):
     entity_kind: str
     countries: tuple
     content_hash: str
+    weak: bool = False
 
 
 def _candidate(name: EntryName) -> _Candidate:
@@ -113,7 +160,7 @@ def _candidate(name: EntryName) -> _Candidate:
     return _Candidate(
         name=name.name, key=NameKey(key=name.normalised, skeleton=name.skeleton, abjad=name.abjad), entry_id=entry.id, source=entry.source_id,
         reference=entry.reference, entry_name=entry.name, entity_kind=entry.entity_kind, countries=tuple(entry.countries or ()),
-        content_hash=entry.content_hash,
+        content_hash=entry.content_hash, weak=name.weak,
     )
 
 
@@ -130,11 +177,24 @@ def name_matches(
     if not key:
         return []
     minimum = threshold() if minimum is None else minimum
-    candidates = index.candidates(key) if index is not None else [_candidate(n) for n in _candidates(key)]
+    if index is not None:
+        candidates = index.candidates(key) + index.word_candidates(key)
+    else:
+        rows = {n.pk: n for n in _candidates(key)}
+        rows.update((n.pk, n) for n in _word_candidates(key) if n.pk not in rows)
+        candidates = [_candidate(n) for n in rows.values()]
+    weigh = index.weigh if index is not None else list_weights()
+    words = set(key.key.split())
     best: dict[int, Match] = {}
     for candidate in candidates:
+        if candidate.weak and (candidate.key.key != key.key or candidate.key.abjad != key.abjad):
+            continue  # a weak alias matches only exactly
         is_person = candidate.entity_kind == EntityKind.PERSON and person is not False
-        score = country_adjusted(name_similarity(key, candidate.key, person=is_person), country, candidate.countries)
+        score = name_similarity(key, candidate.key, person=is_person, weigh=weigh)
+        if not words.issuperset(candidate.key.key.split()):
+            # A listed name carried whole in the query ("Rosoboronexport Kazakhstan") is a branch or a disguise
+            # abroad: another country is no reason to doubt it.
+            score = country_adjusted(score, country, candidate.countries)
         if score < minimum:
             continue
         current = best.get(candidate.entry_id)
@@ -150,6 +210,36 @@ def name_matches(
                 entry_hash=candidate.content_hash,
             )
     return sorted(best.values(), key=lambda m: (-m.score, m.reference))
+
+
+def _document_frequency(keys) -> tuple[dict[str, int], int]:
+    """In how many listed names each folded word occurs, and how many names there are."""
+    frequency: dict[str, int] = defaultdict(int)
+    count = 0
+    for key in keys:
+        count += 1
+        for word in set(key.split()):
+            frequency[word] += 1
+    return dict(frequency), count
+
+
+# How distinctive each word is, from the lists' own frequencies: computed once per list version and process, the
+# version looked at again at most every WEIGHTS_RECHECK seconds (stale weights for a minute after an import only
+# shift scores a little; a version query per screened party would not be free).
+WEIGHTS_RECHECK = 60.0
+_weights: dict = {"version": None, "checked": 0.0, "weigh": None}
+
+
+def list_weights() -> Weight:
+    now = time.monotonic()
+    if _weights["weigh"] is not None and now - _weights["checked"] < WEIGHTS_RECHECK:
+        return _weights["weigh"]
+    version = lists_version()
+    if version != _weights["version"] or _weights["weigh"] is None:
+        frequency, count = _document_frequency(EntryName.objects.values_list("normalised", flat=True).iterator(chunk_size=5000))
+        _weights.update(version=version, weigh=idf_weights(frequency, count))
+    _weights["checked"] = now
+    return _weights["weigh"]
 
 
 class NameIndex:
@@ -170,9 +260,11 @@ class NameIndex:
             .iterator(chunk_size=5000)
         }
         self.names: list[tuple] = list(
-            EntryName.objects.order_by("id").values_list("entry_id", "name", "normalised", "skeleton", "abjad").iterator(chunk_size=5000)
+            EntryName.objects.order_by("id").values_list("entry_id", "name", "normalised", "skeleton", "abjad", "weak").iterator(chunk_size=5000)
         )
         self.countries: dict[str, tuple] = {}
+        self.words: dict[str, dict[str, list[int]]] = {}  # column -> folded word -> positions (the per-word path)
+        self.weigh = idf_weights(*_document_frequency(name[2] for name in self.names))
         # Per compared column ("normalised"; "skeleton" for abjad-script queries, built on the first such query):
         # gram -> positions in self.names, each name's gram count, and of_size[s]: the bit mask of the names with s
         # grams.
@@ -209,6 +301,24 @@ class NameIndex:
         # never scanned; reference counting still frees them when the index is replaced (it holds no cycles).
         gc.freeze()
 
+    def word_candidates(self, key: NameKey) -> list[_Candidate]:
+        """The per-word path, as _word_candidates chooses on the database."""
+        column = "skeleton" if key.abjad else "normalised"
+        if column not in self.words:
+            field = 3 if column == "skeleton" else 2
+            words: dict[str, list[int]] = defaultdict(list)
+            for position, name in enumerate(self.names):
+                for word in set(name[field].split()):
+                    if len(word) >= WORD_MIN:
+                        words[word].append(position)
+            self.words[column] = words
+        found: dict[int, None] = {}
+        for word in _distinctive_words(key):
+            positions = self.words[column].get(word, ())
+            if len(positions) <= WORD_CANDIDATES:
+                found.update(dict.fromkeys(positions))
+        return [self._candidate(position) for position in found]
+
     def candidates(self, key: NameKey) -> list[_Candidate]:
         column, value = ("skeleton", key.skeleton) if key.abjad else ("normalised", key.key)
         grams = trigrams(value)
@@ -242,14 +352,14 @@ class NameIndex:
         return [self._candidate(position) for _, position in ranked[:CANDIDATES]]
 
     def _candidate(self, position: int) -> _Candidate:
-        entry_id, name, normalised, skeleton, abjad = self.names[position]
+        entry_id, name, normalised, skeleton, abjad, weak = self.names[position]
         _, source, reference, entry_name, kind, countries_json, digest = self.entries[entry_id]
         countries = self.countries.get(countries_json)
         if countries is None:
             countries = self.countries[countries_json] = tuple(json.loads(countries_json) or ())
         return _Candidate(
             name=name, key=NameKey(key=normalised, skeleton=skeleton, abjad=abjad), entry_id=entry_id, source=source, reference=reference,
-            entry_name=entry_name, entity_kind=kind, countries=countries, content_hash=digest,
+            entry_name=entry_name, entity_kind=kind, countries=countries, content_hash=digest, weak=weak,
         )
 
     def _bounds(self, column: str, n: int) -> tuple[list[int], list[int]]:

@@ -474,11 +474,11 @@ class ReplaceResult:
 
 def _names_of(entry: ListEntry, parsed: ParsedEntry) -> list[EntryName]:
     rows, seen = [], set()
-    for name in parsed.all_names:
+    for name, weak in [(n, False) for n in parsed.all_names] + [(n, True) for n in parsed.weak_aliases]:
         key = name_key(name)
         if key and (key.key, key.abjad) not in seen:
             seen.add((key.key, key.abjad))
-            rows.append(EntryName(entry=entry, name=name[:500], normalised=key.key[:500], skeleton=key.skeleton[:500], abjad=key.abjad))
+            rows.append(EntryName(entry=entry, name=name[:500], normalised=key.key[:500], skeleton=key.skeleton[:500], abjad=key.abjad, weak=weak))
     return rows
 
 

@@ -181,3 +181,22 @@ def test_only_the_office_consults_and_a_consultation_times_out_only_after_the_an
     assert consultation_answer_due(consultation) == date(2026, 11, 16)
     timed_out = api_as(officer).post(f"/api/v1/office/consultations/{consultation.pk}/answer/", {"timed_out": True}, format="json")
     assert timed_out.status_code == 200 and timed_out.json()["status"] == "timed_out"
+
+
+@pytest.mark.parametrize(
+    "consignee, end_user",
+    [
+        ("Ministry \u043ef D\u0435f\u0435n\u0441\u0435", "General Staff Procurement"),  # Cyrillic о, е, с in the denied consignee's name
+        ("General Staff Procurement", "R\u043eyal Saudi Land F\u043er\u0441es"),
+        ("General Staff Procurement", "Royal-Saudi-Land-Forces General Trading"),
+        ("General Staff Procurement", "R0yal Saud1 Land F0rces"),
+        ("General Staff Procurement", "Roy\u200bal Saudi La\u200cnd Forces"),
+        ("General Staff Procurement", "RoyalSaudiLandForces"),
+    ],
+)
+def test_a_disguised_denied_party_still_needs_a_consultation(exporter_a, submit, german_denial, consignee, end_user):
+    # The denial check folds names with screening's normaliser (issues 16.2, 23.4): what screening sees through,
+    # it sees through.
+    parties = [SAUDI["parties"][0] | {"name": consignee}, SAUDI["parties"][1] | {"name": end_user}]
+    application = submit(exporter_a, **{**SAUDI, "parties": parties})
+    assert Consultation.objects.get(application=application).denial == german_denial

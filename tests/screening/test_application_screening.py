@@ -33,7 +33,7 @@ def test_a_listed_party_is_a_hit_that_blocks_the_decision(eu_list, exporter_a, s
     application = submit(exporter_a, **ROSOBORONEXPORT)
     [hit] = hits(application)
     assert (hit.source, hit.list_kind, hit.entry_reference, hit.party.role) == ("eu", "sanctions", "900101", "consignee")
-    assert hit.score == 1.0 and hit.algorithm == "names-v1" and hit.matched_name == "Rosoboronexport" and hit.disposition == Disposition.OPEN
+    assert hit.score == 1.0 and hit.algorithm == "names-v2" and hit.matched_name == "Rosoboronexport" and hit.disposition == Disposition.OPEN
     assert "true match or a false positive" in decision_blocker(application, approving=True)
     assert screening_flags([application.pk]) == {application.pk: [FlagKind.SCREENING_HIT]}
     assert Event.objects.filter(verb="screening.hits_raised", target_id=str(application.pk)).count() == 1

@@ -99,7 +99,7 @@ def test_a_country_that_differs_lowers_the_score(eu_list):
     same = selectors.name_matches("Alfa Trade Logistica", "KZ")[0].score
     unknown = selectors.name_matches("Alfa Trade Logistica", None)[0].score
     other = selectors.name_matches("Alfa Trade Logistica", "NL", minimum=0)[0].score
-    assert same > unknown > other
+    assert same == unknown > other  # an agreeing country adds nothing (issue 22)
 
 
 def test_the_threshold_comes_from_settings(eu_list, settings):
@@ -135,3 +135,28 @@ def test_the_denial_register_is_a_list(db):
     entry.save()
     assert denials_refresh()
     assert selectors.name_matches("Falcon Aerospace Works", "AE") == []
+
+
+def test_followthemoney_abbreviations_are_aliases_and_weak_aliases_match_only_exactly(db):
+    from licensing.screening.services import list_replace
+
+    entries = ftm_parse(
+        b'{"id": "os-x-1", "schema": "Company", "target": true, "properties": {"name": ["Central Scientific Research Institute of Chemistry and Mechanics"], '
+        b'"abbreviation": ["TsNIIKhM"], "weakAlias": ["Tsentr"]}}\n'
+    )
+    [entry] = entries
+    assert "TsNIIKhM" in entry.all_names and entry.weak_aliases == ("Tsentr",)
+    list_replace(source="opensanctions", entries=entries)
+    assert selectors.name_matches("TsNIIKhM")[0].reference == "os-x-1"
+    assert selectors.name_matches("Tsentr")[0].reference == "os-x-1"  # exactly, after folding
+    assert selectors.name_matches("TSENTR")[0].reference == "os-x-1"
+    assert not selectors.name_matches("Tsentra")  # one letter more: a weak alias needs all of it
+    assert not selectors.name_matches("Tsentr Trading")
+
+
+def test_eu_weak_names_match_only_exactly(eu_list):
+    # HESA is a nameAlias with strong="false" in the sample: its own name, exactly, and nothing near it.
+    [entry] = [e for e in eu_xml_parse(EU_SAMPLE.read_bytes()) if "HESA" in e.weak_aliases]
+    assert "HESA" not in entry.all_names
+    assert [m.reference for m in selectors.name_matches("HESA")] == [entry.reference]
+    assert not selectors.name_matches("HESA Trading FZE")
