@@ -1,7 +1,7 @@
 """The customs interface: check a licence for a declaration, write it off by declaration (MRN) and line, reverse a
 write-off. For Customs only: people of the customs role (with their second factor) and the customs systems'
 machine tokens (licensing.customs.authentication)."""
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -47,7 +47,7 @@ class CustomsLicenceOut(serializers.Serializer):
     def get_destinations(self, obj) -> list[str]:
         return sorted(c.code for c in obj.destinations.all())
 
-    @extend_schema(responses=LineBalanceOut(many=True))
+    @extend_schema_field(LineBalanceOut(many=True))
     def get_lines(self, obj) -> list[dict]:
         return LineBalanceOut(selectors.line_balances(obj), many=True).data
 

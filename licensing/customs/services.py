@@ -74,6 +74,11 @@ def write_off_record(
                 code="unknown_line", fields={"line": [_("No such line.")]},
             )
         balance = balances[line - 1]
+        if balance.line.quantity is not None and quantity <= 0:
+            raise DomainError(
+                _("Line %(line)s is authorised by quantity: give the quantity in %(unit)s.") % {"line": line, "unit": balance.line.unit or _("its unit")},
+                code="quantity_required", fields={"quantity": [_("Give the quantity.")]},
+            )
         existing = CustomsWriteOff.objects.filter(declaration=declaration, licence=licence, line=balance.line).first()
         if existing is not None:
             return WriteOffResult(_same_or_conflict(existing, quantity=quantity, value_eur=value_eur, destination=destination, exported_on=exported_on), created=False)

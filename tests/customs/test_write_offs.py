@@ -89,6 +89,7 @@ def test_a_declaration_may_write_off_several_lines_of_a_licence(api_as, customs,
         ({"quantity": "1", "value_eur": "120000.01"}, 409, "overdrawn"),  # more euro than remain
         ({"line": 3}, 400, "unknown_line"),
         ({"quantity": "0", "value_eur": "0"}, 400, "nothing_to_write_off"),
+        ({"quantity": "0", "value_eur": "100.00"}, 400, "quantity_required"),  # the line counts pieces
         ({"declaration": mrn(1)[:-1] + str((int(mrn(1)[-1]) + 1) % 10)}, 400, "invalid_mrn"),  # wrong check character
         ({"declaration": "26NL0000000000001"}, 400, "invalid_mrn"),  # 17 characters
         ({"declaration": "26NL\u0131000000000000X"}, 400, "invalid_mrn"),  # a dotless i that upper-cases to I
