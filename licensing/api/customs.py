@@ -1,6 +1,7 @@
 """The customs interface: check a licence for a declaration, write it off by declaration (MRN) and line, reverse a
 write-off. For Customs only: people of the customs role (with their second factor) and the customs systems'
 machine tokens (licensing.customs.authentication)."""
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -12,6 +13,16 @@ from licensing.customs.authentication import CustomsTokenAuthentication
 from licensing.customs.models import CustomsWriteOff
 
 from .permissions import allow
+
+
+class CustomsTokenScheme(OpenApiAuthenticationExtension):
+    """The schema names the customs systems' machine tokens (registered by being defined: drf-spectacular finds it)."""
+
+    target_class = CustomsTokenAuthentication
+    name = "customsToken"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "description": "A customs system's machine token (cst_...), issued by an administrator."}
 
 
 class CustomsView(APIView):
