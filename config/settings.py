@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "licensing.accounts",
     "licensing.applications",
     "licensing.licences",
+    "licensing.customs",
     "licensing.denials",
     "licensing.assessment",
     "licensing.screening",

@@ -9,6 +9,9 @@ class Role(models.TextChoices):
     OFFICER = "officer", _("Licensing officer (CDIU)")
     ADVISOR = "advisor", _("Ministry advisor (BZ)")
     ADMINISTRATOR = "administrator", _("Administrator")
+    # Dutch Customs: checks licences in export declarations and writes them off (licensing.customs). Not an official
+    # of the licensing process: it sees no cases, only the customs API.
+    CUSTOMS = "customs", _("Customs")
 
 
 class Organisation(models.Model):
@@ -70,6 +73,11 @@ class User(AbstractUser):
     @property
     def is_official(self) -> bool:
         return self.effective_role in (Role.OFFICER, Role.ADVISOR, Role.ADMINISTRATOR)
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Officials and customs officers sign in with a second factor (licensing.accounts.otp)."""
+        return self.is_official or self.effective_role == Role.CUSTOMS
 
     def has_role(self, *roles: str) -> bool:
         return self.effective_role in roles

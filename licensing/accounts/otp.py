@@ -23,7 +23,7 @@ DEVICE_NAME = "Authenticator app"
 
 def otp_required(user) -> bool:
     """Whether this user must give a second factor before using the site or the API."""
-    return bool(settings.OTP_REQUIRED_FOR_OFFICIALS and user.is_authenticated and user.is_official)
+    return bool(settings.OTP_REQUIRED_FOR_OFFICIALS and user.is_authenticated and user.needs_second_factor)
 
 
 def otp_verified(request) -> bool:

@@ -3,7 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from .applications import ApplicationViewSet
 from .auth import MeView, TokenView
-from . import assessment, decisions, licences, office
+from . import assessment, customs, decisions, licences, office
 
 app_name = "api"
 
@@ -44,5 +44,8 @@ urlpatterns = [
     path("ministry/applications/<int:pk>/assessment/findings/<int:criterion>/", assessment.FindingView.as_view(), name="assessment-finding"),
     path("ministry/applications/<int:pk>/assessment/advice/", assessment.AdviceView.as_view(), name="assessment-advice"),
     path("ministry/applications/<int:pk>/assessment/countersign/", assessment.CountersignView.as_view(), name="assessment-countersign"),
+    path("customs/licences/<str:number>/", customs.CustomsLicenceView.as_view(), name="customs-licence"),
+    path("customs/write-offs/", customs.WriteOffView.as_view(), name="customs-write-off"),
+    path("customs/write-offs/<str:declaration>/reverse/", customs.WriteOffReverseView.as_view(), name="customs-write-off-reverse"),
     path("", include(router.urls)),
 ]

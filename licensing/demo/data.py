@@ -37,6 +37,7 @@ ACCOUNTS = [
     {"username": "officer2", "first_name": "Omar", "last_name": "Visser", "role": Role.OFFICER},
     {"username": "advisor1", "first_name": "Aisha", "last_name": "Smit", "role": Role.ADVISOR},
     {"username": "advisor2", "first_name": "Arjen", "last_name": "Mulder", "role": Role.ADVISOR},
+    {"username": "customs1", "first_name": "Cees", "last_name": "Douane", "role": Role.CUSTOMS},
     {"username": "admin", "first_name": "Ada", "last_name": "Admin", "role": Role.ADMINISTRATOR, "superuser": True},
 ]
 
@@ -64,7 +65,7 @@ def demo_load() -> dict:
         )
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
-        if user.is_official:
+        if user.needs_second_factor:
             device_set(user=user, key_hex=demo_otp_key(user.username))
     return {"organisations": len(orgs), "users": len(ACCOUNTS)}
 

@@ -131,3 +131,23 @@ def registration_revoke(*, actor, registration: Registration, reason: str) -> Re
         event = event_record(actor=actor, verb="registration.revoked", target=registration, reason=reason)
         mail_after_commit(change_notify, event.pk)
     return registration
+
+
+# Moves no one chooses: the licence is used up when nothing remains of its lines, and usable again when a write-off
+# that used it up is undone (licensing.customs). Not in MOVES, which lists the moves people make.
+USE_MOVES = {
+    "exhaust": (LicenceStatus.ACTIVE, LicenceStatus.EXHAUSTED),
+    "restore": (LicenceStatus.EXHAUSTED, LicenceStatus.ACTIVE),
+}
+
+
+def licence_use_move(*, actor, licence: Licence, move: str, reason: str = "", payload: dict | None = None) -> bool:
+    """Move the licence between active and used up; False (and nothing written) if it is not in the move's source
+    state. Call inside the transaction that changed what remains of it."""
+    source, target = USE_MOVES[move]
+    if not Licence.objects.filter(pk=licence.pk, status=source).update(status=target):
+        return False
+    licence.status = target
+    verb = "licence.exhausted" if move == "exhaust" else "licence.restored"
+    event_record(actor=actor, verb=verb, target=licence, from_state=source, to_state=target, reason=reason, payload=payload)
+    return True

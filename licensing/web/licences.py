@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from licensing.core.errors import DomainError
+from licensing.customs.selectors import write_offs_of_licence
 from licensing.licences import lifecycle, selectors, usage
 
 from .decisions import error_message
@@ -69,7 +70,9 @@ def licence_detail(request, number):
     held = _held(request, number)
     reports = selectors.usage_visible_to(request.user).filter(**({"licence": held} if hasattr(held, "lines") else {"registration": held}))[:200]
     form = UsageForm(initial={"token": uuid.uuid4().hex})
-    return render(request, "exporter/licence.html", {"held": held, "reports": reports, "form": form, "is_licence": hasattr(held, "lines")})
+    is_licence = hasattr(held, "lines")
+    write_offs = write_offs_of_licence(held).select_related("line")[:200] if is_licence else []
+    return render(request, "exporter/licence.html", {"held": held, "reports": reports, "form": form, "is_licence": is_licence, "write_offs": write_offs})
 
 
 @require_POST

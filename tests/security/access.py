@@ -7,7 +7,8 @@ the roles that get through; every other role is refused:
 
 - anonymous: 401 from the API, a redirect to the login page from the web pages;
 - the exporter of organisation B, on organisation A's objects that A's exporter may use: 404, so that B cannot
-  even learn that the object exists;
+  even learn that the object exists; Customs, which sees no one's cases or licences outside the customs API, gets
+  the same 404 when it reads such an object through the API;
 - everyone else: 403 (officials-only endpoints answer exporters 403 before looking at any object, in the API
   and on the pages alike).
 
@@ -31,8 +32,9 @@ EXPORTER_B = "exporter_b"
 OFFICER = "officer"
 ADVISOR = "advisor"
 ADMINISTRATOR = "administrator"
+CUSTOMS = "customs"
 ANONYMOUS = "anonymous"
-ROLES = (EXPORTER_A, EXPORTER_B, OFFICER, ADVISOR, ADMINISTRATOR, ANONYMOUS)
+ROLES = (EXPORTER_A, EXPORTER_B, OFFICER, ADVISOR, ADMINISTRATOR, CUSTOMS, ANONYMOUS)
 
 OWNER = frozenset({EXPORTER_A})  # organisation A's objects: its own exporter only
 EXPORTERS = frozenset({EXPORTER_A, EXPORTER_B})  # each sees and reports its own
@@ -40,7 +42,8 @@ OFFICIALS = frozenset({OFFICER, ADVISOR, ADMINISTRATOR})
 OFFICE = frozenset({OFFICER, ADMINISTRATOR})  # licensing officers; administrators stand in for them
 MINISTRY = frozenset({ADVISOR})
 ADMINISTRATORS = frozenset({ADMINISTRATOR})
-SIGNED_IN = EXPORTERS | OFFICIALS
+BORDER = frozenset({CUSTOMS})  # Dutch Customs: the customs API only
+SIGNED_IN = EXPORTERS | OFFICIALS | BORDER
 PUBLIC = SIGNED_IN | {ANONYMOUS}
 
 # Which object of the world fills a path parameter, by the parameter's name (an entry's `params` overrides).
@@ -55,6 +58,7 @@ DEFAULT_PARAMS = {
     "month": "month",
     "criterion": "criterion",
     "number": "licence_number",
+    "declaration": "declaration",
 }
 
 
@@ -106,7 +110,7 @@ ACCESS: dict[str, Entry] = {
     "api:application-answer": entry(POST=OWNER, body={"POST": ANSWER}),
     "api:application-history": entry(GET=OWNER | OFFICIALS),
     "api:application-upload": entry(POST=OWNER, multipart=True),
-    "api:application-document": entry(GET=OWNER | OFFICIALS, DELETE=OWNER),
+    "api:application-document": entry(GET=OWNER | OFFICIALS, DELETE=OWNER, deny={("DELETE", CUSTOMS): 404}),
     "api:application-decision-document": entry(GET=OWNER | OFFICIALS),
     # --- the office's desk (API) ---------------------------------------------------------------------------
     "api:office-queue": entry(GET=OFFICIALS),
@@ -146,16 +150,20 @@ ACCESS: dict[str, Entry] = {
     "api:licence-detail": entry(GET=OWNER | OFFICIALS, params={"pk": "licence"}),
     # The holder's own move (surrender) is tested in tests/licences; here an official's move, which the holder may not make.
     "api:licence-move": entry(
-        POST=OFFICE, params={"pk": "licence"}, body={"POST": {"move": "suspend", "reason": "Authorisation matrix."}}, deny={("POST", EXPORTER_A): 403, ("POST", EXPORTER_B): 404}
+        POST=OFFICE, params={"pk": "licence"}, body={"POST": {"move": "suspend", "reason": "Authorisation matrix."}}, deny={("POST", EXPORTER_A): 403, ("POST", EXPORTER_B): 404, ("POST", CUSTOMS): 404}
     ),
     "api:licence-extend": entry(POST=OFFICE, params={"pk": "licence"}),
     "api:licence-replace": entry(POST=OFFICE, params={"pk": "licence"}),
     "api:registration-list": entry(GET=SIGNED_IN),
     "api:registration-detail": entry(GET=OWNER | OFFICIALS, params={"pk": "registration"}),
     "api:registration-revoke": entry(POST=OFFICE, params={"pk": "registration"}),
-    "api:usage-reports": entry(GET=SIGNED_IN, POST=EXPORTERS),
+    "api:usage-reports": entry(GET=EXPORTERS | OFFICIALS, POST=EXPORTERS),
     "api:usage-upload": entry(POST=EXPORTERS, multipart=True),
     "api:usage-periods": entry(POST=EXPORTERS),
+    # --- Customs at the border (API) --------------------------------------------------------------------------
+    "api:customs-licence": entry(GET=BORDER),
+    "api:customs-write-off": entry(POST=BORDER),
+    "api:customs-write-off-reverse": entry(POST=BORDER),
     # --- reports (API) -------------------------------------------------------------------------------------
     "api:report-export": entry(GET=OFFICIALS),
     "api:report-monthly-export": entry(GET=OFFICIALS),

@@ -1,6 +1,6 @@
 """
-The authorisation matrix: every URL pattern of the root URLconf, every method its view accepts, each of six
-roles (exporter of organisation A, exporter of organisation B, officer, advisor, administrator, anonymous),
+The authorisation matrix: every URL pattern of the root URLconf, every method its view accepts, each of seven
+roles (exporter of organisation A, exporter of organisation B, officer, advisor, administrator, customs, anonymous),
 against the expected-access table in tests/security/access.py.
 
 The patterns are read from the URL configuration, so a new endpoint or page without an entry in the table fails
@@ -21,9 +21,10 @@ from django.test import Client, TestCase, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from licensing.customs.mrn import check_character
 from tests.factories import SAUDI, OrganisationFactory, UserFactory, application_payload, pdf_upload
 
-from .access import ACCESS, ADMINISTRATOR, ADVISOR, ANONYMOUS, EXPORTER_A, EXPORTER_B, OFFICER, ROLES, SAME_ACTION, Entry
+from .access import ACCESS, ADMINISTRATOR, ADVISOR, ANONYMOUS, CUSTOMS, EXPORTER_A, EXPORTER_B, OFFICER, ROLES, SAME_ACTION, Entry
 
 API_PREFIX = "api/"
 
@@ -177,6 +178,7 @@ def _build_world(tmp_path) -> World:
         OFFICER: UserFactory(username="officer1", role="officer", organisation=None),
         ADVISOR: UserFactory(username="advisor1", role="advisor", organisation=None),
         ADMINISTRATOR: UserFactory(username="admin1", role="administrator", organisation=None),
+        CUSTOMS: UserFactory(username="customs1", role="customs", organisation=None),
     }
     second_advisor = UserFactory(username="advisor2", role="advisor", organisation=None)
     w.tokens = {role: Token.objects.create(user=user).key for role, user in w.users.items()}
@@ -227,6 +229,10 @@ def _build_world(tmp_path) -> World:
         "quantity": "1", "value_eur": "30000.00", "recipient": "Royal Saudi Land Forces", "serial_numbers": "SN-1", "lot_numbers": "",
     }
     _ok(exporter.post("/api/v1/usage-reports/", [usage_row], format="json"), 201)
+    # Customs writes one module off the licence at the border (the reversal endpoint needs a declaration to act on).
+    w.declaration = "26NL000000000000" + "1" + check_character("26NL0000000000001")
+    write_off = {"declaration": w.declaration, "licence": licence.number, "line": 1, "quantity": "1", "value_eur": "30000.00", "destination": "SA", "exported_on": timezone.localdate().isoformat()}
+    _ok(api(w.users[CUSTOMS]).post("/api/v1/customs/write-offs/", write_off, format="json"), 201)
 
     # A registration for a general licence, decided by the office.
     registration_draft = _ok(
@@ -298,11 +304,12 @@ def fingerprint() -> tuple:
     from licensing.assessment.models import Assessment, CriterionFinding
     from licensing.audit.models import Event
     from licensing.core.models import IdempotencyRecord
+    from licensing.customs.models import CustomsWriteOff
     from licensing.licences.models import UsageReport
     from licensing.reporting.models import ReportRun
     from licensing.screening.models import ScreeningRun
 
-    tables = [m._meta.db_table for m in (Event, Application, Document, Question, Assessment, CriterionFinding, UsageReport, ReportRun, ScreeningRun, Token, IdempotencyRecord)]
+    tables = [m._meta.db_table for m in (Event, Application, Document, Question, Assessment, CriterionFinding, UsageReport, ReportRun, ScreeningRun, Token, IdempotencyRecord, CustomsWriteOff)]
     with connection.cursor() as cursor:  # one query: this runs twice for each of several hundred requests
         cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {connection.ops.quote_name(t)})" for t in tables))
         counts = tuple(cursor.fetchone())
@@ -316,6 +323,8 @@ def expected_refusal(route: Route, access: Entry, method: str, role: str) -> int
         return 401 if route.is_api else "login"
     if role == EXPORTER_B and EXPORTER_A in access.allow[method] and route.params:
         return 404  # organisation A's object: B does not learn it exists
+    if role == CUSTOMS and route.is_api and method == "GET" and EXPORTER_A in access.allow[method] and route.params:
+        return 404  # the holder's or officials' object read through the API: outside what Customs sees
     return 403
 
 

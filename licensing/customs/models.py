@@ -1,0 +1,60 @@
+"""
+What Customs writes off a licence at the border (afschrijving), and the machine tokens of the customs systems.
+
+A write-off is one goods item of one export declaration (MRN) against one licence line: the declaration number,
+licence and line together are unique, so a retried message cannot count twice. What remains of a line is what the
+licence authorises minus the write-offs not reversed (selectors.line_balances); the exporter's own usage reports
+(licences.usage) are a separate account and are not touched.
+"""
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CustomsWriteOff(models.Model):
+    declaration = models.CharField(_("declaration (MRN)"), max_length=18)
+    licence = models.ForeignKey("licences.Licence", on_delete=models.PROTECT, related_name="customs_write_offs")
+    line = models.ForeignKey("licences.LicenceLine", on_delete=models.PROTECT, related_name="customs_write_offs")
+    # The line's number as Customs gave it (1 = the licence's first line), kept for the answer to a retry.
+    line_number = models.PositiveSmallIntegerField()
+    quantity = models.DecimalField(max_digits=14, decimal_places=3, default=0, help_text=_("In the licence line's unit."))
+    value_eur = models.DecimalField(max_digits=16, decimal_places=2)
+    destination = models.ForeignKey("reference.Country", on_delete=models.PROTECT, related_name="+")
+    exported_on = models.DateField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    reversed_at = models.DateTimeField(null=True, blank=True)
+    reversed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reversal_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["declaration", "licence", "line"], name="uniq_customs_write_off"),
+            models.CheckConstraint(condition=models.Q(quantity__gte=0) & models.Q(value_eur__gte=0), name="customs_write_off_not_negative"),
+        ]
+        indexes = [models.Index(fields=["declaration"]), models.Index(fields=["line"], condition=models.Q(reversed_at__isnull=True), name="customs_active_by_line")]
+
+    def __str__(self):
+        return f"{self.declaration} / {self.licence_id} line {self.line_number}"
+
+
+class CustomsToken(models.Model):
+    """A long-lived token of a customs system (e.g. the declaration system or CERTEX), issued and revoked by an
+    administrator. Only its SHA-256 is kept: the token itself is shown once, when it is issued."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="customs_tokens")
+    name = models.CharField(max_length=100, help_text=_("Which system uses it."))
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=12, help_text=_("The token's first characters, to recognise it."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    last_used_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

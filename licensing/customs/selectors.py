@@ -1,0 +1,61 @@
+"""What Customs reads: a licence by its number, and what remains of each of its lines."""
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from licensing.licences.models import Licence, LicenceLine, Registration
+
+from .models import CustomsWriteOff
+
+
+@dataclass(frozen=True)
+class LineBalance:
+    number: int  # 1 = the licence's first line
+    line: LicenceLine
+    written_off_quantity: Decimal
+    written_off_value_eur: Decimal
+
+    @property
+    def remaining_quantity(self) -> Decimal | None:
+        return None if self.line.quantity is None else self.line.quantity - self.written_off_quantity
+
+    @property
+    def remaining_value_eur(self) -> Decimal:
+        return self.line.value_eur - self.written_off_value_eur
+
+    @property
+    def used_up(self) -> bool:
+        quantity = self.remaining_quantity
+        return self.remaining_value_eur <= 0 or (quantity is not None and quantity <= 0)
+
+
+def licence_for_customs(number: str) -> Licence | None:
+    return Licence.objects.filter(number=number).select_related("holder").prefetch_related("destinations").first()
+
+
+def line_balances(licence: Licence) -> list[LineBalance]:
+    """Each line with the write-offs that stand against it (reversed ones do not), in the licence's order."""
+    lines = list(LicenceLine.objects.filter(licence=licence).order_by("position", "id"))
+    sums = {
+        row["line_id"]: row
+        for row in CustomsWriteOff.objects.filter(licence=licence, reversed_at__isnull=True)
+        .values("line_id").annotate(quantity=Sum("quantity"), value=Sum("value_eur"))
+    }
+    zero = Decimal(0)
+    return [
+        LineBalance(number=i, line=line, written_off_quantity=sums.get(line.pk, {}).get("quantity") or zero, written_off_value_eur=sums.get(line.pk, {}).get("value") or zero)
+        for i, line in enumerate(lines, start=1)
+    ]
+
+
+def write_offs_of_licence(licence: Licence):
+    return CustomsWriteOff.objects.filter(licence=licence).select_related("destination").order_by("-exported_on", "-id")
+
+
+def write_offs_of_declaration(declaration: str):
+    return CustomsWriteOff.objects.filter(declaration=declaration).select_related("licence", "destination").order_by("id")
+
+
+def is_registration(number: str) -> bool:
+    return Registration.objects.filter(number=number).exists()

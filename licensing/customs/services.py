@@ -1,0 +1,211 @@
+"""Write-offs at the border and their reversal; the customs systems' machine tokens.
+
+Races are decided by the database: a write-off locks its licence row (SELECT ... FOR UPDATE) before it reads what
+remains, so declarations arriving in parallel against one licence are counted one after the other and can never
+overdraw it together; the unique (declaration, licence, line) makes a retried declaration count once even if two
+copies arrive at the same moment. The licence row, not only the line's, is locked because its status (suspended,
+revoked) and its exhaustion (all lines used up) are decided in the same step.
+"""
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from licensing.accounts.models import Role
+from licensing.audit.services import event_record
+from licensing.core.errors import Conflict, DomainError, NotFound
+from licensing.core.permissions import refuse_unless
+from licensing.licences.lifecycle import licence_use_move
+from licensing.licences.models import Licence, LicenceStatus
+
+from . import selectors
+from .models import CustomsToken, CustomsWriteOff
+from .mrn import mrn_clean
+
+# Who writes off and reverses (people with a second factor, or a customs system's machine token).
+WRITING_OFF = (Role.CUSTOMS,)
+CHECKING = (Role.CUSTOMS,)
+TOKEN_ADMINS = (Role.ADMINISTRATOR,)
+TOKEN_PREFIX = "cst_"
+
+
+def licence_or_refusal(number: str) -> Licence:
+    """The licence Customs asks about; 404 if there is none, 400 for a registration (not written off here yet)."""
+    number = str(number or "").strip()
+    licence = selectors.licence_for_customs(number) if number else None
+    if licence is not None:
+        return licence
+    if number and selectors.is_registration(number):
+        raise DomainError(
+            _("%(number)s is a registration for a general licence: write-offs of registrations are not supported yet.") % {"number": number},
+            code="registration_not_supported",
+        )
+    raise NotFound(_("No licence %(number)s.") % {"number": number})
+
+
+@dataclass(frozen=True)
+class WriteOffResult:
+    write_off: CustomsWriteOff
+    created: bool
+
+
+def write_off_record(
+    *, actor, declaration: str, licence_number: str, line: int, quantity: Decimal, value_eur: Decimal, destination: str, exported_on: date
+) -> WriteOffResult:
+    """Write one goods item of an export declaration off a licence line. A retry of the same item answers the
+    first write-off (created=False) and changes nothing; a refusal records nothing."""
+    refuse_unless(actor, WRITING_OFF, _("Only Customs writes off licences."))
+    declaration = mrn_clean(declaration)
+    destination = str(destination or "").strip().upper()
+    if quantity < 0 or value_eur < 0 or (quantity == 0 and value_eur == 0):
+        raise DomainError(_("Write off a quantity or a value."), code="nothing_to_write_off", fields={"quantity": [_("Give a quantity or a value above zero.")]})
+    licence = licence_or_refusal(licence_number)
+    with transaction.atomic():
+        licence = Licence.objects.select_for_update().get(pk=licence.pk)
+        balances = selectors.line_balances(licence)
+        if not 1 <= line <= len(balances):
+            raise DomainError(
+                _("Licence %(number)s has no line %(line)s (it has %(count)s).") % {"number": licence.number, "line": line, "count": len(balances)},
+                code="unknown_line", fields={"line": [_("No such line.")]},
+            )
+        balance = balances[line - 1]
+        if balance.line.quantity is not None and quantity <= 0:
+            raise DomainError(
+                _("Line %(line)s is authorised by quantity: give the quantity in %(unit)s.") % {"line": line, "unit": balance.line.unit or _("its unit")},
+                code="quantity_required", fields={"quantity": [_("Give the quantity.")]},
+            )
+        existing = CustomsWriteOff.objects.filter(declaration=declaration, licence=licence, line=balance.line).first()
+        if existing is not None:
+            return WriteOffResult(_same_or_conflict(existing, quantity=quantity, value_eur=value_eur, destination=destination, exported_on=exported_on), created=False)
+        _refuse_unless_usable(licence, destination=destination, exported_on=exported_on)
+        _refuse_overdraw(licence, balance, quantity=quantity, value_eur=value_eur)
+        try:
+            with transaction.atomic():
+                write_off = CustomsWriteOff.objects.create(
+                    declaration=declaration, licence=licence, line=balance.line, line_number=line, quantity=quantity, value_eur=value_eur,
+                    destination_id=destination, exported_on=exported_on, created_by=actor,
+                )
+        except IntegrityError:  # the same item committed by a parallel request between our read and our insert
+            existing = CustomsWriteOff.objects.get(declaration=declaration, licence=licence, line=balance.line)
+            return WriteOffResult(_same_or_conflict(existing, quantity=quantity, value_eur=value_eur, destination=destination, exported_on=exported_on), created=False)
+        event_record(
+            actor=actor, verb="licence.written_off", target=licence,
+            payload={"declaration": declaration, "line": line, "quantity": str(quantity), "unit": balance.line.unit, "value_eur": str(value_eur), "destination": destination, "exported_on": exported_on.isoformat()},
+        )
+        if all(b.used_up for b in selectors.line_balances(licence)):
+            licence_use_move(actor=actor, licence=licence, move="exhaust", reason=_("Nothing remains after declaration %(mrn)s.") % {"mrn": declaration}, payload={"declaration": declaration})
+    return WriteOffResult(write_off, created=True)
+
+
+def _same_or_conflict(existing: CustomsWriteOff, *, quantity, value_eur, destination, exported_on) -> CustomsWriteOff:
+    same = (existing.quantity, existing.value_eur, existing.destination_id, existing.exported_on) == (quantity, value_eur, destination, exported_on)
+    if not same:
+        raise Conflict(
+            _("Declaration %(mrn)s was already written off this line with other figures; reverse it first to correct it.") % {"mrn": existing.declaration},
+            code="declaration_differs",
+        )
+    return existing
+
+
+def _refuse_unless_usable(licence: Licence, *, destination: str, exported_on: date) -> None:
+    if licence.status == LicenceStatus.EXPIRED or exported_on > licence.valid_to:
+        raise Conflict(_("Licence %(number)s expired on %(date)s.") % {"number": licence.number, "date": licence.valid_to.isoformat()}, code="licence_expired")
+    if licence.status != LicenceStatus.ACTIVE:
+        raise Conflict(
+            _("Licence %(number)s is not active: it is %(status)s.") % {"number": licence.number, "status": licence.get_status_display().lower()},
+            code="licence_not_active",
+        )
+    if exported_on < licence.valid_from:
+        raise DomainError(
+            _("Licence %(number)s is valid from %(date)s.") % {"number": licence.number, "date": licence.valid_from.isoformat()},
+            code="licence_not_yet_valid", fields={"exported_on": [_("Before the licence's validity.")]},
+        )
+    if exported_on > timezone.localdate():
+        raise DomainError(_("The export date is in the future."), code="invalid", fields={"exported_on": [_("Give the date the goods were cleared.")]})
+    if destination not in {c.code for c in licence.destinations.all()}:
+        raise DomainError(
+            _("Licence %(number)s does not cover exports to %(destination)s.") % {"number": licence.number, "destination": destination},
+            code="wrong_destination", fields={"destination": [_("Not a destination of this licence.")]},
+        )
+
+
+def _refuse_overdraw(licence: Licence, balance: selectors.LineBalance, *, quantity: Decimal, value_eur: Decimal) -> None:
+    remaining_quantity, remaining_value = balance.remaining_quantity, balance.remaining_value_eur
+    if (remaining_quantity is not None and quantity > remaining_quantity) or value_eur > remaining_value:
+        raise Conflict(
+            _("This would overdraw line %(line)s of licence %(number)s: %(quantity)s %(unit)s and EUR %(value)s remain.")
+            % {"line": balance.number, "number": licence.number, "quantity": remaining_quantity if remaining_quantity is not None else "-", "unit": balance.line.unit, "value": remaining_value},
+            code="overdrawn",
+        )
+
+
+def write_off_reverse(*, actor, declaration: str, reason: str) -> list[CustomsWriteOff]:
+    """Undo the write-offs of an invalidated declaration; a licence they used up becomes usable again. Reversing
+    an already reversed declaration changes nothing and answers the same."""
+    refuse_unless(actor, WRITING_OFF, _("Only Customs reverses write-offs."))
+    declaration = mrn_clean(declaration)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give the reason."), fields={"reason": [_("Give the reason.")]})
+    licence_ids = sorted(set(CustomsWriteOff.objects.filter(declaration=declaration).values_list("licence_id", flat=True)))
+    if not licence_ids:
+        raise NotFound(_("No write-off of declaration %(mrn)s.") % {"mrn": declaration})
+    with transaction.atomic():
+        # In id order, so two reversals touching the same licences cannot deadlock.
+        for licence in Licence.objects.select_for_update().filter(pk__in=licence_ids).order_by("pk"):
+            active = list(CustomsWriteOff.objects.filter(declaration=declaration, licence=licence, reversed_at__isnull=True).order_by("pk"))
+            if not active:
+                continue
+            now = timezone.now()
+            CustomsWriteOff.objects.filter(pk__in=[w.pk for w in active]).update(reversed_at=now, reversed_by=actor, reversal_reason=reason)
+            for write_off in active:
+                event_record(
+                    actor=actor, verb="licence.write_off_reversed", target=licence, reason=reason,
+                    payload={"declaration": declaration, "line": write_off.line_number, "quantity": str(write_off.quantity), "value_eur": str(write_off.value_eur)},
+                )
+            if licence.status == LicenceStatus.EXHAUSTED and licence.valid_to >= timezone.localdate() and not _used_up_by_reports(licence):
+                if not all(b.used_up for b in selectors.line_balances(licence)):
+                    licence_use_move(actor=actor, licence=licence, move="restore", reason=reason, payload={"declaration": declaration})
+    return list(selectors.write_offs_of_declaration(declaration))
+
+
+def _used_up_by_reports(licence: Licence) -> bool:
+    # The exporter's own reports can use a licence up too (licences.usage); a reversal at the border does not undo that.
+    return all(l.used_value_eur >= l.value_eur or (l.quantity is not None and l.used_quantity >= l.quantity) for l in licence.lines.all())
+
+
+# --- machine tokens ----------------------------------------------------------------------------------------------
+def token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def customs_token_issue(*, actor, user, name: str) -> tuple[CustomsToken, str]:
+    """A new token for a customs account; the token itself is returned once and never stored."""
+    if actor is not None:  # None: an administrator at the server's command line (manage.py customs_token)
+        refuse_unless(actor, TOKEN_ADMINS, _("Only an administrator issues customs tokens."))
+    if not user.has_role(Role.CUSTOMS) or not user.is_active:
+        raise DomainError(_("Customs tokens are for active customs accounts only."), fields={"user": [_("Not an active customs account.")]})
+    name = (name or "").strip()
+    if not name:
+        raise DomainError(_("Say which system uses the token."), fields={"name": [_("Give a name.")]})
+    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = CustomsToken.objects.create(user=user, name=name[:100], key_hash=token_hash(key), prefix=key[:12], created_by=actor)
+        event_record(actor=actor, verb="customs_token.issued", target=token, payload={"user": user.get_username(), "name": token.name, "prefix": token.prefix})
+    return token, key
+
+
+def customs_token_revoke(*, actor, token: CustomsToken) -> CustomsToken:
+    if actor is not None:
+        refuse_unless(actor, TOKEN_ADMINS, _("Only an administrator revokes customs tokens."))
+    with transaction.atomic():
+        if not CustomsToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now(), revoked_by=actor):
+            raise Conflict(_("This token was revoked already."))
+        token.refresh_from_db()
+        event_record(actor=actor, verb="customs_token.revoked", target=token, payload={"prefix": token.prefix})
+    return token
