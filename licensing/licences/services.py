@@ -5,7 +5,7 @@ a denial, an indicative answer (sondage) or a classification ruling. Every decis
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -19,6 +19,7 @@ from licensing.audit.services import event_record
 from licensing.core.errors import Conflict, DomainError
 from licensing.core.mail import mail_after_commit
 from licensing.reference.control_list import InvalidControlEntry, parse_entry
+from licensing.routing.services import case_ensure_claimant
 
 from .models import Decision, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Registration, RegistrationStatus
 from .tasks import decision_notify
@@ -70,8 +71,11 @@ def _refuse_if_blocked(application: Application, *, approving: bool) -> None:
         raise DomainError(" ".join(blockers), code="blocked", fields={"decision": blockers})
 
 
-def _locked(application: Application) -> Application:
-    return Application.objects.select_for_update().prefetch_related("destinations", "goods", "parties", "consultations__denial").get(pk=application.pk)
+def _locked(application: Application, actor) -> Application:
+    """The case locked for the decision, refused when another official holds it (issue 23.12)."""
+    locked = Application.objects.select_for_update().prefetch_related("destinations", "goods", "parties", "consultations__denial").get(pk=application.pk)
+    case_ensure_claimant(actor=actor, application=locked)
+    return locked
 
 
 def _goods_kind(application) -> str:
@@ -114,25 +118,32 @@ def _ml_category(code: str) -> str:
 def _registration_issue(actor, application: Application, reasons: str) -> Registration:
     """Accept a registration for a general licence: the exporter may then use it within its terms."""
     general_licence = application.general_licence
+    already = Conflict(_("%(organisation)s is already registered for %(licence)s.") % {"organisation": application.organisation.name, "licence": general_licence.code})
     if Registration.objects.filter(organisation_id=application.organisation_id, general_licence=general_licence, status=RegistrationStatus.ACTIVE).exists():
-        raise Conflict(_("%(organisation)s is already registered for %(licence)s.") % {"organisation": application.organisation.name, "licence": general_licence.code})
+        raise already
     application_move(application=application, action=Action.ISSUE, actor=actor, reason=reasons)
     decision = Decision.objects.create(
         reference=application.reference, application=application, outcome=Outcome.ISSUED, decided_on=timezone.localdate(), decided_by=actor,
         goods_kind=GoodsKind.MILITARY if general_licence.kind == "military" else GoodsKind.DUAL_USE,
         licence_kind=LicenceKind.GENERAL, movement=application.movement, reasons=reasons,
     )
-    return Registration.objects.create(
-        number=f"{general_licence.code}-{application.reference}", general_licence=general_licence, organisation_id=application.organisation_id,
-        decision=decision, registered_on=decision.decided_on,
-    )
+    try:
+        # Two registrations of one exporter for one general licence decided at the same moment both pass the check
+        # above; the database's one-active-registration constraint lets one in. The other decision is undone whole.
+        with transaction.atomic():
+            return Registration.objects.create(
+                number=f"{general_licence.code}-{application.reference}", general_licence=general_licence, organisation_id=application.organisation_id,
+                decision=decision, registered_on=decision.decided_on,
+            )
+    except IntegrityError:
+        raise already from None
 
 
 def decision_issue(*, actor, application: Application, conditions: str = "", valid_to: date | None = None, reasons: str = ""):
     """Issue the licence: numbered, with its lines, destinations and conditions; fast-track notice where due.
     For a general-licence registration, register the exporter instead (returns the Registration)."""
     with transaction.atomic():
-        locked = _locked(application)
+        locked = _locked(application, actor)
         _refuse_if_blocked(locked, approving=True)
         if locked.kind == Kind.GENERAL_REGISTRATION:
             return _registration_issue(actor, locked, reasons)
@@ -199,7 +210,7 @@ def decision_deny(*, actor, application: Application, reasons: str, criteria: li
     if errors:
         raise DomainError(_("The denial is not complete."), fields=errors)
     with transaction.atomic():
-        locked = _locked(application)
+        locked = _locked(application, actor)
         _refuse_if_blocked(locked, approving=False)
         application_move(application=locked, action=Action.DENY, actor=actor, reason=reasons, payload={"criteria": criteria})
         decision = _decision(locked, actor, Outcome.DENIED, reasons=reasons, criteria=criteria)
@@ -230,7 +241,7 @@ def decision_answer_sondage(*, actor, application: Application, answer: str, pos
     if not answer.strip():
         raise DomainError(_("Write the indicative answer."), fields={"answer": [_("Write the indicative answer.")]})
     with transaction.atomic():
-        locked = _locked(application)
+        locked = _locked(application, actor)
         _refuse_if_blocked(locked, approving=positive)
         application_move(application=locked, action=Action.ANSWER_SONDAGE, actor=actor, payload={"positive": positive})
         verdict = POSITIVE_VERDICT if positive else NEGATIVE_VERDICT
@@ -248,7 +259,7 @@ def decision_rule(*, actor, application: Application, entry: str = "", not_liste
         except InvalidControlEntry as exc:
             raise DomainError(str(exc), fields={"entry": [str(exc)]}) from None
     with transaction.atomic():
-        locked = _locked(application)
+        locked = _locked(application, actor)
         application_move(application=locked, action=Action.RULE, actor=actor, payload={"entry": code or "not listed"})
         return _decision(locked, actor, Outcome.RULED, ruling_entry=code, ruling_not_listed=not_listed, reasons=reasons)
 
