@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body (sessions do not; CSRF reads the form): oversized bodies are refused unread.
+    "licensing.core.limits.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -275,8 +277,13 @@ if not DEBUG:
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Request bodies (licensing/core/limits.py checks Content-Length against these before reading): forms and JSON up
+# to DATA_UPLOAD_MAX_MEMORY_SIZE, uploads up to the limit their view declares; an upload past
+# FILE_UPLOAD_MAX_MEMORY_SIZE is streamed to a temporary file rather than held in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # --- API
 # Working days a consulted member state has to answer (Regulation (EU) 2021/821, Art. 16(5)); only after them may
@@ -289,6 +296,8 @@ REST_FRAMEWORK = {
         "licensing.api.authentication.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # DRF's three, with the JSON one bounding how deep a body may nest (licensing/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["licensing.api.parsers.JSONParser", "rest_framework.parsers.FormParser", "rest_framework.parsers.MultiPartParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend", "licensing.api.pagination.StableOrderingFilter"],
     "DEFAULT_PAGINATION_CLASS": "licensing.api.pagination.Pagination",
     "PAGE_SIZE": 50,

@@ -312,10 +312,11 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return decision_document(decision)
 
     @extend_schema(responses=EventOut(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def history(self, request, pk=None):
-        events = selectors.application_history(self.get_object(), request.user)
-        return Response(EventOut(events, many=True).data)
+        """The application's events, oldest first, in pages (`?page=`, `?page_size=` up to 200)."""
+        events = self.paginate_queryset(selectors.application_events(self.get_object(), request.user))
+        return self.get_paginated_response(EventOut(selectors.history_as_seen_by(events, request.user), many=True).data)
 
     @extend_schema(
         request={"multipart/form-data": inline_serializer("DocumentIn", {"doc_type": serializers.ChoiceField(choices=Document.DocType.choices), "file": serializers.FileField()})},

@@ -13,7 +13,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from licensing.core.errors import DomainError
+from licensing.core.errors import DomainError, error_body
 
 
 def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
@@ -41,10 +41,6 @@ def flatten_errors(detail, prefix: str = "") -> dict[str, list[str]]:
     elif detail not in (None, ""):
         out.setdefault(prefix or "non_field_errors", []).append(str(detail))
     return out
-
-
-def error_body(status_code: int, code: str, detail: str, fields: dict | None = None) -> dict:
-    return {"status": status_code, "code": code, "detail": detail, "fields": fields or {}}
 
 
 def exception_handler(exc, context):

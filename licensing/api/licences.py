@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from django.utils.translation import gettext as _
 
 from licensing.core.errors import DomainError
+from licensing.core.limits import body_limit
 from licensing.licences import lifecycle, selectors, usage
 from licensing.licences.models import Licence, LicenceLine, Registration, UsageReport
 
@@ -103,6 +104,10 @@ class RegistrationOut(serializers.ModelSerializer):
         fields = ["id", "number", "general_licence", "organisation", "status", "registered_on", "revoked_on", "revoked_reason"]
 
 
+class RevokeIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
+
+
 class RegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = RegistrationOut
 
@@ -111,10 +116,12 @@ class RegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
             return Registration.objects.none()
         return selectors.registrations_visible_to(self.request.user)
 
-    @extend_schema(request=inline_serializer("RevokeIn", {"reason": serializers.CharField()}), responses=RegistrationOut)
+    @extend_schema(request=RevokeIn, responses=RegistrationOut)
     @action(detail=True, methods=["post"], permission_classes=[IsOfficer])
     def revoke(self, request, pk=None):
-        registration = lifecycle.registration_revoke(actor=request.user, registration=self.get_object(), reason=str(request.data.get("reason", ""))[:5000])
+        data = RevokeIn(data=request.data)  # a body that is no object ([null, null]) is a 400, not a 500
+        data.is_valid(raise_exception=True)
+        registration = lifecycle.registration_revoke(actor=request.user, registration=self.get_object(), reason=data.validated_data["reason"])
         return Response(RegistrationOut(registration).data)
 
 
@@ -154,6 +161,8 @@ def _result(result: usage.UsageResult) -> Response:
     return Response({"created": result.created, "duplicate": result.duplicate, "upload_id": result.upload_id}, status=status.HTTP_200_OK if result.duplicate else status.HTTP_201_CREATED)
 
 
+# A list of up to MAX_ROWS rows is as large as the file that holds them.
+@body_limit(usage.MAX_FILE_BYTES)
 class UsageReportsView(generics.ListAPIView):
     """GET: usage reports (holders: their own). POST: a list of rows, all or nothing; send an `Idempotency-Key` header to make retries safe."""
 
@@ -179,6 +188,7 @@ class UsageReportsView(generics.ListAPIView):
         return _result(usage.usage_import(actor=request.user, rows=usage.list_rows(data.validated_data), sha256=sha, idempotency_key=key))
 
 
+@body_limit(usage.MAX_FILE_BYTES)
 class UsageUploadView(APIView):
     """Upload usage reports as a CSV (UTF-8) or XLSX file with the columns licence, exported_on, destination,
     control_entry, quantity, value_eur, recipient, serial_numbers, lot_numbers. All or nothing; the same file twice counts once."""

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from licensing.accounts.models import Role
 from licensing.applications import selectors as applications
 from licensing.core.errors import DomainError, NotFound
+from licensing.core.limits import body_limit
 from licensing.screening import selectors, services
 from licensing.screening.importers import FORMATS
 from licensing.screening.models import Disposition, ListKind, ScreeningRun
@@ -206,6 +207,7 @@ class ImportIn(serializers.Serializer):
         return value
 
 
+@body_limit(MAX_UPLOAD)
 class ImportView(APIView):
     """Upload a list (EU XML or FollowTheMoney JSON lines); the worker imports it and re-screens open cases."""
 

@@ -123,9 +123,15 @@ def application_delete(*, actor, application: Application) -> None:
 
 
 def _delete_files(names: list[str]) -> None:
+    """Remove stored files that no document refers to any more. An amendment's documents share the original's
+    stored files (issue 23.5: deleting an amendment draft removed the file the submitted original still cites),
+    so the question is asked here, after the commit, for every caller."""
     from django.core.files.storage import default_storage
 
+    still_cited = set(Document.objects.filter(file__in=names).values_list("file", flat=True))
     for name in names:
+        if name in still_cited:
+            continue
         try:
             default_storage.delete(name)
         except OSError:
@@ -282,8 +288,6 @@ def document_delete(*, actor, document: Document) -> None:
     locked = Application.objects.select_for_update().get(pk=application.pk)
     _ensure_draft(locked)
     name = document.file.name
-    shared = Document.objects.filter(file=name).exclude(pk=document.pk).exists()
     event_record(actor=actor, verb="document.deleted", target=locked, payload={"document": document.original_name})
     document.delete()
-    if not shared:
-        transaction.on_commit(lambda: _delete_files([name]))
+    transaction.on_commit(lambda: _delete_files([name]))

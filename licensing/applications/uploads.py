@@ -3,13 +3,15 @@ Upload checks: the type is read from the content (magic bytes, and the inside of
 files), never from the name or the browser's claim; the size is bounded.
 """
 import hashlib
-import zipfile
 from dataclasses import dataclass
+
 from django.utils.translation import gettext as _
 
+from licensing.core.archives import ZIP_ERRORS, zip_member_read, zip_open
 from licensing.core.errors import DomainError
+from licensing.core.limits import DOCUMENT_MAX_BYTES
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_BYTES = DOCUMENT_MAX_BYTES
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc/.xls
 SIMPLE_SIGNATURES = [
@@ -44,19 +46,22 @@ class CheckedUpload:
     sha256: str
 
 
+# Longer than the longest ODF mimetype: a `mimetype` entry is read no further.
+MIMETYPE_READ_BYTES = 100
+
+
 def _zip_office_type(uploaded) -> str | None:
-    uploaded.seek(0)
     try:
-        with zipfile.ZipFile(uploaded) as archive:
+        with zip_open(uploaded) as archive:
             names = archive.namelist()
             if "mimetype" in names:
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                mimetype = zip_member_read(archive, "mimetype", MIMETYPE_READ_BYTES).decode("ascii", "replace").strip()
                 return mimetype if mimetype in ODF_MIMETYPES else None
             if "[Content_Types].xml" in names:
                 for prefix, content_type in OOXML.items():
                     if any(name.startswith(prefix) for name in names):
                         return content_type
-    except (zipfile.BadZipFile, OSError, KeyError):
+    except ZIP_ERRORS:
         return None
     return None
 

@@ -52,7 +52,14 @@ def assessment_start(*, actor, application: Application) -> Assessment:
     return assessment
 
 
-def _live(assessment: Assessment, *, status: str) -> Assessment:
+def _started(assessment: Assessment | None) -> Assessment:
+    if assessment is None:  # a page posted before anyone started the assessment (issue 23.12: a 500)
+        raise Conflict(gettext("No assessment has been started on this case."))
+    return assessment
+
+
+def _live(assessment: Assessment | None, *, status: str) -> Assessment:
+    _started(assessment)
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.status != status:
         raise Conflict(gettext("The assessment is %(status)s.") % {"status": locked.get_status_display().lower()})
@@ -151,7 +158,7 @@ def _advise(actor, assessment: Assessment) -> None:
 def assessment_countersign(*, actor, assessment: Assessment, agree: bool, reason: str = "") -> Assessment:
     """A second advisor confirms the advice, or sends it back with the reason. Never the same person."""
     _ensure_advisor(actor)
-    if assessment.advisor_id == actor.pk:
+    if _started(assessment).advisor_id == actor.pk:
         raise NotAllowed(gettext("The second advisor must be someone else than the author of the assessment."))
     if not agree and not reason.strip():
         raise DomainError(gettext("Say why you disagree."), fields={"reason": [gettext("Say why you disagree.")]})

@@ -1,6 +1,11 @@
 """One exception type for domain rule violations, mapped to 4xx responses by the API's error handler."""
 
 
+def error_body(status_code: int, code: str, detail: str, fields: dict | None = None) -> dict:
+    """The one shape of every 4xx answer of the API: {"status", "code", "detail", "fields": {path: [messages]}}."""
+    return {"status": status_code, "code": code, "detail": detail, "fields": fields or {}}
+
+
 class DomainError(Exception):
     status_code = 400
     code = "invalid"

@@ -2,6 +2,7 @@
 import csv
 import io
 
+from licensing.core.spreadsheets import spreadsheet_cell
 from licensing.denials.models import DenialRegisterEntry
 
 COLUMNS = ["reference", "notifying_state", "notified_on", "destination", "goods_description", "control_entry", "consignee", "end_user", "criteria"]
@@ -28,7 +29,8 @@ def denials_csv(queryset) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(denial_rows(queryset))
+    # The JSON keeps the register's text as it is; only the spreadsheet copy is escaped.
+    writer.writerows({k: spreadsheet_cell(v) for k, v in row.items()} for row in denial_rows(queryset))
     return buffer.getvalue()
 
 

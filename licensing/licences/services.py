@@ -10,7 +10,7 @@ app (docs/architecture.md).
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -27,6 +27,7 @@ from licensing.core.permissions import refuse_unless
 from licensing.core.mail import mail_after_commit
 from licensing.denials.models import DenialRegisterEntry
 from licensing.reference.control_list import InvalidControlEntry, parse_entry
+from licensing.routing.services import case_ensure_claimant
 from licensing.screening.selectors import decision_blocker
 
 from .models import Decision, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Registration, RegistrationStatus
@@ -77,8 +78,11 @@ def _decider(actor) -> None:
     refuse_unless(actor, DECIDING, _("Only the licensing office decides an application."))
 
 
-def _locked(application: Application) -> Application:
-    return Application.objects.select_for_update().prefetch_related("destinations", "goods", "parties", "consultations__denial").get(pk=application.pk)
+def _locked(application: Application, actor) -> Application:
+    """The case locked for the decision, refused when another official holds it (issue 23.12)."""
+    locked = Application.objects.select_for_update().prefetch_related("destinations", "goods", "parties", "consultations__denial").get(pk=application.pk)
+    case_ensure_claimant(actor=actor, application=locked)
+    return locked
 
 
 def _goods_kind(application) -> str:
@@ -121,18 +125,25 @@ def _ml_category(code: str) -> str:
 def _registration_issue(actor, application: Application, reasons: str) -> Registration:
     """Accept a registration for a general licence: the exporter may then use it within its terms."""
     general_licence = application.general_licence
+    already = Conflict(_("%(organisation)s is already registered for %(licence)s.") % {"organisation": application.organisation.name, "licence": general_licence.code})
     if Registration.objects.filter(organisation_id=application.organisation_id, general_licence=general_licence, status=RegistrationStatus.ACTIVE).exists():
-        raise Conflict(_("%(organisation)s is already registered for %(licence)s.") % {"organisation": application.organisation.name, "licence": general_licence.code})
+        raise already
     application_move(application=application, action=Action.ISSUE, actor=actor, reason=reasons)
     decision = Decision.objects.create(
         reference=application.reference, application=application, outcome=Outcome.ISSUED, decided_on=timezone.localdate(), decided_by=actor,
         goods_kind=GoodsKind.MILITARY if general_licence.kind == "military" else GoodsKind.DUAL_USE,
         licence_kind=LicenceKind.GENERAL, movement=application.movement, reasons=reasons,
     )
-    return Registration.objects.create(
-        number=f"{general_licence.code}-{application.reference}", general_licence=general_licence, organisation_id=application.organisation_id,
-        decision=decision, registered_on=decision.decided_on,
-    )
+    try:
+        # Two registrations of one exporter for one general licence decided at the same moment both pass the check
+        # above; the database's one-active-registration constraint lets one in. The other decision is undone whole.
+        with transaction.atomic():
+            return Registration.objects.create(
+                number=f"{general_licence.code}-{application.reference}", general_licence=general_licence, organisation_id=application.organisation_id,
+                decision=decision, registered_on=decision.decided_on,
+            )
+    except IntegrityError:
+        raise already from None
 
 
 def decision_issue(*, actor, application: Application, conditions: str = "", valid_to: date | None = None, reasons: str = ""):
@@ -140,7 +151,7 @@ def decision_issue(*, actor, application: Application, conditions: str = "", val
     For a general-licence registration, register the exporter instead (returns the Registration)."""
     _decider(actor)
     with transaction.atomic():
-        locked = _locked(application)
+        locked = _locked(application, actor)
         _refuse_if_blocked(locked, approving=True)
         if locked.kind == Kind.GENERAL_REGISTRATION:
             return _registration_issue(actor, locked, reasons)
@@ -208,7 +219,7 @@ def decision_deny(*, actor, application: Application, reasons: str, criteria: li
     if errors:
         raise DomainError(_("The denial is not complete."), fields=errors)
     with transaction.atomic():
-        locked = _locked(application)
+        locked = _locked(application, actor)
         _refuse_if_blocked(locked, approving=False)
         application_move(application=locked, action=Action.DENY, actor=actor, reason=reasons, payload={"criteria": criteria})
         decision = _decision(locked, actor, Outcome.DENIED, reasons=reasons, criteria=criteria)
@@ -240,7 +251,7 @@ def decision_answer_sondage(*, actor, application: Application, answer: str, pos
     if not answer.strip():
         raise DomainError(_("Write the indicative answer."), fields={"answer": [_("Write the indicative answer.")]})
     with transaction.atomic():
-        locked = _locked(application)
+        locked = _locked(application, actor)
         _refuse_if_blocked(locked, approving=positive)
         application_move(application=locked, action=Action.ANSWER_SONDAGE, actor=actor, payload={"positive": positive})
         verdict = POSITIVE_VERDICT if positive else NEGATIVE_VERDICT
@@ -259,7 +270,7 @@ def decision_rule(*, actor, application: Application, entry: str = "", not_liste
         except InvalidControlEntry as exc:
             raise DomainError(str(exc), fields={"entry": [str(exc)]}) from None
     with transaction.atomic():
-        locked = _locked(application)
+        locked = _locked(application, actor)
         application_move(application=locked, action=Action.RULE, actor=actor, payload={"entry": code or "not listed"})
         return _decision(locked, actor, Outcome.RULED, ruling_entry=code, ruling_not_listed=not_listed, reasons=reasons)
 

@@ -7,11 +7,13 @@ then write in batches), never loaded whole.
 import csv
 import hashlib
 import io
+import math
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -20,6 +22,7 @@ from django.utils.translation import gettext
 
 from licensing.applications.choices import Movement
 from licensing.audit.services import event_record
+from licensing.core.archives import ZIP_ERRORS, ArchiveLimits, zip_open
 from licensing.core.errors import Conflict, DomainError, NotAllowed
 from licensing.reference.control_list import InvalidControlEntry, parse_entry
 from licensing.reference.models import Country, GroupCode
@@ -38,6 +41,12 @@ WITH_ORIGIN = (Movement.TRANSIT, Movement.BROKERING)
 MAX_ROWS = 200_000
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ERRORS = 200
+# Wider than any real row (the API allows 20,000 characters of serial numbers and as many of lot numbers); the csv
+# module's own limit on one value is 131,072 characters.
+MAX_LINE_CHARS = 131_072
+MAX_COLUMNS = 64
+# An XLSX of MAX_FILE_BYTES expands to about ten times that; past it (or past 100 times for one part) it is a bomb.
+XLSX_LIMITS = ArchiveLimits(expanded_bytes=MAX_FILE_BYTES * 10)
 BATCH = 5000
 
 RowSource = Callable[[], Iterator[tuple[int, dict]]]
@@ -63,40 +72,103 @@ class _Target:
 def csv_rows(read: Callable[[], io.BufferedIOBase]) -> RowSource:
     def rows():
         stream = io.TextIOWrapper(read(), encoding="utf-8-sig", newline="")
+        # strict: a stray or unbalanced quote is an error at its line, not a field that silently swallows every row after it.
+        reader = csv.reader(_bounded_lines(stream), strict=True)
         try:
-            reader = csv.reader(stream)
             header = [h.strip().lower() for h in next(reader, [])]
             _check_header(header)
             for number, values in enumerate(reader, start=2):
+                _check_position(number)
                 if not any(v.strip() for v in values):
                     continue
                 yield number, dict(zip(header, (v.strip() for v in values))) | ({"__extra__": "1"} if len(values) > len(header) else {})
         except UnicodeDecodeError:
             raise DomainError(gettext("The file is not UTF-8 text."), code="bad_file", fields={"file": [gettext("Save the CSV as UTF-8.")]}) from None
+        except csv.Error as exc:
+            message = gettext("The file is not valid CSV at line %(line)s (%(problem)s); nothing was recorded.") % {"line": reader.line_num, "problem": _csv_problem(exc)}
+            raise DomainError(message, code="bad_file", fields={"file": [message]}) from None
         finally:
             stream.detach()  # the upload is read again in the second pass: do not let the wrapper close it
 
     return rows
 
 
+def _bounded_lines(stream: io.TextIOBase) -> Iterator[str]:
+    """The stream's lines, none longer than MAX_LINE_CHARS: a 50 MB line of commas never becomes one row in memory."""
+    while line := stream.readline(MAX_LINE_CHARS + 1):
+        if len(line) > MAX_LINE_CHARS:
+            raise csv.Error("line too long")
+        yield line
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    text = str(exc)
+    if "unexpected end of data" in text:
+        return gettext("a quoted value is never closed")
+    if "expected after" in text:
+        return gettext("a quote inside a value that is not doubled")
+    if "field larger" in text or "line too long" in text:
+        return gettext("a value or line longer than %(max)s characters") % {"max": MAX_LINE_CHARS}
+    return text
+
+
+def _check_position(number: int) -> None:
+    """Empty rows are skipped, but counted: a file of millions of empty rows is refused, not read to the end.
+    (Rows with values are counted against MAX_ROWS by usage_import; empty ones may be as many again.)"""
+    if number > 2 * MAX_ROWS + 1:
+        message = gettext("more than %(max)s rows; split it") % {"max": MAX_ROWS}
+        raise DomainError(message, code="bad_file", fields={"file": [message]})
+
+
 def xlsx_rows(read: Callable[[], io.BufferedIOBase]) -> RowSource:
     def rows():
         from openpyxl import load_workbook
 
-        workbook = load_workbook(read(), read_only=True, data_only=True)
+        source = read()
         try:
-            sheet = workbook.worksheets[0]
-            values = sheet.iter_rows(values_only=True)
-            header = [str(h or "").strip().lower() for h in next(values, ())]
+            with zip_open(source, XLSX_LIMITS):
+                pass
+            workbook = _xlsx_call(lambda: load_workbook(source, read_only=True, data_only=True))
+        except ZIP_ERRORS:
+            raise _not_xlsx() from None
+        try:
+            sheet = _xlsx_call(lambda: workbook.worksheets[0])
+            # The sheet's own claim of its size is ignored: a dimension of A1:XFD1048576 would pad every row to
+            # 16,384 cells and yield a million empty rows. Columns past MAX_COLUMNS are not read.
+            sheet.reset_dimensions()
+            values = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS)
+            header = [str(h or "").strip().lower() for h in _xlsx_call(lambda: next(values, ()))]
             _check_header(header)
-            for number, row in enumerate(values, start=2):
+            number = 1
+            while (row := _xlsx_call(lambda: next(values, None))) is not None:
+                number += 1
+                _check_position(number)
                 if not any(cell not in (None, "") for cell in row):
                     continue
-                yield number, {h: _cell(v) for h, v in zip(header, row)}
+                yield number, {h: _cell(v) for h, v in zip(header, row) if h}
         finally:
             workbook.close()
 
     return rows
+
+
+def _not_xlsx() -> DomainError:
+    return DomainError(gettext("The file is neither CSV nor XLSX."), code="bad_file", fields={"file": [gettext("Upload a CSV (UTF-8) or XLSX file.")]})
+
+
+def _xlsx_call(step):
+    """One step of openpyxl on an uploaded file. A ZIP that is no workbook, or a workbook with broken parts, fails in
+    openpyxl with whatever error its parser meets first (KeyError, ValueError, TypeError, XML errors...): to the
+    exporter that is one answer, not a server error."""
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        return step()
+    except DomainError:
+        raise
+    # SyntaxError: the XML parsers' errors (ElementTree's ParseError, lxml's XMLSyntaxError) derive from it.
+    except (*ZIP_ERRORS, SyntaxError, TypeError, AttributeError, IndexError, InvalidFileException) as exc:
+        raise _not_xlsx() from exc
 
 
 def list_rows(items: list[dict]) -> RowSource:
@@ -112,6 +184,9 @@ def _cell(value) -> str:
         return ""
     if isinstance(value, date):
         return value.isoformat()[:10]
+    if isinstance(value, float):
+        # A spreadsheet's binary noise (0.1 + 0.2 = 0.30000000000000004) is not a decimal the exporter wrote.
+        return f"{value:.9f}".rstrip("0").rstrip(".") if math.isfinite(value) else str(value)
     return str(value).strip()
 
 
@@ -214,6 +289,9 @@ class _Checker:
 
     def check(self, number: int, row: dict) -> tuple[list[str], dict | None]:
         problems = []
+        if any("\x00" in value for value in row.values()):
+            # No database stores it in text, and no usage report has one: the file is not what it says.
+            return [gettext("contains a NUL character")], None
         if row.get("__extra__"):
             problems.append(gettext("more columns than the header"))
         for name in REQUIRED:
@@ -331,15 +409,28 @@ def _norm(code: str) -> str:
     return code.strip().upper()
 
 
+# ASCII digits only (Decimal() also takes '1_000', full-width and Arabic-Indic digits); spaces, no-break spaces and
+# narrow no-break spaces only as thousands separators ("1 250 000"), never between any two digits (" 1 2 " is no 12).
+NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:\.\d*)?|[+-]?\.\d+|[+-]?\d+(?:\.\d*)?[eE][+-]?\d{1,3}", re.ASCII)
+THOUSANDS = str.maketrans("", "", " \u00a0\u202f")
+
+
 def _decimal(text: str, name: str, problems: list[str]) -> Decimal | None:
-    try:
-        value = Decimal(text.replace(" ", ""))
-        if not value.is_finite():
-            raise InvalidOperation
-        return value
-    except (InvalidOperation, ValueError):
-        problems.append(f"{name}: " + gettext("'%(value)s' is not a number (use '.' as the decimal separator)") % {"value": text})
+    """The number as the usage report stores it, or None with the problem: never rounded or overflowing silently."""
+    stripped = text.strip()
+    if not NUMBER.fullmatch(stripped):
+        problems.append(f"{name}: " + gettext("'%(value)s' is not a number (use '.' as the decimal separator)") % {"value": text[:40]})
         return None
+    value = Decimal(stripped.translate(THOUSANDS))
+    model_field = UsageReport._meta.get_field(name)
+    places = model_field.decimal_places
+    if abs(value) >= Decimal(10) ** (model_field.max_digits - places):
+        problems.append(f"{name}: " + gettext("'%(value)s' is too large") % {"value": text[:40]})
+        return None
+    if value != value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_DOWN):
+        problems.append(f"{name}: " + gettext("'%(value)s' has more than %(places)d decimals") % {"value": text[:40], "places": places})
+        return None
+    return value
 
 
 # --- writing ---------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from licensing.applications.choices import GoodsKind
+from licensing.core.spreadsheets import spreadsheet_cell
 
 from . import tables, usage
 from .labels import DUAL_USE_KINDS, PARLIAMENT_STATUSES, Names
@@ -128,17 +129,15 @@ def report_sheets(period: tables.Period) -> list[Sheet]:
 
 
 def _csv_cell(value) -> str:
-    if value is None:
-        return ""
     if isinstance(value, Decimal):
         return f"{value:.2f}"
-    return str(value)
+    return str(spreadsheet_cell(value))
 
 
 def sheet_csv(sheet: Sheet) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(sheet.header)
+    writer.writerow([_csv_cell(v) for v in sheet.header])
     for row in sheet.rows:
         writer.writerow([_csv_cell(v) for v in row])
     return buffer.getvalue()
@@ -154,16 +153,16 @@ def sheets_xlsx(sheets: list[Sheet], title: str) -> bytes:
     bold = Font(bold=True)
     for sheet in sheets:
         ws = workbook.create_sheet(sheet.name[:31])
-        ws.append([sheet.title])
+        ws.append([spreadsheet_cell(sheet.title)])
         ws["A1"].font = bold
         for note in sheet.notes:
-            ws.append([note])
+            ws.append([spreadsheet_cell(note)])
         ws.append([])
-        ws.append(sheet.header)
+        ws.append([spreadsheet_cell(v) for v in sheet.header])
         for cell in ws[ws.max_row]:
             cell.font = bold
         for row in sheet.rows:
-            ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
+            ws.append([float(v) if isinstance(v, Decimal) else None if v is None else spreadsheet_cell(v) for v in row])
             for cell in ws[ws.max_row]:
                 if isinstance(cell.value, float):
                     cell.number_format = "#,##0.00"

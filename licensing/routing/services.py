@@ -141,6 +141,18 @@ def case_assign(*, actor, application: Application, assignee) -> Application:
     return application
 
 
+def case_ensure_claimant(*, actor, application: Application) -> None:
+    """A claimed case is moved on (referred, decided) by the official who claimed it. Anyone else first has it
+    released or assigned to them, so two officials never decide one case unknowingly. Administrators may act on
+    any case: they stand in for an absent claimant (the event log records who acted)."""
+    if not application.claimed_by_id or application.claimed_by_id == actor.pk or actor.has_role(Role.ADMINISTRATOR):
+        return
+    holder = Application.objects.filter(pk=application.pk).values_list("claimed_by__username", flat=True).first()
+    raise NotAllowed(
+        _("%(holder)s has claimed this case; ask them to release it, or have it assigned to you.") % {"holder": holder}, code="claimed_by_another"
+    )
+
+
 # Who refers a case to the ministry: the licensing office.
 REFERRING = (Role.OFFICER, Role.ADMINISTRATOR)
 
@@ -150,8 +162,7 @@ def application_refer(*, actor, application: Application, note: str) -> Applicat
     refuse_unless(actor, REFERRING, _("Only the licensing office refers a case to the ministry."))
     if not note.strip():
         raise DomainError(_("Write a note for the ministry."), fields={"note": [_("Write a note for the ministry.")]})
-    if application.claimed_by_id and application.claimed_by_id != actor.pk and not actor.has_role(Role.ADMINISTRATOR):
-        raise NotAllowed(_("Another officer has claimed this case."))
+    case_ensure_claimant(actor=actor, application=application)
     return application_move(
         application=application, action=Action.REFER, actor=actor, reason=note, extra_updates={"claimed_by": None, "claimed_at": None}
     )

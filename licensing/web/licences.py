@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from licensing.core.errors import DomainError
+from licensing.core.limits import body_limit
 from licensing.customs.selectors import write_offs_of_licence
 from licensing.licences import lifecycle, selectors, usage
 
@@ -100,6 +101,7 @@ def usage_add(request, number):
     return redirect("licences:detail", number=number)
 
 
+@body_limit(usage.MAX_FILE_BYTES)
 @require_POST
 @exporter_required
 def usage_upload(request):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from licensing.accounts.models import Role
 from licensing.applications import selectors as applications
 from licensing.core.errors import DomainError
+from licensing.core.limits import body_limit
 from licensing.screening import selectors, services
 from licensing.screening.importers import FORMATS
 from licensing.screening.models import Disposition, RunStatus
@@ -99,6 +100,7 @@ def serial_search(request):
     return render(request, "screening/serials.html", {"q": q, "results": results})
 
 
+@body_limit(MAX_UPLOAD)
 @administrator_required
 def runs(request):
     if request.method == "POST":

@@ -94,7 +94,7 @@ def test_denial_produces_notice_register_entry_and_exporter_sees_criteria_not_ad
     exporter = api_as(exporter_a)
     detail = exporter.get(f"/api/v1/applications/{application.pk}/").json()
     assert detail["status"] == "denied" and detail["decision"]["criteria"] == [2, 4]
-    history = exporter.get(f"/api/v1/applications/{application.pk}/history/").json()
+    history = exporter.get(f"/api/v1/applications/{application.pk}/history/").json()["results"]
     assert not [e for e in history if e["verb"].startswith("assessment.")]
     assert all(e["reason"] == "" for e in history if e["verb"] == "application.refer")  # the office's note stays internal
     assert exporter.get(f"/api/v1/ministry/applications/{application.pk}/assessment/").status_code == 403

@@ -155,7 +155,7 @@ class Gunicorn:
         if self.pages:
             run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env=env)
         self.proc = subprocess.Popen(
-            [str(Path(PY).parent / "gunicorn"), "config.wsgi", "-w", str(self.workers), "-b", f"{LOOPBACK}:{self.port}", "--timeout", "60"],
+            [str(Path(PY).parent / "gunicorn"), "config.wsgi", "-c", "config/gunicorn.py", "-w", str(self.workers), "-b", f"{LOOPBACK}:{self.port}", "--timeout", "60"],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         client = Client(port=self.port)
