@@ -203,3 +203,74 @@ def test_a_token_beside_another_persons_session_over_http(reference_db, browser,
     status, _, body = client.request("GET", "/api/v1/me/", headers={"Authorization": f"Token {key}"})
     assert status == 401, body[:300]
     assert json.loads(client.request("GET", "/api/v1/me/")[2])["username"] == "exporter_b"
+
+
+def _token(user) -> dict:
+    from rest_framework.authtoken.models import Token
+
+    return {"Authorization": f"Token {Token.objects.create(user=user).key}"}
+
+
+def test_every_partys_country_counts_over_http(reference_db, production_server, exporter_a):
+    """Issue 23, point 3: destination US, ultimate end user in Iran, intermediate consignee in Russia (both
+    embargoed) routed to the office alone, not prohibited, no flag."""
+    from tests.security.server import Browser
+
+    body = {
+        "goods_kind": "military", "movement": "export", "destination": "US", "control_entry": "ML6",
+        "parties": [{"role": "ultimate_end_user", "country": "IR"}, {"role": "intermediate_consignee", "country": "RU"}],
+    }
+    status, _, answer = Browser(production_server.port).request("POST", "/api/v1/determinations/", body, _token(exporter_a))
+    assert status == 200, answer[:300]
+    answer = json.loads(answer)
+    assert answer["prohibited"] is True and answer["flagged_countries"] == ["IR", "RU"]
+
+
+@pytest.mark.parametrize(
+    "disguised",
+    ["Р\u043es\u043eb\u043er\u043enexp\u043ert", "R0s0b0r0nexp0rt", "Ros\u200boboron\u200cexport", "R-o-s-o-b-o-r-o-n-e-x-p-o-r-t", "Rosoboronexport General Trading"],
+)
+def test_screening_sees_through_disguised_names_over_http(reference_db, production_server, officer, disguised):
+    """Issue 23, point 4: look-alike letters from other scripts, digits for letters, zero-width characters,
+    letters separated by hyphens and words appended evaded screening."""
+    from pathlib import Path
+
+    from licensing.screening.importers import FORMATS
+    from licensing.screening.services import list_import_file
+    from tests.screening.conftest import EU_SAMPLE
+    from tests.security.server import Browser
+
+    with tasks_in_process():
+        list_import_file(source=FORMATS["eu-xml"], content=Path(EU_SAMPLE).read_bytes(), file_name="eu.xml")
+    status, _, answer = Browser(production_server.port).request("POST", "/api/v1/screening/", {"name": disguised, "country": "RU"}, _token(officer))
+    assert status == 200, answer[:300]
+    assert "900101" in {m["reference"] for m in json.loads(answer)["matches"]}
+
+
+def test_deleting_an_amendment_draft_keeps_the_originals_document_over_http(reference_db, production_server, exporter_a, officer):
+    """Issue 23, point 5: submit with a document, amend, delete the amendment draft: the shared stored file was
+    removed and officials got a 500 downloading it. All over HTTP, so the file lives in gunicorn's media folder."""
+    import uuid
+
+    from tests.factories import application_payload, pdf_bytes
+    from tests.security.server import Browser
+
+    http, exporter = Browser(production_server.port), _token(exporter_a)
+    status, _, draft = http.request("POST", "/api/v1/applications/", application_payload(), exporter)
+    assert status == 201, draft[:300]
+    pk = json.loads(draft)["id"]
+    boundary = uuid.uuid4().hex
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="doc_type"\r\n\r\nend_user_certificate\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="euc.pdf"\r\nContent-Type: application/pdf\r\n\r\n'
+    ).encode() + pdf_bytes() + f"\r\n--{boundary}--\r\n".encode()
+    content_type = f"multipart/form-data; boundary={boundary}"
+    status, _, document = http.request("POST", f"/api/v1/applications/{pk}/documents/", body, {**exporter, "Content-Type": content_type})
+    assert status == 201, document[:300]
+    document_id = json.loads(document)["id"]
+    assert http.request("POST", f"/api/v1/applications/{pk}/submit/", headers=exporter)[0] == 200
+    status, _, amendment = http.request("POST", f"/api/v1/applications/{pk}/amend/", headers=exporter)
+    assert status == 201, amendment[:300]
+    assert http.request("DELETE", f"/api/v1/applications/{json.loads(amendment)['id']}/", headers=exporter)[0] == 204
+    status, _, content = http.request("GET", f"/api/v1/applications/{pk}/documents/{document_id}/", headers=_token(officer))
+    assert status == 200 and content.startswith(b"%PDF-")
