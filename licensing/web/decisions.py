@@ -71,7 +71,8 @@ def error_message(exc: DomainError) -> str:
     return " ".join([exc.message, *details])
 
 
-def _act(request, pk, do, success):
+def act(request, pk, do, success):
+    """Run a move of the case page's; back to the case with its outcome (a role refused: the API's 403)."""
     try:
         do()
     except NotAllowed:
@@ -88,7 +89,7 @@ def _act(request, pk, do, success):
 @roles_required(services.ADVISING)
 def assessment_start(request, pk):
     application = _application(request, pk)
-    return _act(request, pk, lambda: services.assessment_start(actor=request.user, application=application), _("Assessment started."))
+    return act(request, pk, lambda: services.assessment_start(actor=request.user, application=application), _("Assessment started."))
 
 
 @require_POST
@@ -107,7 +108,7 @@ def finding_save(request, pk):
                 actor=request.user, assessment=assessment, criterion=criterion, finding=finding, reasoning=reasoning, sub_points=request.POST.getlist(f"sub_points_{criterion}")
             )
 
-    return _act(request, pk, save_all, _("Findings saved."))
+    return act(request, pk, save_all, _("Findings saved."))
 
 
 @require_POST
@@ -116,7 +117,7 @@ def advice_give(request, pk):
     application = _application(request, pk)
     form = AdviceForm(request.POST)
     data = form.cleaned_data if form.is_valid() else {"advice": "", "conditions": "", "weighing": "", "override_reason": ""}
-    return _act(request, pk, lambda: services.assessment_submit(actor=request.user, assessment=selectors.current_assessment(application), **data), _("Advice given."))
+    return act(request, pk, lambda: services.assessment_submit(actor=request.user, assessment=selectors.current_assessment(application), **data), _("Advice given."))
 
 
 @require_POST
@@ -125,7 +126,7 @@ def countersign(request, pk):
     application = _application(request, pk)
     agree = request.POST.get("agree") == "1"
     reason = request.POST.get("reason", "")
-    return _act(request, pk, lambda: services.assessment_countersign(actor=request.user, assessment=selectors.current_assessment(application), agree=agree, reason=reason), _("Countersignature recorded."))
+    return act(request, pk, lambda: services.assessment_countersign(actor=request.user, assessment=selectors.current_assessment(application), agree=agree, reason=reason), _("Countersignature recorded."))
 
 
 @require_POST
@@ -148,7 +149,7 @@ def decide(request, pk):
         else:
             decisions.decision_rule(actor=actor, application=application, entry=d["entry"], not_listed=d["not_listed"], reasons=d["reasons"])
 
-    return _act(request, pk, run, _("Decision recorded."))
+    return act(request, pk, run, _("Decision recorded."))
 
 
 @require_POST
@@ -156,9 +157,9 @@ def decide(request, pk):
 def consultation_move(request, pk, cid):
     consultation = get_object_or_404(Consultation, pk=cid, application_id=pk)
     if request.POST.get("step") == "start":
-        return _act(request, pk, lambda: services.consultation_start(actor=request.user, consultation=consultation), _("Consultation started."))
+        return act(request, pk, lambda: services.consultation_start(actor=request.user, consultation=consultation), _("Consultation started."))
     timed_out = request.POST.get("timed_out") == "1"
-    return _act(request, pk, lambda: services.consultation_answer(actor=request.user, consultation=consultation, answer=request.POST.get("answer", ""), timed_out=timed_out), _("Consultation answer recorded."))
+    return act(request, pk, lambda: services.consultation_answer(actor=request.user, consultation=consultation, answer=request.POST.get("answer", ""), timed_out=timed_out), _("Consultation answer recorded."))
 
 
 @official_required

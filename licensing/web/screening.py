@@ -18,6 +18,7 @@ from licensing.screening.importers import FORMATS
 from licensing.screening.models import Disposition, RunStatus
 
 from .access import official_required, roles_required
+from .decisions import act
 
 MAX_UPLOAD = 200 * 1024 * 1024
 
@@ -55,42 +56,33 @@ def administrator_required(view):
     return wrapped
 
 
+class EscalationForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Why the case may be approved despite the match"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _hit_act(request, pk, hit_id, form_class, service, *, invalid: str, success: str):
+    """A form on a hit of the case's screening panel, posted to its service; back to the case with the outcome."""
+    application = get_object_or_404(applications.applications_visible_to(request.user), pk=pk)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, invalid)
+        return redirect("office:case", pk=pk)
+    return act(request, pk, lambda: service(actor=request.user, application=application, hit_id=hit_id, **form.cleaned_data), success)
+
+
 @require_POST
 @roles_required(services.DISPOSING)
 def hit_dispose(request, pk, hit_id):
-    application = get_object_or_404(applications.applications_visible_to(request.user), pk=pk)
-    form = DispositionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a disposition."))
-        return redirect("office:case", pk=pk)
-    try:
-        services.hit_dispose(actor=request.user, application=application, hit_id=hit_id, **form.cleaned_data)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Disposition recorded."))
-    return redirect("office:case", pk=pk)
-
-
-class EscalationForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("Why the case may be approved despite the match"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    return _hit_act(request, pk, hit_id, DispositionForm, services.hit_dispose, invalid=_("Choose a disposition."), success=_("Disposition recorded."))
 
 
 @require_POST
 @roles_required(services.DISPOSING)
 def hit_escalation_decide(request, pk, hit_id):
-    application = get_object_or_404(applications.applications_visible_to(request.user), pk=pk)
-    form = EscalationForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Say why the case may be approved despite the match."))
-        return redirect("office:case", pk=pk)
-    try:
-        services.hit_escalation_decide(actor=request.user, application=application, hit_id=hit_id, **form.cleaned_data)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Escalation decided."))
-    return redirect("office:case", pk=pk)
+    return _hit_act(
+        request, pk, hit_id, EscalationForm, services.hit_escalation_decide,
+        invalid=_("Say why the case may be approved despite the match."), success=_("Escalation decided."),
+    )
 
 
 @official_required
