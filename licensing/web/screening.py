@@ -2,8 +2,6 @@
 officials, and the administrator's list upload with the re-screen's progress."""
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -45,17 +43,6 @@ class ImportForm(forms.Form):
         return upload
 
 
-def administrator_required(view):
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not request.user.has_role(Role.ADMINISTRATOR):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    return wrapped
-
-
 class EscalationForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Why the case may be approved despite the match"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -93,7 +80,7 @@ def serial_search(request):
 
 
 @body_limit(MAX_UPLOAD)
-@administrator_required
+@roles_required((Role.ADMINISTRATOR,))
 def runs(request):
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
