@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from licensing.accounts.models import Role
+from licensing.core.permissions import actor_may
 
 
 class HasRole(BasePermission):
@@ -10,8 +11,7 @@ class HasRole(BasePermission):
     message = _("Your role does not give access to this.")
 
     def has_permission(self, request, view):
-        user = request.user
-        return bool(user and user.is_authenticated and user.has_role(*self.roles))
+        return actor_may(request.user, self.roles)
 
 
 def allow(roles: tuple[str, ...]) -> type[HasRole]:
