@@ -28,7 +28,9 @@ from licensing.applications.parties import case_countries
 from licensing.core.errors import DomainError
 from licensing.reference.control_list import LISTS_OF_GOODS_KIND, entry_fits_goods_kind
 
-from .rules import RULES_BY_STAGE, BanTerms, Effect, GeneralLicenceTerms, Items, Situation, Stage
+from licensing.reference.general_licences import Terms as GeneralLicenceTerms
+
+from .rules import RULES_BY_STAGE, BanTerms, Effect, Items, Situation, Stage
 
 
 class InvalidFacts(DomainError):
@@ -135,28 +137,12 @@ _reference: _Reference | None = None
 
 
 def _load_reference(token: str) -> _Reference:
-    from licensing.reference import selectors
-    from licensing.reference.models import ControlEntry, Country, CountryGroupMembership, GeneralLicence, SanctionsBan
+    from licensing.reference import general_licences, selectors
+    from licensing.reference.models import ControlEntry, Country, SanctionsBan
 
     groups = {code: selectors.group_members(code) for code in GROUPS}
-    embargo = {
-        country: (kind or "unspecified")
-        for country, kind in CountryGroupMembership.objects.filter(group_id="arms_embargo").values_list("country_id", "kind")
-    }
-    licences = {}
-    for gl in GeneralLicence.objects.prefetch_related("destinations", "excluded_destinations", "destination_groups"):
-        destinations = {c.code for c in gl.destinations.all()}
-        for group in gl.destination_groups.all():
-            destinations |= selectors.group_members(group.code)
-        licences[gl.code] = GeneralLicenceTerms(
-            code=gl.code,
-            kind=gl.kind,
-            movements=frozenset(m.strip() for m in gl.movements.split(",") if m.strip()),
-            destination_rule=gl.destination_rule,
-            destinations=frozenset(destinations),
-            excluded=frozenset(c.code for c in gl.excluded_destinations.all()),
-            active=gl.active,
-        )
+    embargo = general_licences.arms_embargoes()
+    licences = general_licences.all_terms()
     bans = tuple(
         BanTerms(
             code=ban.code,
@@ -381,6 +367,7 @@ def situation(facts: Facts) -> Situation:
         temporary=facts.temporary,
         **_about(dest, ref),
         general_licences=ref.general_licences,
+        embargoes=ref.embargo,
         annex_iv_items=ref.annex_iv_items,
         on=facts.on or datetime.date.today(),
         hs_code=facts.hs_code,
