@@ -88,6 +88,12 @@ class Items:
         self.codes = frozenset(c.upper() for c in codes)
         self.parents = frozenset(p for c in self.codes for p in prefixes(c)) - self.codes
 
+    def __eq__(self, other) -> bool:  # a value: the same codes are the same items (the terms holding it compare)
+        return isinstance(other, Items) and self.codes == other.codes
+
+    def __hash__(self) -> int:
+        return hash(self.codes)
+
     def cover(self, entry_prefixes: frozenset[str]) -> bool:
         """The entry lies inside one of the items (the same code or a sub-item of it)."""
         return not entry_prefixes.isdisjoint(self.codes)

@@ -8,7 +8,8 @@ from licensing.licences.usage import general_licence_refusal
 from licensing.reference import general_licences
 from licensing.reference.general_licences import Refusal
 from licensing.reference.models import Country, CountryGroupMembership, DestinationRule, GeneralLicence, GroupCode
-from licensing.routing.determination import Facts, clear_cache, determine, situation
+from licensing.routing.determination import Facts, determine, situation
+from licensing.routing.reference_data import clear as clear_cache
 
 pytestmark = pytest.mark.django_db
 
