@@ -3,6 +3,7 @@ and routing and usage reports, its two callers, give the same answer for every l
 import datetime
 
 import pytest
+from django.utils import translation
 
 from licensing.licences.usage import general_licence_refusal
 from licensing.reference import general_licences
@@ -61,7 +62,10 @@ def test_nl900_covers_no_destination_while_its_destinations_are_unknown():
     for country in Country.objects.values_list("code", flat=True):
         assert not routing_covers(nl900, country, day) and not usage_covers(nl900, country, day)
     assert general_licences.refusal("NL900", "US", on=day) is Refusal.DESTINATIONS_UNKNOWN
-    assert "not recorded in the reference data" in general_licence_refusal(nl900, "US", on=day)
+    with translation.override("en"):
+        assert "not recorded in the reference data" in general_licence_refusal(nl900, "US", on=day)
+    with translation.override("nl"):
+        assert "staan niet in de referentiegegevens" in general_licence_refusal(nl900, "US", on=day)
 
 
 def test_once_an_administrator_records_nl900s_destinations_both_callers_follow(django_capture_on_commit_callbacks):
