@@ -14,7 +14,7 @@ from licensing.assessment.models import Advice, Consultation, Finding
 from licensing.denials.models import DenialRegisterEntry
 from licensing.core.errors import DomainError, NotAllowed
 from licensing.core.http import pdf_response
-from licensing.licences import services as decisions
+from licensing.licences import decisions
 from licensing.licences.documents import decision_document
 from licensing.licences.selectors import overdue_reports, parliament_notifications, prior_information
 from licensing.licences.models import Decision, Outcome
