@@ -3,7 +3,7 @@ import pytest
 from django.test import Client
 
 from licensing.applications.models import Application, Status
-from tests.factories import PASSWORD, application_payload, pdf_upload
+from tests.factories import PASSWORD, application_submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +20,8 @@ def logged_in(user) -> Client:
 
 
 @pytest.fixture
-def case(api_as, exporter_a, django_capture_on_commit_callbacks):
-    client = api_as(exporter_a)
-    draft = client.post("/api/v1/applications/", application_payload(), format="json").json()
-    client.post(f"/api/v1/applications/{draft['id']}/documents/", {"doc_type": "end_user_certificate", "file": pdf_upload()}, format="multipart")
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/api/v1/applications/{draft['id']}/submit/")
-    return Application.objects.get(pk=draft["id"])
+def case(exporter_a):
+    return application_submitted(exporter_a)
 
 
 def test_officer_triages_a_case_from_the_queue(officer, case):
