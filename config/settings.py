@@ -229,6 +229,10 @@ NOTIFYING_STATE = env("NOTIFYING_STATE", default="NL")
 # Screening: a hit at or above this score (0-1) flags the application and blocks a decision until disposed of.
 SCREENING_THRESHOLD = env.float("SCREENING_THRESHOLD", default=0.85)
 
+# Routing keeps the reference data in memory per process (licensing.routing.reference_data); off, every
+# determination reads it plainly (slower, the same answers: the path to compare against).
+ROUTING_REFERENCE_IN_MEMORY = env.bool("ROUTING_REFERENCE_IN_MEMORY", default=True)
+
 # --- Mail
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND",

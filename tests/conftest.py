@@ -202,17 +202,9 @@ def api_as(db):
 
 
 @pytest.fixture
-def submit(api_as, django_capture_on_commit_callbacks):
-    """submit(exporter, **overrides) -> a complete application with an end-user certificate, submitted and routed."""
-    from licensing.applications.models import Application
-    from tests.factories import application_payload, pdf_upload
+def submit(db):
+    """submit(exporter, **overrides) -> a complete application with an end-user certificate, submitted and routed
+    (tests.factories.application_submitted)."""
+    from tests.factories import application_submitted
 
-    def make(user, **overrides):
-        client = api_as(user)
-        draft = client.post("/api/v1/applications/", application_payload(**overrides), format="json").json()
-        client.post(f"/api/v1/applications/{draft['id']}/documents/", {"doc_type": "end_user_certificate", "file": pdf_upload()}, format="multipart")
-        with django_capture_on_commit_callbacks(execute=True):
-            assert client.post(f"/api/v1/applications/{draft['id']}/submit/").status_code == 200, "submit failed"
-        return Application.objects.get(pk=draft["id"])
-
-    return make
+    return application_submitted

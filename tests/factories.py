@@ -89,3 +89,83 @@ def pdf_upload(name: str = "euc.pdf", text: str = "End-user certificate"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile(name, pdf_bytes(text), content_type="application/pdf")
+
+
+# --- Applications, decisions, licences: through the services, with the input the API validates -------------------
+# Each runs what the API's views run (the same input serializer, the same service calls), without HTTP. A
+# submission runs its commit callbacks (routing and screening are queued after commit; tasks run in process in
+# the tests); a decision leaves its e-mail queued (see decision_recorded).
+# The tests of the API itself (tests/applications) still go through HTTP.
+
+
+def _after_commit():
+    from django.test import TestCase
+
+    return TestCase.captureOnCommitCallbacks(execute=True)
+
+
+def application_draft(exporter, payload: dict | None = None, **overrides):
+    """A draft filed by `exporter`: `payload` (else application_payload(**overrides)), validated as the API
+    validates it."""
+    from licensing.api.applications import ApplicationIn
+    from licensing.applications.services import application_create
+
+    data = ApplicationIn(data=payload if payload is not None else application_payload(**overrides))
+    data.is_valid(raise_exception=True)
+    return application_create(actor=exporter, data=data.validated_data)
+
+
+def application_submitted(exporter, *, screen: bool = False, **overrides):
+    """A complete application (application_payload(**overrides)) with an end-user certificate, submitted and
+    routed; `screen`: screened as well, as application_submit queues it after commit."""
+    from licensing.applications.models import Application
+    from licensing.applications.services import application_submit, document_add
+
+    draft = application_draft(exporter, **overrides)
+    document_add(actor=exporter, application=draft, doc_type="end_user_certificate", uploaded_file=pdf_upload())
+    with _after_commit():
+        application_submit(actor=exporter, application=draft)
+        if screen:
+            from licensing.screening.services import application_screen_after_commit
+
+            application_screen_after_commit(draft.pk)
+    return Application.objects.get(pk=draft.pk)
+
+
+def decision_recorded(officer, application, *, outcome: str = "issued", **fields):
+    """The office's decision on `application` (issued, denied, answered, ruled), recorded by its service. Its
+    after-commit work (the decision e-mail) stays queued, as a test's transaction never commits: wrap the call in
+    django_capture_on_commit_callbacks(execute=True) to send it."""
+    from licensing.licences import decisions
+    from licensing.licences.models import Decision
+
+    record = {
+        "issued": decisions.decision_issue,
+        "denied": decisions.decision_deny,
+        "answered": decisions.decision_answer_sondage,
+        "ruled": decisions.decision_rule,
+    }[outcome]
+    record(actor=officer, application=application, **fields)
+    return Decision.objects.get(application=application)
+
+
+def licence_issued(exporter, officer, **overrides):
+    """A licence the office issued on a submitted application (military goods to Norway unless overridden)."""
+    from licensing.licences.models import Licence
+
+    decision = decision_recorded(officer, application_submitted(exporter, **overrides))
+    return Licence.objects.get(decision=decision)
+
+
+def registration_issued(exporter, officer, code: str):
+    """The exporter's accepted registration for general licence `code`."""
+    from licensing.applications.models import Application
+    from licensing.applications.services import application_submit
+    from licensing.licences.models import Registration
+
+    payload = {"kind": "general_registration", "movement": "transit", "general_licence": code, "conditions_confirmed": True}
+    draft = application_draft(exporter, payload)
+    with _after_commit():
+        application_submit(actor=exporter, application=draft)
+    decision = decision_recorded(officer, Application.objects.get(pk=draft.pk))
+    return Registration.objects.get(decision=decision)

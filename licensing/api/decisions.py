@@ -14,7 +14,7 @@ from licensing.denials.models import DenialRegisterEntry
 from licensing.core.errors import DomainError
 from licensing.core.http import pdf_response
 from licensing.denials import exports
-from licensing.licences import services
+from licensing.licences import decisions
 from licensing.licences.documents import decision_document as decision_pdf
 from licensing.licences.selectors import parliament_notifications
 from licensing.licences.models import Decision, Outcome, ParliamentNotification
@@ -54,7 +54,7 @@ def _decision_of(application) -> Decision:
 class DecideView(APIView):
     """Record the decision: `issued` (licence), `denied` (criteria + reasons), `answered` (sondage), `ruled` (classification)."""
 
-    permission_classes = [allow(services.DECIDING)]
+    permission_classes = [allow(decisions.DECIDING)]
 
     @extend_schema(request=DecisionIn, responses={201: DecisionOut})
     @idempotent
@@ -65,13 +65,13 @@ class DecideView(APIView):
         d = data.validated_data
         actor = request.user
         if d["outcome"] == Outcome.ISSUED:
-            services.decision_issue(actor=actor, application=application, conditions=d["conditions"], valid_to=d["valid_to"], reasons=d["reasons"])
+            decisions.decision_issue(actor=actor, application=application, conditions=d["conditions"], valid_to=d["valid_to"], reasons=d["reasons"])
         elif d["outcome"] == Outcome.DENIED:
-            services.decision_deny(actor=actor, application=application, reasons=d["reasons"], criteria=d["criteria"])
+            decisions.decision_deny(actor=actor, application=application, reasons=d["reasons"], criteria=d["criteria"])
         elif d["outcome"] == Outcome.ANSWERED:
-            services.decision_answer_sondage(actor=actor, application=application, answer=d["answer"], positive=d["positive"])
+            decisions.decision_answer_sondage(actor=actor, application=application, answer=d["answer"], positive=d["positive"])
         else:
-            services.decision_rule(actor=actor, application=application, entry=d["entry"], not_listed=d["not_listed"], reasons=d["reasons"])
+            decisions.decision_rule(actor=actor, application=application, entry=d["entry"], not_listed=d["not_listed"], reasons=d["reasons"])
         return Response(DecisionOut(_decision_of(application)).data, status=status.HTTP_201_CREATED)
 
 
@@ -83,7 +83,7 @@ class BlockersView(APIView):
     @extend_schema(responses=inline_serializer("Blockers", {"approve": serializers.ListField(child=serializers.CharField()), "deny": serializers.ListField(child=serializers.CharField())}))
     def get(self, request, pk):
         application = _application(request, pk)
-        return Response({"approve": services.decision_blockers(application, approving=True), "deny": services.decision_blockers(application, approving=False)})
+        return Response({"approve": decisions.decision_blockers(application, approving=True), "deny": decisions.decision_blockers(application, approving=False)})
 
 
 class ConsultationOut(serializers.ModelSerializer):
@@ -202,7 +202,7 @@ class ParliamentSentView(APIView):
     @extend_schema(request=None, responses=ParliamentOut)
     def post(self, request, nid):
         notification = get_object_or_404(ParliamentNotification.objects.select_related("licence__decision__application"), pk=nid)
-        return Response(ParliamentOut(services.parliament_notification_sent(actor=request.user, notification=notification)).data)
+        return Response(ParliamentOut(decisions.parliament_notification_sent(actor=request.user, notification=notification)).data)
 
 
 def decision_document(decision: Decision) -> HttpResponse:

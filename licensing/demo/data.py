@@ -15,7 +15,7 @@ from licensing.applications import services
 from licensing.applications.models import Application
 from licensing.casework.tasks import application_route
 from licensing.denials.denial_import import denials_import
-from licensing.licences.services import decision_issue
+from licensing.licences.decisions import decision_issue
 from licensing.reference.models import Country
 
 DEMO_PASSWORD = "Exportcontrole-demo-2026"

@@ -18,7 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from .models import Decision, Licence, Outcome
-from .services import NEGATIVE_VERDICT, NO_RIGHTS, POSITIVE_VERDICT
+from .decisions import NEGATIVE_VERDICT, NO_RIGHTS, POSITIVE_VERDICT
 
 
 def document_language(organisation) -> str:

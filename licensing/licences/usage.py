@@ -25,8 +25,8 @@ from licensing.audit.services import event_record
 from licensing.core.archives import ZIP_ERRORS, ArchiveLimits, zip_open
 from licensing.core.errors import Conflict, DomainError, NotAllowed
 from licensing.reference.control_list import InvalidControlEntry, parse_entry
-from licensing.reference.models import Country, GroupCode
-from licensing.reference.selectors import group_members
+from licensing.reference import general_licences
+from licensing.reference.models import Country
 
 from .models import Licence, LicenceLine, LicenceStatus, PeriodDeclaration, Registration, RegistrationStatus, UsageReport, UsageUpload
 
@@ -228,22 +228,13 @@ def content_hash(chunks: Iterable[bytes]) -> str:
 
 
 # --- rules -----------------------------------------------------------------------------------------
-def general_licence_refusal(general_licence, destination: str) -> str | None:
-    """Why this general licence may not be used for this destination, or None."""
-    code = general_licence.code
-    if not general_licence.active:
-        return gettext("%(code)s is no longer in force.") % {"code": code}
-    if destination in group_members(GroupCode.ARMS_EMBARGO):
-        return gettext("%(destination)s is under an arms embargo; %(code)s cannot be used.") % {"destination": destination, "code": code}
-    if destination in {c.code for c in general_licence.excluded_destinations.all()}:
-        return gettext("%(code)s excludes %(destination)s.") % {"code": code, "destination": destination}
-    if general_licence.destination_rule == "listed":
-        allowed = {c.code for c in general_licence.destinations.all()}
-        for group in general_licence.destination_groups.all():
-            allowed |= group_members(group.code)
-        if destination not in allowed:
-            return gettext("%(destination)s is not a destination of %(code)s.") % {"destination": destination, "code": code}
-    return None
+def general_licence_refusal(general_licence, destination: str, *, on: date) -> str | None:
+    """Why this general licence may not be used for this destination on this day, or None: the rule routing
+    offers general licences by (licensing.reference.general_licences), worded for the exporter."""
+    refusal = general_licences.refusal(general_licence.code, destination, on=on)
+    if refusal is None:
+        return None
+    return general_licences.refusal_message(refusal, code=general_licence.code, destination=destination, on=on)
 
 
 class _Checker:
@@ -256,7 +247,7 @@ class _Checker:
         self.totals: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])  # line id -> [qty, value]
         # Looked up once per batch, not per row (a 100,000-row file would otherwise ask the cache 200,000 times).
         self.countries = frozenset(Country.objects.values_list("code", flat=True))
-        self.refusals: dict[tuple[int, str], str | None] = {}
+        self.refusals: dict[tuple[str, str, date], str | None] = {}
         self.line_rows: dict[int, list[int]] = defaultdict(list)
         self.entries: dict[str, object] = {}  # control_entry as written -> ParsedEntry or InvalidControlEntry
         self.today = timezone.localdate()  # per row it read the time zone from a context-local: 10 % of a check
@@ -281,10 +272,10 @@ class _Checker:
                 self.entries[code] = exc
         return self.entries[code]
 
-    def refusal(self, registration: Registration, destination: str) -> str | None:
-        key = (registration.general_licence_id, destination)
+    def refusal(self, registration: Registration, destination: str, on: date) -> str | None:
+        key = (registration.general_licence_id, destination, on)
         if key not in self.refusals:
-            self.refusals[key] = general_licence_refusal(registration.general_licence, destination)
+            self.refusals[key] = general_licence_refusal(registration.general_licence, destination, on=on)
         return self.refusals[key]
 
     def check(self, number: int, row: dict) -> tuple[list[str], dict | None]:
@@ -351,7 +342,7 @@ class _Checker:
                 problems.append("licence: " + gettext("registration %(number)s is %(status)s") % {"number": registration.number, "status": registration.get_status_display().lower()})
             if exported_on and exported_on < registration.registered_on:
                 problems.append("exported_on: " + gettext("before the registration of %(date)s") % {"date": registration.registered_on})
-            refusal = self.refusal(registration, destination) if known_country else None
+            refusal = self.refusal(registration, destination, exported_on or self.today) if known_country else None
             if refusal:
                 problems.append(f"destination: {refusal}")
         if problems:

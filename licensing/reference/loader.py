@@ -389,6 +389,8 @@ def _load_general_licences(document: dict) -> Counts:
                 "conditions": str(licence.get("conditions") or "").strip(),
                 "destination_rule": rule,
                 "in_force": str(licence.get("in_force") or ""),
+                "in_force_from": _date(licence, "in_force_from", file, code),
+                "in_force_to": _date(licence, "in_force_to", file, code),
                 "active": active,
                 "source": _str(licence, "source", file, where=code),
                 "confidence": str(licence.get("confidence") or ""),

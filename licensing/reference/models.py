@@ -193,6 +193,9 @@ class GeneralLicence(models.Model):
     # Destinations the licence names as groups (e.g. NL008: EU, NATO, NATO+), resolved at determination time.
     destination_groups = models.ManyToManyField(CountryGroup, blank=True, related_name="general_licences")
     in_force = models.CharField(max_length=100, blank=True)
+    # The days it can be used (licensing.reference.general_licences decides coverage); empty: not limited.
+    in_force_from = models.DateField(null=True, blank=True, help_text="First day in force; empty when not recorded.")
+    in_force_to = models.DateField(null=True, blank=True, help_text="Last day in force; empty while in force.")
     active = models.BooleanField(default=True)
     source = models.TextField()
     confidence = models.CharField(max_length=40, blank=True)

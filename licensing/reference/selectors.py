@@ -21,8 +21,9 @@ T = TypeVar("T")
 
 # Bounds how long a value read concurrently with a change (and cached after the change cleared it) stays stale.
 CACHE_TIMEOUT = 600
-# "routing_token": the version token licensing.routing.determination checks its in-process copy against.
-CACHE_NAMES = ("groups", "countries", "control_list", "routing_token")
+# "routing_token": the version token licensing.routing's in-process copy is checked against; "arms_embargoes" and
+# "general_licences": licensing.reference.general_licences.
+CACHE_NAMES = ("groups", "countries", "control_list", "routing_token", "arms_embargoes", "general_licences")
 
 _state = threading.local()
 

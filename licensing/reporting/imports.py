@@ -29,7 +29,7 @@ from django.db import transaction
 from licensing.applications.choices import GoodsKind, Movement
 from licensing.denials.models import DenialRegisterEntry
 from licensing.licences.models import Decision, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Source
-from licensing.licences.services import FAST_TRACK_DAYS
+from licensing.licences.decisions import FAST_TRACK_DAYS
 from licensing.reference.control_list import LISTS_OF_GOODS_KIND, InvalidControlEntry, entry_fits_goods_kind, parse_entry
 from licensing.reference.selectors import country_exists
 from licensing.routing.determination import Facts, situation

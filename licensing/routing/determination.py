@@ -3,22 +3,18 @@ Licence determination: from the facts of one transaction to whether a licence is
 transaction is prohibited, which general licences cover it, who decides and whether parliament is told.
 
 A pure function of the facts and the reference data. The reference data the rules need (country groups,
-arms-embargo kinds, general-licence terms, parsed control entries) is read once per process into memory and
-dropped when the reference selectors drop theirs, so a determination runs no database query of its own.
+arms-embargo kinds, general-licence terms, parsed control entries) comes from `reference_data.reference()`, kept
+in memory per process, so a determination runs no database query of its own.
 Used by the public determination endpoint, by routing on submission and by re-routing after an amendment.
 """
 from __future__ import annotations
 
 import dataclasses
 import datetime
-import threading
-import time
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from django.utils.functional import Promise
-from django.utils.text import format_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,7 +24,8 @@ from licensing.applications.parties import case_countries
 from licensing.core.errors import DomainError
 from licensing.reference.control_list import LISTS_OF_GOODS_KIND, entry_fits_goods_kind
 
-from .rules import RULES_BY_STAGE, BanTerms, Effect, GeneralLicenceTerms, Items, Situation, Stage
+from .reference_data import REGIME_GROUPS, Reference, parsed_entry, reference
+from .rules import RULES_BY_STAGE, BanTerms, Effect, Situation, Stage
 
 
 class InvalidFacts(DomainError):
@@ -104,151 +101,6 @@ class Determination:
         }
 
 
-# --- reference data, in memory ------------------------------------------------------------------------
-GROUPS = ("eu", "nato", "nato_plus", "wassenaar", "nsg", "australia_group", "mtcr", "death_penalty", "sensitive")
-REGIME_GROUPS = ("wassenaar", "nsg", "australia_group", "mtcr")
-ENTRY_CACHE_LIMIT = 4096  # bounds the memory an API caller can make us spend on made-up entries
-# Our name among the reference selectors' cached values: a random token that reference_changed() forgets
-# together with theirs (load_reference, admin edits), so every process sees that its copy is stale.
-TOKEN_NAME = "routing_token"
-# How long a process trusts its copy before reading the shared token again (bounds the staleness after another
-# process changed reference data).
-TOKEN_CHECK_SECONDS = 1.0
-
-
-@dataclass
-class _Reference:
-    token: str
-    countries: frozenset[str]
-    groups: dict[str, frozenset[str]]
-    embargo: dict[str, str]  # country -> arms-embargo kind
-    general_licences: dict[str, GeneralLicenceTerms]
-    annex_iv_items: Items
-    bans: tuple[BanTerms, ...] = ()
-    entries: dict[str, object] = field(default_factory=dict)  # code -> ParsedEntry or the error message
-    checked_at: float = float("-inf")  # time.monotonic() when the shared token last matched
-    generation: int = -1  # reference.selectors.local_generation() then
-
-
-_lock = threading.Lock()
-_reference: _Reference | None = None
-
-
-def _load_reference(token: str) -> _Reference:
-    from licensing.reference import selectors
-    from licensing.reference.models import ControlEntry, Country, CountryGroupMembership, GeneralLicence, SanctionsBan
-
-    groups = {code: selectors.group_members(code) for code in GROUPS}
-    embargo = {
-        country: (kind or "unspecified")
-        for country, kind in CountryGroupMembership.objects.filter(group_id="arms_embargo").values_list("country_id", "kind")
-    }
-    licences = {}
-    for gl in GeneralLicence.objects.prefetch_related("destinations", "excluded_destinations", "destination_groups"):
-        destinations = {c.code for c in gl.destinations.all()}
-        for group in gl.destination_groups.all():
-            destinations |= selectors.group_members(group.code)
-        licences[gl.code] = GeneralLicenceTerms(
-            code=gl.code,
-            kind=gl.kind,
-            movements=frozenset(m.strip() for m in gl.movements.split(",") if m.strip()),
-            destination_rule=gl.destination_rule,
-            destinations=frozenset(destinations),
-            excluded=frozenset(c.code for c in gl.excluded_destinations.all()),
-            active=gl.active,
-        )
-    bans = tuple(
-        BanTerms(
-            code=ban.code,
-            name_en=ban.name_en,
-            name_nl=ban.name_nl,
-            regulation=ban.regulation,
-            article=ban.article,
-            url=ban.url,
-            destinations=frozenset(c.code for c in ban.destinations.all()),
-            goods_kinds=_split(ban.goods_kinds),
-            items=Items(_split(ban.items)),
-            hs_codes=tuple(sorted(_split(ban.hs_codes))),
-            movements=_split(ban.movements),
-            in_force_from=ban.in_force_from,
-            in_force_to=ban.in_force_to,
-            exception_end_uses=_split(ban.exception_end_uses),
-        )
-        for ban in SanctionsBan.objects.filter(active=True).prefetch_related("destinations").order_by("code")
-    )
-    return _Reference(
-        token=token,
-        bans=bans,
-        countries=frozenset(Country.objects.values_list("code", flat=True)),
-        groups=groups,
-        embargo=embargo,
-        general_licences=licences,
-        annex_iv_items=Items(ControlEntry.objects.filter(annex_iv=True).values_list("code", flat=True)),
-    )
-
-
-def _split(values: str) -> frozenset[str]:
-    return frozenset(v.strip() for v in values.split(",") if v.strip())
-
-
-def reference() -> _Reference:
-    """The in-memory reference data, rebuilt when the shared token changed.
-
-    The shared token is read at most once per TOKEN_CHECK_SECONDS per process (a cache read per determination
-    was most of a determination's time): another process's change is seen within that second, a change made
-    in this process (reference_changed, load_reference, reference_cache_clear) at once.
-    """
-    from licensing.reference import selectors
-
-    global _reference
-    dirty = selectors.changed_in_this_transaction()
-    ref = _reference
-    if (
-        not dirty
-        and ref is not None
-        and ref.generation == selectors.local_generation()
-        and time.monotonic() - ref.checked_at < TOKEN_CHECK_SECONDS
-    ):
-        return ref
-    # Inside a transaction that changed reference rows, cached() builds a new token on every call: we rebuild
-    # from the uncommitted rows and never keep a copy that could outlive a rollback.
-    generation = selectors.local_generation()
-    token = selectors.cached(TOKEN_NAME, lambda: uuid.uuid4().hex)
-    if ref is None or ref.token != token:
-        with _lock:
-            ref = _reference
-            if ref is None or ref.token != token:
-                ref = _reference = _load_reference(token)
-    # A copy built from uncommitted rows is checked again on the next call (its token is already unknown).
-    ref.checked_at = float("-inf") if dirty else time.monotonic()
-    ref.generation = generation
-    return ref
-
-
-def clear_cache() -> None:
-    """Forget the in-memory reference data of this process; the next determination reads it again."""
-    global _reference
-    _reference = None
-
-
-def _parse_entry(ref: _Reference, code: str):
-    """ParsedEntry for a valid code, else the error message; remembered with the reference data."""
-    from licensing.reference.control_list import InvalidControlEntry, parse_entry
-
-    key = code.upper()
-    result = ref.entries.get(key)
-    if result is None:
-        try:
-            result = parse_entry(code)
-        except InvalidControlEntry as exc:
-            # The message itself (lazy), not str(exc): the cache outlives the request and its language.
-            result = (exc.args[0] if exc.args else "") or format_lazy(gettext_lazy("Unknown control entry '{code}'."), code=code)
-        if len(ref.entries) >= ENTRY_CACHE_LIMIT:
-            ref.entries.clear()
-        ref.entries[key] = result
-    return result
-
-
 # --- determination -------------------------------------------------------------------------------------
 REGIME_LABELS = {
     "military": gettext_lazy("military"),
@@ -265,7 +117,7 @@ CHOICES = {
 }
 
 
-def _validated(facts: Facts, ref: _Reference):
+def _validated(facts: Facts, ref: Reference):
     """The parsed entry (or None); raises InvalidFacts naming every field that is wrong."""
     errors: dict[str, list[str]] = {}
     for name, allowed in CHOICES.items():
@@ -289,7 +141,7 @@ def _validated(facts: Facts, ref: _Reference):
 
     entry = None
     if facts.control_entry is not None:
-        parsed = _parse_entry(ref, facts.control_entry)
+        parsed = parsed_entry(ref, facts.control_entry)
         if isinstance(parsed, (str, Promise)):
             errors["control_entry"] = [str(parsed)]
         elif facts.goods_kind == GoodsKind.UNLISTED:
@@ -346,7 +198,7 @@ def _normalised(facts: Facts) -> Facts:
     )
 
 
-def _about(dest: str, ref: _Reference) -> dict:
+def _about(dest: str, ref: Reference) -> dict:
     """The reference data's answers about one country as a destination."""
     groups = ref.groups
     return dict(
@@ -381,6 +233,7 @@ def situation(facts: Facts) -> Situation:
         temporary=facts.temporary,
         **_about(dest, ref),
         general_licences=ref.general_licences,
+        embargoes=ref.embargo,
         annex_iv_items=ref.annex_iv_items,
         on=facts.on or datetime.date.today(),
         hs_code=facts.hs_code,

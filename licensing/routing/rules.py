@@ -17,7 +17,8 @@ Not decided from the facts, so never offered automatically:
 - EU007 (intra-group software and technology): needs a parent/subsidiary relationship the facts do not carry.
 - NL009 (F-35): needs a DDTC-approved TAA/MLA/WDA agreement the facts do not carry.
 - NL900 (national semiconductor/quantum/additive-manufacturing items): its destinations are not in the
-  reference data ("unknown" destination rule).
+  reference data ("unknown" destination rule), so it covers none (licensing.reference.general_licences, the
+  same rule usage reports are checked by).
 - Parts of item lists that depend on technical characteristics rather than the entry (EU005 5B001/5D001,
   EU008 5A002.b/5D002/5E002 variants, NL003-NL006 ML21/ML22 "related" software and technology): not offered.
 - Conditions the exporter must meet and the facts cannot show (origin of goods in transit for NL007, the
@@ -40,6 +41,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from licensing.applications.choices import EndUse, GoodsKind, Handler, Movement, Purpose, RecipientType
+from licensing.reference.general_licences import Terms
 
 if TYPE_CHECKING:  # pragma: no cover
     from licensing.reference.control_list import ParsedEntry
@@ -86,6 +88,12 @@ class Items:
         self.codes = frozenset(c.upper() for c in codes)
         self.parents = frozenset(p for c in self.codes for p in prefixes(c)) - self.codes
 
+    def __eq__(self, other) -> bool:  # a value: the same codes are the same items (the terms holding it compare)
+        return isinstance(other, Items) and self.codes == other.codes
+
+    def __hash__(self) -> int:
+        return hash(self.codes)
+
     def cover(self, entry_prefixes: frozenset[str]) -> bool:
         """The entry lies inside one of the items (the same code or a sub-item of it)."""
         return not entry_prefixes.isdisjoint(self.codes)
@@ -96,28 +104,6 @@ class Items:
 
 
 NO_ITEMS = Items(())
-
-
-@dataclass(frozen=True)
-class GeneralLicenceTerms:
-    """A general licence's movements and destinations, resolved from the reference data once per process."""
-
-    code: str
-    kind: str  # GeneralLicenceKind value
-    movements: frozenset[str]
-    destination_rule: str  # DestinationRule value
-    destinations: frozenset[str]  # listed destinations, groups resolved
-    excluded: frozenset[str]
-    active: bool
-
-    def covers_destination(self, destination: str) -> bool:
-        if destination in self.excluded:
-            return False
-        if self.destination_rule == "listed":
-            return destination in self.destinations
-        if self.destination_rule == "all_except":
-            return True
-        return False  # "unknown": the reference data cannot tell
 
 
 @dataclass(frozen=True)
@@ -184,7 +170,10 @@ class Situation:
     death_penalty: bool
     sensitive: bool
     regimes: frozenset[str]  # the export-control regimes the destination participates in
-    general_licences: Mapping[str, GeneralLicenceTerms]
+    general_licences: Mapping[str, Terms]  # reference.general_licences.all_terms()
+    # Every country's arms-embargo kind (reference.general_licences.arms_embargoes): what the general-licence rule
+    # reads, the same source `embargo` and `party_embargoes` are taken from.
+    embargoes: Mapping[str, str]
     annex_iv_items: Items = NO_ITEMS  # the stored Annex IV items
     on: datetime.date = field(default_factory=datetime.date.today)  # the day the bans are read for
     hs_code: str = ""  # digits only
@@ -269,14 +258,14 @@ class Situation:
         return tuple(sorted(c for c in others if c in self.party_embargoes or c in banned))
 
     def general_licence_usable(self, code: str, kind: str) -> bool:
-        """The reference data's terms of licence `code` allow this movement to this destination."""
+        """The reference data's terms of licence `code` allow this movement, and the licence covers this destination
+        on this day (licensing.reference.general_licences: the rule usage reports are checked by too)."""
         terms = self.general_licences.get(code)
         return bool(
             terms
-            and terms.active
             and terms.kind == kind
             and self.movement in terms.movements
-            and terms.covers_destination(self.destination)
+            and terms.covers(self.destination, on=self.on, embargoes=self.embargoes)
             and not self.general_licences_barred
         )
 
@@ -649,7 +638,7 @@ def _eu008(s: Situation) -> bool:
         _union_item(s, "EU008") and s.covered_by(EU008_ITEMS)
         and s.recipient_type not in (RecipientType.ARMED_FORCES, RecipientType.GOVERNMENT)
         and s.end_use != EndUse.MILITARY
-        and not (eu001 and eu001.covers_destination(s.destination))
+        and not (eu001 and eu001.names(s.destination))
     )
 
 

@@ -14,7 +14,7 @@ from licensing.assessment.models import Advice, Consultation, Finding
 from licensing.denials.models import DenialRegisterEntry
 from licensing.core.errors import DomainError, NotAllowed
 from licensing.core.http import pdf_response
-from licensing.licences import services as decisions
+from licensing.licences import decisions
 from licensing.licences.documents import decision_document
 from licensing.licences.selectors import overdue_reports, parliament_notifications, prior_information
 from licensing.licences.models import Decision, Outcome
@@ -42,7 +42,8 @@ class DecisionForm(forms.Form):
     not_listed = forms.BooleanField(label=gettext_lazy("Not listed (classification)"), required=False)
 
 
-def _application(request, pk):
+def case_or_404(request, pk):
+    """The case (application with its details) if the user may see it, else 404: every case page and move."""
     return get_object_or_404(applications.with_details(applications.applications_visible_to(request.user)), pk=pk)
 
 
@@ -72,7 +73,10 @@ def error_message(exc: DomainError) -> str:
 
 
 def act(request, pk, do, success):
-    """Run a move of the case page's; back to the case with its outcome (a role refused: the API's 403)."""
+    """Run a move of the case page's (`do()`, a call of its service); back to the case with its outcome: the
+    success message, or the service's error with its field messages; a role the service refuses gets the API's 403.
+    The one path of every form on the case page: claim, refer and questions (web.office), assessment, decision
+    and consultations (here), screening hits (web.screening)."""
     try:
         do()
     except NotAllowed:
@@ -88,14 +92,14 @@ def act(request, pk, do, success):
 @require_POST
 @roles_required(services.ADVISING)
 def assessment_start(request, pk):
-    application = _application(request, pk)
+    application = case_or_404(request, pk)
     return act(request, pk, lambda: services.assessment_start(actor=request.user, application=application), _("Assessment started."))
 
 
 @require_POST
 @roles_required(services.ADVISING)
 def finding_save(request, pk):
-    application = _application(request, pk)
+    application = case_or_404(request, pk)
     assessment = selectors.current_assessment(application)
 
     def save_all():
@@ -114,7 +118,7 @@ def finding_save(request, pk):
 @require_POST
 @roles_required(services.ADVISING)
 def advice_give(request, pk):
-    application = _application(request, pk)
+    application = case_or_404(request, pk)
     form = AdviceForm(request.POST)
     data = form.cleaned_data if form.is_valid() else {"advice": "", "conditions": "", "weighing": "", "override_reason": ""}
     return act(request, pk, lambda: services.assessment_submit(actor=request.user, assessment=selectors.current_assessment(application), **data), _("Advice given."))
@@ -123,7 +127,7 @@ def advice_give(request, pk):
 @require_POST
 @roles_required(services.ADVISING)
 def countersign(request, pk):
-    application = _application(request, pk)
+    application = case_or_404(request, pk)
     agree = request.POST.get("agree") == "1"
     reason = request.POST.get("reason", "")
     return act(request, pk, lambda: services.assessment_countersign(actor=request.user, assessment=selectors.current_assessment(application), agree=agree, reason=reason), _("Countersignature recorded."))
@@ -132,7 +136,7 @@ def countersign(request, pk):
 @require_POST
 @roles_required(decisions.DECIDING)
 def decide(request, pk):
-    application = _application(request, pk)
+    application = case_or_404(request, pk)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Check the decision form."))
@@ -164,7 +168,7 @@ def consultation_move(request, pk, cid):
 
 @official_required
 def decision_pdf(request, pk):
-    decision = get_object_or_404(Decision, application=_application(request, pk))
+    decision = get_object_or_404(Decision, application=case_or_404(request, pk))
     return pdf_response(*decision_document(decision))
 
 

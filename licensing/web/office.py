@@ -1,10 +1,8 @@
 """The officials' pages: the queues and a case, with triage (claim, release, assign, ask, refer)."""
 from django import forms
-from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import render
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
@@ -16,14 +14,13 @@ from django.views.decorators.http import require_POST
 from licensing.applications import selectors, services
 from licensing.applications.choices import Handler, Kind
 from licensing.applications.workflow import allowed_actions
-from licensing.core.errors import DomainError, NotAllowed
 from licensing.core.http import document_response
 from licensing.routing import selectors as queues
 from licensing.routing.selectors import queue_rows, queue_values
 from licensing.routing import services as triage
 
 from .access import official_required, roles_required
-from .decisions import assessment_context
+from .decisions import act, assessment_context, case_or_404
 from .sorting import Column, sorted_by
 
 
@@ -37,10 +34,6 @@ class ReferForm(forms.Form):
 
 class AssignForm(forms.Form):
     assignee = forms.CharField(label=gettext_lazy("Colleague's username"), max_length=150)
-
-
-def _case(request, pk):
-    return get_object_or_404(selectors.with_details(selectors.applications_visible_to(request.user)), pk=pk)
 
 
 QUEUE_COLUMNS = [
@@ -122,7 +115,7 @@ def queue_table_rows(page) -> list[dict]:
 
 @official_required
 def case_detail(request, pk):
-    application = _case(request, pk)
+    application = case_or_404(request, pk)
     events = selectors.application_history(application, request.user)
     return render(
         request,
@@ -141,30 +134,18 @@ def case_detail(request, pk):
     )
 
 
-def _act(request, pk, do, success):
-    application = _case(request, pk)
-    try:
-        do(application)
-    except NotAllowed:
-        # The same refusal as the API's 403: which role may make a move is decided once, in the service.
-        raise PermissionDenied from None
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
-    return redirect("office:case", pk=pk)
-
-
 @require_POST
 @official_required
 def case_claim(request, pk):
-    return _act(request, pk, lambda a: triage.case_claim(actor=request.user, application=a), _("You have claimed this case."))
+    application = case_or_404(request, pk)
+    return act(request, pk, lambda: triage.case_claim(actor=request.user, application=application), _("You have claimed this case."))
 
 
 @require_POST
 @official_required
 def case_release(request, pk):
-    return _act(request, pk, lambda a: triage.case_release(actor=request.user, application=a), _("Case released to the queue."))
+    application = case_or_404(request, pk)
+    return act(request, pk, lambda: triage.case_release(actor=request.user, application=application), _("Case released to the queue."))
 
 
 @require_POST
@@ -173,7 +154,8 @@ def case_assign(request, pk):
     form = AssignForm(request.POST)
     username = form.cleaned_data["assignee"] if form.is_valid() else ""
     assignee = get_user_model().objects.filter(username=username).first()
-    return _act(request, pk, lambda a: triage.case_assign(actor=request.user, application=a, assignee=assignee), _("Case assigned."))
+    application = case_or_404(request, pk)
+    return act(request, pk, lambda: triage.case_assign(actor=request.user, application=application, assignee=assignee), _("Case assigned."))
 
 
 @require_POST
@@ -181,7 +163,8 @@ def case_assign(request, pk):
 def case_refer(request, pk):
     form = ReferForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    return _act(request, pk, lambda a: triage.application_refer(actor=request.user, application=a, note=note), _("Referred to the ministry."))
+    application = case_or_404(request, pk)
+    return act(request, pk, lambda: triage.application_refer(actor=request.user, application=application, note=note), _("Referred to the ministry."))
 
 
 @require_POST
@@ -189,9 +172,10 @@ def case_refer(request, pk):
 def case_ask(request, pk):
     form = QuestionForm(request.POST)
     text = form.cleaned_data["text"] if form.is_valid() else ""
-    return _act(request, pk, lambda a: services.question_ask(actor=request.user, application=a, text=text), _("Question sent; the clock stops until it is answered."))
+    application = case_or_404(request, pk)
+    return act(request, pk, lambda: services.question_ask(actor=request.user, application=application, text=text), _("Question sent; the clock stops until it is answered."))
 
 
 @official_required
 def document_download(request, pk, document_id):
-    return document_response(selectors.document_or_404(_case(request, pk), document_id))
+    return document_response(selectors.document_or_404(case_or_404(request, pk), document_id))

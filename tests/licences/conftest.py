@@ -1,7 +1,6 @@
 import pytest
 
-from licensing.licences.models import Licence, Registration
-from tests.factories import application_payload, pdf_upload
+from tests.factories import licence_issued, registration_issued
 
 
 @pytest.fixture(autouse=True)
@@ -10,37 +9,15 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture
-def issued(api_as, officer, django_capture_on_commit_callbacks):
+def issued(officer):
     """issued(exporter, **overrides) -> a licence decided by the office (military to Norway by default)."""
-
-    def make(user, **overrides):
-        client = api_as(user)
-        draft = client.post("/api/v1/applications/", application_payload(**overrides), format="json").json()
-        client.post(f"/api/v1/applications/{draft['id']}/documents/", {"doc_type": "end_user_certificate", "file": pdf_upload()}, format="multipart")
-        with django_capture_on_commit_callbacks(execute=True):
-            assert client.post(f"/api/v1/applications/{draft['id']}/submit/").status_code == 200
-        response = api_as(officer).post(f"/api/v1/office/applications/{draft['id']}/decision/", {"outcome": "issued"}, format="json")
-        assert response.status_code == 201, response.json()
-        return Licence.objects.get(decision__application_id=draft["id"])
-
-    return make
+    return lambda user, **overrides: licence_issued(user, officer, **overrides)
 
 
 @pytest.fixture
-def registered(api_as, officer, django_capture_on_commit_callbacks):
+def registered(officer):
     """registered(exporter, code) -> the exporter's accepted registration for general licence `code`."""
-
-    def make(user, code):
-        client = api_as(user)
-        draft = client.post("/api/v1/applications/", {"kind": "general_registration", "movement": "transit", "general_licence": code, "conditions_confirmed": True}, format="json").json()
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(f"/api/v1/applications/{draft['id']}/submit/")
-        assert response.status_code == 200, response.json()
-        decided = api_as(officer).post(f"/api/v1/office/applications/{draft['id']}/decision/", {"outcome": "issued"}, format="json")
-        assert decided.status_code == 201, decided.json()
-        return Registration.objects.get(decision__application_id=draft["id"])
-
-    return make
+    return lambda user, code: registration_issued(user, officer, code)
 
 
 def row(target, **overrides):

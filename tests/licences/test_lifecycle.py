@@ -5,7 +5,8 @@ import pytest
 from django.utils import timezone
 
 from licensing.licences.lifecycle import licences_expire
-from licensing.licences.models import Licence, LicenceStatus, UsageReport
+from licensing.core.errors import Conflict
+from licensing.licences.models import Licence, LicenceStatus, Registration, UsageReport
 
 from .conftest import row
 
@@ -32,8 +33,9 @@ def test_nl009_cannot_be_used_for_israel(api_as, exporter_a, registered):
 
 def test_a_second_registration_for_the_same_licence_is_refused_and_revocation_stops_use(api_as, exporter_a, officer, registered):
     registration = registered(exporter_a, "NL008")
-    with pytest.raises(AssertionError):
+    with pytest.raises(Conflict):  # the office's decision on the second application is refused
         registered(exporter_a, "NL008")
+    assert Registration.objects.filter(organisation=exporter_a.organisation, general_licence="NL008").count() == 1
     revoked = api_as(officer).post(f"/api/v1/registrations/{registration.pk}/revoke/", {"reason": "Conditions not met."}, format="json")
     assert revoked.status_code == 200 and revoked.json()["status"] == "revoked"
     response = api_as(exporter_a).post("/api/v1/usage-reports/", [row(registration, destination="DE", control_entry="ML6")], format="json")

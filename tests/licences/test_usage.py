@@ -186,3 +186,23 @@ def test_files_without_the_movement_and_origin_columns_still_work_and_files_with
     bad = body.replace(",transit,US", ",doorvoer,US").replace(",1.00,", ",2.00,")
     response = upload(SimpleUploadedFile("usage3.csv", bad.encode()))
     assert response.json()["fields"]["rows"] == ["row 2: movement: 'doorvoer' is not one of export, transfer, transit"]
+
+
+# --- the general licence must cover the destination on the export date (licensing.reference.general_licences) ---
+def test_a_registration_row_is_refused_where_its_general_licence_does_not_cover_the_destination(api_as, exporter_a, registered):
+    """NL900's destinations are not in the reference data, so no row under it is accepted (it used to take every
+    country not under an arms embargo, while routing never offered it); an embargoed destination and a day before
+    a licence's first day are refused too, each with its reason."""
+    nl900, nl008 = registered(exporter_a, "NL900"), registered(exporter_a, "NL008")
+    rows = [
+        row(nl900, destination="US", control_entry="3B001", exported_on="2025-02-03"),
+        row(nl008, destination="DE", control_entry="ML6", origin="BE", exported_on="2012-06-30"),
+        row(nl008, destination="BY", control_entry="ML6", origin="BE"),
+    ]
+    response = api_as(exporter_a).post("/api/v1/usage-reports/", rows, format="json")
+    assert response.status_code == 400
+    errors = response.json()["fields"]["rows"]
+    assert any(e.startswith("row 1: destination: The destinations of NL900 are not recorded in the reference data") for e in errors)
+    assert "row 2: destination: NL008 was not in force on 2012-06-30." in errors
+    assert "row 3: destination: BY is under an arms embargo; NL008 cannot be used." in errors
+    assert UsageReport.objects.count() == 0

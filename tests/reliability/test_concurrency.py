@@ -10,11 +10,11 @@ import threading
 
 import pytest
 
-from licensing.applications.models import Application, Status
+from licensing.applications.models import Status
 from licensing.assessment.models import AssessmentStatus
 from licensing.audit.models import Event
 from licensing.licences.models import Decision, Licence, LicenceLine, UsageReport, UsageUpload
-from tests.factories import SAUDI, application_payload, pdf_upload
+from tests.factories import SAUDI, application_submitted
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -45,14 +45,6 @@ def at_once(*calls):
     return results
 
 
-def submitted(api_as, user, **overrides) -> Application:
-    client = api_as(user)
-    draft = client.post("/api/v1/applications/", application_payload(**overrides), format="json").json()
-    client.post(f"/api/v1/applications/{draft['id']}/documents/", {"doc_type": "end_user_certificate", "file": pdf_upload()}, format="multipart")
-    assert client.post(f"/api/v1/applications/{draft['id']}/submit/").status_code == 200
-    return Application.objects.get(pk=draft["id"])
-
-
 def assert_conflict(response):
     assert response.status_code == 409, response.content
     assert response.json()["code"] == "conflict"
@@ -62,7 +54,7 @@ def test_two_advisors_countersigning_at_once_one_agrees_one_returns_exactly_one_
     from tests.factories import UserFactory
 
     advisor3 = UserFactory(username="advisor3", role="advisor", organisation=None)
-    application = submitted(api_as, exporter_a, **SAUDI)  # outside EU/NATO+: an approval needs a second advisor
+    application = application_submitted(exporter_a, **SAUDI)  # outside EU/NATO+: an approval needs a second advisor
     assert api_as(officer).post(f"/api/v1/office/applications/{application.pk}/refer/", {"note": "Please advise."}, format="json").status_code == 200
     author = api_as(advisor)
     base = f"/api/v1/ministry/applications/{application.pk}/assessment"
@@ -97,7 +89,7 @@ def test_two_advisors_confirming_at_once_sign_once(tasks_in_process, api_as, exp
     from tests.factories import UserFactory
 
     advisor3 = UserFactory(username="advisor3", role="advisor", organisation=None)
-    application = submitted(api_as, exporter_a, **SAUDI)
+    application = application_submitted(exporter_a, **SAUDI)
     api_as(officer).post(f"/api/v1/office/applications/{application.pk}/refer/", {"note": "Please advise."}, format="json")
     author = api_as(advisor)
     base = f"/api/v1/ministry/applications/{application.pk}/assessment"
@@ -123,7 +115,7 @@ def test_the_same_usage_report_uploaded_twice_at_once_counts_once(tasks_in_proce
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
-    application = submitted(api_as, exporter_a)
+    application = application_submitted(exporter_a)
     assert api_as(officer).post(f"/api/v1/office/applications/{application.pk}/decision/", {"outcome": "issued"}, format="json").status_code == 201
     licence = Licence.objects.get(decision__application=application)
     today = timezone.localdate().isoformat()
@@ -153,7 +145,7 @@ def test_two_different_usage_reports_at_once_cannot_exceed_the_licence_together(
     """Each report alone fits the licence (4 radar modules); together they would not: exactly one is recorded."""
     from django.utils import timezone
 
-    application = submitted(api_as, exporter_a)
+    application = application_submitted(exporter_a)
     api_as(officer).post(f"/api/v1/office/applications/{application.pk}/decision/", {"outcome": "issued"}, format="json")
     licence = Licence.objects.get(decision__application=application)
     row = {"licence": licence.number, "exported_on": timezone.localdate().isoformat(), "destination": "NO", "control_entry": "ML5", "quantity": "3",
@@ -170,7 +162,7 @@ def test_two_different_usage_reports_at_once_cannot_exceed_the_licence_together(
 
 
 def test_a_decision_racing_a_withdrawal_through_the_api_leaves_one_outcome(tasks_in_process, api_as, exporter_a, officer):
-    application = submitted(api_as, exporter_a)
+    application = application_submitted(exporter_a)
     assert application.status == Status.IN_REVIEW
     office, exporter = api_as(officer), api_as(exporter_a)
 

@@ -6,8 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from licensing.applications.models import Application
-from tests.factories import application_payload, pdf_upload
+from tests.factories import application_submitted
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "screening"
 EU_SAMPLE = FIXTURES / "eu_sample.xml"
@@ -57,24 +56,8 @@ def parties(consignee=("Forsvarsmateriell", "NO"), end_user=("Royal Norwegian Na
 
 
 @pytest.fixture
-def submit(api_as, django_capture_on_commit_callbacks):
-    """submit(exporter, **payload overrides) -> the application, submitted, routed and screened.
-
-    Screening is queued with `application_screen_after_commit`, as `application_submit` does after commit.
-    """
-    from licensing.screening.services import application_screen_after_commit
-
-    def make(user, **overrides):
-        client = api_as(user)
-        response = client.post("/api/v1/applications/", application_payload(**overrides), format="json")
-        assert response.status_code == 201, response.json()
-        pk = response.json()["id"]
-        upload = client.post(f"/api/v1/applications/{pk}/documents/", {"doc_type": "end_user_certificate", "file": pdf_upload()}, format="multipart")
-        assert upload.status_code == 201, upload.json()
-        with django_capture_on_commit_callbacks(execute=True):
-            response = client.post(f"/api/v1/applications/{pk}/submit/")
-            assert response.status_code == 200, response.json()
-            application_screen_after_commit(pk)
-        return Application.objects.get(pk=pk)
-
-    return make
+def submit(db):
+    """submit(exporter, **payload overrides) -> the application, submitted, routed and screened
+    (tests.factories.application_submitted with screen=True: screening queued after commit, as application_submit
+    does)."""
+    return lambda user, **overrides: application_submitted(user, screen=True, **overrides)

@@ -230,12 +230,12 @@ def test_two_registrations_for_one_general_licence_decided_at_once_give_one_regi
         drafts.append(draft["id"])
     barrier, statuses = threading.Barrier(2), []
     from licensing.core.errors import DomainError
-    from licensing.licences import services
-    from licensing.licences.services import decision_issue
+    from licensing.licences import decisions
+    from licensing.licences.decisions import decision_issue
 
     # Both decisions pass the "already registered?" check before either writes: the moment the race needs.
-    checked, move = threading.Barrier(2, timeout=30), services.application_move
-    monkeypatch.setattr(services, "application_move", lambda **kwargs: (checked.wait(), move(**kwargs))[1])
+    checked, move = threading.Barrier(2, timeout=30), decisions.application_move
+    monkeypatch.setattr(decisions, "application_move", lambda **kwargs: (checked.wait(), move(**kwargs))[1])
 
     def decide(officer_, pk):
         try:

@@ -4,7 +4,7 @@ from django.test import Client
 
 from licensing.applications.models import Application, Status
 from tests.factories import SAUDI
-from tests.factories import PASSWORD, application_payload, pdf_upload
+from tests.factories import PASSWORD, application_submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +21,11 @@ def logged_in(user) -> Client:
 
 
 @pytest.fixture
-def referred_case(api_as, exporter_a, officer, django_capture_on_commit_callbacks):
-    client = api_as(exporter_a)
-    draft = client.post("/api/v1/applications/", application_payload(**SAUDI), format="json").json()
-    client.post(f"/api/v1/applications/{draft['id']}/documents/", {"doc_type": "end_user_certificate", "file": pdf_upload()}, format="multipart")
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/api/v1/applications/{draft['id']}/submit/")
-    api_as(officer).post(f"/api/v1/office/applications/{draft['id']}/refer/", {"note": "Advise please."}, format="json")
-    return Application.objects.get(pk=draft["id"])
+def referred_case(api_as, exporter_a, officer):
+    application = application_submitted(exporter_a, **SAUDI)
+    referred = api_as(officer).post(f"/api/v1/office/applications/{application.pk}/refer/", {"note": "Advise please."}, format="json")
+    assert referred.status_code == 200, referred.json()
+    return Application.objects.get(pk=application.pk)
 
 
 def test_two_advisors_and_an_officer_take_a_case_to_a_licence(referred_case, advisor, advisor2, officer, exporter_a):

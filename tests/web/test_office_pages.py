@@ -3,7 +3,7 @@ import pytest
 from django.test import Client
 
 from licensing.applications.models import Application, Status
-from tests.factories import PASSWORD, application_payload, pdf_upload
+from tests.factories import PASSWORD, application_submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +20,8 @@ def logged_in(user) -> Client:
 
 
 @pytest.fixture
-def case(api_as, exporter_a, django_capture_on_commit_callbacks):
-    client = api_as(exporter_a)
-    draft = client.post("/api/v1/applications/", application_payload(), format="json").json()
-    client.post(f"/api/v1/applications/{draft['id']}/documents/", {"doc_type": "end_user_certificate", "file": pdf_upload()}, format="multipart")
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(f"/api/v1/applications/{draft['id']}/submit/")
-    return Application.objects.get(pk=draft["id"])
+def case(exporter_a):
+    return application_submitted(exporter_a)
 
 
 def test_officer_triages_a_case_from_the_queue(officer, case):
@@ -118,3 +113,25 @@ def test_queue_rows_are_escaped_and_show_their_flags_and_dates(officer, case):
     assert f"<td>{submitted}</td>\n    <td>—</td>\n" in page
     flags = ("Question open", "General licence may apply", "Amended")  # the application's determination gives the middle one
     assert "<td>" + "".join(f'<span class="tag">{flag}</span> ' for flag in flags) + "</td>\n  </tr>" in page
+
+
+def test_every_move_of_the_case_page_answers_through_one_path(officer, case):
+    """Claim, assign, refer and ask (web.office) and the assessment and decision forms (web.decisions) share
+    web.decisions.act: an unknown case is 404 before any service runs, a refusal shows the service's message with
+    its field messages (office moves used to drop them), a success goes back to the case with its message."""
+    from licensing.web import decisions, office, screening
+
+    assert not hasattr(office, "_act") and office.act is decisions.act is screening.act
+    client = logged_in(officer)
+    for move in ("claim", "release", "assign", "refer", "questions", "decision"):  # the officer's moves
+        assert client.post(f"/office/cases/{case.pk + 1000}/{move}/").status_code == 404, move
+
+    refused = client.post(f"/office/cases/{case.pk}/assign/", {"assignee": "nobody"}, follow=True)
+    assert refused.redirect_chain == [(f"/office/cases/{case.pk}/", 302)]
+    page = refused.content.decode()
+    assert "Assign the case to an active colleague of the desk that holds it. Not a colleague of this desk." in page
+
+    claimed = client.post(f"/office/cases/{case.pk}/claim/", follow=True)
+    assert claimed.redirect_chain == [(f"/office/cases/{case.pk}/", 302)] and "You have claimed this case." in claimed.content.decode()
+    asked = client.post(f"/office/cases/{case.pk}/questions/", {"text": ""}, follow=True).content.decode()
+    assert asked.count("Write the question.") == 1  # the field message equal to the message is not repeated

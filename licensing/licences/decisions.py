@@ -2,8 +2,11 @@
 Decisions: the licensing office turns advice (or, for office-alone cases, its own judgement) into a licence,
 a denial, an indicative answer (sondage) or a classification ruling. Every decision leaves a Decision record.
 
-This app owns decisions: the Decision model, what may block one (decision_blockers: the ministry's advice,
-open consultations, unresolved screening hits) and recording it are here and nowhere else. Assessment
+licensing.licences owns decisions, and this module records them: the Decision model (models.py) aside, who may
+decide (DECIDING), what may block a decision (decision_blockers: the ministry's advice, open consultations,
+unresolved screening hits) and recording one (decision_issue, decision_deny, decision_answer_sondage,
+decision_rule, with the parliament fast track's follow-up) are here and nowhere else. The licence's life after
+issue is in lifecycle.py, usage reports in usage.py, reads in selectors.py. Assessment
 advises and screening says which of its hits stand in the way; both sit a layer below and never import this
 app (docs/architecture.md).
 """
