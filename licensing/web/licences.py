@@ -6,8 +6,9 @@ import uuid
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from licensing.core.errors import DomainError
@@ -16,15 +17,17 @@ from licensing.customs.selectors import write_offs_of_licence
 from licensing.licences import lifecycle, selectors, usage
 
 from .decisions import error_message
+from .confirm import confirmation_page, confirmed
 from .exporter import exporter_required
+from .fields import AmountField
 
 
 class UsageForm(forms.Form):
     exported_on = forms.DateField(label=gettext_lazy("Export date"), widget=forms.DateInput(attrs={"type": "date"}))
     destination = forms.CharField(label=gettext_lazy("Destination (country code)"), max_length=2)
     control_entry = forms.CharField(label=gettext_lazy("Control entry"), max_length=60)
-    quantity = forms.DecimalField(label=gettext_lazy("Quantity"), min_value=0, max_digits=14, decimal_places=3)
-    value_eur = forms.DecimalField(label=gettext_lazy("Value (EUR)"), min_value=0, max_digits=16, decimal_places=2)
+    quantity = AmountField(label=gettext_lazy("Quantity"), min_value=0, max_digits=14, decimal_places=3)
+    value_eur = AmountField(label=gettext_lazy("Value (EUR)"), min_value=0, max_digits=16, decimal_places=2)
     recipient = forms.CharField(label=gettext_lazy("Recipient"), max_length=300)
     serial_numbers = forms.CharField(label=gettext_lazy("Serial numbers"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     lot_numbers = forms.CharField(label=gettext_lazy("Lot numbers"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -123,7 +126,7 @@ def usage_upload(request):
     elif result.duplicate:
         messages.info(request, _("This file was already uploaded; nothing was counted twice."))
     else:
-        messages.success(request, _("%(n)d usage reports recorded.") % {"n": result.created})
+        messages.success(request, ngettext("%(n)d usage report recorded.", "%(n)d usage reports recorded.", result.created) % {"n": result.created})
     return redirect("licences:list")
 
 
@@ -131,6 +134,14 @@ def usage_upload(request):
 @exporter_required
 def surrender(request, number):
     licence = get_object_or_404(selectors.licences_visible_to(request.user), number=number)
+    if not confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Surrender licence %(number)s?") % {"number": licence.number},
+            consequence=_("You can no longer export under this licence once it is surrendered. This cannot be undone: exporting again needs a new application."),
+            button=_("Yes, surrender the licence"),
+            cancel_url=reverse("licences:detail", args=[licence.number]),
+        )
     try:
         lifecycle.licence_move(actor=request.user, licence=licence, move="surrender")
     except DomainError as exc:
