@@ -218,3 +218,48 @@ def test_quantities_take_the_right_plural(exporter_a, api_as):
     created = api_as(exporter_a).post("/api/v1/applications/", payload, format="json").json()
     html = logged_in(exporter_a).get(f"/applications/{created['id']}/").content.decode()
     assert "1 piece<" in html and "1 pieces" not in html and "16 pieces" in html
+
+
+def _submitted(exporter, api_as, capture, **overrides) -> int:
+    client_api = api_as(exporter)
+    app_id = client_api.post("/api/v1/applications/", application_payload(**overrides), format="json").json()["id"]
+    client_api.post(f"/api/v1/applications/{app_id}/documents/", {"doc_type": "end_user_certificate", "file": pdf_upload()}, format="multipart")
+    with capture(execute=True):
+        assert client_api.post(f"/api/v1/applications/{app_id}/submit/").status_code == 200
+    return app_id
+
+
+def test_the_exporter_sees_who_holds_the_case_and_when_the_decision_is_due_in_plain_words(exporter_a, api_as, django_capture_on_commit_callbacks):
+    from tests.factories import SAUDI
+
+    app_id = _submitted(exporter_a, api_as, django_capture_on_commit_callbacks, **SAUDI)
+    application = Application.objects.get(pk=app_id)
+    assert application.handler == "ministry"
+    html = logged_in(exporter_a).get(f"/applications/{app_id}/").content.decode()
+    status = html.split('class="case-status"', 1)[1].split("</section>", 1)[0]
+    assert "Ministry of Foreign Affairs, which advises on it. The licensing office decides." in status
+    assert "Decision due by" in status and f"{application.days_left()} days left." in status
+    assert "handler." not in html and "(handler" not in html  # no rule ids for the exporter
+    assert application.days_left() in (55, 56)  # eight weeks from submission
+
+
+def test_an_open_question_shows_action_needed_and_the_paused_deadline(exporter_a, officer, api_as, django_capture_on_commit_callbacks):
+    app_id = _submitted(exporter_a, api_as, django_capture_on_commit_callbacks)
+    api_as(officer).post(f"/api/v1/office/applications/{app_id}/questions/", {"text": "Which vessel?"}, format="json")
+    html = logged_in(exporter_a).get(f"/applications/{app_id}/").content.decode()
+    status = html.split('class="case-status"', 1)[1].split("</section>", 1)[0]
+    assert "Action needed" in status and "The deadline is paused" in status
+
+
+def test_days_left_counts_whole_days_and_goes_negative_after_the_deadline():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    application = Application(deadline_at=now + timedelta(days=3, hours=2))
+    assert application.days_left(now) == 3
+    application.deadline_at = now - timedelta(hours=2)
+    assert application.days_left(now) == -1
+    application.clock_stopped_at = now
+    assert application.days_left(now) is None
