@@ -309,6 +309,23 @@ def document_upload(request, pk):
     )
 
 
+@require_POST
+@exporter_required
+def document_remove(request, pk, document_id):
+    """Remove an uploaded document from a draft, after a confirmation step (submitted documents stay: the service refuses)."""
+    application = _own(request, pk)
+    document = selectors.document_or_404(application, document_id)
+    if not confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Remove %(name)s?") % {"name": document.original_name},
+            consequence=_("The document is removed from the draft and deleted. To use it again, upload it again."),
+            button=_("Yes, remove the document"),
+            cancel_url=reverse("exporter:detail", args=[application.pk]),
+        )
+    return _act(request, pk, lambda a: services.document_delete(actor=request.user, document=document), _("Document removed."))
+
+
 @exporter_required
 def document_download(request, pk, document_id):
     return document_response(selectors.document_or_404(_own(request, pk), document_id))

@@ -182,11 +182,13 @@ ACCESS: dict[str, Entry] = {
     "exporter:answer": entry(POST=OWNER, body={"POST": ANSWER}),
     "exporter:upload": entry(POST=OWNER, body={"POST": {"doc_type": "other", "file": "pdf"}}, multipart=True),
     "exporter:document": page(OWNER),
+    "exporter:document-remove": entry(POST=OWNER),
     "exporter:decision-document": page(OWNER),
     "licences:list": page(EXPORTERS),
     "licences:upload": entry(POST=EXPORTERS),
     "licences:detail": page(OWNER),
     "licences:usage": entry(POST=OWNER),
+    "licences:declare": entry(POST=OWNER),
     "licences:surrender": entry(POST=OWNER),
     # --- the officials' pages ----------------------------------------------------------------------------------
     "office:queue": page(OFFICIALS),
@@ -247,4 +249,5 @@ SAME_ACTION = {
     ("exporter:delete", "POST"): ("api:application-detail", "DELETE"),
     ("exporter:answer", "POST"): ("api:application-answer", "POST"),
     ("exporter:upload", "POST"): ("api:application-upload", "POST"),
+    ("exporter:document-remove", "POST"): ("api:application-document", "DELETE"),
 }

@@ -263,3 +263,19 @@ def test_days_left_counts_whole_days_and_goes_negative_after_the_deadline():
     assert application.days_left(now) == -1
     application.clock_stopped_at = now
     assert application.days_left(now) is None
+
+
+def test_the_exporter_removes_a_document_from_a_draft_after_confirming(exporter_a, api_as):
+    from licensing.applications.models import Document
+
+    client_api = api_as(exporter_a)
+    app_id = client_api.post("/api/v1/applications/", application_payload(), format="json").json()["id"]
+    client_api.post(f"/api/v1/applications/{app_id}/documents/", {"doc_type": "end_user_certificate", "file": pdf_upload()}, format="multipart")
+    document = Document.objects.get()
+    client = logged_in(exporter_a)
+    page = client.get(f"/applications/{app_id}/").content.decode()
+    assert f'action="/applications/{app_id}/documents/{document.pk}/remove/"' in page
+    asked = client.post(f"/applications/{app_id}/documents/{document.pk}/remove/").content.decode()
+    assert "Yes, remove the document" in asked and Document.objects.filter(pk=document.pk).exists()
+    client.post(f"/applications/{app_id}/documents/{document.pk}/remove/", {"confirmed": "yes"})
+    assert not Document.objects.filter(pk=document.pk).exists()
