@@ -42,6 +42,8 @@ def test_no_page_scrolls_sideways_at_320_px(reference_db, new_page, api_as, expo
     created = api_as(exporter_a).post("/api/v1/applications/", application_payload(title="Radarreserveonderdelen voor de Noorse marine, met een lange titel"), format="json")
     assert created.status_code == 201, created.content
     application_pk = created.json()["id"]
+    anonymous = new_page(language=language)
+    _assert_reflows(anonymous, reverse("register"), f"reflow-{language}", "register")
     exporter = new_page(language=language)
     login(exporter, exporter_a)
     shots = f"reflow-{language}"
@@ -52,6 +54,7 @@ def test_no_page_scrolls_sideways_at_320_px(reference_db, new_page, api_as, expo
         ("exporter-licences", reverse("licences:list")),
         ("determination", reverse("determination") + "?goods_kind=military&movement=export&destination=SA&control_entry=ML5&value_eur=&end_use=military&recipient_type=government&purpose=sale"),
         ("not-found", "/no-such-page/"),
+        ("organisation", reverse("organisation")),
     ]:
         _assert_reflows(exporter, path, shots, step)
 
@@ -64,5 +67,6 @@ def test_no_page_scrolls_sideways_at_320_px(reference_db, new_page, api_as, expo
         ("office-overdue", reverse("office:overdue")),
         ("reports", reverse("reports:index")),
         ("serials", reverse("screening:serials")),
+        ("organisations-to-vet", reverse("office:organisations")),
     ]:
         _assert_reflows(official, path, shots, step)

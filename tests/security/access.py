@@ -95,6 +95,11 @@ ACCESS: dict[str, Entry] = {
     "login": entry(GET=PUBLIC, POST=PUBLIC, PUT=PUBLIC, public_because="signing in"),
     "logout": entry(POST=PUBLIC, public_because="signing out is harmless for anyone"),
     "otp": page(SIGNED_IN),  # the second login step (two-factor for officials)
+    "register": entry(GET=PUBLIC, POST=PUBLIC, public_because="a company registers itself before anyone of it has an account; the office vets it before it files"),
+    "invitation": entry(GET=PUBLIC, POST=PUBLIC, params={"token": "invitation_token"}, public_because="the invited colleague has no account yet: the signed, single-use link is the key"),
+    "organisation": page(EXPORTERS),
+    "organisation-invite": entry(POST=EXPORTERS),
+    "organisation-member": entry(POST=OWNER, params={"user_id": "colleague"}),
     "api:token": entry(POST=PUBLIC, DELETE=SIGNED_IN, public_because="POST exchanges a password for a token"),
     # --- anyone signed in --------------------------------------------------------------------------------
     "api:me": entry(GET=SIGNED_IN),
@@ -192,6 +197,8 @@ ACCESS: dict[str, Entry] = {
     "licences:surrender": entry(POST=OWNER),
     # --- the officials' pages ----------------------------------------------------------------------------------
     "office:queue": page(OFFICIALS),
+    "office:organisations": page(OFFICE),
+    "office:organisation-vet": entry(POST=OFFICE, params={"organisation_id": "pending_organisation"}),
     "office:case": page(OFFICIALS),
     "office:claim": entry(POST=OFFICIALS),
     "office:release": entry(POST=OFFICE),
