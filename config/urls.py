@@ -23,3 +23,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("licensing.web.urls")),
 ]
+
+handler403 = "licensing.web.views.permission_denied"
+handler404 = "licensing.web.views.page_not_found"
+handler500 = "licensing.web.views.server_error"

@@ -14,6 +14,23 @@ class Role(models.TextChoices):
     CUSTOMS = "customs", _("Customs")
 
 
+class OrganisationStatus(models.TextChoices):
+    """An organisation that registered itself files only once the office has vetted it."""
+
+    PENDING = "pending", _("Awaiting vetting by the licensing office")
+    ACTIVE = "active", _("Active")
+    REFUSED = "refused", _("Refused")
+
+
+class OrgRole(models.TextChoices):
+    """What a person may do within their organisation (exporters only)."""
+
+    ADMINISTRATOR = "administrator", _("Administrator: everything, and invites and manages colleagues")
+    PREPARER = "preparer", _("Preparer: drafts applications and answers questions")
+    SIGNATORY = "signatory", _("Signatory: also submits, withdraws and signs the declaration")
+    VIEWER = "viewer", _("Viewer: reads only")
+
+
 class Organisation(models.Model):
     """An exporter: company, person or government body that files applications."""
 
@@ -25,6 +42,11 @@ class Organisation(models.Model):
     # Letters and e-mails to the organisation (licence, denial notice, ruling) are written in this language.
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Organisations an administrator makes are active at once; one that registers itself waits for the office.
+    status = models.CharField(max_length=10, choices=OrganisationStatus.choices, default=OrganisationStatus.ACTIVE, editable=False)
+    vetted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False)
+    vetted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    refusal_reason = models.TextField(blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -50,6 +72,9 @@ class User(AbstractUser):
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
     # Blank: the organisation's language (exporters) or the default language (officials).
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True)
+    # Within the organisation (exporters). People an administrator of the system made, and everyone from before
+    # roles existed, run their organisation; invited colleagues get the role they were invited with.
+    org_role = models.CharField(_("role in the organisation"), max_length=20, choices=OrgRole.choices, default=OrgRole.ADMINISTRATOR)
 
     objects = UserManager()
 
@@ -82,6 +107,10 @@ class User(AbstractUser):
     def has_role(self, *roles: str) -> bool:
         return self.effective_role in roles
 
+    def may_in_organisation(self, action: str) -> bool:
+        """Whether this exporter's role in their organisation allows `action` (ORG_ACTIONS); officials: no."""
+        return self.is_exporter and self.org_role in ORG_ACTIONS[action]
+
     @property
     def preferred_language(self) -> str:
         """The language e-mails to this person are written in."""
@@ -109,3 +138,31 @@ class EnrolmentLink(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# What each role within an organisation may do: the one allow-list the application services and the pages read.
+ORG_ACTIONS: dict[str, frozenset[str]] = {
+    "draft": frozenset({OrgRole.ADMINISTRATOR, OrgRole.PREPARER, OrgRole.SIGNATORY}),  # create, change, delete drafts; documents; answers
+    "sign": frozenset({OrgRole.ADMINISTRATOR, OrgRole.SIGNATORY}),  # submit (with its declaration), withdraw, amend, surrender
+    "manage": frozenset({OrgRole.ADMINISTRATOR}),  # invite colleagues, change their roles, let them go
+}
+
+
+class Invitation(models.Model):
+    """An organisation's administrator invites a colleague by e-mail with a role; the link is signed (no secret is
+    stored) and works once, until it expires."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    org_role = models.CharField(max_length=20, choices=OrgRole.choices)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} ({self.organisation})"

@@ -2,10 +2,12 @@
 An application (aanvraag) and what it is made of: goods lines, parties, destinations, documents, and the
 questions the office asks. Its status is written only by workflow.py.
 """
+import math
 import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import EndUse, GoodsKind, Handler, Kind, Movement, Purpose
@@ -105,6 +107,13 @@ class Application(models.Model):
     def queue(self) -> str | None:
         """Whose desk the case is on: the licensing office's or the ministry's (None when closed or a draft)."""
         return QUEUE_OF_STATUS.get(self.status)
+
+    def days_left(self, now=None) -> int | None:
+        """Whole days until the statutory deadline (negative when it has passed); None without a deadline or while
+        the clock stands still (a question to the exporter is open: the deadline then moves by the time it stood)."""
+        if self.deadline_at is None or self.clock_stopped_at is not None or self.decided_at is not None:
+            return None
+        return math.floor((self.deadline_at - (now or timezone.now())).total_seconds() / 86400)
 
 
 # The office receives and triages every case first, and decides after the ministry's advice.

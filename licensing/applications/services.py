@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from licensing.audit.services import event_record
-from licensing.core.errors import Conflict, DomainError, NotFound
+from licensing.accounts.organisations import may_file
+from licensing.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from licensing.core.mail import mail_after_commit
 
 from .models import STATUTORY_PERIOD_DAYS, Application, Document, GoodsLine, Party, Question, ReferenceSequence, Status
@@ -52,8 +53,24 @@ def reference_next(year: int | None = None) -> str:
 
 
 def _ensure_owner(actor, application: Application) -> None:
+    """The actor's organisation's application, and a role in it that writes (a viewer only reads)."""
     if actor.is_exporter and application.organisation_id != actor.organisation_id:
         raise NotFound(_("No such application."))
+    _ensure_org_role(actor, "draft")
+
+
+def _ensure_org_role(actor, action: str) -> None:
+    """Within the organisation, what this person may do (accounts.models.ORG_ACTIONS): preparers draft, signatories
+    also submit, withdraw and amend, viewers read. And an organisation files only once the office has vetted it."""
+    if not actor.is_exporter:
+        return
+    if not actor.may_in_organisation(action):
+        raise NotAllowed(
+            _("Your role in your organisation (%(role)s) may not do this; ask a signatory or your organisation's administrator.")
+            % {"role": actor.get_org_role_display()}
+        )
+    if action == "sign" and not may_file(actor):
+        raise NotAllowed(_("Your organisation is not yet vetted by the licensing office: you can prepare drafts, but not submit them yet."))
 
 
 def _ensure_draft(application: Application) -> None:
@@ -84,6 +101,7 @@ def application_create(*, actor, data: dict) -> Application:
     """A new draft for the actor's organisation, with whatever goods lines and parties were given."""
     if not actor.is_exporter:
         raise DomainError(_("Only an exporter files applications."), code="not_allowed")
+    _ensure_org_role(actor, "draft")
     application = Application(
         reference=reference_next(),
         organisation_id=actor.organisation_id,
@@ -141,6 +159,7 @@ def _delete_files(names: list[str]) -> None:
 def application_submit(*, actor, application: Application) -> Application:
     """Validate everything, then submit; on any error nothing changes and every problem is reported."""
     _ensure_owner(actor, application)
+    _ensure_org_role(actor, "sign")
     with transaction.atomic():
         locked = Application.objects.select_for_update().get(pk=application.pk)
         if locked.status != Status.DRAFT:
@@ -163,6 +182,7 @@ def application_submit(*, actor, application: Application) -> Application:
 
 
 def application_withdraw(*, actor, application: Application, reason: str = "") -> Application:
+    _ensure_org_role(actor, "sign")
     return application_move(application=application, action=Action.WITHDRAW, actor=actor, reason=reason)
 
 
@@ -170,6 +190,7 @@ def application_withdraw(*, actor, application: Application, reason: str = "") -
 def application_amend(*, actor, application: Application) -> Application:
     """A new draft version that copies the submitted one; submitting it supersedes the original."""
     _ensure_owner(actor, application)
+    _ensure_org_role(actor, "sign")
     original = Application.objects.select_for_update().get(pk=application.pk)
     if original.status not in OPEN:
         raise Conflict(_("An application that is %(status)s cannot be amended.") % {"status": original.get_status_display().lower()})

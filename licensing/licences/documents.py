@@ -50,7 +50,7 @@ def _amount(value) -> str:
 
 
 def _country(country) -> str:
-    return country.name_nl if translation.get_language() == "nl" else country.name_en
+    return country.name
 
 
 def _facts_table(rows: list[tuple[str, str]], styles) -> Table:

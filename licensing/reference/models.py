@@ -3,7 +3,13 @@ Reference data: countries, country groups, EU report regions, control-list entri
 and general licences. Loaded from fixtures/reference/ by `manage.py load_reference`, editable in the admin.
 """
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+def in_language(name_en: str, name_nl: str) -> str:
+    """A reference name in the language of the page being drawn (Dutch where there is one, else English)."""
+    return (name_nl or name_en) if (get_language() or "").startswith("nl") else name_en
 
 
 class ReportRegion(models.Model):
@@ -35,6 +41,11 @@ class Country(models.Model):
 
     def __str__(self):
         return f"{self.name_en} ({self.code})"
+
+    @property
+    def name(self) -> str:
+        """The country's name in the current language: what every page shows."""
+        return in_language(self.name_en, self.name_nl)
 
 
 class GroupCode(models.TextChoices):

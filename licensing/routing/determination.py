@@ -15,7 +15,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from django.utils.functional import Promise
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +22,7 @@ from licensing.applications.choices import EndUse, GoodsKind, Handler, Movement,
 from licensing.applications.parties import case_countries
 from licensing.core.errors import DomainError
 from licensing.reference.control_list import LISTS_OF_GOODS_KIND, entry_fits_goods_kind
+from licensing.reference.models import in_language
 
 from .reference_data import REGIME_GROUPS, Reference, parsed_entry, reference
 from .rules import RULES_BY_STAGE, BanTerms, Effect, Situation, Stage
@@ -257,10 +257,9 @@ PARTY_ROLES = ("consignee", "end_user", "ultimate_end_user", "intermediate_consi
 
 
 def _ban(terms: BanTerms, s: Situation) -> Ban:
-    dutch = (get_language() or "").startswith("nl")
     return Ban(
         code=terms.code,
-        name=(terms.name_nl or terms.name_en) if dutch else terms.name_en,
+        name=in_language(terms.name_en, terms.name_nl),
         regulation=terms.regulation,
         article=terms.article,
         url=terms.url,

@@ -9,34 +9,16 @@ from decimal import Decimal
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils.formats import get_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from licensing.applications.choices import EndUse, GoodsKind, Handler, Movement, Purpose, RecipientType
-from licensing.reference.models import Country, GeneralLicence
+from licensing.reference.models import Country, GeneralLicence, in_language
 from licensing.routing.determination import MAX_PARTIES, Facts, InvalidFacts, country_code, determine
 from licensing.routing.visibility import INTERNAL_RULE_IDS
 
 from .exporter import field_anchor
-
-
-class AmountField(forms.DecimalField):
-    """A euro amount typed as the reader writes it: "168.000,50" in Dutch, "168,000.50" in English.
-
-    Django drops thousands separators only when USE_THOUSAND_SEPARATOR is on; here they are dropped when the
-    amount is grouped in threes, so that "168.5" on a Dutch page still means 168.5, as Django reads it.
-    """
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace("\u00a0", "").replace(" ", "")
-            thousands, decimal = get_format("THOUSAND_SEPARATOR"), get_format("DECIMAL_SEPARATOR")
-            grouped = re.compile(rf"^\d{{1,3}}({re.escape(thousands)}\d{{3}})+({re.escape(decimal)}\d+)?$")
-            if grouped.match(value):
-                value = value.replace(thousands, "")
-        return super().to_python(value)
+from .fields import AmountField
 
 
 class DeterminationForm(forms.Form):
@@ -55,7 +37,7 @@ class DeterminationForm(forms.Form):
         help_text=gettext_lazy("e.g. ML6, 3A001, ANNEX_III; leave empty for unlisted goods."),
     )
     value_eur = AmountField(
-        label=gettext_lazy("Value (EUR)"), required=False, min_value=Decimal("0"), max_digits=14, decimal_places=2, localize=True,
+        label=gettext_lazy("Value (EUR)"), required=False, min_value=Decimal("0"), max_digits=14, decimal_places=2,
         help_text=gettext_lazy("Optional; decides the parliament fast track for complete systems."),
     )
     complete_system = forms.BooleanField(label=gettext_lazy("Complete system"), required=False)
@@ -103,8 +85,7 @@ class DeterminationForm(forms.Form):
 
 
 def _country_names() -> list[tuple[str, str]]:
-    dutch = (get_language() or "").startswith("nl")
-    return [(code, (nl or en) if dutch else en) for code, en, nl in Country.objects.order_by("code").values_list("code", "name_en", "name_nl")]
+    return [(code, in_language(en, nl)) for code, en, nl in Country.objects.order_by("code").values_list("code", "name_en", "name_nl")]
 
 
 def _explained(exc: InvalidFacts, facts: Facts) -> dict[str, list[str]]:
@@ -149,8 +130,7 @@ def determination_page(request):
         ]
     general_licences = []
     if result and result.general_licences:
-        dutch = (get_language() or "").startswith("nl")
-        names = {code: (nl or en) if dutch else en for code, en, nl in GeneralLicence.objects.filter(code__in=result.general_licences).values_list("code", "name_en", "name_nl")}
+        names = {code: in_language(en, nl) for code, en, nl in GeneralLicence.objects.filter(code__in=result.general_licences).values_list("code", "name_en", "name_nl")}
         general_licences = [(code, names.get(code, "")) for code in result.general_licences]
     return render(
         request,

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -18,8 +19,10 @@ from licensing.core.http import document_response, pdf_response
 from licensing.licences.documents import decision_document
 from licensing.licences.models import Decision
 
+from .confirm import confirmation_page, confirmed
+from .fields import country_map
 from .sorting import Column, sorted_by
-from .forms import AnswerForm, ApplicationForm, DocumentForm, GoodsFormSet, PartyFormSet, WithdrawForm, country_map
+from .forms import AnswerForm, ApplicationForm, DocumentForm, GoodsFormSet, GoodsLineForm, PartyForm, PartyFormSet, WithdrawForm
 
 PATH = re.compile(r"^(goods|parties)\[(\d+)\]\.(\w+)$")
 
@@ -44,8 +47,33 @@ def field_anchor(path: str) -> str:
     return f"id_{path}" if path not in ("goods", "parties", "documents", "non_field_errors") else path
 
 
+def field_words(path: str) -> str:
+    """An error path said in words, as the form labels it: "goods[0].value_eur" is "Goods line 1, Value (EUR)"."""
+    match = PATH.match(path)
+    if match:
+        form = GoodsLineForm if match[1] == "goods" else PartyForm
+        label = form.base_fields[match[3]].label if match[3] in form.base_fields else _DYNAMIC_LABELS.get(match[3], match[3])
+        line = _("Goods line %(n)s") if match[1] == "goods" else _("Party %(n)s")
+        return f"{line % {'n': int(match[2]) + 1}}, {label}"
+    if path in ApplicationForm.base_fields:
+        return str(ApplicationForm.base_fields[path].label)
+    return str(_DYNAMIC_LABELS.get(path, ""))
+
+
+# Fields the forms add per request (their country choices); their labels for error messages.
+_DYNAMIC_LABELS = {
+    "destinations": gettext_lazy("Destination countries"),
+    "origin_country": gettext_lazy("Transit: country of origin"),
+    "brokering_value_eur": gettext_lazy("Brokering: value of the service (EUR)"),
+    "country": gettext_lazy("Country"),
+    "goods": gettext_lazy("Goods"),
+    "parties": gettext_lazy("Parties"),
+    "documents": gettext_lazy("Documents"),
+}
+
+
 def error_items(fields: dict) -> list[dict]:
-    return [{"path": path, "anchor": field_anchor(path), "message": message} for path, msgs in fields.items() for message in msgs]
+    return [{"path": path, "label": field_words(path), "anchor": field_anchor(path), "message": message} for path, msgs in fields.items() for message in msgs]
 
 
 def _own(request, pk) -> Application:
@@ -75,7 +103,7 @@ def application_list(request):
 
 def _initial(application: Application | None) -> tuple[dict, list, list]:
     if application is None:
-        return {"kind": "individual", "movement": "export", "end_use": "civil", "purpose": "sale"}, [], []
+        return {}, [], []  # nothing legally relevant is chosen for the exporter
     initial = {name: getattr(application, name) for name in services.SCALAR_FIELDS}
     initial["general_licence"] = application.general_licence_id
     initial["origin_country"] = application.origin_country_id or ""
@@ -155,7 +183,8 @@ def _form_errors(form, goods_set, party_set) -> list[dict]:
         for index, form_errors in enumerate(formset.errors):
             for name, msgs in form_errors.items():
                 for msg in msgs:
-                    items.append({"anchor": f"id_{prefix}-{index}-{name}", "message": f"{prefix} {index + 1}, {name}: {msg}"})
+                    path = f"{prefix}[{index}].{name}"
+                    items.append({"anchor": field_anchor(path), "message": f"{field_words(path)}: {msg}"})
         for msg in formset.non_form_errors():
             items.append({"anchor": prefix, "message": msg})
     return items
@@ -214,6 +243,15 @@ def application_submit(request, pk):
 @require_POST
 @exporter_required
 def application_withdraw(request, pk):
+    if not confirmed(request):
+        application = _own(request, pk)
+        return confirmation_page(
+            request,
+            title=_("Withdraw application %(reference)s?") % {"reference": application.reference},
+            consequence=_("The licensing office stops handling it and nothing is decided. This cannot be undone: to export these goods later you file a new application."),
+            button=_("Yes, withdraw the application"),
+            cancel_url=reverse("exporter:detail", args=[application.pk]),
+        )
     form = WithdrawForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     return _act(request, pk, lambda a: services.application_withdraw(actor=request.user, application=a, reason=reason), _("Application withdrawn."))
@@ -229,6 +267,14 @@ def application_amend(request, pk):
 @exporter_required
 def application_delete(request, pk):
     application = _own(request, pk)
+    if not confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Delete draft %(reference)s?") % {"reference": application.reference},
+            consequence=_("The draft, its goods, parties and documents are deleted. This cannot be undone."),
+            button=_("Yes, delete the draft"),
+            cancel_url=reverse("exporter:detail", args=[application.pk]),
+        )
     try:
         services.application_delete(actor=request.user, application=application)
     except DomainError as exc:
@@ -261,6 +307,23 @@ def document_upload(request, pk):
         lambda a: services.document_add(actor=request.user, application=a, doc_type=form.cleaned_data["doc_type"], uploaded_file=form.cleaned_data["file"]),
         _("Document uploaded."),
     )
+
+
+@require_POST
+@exporter_required
+def document_remove(request, pk, document_id):
+    """Remove an uploaded document from a draft, after a confirmation step (submitted documents stay: the service refuses)."""
+    application = _own(request, pk)
+    document = selectors.document_or_404(application, document_id)
+    if not confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Remove %(name)s?") % {"name": document.original_name},
+            consequence=_("The document is removed from the draft and deleted. To use it again, upload it again."),
+            button=_("Yes, remove the document"),
+            cancel_url=reverse("exporter:detail", args=[application.pk]),
+        )
+    return _act(request, pk, lambda a: services.document_delete(actor=request.user, document=document), _("Document removed."))
 
 
 @exporter_required

@@ -16,5 +16,6 @@ urlpatterns = [
     path("<int:pk>/answer/", exporter.question_answer, name="answer"),
     path("<int:pk>/documents/", exporter.document_upload, name="upload"),
     path("<int:pk>/documents/<int:document_id>/", exporter.document_download, name="document"),
+    path("<int:pk>/documents/<int:document_id>/remove/", exporter.document_remove, name="document-remove"),
     path("<int:pk>/decision/document/", exporter.decision_pdf, name="decision-document"),
 ]

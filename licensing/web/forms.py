@@ -4,35 +4,23 @@ from django.utils.translation import gettext_lazy as _
 
 from licensing.applications.choices import EndUse, GoodsKind, Kind, Movement, Purpose
 from licensing.applications.models import Document, GoodsLine, Party
-from licensing.reference.models import Country, GeneralLicence
+from licensing.reference.models import GeneralLicence
+
+from .fields import AmountField, CountriesField, CountryChoiceField
 
 
-class CountryChoiceField(forms.TypedChoiceField):
-    """A country select whose options are built once per request, not once per form."""
-
-    def __init__(self, *, countries: dict, **kwargs):
-        self.countries = countries
-        choices = [("", "—")] + [(code, f"{c.name_en} ({code})") for code, c in countries.items()]
-        super().__init__(choices=choices, coerce=lambda code: countries[code], empty_value=None, **kwargs)
-
-
-class CountriesField(forms.TypedMultipleChoiceField):
-    def __init__(self, *, countries: dict, **kwargs):
-        choices = [(code, f"{c.name_en} ({code})") for code, c in countries.items()]
-        super().__init__(choices=choices, coerce=lambda code: countries[code], **kwargs)
-
-
-def country_map() -> dict:
-    return {c.code: c for c in Country.objects.only("code", "name_en").order_by("name_en")}
+def _choose(choices) -> list:
+    """A choice with nothing chosen yet: the exporter picks what is legally relevant, the form never does."""
+    return [("", _("— choose —"))] + list(choices.choices)
 
 
 class ApplicationForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of application"), choices=Kind.choices)
-    movement = forms.ChoiceField(label=_("Movement"), choices=Movement.choices)
+    kind = forms.ChoiceField(label=_("Kind of application"), choices=_choose(Kind))
+    movement = forms.ChoiceField(label=_("Movement"), choices=_choose(Movement))
     title = forms.CharField(label=_("Your title"), required=False, max_length=200)
-    end_use = forms.ChoiceField(label=_("End use"), choices=EndUse.choices)
+    end_use = forms.ChoiceField(label=_("End use"), choices=_choose(EndUse))
     end_use_description = forms.CharField(label=_("Describe the end use"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=_choose(Purpose))
     temporary = forms.BooleanField(label=_("Temporary export (goods come back)"), required=False)
     reimport_date = forms.DateField(label=_("Re-import date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     general_licence = forms.ModelChoiceField(
@@ -43,19 +31,19 @@ class ApplicationForm(forms.Form):
     def __init__(self, *args, countries: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["origin_country"] = CountryChoiceField(label=_("Transit: country of origin"), countries=countries, required=False)
-        self.fields["brokering_value_eur"] = forms.DecimalField(label=_("Brokering: value of the service (EUR)"), required=False, min_value=0, max_digits=14, decimal_places=2)
+        self.fields["brokering_value_eur"] = AmountField(label=_("Brokering: value of the service (EUR)"), required=False, min_value=0, max_digits=14, decimal_places=2)
         self.fields["destinations"] = CountriesField(
             label=_("Destination countries"), countries=countries, required=False, widget=forms.SelectMultiple(attrs={"size": 6})
         )
 
 
 class GoodsLineForm(forms.Form):
-    goods_kind = forms.ChoiceField(label=_("Kind of goods"), choices=GoodsKind.choices)
+    goods_kind = forms.ChoiceField(label=_("Kind of goods"), choices=_choose(GoodsKind))
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}))
     control_entry = forms.CharField(label=_("Control-list entry"), required=False, max_length=60, help_text=_("e.g. ML6, 3A001, ANNEX_III"))
-    quantity = forms.DecimalField(label=_("Quantity"), required=False, min_value=0, max_digits=14, decimal_places=3)
+    quantity = AmountField(label=_("Quantity"), required=False, min_value=0, max_digits=14, decimal_places=3)
     unit = forms.ChoiceField(label=_("Unit"), choices=GoodsLine.Unit.choices)
-    value_eur = forms.DecimalField(label=_("Value (EUR)"), required=False, min_value=0, max_digits=14, decimal_places=2)
+    value_eur = AmountField(label=_("Value (EUR)"), required=False, min_value=0, max_digits=14, decimal_places=2)
     complete_system = forms.BooleanField(label=_("Complete system"), required=False)
     manufacturer = forms.CharField(label=_("Manufacturer"), required=False, max_length=200)
     part_number = forms.CharField(label=_("Part number"), required=False, max_length=100)
@@ -75,7 +63,7 @@ class GoodsLineForm(forms.Form):
 
 
 class PartyForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=Party.Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=_choose(Party.Role))
     name = forms.CharField(label=_("Name"), max_length=300)
     address = forms.CharField(label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     party_type = forms.ChoiceField(label=_("Type"), choices=Party.PartyType.choices)

@@ -1,13 +1,17 @@
-"""The holder's pages for licences and registrations: report usage one by one or by file, surrender."""
+"""The holder's pages for licences and registrations: report usage one by one or by file, declare a half-year, surrender."""
 import hashlib
 import json
 import uuid
+from datetime import date
 
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from licensing.core.errors import DomainError
@@ -15,16 +19,18 @@ from licensing.core.limits import body_limit
 from licensing.customs.selectors import write_offs_of_licence
 from licensing.licences import lifecycle, selectors, usage
 
+from .confirm import confirmation_page, confirmed
 from .decisions import error_message
 from .exporter import exporter_required
+from .fields import AmountField
 
 
 class UsageForm(forms.Form):
     exported_on = forms.DateField(label=gettext_lazy("Export date"), widget=forms.DateInput(attrs={"type": "date"}))
     destination = forms.CharField(label=gettext_lazy("Destination (country code)"), max_length=2)
     control_entry = forms.CharField(label=gettext_lazy("Control entry"), max_length=60)
-    quantity = forms.DecimalField(label=gettext_lazy("Quantity"), min_value=0, max_digits=14, decimal_places=3)
-    value_eur = forms.DecimalField(label=gettext_lazy("Value (EUR)"), min_value=0, max_digits=16, decimal_places=2)
+    quantity = AmountField(label=gettext_lazy("Quantity"), min_value=0, max_digits=14, decimal_places=3)
+    value_eur = AmountField(label=gettext_lazy("Value (EUR)"), min_value=0, max_digits=16, decimal_places=2)
     recipient = forms.CharField(label=gettext_lazy("Recipient"), max_length=300)
     serial_numbers = forms.CharField(label=gettext_lazy("Serial numbers"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     lot_numbers = forms.CharField(label=gettext_lazy("Lot numbers"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -66,6 +72,52 @@ def _held(request, number):
     return licence or get_object_or_404(selectors.registrations_visible_to(request.user), number=number)
 
 
+def ended_periods(today, count: int = 4) -> list:
+    """The last `count` half-years that have ended (the periods a holder reports on), newest first."""
+    start = date(today.year, 1, 1) if today.month >= 7 else date(today.year - 1, 7, 1)
+    periods = []
+    for _step in range(count):
+        periods.append(start)
+        start = date(start.year, 1, 1) if start.month == 7 else date(start.year - 1, 7, 1)
+    return periods
+
+
+class DeclareForm(forms.Form):
+    period_start = forms.TypedChoiceField(label=gettext_lazy("Half-year"), coerce=date.fromisoformat)
+    nothing_to_report = forms.BooleanField(label=gettext_lazy("Nothing was exported under it in this half-year"), required=False)
+
+    def __init__(self, *args, declared: set, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = []
+        for start in ended_periods(timezone.localdate()):
+            if start not in declared:
+                end = date(start.year, 6, 30) if start.month == 1 else date(start.year, 12, 31)
+                choices.append((start.isoformat(), f"{date_format(start, 'SHORT_DATE_FORMAT')} – {date_format(end, 'SHORT_DATE_FORMAT')}"))
+        self.fields["period_start"].choices = choices
+
+
+def _declared(held) -> set:
+    return set(held.period_declarations.values_list("period_start", flat=True))
+
+
+@require_POST
+@exporter_required
+def period_declare(request, number):
+    """The half-year declaration: the holder says its report for a half-year is complete (perhaps with nothing in it)."""
+    held = _held(request, number)
+    form = DeclareForm(request.POST, declared=_declared(held))
+    if not form.is_valid():
+        messages.error(request, " ".join(f"{form.fields[k].label}: {m}" for k, msgs in form.errors.items() if k in form.fields for m in msgs))
+        return redirect("licences:detail", number=number)
+    try:
+        usage.period_declare(actor=request.user, number=held.number, period_start=form.cleaned_data["period_start"], nothing_to_report=form.cleaned_data["nothing_to_report"])
+    except DomainError as exc:
+        messages.error(request, error_message(exc))
+    else:
+        messages.success(request, _("Your report for this half-year is declared complete."))
+    return redirect("licences:detail", number=number)
+
+
 @exporter_required
 def licence_detail(request, number):
     held = _held(request, number)
@@ -73,7 +125,13 @@ def licence_detail(request, number):
     form = UsageForm(initial={"token": uuid.uuid4().hex})
     is_licence = hasattr(held, "lines")
     write_offs = write_offs_of_licence(held).select_related("line")[:200] if is_licence else []
-    return render(request, "exporter/licence.html", {"held": held, "reports": reports, "form": form, "is_licence": is_licence, "write_offs": write_offs})
+    declarations = held.period_declarations.order_by("-period_start")
+    declare_form = DeclareForm(declared={d.period_start for d in declarations})
+    return render(
+        request,
+        "exporter/licence.html",
+        {"held": held, "reports": reports, "form": form, "is_licence": is_licence, "write_offs": write_offs, "declarations": declarations, "declare_form": declare_form},
+    )
 
 
 @require_POST
@@ -123,7 +181,7 @@ def usage_upload(request):
     elif result.duplicate:
         messages.info(request, _("This file was already uploaded; nothing was counted twice."))
     else:
-        messages.success(request, _("%(n)d usage reports recorded.") % {"n": result.created})
+        messages.success(request, ngettext("%(n)d usage report recorded.", "%(n)d usage reports recorded.", result.created) % {"n": result.created})
     return redirect("licences:list")
 
 
@@ -131,6 +189,14 @@ def usage_upload(request):
 @exporter_required
 def surrender(request, number):
     licence = get_object_or_404(selectors.licences_visible_to(request.user), number=number)
+    if not confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Surrender licence %(number)s?") % {"number": licence.number},
+            consequence=_("You can no longer export under this licence once it is surrendered. This cannot be undone: exporting again needs a new application."),
+            button=_("Yes, surrender the licence"),
+            cancel_url=reverse("licences:detail", args=[licence.number]),
+        )
     try:
         lifecycle.licence_move(actor=request.user, licence=licence, move="surrender")
     except DomainError as exc:

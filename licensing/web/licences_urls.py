@@ -9,5 +9,6 @@ urlpatterns = [
     path("upload/", licences.usage_upload, name="upload"),
     path("<str:number>/", licences.licence_detail, name="detail"),
     path("<str:number>/usage/", licences.usage_add, name="usage"),
+    path("<str:number>/declare/", licences.period_declare, name="declare"),
     path("<str:number>/surrender/", licences.surrender, name="surrender"),
 ]

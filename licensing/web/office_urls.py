@@ -1,11 +1,13 @@
 from django.urls import path
 
-from . import decisions, office
+from . import decisions, office, organisations
 
 app_name = "office"
 
 urlpatterns = [
     path("", office.queue, name="queue"),
+    path("organisations/", organisations.vetting, name="organisations"),
+    path("organisations/<int:organisation_id>/vet/", organisations.vet, name="organisation-vet"),
     path("cases/<int:pk>/", office.case_detail, name="case"),
     path("cases/<int:pk>/claim/", office.case_claim, name="claim"),
     path("cases/<int:pk>/release/", office.case_release, name="release"),

@@ -3,7 +3,7 @@ from django.urls import include, path
 
 from licensing.accounts.views import otp_step
 
-from . import determination, views
+from . import determination, organisations, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,6 +11,11 @@ urlpatterns = [
     path("login/otp/", otp_step, name="otp"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("determination/", determination.determination_page, name="determination"),
+    path("register/", organisations.register, name="register"),
+    path("invitations/<str:token>/", organisations.invitation, name="invitation"),
+    path("organisation/", organisations.organisation, name="organisation"),
+    path("organisation/invite/", organisations.invite, name="organisation-invite"),
+    path("organisation/people/<int:user_id>/", organisations.member, name="organisation-member"),
     path("applications/", include("licensing.web.exporter_urls")),
     path("office/", include("licensing.web.office_urls")),
     path("screening/", include("licensing.web.screening_urls")),

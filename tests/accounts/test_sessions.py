@@ -76,3 +76,49 @@ def test_an_idle_session_ends_for_every_holder_of_its_cookie(client_a, settings)
     shift(client_a, **{SEEN_AT: settings.SESSION_IDLE_SECONDS + 1})
     assert client_a.get("/applications/").status_code == 302
     assert copy.get("/applications/").status_code == 302
+
+
+def _draft_form(**extra) -> dict:
+    from tests.web.test_exporter_pages import form_data
+
+    return form_data(title="Typed before the session ended", **extra)
+
+
+def test_a_form_sent_after_the_session_ended_is_kept_and_saved_as_a_draft_after_logging_in(client_a, settings, exporter_a):
+    from licensing.applications.models import Application, Status
+
+    shift(client_a, **{SEEN_AT: settings.SESSION_IDLE_SECONDS + 1})
+    response = client_a.post("/applications/new/", _draft_form(submit="1"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302 and response["Location"] == "/login/?next=%2Fapplications%2Fnew%2F"
+    assert not Application.objects.exists()
+    login_page = client_a.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "what you typed has been kept" in login_page
+
+    assert client_a.post("/login/", {"username": "exporter_a", "password": PASSWORD}).status_code == 302
+    restored = client_a.get("/applications/new/", HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    application = Application.objects.get()
+    assert application.title == "Typed before the session ended"
+    assert application.status == Status.DRAFT  # "submit" was pressed, but a kept form only ever saves a draft
+    assert "has been sent again" in restored.content.decode()
+    assert "kept_form" not in client_a.session
+
+
+def test_a_kept_form_is_never_given_to_someone_else_who_logs_in_on_that_browser(client_a, settings, exporter_a):
+    from licensing.applications.models import Application
+    from tests.factories import UserFactory
+
+    UserFactory(username="colleague", organisation=exporter_a.organisation)
+    shift(client_a, **{SEEN_AT: settings.SESSION_IDLE_SECONDS + 1})
+    client_a.post("/applications/new/", _draft_form())
+    assert client_a.post("/login/", {"username": "colleague", "password": PASSWORD}).status_code == 302
+    page = client_a.get("/applications/new/").content.decode()
+    assert "Typed before the session ended" not in page and not Application.objects.exists()
+    assert "kept_form" not in client_a.session
+
+
+def test_a_form_without_a_valid_csrf_token_is_not_kept(exporter_a, settings):
+    client = Client(enforce_csrf_checks=True)
+    client.login(username="exporter_a", password=PASSWORD)
+    shift(client, **{SEEN_AT: settings.SESSION_IDLE_SECONDS + 1})
+    assert client.post("/applications/new/", _draft_form()).status_code == 403
+    assert "kept_form" not in client.session

@@ -57,7 +57,7 @@ def test_exporter_checks_the_need_files_answers_a_question_and_downloads_the_lic
 
     switch_language(page, "en")
     assert text(page, "h1") == "Do I need a licence?"
-    assert "Enter a number" in text(page, ".error-summary")  # "168.000,50" is not an English amount
+    assert "1,250.50" in text(page, ".error-summary")  # "168.000,50" is not an English amount: the message shows how to write one
     page.fill("#id_value_eur", "168,000.50")
     page.locator("main form.determination-form button").click()
     assert text(page, "[data-answer=licence_required]") == "yes"

@@ -95,6 +95,11 @@ ACCESS: dict[str, Entry] = {
     "login": entry(GET=PUBLIC, POST=PUBLIC, PUT=PUBLIC, public_because="signing in"),
     "logout": entry(POST=PUBLIC, public_because="signing out is harmless for anyone"),
     "otp": page(SIGNED_IN),  # the second login step (two-factor for officials)
+    "register": entry(GET=PUBLIC, POST=PUBLIC, public_because="a company registers itself before anyone of it has an account; the office vets it before it files"),
+    "invitation": entry(GET=PUBLIC, POST=PUBLIC, params={"token": "invitation_token"}, public_because="the invited colleague has no account yet: the signed, single-use link is the key"),
+    "organisation": page(EXPORTERS),
+    "organisation-invite": entry(POST=EXPORTERS),
+    "organisation-member": entry(POST=OWNER, params={"user_id": "colleague"}),
     "api:token": entry(POST=PUBLIC, DELETE=SIGNED_IN, public_because="POST exchanges a password for a token"),
     # --- anyone signed in --------------------------------------------------------------------------------
     "api:me": entry(GET=SIGNED_IN),
@@ -182,14 +187,18 @@ ACCESS: dict[str, Entry] = {
     "exporter:answer": entry(POST=OWNER, body={"POST": ANSWER}),
     "exporter:upload": entry(POST=OWNER, body={"POST": {"doc_type": "other", "file": "pdf"}}, multipart=True),
     "exporter:document": page(OWNER),
+    "exporter:document-remove": entry(POST=OWNER),
     "exporter:decision-document": page(OWNER),
     "licences:list": page(EXPORTERS),
     "licences:upload": entry(POST=EXPORTERS),
     "licences:detail": page(OWNER),
     "licences:usage": entry(POST=OWNER),
+    "licences:declare": entry(POST=OWNER),
     "licences:surrender": entry(POST=OWNER),
     # --- the officials' pages ----------------------------------------------------------------------------------
     "office:queue": page(OFFICIALS),
+    "office:organisations": page(OFFICE),
+    "office:organisation-vet": entry(POST=OFFICE, params={"organisation_id": "pending_organisation"}),
     "office:case": page(OFFICIALS),
     "office:claim": entry(POST=OFFICIALS),
     "office:release": entry(POST=OFFICE),
@@ -247,4 +256,5 @@ SAME_ACTION = {
     ("exporter:delete", "POST"): ("api:application-detail", "DELETE"),
     ("exporter:answer", "POST"): ("api:application-answer", "POST"),
     ("exporter:upload", "POST"): ("api:application-upload", "POST"),
+    ("exporter:document-remove", "POST"): ("api:application-document", "DELETE"),
 }

@@ -259,6 +259,15 @@ def _build_world(tmp_path) -> World:
     w.year, w.month, w.criterion = timezone.localdate().year, timezone.localdate().month, 1
     assert Application.objects.get(pk=pk).claimed_by == w.users[OFFICER]
     assert UsageReport.objects.filter(organisation=org_a).exists()
+    # Organisations that run themselves: a colleague of A's, an invitation of A's, and a company awaiting vetting.
+    from licensing.accounts.models import Invitation, OrganisationStatus
+    from licensing.accounts.organisations import invitation_token
+
+    w.colleague = UserFactory(username="colleague_a", organisation=org_a, org_role="preparer").pk
+    w.invitation_token = invitation_token(
+        Invitation.objects.create(organisation=org_a, email="new@company-a.example", org_role="viewer", invited_by=w.users[EXPORTER_A], expires_at=timezone.now() + timedelta(days=7))
+    )
+    w.pending_organisation = OrganisationFactory(name="Newcomer B.V.", status=OrganisationStatus.PENDING).pk
     # What exporter B must never read anywhere: organisation A's name, case, licence and registration.
     w.secrets_of_a = [org_a.name, draft["reference"], licence.number, registration_number]
 

@@ -128,7 +128,11 @@ def test_exporter_answers_a_question_and_withdraws(exporter_a, officer, api_as, 
     client.post(f"/applications/{app_id}/answer/", {"answer": "KNM Fridtjof Nansen"})
     application = Application.objects.get(pk=app_id)
     assert application.questions.get().answer == "KNM Fridtjof Nansen"
-    client.post(f"/applications/{app_id}/withdraw/", {"reason": "Cancelled"})
+    asked = client.post(f"/applications/{app_id}/withdraw/", {"reason": "Cancelled"}).content.decode()
+    application.refresh_from_db()
+    assert application.status != Status.WITHDRAWN  # the first press only asks
+    assert "Yes, withdraw the application" in asked and 'name="reason" value="Cancelled"' in asked
+    client.post(f"/applications/{app_id}/withdraw/", {"reason": "Cancelled", "confirmed": "yes"})
     application.refresh_from_db()
     assert application.status == Status.WITHDRAWN
 
@@ -140,3 +144,138 @@ def test_list_page_runs_a_constant_number_of_queries(exporter_a, api_as, django_
     with django_assert_max_num_queries(8):
         response = client.get("/applications/")
     assert response.content.decode().count("NL-") >= 8
+
+
+def test_deleting_a_draft_asks_first_and_cancelling_keeps_it(exporter_a):
+    client = logged_in(exporter_a)
+    client.post("/applications/new/", form_data())
+    draft = Application.objects.get()
+    asked = client.post(f"/applications/{draft.pk}/delete/")
+    assert asked.status_code == 200 and "This cannot be undone" in asked.content.decode()
+    assert f'href="/applications/{draft.pk}/"' in asked.content.decode()  # "No, go back"
+    assert Application.objects.filter(pk=draft.pk).exists()
+    client.post(f"/applications/{draft.pk}/delete/", {"confirmed": "yes"})
+    assert not Application.objects.filter(pk=draft.pk).exists()
+
+
+def test_nothing_legally_relevant_is_chosen_for_the_exporter(exporter_a):
+    html = logged_in(exporter_a).get("/applications/new/").content.decode()
+    for name in ("kind", "movement", "end_use", "purpose"):
+        select = html.split(f'name="{name}"', 1)[1].split("</select>", 1)[0]
+        assert 'value="" selected' in select and select.count("selected") == 1, name
+    response = logged_in(exporter_a).post("/applications/new/", {k: v for k, v in form_data().items() if k != "end_use"})
+    assert 'href="#id_end_use"' in response.content.decode() and Application.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "language, typed, saved",
+    [("nl", "1.250,50", "1250.50"), ("nl", "1250,50", "1250.50"), ("nl", "480.000", "480000.00"), ("nl", "1\u00a0250,50", "1250.50"),
+     ("en", "1,250.50", "1250.50"), ("en", "1250.50", "1250.50"), ("en", "480,000", "480000.00")],
+)
+def test_amounts_are_read_in_the_pages_language(exporter_a, language, typed, saved):
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.login(username=exporter_a.username, password=PASSWORD)
+    response = client.post("/applications/new/", form_data(**{"goods-0-value_eur": typed}))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert str(Application.objects.get().goods.get().value_eur) == saved
+
+
+@pytest.mark.parametrize(
+    "language, typed",
+    # Ambiguous or foreign notation is refused, never guessed: "1250.50" on a Dutch page was once saved as 125,050.
+    [("nl", "1250.50"), ("nl", "1.25"), ("nl", "1,250.50"), ("en", "1250,50"), ("en", "1.250,50"), ("en", "12,5"),
+     ("nl", "\u0661\u0662\u0663"), ("en", "1\u200b250"), ("en", "-5"), ("en", "1e5")],
+)
+def test_ambiguous_amounts_are_refused_with_how_to_write_them(exporter_a, language, typed):
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.login(username=exporter_a.username, password=PASSWORD)
+    response = client.post("/applications/new/", form_data(**{"goods-0-value_eur": typed}))
+    html = response.content.decode()
+    assert response.status_code == 200 and Application.objects.count() == 0
+    assert ("1.250,50" if language == "nl" else "1,250.50") in html
+    assert 'href="#id_goods-0-value_eur"' in html
+
+
+def test_errors_name_fields_in_words_not_paths(exporter_a):
+    html = logged_in(exporter_a).post("/applications/new/", form_data(**{"goods-0-value_eur": "lots"})).content.decode()
+    summary = html.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert "Goods line 1, Value (EUR):" in summary
+    assert "value_eur" not in summary.replace('href="#id_goods-0-value_eur"', "")
+
+
+def test_countries_are_named_in_the_pages_language(exporter_a):
+    client = Client(HTTP_ACCEPT_LANGUAGE="nl")
+    client.login(username=exporter_a.username, password=PASSWORD)
+    html = client.get("/applications/new/").content.decode()
+    assert "Noorwegen (NO)" in html and "Norway (NO)" not in html
+    html = logged_in(exporter_a).get("/applications/new/").content.decode()
+    assert "Norway (NO)" in html
+
+
+def test_quantities_take_the_right_plural(exporter_a, api_as):
+    payload = application_payload()
+    payload["goods"][0]["quantity"] = "1"
+    created = api_as(exporter_a).post("/api/v1/applications/", payload, format="json").json()
+    html = logged_in(exporter_a).get(f"/applications/{created['id']}/").content.decode()
+    assert "1 piece<" in html and "1 pieces" not in html and "16 pieces" in html
+
+
+def _submitted(exporter, api_as, capture, **overrides) -> int:
+    client_api = api_as(exporter)
+    app_id = client_api.post("/api/v1/applications/", application_payload(**overrides), format="json").json()["id"]
+    client_api.post(f"/api/v1/applications/{app_id}/documents/", {"doc_type": "end_user_certificate", "file": pdf_upload()}, format="multipart")
+    with capture(execute=True):
+        assert client_api.post(f"/api/v1/applications/{app_id}/submit/").status_code == 200
+    return app_id
+
+
+def test_the_exporter_sees_who_holds_the_case_and_when_the_decision_is_due_in_plain_words(exporter_a, api_as, django_capture_on_commit_callbacks):
+    from tests.factories import SAUDI
+
+    app_id = _submitted(exporter_a, api_as, django_capture_on_commit_callbacks, **SAUDI)
+    application = Application.objects.get(pk=app_id)
+    assert application.handler == "ministry"
+    html = logged_in(exporter_a).get(f"/applications/{app_id}/").content.decode()
+    status = html.split('class="case-status"', 1)[1].split("</section>", 1)[0]
+    assert "Ministry of Foreign Affairs, which advises on it. The licensing office decides." in status
+    assert "Decision due by" in status and f"{application.days_left()} days left." in status
+    assert "handler." not in html and "(handler" not in html  # no rule ids for the exporter
+    assert application.days_left() in (55, 56)  # eight weeks from submission
+
+
+def test_an_open_question_shows_action_needed_and_the_paused_deadline(exporter_a, officer, api_as, django_capture_on_commit_callbacks):
+    app_id = _submitted(exporter_a, api_as, django_capture_on_commit_callbacks)
+    api_as(officer).post(f"/api/v1/office/applications/{app_id}/questions/", {"text": "Which vessel?"}, format="json")
+    html = logged_in(exporter_a).get(f"/applications/{app_id}/").content.decode()
+    status = html.split('class="case-status"', 1)[1].split("</section>", 1)[0]
+    assert "Action needed" in status and "The deadline is paused" in status
+
+
+def test_days_left_counts_whole_days_and_goes_negative_after_the_deadline():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    application = Application(deadline_at=now + timedelta(days=3, hours=2))
+    assert application.days_left(now) == 3
+    application.deadline_at = now - timedelta(hours=2)
+    assert application.days_left(now) == -1
+    application.clock_stopped_at = now
+    assert application.days_left(now) is None
+
+
+def test_the_exporter_removes_a_document_from_a_draft_after_confirming(exporter_a, api_as):
+    from licensing.applications.models import Document
+
+    client_api = api_as(exporter_a)
+    app_id = client_api.post("/api/v1/applications/", application_payload(), format="json").json()["id"]
+    client_api.post(f"/api/v1/applications/{app_id}/documents/", {"doc_type": "end_user_certificate", "file": pdf_upload()}, format="multipart")
+    document = Document.objects.get()
+    client = logged_in(exporter_a)
+    page = client.get(f"/applications/{app_id}/").content.decode()
+    assert f'action="/applications/{app_id}/documents/{document.pk}/remove/"' in page
+    asked = client.post(f"/applications/{app_id}/documents/{document.pk}/remove/").content.decode()
+    assert "Yes, remove the document" in asked and Document.objects.filter(pk=document.pk).exists()
+    client.post(f"/applications/{app_id}/documents/{document.pk}/remove/", {"confirmed": "yes"})
+    assert not Document.objects.filter(pk=document.pk).exists()

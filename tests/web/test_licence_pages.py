@@ -58,3 +58,31 @@ def test_one_by_one_entry_records_transit_with_its_origin_under_nl009(exporter_a
     page = client.post(f"/licences/{registration.number}/usage/", form | {"token": "t2", "movement": "transit", "origin": "US"}, follow=True).content.decode()
     assert sorted(UsageReport.objects.values_list("movement", "origin_id")) == [("export", None), ("transit", "US")]
     assert "Transit (through the Netherlands)" in page and "<td>US</td>" in page
+
+
+def test_the_holder_declares_a_half_year_complete_on_the_licence_page(exporter_a, issued):  # noqa: F811
+    from licensing.licences.models import PeriodDeclaration
+    from licensing.web.licences import ended_periods
+
+    licence = issued(exporter_a)
+    client = logged_in(exporter_a)
+    last = ended_periods(timezone.localdate())[0]
+    page = client.get(f"/licences/{licence.number}/").content.decode()
+    assert 'action="/licences/%s/declare/"' % licence.number in page and f'value="{last.isoformat()}"' in page
+    client.post(f"/licences/{licence.number}/declare/", {"period_start": last.isoformat(), "nothing_to_report": "on"})
+    declaration = PeriodDeclaration.objects.get(licence=licence)
+    assert declaration.period_start == last and declaration.nothing_to_report
+    page = client.get(f"/licences/{licence.number}/").content.decode()
+    assert f'value="{last.isoformat()}"' not in page  # declared periods are no longer offered
+    # A period that has not ended, or a made-up one, is refused by the form; nothing more is recorded.
+    client.post(f"/licences/{licence.number}/declare/", {"period_start": "2099-01-01"})
+    assert PeriodDeclaration.objects.count() == 1
+
+
+def test_ended_periods_are_the_half_years_before_today():
+    from datetime import date
+
+    from licensing.web.licences import ended_periods
+
+    assert ended_periods(date(2026, 12, 4), 3) == [date(2026, 1, 1), date(2025, 7, 1), date(2025, 1, 1)]
+    assert ended_periods(date(2026, 7, 1), 2) == [date(2026, 1, 1), date(2025, 7, 1)]
