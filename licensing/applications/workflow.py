@@ -140,7 +140,8 @@ def application_move(
     moving the same application at once exactly one wins; the other gets a Conflict (409).
     `extra_updates` are other fields written in the same update (e.g. the routing result).
     """
-    return MACHINE.move(application, action, actor, reason=reason, payload=payload, extra_updates=extra_updates)
+    MACHINE.move(application, action, actor, reason=reason, payload=payload, extra_updates=extra_updates)
+    return application
 
 
 def workflow_mermaid() -> str:

@@ -181,8 +181,41 @@ class Machine:
         """
         Make one move or raise (NotFound, NotAllowed, Conflict, DomainError). `extra_updates` are other fields
         written in the same update (e.g. the routing result); `expect` are other fields the compare-and-set also
-        requires unchanged (e.g. a licence's end date while it is extended). Returns the object, updated in memory.
+        requires unchanged (e.g. a licence's end date while it is extended). Updates the object in memory and returns
+        the event recorded (e.g. for a mail that tells of it).
         """
+        move = self.check(obj, action, actor, reason=reason)
+        old = obj.status
+        with transaction.atomic():
+            new = move.target or old
+            now = timezone.now()
+            updates = dict(extra_updates or {})
+            updates["status"] = new
+            for name in self.touches:
+                updates[name] = now
+            if move.sets_timestamp:
+                updates[move.sets_timestamp] = now
+            with _moving(self.model):
+                changed = self.model.objects.filter(pk=obj.pk, status=old, **(expect or {})).update(**updates)
+            if changed != 1:
+                raise Conflict(self.lost)
+            for name, value in updates.items():
+                setattr(obj, name, value)
+            obj._loaded_status = new
+            event = event_record(
+                actor=actor,
+                verb=self.verb(action),
+                target=self.event_target(obj) if self.event_target else obj,
+                from_state=old,
+                to_state=new,
+                reason=reason,
+                payload=payload,
+            )
+        return event
+
+    def check(self, obj, action: str, actor, *, reason: str = "") -> Move:
+        """The move this actor may make now, or the refusal `move` would raise (for a service that does other work
+        before the move, in the same transaction: ask first, then move)."""
         if not self._visible(obj, actor):
             raise NotFound(self.not_found)
         role = role_of(actor)
@@ -200,33 +233,7 @@ class Machine:
             refusal = move.guard(obj, actor)
             if refusal:
                 raise DomainError(refusal, code="not_allowed_now")
-
-        with transaction.atomic():
-            new = move.target or old
-            now = timezone.now()
-            updates = dict(extra_updates or {})
-            updates["status"] = new
-            for name in self.touches:
-                updates[name] = now
-            if move.sets_timestamp:
-                updates[move.sets_timestamp] = now
-            with _moving(self.model):
-                changed = self.model.objects.filter(pk=obj.pk, status=old, **(expect or {})).update(**updates)
-            if changed != 1:
-                raise Conflict(self.lost)
-            for name, value in updates.items():
-                setattr(obj, name, value)
-            obj._loaded_status = new
-            event_record(
-                actor=actor,
-                verb=self.verb(action),
-                target=self.event_target(obj) if self.event_target else obj,
-                from_state=old,
-                to_state=new,
-                reason=reason,
-                payload=payload,
-            )
-        return obj
+        return move
 
     def _visible(self, obj, actor) -> bool:
         return self.visible is None or self.visible(obj, actor)
@@ -253,7 +260,7 @@ def machine_of(obj_or_model) -> "Machine":
 
 
 def move(obj, action: str, actor, *, reason: str = "", payload: dict | None = None, extra_updates: dict | None = None, expect: dict | None = None):
-    """Make one move of `obj` through its model's machine (see `Machine.move`)."""
+    """Make one move of `obj` through its model's machine (see `Machine.move`); returns the event recorded."""
     return machine_of(obj).move(obj, action, actor, reason=reason, payload=payload, extra_updates=extra_updates, expect=expect)
 
 
