@@ -15,7 +15,7 @@ from licensing.reference.models import Criterion, GroupCode
 from licensing.reference.selectors import group_members
 
 from .models import Advice, Assessment, AssessmentStatus, Consultation, CriterionFinding, Finding
-from .transitions import ADVISING, ASSESSMENT, CONSULTATION, CONSULTING, AssessmentAction, ConsultationAction, consultation_answer_due  # noqa: F401 - the allow-lists and the due date are read through this module too
+from .transitions import ADVISING, ASSESSMENT, CONSULTATION, CONSULTING, AssessmentAction, ConsultationAction, consultation_answer_due, second_advisor_only  # noqa: F401 - the allow-lists and the due date are read through this module too
 
 DENY_CRITERIA = frozenset({1, 2, 3, 4})
 
@@ -148,7 +148,9 @@ def _advise(actor, assessment: Assessment) -> None:
 
 def assessment_countersign(*, actor, assessment: Assessment, agree: bool, reason: str = "") -> Assessment:
     """A second advisor confirms the advice, or sends it back with the reason. Never the same person."""
-    _started(assessment)
+    # The author is refused whatever the assessment's state (as a role outside ADVISING is): the move's own guard,
+    # asked before the status is.
+    second_advisor_only(_started(assessment), actor)
     if not agree and not reason.strip():
         raise DomainError(gettext("Say why you disagree."), fields={"reason": [gettext("Say why you disagree.")]})
     with transaction.atomic():

@@ -40,7 +40,7 @@ def _author(assessment: Assessment, actor) -> None:
         raise NotAllowed(gettext("Only the advisor who writes the assessment can give its advice."))
 
 
-def _second_advisor(assessment: Assessment, actor) -> None:
+def second_advisor_only(assessment: Assessment, actor) -> None:
     if assessment.advisor_id == actor.pk:
         raise NotAllowed(gettext("The second advisor must be someone else than the author of the assessment."))
 
@@ -51,8 +51,8 @@ ASSESSMENT = Machine(
     moves=(
         Move(AssessmentAction.SUBMIT, {AssessmentStatus.DRAFT}, AssessmentStatus.AWAITING_COUNTERSIGNATURE, ADVISING, guard=_author, sets_timestamp="submitted_at"),
         Move(AssessmentAction.FINALISE, {AssessmentStatus.DRAFT}, AssessmentStatus.FINAL, ADVISING, guard=_author, sets_timestamp="submitted_at"),
-        Move(AssessmentAction.COUNTERSIGN, {AssessmentStatus.AWAITING_COUNTERSIGNATURE}, AssessmentStatus.FINAL, ADVISING, guard=_second_advisor, sets_timestamp="countersigned_at"),
-        Move(AssessmentAction.RETURN, {AssessmentStatus.AWAITING_COUNTERSIGNATURE}, AssessmentStatus.RETURNED, ADVISING, guard=_second_advisor, reason_required=True),
+        Move(AssessmentAction.COUNTERSIGN, {AssessmentStatus.AWAITING_COUNTERSIGNATURE}, AssessmentStatus.FINAL, ADVISING, guard=second_advisor_only, sets_timestamp="countersigned_at"),
+        Move(AssessmentAction.RETURN, {AssessmentStatus.AWAITING_COUNTERSIGNATURE}, AssessmentStatus.RETURNED, ADVISING, guard=second_advisor_only, reason_required=True),
     ),
     statuses=AssessmentStatus,
     actions=AssessmentAction,

@@ -52,7 +52,7 @@ def change_notify(*, event_id: int) -> int:
     organisation_id = changed and (changed.organisation_id if registration else changed.holder_id)
     if not organisation_id:
         return 0  # gone, or a licence imported without a holder in the system: nobody to tell
-    notified = f"{model._meta.model_name}.notified"
+    notified = "registration.notified" if registration else "licence.notified"
     if Event.objects.filter(verb=notified, target_type=event.target_type, target_id=event.target_id, payload__event=event.pk).exists():
         return 0
     people = list(organisation_people(organisation_id))

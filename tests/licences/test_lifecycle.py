@@ -146,3 +146,24 @@ def test_two_extensions_from_the_same_end_date_have_one_winner(exporter_a, offic
     with pytest.raises(Conflict):
         licence_extend(actor=officer, licence=second, valid_to=licence.valid_to + timedelta(days=60))
     assert Licence.objects.get(pk=licence.pk).valid_to == licence.valid_to + timedelta(days=30)
+
+
+def test_licence_and_registration_statuses_change_only_through_their_moves(exporter_a, officer, issued, registered):
+    from licensing.audit.transitions import StatusWriteRefused
+    from licensing.licences.models import Registration
+
+    licence, registration = issued(exporter_a), registered(exporter_a, "NL008")
+    with pytest.raises(StatusWriteRefused):
+        Licence.objects.filter(pk=licence.pk).update(status=LicenceStatus.REVOKED)
+    with pytest.raises(StatusWriteRefused):
+        Registration.objects.filter(pk=registration.pk).update(status="revoked")
+    stale = Licence.objects.get(pk=licence.pk)
+    licence.status = LicenceStatus.SURRENDERED
+    with pytest.raises(StatusWriteRefused):
+        licence.save()
+    from licensing.licences.lifecycle import licence_move
+
+    licence_move(actor=officer, licence=Licence.objects.get(pk=licence.pk), move="suspend", reason="Investigation.")
+    stale.conditions = "Edited on a stale copy"
+    stale.save()  # writes the conditions, never the stale 'active'
+    assert Licence.objects.get(pk=licence.pk).status == LicenceStatus.SUSPENDED
