@@ -279,7 +279,8 @@ class StatusWriteRefused(RuntimeError):
 
 
 _writing: ContextVar[frozenset] = ContextVar("transitions_writing", default=frozenset())
-_ANY = object()
+_ANY = object()  # in _writing: every model (importing())
+_UNKNOWN = object()  # _loaded_status of a row whose status was not loaded (deferred)
 
 
 @contextmanager
@@ -336,24 +337,24 @@ class StatusGuarded:
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._loaded_status = instance.__dict__.get("status", _ANY)
+        instance._loaded_status = instance.__dict__.get("status", _UNKNOWN)
         return instance
 
     def save(self, *args, update_fields: Iterable[str] | None = None, **kwargs):
         if not self._state.adding and not _may_write(type(self)):
-            loaded = getattr(self, "_loaded_status", _ANY)
+            loaded = getattr(self, "_loaded_status", _UNKNOWN)
             if update_fields is not None and "status" in update_fields:
                 _refuse(type(self), "save(update_fields=[..., 'status'])")
-            if loaded is not _ANY and self.__dict__.get("status", loaded) != loaded:
+            if loaded is not _UNKNOWN and self.__dict__.get("status", loaded) != loaded:
                 _refuse(type(self), "save() of a changed status")
             if update_fields is None:
                 # Every loaded field but the status: a stale copy saved later cannot put an old status back.
                 deferred = self.get_deferred_fields()
                 update_fields = [f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "status" and f.attname not in deferred]
         super().save(*args, update_fields=update_fields, **kwargs)
-        self._loaded_status = self.__dict__.get("status", _ANY)
+        self._loaded_status = self.__dict__.get("status", _UNKNOWN)
 
     def refresh_from_db(self, *args, fields=None, **kwargs):
         super().refresh_from_db(*args, fields=fields, **kwargs)
         if fields is None or "status" in fields:
-            self._loaded_status = self.__dict__.get("status", _ANY)
+            self._loaded_status = self.__dict__.get("status", _UNKNOWN)
