@@ -10,6 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from licensing.audit.transitions import StatusGuarded, StatusQuerySet
+
 from .choices import EndUse, GoodsKind, Handler, Kind, Movement, Purpose
 
 
@@ -42,7 +44,9 @@ class ReferenceSequence(models.Model):
     last = models.PositiveIntegerField(default=0)
 
 
-class Application(models.Model):
+class Application(StatusGuarded, models.Model):
+    """Its status changes only through applications.workflow (the manager and save() refuse any other write)."""
+
     reference = models.CharField(max_length=30, unique=True, editable=False)
     version = models.PositiveSmallIntegerField(default=1, editable=False)
     previous = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="amendment", editable=False)
@@ -83,6 +87,8 @@ class Application(models.Model):
 
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = StatusQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,22 +1,16 @@
 """
-The one table of allowed moves. Every status change of an application goes through `application_move`;
-no other code writes `Application.status`. docs/workflow.md is generated from MOVES
+The one table of allowed moves of an application, a machine of the one transition mechanism
+(`licensing.audit.transitions`). Every status change of an application goes through `application_move`;
+no other code writes `Application.status` (the model refuses it). docs/workflow.md is generated from MOVES
 (`manage.py workflow_diagram`), and a test keeps the two the same.
 """
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from django.db import models, transaction
-from django.utils import timezone
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from licensing.accounts.models import Role
-from licensing.audit.services import event_record
-from licensing.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from licensing.audit.transitions import SYSTEM, Guard, Machine, Move, all_of
 
 from .models import Application, Status
-
-SYSTEM = "system"  # the actor role of background work (routing after submission)
 
 
 class Action(models.TextChoices):
@@ -33,10 +27,6 @@ class Action(models.TextChoices):
     SUPERSEDE = "supersede", _("Supersede by an amendment")
     ASK_QUESTION = "ask_question", _("Ask the exporter a question")
     ANSWER_QUESTION = "answer_question", _("Answer the question")
-
-
-Guard = Callable[[Application, object], str | None]
-"""A guard returns None when the move may go ahead, else the reason it may not."""
 
 
 def _kind_is(*kinds: str) -> Guard:
@@ -66,27 +56,6 @@ def _no_open_question(application, actor):
     return None
 
 
-def _all(*guards: Guard) -> Guard:
-    def guard(application, actor):
-        for g in guards:
-            reason = g(application, actor)
-            if reason:
-                return reason
-        return None
-
-    return guard
-
-
-@dataclass(frozen=True)
-class Move:
-    action: str
-    sources: frozenset[str]
-    target: str | None  # None: the status stays (a move that only records an event)
-    roles: frozenset[str]
-    guard: Guard | None = None
-    sets_timestamp: str | None = None
-
-
 # Submitted and not yet decided, withdrawn or superseded: the one definition every module reads (a test checks that
 # it is exactly the statuses that moves lead out of, besides a draft).
 OPEN = frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.REFERRED, Status.ADVICE_GIVEN})
@@ -105,47 +74,56 @@ MOVES: tuple[Move, ...] = (
         DECIDABLE_BY_OFFICE,
         Status.ISSUED,
         OFFICIALS,
-        guard=_all(_kind_is("individual", "global", "general_registration"), _office_alone, _no_open_question),
+        guard=all_of(_kind_is("individual", "global", "general_registration"), _office_alone, _no_open_question),
         sets_timestamp="decided_at",
     ),
-    Move(Action.DENY, DECIDABLE_BY_OFFICE, Status.DENIED, OFFICIALS, guard=_all(_office_alone, _no_open_question), sets_timestamp="decided_at"),
+    Move(Action.DENY, DECIDABLE_BY_OFFICE, Status.DENIED, OFFICIALS, guard=all_of(_office_alone, _no_open_question), sets_timestamp="decided_at"),
     Move(
         Action.ANSWER_SONDAGE,
         DECIDABLE_BY_OFFICE,
         Status.ANSWERED,
         OFFICIALS,
-        guard=_all(_kind_is("sondage"), _office_alone, _no_open_question),
+        guard=all_of(_kind_is("sondage"), _office_alone, _no_open_question),
         sets_timestamp="decided_at",
     ),
-    Move(Action.RULE, DECIDABLE_BY_OFFICE, Status.RULED, OFFICIALS, guard=_all(_kind_is("classification"), _no_open_question), sets_timestamp="decided_at"),
+    Move(Action.RULE, DECIDABLE_BY_OFFICE, Status.RULED, OFFICIALS, guard=all_of(_kind_is("classification"), _no_open_question), sets_timestamp="decided_at"),
     Move(Action.WITHDRAW, OPEN, Status.WITHDRAWN, frozenset({Role.EXPORTER})),
     Move(Action.SUPERSEDE, OPEN, Status.SUPERSEDED, frozenset({Role.EXPORTER})),
     Move(Action.ASK_QUESTION, frozenset({Status.IN_REVIEW, Status.REFERRED}), None, frozenset({Role.OFFICER, Role.ADVISOR, Role.ADMINISTRATOR}), guard=_no_open_question),
     Move(Action.ANSWER_QUESTION, frozenset({Status.IN_REVIEW, Status.REFERRED}), None, frozenset({Role.EXPORTER}), guard=_has_open_question),
 )
 
-_TABLE: dict[tuple[str, str], Move] = {(source, move.action): move for move in MOVES for source in move.sources}
-assert len(_TABLE) == sum(len(m.sources) for m in MOVES), "two moves share a (status, action)"
+
+
+def _may_touch(application: Application, actor) -> bool:
+    """An exporter moves only its own organisation's applications; anyone else is told there is no such one."""
+    return actor is None or not actor.is_exporter or application.organisation_id == actor.organisation_id
+
+
+MACHINE = Machine(
+    name="application",
+    model=Application,
+    moves=MOVES,
+    statuses=Status,
+    actions=Action,
+    roles=Role,
+    initial=Status.DRAFT,
+    visible=_may_touch,
+    touches=("updated_at",),
+    roles_first=False,  # a move from the wrong status is a Conflict whoever asks (tests/applications/test_workflow.py)
+    not_found=_("No such application."),
+    cannot=_("Cannot %(action)s an application that is %(status)s."),
+    lost=_("The application was changed by someone else in the meantime; reload and try again."),
+)
 
 
 def move_for(status: str, action: str) -> Move | None:
-    return _TABLE.get((status, action))
+    return MACHINE.move_for(status, action)
 
 
 def allowed_actions(application: Application, actor) -> list[str]:
     """The actions this actor could take now (ignoring guards that need more input); for buttons and the API."""
-    role = _role_of(actor)
-    return [m.action for m in MOVES if application.status in m.sources and role in m.roles and _may_touch(application, actor)]
-
-
-def _role_of(actor) -> str:
-    return SYSTEM if actor is None else actor.effective_role
-
-
-def _may_touch(application: Application, actor) -> bool:
-    if actor is None or not actor.is_exporter:
-        return True
-    return application.organisation_id == actor.organisation_id
+    return MACHINE.allowed_actions(application, actor)
 
 
 def application_move(
@@ -162,54 +140,10 @@ def application_move(
     moving the same application at once exactly one wins; the other gets a Conflict (409).
     `extra_updates` are other fields written in the same update (e.g. the routing result).
     """
-    if not _may_touch(application, actor):
-        raise NotFound(_("No such application."))
-    move = move_for(application.status, action)
-    if move is None:
-        raise Conflict(_("Cannot %(action)s an application that is %(status)s.") % {"action": Action(action).label.lower(), "status": Status(application.status).label.lower()})
-    role = _role_of(actor)
-    if role not in move.roles:
-        who = Role(role).label if role in Role.values else role
-        raise NotAllowed(_("Your role (%(role)s) may not %(action)s.") % {"role": who, "action": Action(action).label.lower()})
-    if move.guard:
-        refusal = move.guard(application, actor)
-        if refusal:
-            raise DomainError(refusal, code="not_allowed_now")
-
-    with transaction.atomic():
-        updates = dict(extra_updates or {})
-        new_status = move.target or application.status
-        updates["status"] = new_status
-        now = timezone.now()
-        updates["updated_at"] = now
-        if move.sets_timestamp:
-            updates[move.sets_timestamp] = now
-        changed = Application.objects.filter(pk=application.pk, status=application.status).update(**updates)
-        if changed != 1:
-            raise Conflict(_("The application was changed by someone else in the meantime; reload and try again."))
-        old_status = application.status
-        for name, value in updates.items():
-            setattr(application, name, value)
-        event_record(
-            actor=actor,
-            verb=f"application.{action}",
-            target=application,
-            from_state=old_status,
-            to_state=new_status,
-            reason=reason,
-            payload=payload,
-        )
+    MACHINE.move(application, action, actor, reason=reason, payload=payload, extra_updates=extra_updates)
     return application
 
 
 def workflow_mermaid() -> str:
     """The state diagram, generated from MOVES (Mermaid syntax)."""
-    lines = ["stateDiagram-v2", "    [*] --> draft"]
-    for move in MOVES:
-        for source in sorted(move.sources):
-            target = move.target or source
-            roles = ", ".join(sorted(move.roles))
-            lines.append(f"    {source} --> {target}: {move.action} ({roles})")
-    for status in sorted(Status.closed()):
-        lines.append(f"    {status} --> [*]")
-    return "\n".join(lines) + "\n"
+    return MACHINE.mermaid()

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from licensing.audit.transitions import StatusGuarded, StatusQuerySet
+
 
 class Finding(models.TextChoices):
     NO_CONCERN = "no_concern", _("No concern")
@@ -27,8 +29,9 @@ class AssessmentStatus(models.TextChoices):
     RETURNED = "returned", _("Returned by the second advisor")
 
 
-class Assessment(models.Model):
-    """One advisor's assessment of one application; a returned one is kept and a new one written."""
+class Assessment(StatusGuarded, models.Model):
+    """One advisor's assessment of one application; a returned one is kept and a new one written. Its status changes
+    only through its machine (assessment/transitions.py)."""
 
     application = models.ForeignKey("applications.Application", on_delete=models.PROTECT, related_name="assessments")
     advisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -42,6 +45,8 @@ class Assessment(models.Model):
     return_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = StatusQuerySet.as_manager()
 
     class Meta:
         ordering = ["application", "created_at", "id"]
@@ -77,8 +82,9 @@ class ConsultationStatus(models.TextChoices):
     TIMED_OUT = "timed_out", _("No answer in time")
 
 
-class Consultation(models.Model):
-    """An application essentially identical to a denial: the denying state must be consulted before approval."""
+class Consultation(StatusGuarded, models.Model):
+    """An application essentially identical to a denial: the denying state must be consulted before approval. Its
+    status changes only through its machine (assessment/transitions.py)."""
 
     application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="consultations")
     denial = models.ForeignKey("denials.DenialRegisterEntry", on_delete=models.PROTECT, related_name="consultations")
@@ -88,6 +94,8 @@ class Consultation(models.Model):
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     answer = models.TextField(blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+
+    objects = StatusQuerySet.as_manager()
 
     class Meta:
         ordering = ["application", "id"]

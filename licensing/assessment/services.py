@@ -2,15 +2,10 @@
 The ministry's assessment on the eight criteria and its advice (four eyes), and consultations with member
 states whose denial an application resembles.
 """
-from datetime import date, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from licensing.accounts.models import Role
 from licensing.applications.models import Application, Status
 from licensing.applications.workflow import Action, application_move
 from licensing.audit.services import event_record
@@ -19,13 +14,10 @@ from licensing.core.permissions import refuse_unless
 from licensing.reference.models import Criterion, GroupCode
 from licensing.reference.selectors import group_members
 
-from .models import Advice, Assessment, AssessmentStatus, Consultation, ConsultationStatus, CriterionFinding, Finding
+from .models import Advice, Assessment, AssessmentStatus, Consultation, CriterionFinding, Finding
+from .transitions import ADVISING, ASSESSMENT, CONSULTATION, CONSULTING, AssessmentAction, ConsultationAction, consultation_answer_due, second_advisor_only  # noqa: F401 - the allow-lists and the due date are read through this module too
 
 DENY_CRITERIA = frozenset({1, 2, 3, 4})
-
-
-# Who assesses and advises: the ministry's advisors.
-ADVISING = (Role.ADVISOR,)
 
 
 def _ensure_advisor(actor) -> None:
@@ -134,14 +126,13 @@ def assessment_submit(*, actor, assessment: Assessment, advice: str, conditions:
         if errors:
             raise DomainError(gettext("The advice cannot be given yet."), code="incomplete", fields=errors)
         locked.advice, locked.conditions, locked.weighing, locked.override_reason = advice, conditions, weighing, override_reason
-        locked.submitted_at = timezone.now()
-        if needs_countersignature(locked):
-            locked.status = AssessmentStatus.AWAITING_COUNTERSIGNATURE
-            locked.save()
-            event_record(actor=actor, verb="assessment.submitted", target=locked.application, payload={"assessment": locked.pk, "advice": advice})
-        else:
-            locked.status = AssessmentStatus.FINAL
-            locked.save()
+        four_eyes = needs_countersignature(locked)
+        ASSESSMENT.move(
+            locked, AssessmentAction.SUBMIT if four_eyes else AssessmentAction.FINALISE, actor,
+            payload={"assessment": locked.pk, "advice": advice},
+            extra_updates={"advice": advice, "conditions": conditions, "weighing": weighing, "override_reason": override_reason},
+        )
+        if not four_eyes:
             _advise(actor, locked)
     return locked
 
@@ -157,25 +148,17 @@ def _advise(actor, assessment: Assessment) -> None:
 
 def assessment_countersign(*, actor, assessment: Assessment, agree: bool, reason: str = "") -> Assessment:
     """A second advisor confirms the advice, or sends it back with the reason. Never the same person."""
-    _ensure_advisor(actor)
-    if _started(assessment).advisor_id == actor.pk:
-        raise NotAllowed(gettext("The second advisor must be someone else than the author of the assessment."))
+    # The author is refused whatever the assessment's state (as a role outside ADVISING is): the move's own guard,
+    # asked before the status is.
+    second_advisor_only(_started(assessment), actor)
     if not agree and not reason.strip():
         raise DomainError(gettext("Say why you disagree."), fields={"reason": [gettext("Say why you disagree.")]})
     with transaction.atomic():
-        now = timezone.now()
-        updates = {"countersigned_by": actor, "countersigned_at": now} if agree else {"return_reason": reason}
-        updates["status"] = AssessmentStatus.FINAL if agree else AssessmentStatus.RETURNED
-        # Compare-and-set: of two advisors countersigning at once exactly one wins.
-        if not Assessment.objects.filter(pk=assessment.pk, status=AssessmentStatus.AWAITING_COUNTERSIGNATURE).update(**updates):
-            raise Conflict(gettext("This assessment was already countersigned or returned."))
-        assessment.refresh_from_db()
-        event_record(
-            actor=actor,
-            verb="assessment.countersigned" if agree else "assessment.returned",
-            target=assessment.application,
-            reason=reason,
+        # Compare-and-set in the move: of two advisors countersigning at once exactly one wins.
+        ASSESSMENT.move(
+            assessment, AssessmentAction.COUNTERSIGN if agree else AssessmentAction.RETURN, actor, reason=reason,
             payload={"assessment": assessment.pk},
+            extra_updates={"countersigned_by": actor} if agree else {"return_reason": reason},
         )
         if agree:
             _advise(actor, assessment)
@@ -187,54 +170,19 @@ def final_assessment(application: Application) -> Assessment | None:
 
 
 # --- consultations ----------------------------------------------------------------------------------
-# The licensing office consults; the ministry advises but does not consult other member states.
-CONSULTING = (Role.OFFICER, Role.ADMINISTRATOR)
-
-
-def _consulting_official(actor) -> None:
-    refuse_unless(actor, CONSULTING, gettext("Only the licensing office consults other member states."))
-
-
-def consultation_answer_due(consultation: Consultation) -> date | None:
-    """The last day the consulted state has to answer: CONSULTATION_ANSWER_WORKING_DAYS working days after the start
-    (Regulation (EU) 2021/821, Art. 16(5): ten working days; silence means not essentially identical)."""
-    if consultation.started_at is None:
-        return None
-    day, left = timezone.localtime(consultation.started_at).date(), settings.CONSULTATION_ANSWER_WORKING_DAYS
-    while left:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            left -= 1
-    return day
 
 
 def consultation_start(*, actor, consultation: Consultation) -> Consultation:
-    _consulting_official(actor)
-    with transaction.atomic():
-        if not Consultation.objects.filter(pk=consultation.pk, status=ConsultationStatus.REQUIRED).update(
-            status=ConsultationStatus.STARTED, started_at=timezone.now(), started_by=actor
-        ):
-            raise Conflict(gettext("This consultation was already started."))
-        consultation.refresh_from_db()
-        event_record(actor=actor, verb="consultation.started", target=consultation.application, payload={"denial": consultation.denial.reference, "state": consultation.denial.notifying_state_id})
+    CONSULTATION.move(
+        consultation, ConsultationAction.START, actor,
+        payload={"denial": consultation.denial.reference, "state": consultation.denial.notifying_state_id}, extra_updates={"started_by": actor},
+    )
     return consultation
 
 
 def consultation_answer(*, actor, consultation: Consultation, answer: str, timed_out: bool = False) -> Consultation:
-    _consulting_official(actor)
     if not timed_out and not answer.strip():
         raise DomainError(gettext("Record the consulted state's answer."), fields={"answer": [gettext("Record the consulted state's answer.")]})
-    with transaction.atomic():
-        locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
-        if locked.status != ConsultationStatus.STARTED:
-            raise Conflict(gettext("Only a started consultation can be answered."))
-        due = consultation_answer_due(locked)
-        if timed_out and timezone.localdate() <= due:
-            raise Conflict(
-                gettext("The consulted state has until %(date)s to answer; the consultation cannot time out before then.") % {"date": date_format(due)}
-            )
-        status = ConsultationStatus.TIMED_OUT if timed_out else ConsultationStatus.ANSWERED
-        Consultation.objects.filter(pk=locked.pk).update(status=status, answer=answer, answered_at=timezone.now())
-        consultation.refresh_from_db()
-        event_record(actor=actor, verb=f"consultation.{status}", target=consultation.application, reason=answer)
+    action = ConsultationAction.TIME_OUT if timed_out else ConsultationAction.ANSWER
+    CONSULTATION.move(consultation, action, actor, reason=answer, extra_updates={"answer": answer})
     return consultation

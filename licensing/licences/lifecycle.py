@@ -5,64 +5,38 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from licensing.accounts.models import Role
-from licensing.audit.services import event_record
-from licensing.core.errors import Conflict, DomainError, NotAllowed, NotFound
+from licensing.core.errors import Conflict, DomainError
 from licensing.core.mail import mail_after_commit
 
-from .models import Decision, Licence, LicenceLine, LicenceStatus, Outcome, Registration, RegistrationStatus, Source
+from .models import Decision, Licence, LicenceLine, LicenceStatus, Outcome, Registration, Source
 from .tasks import change_notify
+from .transitions import LICENCE, REGISTRATION, TOLD_TO_HOLDER, LicenceAction, RegistrationAction
 
-# Which status each move may start from, and where it goes.
-MOVES = {
-    "suspend": ({LicenceStatus.ACTIVE}, LicenceStatus.SUSPENDED),
-    "reinstate": ({LicenceStatus.SUSPENDED}, LicenceStatus.ACTIVE),
-    "revoke": ({LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED}, LicenceStatus.REVOKED),
-    "surrender": ({LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED}, LicenceStatus.SURRENDERED),
-}
-# The licensing office's changes to a licence (mailed to the holder); the holder's own is to surrender it.
-OFFICIAL_MOVES = {"suspend", "reinstate", "revoke", "extend", "replace"}
-CHANGING = (Role.OFFICER, Role.ADMINISTRATOR)
-
-
-def _ensure_may(actor, licence: Licence, move: str) -> None:
-    if actor.is_exporter:
-        if licence.holder_id != actor.organisation_id:
-            raise NotFound(_("No such licence."))
-        if move in OFFICIAL_MOVES:
-            raise NotAllowed(_("Only the licensing office can do this."))
-    elif move not in OFFICIAL_MOVES or not actor.has_role(*CHANGING):
-        raise NotAllowed(_("Only the holder surrenders a licence; only officers suspend, reinstate, revoke, extend or replace it."))
+# The moves people choose by name (the API's `move`); extension and replacement have services of their own.
+MOVES = {action: LICENCE.roles_of(action) for action in (LicenceAction.SUSPEND, LicenceAction.REINSTATE, LicenceAction.REVOKE, LicenceAction.SURRENDER)}
 
 
 def licence_move(*, actor, licence: Licence, move: str, reason: str = "") -> Licence:
     if move not in MOVES:
         raise DomainError(_("Unknown move '%(move)s'.") % {"move": move}, fields={"move": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(MOVES)}]})
-    _ensure_may(actor, licence, move)
-    if move in ("suspend", "revoke") and not reason.strip():
-        raise DomainError(_("Give the reason."), fields={"reason": [_("Give the reason.")]})
-    sources, target = MOVES[move]
     with transaction.atomic():
-        if not Licence.objects.filter(pk=licence.pk, status__in=sources).update(status=target, status_reason=reason):
-            raise Conflict(_("A licence that is %(status)s cannot be %(move)s.") % {"status": licence.get_status_display().lower(), "move": {"suspend": _("suspended"), "reinstate": _("reinstated"), "revoke": _("revoked")}.get(move, move)} if move != "surrender" else _("This licence can no longer be surrendered."))
-        old = licence.status
-        licence.status, licence.status_reason = target, reason
-        event = event_record(actor=actor, verb=f"licence.{move}", target=licence, from_state=old, to_state=target, reason=reason)
-        if move in OFFICIAL_MOVES:
+        event = LICENCE.move(licence, move, actor, reason=reason, extra_updates={"status_reason": reason})
+        if move in TOLD_TO_HOLDER:
             mail_after_commit(change_notify, event.pk)
     return licence
 
 
 def licence_extend(*, actor, licence: Licence, valid_to: date, reason: str = "") -> Licence:
-    _ensure_may(actor, licence, "extend")
+    """A later end date; an expired licence is active again. Its own move, with its own allow-list (EXTENDING)."""
     if valid_to <= licence.valid_to:
         raise DomainError(_("An extension must end later than the licence does now."), fields={"valid_to": [_("Choose a date after %(date)s.") % {"date": licence.valid_to}]})
     with transaction.atomic():
-        if not Licence.objects.filter(pk=licence.pk, status__in=[LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED, LicenceStatus.EXPIRED], valid_to=licence.valid_to).update(
-            valid_to=valid_to, status=LicenceStatus.ACTIVE if licence.status == LicenceStatus.EXPIRED else licence.status
-        ):
-            raise Conflict(_("The licence changed in the meantime, or cannot be extended in its state."))
-        event = event_record(actor=actor, verb="licence.extended", target=licence, reason=reason, payload={"from": licence.valid_to.isoformat(), "to": valid_to.isoformat()})
+        before = licence.valid_to
+        event = LICENCE.move(
+            licence, LicenceAction.EXTEND, actor, reason=reason,
+            payload={"from": before.isoformat(), "to": valid_to.isoformat()},
+            extra_updates={"valid_to": valid_to}, expect={"valid_to": before},
+        )
         mail_after_commit(change_notify, event.pk)
         licence.refresh_from_db()
     return licence
@@ -70,11 +44,9 @@ def licence_extend(*, actor, licence: Licence, valid_to: date, reason: str = "")
 
 def licence_replace(*, actor, licence: Licence, value_eur=None, valid_to: date | None = None, conditions: str | None = None, reason: str = "") -> Licence:
     """A new licence that takes the old one's place; it points to the old so reports do not count it twice."""
-    _ensure_may(actor, licence, "replace")
     with transaction.atomic():
         old = Licence.objects.select_for_update().get(pk=licence.pk)
-        if old.status not in (LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED):
-            raise Conflict(_("A licence that is %(status)s cannot be replaced.") % {"status": old.get_status_display().lower()})
+        LICENCE.check(old, LicenceAction.REPLACE, actor)
         number = f"{old.number}-R{Licence.objects.filter(replaces=old).count() + 1}"
         lines = list(old.lines.all())
         new = Licence.objects.create(
@@ -90,9 +62,7 @@ def licence_replace(*, actor, licence: Licence, value_eur=None, valid_to: date |
         for line in lines:
             line.pk, line.licence = None, new
         LicenceLine.objects.bulk_create(lines)
-        old.status, old.status_reason = LicenceStatus.REPLACED, f"Replaced by {new.number}. {reason}".strip()
-        old.save(update_fields=["status", "status_reason"])
-        event = event_record(actor=actor, verb="licence.replaced", target=old, to_state=LicenceStatus.REPLACED, reason=reason, payload={"by": new.number})
+        event = LICENCE.move(old, LicenceAction.REPLACE, actor, reason=reason, payload={"by": new.number}, extra_updates={"status_reason": f"Replaced by {new.number}. {reason}".strip()})
         mail_after_commit(change_notify, event.pk)
     return new
 
@@ -106,48 +76,44 @@ def _replacement_decision(old: Licence, number: str, actor, reason: str) -> Deci
 
 
 def licences_expire(today: date | None = None) -> int:
-    """Mark licences past their end date as expired (run daily by Celery beat). Idempotent."""
+    """Mark licences past their end date as expired (run daily by Celery beat), each by its own move. Idempotent;
+    a licence moved by someone else meanwhile (revoked, extended) is left to that move."""
     today = today or timezone.localdate()
-    expired = list(Licence.objects.filter(status__in=[LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED], valid_to__lt=today).values_list("pk", flat=True))
-    with transaction.atomic():
-        Licence.objects.filter(pk__in=expired).update(status=LicenceStatus.EXPIRED)
-        for licence in Licence.objects.filter(pk__in=expired):
-            event = event_record(actor=None, verb="licence.expired", target=licence, to_state=LicenceStatus.EXPIRED)
-            mail_after_commit(change_notify, event.pk)
-    return len(expired)
+    expired = 0
+    for licence in Licence.objects.filter(status__in=[LicenceStatus.ACTIVE, LicenceStatus.SUSPENDED], valid_to__lt=today).order_by("pk"):
+        try:
+            with transaction.atomic():
+                event = LICENCE.move(licence, LicenceAction.EXPIRE, None, expect={"valid_to__lt": today})
+                mail_after_commit(change_notify, event.pk)
+        except Conflict:
+            continue
+        expired += 1
+    return expired
 
 
 def registration_revoke(*, actor, registration: Registration, reason: str) -> Registration:
-    if not actor.has_role(Role.OFFICER, Role.ADMINISTRATOR):
-        raise NotAllowed(_("Only the licensing office revokes a registration."))
-    if not reason.strip():
-        raise DomainError(_("Give the reason."), fields={"reason": [_("Give the reason.")]})
     with transaction.atomic():
-        if not Registration.objects.filter(pk=registration.pk, status=RegistrationStatus.ACTIVE).update(
-            status=RegistrationStatus.REVOKED, revoked_on=timezone.localdate(), revoked_reason=reason
-        ):
-            raise Conflict(_("This registration is no longer active."))
-        registration.refresh_from_db()
-        event = event_record(actor=actor, verb="registration.revoked", target=registration, reason=reason)
+        event = REGISTRATION.move(
+            registration, RegistrationAction.REVOKE, actor, reason=reason, extra_updates={"revoked_on": timezone.localdate(), "revoked_reason": reason}
+        )
         mail_after_commit(change_notify, event.pk)
     return registration
 
 
 # Moves no one chooses: the licence is used up when nothing remains of its lines, and usable again when a write-off
 # that used it up is undone (licensing.customs). Not in MOVES, which lists the moves people make.
-USE_MOVES = {
-    "exhaust": (LicenceStatus.ACTIVE, LicenceStatus.EXHAUSTED),
-    "restore": (LicenceStatus.EXHAUSTED, LicenceStatus.ACTIVE),
-}
+USE_MOVES = {"exhaust": LicenceAction.EXHAUST, "restore": LicenceAction.RESTORE}
 
 
 def licence_use_move(*, actor, licence: Licence, move: str, reason: str = "", payload: dict | None = None) -> bool:
     """Move the licence between active and used up; False (and nothing written) if it is not in the move's source
     state. Call inside the transaction that changed what remains of it."""
-    source, target = USE_MOVES[move]
-    if not Licence.objects.filter(pk=licence.pk, status=source).update(status=target):
+    action = USE_MOVES[move]
+    if LICENCE.move_for(licence.status, action) is None:
         return False
-    licence.status = target
-    verb = "licence.exhausted" if move == "exhaust" else "licence.restored"
-    event_record(actor=actor, verb=verb, target=licence, from_state=source, to_state=target, reason=reason, payload=payload)
+    try:
+        with transaction.atomic():
+            LICENCE.move(licence, action, actor, reason=reason, payload=payload)
+    except Conflict:
+        return False
     return True

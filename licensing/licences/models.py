@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from licensing.applications.choices import EndUse, GoodsKind, Movement
+from licensing.audit.transitions import StatusGuarded, StatusQuerySet
 
 
 class Outcome(models.TextChoices):
@@ -74,7 +75,9 @@ class LicenceStatus(models.TextChoices):
     REPLACED = "replaced", _("Replaced")
 
 
-class Licence(models.Model):
+class Licence(StatusGuarded, models.Model):
+    """A licence issued. Its status changes only through its machine (licences/transitions.py)."""
+
     number = models.CharField(max_length=40, unique=True)
     decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="licence")
     holder = models.ForeignKey("accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="licences")
@@ -99,6 +102,8 @@ class Licence(models.Model):
     brokering_value_eur = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
     status_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StatusQuerySet.as_manager()
 
     class Meta:
         ordering = ["-valid_from", "-id"]
@@ -152,8 +157,9 @@ class RegistrationStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
-class Registration(models.Model):
-    """An exporter's registration to use a general licence (registratie algemene vergunning)."""
+class Registration(StatusGuarded, models.Model):
+    """An exporter's registration to use a general licence (registratie algemene vergunning). Its status changes only
+    through its machine (licences/transitions.py)."""
 
     number = models.CharField(max_length=40, unique=True)
     general_licence = models.ForeignKey("reference.GeneralLicence", on_delete=models.PROTECT, related_name="registrations")
@@ -163,6 +169,8 @@ class Registration(models.Model):
     registered_on = models.DateField()
     revoked_on = models.DateField(null=True, blank=True)
     revoked_reason = models.TextField(blank=True)
+
+    objects = StatusQuerySet.as_manager()
 
     class Meta:
         ordering = ["-registered_on", "-id"]

@@ -8,6 +8,7 @@ from licensing.core.mail import mail_people, organisation_people
 
 from .documents import decision_document
 from .models import Decision, Licence, Registration
+from .transitions import LICENCE, REGISTRATION, TOLD_TO_HOLDER, LicenceAction, RegistrationAction
 
 NOTIFIED = "decision.notified"
 
@@ -34,8 +35,9 @@ def decision_notify(*, decision_id: int) -> int:
     return sent
 
 
-# The changes the holder must hear of, by their events' verbs; not a surrender: the holder makes that one itself.
-CHANGES_TOLD = {"licence.suspend", "licence.reinstate", "licence.revoke", "licence.extended", "licence.replaced", "licence.expired", "registration.revoked"}
+# The changes the holder must hear of, by their events' verbs (the tables say which; not a surrender: the holder
+# makes that one itself).
+CHANGES_TOLD = frozenset({LICENCE.verb(action) for action in TOLD_TO_HOLDER} | {REGISTRATION.verb(RegistrationAction.REVOKE)})
 
 
 def change_notify(*, event_id: int) -> int:
@@ -50,13 +52,13 @@ def change_notify(*, event_id: int) -> int:
     organisation_id = changed and (changed.organisation_id if registration else changed.holder_id)
     if not organisation_id:
         return 0  # gone, or a licence imported without a holder in the system: nobody to tell
-    notified = f"{model._meta.model_name}.notified"
+    notified = "registration.notified" if registration else "licence.notified"
     if Event.objects.filter(verb=notified, target_type=event.target_type, target_id=event.target_id, payload__event=event.pk).exists():
         return 0
     people = list(organisation_people(organisation_id))
     if not people:
         return 0
-    extended_to = event.payload.get("to") if event.verb == "licence.extended" else None
+    extended_to = event.payload.get("to") if event.verb == LICENCE.verb(LicenceAction.EXTEND) else None
     context = {
         "change": event.verb,
         "reason": event.reason,

@@ -28,6 +28,7 @@ from licensing.reference.control_list import InvalidControlEntry, parse_entry
 from licensing.reference import general_licences
 from licensing.reference.models import Country
 
+from .lifecycle import licence_use_move
 from .models import Licence, LicenceLine, LicenceStatus, PeriodDeclaration, Registration, RegistrationStatus, UsageReport, UsageUpload
 
 # `movement` and `origin` came last and are optional, so files written for the first nine columns still work.
@@ -542,8 +543,7 @@ def _copy_value(value) -> str:
 def _mark_exhausted(licence_ids: set[int]) -> None:
     for licence in Licence.objects.filter(pk__in=licence_ids, status=LicenceStatus.ACTIVE).prefetch_related("lines"):
         if all(l.used_value_eur >= l.value_eur or (l.quantity is not None and l.used_quantity >= l.quantity) for l in licence.lines.all()):
-            Licence.objects.filter(pk=licence.pk, status=LicenceStatus.ACTIVE).update(status=LicenceStatus.EXHAUSTED)
-            event_record(actor=None, verb="licence.exhausted", target=licence, to_state=LicenceStatus.EXHAUSTED)
+            licence_use_move(actor=None, licence=licence, move="exhaust")
 
 
 def period_declare(*, actor, number: str, period_start: date, nothing_to_report: bool = False) -> PeriodDeclaration:

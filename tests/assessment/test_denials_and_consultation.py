@@ -200,3 +200,32 @@ def test_a_disguised_denied_party_still_needs_a_consultation(exporter_a, submit,
     parties = [SAUDI["parties"][0] | {"name": consignee}, SAUDI["parties"][1] | {"name": end_user}]
     application = submit(exporter_a, **{**SAUDI, "parties": parties})
     assert Consultation.objects.get(application=application).denial == german_denial
+
+
+def test_consultation_and_assessment_statuses_change_only_through_their_moves(api_as, referred, advisor, officer, german_denial):
+    """Issue 16.3: both were written ad hoc; now a write around their machines is refused and each move records
+    one event on the application's history, with the object's own from and to status."""
+    from licensing.assessment.models import Assessment
+    from licensing.assessment.services import assessment_start, consultation_start
+    from licensing.audit.models import Event
+    from licensing.audit.transitions import StatusWriteRefused
+
+    application = referred()
+    consultation = Consultation.objects.get(application=application)
+    with pytest.raises(StatusWriteRefused):
+        Consultation.objects.filter(pk=consultation.pk).update(status="answered")
+    consultation.status = "answered"
+    with pytest.raises(StatusWriteRefused):
+        consultation.save()
+    consultation.refresh_from_db()
+    consultation_start(actor=officer, consultation=consultation)
+    event = Event.objects.get(verb="consultation.started")
+    assert (event.target_id, event.from_state, event.to_state) == (str(application.pk), "required", "started")
+
+    application.refresh_from_db()
+    assessment = assessment_start(actor=advisor, application=application)
+    with pytest.raises(StatusWriteRefused):
+        application.assessments.filter(pk=assessment.pk).update(status="final")
+    with pytest.raises(StatusWriteRefused):
+        Assessment.objects.bulk_update([assessment], ["status"])
+    assert Assessment.objects.get(pk=assessment.pk).status == "draft"

@@ -111,3 +111,59 @@ def test_transit_needs_an_origin_and_brokering_a_service_value(api_as, exporter_
     for movement, field in (("transit", "origin_country"), ("brokering", "brokering_value_eur")):
         draft = client.post("/api/v1/applications/", application_payload(movement=movement), format="json").json()
         assert field in client.post(f"/api/v1/applications/{draft['id']}/submit/").json()["fields"]
+
+
+def test_extension_is_its_own_move_with_its_own_allow_list(api_as, exporter_a, officer, issued):
+    """Issue 16: licence_extend checked its permission as if it were a suspension; now the table's extend move
+    (EXTENDING) decides, and the event and the mail name the extension."""
+    from licensing.audit.models import Event
+    from licensing.core.errors import NotAllowed
+    from licensing.licences.lifecycle import licence_extend
+    from licensing.licences.transitions import EXTENDING, LICENCE, LicenceAction
+
+    from tests.factories import UserFactory
+
+    customs = UserFactory(username="customs1", role="customs", organisation=None)
+    licence = issued(exporter_a)
+    assert LICENCE.roles_of(LicenceAction.EXTEND) == frozenset(EXTENDING)
+    later = licence.valid_to + timedelta(days=30)
+    for stranger in (exporter_a, customs):
+        with pytest.raises(NotAllowed):
+            licence_extend(actor=stranger, licence=Licence.objects.get(pk=licence.pk), valid_to=later)
+    extended = licence_extend(actor=officer, licence=Licence.objects.get(pk=licence.pk), valid_to=later, reason="Delivery delayed.")
+    assert extended.valid_to == later and extended.status == LicenceStatus.ACTIVE
+    event = Event.objects.get(verb="licence.extended", target_id=str(licence.pk))
+    assert (event.from_state, event.to_state, event.payload["to"]) == ("active", "active", later.isoformat())
+
+
+def test_two_extensions_from_the_same_end_date_have_one_winner(exporter_a, officer, issued):
+    from licensing.core.errors import Conflict
+    from licensing.licences.lifecycle import licence_extend
+
+    licence = issued(exporter_a)
+    first, second = Licence.objects.get(pk=licence.pk), Licence.objects.get(pk=licence.pk)
+    licence_extend(actor=officer, licence=first, valid_to=licence.valid_to + timedelta(days=30))
+    with pytest.raises(Conflict):
+        licence_extend(actor=officer, licence=second, valid_to=licence.valid_to + timedelta(days=60))
+    assert Licence.objects.get(pk=licence.pk).valid_to == licence.valid_to + timedelta(days=30)
+
+
+def test_licence_and_registration_statuses_change_only_through_their_moves(exporter_a, officer, issued, registered):
+    from licensing.audit.transitions import StatusWriteRefused
+    from licensing.licences.models import Registration
+
+    licence, registration = issued(exporter_a), registered(exporter_a, "NL008")
+    with pytest.raises(StatusWriteRefused):
+        Licence.objects.filter(pk=licence.pk).update(status=LicenceStatus.REVOKED)
+    with pytest.raises(StatusWriteRefused):
+        Registration.objects.filter(pk=registration.pk).update(status="revoked")
+    stale = Licence.objects.get(pk=licence.pk)
+    licence.status = LicenceStatus.SURRENDERED
+    with pytest.raises(StatusWriteRefused):
+        licence.save()
+    from licensing.licences.lifecycle import licence_move
+
+    licence_move(actor=officer, licence=Licence.objects.get(pk=licence.pk), move="suspend", reason="Investigation.")
+    stale.conditions = "Edited on a stale copy"
+    stale.save()  # writes the conditions, never the stale 'active'
+    assert Licence.objects.get(pk=licence.pk).status == LicenceStatus.SUSPENDED

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from licensing.applications.models import Application, Status
+from licensing.applications.workflow import Action, application_move
 from licensing.denials.models import DenialRegisterEntry
 from licensing.audit.models import Event
 from licensing.screening.models import Disposition, FlagKind, RunItem, RunStatus, ScreeningHit, ScreeningRun
@@ -190,7 +191,7 @@ def test_a_list_update_re_screens_open_applications(eu_list, import_list, export
     polar = submit(exporter_a, parties=parties(intermediate_consignee=("Polar Star Components Ltd", "HK")))
     sirius = submit(exporter_a, parties=parties(broker=("Sirius General Trading FZE", "AE")))
     withdrawn = submit(exporter_a, parties=parties(broker=("Sirius General Trading FZE", "AE")))
-    Application.objects.filter(pk=withdrawn.pk).update(status=Status.WITHDRAWN)
+    application_move(application=withdrawn, action=Action.WITHDRAW, actor=exporter_a)
     assert len(hits(polar)) == 1 and hits(sirius) == []
 
     run = import_list(EU_UPDATE)

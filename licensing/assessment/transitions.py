@@ -1,0 +1,107 @@
+"""
+The tables of moves of an assessment (draft -> awaiting a second advisor -> final, or returned) and of a
+consultation of a denying member state (required -> started -> answered or timed out): machines of the one
+transition mechanism (`licensing.audit.transitions`), made by `assessment.services`.
+
+The allow-lists ADVISING and CONSULTING are the one place that says who assesses and who consults; the services,
+the pages and the API read them. Both objects' events join their application's history (the case page shows
+them), as they did before the tables existed; their verbs' actions keep the past tense they were recorded in
+(the audit log is append-only).
+"""
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy as _
+
+from licensing.accounts.models import Role
+from licensing.audit.transitions import Machine, Move
+from licensing.core.errors import Conflict, NotAllowed
+
+from .models import Assessment, AssessmentStatus, Consultation, ConsultationStatus
+
+# Who assesses and advises: the ministry's advisors.
+ADVISING = (Role.ADVISOR,)
+# The licensing office consults; the ministry advises but does not consult other member states.
+CONSULTING = (Role.OFFICER, Role.ADMINISTRATOR)
+
+
+class AssessmentAction(models.TextChoices):
+    SUBMIT = "submitted", _("Submit for countersignature")
+    FINALISE = "finalised", _("Give the advice")
+    COUNTERSIGN = "countersigned", _("Countersign")
+    RETURN = "returned", _("Return to the author")
+
+
+def _author(assessment: Assessment, actor) -> None:
+    if assessment.advisor_id != actor.pk:
+        raise NotAllowed(gettext("Only the advisor who writes the assessment can give its advice."))
+
+
+def second_advisor_only(assessment: Assessment, actor) -> None:
+    if assessment.advisor_id == actor.pk:
+        raise NotAllowed(gettext("The second advisor must be someone else than the author of the assessment."))
+
+
+ASSESSMENT = Machine(
+    name="assessment",
+    model=Assessment,
+    moves=(
+        Move(AssessmentAction.SUBMIT, {AssessmentStatus.DRAFT}, AssessmentStatus.AWAITING_COUNTERSIGNATURE, ADVISING, guard=_author, sets_timestamp="submitted_at"),
+        Move(AssessmentAction.FINALISE, {AssessmentStatus.DRAFT}, AssessmentStatus.FINAL, ADVISING, guard=_author, sets_timestamp="submitted_at"),
+        Move(AssessmentAction.COUNTERSIGN, {AssessmentStatus.AWAITING_COUNTERSIGNATURE}, AssessmentStatus.FINAL, ADVISING, guard=second_advisor_only, sets_timestamp="countersigned_at"),
+        Move(AssessmentAction.RETURN, {AssessmentStatus.AWAITING_COUNTERSIGNATURE}, AssessmentStatus.RETURNED, ADVISING, guard=second_advisor_only, reason_required=True),
+    ),
+    statuses=AssessmentStatus,
+    actions=AssessmentAction,
+    roles=Role,
+    initial=AssessmentStatus.DRAFT,
+    event_target=lambda assessment: assessment.application,
+    cannot=_("Cannot %(action)s an assessment that is %(status)s."),
+    lost=_("This assessment was already countersigned or returned."),
+)
+
+
+class ConsultationAction(models.TextChoices):
+    START = "started", _("Start the consultation")
+    ANSWER = "answered", _("Record the answer")
+    TIME_OUT = "timed_out", _("Record that no answer came in time")
+
+
+def consultation_answer_due(consultation: Consultation) -> date | None:
+    """The last day the consulted state has to answer: CONSULTATION_ANSWER_WORKING_DAYS working days after the start
+    (Regulation (EU) 2021/821, Art. 16(5): ten working days; silence means not essentially identical)."""
+    if consultation.started_at is None:
+        return None
+    day, left = timezone.localtime(consultation.started_at).date(), settings.CONSULTATION_ANSWER_WORKING_DAYS
+    while left:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return day
+
+
+def _answer_time_over(consultation: Consultation, actor) -> None:
+    due = consultation_answer_due(consultation)
+    if timezone.localdate() <= due:
+        raise Conflict(gettext("The consulted state has until %(date)s to answer; the consultation cannot time out before then.") % {"date": date_format(due)})
+
+
+CONSULTATION = Machine(
+    name="consultation",
+    model=Consultation,
+    moves=(
+        Move(ConsultationAction.START, {ConsultationStatus.REQUIRED}, ConsultationStatus.STARTED, CONSULTING, sets_timestamp="started_at"),
+        Move(ConsultationAction.ANSWER, {ConsultationStatus.STARTED}, ConsultationStatus.ANSWERED, CONSULTING, sets_timestamp="answered_at"),
+        Move(ConsultationAction.TIME_OUT, {ConsultationStatus.STARTED}, ConsultationStatus.TIMED_OUT, CONSULTING, guard=_answer_time_over, sets_timestamp="answered_at"),
+    ),
+    statuses=ConsultationStatus,
+    actions=ConsultationAction,
+    roles=Role,
+    initial=ConsultationStatus.REQUIRED,
+    event_target=lambda consultation: consultation.application,
+    cannot=_("Cannot %(action)s: the consultation is %(status)s."),
+    lost=_("This consultation was changed by someone else in the meantime; reload and try again."),
+)

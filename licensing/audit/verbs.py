@@ -1,0 +1,55 @@
+"""
+The event verbs: the vocabulary of the audit log.
+
+A verb is either a move of a registered transition machine, `<machine>.<action>`, taken from the machines' tables
+(licensing/audit/transitions.py; the tables live in the apps that own the objects), or one of `OTHER_VERBS` below:
+events that record something other than a status change. `Verb` is the enum of both, built once every machine is
+registered (after the apps are ready). tests/audit/test_verbs.py scans the source: every `event_record`/`EventDraft`
+verb is a `Verb`, so a new event needs a move in a table or a line here.
+
+Verbs already in the log are permanent (it is append-only and hash-chained): rename none of them.
+"""
+import enum
+from functools import cache
+
+from .transitions import move_verbs
+
+OTHER_VERBS = frozenset(
+    {
+        # accounts
+        "user.enrolment_link_issued",
+        # applications: the draft's life before submission, and its documents
+        "application.created", "application.deleted", "application.amendment_started", "document.added", "document.deleted",
+        # routing: who works on a case
+        "case.claimed", "case.released", "case.assigned",
+        # screening
+        "screening.hits_raised", "screening.true_match", "screening.false_positive", "screening.escalation_decided", "screening.list_imported",
+        # assessment: the objects' creation (their moves are the tables')
+        "assessment.started", "consultation.required",
+        # licences: decisions' consequences, usage, notifications
+        "denial.registered", "parliament.notification_due", "parliament.notified", "usage.reported", "usage.period_declared",
+        "decision.notified", "licence.notified", "registration.notified",
+        # customs
+        "licence.written_off", "licence.write_off_reversed", "customs_token.issued", "customs_token.revoked",
+    }
+)
+
+
+def known() -> frozenset[str]:
+    """Every verb the code may record."""
+    return move_verbs() | OTHER_VERBS
+
+
+@cache
+def _enum() -> type[enum.StrEnum]:
+    from django.apps import apps
+
+    if not apps.ready:
+        raise RuntimeError("audit.verbs.Verb is built from the registered machines: read it once the apps are ready")
+    return enum.StrEnum("Verb", {verb.replace(".", "__").upper(): verb for verb in sorted(known())})
+
+
+def __getattr__(name: str):
+    if name == "Verb":
+        return _enum()
+    raise AttributeError(name)
