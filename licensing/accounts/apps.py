@@ -7,3 +7,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import middleware  # noqa: F401 - connects the login-time stamp for session expiry
+        from . import transitions  # noqa: F401 - registers the organisation's machine (its verbs, its diagram)

@@ -3,6 +3,8 @@ from django.contrib.auth.models import AbstractUser, UserManager as DjangoUserMa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from licensing.audit.transitions import StatusGuarded, StatusQuerySet
+
 
 class Role(models.TextChoices):
     EXPORTER = "exporter", _("Exporter")
@@ -31,7 +33,7 @@ class OrgRole(models.TextChoices):
     VIEWER = "viewer", _("Viewer: reads only")
 
 
-class Organisation(models.Model):
+class Organisation(StatusGuarded, models.Model):
     """An exporter: company, person or government body that files applications."""
 
     name = models.CharField(max_length=200)
@@ -47,6 +49,9 @@ class Organisation(models.Model):
     vetted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False)
     vetted_at = models.DateTimeField(null=True, blank=True, editable=False)
     refusal_reason = models.TextField(blank=True, editable=False)
+
+    # The status changes only through the vetting machine (accounts.transitions).
+    objects = StatusQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -18,13 +18,12 @@ from django.utils.translation import gettext as _
 from licensing.audit.services import event_record
 from licensing.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from licensing.core.mail import mail_after_commit
-from licensing.core.permissions import refuse_unless
+from licensing.core.permissions import actor_may
 
 from .models import Invitation, Organisation, OrganisationStatus, OrgRole, Role
 from .tasks import invitation_send, vetting_notify
+from .transitions import ORGANISATION, VETTING, OrganisationAction
 
-# Who vets self-registered organisations: the licensing office (administrators stand in for it).
-VETTING = frozenset({Role.OFFICER, Role.ADMINISTRATOR})
 INVITATION_DAYS = 7
 INVITATION_SALT = "licensing.accounts.invitation"
 
@@ -86,20 +85,15 @@ def organisation_register(*, name: str, kvk_number: str, eori_number: str, addre
 
 
 def organisation_vet(*, actor, organisation: Organisation, accept: bool, reason: str = "") -> Organisation:
-    """The office accepts a registered organisation (it may then file) or refuses it with a reason."""
-    refuse_unless(actor, VETTING, _("Only the licensing office vets organisations."))
-    if not accept and not reason.strip():
+    """The office accepts a registered organisation (it may then file) or refuses it with a reason (sent to it)."""
+    reason = reason.strip()
+    if not accept and not reason and actor_may(actor, VETTING):
         raise DomainError(_("Say why the organisation is refused: the reason is sent to it."), fields={"reason": [_("Give a reason.")]})
-    target = OrganisationStatus.ACTIVE if accept else OrganisationStatus.REFUSED
     with transaction.atomic():
-        changed = Organisation.objects.filter(pk=organisation.pk, status=OrganisationStatus.PENDING).update(
-            status=target, vetted_by=actor, vetted_at=timezone.now(), refusal_reason="" if accept else reason.strip()
+        ORGANISATION.move(
+            organisation, OrganisationAction.ACCEPT if accept else OrganisationAction.REFUSE, actor, reason=reason,
+            extra_updates={"vetted_by_id": actor.pk, "refusal_reason": "" if accept else reason},
         )
-        if changed != 1:
-            raise Conflict(_("This organisation was vetted already."))
-        organisation.refresh_from_db()
-        event_record(actor=actor, verb="organisation.accepted" if accept else "organisation.refused", target=organisation,
-                     from_state=OrganisationStatus.PENDING, to_state=target, reason=reason.strip())
         mail_after_commit(vetting_notify, organisation.pk)
     return organisation
 

@@ -18,6 +18,8 @@ OTHER_VERBS = frozenset(
     {
         # accounts
         "user.enrolment_link_issued",
+        # organisations that run themselves (their vetting is a machine: accounts.transitions)
+        "organisation.registered", "organisation.invited", "organisation.joined", "organisation.member_left", "organisation.member_role",
         # applications: the draft's life before submission, and its documents
         "application.created", "application.deleted", "application.amendment_started", "document.added", "document.deleted",
         # routing: who works on a case
