@@ -59,6 +59,8 @@ DEFAULT_PARAMS = {
     "criterion": "criterion",
     "number": "licence_number",
     "declaration": "declaration",
+    "question_id": "question",
+    "note_document_id": "note_document",
 }
 
 
@@ -85,6 +87,7 @@ def page(roles, **kwargs) -> Entry:
 
 
 ANSWER = {"answer": "An answer from the authorisation matrix."}
+ANSWER_TEXT = {"text": "An answer from the authorisation matrix."}
 
 ACCESS: dict[str, Entry] = {
     # --- public by design ------------------------------------------------------------------------------
@@ -109,6 +112,9 @@ ACCESS: dict[str, Entry] = {
     "api:application-amend": entry(POST=OWNER),
     "api:application-answer": entry(POST=OWNER, body={"POST": ANSWER}),
     "api:application-history": entry(GET=OWNER | OFFICIALS),
+    "api:application-questions": entry(GET=OWNER | OFFICIALS),
+    "api:application-question-answer": entry(POST=OWNER, body={"POST": ANSWER_TEXT}, multipart=True),
+    "api:application-timeline": entry(GET=OWNER | OFFICIALS),
     "api:application-upload": entry(POST=OWNER, multipart=True),
     "api:application-document": entry(GET=OWNER | OFFICIALS, DELETE=OWNER, deny={("DELETE", CUSTOMS): 404}),
     "api:application-decision-document": entry(GET=OWNER | OFFICIALS),
@@ -119,6 +125,9 @@ ACCESS: dict[str, Entry] = {
     "api:office-assign": entry(POST=OFFICIALS),
     "api:office-refer": entry(POST=OFFICE),
     "api:office-question-ask": entry(POST=OFFICIALS),
+    "api:office-note": entry(POST=OFFICIALS, body={"POST": {"text": "A note from the authorisation matrix."}}),
+    "api:office-note-document": entry(GET=OFFICIALS),
+    "api:office-set-aside": entry(POST=OFFICE),
     "api:office-decide": entry(POST=OFFICE),
     "api:office-blockers": entry(GET=OFFICIALS),
     "api:office-consultations": entry(GET=OFFICIALS),
