@@ -15,13 +15,12 @@ from licensing.audit.models import Event
 from licensing.core.errors import NotAllowed, NotFound
 from licensing.casework.timeline import case_timeline
 from licensing.core.http import document_response, pdf_response
-from licensing.licences.documents import set_aside_document
-from licensing.licences.models import Decision
+from licensing.licences.documents import application_document
 from licensing.reference.models import GeneralLicence
 from licensing.routing.rules import rule_text
 from licensing.routing.visibility import visible_determination
 
-from .decisions import DecisionOut, decision_document
+from .decisions import DecisionOut
 from .fields import CountryCodeField, HandlerField
 from .idempotency import HEADER, idempotent
 
@@ -385,13 +384,10 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def decision_document(self, request, pk=None):
         """The licence (PDF) or the decision letter: denial notice citing the criteria, sondage answer, ruling, or the
         letter setting the application aside."""
-        application = self.get_object()
-        decision = Decision.objects.filter(application=application).first()
-        if decision is None:
-            if application.status == Status.SET_ASIDE:
-                return pdf_response(*set_aside_document(application))
+        document = application_document(self.get_object())
+        if document is None:
             raise NotFound(_("No decision has been taken on this application yet."))
-        return decision_document(decision)
+        return pdf_response(*document)
 
     @extend_schema(responses=EventOut(many=True))
     @action(detail=True, methods=["get"], filter_backends=[])

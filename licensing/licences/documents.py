@@ -212,3 +212,14 @@ def set_aside_document(application) -> tuple[bytes, str]:
     questions = application.questions.filter(pk__in=(event.payload.get("questions", []) if event else [])).order_by("asked_at", "id")
     body = set_aside_letter_pdf(application, set_aside_on=(event.at if event else application.decided_at).date(), reason=event.reason if event else "", questions=list(questions))
     return body, f"{application.reference}-set-aside.pdf".replace("/", "_")
+
+
+def application_document(application) -> tuple[bytes, str] | None:
+    """The document that closed an application, for its pages and the API alike: the licence or the decision letter,
+    or the letter setting it aside; None while there is none."""
+    decision = Decision.objects.filter(application=application).first()
+    if decision is not None:
+        return decision_document(decision)
+    if application.status == "set_aside":
+        return set_aside_document(application)
+    return None

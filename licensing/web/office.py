@@ -15,6 +15,9 @@ from django.views.decorators.http import require_POST
 
 from licensing.applications import selectors, services
 from licensing.applications.choices import Handler, Kind
+from licensing.applications.models import Mention
+from licensing.casework.timeline import case_timeline
+from licensing.licences.services import DECIDING, application_set_aside
 from licensing.applications.workflow import allowed_actions
 from licensing.core.errors import DomainError, NotAllowed
 from licensing.core.http import document_response
@@ -29,6 +32,25 @@ from .sorting import Column, sorted_by
 
 class QuestionForm(forms.Form):
     text = forms.CharField(label=gettext_lazy("Question to the exporter"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
+    due_on = forms.DateField(
+        label=gettext_lazy("Answer by"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=gettext_lazy("Leave empty for the usual term."),
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Internal note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=20000,
+        help_text=gettext_lazy("Only officials read notes. Mention a colleague with @ and their username."),
+    )
+
+
+class SetAsideForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reasons in the letter (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=20000)
 
 
 class ReferForm(forms.Form):
@@ -124,6 +146,10 @@ def queue_table_rows(page) -> list[dict]:
 def case_detail(request, pk):
     application = _case(request, pk)
     events = selectors.application_history(application, request.user)
+    # Opening the case reads the notes that mention this official: their in-app notifications are read.
+    Mention.objects.filter(user=request.user, note__application=application, read_at__isnull=True).update(read_at=timezone.now())
+    questions = list(application.questions.all())
+    today = timezone.localdate()
     return render(
         request,
         "office/case.html",
@@ -133,10 +159,15 @@ def case_detail(request, pk):
             "actions": allowed_actions(application, request.user),
             "flags": queues.flags_of(application),
             "events": events,
-            "question_form": QuestionForm(),
+            "question_form": QuestionForm(initial={"due_on": services.question_due_default(today)}),
             "refer_form": ReferForm(),
             "assign_form": AssignForm(),
-            "open_question": next((q for q in application.questions.all() if q.is_open), None),
+            "note_form": NoteForm(),
+            "set_aside_form": SetAsideForm(),
+            "questions": questions,
+            "overdue": any(q.is_open and q.due_on and q.due_on < today for q in questions),
+            "timeline": case_timeline(application, request.user),
+            "document_url": "office:document",
         },
     )
 
@@ -185,11 +216,40 @@ def case_refer(request, pk):
 
 
 @require_POST
-@official_required
+@roles_required(services.ASKING)
 def case_ask(request, pk):
     form = QuestionForm(request.POST)
+    valid = form.is_valid()
+    text = form.cleaned_data["text"] if valid else ""
+    due_on = form.cleaned_data.get("due_on") if valid else None
+    if "due_on" in form.errors:
+        messages.error(request, _("Give the answer-by date as a date."))
+        return redirect("office:case", pk=pk)
+    return _act(
+        request, pk, lambda a: services.question_ask(actor=request.user, application=a, text=text, due_on=due_on), _("Question sent; the clock stops until it is answered.")
+    )
+
+
+@require_POST
+@roles_required(services.NOTING)
+def case_note(request, pk):
+    form = NoteForm(request.POST)
     text = form.cleaned_data["text"] if form.is_valid() else ""
-    return _act(request, pk, lambda a: services.question_ask(actor=request.user, application=a, text=text), _("Question sent; the clock stops until it is answered."))
+    files = request.FILES.getlist("file")
+    return _act(request, pk, lambda a: services.note_add(actor=request.user, application=a, text=text, files=files), _("Note saved."))
+
+
+@require_POST
+@roles_required(DECIDING)
+def case_set_aside(request, pk):
+    form = SetAsideForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _act(request, pk, lambda a: application_set_aside(actor=request.user, application=a, reason=reason), _("The application is set aside; the letter goes to the applicant."))
+
+
+@roles_required(services.NOTING)
+def note_document_download(request, pk, note_document_id):
+    return document_response(selectors.note_document_or_404(_case(request, pk), note_document_id))
 
 
 @official_required
