@@ -162,8 +162,9 @@ def case_detail(request, pk):
             "question_form": QuestionForm(initial={"due_on": services.question_due_default(today)}),
             "refer_form": ReferForm(),
             "assign_form": AssignForm(),
-            "note_form": NoteForm(),
-            "set_aside_form": SetAsideForm(),
+            # Their own ids: the question's form on the same page has a `text` field too.
+            "note_form": NoteForm(auto_id="note_%s"),
+            "set_aside_form": SetAsideForm(auto_id="set_aside_%s"),
             "questions": questions,
             "overdue": any(q.is_open and q.due_on and q.due_on < today for q in questions),
             "timeline": case_timeline(application, request.user),
