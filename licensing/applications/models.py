@@ -214,7 +214,7 @@ class Document(models.Model):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
     # Sent with the answer to this question (uploaded while the question was open, after submission).
-    question = models.ForeignKey("Question", null=True, blank=True, on_delete=models.PROTECT, related_name="documents", editable=False)
+    question = models.ForeignKey("Question", null=True, blank=True, on_delete=models.CASCADE, related_name="documents", editable=False)
 
     class Meta:
         ordering = ["application", "uploaded_at", "id"]
