@@ -1,5 +1,8 @@
 """Applications API: exporters file, edit drafts, submit, withdraw, amend, answer questions, upload documents."""
+import dataclasses
+
 import django_filters
+from django.utils import timezone
 from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, parsers, serializers, status, viewsets
@@ -249,6 +252,14 @@ class EventOut(serializers.ModelSerializer):
         return obj.actor.get_full_name() or obj.actor.username if obj.actor_id else None
 
 
+def _timeline_row(entry) -> dict:
+    row = dataclasses.asdict(entry)
+    row["at"] = timezone.localtime(entry.at).isoformat()
+    row["answered_at"] = timezone.localtime(entry.answered_at).isoformat() if entry.answered_at else None
+    row["due_on"] = entry.due_on.isoformat() if entry.due_on else None
+    return row
+
+
 class ApplicationFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     kind = django_filters.MultipleChoiceFilter(choices=Kind.choices)
@@ -377,7 +388,9 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     def timeline(self, request, pk=None):
         """The case's timeline as the requester may read it, oldest first (exporters: no internal notes, no referral
         notes, no claims, no screening, no rule ids)."""
-        return Response(TimelineEntryOut(case_timeline(self.get_object(), request.user), many=True).data)
+        # The entries written out directly in TimelineEntryOut's shape (which documents them): through the serializer,
+        # 50 entries with their nested documents and rules took a third of the request.
+        return Response([_timeline_row(e) for e in case_timeline(self.get_object(), request.user)])
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"], url_path="decision/document")

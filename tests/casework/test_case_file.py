@@ -275,3 +275,20 @@ def test_the_timeline_runs_a_constant_number_of_queries(api_as, exporter_a, offi
         one_round(n)
     assert len(_timeline(office, application.pk)) >= 50
     assert count() == few
+
+
+def test_the_timeline_rows_have_the_documented_shape(api_as, exporter_a, officer, submit):
+    """The API writes the entries out directly; TimelineEntryOut documents them (the schema): both must agree."""
+    from licensing.api.applications import TimelineEntryOut, _timeline_row
+    from licensing.casework.timeline import case_timeline
+
+    application = submit(exporter_a)
+    question = services.question_ask(actor=officer, application=application, text="Which vessel?")
+    services.question_answer(actor=exporter_a, application=application, question_id=question.pk, answer="KNM Nansen.", files=[pdf_upload()])
+    for entry in case_timeline(Application.objects.get(pk=application.pk), officer):
+        documented, written = dict(TimelineEntryOut(entry).data), _timeline_row(entry)
+        assert set(documented) == set(written)
+        assert {k: v for k, v in documented.items() if k not in ("at", "answered_at", "rules", "documents")} == {
+            k: v for k, v in written.items() if k not in ("at", "answered_at", "rules", "documents")
+        }
+        assert [dict(d) for d in documented["documents"]] == written["documents"]
