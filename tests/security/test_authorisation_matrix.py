@@ -250,7 +250,8 @@ def _build_world(tmp_path) -> World:
         application_id=pk, asked_by=w.users[OFFICER], text="Who maintains the radar?", due_on=timezone.localdate(),
         answer="Our own engineers.", answered_by=w.users[EXPORTER_A], answered_at=timezone.now(),
     ).pk
-    internal_text = "INTERNAL-NOTE-7f3a: the end user's procurement officer is under investigation"
+    # Nothing HTML escapes (no quotes, no ampersands), so the same bytes are looked for in pages and API answers.
+    internal_text = "INTERNAL-NOTE-7f3a: the procurement officer of the end user is under investigation"
     note = application_services.note_add(
         actor=w.users[OFFICER], application=Application.objects.get(pk=pk), text=f"{internal_text} @advisor1", files=[pdf_upload("internal-memo-7f3a.pdf", "Internal memo")]
     )
@@ -504,3 +505,16 @@ def test_exporter_b_naming_a_licence_of_organisation_a_is_told_no_more_than_for_
     assert theirs.content.decode().replace(world.licence_number, UNKNOWN_NUMBER) == unknown.content.decode()
     assert UNKNOWN_NUMBER in unknown.content.decode(), "the body must reach the check of whose licence it is"
     assert fingerprint() == before
+
+
+# --- internal notes: the officials read them, so the matrix's check that no exporter does is not vacuous -----------
+@pytest.mark.django_db
+def test_officials_read_the_internal_note_and_document_that_exporters_never_see(world):
+    route = ROUTES_BY_NAME["api:application-timeline"]
+    for role in (OFFICER, ADVISOR, ADMINISTRATOR):
+        content = _client(world, route, role).get(reverse("api:application-timeline", kwargs={"pk": world.case})).content
+        assert all(s.encode() in content for s in world.internal_secrets), role
+    page = _client(world, ROUTES_BY_NAME["office:case"], OFFICER).get(reverse("office:case", kwargs={"pk": world.case})).content
+    assert all(s.encode() in page for s in world.internal_secrets)
+    content = _client(world, route, EXPORTER_A).get(reverse("api:application-timeline", kwargs={"pk": world.case})).content
+    assert not any(s.encode() in content for s in world.internal_secrets)
