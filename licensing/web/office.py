@@ -235,6 +235,9 @@ def case_ask(request, pk):
 @roles_required(services.NOTING)
 def case_note(request, pk):
     form = NoteForm(request.POST)
+    if not form.is_valid() and request.POST.get("text", "").strip():
+        messages.error(request, " ".join(form.errors["text"]))  # too long: say so, not "write the note"
+        return redirect("office:case", pk=pk)
     text = form.cleaned_data["text"] if form.is_valid() else ""
     files = request.FILES.getlist("file")
     return _act(request, pk, lambda a: services.note_add(actor=request.user, application=a, text=text, files=files), _("Note saved."))

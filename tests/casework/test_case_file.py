@@ -152,6 +152,7 @@ def test_an_application_is_set_aside_only_after_a_question_went_unanswered_past_
     assert response.status_code == 200 and response.json()["status"] == "set_aside"
     assert Status.SET_ASIDE in Status.closed()
     (message,) = mail.outbox  # the letter, in the holder's language (Dutch by default)
+    assert message.subject == f"Uw aanvraag {application.reference} is buiten behandeling gesteld"
     name, content, mimetype = message.attachments[0]
     assert content.startswith(b"%PDF") and name.endswith("set-aside.pdf")
     letter = api_as(exporter_a).get(f"/api/v1/applications/{application.pk}/decision/document/")

@@ -79,3 +79,10 @@ def test_the_office_sets_aside_a_case_with_an_overdue_question(case, officer, ex
     assert "Download the letter (PDF)" in exporter.get(f"/applications/{case.pk}/").content.decode()
     letter = exporter.get(f"/applications/{case.pk}/decision/document/")
     assert letter.status_code == 200 and letter["Content-Type"] == "application/pdf"
+
+
+def test_a_note_too_long_is_refused_with_the_reason(case, officer):
+    from licensing.applications.models import Note
+
+    response = logged_in(officer).post(f"/office/cases/{case.pk}/notes/", {"text": "x" * 20001}, follow=True)
+    assert "20000" in response.content.decode().replace(".", "").replace(",", "") and Note.objects.count() == 0
