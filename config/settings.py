@@ -220,6 +220,7 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-outbox": {"task": "core.outbox_dispatch", "schedule": env.int("OUTBOX_DISPATCH_SECONDS", default=60)},
     "sync-denials-into-screening": {"task": "screening.sync_denials", "schedule": 24 * 3600},
     "audit-checkpoint": {"task": "audit.checkpoint", "schedule": AUDIT_CHECKPOINT_SECONDS},
+    "remind-question-answers": {"task": "applications.questions_remind", "schedule": 3600},
 }
 
 # --- The work instruction: refer cases the rules give to the ministry without waiting for an officer.
@@ -227,6 +228,11 @@ REFER_MINISTRY_CASES_DIRECTLY = env.bool("REFER_MINISTRY_CASES_DIRECTLY", defaul
 
 # The member state this office notifies denials as (ISO alpha-2).
 NOTIFYING_STATE = env("NOTIFYING_STATE", default="NL")
+
+# Questions to the exporter: the answer-by date when the official gives none, and how many days before it the
+# exporter is reminded (once).
+QUESTION_ANSWER_DAYS = env.int("QUESTION_ANSWER_DAYS", default=14)
+QUESTION_REMINDER_DAYS = env.int("QUESTION_REMINDER_DAYS", default=3)
 
 # Screening: a hit at or above this score (0-1) flags the application and blocks a decision until disposed of.
 SCREENING_THRESHOLD = env.float("SCREENING_THRESHOLD", default=0.85)

@@ -1,5 +1,8 @@
 """Applications API: exporters file, edit drafts, submit, withdraw, amend, answer questions, upload documents."""
+import dataclasses
+
 import django_filters
+from django.utils import timezone
 from django.core.exceptions import ObjectDoesNotExist
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, parsers, serializers, status, viewsets
@@ -13,13 +16,14 @@ from licensing.applications.models import Application, Document, GoodsLine, Part
 from licensing.applications.workflow import allowed_actions
 from licensing.audit.models import Event
 from licensing.core.errors import NotAllowed, NotFound
-from licensing.core.http import document_response
-from licensing.licences.models import Decision
+from licensing.casework.timeline import case_timeline
+from licensing.core.http import document_response, pdf_response
+from licensing.licences.documents import application_document
 from licensing.reference.models import GeneralLicence
 from licensing.routing.rules import rule_text
 from licensing.routing.visibility import visible_determination
 
-from .decisions import DecisionOut, decision_document
+from .decisions import DecisionOut
 from .fields import CountryCodeField, HandlerField
 from .idempotency import HEADER, idempotent
 
@@ -120,11 +124,49 @@ class DocumentOut(serializers.ModelSerializer):
 
 
 class QuestionOut(serializers.Serializer):
+    """A question and, once given, its answer with the documents sent with it (exporter and officials alike)."""
+
     id = serializers.IntegerField()
     text = serializers.CharField()
     asked_at = serializers.DateTimeField()
+    due_on = serializers.DateField(allow_null=True)
+    is_open = serializers.BooleanField()
     answer = serializers.CharField()
     answered_at = serializers.DateTimeField(allow_null=True)
+    documents = DocumentOut(many=True)
+
+
+class AnswerToQuestionIn(serializers.Serializer):
+    text = serializers.CharField(max_length=20000)
+
+
+class TimelineDocumentOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    internal = serializers.BooleanField()
+
+
+class TimelineRuleOut(serializers.Serializer):
+    id = serializers.CharField()
+    text = serializers.CharField()
+    internal = serializers.BooleanField()
+
+
+class TimelineEntryOut(serializers.Serializer):
+    """One entry of the case's timeline as the requester may read it (licensing.casework.timeline)."""
+
+    id = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    verb = serializers.CharField()
+    label = serializers.CharField()
+    actor = serializers.CharField(allow_null=True)
+    text = serializers.CharField()
+    question = serializers.IntegerField(allow_null=True)
+    due_on = serializers.DateField(allow_null=True)
+    answered_at = serializers.DateTimeField(allow_null=True)
+    rules = TimelineRuleOut(many=True)
+    documents = TimelineDocumentOut(many=True)
+    internal = serializers.BooleanField()
 
 
 class ApplicationSummaryOut(serializers.ModelSerializer):
@@ -210,6 +252,14 @@ class EventOut(serializers.ModelSerializer):
         return obj.actor.get_full_name() or obj.actor.username if obj.actor_id else None
 
 
+def _timeline_row(entry) -> dict:
+    row = dataclasses.asdict(entry)
+    row["at"] = timezone.localtime(entry.at).isoformat()
+    row["answered_at"] = timezone.localtime(entry.answered_at).isoformat() if entry.answered_at else None
+    row["due_on"] = entry.due_on.isoformat() if entry.due_on else None
+    return row
+
+
 class ApplicationFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     kind = django_filters.MultipleChoiceFilter(choices=Kind.choices)
@@ -236,6 +286,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         queryset = selectors.applications_visible_to(self.request.user)
         if self.action == "list":
             return selectors.with_summary(queryset)
+        if self.action in ("timeline", "questions", "question_answer"):
+            return queryset  # these read what they show themselves
         return selectors.with_details(queryset)
 
     def get_serializer_class(self):
@@ -296,20 +348,59 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @extend_schema(request=AnswerIn, responses=QuestionOut)
     @action(detail=True, methods=["post"], url_path="answer")
     def answer(self, request, pk=None):
+        """Answer the oldest open question (kept for callers from before several questions could be open; new
+        callers answer a named question: `questions/{id}/answer/`)."""
         _is_exporter(request)
         data = AnswerIn(data=request.data)
         data.is_valid(raise_exception=True)
         question = services.question_answer(actor=request.user, application=self.get_object(), answer=data.validated_data["answer"])
         return Response(QuestionOut(question).data)
 
+    @extend_schema(responses=QuestionOut(many=True))
+    @action(detail=True, methods=["get"], url_path="questions", filter_backends=[], pagination_class=None)
+    def questions(self, request, pk=None):
+        """The case's questions, oldest first, each with its answer-by date, answer and the answer's documents."""
+        return Response(QuestionOut(selectors.questions_of(self.get_object()), many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": inline_serializer("AnswerWithFilesIn", {"text": serializers.CharField(), "file": serializers.ListField(child=serializers.FileField(), required=False)})},
+        responses={201: QuestionOut},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"questions/(?P<question_id>[0-9]+)/answer",
+        parser_classes=[parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser],
+    )
+    def question_answer(self, request, pk=None, question_id=None):
+        """Answer one open question with text (`text`) and zero or more documents (`file`, repeated)."""
+        _is_exporter(request)
+        application = self.get_object()
+        data = AnswerToQuestionIn(data={"text": request.data.get("text", "")})
+        data.is_valid(raise_exception=True)
+        files = request.FILES.getlist("file") if hasattr(request.FILES, "getlist") else []
+        question = services.question_answer(actor=request.user, application=application, question_id=int(question_id), answer=data.validated_data["text"], files=files)
+        fresh = selectors.questions_of(application).get(pk=question.pk)
+        return Response(QuestionOut(fresh).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=TimelineEntryOut(many=True))
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def timeline(self, request, pk=None):
+        """The case's timeline as the requester may read it, oldest first (exporters: no internal notes, no referral
+        notes, no claims, no screening, no rule ids)."""
+        # The entries written out directly in TimelineEntryOut's shape (which documents them): through the serializer,
+        # 50 entries with their nested documents and rules took a third of the request.
+        return Response([_timeline_row(e) for e in case_timeline(self.get_object(), request.user)])
+
     @extend_schema(responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"], url_path="decision/document")
     def decision_document(self, request, pk=None):
-        """The licence (PDF) or the decision letter: denial notice citing the criteria, sondage answer, ruling."""
-        decision = Decision.objects.filter(application=self.get_object()).first()
-        if decision is None:
+        """The licence (PDF) or the decision letter: denial notice citing the criteria, sondage answer, ruling, or the
+        letter setting the application aside."""
+        document = application_document(self.get_object())
+        if document is None:
             raise NotFound(_("No decision has been taken on this application yet."))
-        return decision_document(decision)
+        return pdf_response(*document)
 
     @extend_schema(responses=EventOut(many=True))
     @action(detail=True, methods=["get"], filter_backends=[])

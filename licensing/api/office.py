@@ -4,13 +4,16 @@ from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers, status
+from django.db.models import Prefetch
+from rest_framework import generics, parsers, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from licensing.applications import selectors, services
 from licensing.applications.choices import Kind
-from licensing.applications.models import Application
+from licensing.applications.models import Application, Mention, Note
+from licensing.core.http import document_response
+from licensing.licences.decisions import DECIDING, application_set_aside
 from licensing.routing import selectors as queues
 from licensing.routing import services as triage
 from licensing.routing.selectors import queue_rows, queue_values
@@ -23,6 +26,29 @@ from .permissions import IsOfficial, allow
 
 class QuestionIn(serializers.Serializer):
     text = serializers.CharField(max_length=20000)
+    due_on = serializers.DateField(required=False, allow_null=True, default=None, help_text="The answer-by date (default: QUESTION_ANSWER_DAYS from today).")
+
+
+class NoteIn(serializers.Serializer):
+    text = serializers.CharField(max_length=20000)
+
+
+class NoteOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    text = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    mentions = serializers.SerializerMethodField()
+    documents = serializers.SerializerMethodField()
+
+    def get_mentions(self, obj) -> list[str]:
+        return [m.user.username for m in obj.mentions.all()]
+
+    def get_documents(self, obj) -> list[dict]:
+        return [{"id": d.pk, "name": d.original_name, "content_type": d.content_type, "size": d.size} for d in obj.documents.all()]
+
+
+class SetAsideIn(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
 
 
 class ReferIn(serializers.Serializer):
@@ -191,9 +217,10 @@ class ReferView(APIView):
 
 
 class QuestionAskView(APIView):
-    """Ask the exporter a question; the statutory clock stops until it is answered."""
+    """Ask the exporter a question, to be answered by `due_on`; several may be open at once, and the statutory clock
+    stands still while any is."""
 
-    permission_classes = [IsOfficial]
+    permission_classes = [allow(services.ASKING)]
 
     @extend_schema(request=QuestionIn, responses={201: QuestionOut})
     @idempotent
@@ -201,5 +228,46 @@ class QuestionAskView(APIView):
         application = _case(request, pk)
         data = QuestionIn(data=request.data)
         data.is_valid(raise_exception=True)
-        question = services.question_ask(actor=request.user, application=application, text=data.validated_data["text"])
-        return Response(QuestionOut(question).data, status=status.HTTP_201_CREATED)
+        question = services.question_ask(actor=request.user, application=application, text=data.validated_data["text"], due_on=data.validated_data["due_on"])
+        return Response(QuestionOut(selectors.questions_of(application).get(pk=question.pk)).data, status=status.HTTP_201_CREATED)
+
+
+class NoteView(APIView):
+    """An internal note on the case (never shown to the exporter), `@username` mentioning colleagues, with internal
+    documents (`file`, repeated, in a multipart body)."""
+
+    permission_classes = [allow(services.NOTING)]
+    parser_classes = [parsers.JSONParser, parsers.MultiPartParser, parsers.FormParser]
+
+    @extend_schema(request=NoteIn, responses={201: NoteOut})
+    @idempotent
+    def post(self, request, pk):
+        application = _case(request, pk)
+        data = NoteIn(data={"text": request.data.get("text", "")})
+        data.is_valid(raise_exception=True)
+        files = request.FILES.getlist("file") if hasattr(request.FILES, "getlist") else []
+        note = services.note_add(actor=request.user, application=application, text=data.validated_data["text"], files=files)
+        note = Note.objects.prefetch_related("documents", Prefetch("mentions", queryset=Mention.objects.select_related("user"))).get(pk=note.pk)
+        return Response(NoteOut(note).data, status=status.HTTP_201_CREATED)
+
+
+class NoteDocumentView(APIView):
+    """An internal document of the case's notes (officials only)."""
+
+    permission_classes = [allow(services.NOTING)]
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    def get(self, request, pk, note_document_id):
+        return document_response(selectors.note_document_or_404(_case(request, pk), note_document_id))
+
+
+class SetAsideView(APIView):
+    """Set the application aside (Awb 4:5) when a question went unanswered past its date; the holder gets a letter."""
+
+    permission_classes = [allow(DECIDING)]
+
+    @extend_schema(request=SetAsideIn, responses=ApplicationOut)
+    def post(self, request, pk):
+        data = SetAsideIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        return _detail(request, application_set_aside(actor=request.user, application=_case(request, pk), reason=data.validated_data["reason"]))

@@ -27,6 +27,8 @@ class Status(models.TextChoices):
     RULED = "ruled", _("Classification ruling given")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     SUPERSEDED = "superseded", _("Superseded by an amendment")
+    # Buiten behandeling gesteld (Awb 4:5): a question was not answered by its date.
+    SET_ASIDE = "set_aside", _("Set aside (question not answered)")
 
     @classmethod
     def decided(cls) -> set[str]:
@@ -34,7 +36,7 @@ class Status(models.TextChoices):
 
     @classmethod
     def closed(cls) -> set[str]:
-        return cls.decided() | {cls.WITHDRAWN, cls.SUPERSEDED}
+        return cls.decided() | {cls.WITHDRAWN, cls.SUPERSEDED, cls.SET_ASIDE}
 
 
 class ReferenceSequence(models.Model):
@@ -226,6 +228,8 @@ class Document(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Sent with the answer to this question (uploaded while the question was open, after submission).
+    question = models.ForeignKey("Question", null=True, blank=True, on_delete=models.CASCADE, related_name="documents", editable=False)
 
     class Meta:
         ordering = ["application", "uploaded_at", "id"]
@@ -235,23 +239,71 @@ class Document(models.Model):
 
 
 class Question(models.Model):
-    """A question from an official to the exporter. While one is open the statutory clock stops."""
+    """A question from an official to the exporter (verzoek om aanvulling), to be answered by `due_on`. Several may be
+    open at once; while any is open the statutory clock stands still."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="questions")
     asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = models.TextField()
     asked_at = models.DateTimeField(auto_now_add=True)
+    # Null only for questions asked before answer-by dates existed.
+    due_on = models.DateField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
     answer = models.TextField(blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["application", "asked_at", "id"]
-        constraints = [
-            # At most one open question per application: the clock stops once, and restarts on the answer.
-            models.UniqueConstraint(fields=["application"], condition=models.Q(answered_at__isnull=True), name="one_open_question"),
-        ]
+        indexes = [models.Index(fields=["due_on"], condition=models.Q(answered_at__isnull=True), name="open_question_due")]
 
     @property
     def is_open(self) -> bool:
         return self.answered_at is None
+
+
+def note_document_path(instance, filename):
+    return f"internal/{instance.note.application_id}/{uuid.uuid4().hex}"
+
+
+class Note(models.Model):
+    """An internal note on a case (officials only: never shown to an exporter), perhaps mentioning colleagues."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["application", "created_at", "id"]
+
+
+class NoteDocument(models.Model):
+    """An internal document attached to a note: stored apart from the exporter's documents, read only by officials."""
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(upload_to=note_document_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["note", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class Mention(models.Model):
+    """An official named with @username in a note: their in-app notification (unread until `read_at`)."""
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="mentions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentions")
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["note", "user"], name="one_mention_per_note")]
+        indexes = [models.Index(fields=["user", "read_at"])]

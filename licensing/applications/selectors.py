@@ -4,7 +4,7 @@ from django.http import Http404
 
 from licensing.audit.models import Event
 
-from .models import Application, Question, Status
+from .models import Application, NoteDocument, Question, Status
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
@@ -36,7 +36,7 @@ def with_details(queryset: QuerySet[Application]) -> QuerySet[Application]:
         "goods",
         "parties",
         "documents",
-        Prefetch("questions", queryset=Question.objects.order_by("asked_at", "id")),
+        Prefetch("questions", queryset=Question.objects.order_by("asked_at", "id").prefetch_related("documents")),
     )
 
 
@@ -50,10 +50,11 @@ EXPORTER_VERBS = frozenset(
         "application.created", "application.submit", "application.route", "application.refer", "application.advise",
         "application.return_to_ministry", "application.issue", "application.deny", "application.answer_sondage",
         "application.rule", "application.withdraw", "application.supersede", "application.amendment_started",
-        "application.ask_question", "application.answer_question", "document.added", "document.deleted",
+        "application.ask_question", "application.answer_question", "application.set_aside", "document.added",
+        "document.deleted",
     }
 )
-EXPORTER_REASON_VERBS = frozenset({"application.withdraw", "application.deny", "application.supersede"})
+EXPORTER_REASON_VERBS = frozenset({"application.withdraw", "application.deny", "application.supersede", "application.set_aside"})
 
 
 def application_history(application: Application, user) -> list:
@@ -85,6 +86,20 @@ def history_as_seen_by(events, user) -> list:
 def document_or_404(application: Application, document_id: int):
     """One of the application's documents (from its prefetched set when there is one), or 404."""
     document = next((d for d in application.documents.all() if d.pk == int(document_id)), None)
+    if document is None:
+        raise Http404("No such document.")
+    return document
+
+
+def questions_of(application: Application) -> QuerySet[Question]:
+    """The case's questions with their answers' documents, oldest first (two queries). Exporters and officials alike
+    read them: questions and answers are no internal matter."""
+    return Question.objects.filter(application=application).select_related("asked_by").prefetch_related("documents").order_by("asked_at", "id")
+
+
+def note_document_or_404(application: Application, document_id: int) -> NoteDocument:
+    """An internal document of the case's notes, or 404. Callers are officials only (the views' allow-lists)."""
+    document = NoteDocument.objects.filter(note__application=application, pk=int(document_id)).first()
     if document is None:
         raise Http404("No such document.")
     return document

@@ -1,18 +1,22 @@
 """Writes for applications. Views and serializers call these; nothing else changes an application."""
 import logging
-from datetime import timedelta
+import re
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from licensing.audit.services import event_record
+from licensing.accounts.models import Role
 from licensing.accounts.organisations import may_file
+from licensing.audit.services import event_record
 from licensing.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from licensing.core.mail import mail_after_commit
+from licensing.core.permissions import refuse_unless
 
-from .models import STATUTORY_PERIOD_DAYS, Application, Document, GoodsLine, Party, Question, ReferenceSequence, Status
+from .models import STATUTORY_PERIOD_DAYS, Application, Document, GoodsLine, Mention, Note, NoteDocument, Party, Question, ReferenceSequence, Status
 from .signals import application_submitted
 from .uploads import upload_check
 from .validation import application_errors
@@ -230,45 +234,170 @@ def application_amend(*, actor, application: Application) -> Application:
     return amendment
 
 
-def question_ask(*, actor, application: Application, text: str) -> Question:
-    if not text.strip():
+# Who asks the exporter questions: the licensing office and the ministry's advisors. Who writes internal notes: the same.
+ASKING = (Role.OFFICER, Role.ADVISOR, Role.ADMINISTRATOR)
+NOTING = ASKING
+MAX_ANSWER_FILES = 10
+MENTION = re.compile(r"(?<![\w.@])@([\w.+-]{1,150})")
+
+
+def question_due_default(today: date | None = None) -> date:
+    return (today or timezone.localdate()) + timedelta(days=settings.QUESTION_ANSWER_DAYS)
+
+
+def question_ask(*, actor, application: Application, text: str, due_on: date | None = None) -> Question:
+    """Ask the exporter a question, to be answered by `due_on` (QUESTION_ANSWER_DAYS from today when not given).
+    Several may be open at once; the first one stops the statutory clock."""
+    refuse_unless(actor, ASKING, _("Only the licensing office and the ministry ask the exporter questions."))
+    text = text.strip()
+    if not text:
         raise DomainError(_("Write the question."), fields={"text": [_("Write the question.")]})
+    today = timezone.localdate()
+    due_on = due_on or question_due_default(today)
+    if due_on <= today:
+        raise DomainError(_("The answer-by date must lie in the future."), fields={"due_on": [_("Choose a date after today.")]})
+    if due_on > today + timedelta(days=366):
+        raise DomainError(_("The answer-by date must lie within a year."), fields={"due_on": [_("Choose a date within a year.")]})
     with transaction.atomic():
-        application_move(
-            application=application,
-            action=Action.ASK_QUESTION,
-            actor=actor,
-            payload={"question": text},
-            extra_updates={"clock_stopped_at": timezone.now()},
-        )
-        try:
-            with transaction.atomic():
-                question = Question.objects.create(application=application, asked_by=actor, text=text)
-        except IntegrityError:
-            raise Conflict(_("An open question is already waiting for the exporter.")) from None
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        question = Question.objects.create(application=locked, asked_by=actor, text=text, due_on=due_on)
+        extra = {} if locked.clock_stopped_at else {"clock_stopped_at": timezone.now()}
+        application_move(application=locked, action=Action.ASK_QUESTION, actor=actor, payload={"question": question.pk, "due_on": due_on.isoformat()}, extra_updates=extra)
         from .tasks import question_notify
 
         mail_after_commit(question_notify, question.pk)
+    application.status, application.clock_stopped_at = locked.status, locked.clock_stopped_at
     return question
 
 
-def question_answer(*, actor, application: Application, answer: str) -> Question:
-    if not answer.strip():
-        raise DomainError(_("Write the answer."), fields={"answer": [_("Write the answer.")]})
+def question_answer(*, actor, application: Application, answer: str, question_id: int | None = None, files=()) -> Question:
+    """Answer one open question (the oldest when none is named) with text and documents. The clock runs again once no
+    question is open, and the deadline moves by the time it stood still."""
     _ensure_owner(actor, application)
-    with transaction.atomic():
-        locked = Application.objects.select_for_update().get(pk=application.pk)
-        question = Question.objects.select_for_update().filter(application=locked, answered_at__isnull=True).first()
-        if question is None:
-            raise DomainError(_("There is no open question to answer."), code="not_allowed_now")
-        now = timezone.now()
-        updates = {"clock_stopped_at": None}
-        if locked.deadline_at and locked.clock_stopped_at:
-            updates["deadline_at"] = locked.deadline_at + (now - locked.clock_stopped_at)
-        application_move(application=locked, action=Action.ANSWER_QUESTION, actor=actor, payload={"answer": answer}, extra_updates=updates)
-        question.answer, question.answered_by, question.answered_at = answer, actor, now
-        question.save(update_fields=["answer", "answered_by", "answered_at"])
-        return question
+    if not actor.is_exporter:
+        raise NotAllowed(_("Only the exporter that filed the application can do this."))
+    answer = answer.strip()
+    if not answer:
+        raise DomainError(_("Write the answer."), fields={"answer": [_("Write the answer.")]})
+    files = list(files)
+    if len(files) > MAX_ANSWER_FILES:
+        message = _("Attach at most %(count)d files to one answer.") % {"count": MAX_ANSWER_FILES}
+        raise DomainError(message, fields={"file": [message]})
+    checked = [(f, upload_check(f)) for f in files]  # every file is checked before anything is stored
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = Application.objects.select_for_update().get(pk=application.pk)
+            open_questions = Question.objects.select_for_update().filter(application=locked, answered_at__isnull=True)
+            question = open_questions.filter(pk=question_id).first() if question_id is not None else open_questions.order_by("asked_at", "id").first()
+            if question is None:
+                if question_id is not None and not Question.objects.filter(application=locked, pk=question_id).exists():
+                    raise NotFound(_("No such question."))
+                raise DomainError(_("There is no open question to answer."), code="not_allowed_now")
+            now = timezone.now()
+            documents = [_document_store(actor, locked, f, c, doc_type=Document.DocType.OTHER, question=question, stored=stored) for f, c in checked]
+            updates = {}
+            if not open_questions.exclude(pk=question.pk).exists():
+                updates["clock_stopped_at"] = None
+                if locked.deadline_at and locked.clock_stopped_at:
+                    updates["deadline_at"] = locked.deadline_at + (now - locked.clock_stopped_at)
+            # The move first: its guard asks whether a question is open, which this one is until saved as answered.
+            application_move(
+                application=locked,
+                action=Action.ANSWER_QUESTION,
+                actor=actor,
+                payload={"question": question.pk, "documents": [d.pk for d in documents]},
+                extra_updates=updates,
+            )
+            question.answer, question.answered_by, question.answered_at = answer, actor, now
+            question.save(update_fields=["answer", "answered_by", "answered_at"])
+    except Exception:
+        _delete_files(stored)
+        raise
+    return question
+
+
+def questions_remind(*, today: date | None = None) -> int:
+    """Owe a reminder for every open question due within QUESTION_REMINDER_DAYS and not yet reminded (beat, hourly);
+    each question is marked when its reminder is owed, so it is sent once."""
+    from .tasks import question_remind
+
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=settings.QUESTION_REMINDER_DAYS)
+    due = Question.objects.filter(answered_at__isnull=True, reminded_at__isnull=True, due_on__gte=today, due_on__lte=horizon, application__status__in=OPEN)
+    owed = 0
+    for question_id in due.values_list("pk", flat=True)[:1000]:
+        with transaction.atomic():
+            # Compare-and-set: two beat runs at once owe one reminder.
+            if Question.objects.filter(pk=question_id, reminded_at__isnull=True).update(reminded_at=timezone.now()):
+                mail_after_commit(question_remind, question_id)
+                owed += 1
+    return owed
+
+
+def note_add(*, actor, application: Application, text: str, files=()) -> Note:
+    """An internal note on a case, with internal documents; every official @mentioned is told (in the application
+    and by e-mail). Exporters never see notes."""
+    refuse_unless(actor, NOTING, _("Only officials write internal notes."))
+    text = text.strip()
+    if not text:
+        raise DomainError(_("Write the note."), fields={"text": [_("Write the note.")]})
+    files = list(files)
+    if len(files) > MAX_ANSWER_FILES:
+        message = _("Attach at most %(count)d files to one note.") % {"count": MAX_ANSWER_FILES}
+        raise DomainError(message, fields={"file": [message]})
+    checked = [(f, upload_check(f)) for f in files]
+    names = set(MENTION.findall(text))
+    mentioned = list(mentionable_officials().filter(username__in=names).exclude(pk=actor.pk).order_by("username")) if names else []
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            locked = Application.objects.select_for_update().get(pk=application.pk)
+            if locked.status == Status.DRAFT:
+                raise NotFound(_("No such application."))
+            note = Note.objects.create(application=locked, author=actor, text=text)
+            for uploaded, c in checked:
+                document = NoteDocument(note=note, original_name=(uploaded.name or "document")[-255:], content_type=c.content_type, size=c.size, sha256=c.sha256)
+                document.file.save("upload", uploaded, save=False)
+                stored.append(document.file.name)
+                document.save()
+            mentions = Mention.objects.bulk_create([Mention(note=note, user=u) for u in mentioned])
+            event_record(actor=actor, verb="case.note", target=locked, payload={"note": note.pk, "mentions": [u.username for u in mentioned]})
+            from .tasks import mention_notify
+
+            for mention in mentions:
+                mail_after_commit(mention_notify, mention.pk)
+    except Exception:
+        _delete_files(stored)
+        raise
+    return note
+
+
+def mentionable_officials():
+    """The colleagues a note may mention: active officials (User.is_official, as a query)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_active=True).filter(Q(role__in=ASKING) | Q(is_superuser=True))
+
+
+def _document_store(actor, application: Application, uploaded, checked, *, doc_type: str, question=None, stored: list) -> Document:
+    """Store one checked upload as the application's document (inside the caller's transaction); the stored name is
+    added to `stored` so the caller can remove the file if the transaction fails."""
+    document = Document(
+        application=application,
+        doc_type=doc_type,
+        original_name=(uploaded.name or "document")[-255:],
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=actor,
+        question=question,
+    )
+    document.file.save("upload", uploaded, save=False)
+    stored.append(document.file.name)
+    document.save()
+    event_record(actor=actor, verb="document.added", target=application, payload={"document": document.original_name, "sha256": checked.sha256, "question": question.pk if question else None})
+    return document
 
 
 def document_add(*, actor, application: Application, doc_type: str, uploaded_file) -> Document:

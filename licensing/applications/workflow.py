@@ -5,6 +5,7 @@ no other code writes `Application.status` (the model refuses it). docs/workflow.
 (`manage.py workflow_diagram`), and a test keeps the two the same.
 """
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from licensing.accounts.models import Role
@@ -27,6 +28,7 @@ class Action(models.TextChoices):
     SUPERSEDE = "supersede", _("Supersede by an amendment")
     ASK_QUESTION = "ask_question", _("Ask the exporter a question")
     ANSWER_QUESTION = "answer_question", _("Answer the question")
+    SET_ASIDE = "set_aside", _("Set aside (question not answered in time)")
 
 
 def _kind_is(*kinds: str) -> Guard:
@@ -53,6 +55,13 @@ def _has_open_question(application, actor):
 def _no_open_question(application, actor):
     if application.questions.filter(answered_at__isnull=True).exists():
         return _("An open question to the exporter must be answered first.")
+    return None
+
+
+def _question_overdue(application, actor):
+    today = timezone.localdate()
+    if not application.questions.filter(answered_at__isnull=True, due_on__lt=today).exists():
+        return _("An application can be set aside only when a question to the exporter was not answered by its date.")
     return None
 
 
@@ -89,8 +98,11 @@ MOVES: tuple[Move, ...] = (
     Move(Action.RULE, DECIDABLE_BY_OFFICE, Status.RULED, OFFICIALS, guard=all_of(_kind_is("classification"), _no_open_question), sets_timestamp="decided_at"),
     Move(Action.WITHDRAW, OPEN, Status.WITHDRAWN, frozenset({Role.EXPORTER})),
     Move(Action.SUPERSEDE, OPEN, Status.SUPERSEDED, frozenset({Role.EXPORTER})),
-    Move(Action.ASK_QUESTION, frozenset({Status.IN_REVIEW, Status.REFERRED}), None, frozenset({Role.OFFICER, Role.ADVISOR, Role.ADMINISTRATOR}), guard=_no_open_question),
+    # Several questions may be open at once (each answered on its own); the clock stands still while any is.
+    Move(Action.ASK_QUESTION, frozenset({Status.IN_REVIEW, Status.REFERRED}), None, frozenset({Role.OFFICER, Role.ADVISOR, Role.ADMINISTRATOR}), guard=None),
     Move(Action.ANSWER_QUESTION, frozenset({Status.IN_REVIEW, Status.REFERRED}), None, frozenset({Role.EXPORTER}), guard=_has_open_question),
+    # Buiten behandeling stellen (Awb 4:5): the office closes a case whose question went unanswered past its date.
+    Move(Action.SET_ASIDE, frozenset({Status.IN_REVIEW, Status.REFERRED}), Status.SET_ASIDE, OFFICIALS, guard=_question_overdue, sets_timestamp="decided_at"),
 )
 
 

@@ -286,3 +286,17 @@ def parliament_notification_sent(*, actor, notification: ParliamentNotification)
         event_record(actor=actor, verb="parliament.notified", target=notification.licence.decision.application or notification.licence)
     return notification
 
+
+
+def application_set_aside(*, actor, application: Application, reason: str = "") -> Application:
+    """Set aside an application whose question went unanswered past its date (buiten behandeling stellen, Awb 4:5):
+    a move of the workflow (its guard checks the overdue question), and a letter to the holder in its language."""
+    _decider(actor)
+    from .tasks import set_aside_notify
+
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        overdue = list(locked.questions.filter(answered_at__isnull=True, due_on__lt=timezone.localdate()).values_list("pk", flat=True))
+        application_move(application=locked, action=Action.SET_ASIDE, actor=actor, reason=reason.strip(), payload={"questions": overdue})
+        mail_after_commit(set_aside_notify, locked.pk)
+    return locked

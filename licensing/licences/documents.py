@@ -167,3 +167,59 @@ def _decision_letter_pdf(decision: Decision) -> bytes:
         story += [_p(ruling, styles["Heading3"]), _p(decision.reasons, styles["BodyText"])]
     story += [Spacer(1, 10 * mm), _p(f"{_authority()}.", styles["Italic"])]
     return _document(f"{title} {decision.reference}", story)
+
+
+def set_aside_letter_pdf(application, *, set_aside_on, reason: str, questions) -> bytes:
+    """The letter setting an application aside (buiten behandeling stellen, Awb 4:5): which questions went unanswered
+    by their date, in the holder's language."""
+    with translation.override(document_language(application.organisation)):
+        styles = getSampleStyleSheet()
+        title = _("Application set aside")
+        rows = [(_("Applicant"), application.organisation.name), (_("Application"), application.reference), (_("Set aside on"), _date(set_aside_on))]
+        story = [
+            _p(title, styles["Title"]),
+            _facts_table(rows, styles),
+            Spacer(1, 6 * mm),
+            _p(
+                _(
+                    "The licensing office asked you for further information needed to decide on this application and "
+                    "did not receive it by the date given. Under article 4:5 of the General Administrative Law Act "
+                    "(Algemene wet bestuursrecht) the application is set aside: it is not dealt with any further."
+                ),
+                styles["BodyText"],
+            ),
+            _p(_("Questions not answered"), styles["Heading3"]),
+        ]
+        for question in questions:
+            due = _date(question.due_on) if question.due_on else "-"
+            story.append(_p(_("%(text)s (to be answered by %(due)s)") % {"text": question.text, "due": due}, styles["BodyText"]))
+        if reason:
+            story += [_p(_("Reasons"), styles["Heading3"]), _p(reason, styles["BodyText"])]
+        story += [
+            Spacer(1, 4 * mm),
+            _p(_("You may file a new application at any time. You may object to this decision within six weeks."), styles["BodyText"]),
+            Spacer(1, 10 * mm),
+            _p(f"{_authority()}.", styles["Italic"]),
+        ]
+        return _document(f"{title} {application.reference}", story)
+
+
+def set_aside_document(application) -> tuple[bytes, str]:
+    """The set-aside letter of an application that was set aside, read from its record and its event."""
+    from licensing.audit.models import Event
+
+    event = Event.objects.filter(target_type=application._meta.label_lower, target_id=str(application.pk), verb="application.set_aside").order_by("-id").first()
+    questions = application.questions.filter(pk__in=(event.payload.get("questions", []) if event else [])).order_by("asked_at", "id")
+    body = set_aside_letter_pdf(application, set_aside_on=(event.at if event else application.decided_at).date(), reason=event.reason if event else "", questions=list(questions))
+    return body, f"{application.reference}-set-aside.pdf".replace("/", "_")
+
+
+def application_document(application) -> tuple[bytes, str] | None:
+    """The document that closed an application, for its pages and the API alike: the licence or the decision letter,
+    or the letter setting it aside; None while there is none."""
+    decision = Decision.objects.filter(application=application).first()
+    if decision is not None:
+        return decision_document(decision)
+    if application.status == "set_aside":
+        return set_aside_document(application)
+    return None

@@ -6,11 +6,12 @@ from licensing.audit.models import Event
 from licensing.audit.services import event_record
 from licensing.core.mail import mail_people, organisation_people
 
-from .documents import decision_document
+from .documents import decision_document, set_aside_document
 from .models import Decision, Licence, Registration
 from .transitions import LICENCE, REGISTRATION, TOLD_TO_HOLDER, LicenceAction, RegistrationAction
 
 NOTIFIED = "decision.notified"
+SET_ASIDE_NOTIFIED = "set_aside.notified"
 
 
 def decision_notify(*, decision_id: int) -> int:
@@ -70,4 +71,22 @@ def change_notify(*, event_id: int) -> int:
     # As for a decision: sent before the event is written, so a crash in between sends once more but never loses one.
     sent = mail_people(people, template="licence_change", context=context)
     event_record(actor=None, verb=notified, target=changed, payload={"event": event.pk, "recipients": sent})
+    return sent
+
+
+def set_aside_notify(*, application_id: int) -> int:
+    """E-mail the applicant's people the letter setting the application aside. Idempotent, as decision_notify."""
+    from licensing.applications.models import Application, Status
+
+    application = Application.objects.select_related("organisation").filter(pk=application_id, status=Status.SET_ASIDE).first()
+    if application is None:
+        return 0
+    if Event.objects.filter(verb=SET_ASIDE_NOTIFIED, target_type=application._meta.label_lower, target_id=str(application.pk)).exists():
+        return 0
+    people = list(organisation_people(application.organisation_id))
+    if not people:
+        return 0
+    body, name = set_aside_document(application)
+    sent = mail_people(people, template="set_aside", context={"application": application}, attachments=[(name, body, "application/pdf")])
+    event_record(actor=None, verb=SET_ASIDE_NOTIFIED, target=application, payload={"recipients": sent})
     return sent

@@ -24,3 +24,11 @@ def change_notify(event_id: int) -> int:
     from .notifications import change_notify as notify
 
     return notify(event_id=event_id)
+
+
+@shared_task(name="licences.set_aside_notify", acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+def set_aside_notify(application_id: int) -> int:
+    """After an application was set aside: e-mail the exporter's people the letter (idempotent)."""
+    from .notifications import set_aside_notify as notify
+
+    return notify(application_id=application_id)

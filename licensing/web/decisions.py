@@ -3,6 +3,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,7 +16,7 @@ from licensing.denials.models import DenialRegisterEntry
 from licensing.core.errors import DomainError, NotAllowed
 from licensing.core.http import pdf_response
 from licensing.licences import decisions
-from licensing.licences.documents import decision_document
+from licensing.licences.documents import application_document
 from licensing.licences.selectors import overdue_reports, parliament_notifications, prior_information
 from licensing.licences.models import Decision, Outcome
 from licensing.reference.models import Criterion
@@ -168,8 +169,10 @@ def consultation_move(request, pk, cid):
 
 @official_required
 def decision_pdf(request, pk):
-    decision = get_object_or_404(Decision, application=case_or_404(request, pk))
-    return pdf_response(*decision_document(decision))
+    document = application_document(case_or_404(request, pk))
+    if document is None:
+        raise Http404("No decision yet.")
+    return pdf_response(*document)
 
 
 @official_required

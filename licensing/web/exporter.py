@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,11 +14,11 @@ from django.views.decorators.http import require_POST
 
 from licensing.applications import selectors, services
 from licensing.applications.models import Application, Status
-from licensing.applications.workflow import allowed_actions
+from licensing.applications.workflow import OPEN, allowed_actions
+from licensing.casework.timeline import case_timeline
 from licensing.core.errors import DomainError
 from licensing.core.http import document_response, pdf_response
-from licensing.licences.documents import decision_document
-from licensing.licences.models import Decision
+from licensing.licences.documents import application_document
 
 from .confirm import confirmation_page, confirmed
 from .fields import country_map
@@ -206,7 +207,8 @@ def application_detail(request, pk):
     application = _own(request, pk)
     submit_errors = request.session.pop(f"submit_errors_{application.pk}", None)
     events = selectors.application_history(application, request.user)
-    open_question = next((q for q in application.questions.all() if q.is_open), None)
+    questions = list(application.questions.all())
+    open_question = next((q for q in questions if q.is_open), None)
     return render(
         request,
         "exporter/detail.html",
@@ -218,6 +220,10 @@ def application_detail(request, pk):
             "document_form": DocumentForm(),
             "answer_form": AnswerForm() if open_question else None,
             "open_question": open_question,
+            "questions": questions,
+            "answering": application.status in OPEN,
+            "timeline": case_timeline(application, request.user) if application.status != Status.DRAFT else [],
+            "document_url": "exporter:document",
             "withdraw_form": WithdrawForm(),
         },
     )
@@ -296,6 +302,23 @@ def question_answer(request, pk):
 
 @require_POST
 @exporter_required
+def question_answer_one(request, pk, question_id):
+    """Answer one question with text and documents (the file input takes several)."""
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the answer."))
+        return redirect("exporter:detail", pk=pk)
+    files = request.FILES.getlist("file")
+    return _act(
+        request,
+        pk,
+        lambda a: services.question_answer(actor=request.user, application=a, question_id=question_id, answer=form.cleaned_data["answer"], files=files),
+        _("Answer sent."),
+    )
+
+
+@require_POST
+@exporter_required
 def document_upload(request, pk):
     form = DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -333,5 +356,7 @@ def document_download(request, pk, document_id):
 
 @exporter_required
 def decision_pdf(request, pk):
-    decision = get_object_or_404(Decision, application=_own(request, pk))
-    return pdf_response(*decision_document(decision))
+    document = application_document(_own(request, pk))
+    if document is None:
+        raise Http404("No decision yet.")
+    return pdf_response(*document)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/amend/", exporter.application_amend, name="amend"),
     path("<int:pk>/delete/", exporter.application_delete, name="delete"),
     path("<int:pk>/answer/", exporter.question_answer, name="answer"),
+    path("<int:pk>/questions/<int:question_id>/answer/", exporter.question_answer_one, name="question-answer"),
     path("<int:pk>/documents/", exporter.document_upload, name="upload"),
     path("<int:pk>/documents/<int:document_id>/", exporter.document_download, name="document"),
     path("<int:pk>/documents/<int:document_id>/remove/", exporter.document_remove, name="document-remove"),

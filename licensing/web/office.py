@@ -2,7 +2,8 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
@@ -13,11 +14,14 @@ from django.views.decorators.http import require_POST
 
 from licensing.applications import selectors, services
 from licensing.applications.choices import Handler, Kind
+from licensing.applications.models import Mention
 from licensing.applications.workflow import allowed_actions
+from licensing.casework.timeline import case_timeline
 from licensing.core.http import document_response
+from licensing.licences.decisions import DECIDING, application_set_aside
 from licensing.routing import selectors as queues
-from licensing.routing.selectors import queue_rows, queue_values
 from licensing.routing import services as triage
+from licensing.routing.selectors import queue_rows, queue_values
 
 from .access import official_required, roles_required
 from .decisions import act, assessment_context, case_or_404
@@ -26,6 +30,25 @@ from .sorting import Column, sorted_by
 
 class QuestionForm(forms.Form):
     text = forms.CharField(label=gettext_lazy("Question to the exporter"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
+    due_on = forms.DateField(
+        label=gettext_lazy("Answer by"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=gettext_lazy("Leave empty for the usual term."),
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Internal note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=20000,
+        help_text=gettext_lazy("Only officials read notes. Mention a colleague with @ and their username."),
+    )
+
+
+class SetAsideForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("Reasons in the letter (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=20000)
 
 
 class ReferForm(forms.Form):
@@ -117,6 +140,10 @@ def queue_table_rows(page) -> list[dict]:
 def case_detail(request, pk):
     application = case_or_404(request, pk)
     events = selectors.application_history(application, request.user)
+    # Opening the case reads the notes that mention this official: their in-app notifications are read.
+    Mention.objects.filter(user=request.user, note__application=application, read_at__isnull=True).update(read_at=timezone.now())
+    questions = list(application.questions.all())
+    today = timezone.localdate()
     return render(
         request,
         "office/case.html",
@@ -126,10 +153,16 @@ def case_detail(request, pk):
             "actions": allowed_actions(application, request.user),
             "flags": queues.flags_of(application),
             "events": events,
-            "question_form": QuestionForm(),
+            "question_form": QuestionForm(initial={"due_on": services.question_due_default(today)}),
             "refer_form": ReferForm(),
             "assign_form": AssignForm(),
-            "open_question": next((q for q in application.questions.all() if q.is_open), None),
+            # Their own ids: the question's form on the same page has a `text` field too.
+            "note_form": NoteForm(auto_id="note_%s"),
+            "set_aside_form": SetAsideForm(auto_id="set_aside_%s"),
+            "questions": questions,
+            "overdue": any(q.is_open and q.due_on and q.due_on < today for q in questions),
+            "timeline": case_timeline(application, request.user),
+            "document_url": "office:document",
         },
     )
 
@@ -168,12 +201,46 @@ def case_refer(request, pk):
 
 
 @require_POST
-@official_required
+@roles_required(services.ASKING)
 def case_ask(request, pk):
     form = QuestionForm(request.POST)
-    text = form.cleaned_data["text"] if form.is_valid() else ""
+    valid = form.is_valid()
+    text = form.cleaned_data["text"] if valid else ""
+    due_on = form.cleaned_data.get("due_on") if valid else None
+    if "due_on" in form.errors:
+        messages.error(request, _("Give the answer-by date as a date."))
+        return redirect("office:case", pk=pk)
     application = case_or_404(request, pk)
-    return act(request, pk, lambda: services.question_ask(actor=request.user, application=application, text=text), _("Question sent; the clock stops until it is answered."))
+    return act(
+        request, pk, lambda: services.question_ask(actor=request.user, application=application, text=text, due_on=due_on), _("Question sent; the clock stops until it is answered.")
+    )
+
+
+@require_POST
+@roles_required(services.NOTING)
+def case_note(request, pk):
+    form = NoteForm(request.POST)
+    if not form.is_valid() and request.POST.get("text", "").strip():
+        messages.error(request, " ".join(form.errors["text"]))  # too long: say so, not "write the note"
+        return redirect("office:case", pk=pk)
+    text = form.cleaned_data["text"] if form.is_valid() else ""
+    files = request.FILES.getlist("file")
+    application = case_or_404(request, pk)
+    return act(request, pk, lambda: services.note_add(actor=request.user, application=application, text=text, files=files), _("Note saved."))
+
+
+@require_POST
+@roles_required(DECIDING)
+def case_set_aside(request, pk):
+    form = SetAsideForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    application = case_or_404(request, pk)
+    return act(request, pk, lambda: application_set_aside(actor=request.user, application=application, reason=reason), _("The application is set aside; the letter goes to the applicant."))
+
+
+@roles_required(services.NOTING)
+def note_document_download(request, pk, note_document_id):
+    return document_response(selectors.note_document_or_404(case_or_404(request, pk), note_document_id))
 
 
 @official_required

@@ -124,9 +124,10 @@ def test_exporter_checks_the_need_files_answers_a_question_and_downloads_the_lic
     j.step(office, "officer asked a question")
 
     page.reload()
-    assert "Who maintains the radar" in text(page, "section.question")
-    page.fill("#id_answer", "The Royal Norwegian Navy's own workshop in Haakonsvern.")
-    page.locator(f"form[action='/applications/{pk}/answer/'] button").click()
+    assert "Who maintains the radar" in text(page, "ol.questions")
+    question = page.locator("ol.questions li.question").first
+    question.locator("textarea[name=answer]").fill("The Royal Norwegian Navy's own workshop in Haakonsvern.")
+    question.locator("form button").click()
     assert "Answer sent" in text(page, ".messages")
     j.step(page, "question answered")
 
@@ -183,7 +184,7 @@ def test_officer_triages_the_queue_claims_asks_and_refers_to_the_ministry(refere
     page.fill("#id_text", "Please send the end-user certificate signed by the Ministry of Defence itself.")
     page.locator(f"form[action='/office/cases/{case.pk}/questions/'] button").click()
     assert "termijn" in text(page, ".messages")
-    assert "Please send the end-user certificate" in text(page, "section.question")
+    assert "Please send the end-user certificate" in text(page, "ol.questions")
     j.step(page, "question asked, the clock stops")
 
     page.fill("#id_note", "Saudi Arabia: criteria 2, 4 and 7 need the ministry's assessment.")

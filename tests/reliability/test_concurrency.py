@@ -7,10 +7,12 @@ Already proven elsewhere: two officers claiming (tests/routing/test_triage.py), 
 at the service level (tests/applications/test_workflow.py), concurrent audit writers (tests/audit/test_chain.py).
 """
 import threading
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
-from licensing.applications.models import Status
+from licensing.applications.models import Application, Status
 from licensing.assessment.models import AssessmentStatus
 from licensing.audit.models import Event
 from licensing.licences.models import Decision, Licence, LicenceLine, UsageReport, UsageUpload
@@ -184,3 +186,24 @@ def test_a_decision_racing_a_withdrawal_through_the_api_leaves_one_outcome(tasks
         # Nothing of the losing decision remains: no decision record, no licence.
         assert not Decision.objects.filter(application=application).exists() and not Licence.objects.exists()
     assert Event.objects.filter(target_id=str(application.pk), verb__in=["application.issue", "application.withdraw"]).count() == 1
+
+
+def test_two_answers_to_the_last_two_open_questions_at_once_restart_the_clock_once(tasks_in_process, api_as, exporter_a, officer):
+    """Issue 17: each answer asks whether another question is still open; at once, neither may leave the clock
+    stopped for good (both saw the other open) nor move the deadline twice."""
+    application = application_submitted(exporter_a)
+    office = api_as(officer)
+    first = office.post(f"/api/v1/office/applications/{application.pk}/questions/", {"text": "First?"}, format="json").json()
+    second = office.post(f"/api/v1/office/applications/{application.pk}/questions/", {"text": "Second?"}, format="json").json()
+    stopped = Application.objects.get(pk=application.pk)
+
+    def answer(qid):
+        return lambda: api_as(exporter_a).post(f"/api/v1/applications/{application.pk}/questions/{qid}/answer/", {"text": f"Answer to {qid}."}, format="multipart")
+
+    results = at_once(answer(first["id"]), answer(second["id"]))
+    assert [r.status_code for r in results] == [201, 201], [r.content for r in results]
+    after = Application.objects.get(pk=application.pk)
+    assert after.clock_stopped_at is None
+    moved = after.deadline_at - stopped.deadline_at
+    assert timedelta(0) < moved <= timezone.now() - stopped.clock_stopped_at  # once, by the time it stood still
+    assert Event.objects.filter(verb="application.answer_question", target_id=str(application.pk)).count() == 2

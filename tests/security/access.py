@@ -59,6 +59,8 @@ DEFAULT_PARAMS = {
     "criterion": "criterion",
     "number": "licence_number",
     "declaration": "declaration",
+    "question_id": "question",
+    "note_document_id": "note_document",
 }
 
 
@@ -85,6 +87,7 @@ def page(roles, **kwargs) -> Entry:
 
 
 ANSWER = {"answer": "An answer from the authorisation matrix."}
+ANSWER_TEXT = {"text": "An answer from the authorisation matrix."}
 
 ACCESS: dict[str, Entry] = {
     # --- public by design ------------------------------------------------------------------------------
@@ -114,6 +117,9 @@ ACCESS: dict[str, Entry] = {
     "api:application-amend": entry(POST=OWNER),
     "api:application-answer": entry(POST=OWNER, body={"POST": ANSWER}),
     "api:application-history": entry(GET=OWNER | OFFICIALS),
+    "api:application-questions": entry(GET=OWNER | OFFICIALS),
+    "api:application-question-answer": entry(POST=OWNER, body={"POST": ANSWER_TEXT}, multipart=True),
+    "api:application-timeline": entry(GET=OWNER | OFFICIALS),
     "api:application-upload": entry(POST=OWNER, multipart=True),
     "api:application-document": entry(GET=OWNER | OFFICIALS, DELETE=OWNER, deny={("DELETE", CUSTOMS): 404}),
     "api:application-decision-document": entry(GET=OWNER | OFFICIALS),
@@ -124,6 +130,9 @@ ACCESS: dict[str, Entry] = {
     "api:office-assign": entry(POST=OFFICIALS),
     "api:office-refer": entry(POST=OFFICE),
     "api:office-question-ask": entry(POST=OFFICIALS),
+    "api:office-note": entry(POST=OFFICIALS, body={"POST": {"text": "A note from the authorisation matrix."}}),
+    "api:office-note-document": entry(GET=OFFICIALS),
+    "api:office-set-aside": entry(POST=OFFICE),
     "api:office-decide": entry(POST=OFFICE),
     "api:office-blockers": entry(GET=OFFICIALS),
     "api:office-consultations": entry(GET=OFFICIALS),
@@ -185,6 +194,7 @@ ACCESS: dict[str, Entry] = {
     "exporter:amend": entry(POST=OWNER),
     "exporter:delete": entry(POST=OWNER),
     "exporter:answer": entry(POST=OWNER, body={"POST": ANSWER}),
+    "exporter:question-answer": entry(POST=OWNER, body={"POST": ANSWER}),
     "exporter:upload": entry(POST=OWNER, body={"POST": {"doc_type": "other", "file": "pdf"}}, multipart=True),
     "exporter:document": page(OWNER),
     "exporter:document-remove": entry(POST=OWNER),
@@ -205,6 +215,9 @@ ACCESS: dict[str, Entry] = {
     "office:assign": entry(POST=OFFICIALS),
     "office:refer": entry(POST=OFFICE),
     "office:ask": entry(POST=OFFICIALS),
+    "office:note": entry(POST=OFFICIALS, body={"POST": {"text": "A note from the authorisation matrix."}}),
+    "office:note-document": page(OFFICIALS),
+    "office:set-aside": entry(POST=OFFICE),
     "office:document": page(OFFICIALS),
     "office:assessment-start": entry(POST=MINISTRY),
     "office:findings": entry(POST=MINISTRY),
@@ -255,6 +268,9 @@ SAME_ACTION = {
     ("exporter:amend", "POST"): ("api:application-amend", "POST"),
     ("exporter:delete", "POST"): ("api:application-detail", "DELETE"),
     ("exporter:answer", "POST"): ("api:application-answer", "POST"),
+    ("exporter:question-answer", "POST"): ("api:application-question-answer", "POST"),
+    ("office:note", "POST"): ("api:office-note", "POST"),
+    ("office:set-aside", "POST"): ("api:office-set-aside", "POST"),
     ("exporter:upload", "POST"): ("api:application-upload", "POST"),
     ("exporter:document-remove", "POST"): ("api:application-document", "DELETE"),
 }

@@ -241,6 +241,23 @@ def _build_world(tmp_path) -> World:
     _on_commit(lambda: _ok(exporter.post(f"/api/v1/applications/{registration_draft['id']}/submit/")))
     _on_commit(lambda: _ok(officer.post(f"/api/v1/office/applications/{registration_draft['id']}/decision/", {"outcome": "issued"}, format="json"), 201))
 
+    # The case file: an answered question with the exporter's document, and an internal note with an internal
+    # document that no exporter may ever read, through any URL.
+    from licensing.applications import services as application_services
+    from licensing.applications.models import Question
+
+    w.question = Question.objects.create(
+        application_id=pk, asked_by=w.users[OFFICER], text="Who maintains the radar?", due_on=timezone.localdate(),
+        answer="Our own engineers.", answered_by=w.users[EXPORTER_A], answered_at=timezone.now(),
+    ).pk
+    # Nothing HTML escapes (no quotes, no ampersands), so the same bytes are looked for in pages and API answers.
+    internal_text = "INTERNAL-NOTE-7f3a: the procurement officer of the end user is under investigation"
+    note = application_services.note_add(
+        actor=w.users[OFFICER], application=Application.objects.get(pk=pk), text=f"{internal_text} @advisor1", files=[pdf_upload("internal-memo-7f3a.pdf", "Internal memo")]
+    )
+    w.note_document = note.documents.get().pk
+    w.internal_secrets = [internal_text, "internal-memo-7f3a.pdf"]
+
     # Exporter B has a draft of its own, so its lists are not empty by accident.
     w.draft_of_b = _ok(api(w.users[EXPORTER_B]).post("/api/v1/applications/", application_payload(title="Company B's own draft"), format="json")).json()["id"]
 
@@ -309,7 +326,7 @@ def fingerprint() -> tuple:
     from django.db import connection
     from rest_framework.authtoken.models import Token
 
-    from licensing.applications.models import Application, Document, Question
+    from licensing.applications.models import Application, Document, Mention, Note, NoteDocument, Question
     from licensing.assessment.models import Assessment, CriterionFinding
     from licensing.audit.models import Event
     from licensing.core.models import IdempotencyRecord
@@ -318,7 +335,7 @@ def fingerprint() -> tuple:
     from licensing.reporting.models import ReportRun
     from licensing.screening.models import ScreeningRun
 
-    tables = [m._meta.db_table for m in (Event, Application, Document, Question, Assessment, CriterionFinding, UsageReport, ReportRun, ScreeningRun, Token, IdempotencyRecord, CustomsWriteOff)]
+    tables = [m._meta.db_table for m in (Event, Application, Document, Question, Note, NoteDocument, Mention, Assessment, CriterionFinding, UsageReport, ReportRun, ScreeningRun, Token, IdempotencyRecord, CustomsWriteOff)]
     with connection.cursor() as cursor:  # one query: this runs twice for each of several hundred requests
         cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {connection.ops.quote_name(t)})" for t in tables))
         counts = tuple(cursor.fetchone())
@@ -401,6 +418,12 @@ def test_authorisation(world, name, method, role):
             content = b"".join(response.streaming_content) if response.streaming else response.content
             leaked = [s for s in world.secrets_of_a if s.encode() in content]
             assert not leaked, f"{said}: exporter B reads organisation A's {leaked}"
+        if role in (EXPORTER_A, EXPORTER_B) and method == "GET":
+            # Issue 17: an internal note and its document are the officials' alone, on every page, API answer,
+            # document and export an exporter may read.
+            content = b"".join(response.streaming_content) if response.streaming else response.content
+            leaked = [s for s in world.internal_secrets if s.encode() in content]
+            assert not leaked, f"{said}: an exporter reads the internal {leaked}"
         return
     expected = expected_refusal(route, access, method, role)
     if expected == "login":
@@ -491,3 +514,16 @@ def test_exporter_b_naming_a_licence_of_organisation_a_is_told_no_more_than_for_
     assert theirs.content.decode().replace(world.licence_number, UNKNOWN_NUMBER) == unknown.content.decode()
     assert UNKNOWN_NUMBER in unknown.content.decode(), "the body must reach the check of whose licence it is"
     assert fingerprint() == before
+
+
+# --- internal notes: the officials read them, so the matrix's check that no exporter does is not vacuous -----------
+@pytest.mark.django_db
+def test_officials_read_the_internal_note_and_document_that_exporters_never_see(world):
+    route = ROUTES_BY_NAME["api:application-timeline"]
+    for role in (OFFICER, ADVISOR, ADMINISTRATOR):
+        content = _client(world, route, role).get(reverse("api:application-timeline", kwargs={"pk": world.case})).content
+        assert all(s.encode() in content for s in world.internal_secrets), role
+    page = _client(world, ROUTES_BY_NAME["office:case"], OFFICER).get(reverse("office:case", kwargs={"pk": world.case})).content
+    assert all(s.encode() in page for s in world.internal_secrets)
+    content = _client(world, route, EXPORTER_A).get(reverse("api:application-timeline", kwargs={"pk": world.case})).content
+    assert not any(s.encode() in content for s in world.internal_secrets)
