@@ -266,7 +266,7 @@ def question_ask(*, actor, application: Application, text: str, due_on: date | N
         from .tasks import question_notify
 
         mail_after_commit(question_notify, question.pk)
-    application.status, application.clock_stopped_at = locked.status, locked.clock_stopped_at
+    application.refresh_from_db(fields=["status", "clock_stopped_at", "updated_at"])  # the caller's copy follows the move
     return question
 
 

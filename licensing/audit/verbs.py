@@ -22,15 +22,15 @@ OTHER_VERBS = frozenset(
         "organisation.registered", "organisation.invited", "organisation.joined", "organisation.member_left", "organisation.member_role",
         # applications: the draft's life before submission, and its documents
         "application.created", "application.deleted", "application.amendment_started", "document.added", "document.deleted",
-        # routing: who works on a case
-        "case.claimed", "case.released", "case.assigned",
+        # routing: who works on a case; the case file's internal notes
+        "case.claimed", "case.released", "case.assigned", "case.note",
         # screening
         "screening.hits_raised", "screening.true_match", "screening.false_positive", "screening.escalation_decided", "screening.list_imported",
         # assessment: the objects' creation (their moves are the tables')
         "assessment.started", "consultation.required",
         # licences: decisions' consequences, usage, notifications
         "denial.registered", "parliament.notification_due", "parliament.notified", "usage.reported", "usage.period_declared",
-        "decision.notified", "licence.notified", "registration.notified",
+        "decision.notified", "licence.notified", "registration.notified", "set_aside.notified",
         # customs
         "licence.written_off", "licence.write_off_reversed", "customs_token.issued", "customs_token.revoked",
     }
