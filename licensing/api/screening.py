@@ -13,7 +13,7 @@ from licensing.core.errors import DomainError, NotFound
 from licensing.core.limits import body_limit
 from licensing.screening import selectors, services
 from licensing.screening.importers import FORMATS
-from licensing.screening.models import Disposition, ListKind, ScreeningRun
+from licensing.screening.models import Disposition, HitKind, ListKind, ScreeningRun
 
 from .fields import CountryCodeField
 from .permissions import HasRole, IsOfficial, allow
@@ -65,6 +65,9 @@ class HitOut(serializers.Serializer):
     name = serializers.CharField(source="entry_name")
     matched_name = serializers.CharField()
     score = serializers.FloatField()
+    kind = serializers.ChoiceField(
+        choices=HitKind.choices, help_text="match: at or above the threshold, blocks the decision until disposed of; possible: in the review band below it, blocks nothing"
+    )
     algorithm = serializers.CharField()
     disposition = serializers.CharField()
     reason = serializers.CharField()

@@ -38,6 +38,7 @@ from .models import (
     Disposition,
     EntityKind,
     EntryName,
+    HitKind,
     ListEntry,
     ListKind,
     NameGram,
@@ -63,6 +64,22 @@ MASK_BYTES = 128 * 1024 * 1024
 
 def threshold() -> float:
     return float(getattr(settings, "SCREENING_THRESHOLD", 0.85))
+
+
+# How far below the threshold the review band reaches: a name scoring in [threshold - REVIEW_BAND, threshold) is a
+# possible match (HitKind.POSSIBLE), shown to the officer, blocking nothing. At 0.10 below 0.85 the peer's curated
+# pairs gain about four of every hundred true matches for three of every hundred non-matches (bench/results).
+REVIEW_BAND = 0.10
+
+
+def review_threshold() -> float:
+    """The lowest score recorded as a possible match (SCREENING_REVIEW_THRESHOLD, or REVIEW_BAND below the threshold)."""
+    floor = getattr(settings, "SCREENING_REVIEW_THRESHOLD", None)
+    return min(threshold(), float(floor) if floor is not None else threshold() - REVIEW_BAND)
+
+
+def hit_kind(score: float) -> str:
+    return HitKind.MATCH if score >= threshold() else HitKind.POSSIBLE
 
 
 @dataclass(frozen=True)
@@ -454,7 +471,7 @@ def decision_blocker(application: Application, *, approving: bool) -> str | None
     """Why screening keeps the office from deciding, or None: hits that no officer has disposed of yet and, for an
     approval, confirmed sanctions matches whose escalation no second official has decided."""
     hits = ScreeningHit.objects.filter(application_id=application.pk, escalation_decided_at__isnull=True).filter(
-        Q(disposition=Disposition.OPEN) | Q(disposition=Disposition.TRUE_MATCH, list_kind=ListKind.SANCTIONS)
+        Q(disposition=Disposition.OPEN, kind=HitKind.MATCH) | Q(disposition=Disposition.TRUE_MATCH, list_kind=ListKind.SANCTIONS)
     )
     counts = dict(hits.values_list("disposition").annotate(n=Count("id")).order_by())
     reasons = []
@@ -497,7 +514,13 @@ class CaseScreening:
 
     @property
     def open_hits(self) -> list:
-        return [h for h in self.hits if h.disposition == Disposition.OPEN]
+        """Matches awaiting a disposition (they block the decision)."""
+        return [h for h in self.hits if h.disposition == Disposition.OPEN and h.kind == HitKind.MATCH]
+
+    @property
+    def open_possible(self) -> list:
+        """Possible matches (the review band) awaiting a disposition: shown, blocking nothing."""
+        return [h for h in self.hits if h.disposition == Disposition.OPEN and h.kind == HitKind.POSSIBLE]
 
     @property
     def blocking_hits(self) -> list:
@@ -511,8 +534,8 @@ def application_screening(application_id: int) -> CaseScreening:
     hits = list(
         ScreeningHit.objects.filter(application_id=application_id).select_related("party", "party__country", "disposed_by", "escalation_decided_by").order_by("disposition", "-score", "id")
     )
-    # Open hits first, then the disposed ones.
-    hits.sort(key=lambda h: (h.disposition != Disposition.OPEN, -h.score, h.id))
+    # Open hits first (matches before possible matches), then the disposed ones.
+    hits.sort(key=lambda h: (h.disposition != Disposition.OPEN, h.kind != HitKind.MATCH, -h.score, h.id))
     flags = list(ScreeningFlag.objects.filter(application_id=application_id).select_related("goods_line", "party").order_by("kind", "id"))
     return CaseScreening(screened_at=state, hits=hits, flags=flags)
 

@@ -41,6 +41,7 @@ from .models import (
     EntryName,
     FlagKind,
     HighPriorityItem,
+    HitKind,
     ListEntry,
     ListKind,
     ListSource,
@@ -126,7 +127,9 @@ def applications_screen(*, application_ids: list[int], index: selectors.NameInde
         parties = list(application.parties.all())
         # Matching reads only the lists: done before the write transaction, which stays short.
         matches = {
-            party.pk: selectors.name_matches(party.name, party.country_id, person=party.party_type == Party.PartyType.INDIVIDUAL, index=index)
+            party.pk: selectors.name_matches(
+                party.name, party.country_id, person=party.party_type == Party.PartyType.INDIVIDUAL, minimum=selectors.review_threshold(), index=index
+            )
             for party in parties
             if party.role in SCREENED_ROLES
         }
@@ -145,7 +148,7 @@ def applications_screen(*, application_ids: list[int], index: selectors.NameInde
         list(ApplicationScreening.objects.select_for_update().filter(application_id__in=ids).order_by("application_id"))
         raised = _hits_sync(cases)
         open_hits = dict(
-            ScreeningHit.objects.filter(application_id__in=ids, disposition=Disposition.OPEN)
+            ScreeningHit.objects.filter(application_id__in=ids, disposition=Disposition.OPEN, kind=HitKind.MATCH)
             .order_by()
             .values("application_id")
             .annotate(n=Count("id"))
@@ -180,7 +183,7 @@ def applications_screen(*, application_ids: list[int], index: selectors.NameInde
                     actor=None,
                     verb="screening.hits_raised",
                     target=case.application,
-                    payload={"hits": [{"list": h.source, "reference": h.entry_reference, "score": h.score} for h in raised[case.application.pk]]},
+                    payload={"hits": [{"list": h.source, "reference": h.entry_reference, "score": h.score, "kind": h.kind} for h in raised[case.application.pk]]},
                 )
                 for case in cases
                 if raised.get(case.application.pk)
@@ -230,13 +233,15 @@ def _hits_sync(cases: list[_Case]) -> dict[int, list[ScreeningHit]]:
                             entry_hash=match.entry_hash,
                             matched_name=match.matched_name[:500],
                             score=match.score,
+                            kind=selectors.hit_kind(match.score),
                             algorithm=match.algorithm,
                         )
                     )
-                elif hit.disposition == Disposition.OPEN and (hit.score, hit.matched_name, hit.algorithm, hit.entry_id) != (
-                    match.score, match.matched_name, match.algorithm, match.entry_id
+                elif hit.disposition == Disposition.OPEN and (hit.score, hit.kind, hit.matched_name, hit.algorithm, hit.entry_id) != (
+                    match.score, selectors.hit_kind(match.score), match.matched_name, match.algorithm, match.entry_id
                 ):
-                    hit.score, hit.matched_name, hit.algorithm, hit.entry_id = match.score, match.matched_name, match.algorithm, match.entry_id
+                    hit.score, hit.kind, hit.matched_name, hit.algorithm = match.score, selectors.hit_kind(match.score), match.matched_name, match.algorithm
+                    hit.entry_id = match.entry_id
                     changed.append(hit)
         stale.extend(h.pk for identity, h in hits.items() if identity not in wanted and h.disposition == Disposition.OPEN)
         if new:
@@ -244,7 +249,7 @@ def _hits_sync(cases: list[_Case]) -> dict[int, list[ScreeningHit]]:
     if stale:
         ScreeningHit.objects.filter(pk__in=stale).delete()
     if changed:
-        ScreeningHit.objects.bulk_update(changed, ["score", "matched_name", "algorithm", "entry"], batch_size=BATCH)
+        ScreeningHit.objects.bulk_update(changed, ["score", "kind", "matched_name", "algorithm", "entry"], batch_size=BATCH)
     ScreeningHit.objects.bulk_create([h for new in raised.values() for h in new], batch_size=BATCH)
     return raised
 
@@ -419,7 +424,7 @@ def hit_dispose(*, actor, application: Application, hit_id: int, disposition: st
             event_record(actor=actor, verb="screening.true_match", target=application, reason=reason, payload=payload)
         else:
             event_record(actor=actor, verb="screening.false_positive", target=application, reason=reason, payload=payload)
-        remaining = ScreeningHit.objects.filter(application_id=application.pk, disposition=Disposition.OPEN).count()
+        remaining = ScreeningHit.objects.filter(application_id=application.pk, disposition=Disposition.OPEN, kind=HitKind.MATCH).count()
         ScreeningFlag.objects.filter(application_id=application.pk, kind=FlagKind.SCREENING_HIT).delete()
         if remaining:
             ScreeningFlag.objects.create(
