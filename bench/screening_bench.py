@@ -122,10 +122,10 @@ def main():
 
 def run(args, connection) -> dict:
     from licensing.denials.models import DenialRegisterEntry
-    from licensing.screening import selectors
+    from licensing.screening import name_index, selectors
     from licensing.screening.importers import ParsedEntry
     from licensing.screening.models import EntityKind, EntryName, ListEntry
-    from licensing.screening.services import denials_refresh, list_replace
+    from licensing.screening.lists import denials_refresh, list_replace
 
     rng = random.Random(args.seed)
     entries, seen = [], set()
@@ -186,7 +186,7 @@ def run(args, connection) -> dict:
 
     # The re-screen path: the lists in memory (NameIndex, loaded once per run and worker), every test name again.
     started = time.perf_counter()
-    index = selectors.NameIndex()
+    index = name_index.NameIndex()
     index_seconds = time.perf_counter() - started
     names = [(text, entry.countries[0]) for _, text, entry in cases] + [(text, None) for text in unlisted]
     started = time.perf_counter()

@@ -62,7 +62,7 @@ def test_the_band_and_its_floor_follow_the_settings(settings, eu_list, exporter_
 
 
 def test_a_hit_moves_between_the_band_and_a_match_when_the_threshold_moves(settings, eu_list, exporter_a, submit):
-    from licensing.screening.services import application_screen
+    from licensing.screening.cases import application_screen
 
     application = submit(exporter_a, **NEAR_MISS)
     settings.SCREENING_THRESHOLD = 0.7
