@@ -408,6 +408,12 @@ def _word_similarity(a: str, b: str, strict: bool) -> float:
     return max(0.0, min(0.89, ratio - (0.9 - ratio) * PARTIAL_PENALTY))
 
 
+def _short_form(a: str, b: str) -> bool:
+    """One word the other's beginning, three letters at least and two fewer ("Alex" / "Alexander")."""
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 3 and len(long) - len(short) >= 2 and long.startswith(short)
+
+
 def _in_order_weight(pairs: list[tuple[int, int, float]]) -> float:
     """The weight of the aligned words that keep their order (heaviest increasing run by candidate position)."""
     pairs = sorted(pairs)
@@ -472,6 +478,8 @@ def _aligned(qa, ca, *, person: bool, abjad: bool, weigh: Weight, query_keys, ca
     for i, a in enumerate(qa):
         for j, b in enumerate(ca):
             s = _word_similarity(a, b, abjad)
+            if person and not abjad and i == 0 and j == 0 and s < INITIAL and _short_form(a, b):
+                s = INITIAL  # a given name shortened ("Alex" for "Alexander", "Vlad" for "Vladimir")
             if s >= SUBSTITUTE_FLOOR or (s > 0 and (len(a) == 1 or len(b) == 1)):
                 options.append((s, -abs(i - j), i, j))
     options.sort(reverse=True)
@@ -500,10 +508,16 @@ def _aligned(qa, ca, *, person: bool, abjad: bool, weigh: Weight, query_keys, ca
         # names, a patronymic, a tribe or a title.
         total += sum(qw[i] for i in free_q) * PERSON_EXTRA_COST
     elif person:
+        missing = 0.0
         for side, free, weights in ((qa, free_q, qw), (ca, free_c, cw)):
             for k in free:
                 middle = 0 < k < len(side) - 1 or PATRONYMIC.search(side[k])
-                total += weights[k] * (PERSON_MIDDLE_COST if middle else PERSON_OUTER_COST)
+                missing += weights[k] * (PERSON_MIDDLE_COST if middle else PERSON_OUTER_COST)
+        if free_c and len(pairs) >= 2 and all(s >= 0.9 for _, _, s, _ in pairs):
+            # Every word of the query found, two at least, each well spelled: the listed person's other names (a
+            # second given name, "bin Muhammad ibn Awad", "de Pfeffel") together cost what one outer name costs.
+            missing = min(missing, PERSON_OUTER_COST * max(cw[j] for j in free_c))
+        total += missing
     else:
         # The whole listed name is in the query with words added: a branch, a descriptor, a disguise. A word of
         # the listed name missing from the query costs in full ("Royal Navy" is not "Royal Norwegian Navy").

@@ -217,3 +217,19 @@ def test_a_generic_word_of_a_listed_organisation_missing_costs_half_beside_a_dis
     assert similarity("Rossiya", "Bank Rossiya") < 0.85  # nothing distinctive matched
     assert similarity("Deutsche Bank AG", "Deutsche Bank (Schweiz) AG") >= 0.85  # a branch's seat
     assert similarity("Management Company 23", "Management Company") < 0.85  # a number on one side only
+
+
+def test_a_persons_other_names_in_the_listed_name_together_cost_one_name():
+    # Every word of the query found and well spelled: the listed person's second given name, "bin Muhammad ibn
+    # Awad" or "de Pfeffel" are the same person's other names, not evidence of another person.
+    assert similarity("Boris Johnson", "Alexandre Boris de Pfeffel Johnson", person=True) >= 0.85
+    assert similarity("Osama bin Laden", "Usāma bin Muhammad ibn Awad ibn Lādin", person=True) >= 0.85
+    # A differing word still sinks it.
+    assert similarity("Boris Jonsen", "Alexandre Boris de Pfeffel Johnson", person=True) < 0.85
+    assert similarity("Igor Ivanovich Semin", "Igor Ivanovich Sechin", person=True) < 0.85
+
+
+def test_a_shortened_given_name_meets_the_full_one_only_as_the_first_name():
+    assert similarity("Alex Lukashenko", "Alexander Lukashenko", person=True) >= 0.85
+    assert similarity("Ivan Petrov", "Petr Ivanov", person=True) < 0.85  # "Petr" is no short "Petrov" in second place
+    assert similarity("Alex Lukashenko", "Alexander Lukashenko") < 0.85  # organisations have no given names
