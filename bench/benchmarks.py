@@ -320,7 +320,7 @@ def bench_rescreen(state, args) -> dict:
                               cwd=ROOT, stdout=open(RESULTS / ".celery.log", "w"), stderr=subprocess.STDOUT, start_new_session=True)
     try:
         time.sleep(6)
-        run_id = int(subprocess.run([PY, "-c", "import django; django.setup(); from licensing.screening.services import rescreen_start; print(rescreen_start().pk)"],
+        run_id = int(subprocess.run([PY, "-c", "import django; django.setup(); from licensing.screening.rescreen import rescreen_start; print(rescreen_start().pk)"],
                                     cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()[-1])
         started = time.perf_counter()
         samples = []

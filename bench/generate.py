@@ -159,7 +159,7 @@ def main():
     counts.update(sanctions(rng, args))
     timings["sanctions"] = time.perf_counter() - t
     t = time.perf_counter()
-    from licensing.screening.services import denials_refresh
+    from licensing.screening.lists import denials_refresh
 
     denials_refresh(force=True)
     timings["denials_index"] = time.perf_counter() - t

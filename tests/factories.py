@@ -126,7 +126,7 @@ def application_submitted(exporter, *, screen: bool = False, **overrides):
     with _after_commit():
         application_submit(actor=exporter, application=draft)
         if screen:
-            from licensing.screening.services import application_screen_after_commit
+            from licensing.screening.cases import application_screen_after_commit
 
             application_screen_after_commit(draft.pk)
     return Application.objects.get(pk=draft.pk)

@@ -11,9 +11,9 @@ from licensing.accounts.models import Role
 from licensing.applications import selectors as applications
 from licensing.core.errors import DomainError, NotFound
 from licensing.core.limits import body_limit
-from licensing.screening import selectors, services
+from licensing.screening import cases, lists, rescreen, selectors
 from licensing.screening.importers import FORMATS
-from licensing.screening.models import Disposition, ListKind, ScreeningRun
+from licensing.screening.models import Disposition, HitKind, ListKind, ScreeningRun
 
 from .fields import CountryCodeField
 from .permissions import HasRole, IsOfficial, allow
@@ -50,7 +50,7 @@ class ScreenView(APIView):
         data = ScreenIn(data=request.data)
         data.is_valid(raise_exception=True)
         country = data.validated_data["country"]
-        services.denials_refresh_if_changed()  # re-read only when the denial register may have changed
+        lists.denials_refresh_if_changed()  # re-read only when the denial register may have changed
         matches = selectors.name_matches(data.validated_data["name"], country.code if country else None)[:MAX_MATCHES]
         return Response({"matches": MatchOut(matches, many=True).data})
 
@@ -65,6 +65,9 @@ class HitOut(serializers.Serializer):
     name = serializers.CharField(source="entry_name")
     matched_name = serializers.CharField()
     score = serializers.FloatField()
+    kind = serializers.ChoiceField(
+        choices=HitKind.choices, help_text="match: at or above the threshold, blocks the decision until disposed of; possible: in the review band below it, blocks nothing"
+    )
     algorithm = serializers.CharField()
     disposition = serializers.CharField()
     reason = serializers.CharField()
@@ -127,14 +130,14 @@ class DispositionIn(serializers.Serializer):
 class DispositionView(APIView):
     """Record whether a hit is the listed party (the case is escalated) or a false positive (with the reason)."""
 
-    permission_classes = [allow(services.DISPOSING)]
+    permission_classes = [allow(cases.DISPOSING)]
 
     @extend_schema(request=DispositionIn, responses=HitOut)
     def post(self, request, pk, hit_id):
         application = _application(request, pk)
         data = DispositionIn(data=request.data)
         data.is_valid(raise_exception=True)
-        hit = services.hit_dispose(actor=request.user, application=application, hit_id=hit_id, **data.validated_data)
+        hit = cases.hit_dispose(actor=request.user, application=application, hit_id=hit_id, **data.validated_data)
         return Response(HitOut(hit).data)
 
 
@@ -146,14 +149,14 @@ class EscalationView(APIView):
     """Decide the escalation of a confirmed match (another official than the one who confirmed it, with the reason):
     only then may the case be approved."""
 
-    permission_classes = [allow(services.DISPOSING)]
+    permission_classes = [allow(cases.DISPOSING)]
 
     @extend_schema(request=EscalationIn, responses=HitOut)
     def post(self, request, pk, hit_id):
         application = _application(request, pk)
         data = EscalationIn(data=request.data)
         data.is_valid(raise_exception=True)
-        hit = services.hit_escalation_decide(actor=request.user, application=application, hit_id=hit_id, **data.validated_data)
+        hit = cases.hit_escalation_decide(actor=request.user, application=application, hit_id=hit_id, **data.validated_data)
         return Response(HitOut(hit).data)
 
 
@@ -219,7 +222,7 @@ class ImportView(APIView):
         data = ImportIn(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
-        run = services.list_import_start(
+        run = rescreen.list_import_start(
             actor=request.user, source=FORMATS[data.validated_data["format"]], content=upload.read(), file_name=upload.name or ""
         )
         return Response(RunOut(selectors.run_get(run.pk)).data, status=status.HTTP_202_ACCEPTED)

@@ -13,7 +13,7 @@ from licensing.applications.workflow import Action, application_move
 from licensing.assessment.consultation import consultations_flag
 from licensing.core.errors import Conflict
 from licensing.routing.services import application_determination
-from licensing.screening.services import application_screen
+from licensing.screening.cases import application_screen
 
 
 def _in_english(make):

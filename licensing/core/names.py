@@ -131,7 +131,16 @@ systems system engineering electronics electronic import export imports exports 
 company corporation limited trust solutions products equipment supply supplies machinery chemical chemicals
 aviation aerospace marine maritime transport trans auto motors power steel metal metals mining resources
 airlines airline port europe asia africa america eurasia ltd firm house office union ministry directorate main central public people peoples
+joint stock open closed private
 """.split()  # noqa: SIM905 (a word list reads better as text)
+# Countries named in organisations' names as a branch or seat ("Deutsche Bank (Schweiz) AG"): generic like the
+# words above. A listed branch's seat missing from the query ("Rosoboronexport" against a listed "Rosoboronexport
+# Kazakhstan") costs half: the parent's name is reason enough to look.
+_COUNTRY_WORDS = """
+russia rossiya rossiia russian iran iranian china chinese syria syrian korea korean belarus ukraine kazakhstan turkey uae emirates
+germany deutschland schweiz switzerland suisse france netherlands nederland britain uk usa india pakistan iraq
+lebanon israel egypt japan hong kong singapore malaysia armenia azerbaijan uzbekistan kyrgyzstan cyprus
+"""
 
 ABJAD = re.compile(r"[\u0590-\u05FF\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]")
 ARABIC_ARTICLE = re.compile(r"(?<![\u0600-\u06FF])\u0627\u0644(?=[\u0600-\u06FF]{2,})")
@@ -319,7 +328,7 @@ def name_key(text: str) -> NameKey:
     return NameKey(key=key, skeleton=skeleton, abjad=abjad, tokens=tokens, forms=tuple(dict.fromkeys(forms)))
 
 
-GENERIC = frozenset(_fold_word(w) for w in _GENERIC)
+GENERIC = frozenset(_fold_word(w) for w in [*_GENERIC, *_COUNTRY_WORDS.split()])
 
 
 # --- Scoring --------------------------------------------------------------------------------------------------
@@ -382,7 +391,7 @@ def _word_similarity(a: str, b: str, strict: bool) -> float:
     if len(a) == 1 or len(b) == 1:
         return INITIAL if a[0] == b[0] else 0.0
     # Consonant skeletons (abjad-script names) are shorter for the same name, and their w/v is often a vowel.
-    allowed = _skeleton_edits_allowed(min(len(a), len(b))) if strict else _edits_allowed(min(len(a), len(b)))
+    allowed = _skeleton_edits_allowed(min(len(a), len(b))) if strict else _edits_allowed(max(len(a), len(b)))
     soft = SOFT_SKELETON if strict else SOFT
     if allowed and Levenshtein.distance(a, b, score_cutoff=int(allowed * 2) + 1) <= allowed * 2:
         cost = 0.0
@@ -399,6 +408,12 @@ def _word_similarity(a: str, b: str, strict: bool) -> float:
     return max(0.0, min(0.89, ratio - (0.9 - ratio) * PARTIAL_PENALTY))
 
 
+def _short_form(a: str, b: str) -> bool:
+    """One word the other's beginning, three letters at least and two fewer ("Alex" / "Alexander")."""
+    short, long = sorted((a, b), key=len)
+    return len(short) >= 3 and len(long) - len(short) >= 2 and long.startswith(short)
+
+
 def _in_order_weight(pairs: list[tuple[int, int, float]]) -> float:
     """The weight of the aligned words that keep their order (heaviest increasing run by candidate position)."""
     pairs = sorted(pairs)
@@ -411,8 +426,18 @@ def _in_order_weight(pairs: list[tuple[int, int, float]]) -> float:
 PERSON_MIDDLE_COST = 0.2  # a middle name or patronymic on one side only
 PERSON_OUTER_COST = 0.35
 PERSON_EXTRA_COST = 0.15  # a word added to the whole of a listed person's name  # a given name or surname on one side only
+GENERIC_MISSING_COST = 0.5  # share of its weight a generic word of the listed organisation costs when the query lacks it
 ORG_EXTRA_COST = 0.1  # words added to the listed name ("... Kazakhstan branch", "... General Trading")
-ORG_ORDER_COST = 0.45  # share of the out-of-order words' weight an organisation loses
+# Share of the out-of-order words' weight an organisation loses. Order alone is weak evidence: "Melli Bank" is
+# "Bank Melli", and lists write names in either order. A reordering that comes with other differences (a word
+# changed, a word on one side only: "Pine Green Associates" / "Green Pine Associated Corporation") is a different
+# name arranged from similar words, and costs much more.
+ORG_ORDER_COST = 0.45
+ORG_REORDER_COST = 0.05  # the same words, each spelled the same, in another order
+
+
+SLIP_MIN = 8  # letters a name needs before a space moved within it is read as a slip
+SLIP_SCORE = 0.94
 
 
 def name_similarity(query: NameKey, candidate: NameKey, *, person: bool = False, weigh: Weight | None = None) -> float:
@@ -432,11 +457,16 @@ def name_similarity(query: NameKey, candidate: NameKey, *, person: bool = False,
         # Very short names ("ABC") match only exactly: one letter is a third of them.
         return discount if qc == cc else 0.0
     score = _aligned(qa, ca, person=person, abjad=abjad, weigh=weigh, query_keys=query.words, candidate_keys=candidate.words)
-    if len(qa) != len(ca) and (len(qa) == 1 or len(ca) == 1):
-        # One side written as one word ("Rosoboron Export" / "Rosoboronexport", "SergeiLavrov").
+    if len(qa) != len(ca) and (len(qa) == 1 or len(ca) == 1) and qc.isalpha() and cc.isalpha():
+        # One side written as one word ("Rosoboron Export" / "Rosoboronexport", "SergeiLavrov"); never a number
+        # joined to a word ("Management Company 23" is not "Management Company").
         compact = fuzz.ratio(qc, cc) / 100
         if compact >= 0.9:
             score = max(score, compact)
+    if len(qa) != len(ca) and min(len(qc), len(cc)) >= SLIP_MIN and qc.isalpha() and cc.isalpha() and OSA.distance(qc, cc, score_cutoff=1) <= 1:
+        # A space slipped, with at most one letter ("Peb iSatir" for "Pebi Satir", "Sufu Viz iB.V."): the same
+        # letters in the same order, split into words differently. Numbers are never joined this way.
+        score = max(score, SLIP_SCORE)
     return round(min(1.0, score) * discount, 4)
 
 
@@ -448,6 +478,8 @@ def _aligned(qa, ca, *, person: bool, abjad: bool, weigh: Weight, query_keys, ca
     for i, a in enumerate(qa):
         for j, b in enumerate(ca):
             s = _word_similarity(a, b, abjad)
+            if person and not abjad and i == 0 and j == 0 and s < INITIAL and _short_form(a, b):
+                s = INITIAL  # a given name shortened ("Alex" for "Alexander", "Vlad" for "Vladimir")
             if s >= SUBSTITUTE_FLOOR or (s > 0 and (len(a) == 1 or len(b) == 1)):
                 options.append((s, -abs(i - j), i, j))
     options.sort(reverse=True)
@@ -476,18 +508,30 @@ def _aligned(qa, ca, *, person: bool, abjad: bool, weigh: Weight, query_keys, ca
         # names, a patronymic, a tribe or a title.
         total += sum(qw[i] for i in free_q) * PERSON_EXTRA_COST
     elif person:
+        missing = 0.0
         for side, free, weights in ((qa, free_q, qw), (ca, free_c, cw)):
             for k in free:
                 middle = 0 < k < len(side) - 1 or PATRONYMIC.search(side[k])
-                total += weights[k] * (PERSON_MIDDLE_COST if middle else PERSON_OUTER_COST)
+                missing += weights[k] * (PERSON_MIDDLE_COST if middle else PERSON_OUTER_COST)
+        if free_c and len(pairs) >= 2 and all(s >= 0.9 for _, _, s, _ in pairs):
+            # Every word of the query found, two at least, each well spelled: the listed person's other names (a
+            # second given name, "bin Muhammad ibn Awad", "de Pfeffel") together cost what one outer name costs.
+            missing = min(missing, PERSON_OUTER_COST * max(cw[j] for j in free_c))
+        total += missing
     else:
         # The whole listed name is in the query with words added: a branch, a descriptor, a disguise. A word of
         # the listed name missing from the query costs in full ("Royal Navy" is not "Royal Norwegian Navy").
-        total += sum(qw[i] for i in free_q) * ORG_EXTRA_COST + sum(cw[j] for j in free_c)
+        # A generic word of the listed name ("Europe", "Trading", "Schweiz") missing costs half: "Faberlic" is
+        # "Faberlic Europe". A number on one side only costs in full either way ("Management Company 23").
+        total += sum(qw[i] * (1.0 if qa[i].isdigit() else ORG_EXTRA_COST) for i in free_q)
+        # Only beside a distinctive word that matched: "Rossiya" is not "Bank Rossiya".
+        distinctive = any(w >= 0.9 and s >= 0.9 for _, _, s, w in pairs)
+        total += sum(cw[j] * (GENERIC_MISSING_COST if distinctive and cw[j] < 1.0 and not ca[j].isdigit() else 1.0) for j in free_c)
     score = earned / total
     if not person and len(pairs) > 1:
         in_order = _in_order_weight([(i, j, w) for i, j, _, w in pairs])
-        score -= ORG_ORDER_COST * (1 - in_order / sum(w for *_, w in pairs))
+        exact = not free_q and not free_c and all(s == 1.0 for _, _, s, _ in pairs)
+        score -= (ORG_REORDER_COST if exact else ORG_ORDER_COST) * (1 - in_order / sum(w for *_, w in pairs))
     return max(0.0, score)
 
 

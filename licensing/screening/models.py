@@ -108,8 +108,16 @@ class Disposition(models.TextChoices):
     FALSE_POSITIVE = "false_positive", _("False positive")
 
 
+class HitKind(models.TextChoices):
+    """How close a hit came: at or above the threshold a match, which blocks the decision until disposed of; in the
+    review band below it a possible match, shown to the officer with the same disposition flow, blocking nothing."""
+
+    MATCH = "match", _("Match")
+    POSSIBLE = "possible", _("Possible match")
+
+
 class ScreeningHit(models.Model):
-    """A party whose name scored at or above the threshold against a list entry."""
+    """A party whose name scored at or above the review band's floor against a list entry (see HitKind)."""
 
     application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="screening_hits")
     party = models.ForeignKey("applications.Party", on_delete=models.CASCADE, related_name="screening_hits")
@@ -123,6 +131,7 @@ class ScreeningHit(models.Model):
     entry_hash = models.CharField(max_length=64)
     matched_name = models.CharField(max_length=500, help_text=_("The name or alias of the entry that matched."))
     score = models.FloatField()
+    kind = models.CharField(max_length=10, choices=HitKind.choices, default=HitKind.MATCH)
     algorithm = models.CharField(max_length=40)
     disposition = models.CharField(max_length=20, choices=Disposition.choices, default=Disposition.OPEN, db_index=True)
     reason = models.TextField(blank=True)
@@ -138,7 +147,7 @@ class ScreeningHit(models.Model):
 
     @property
     def blocks_approval(self) -> bool:
-        return self.disposition == Disposition.OPEN or self.escalation_pending
+        return (self.disposition == Disposition.OPEN and self.kind == HitKind.MATCH) or self.escalation_pending
 
     @property
     def escalation_pending(self) -> bool:

@@ -5,7 +5,7 @@ from licensing.denials.models import DenialRegisterEntry
 
 
 def denial_changed(sender, **kwargs):
-    from .services import denials_version_bump
+    from .lists import denials_version_bump
 
     denials_version_bump()
 

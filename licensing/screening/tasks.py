@@ -2,7 +2,8 @@
 from celery import shared_task
 from django.db import DatabaseError
 
-from . import services
+from . import cases, lists
+from . import rescreen as runs  # the module; `rescreen` is the task below
 
 RETRY = {"bind": True, "acks_late": True, "max_retries": 5, "default_retry_delay": 10, "autoretry_for": (DatabaseError,), "retry_backoff": True}
 
@@ -10,7 +11,7 @@ RETRY = {"bind": True, "acks_late": True, "max_retries": 5, "default_retry_delay
 @shared_task(name="screening.screen_application", **RETRY)
 def screen_application(self, application_id: int) -> str:
     """Screen a submitted application's parties and work out its circumvention flags."""
-    result = services.application_screen(application_id=application_id)
+    result = cases.application_screen(application_id=application_id)
     if result is None:
         return "skipped"  # a draft, closed or gone
     return f"{result.hits_open} open hit(s); flags: {','.join(result.flags) or '-'}"
@@ -19,23 +20,23 @@ def screen_application(self, application_id: int) -> str:
 @shared_task(name="screening.import_list", **RETRY)
 def import_list(self, run_id: int) -> str:
     """Import an uploaded list (all or nothing), then re-screen the open applications."""
-    run = services.list_import_run(run_id=run_id)
+    run = runs.list_import_run(run_id=run_id)
     return run.status if run else "skipped"
 
 
 @shared_task(name="screening.rescreen", **RETRY)
 def rescreen(self, run_id: int) -> int:
     """Hand every open application of a run to the workers in chunks."""
-    return services.rescreen_fan_out(run_id=run_id)
+    return runs.rescreen_fan_out(run_id=run_id)
 
 
 @shared_task(name="screening.rescreen_chunk", **RETRY)
 def rescreen_chunk(self, run_id: int, application_ids: list[int]) -> int:
-    services.rescreen_applications(run_id=run_id, application_ids=application_ids)
+    runs.rescreen_applications(run_id=run_id, application_ids=application_ids)
     return len(application_ids)
 
 
 @shared_task(name="screening.sync_denials", **RETRY)
 def sync_denials(self, force: bool = True) -> bool:
     """Re-read the denial register into the screening index (e.g. nightly, or after editing denials in the admin)."""
-    return services.denials_refresh(force=force)
+    return lists.denials_refresh(force=force)

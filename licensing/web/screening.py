@@ -11,7 +11,7 @@ from licensing.accounts.models import Role
 from licensing.applications import selectors as applications
 from licensing.core.errors import DomainError
 from licensing.core.limits import body_limit
-from licensing.screening import selectors, services
+from licensing.screening import cases, rescreen, selectors
 from licensing.screening.importers import FORMATS
 from licensing.screening.models import Disposition, RunStatus
 
@@ -58,16 +58,16 @@ def _hit_act(request, pk, hit_id, form_class, service, *, invalid: str, success:
 
 
 @require_POST
-@roles_required(services.DISPOSING)
+@roles_required(cases.DISPOSING)
 def hit_dispose(request, pk, hit_id):
-    return _hit_act(request, pk, hit_id, DispositionForm, services.hit_dispose, invalid=_("Choose a disposition."), success=_("Disposition recorded."))
+    return _hit_act(request, pk, hit_id, DispositionForm, cases.hit_dispose, invalid=_("Choose a disposition."), success=_("Disposition recorded."))
 
 
 @require_POST
-@roles_required(services.DISPOSING)
+@roles_required(cases.DISPOSING)
 def hit_escalation_decide(request, pk, hit_id):
     return _hit_act(
-        request, pk, hit_id, EscalationForm, services.hit_escalation_decide,
+        request, pk, hit_id, EscalationForm, cases.hit_escalation_decide,
         invalid=_("Say why the case may be approved despite the match."), success=_("Escalation decided."),
     )
 
@@ -87,7 +87,7 @@ def runs(request):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                run = services.list_import_start(
+                run = rescreen.list_import_start(
                     actor=request.user, source=FORMATS[form.cleaned_data["format"]], content=upload.read(), file_name=upload.name or ""
                 )
             except DomainError as exc:

@@ -24,7 +24,7 @@ def main() -> None:
     django.setup()
     from config.celery import app
     from licensing.reporting import services as reporting
-    from licensing.screening import services as screening
+    from licensing.screening import cases as screening
 
     delay = float(os.environ["RELIABILITY_SLOW_SECONDS"])
     # Both are looked up in their module at each call: by report_json per table, by applications_screen per application.

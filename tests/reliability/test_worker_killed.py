@@ -129,7 +129,7 @@ def test_a_worker_killed_mid_rescreen_leaves_the_chunk_to_the_next_worker_withou
     from licensing.screening.importers import FORMATS
     from licensing.screening.models import ApplicationScreening, RunItem, ScreeningHit, ScreeningRun
     from licensing.screening.models import RunStatus as ScreeningRunStatus
-    from licensing.screening.services import list_import_file, rescreen_start
+    from licensing.screening.rescreen import list_import_file, rescreen_start
     from tests.factories import application_payload, pdf_upload
 
     def parties(**named):

@@ -23,7 +23,7 @@ def media_root(settings, tmp_path):
 def import_list(django_capture_on_commit_callbacks):
     """import_list(path, format="eu-xml") -> the run, imported in process with its re-screen run eagerly."""
     from licensing.screening.importers import FORMATS
-    from licensing.screening.services import list_import_file
+    from licensing.screening.rescreen import list_import_file
 
     def run(path: Path, list_format: str = "eu-xml"):
         with django_capture_on_commit_callbacks(execute=True):

@@ -182,11 +182,11 @@ def test_single_screens_read_the_denial_register_again_only_after_a_denial_chang
     from datetime import date
 
     from licensing.denials.models import DenialRegisterEntry
-    from licensing.screening import services
+    from licensing.screening import lists
 
     reads = []
-    real = services.denials_refresh
-    monkeypatch.setattr(services, "denials_refresh", lambda **kwargs: reads.append(1) or real(**kwargs))
+    real = lists.denials_refresh
+    monkeypatch.setattr(lists, "denials_refresh", lambda **kwargs: reads.append(1) or real(**kwargs))
     client = api_as(officer)
     body = {"name": "Desert Optics Trading LLC", "country": "AE"}
     assert client.post("/api/v1/screening/", body, format="json").json() == {"matches": []}

@@ -10,7 +10,7 @@ from licensing.denials.models import DenialRegisterEntry
 from licensing.audit.models import Event
 from licensing.screening.models import Disposition, FlagKind, RunItem, RunStatus, ScreeningHit, ScreeningRun
 from licensing.screening.selectors import decision_blocker, screening_flags
-from licensing.screening.services import application_screen, application_screen_after_commit
+from licensing.screening.cases import application_screen, application_screen_after_commit
 from licensing.screening.tasks import screen_application
 
 from .conftest import EU_UPDATE, parties

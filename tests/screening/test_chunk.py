@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from licensing.applications.models import GoodsLine
 from licensing.audit.models import Event
 from licensing.screening.models import COMPUTED_FLAGS, ApplicationScreening, Disposition, ScreeningFlag, ScreeningHit, SerialNumber
-from licensing.screening.selectors import name_index
-from licensing.screening.services import application_screen, applications_screen
+from licensing.screening.name_index import name_index
+from licensing.screening.cases import application_screen, applications_screen
 
 from .conftest import parties
 from .test_application_screening import ROSOBORONEXPORT, dispose, hits

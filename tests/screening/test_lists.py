@@ -8,7 +8,8 @@ from licensing.denials.models import DenialRegisterEntry
 from licensing.screening import selectors
 from licensing.screening.importers import ListFormatError, eu_xml_parse, ftm_parse
 from licensing.screening.models import EntryName, ListEntry, RunStatus, ScreeningList
-from licensing.screening.services import denials_refresh, list_import_file
+from licensing.screening.lists import denials_refresh
+from licensing.screening.rescreen import list_import_file
 
 from .conftest import EU_SAMPLE, EU_UPDATE, FTM_SAMPLE
 
@@ -138,7 +139,7 @@ def test_the_denial_register_is_a_list(db):
 
 
 def test_followthemoney_abbreviations_are_aliases_and_weak_aliases_match_only_exactly(db):
-    from licensing.screening.services import list_replace
+    from licensing.screening.lists import list_replace
 
     entries = ftm_parse(
         b'{"id": "os-x-1", "schema": "Company", "target": true, "properties": {"name": ["Central Scientific Research Institute of Chemistry and Mechanics"], '

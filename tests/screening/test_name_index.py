@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 from django.db import connection
 
-from licensing.screening import selectors
+from licensing.screening import name_index, selectors
 from licensing.screening.matching import name_key, trigram_similarity
 from licensing.screening.models import EntryName
 
@@ -27,7 +27,7 @@ def lists(eu_list, import_list):
         reference="FR-2024-3", notifying_state_id="FR", notified_on=date(2024, 5, 1), destination_id="AE",
         goods_description="Night-vision goggles", control_entry="ML15", consignee="Desert Optics Trading", criteria=[7],
     )
-    from licensing.screening.services import denials_refresh
+    from licensing.screening.lists import denials_refresh
 
     denials_refresh()
 
@@ -46,7 +46,7 @@ def _candidates_by_brute_force(key) -> list[int]:
 
 
 def test_the_index_picks_the_candidates_pg_trgm_picks(lists):
-    index = selectors.NameIndex()
+    index = name_index.NameIndex()
     names = {(n.normalised, n.skeleton, n.entry_id, n.name): n.pk for n in EntryName.objects.all()}
     queries = QUERIES + [_typo(n) for n in EntryName.objects.values_list("name", flat=True)]
     for query in queries:
@@ -59,8 +59,8 @@ def test_the_index_picks_the_candidates_pg_trgm_picks(lists):
 
 def test_the_index_keeps_its_gram_masks_within_budget_and_still_picks_the_same(lists, monkeypatch):
     width = (EntryName.objects.count() + 7) // 8
-    monkeypatch.setattr(selectors, "MASK_BYTES", 3 * width)  # three masks a column: most queries evict some
-    index = selectors.NameIndex()
+    monkeypatch.setattr(name_index, "MASK_BYTES", 3 * width)  # three masks a column: most queries evict some
+    index = name_index.NameIndex()
     names = {(n.normalised, n.skeleton, n.entry_id, n.name): n.pk for n in EntryName.objects.all()}
     for query in QUERIES + [_typo(n) for n in EntryName.objects.values_list("name", flat=True)]:
         key = name_key(query)
@@ -72,7 +72,7 @@ def test_the_index_keeps_its_gram_masks_within_budget_and_still_picks_the_same(l
 
 
 def test_matches_from_memory_equal_the_database_path(lists):
-    index = selectors.NameIndex()
+    index = name_index.NameIndex()
     queries = QUERIES + [_typo(n) for n in EntryName.objects.values_list("name", flat=True)]
     found = 0
     for query in queries:
@@ -85,9 +85,9 @@ def test_matches_from_memory_equal_the_database_path(lists):
 
 
 def test_the_process_index_is_loaded_again_when_a_list_changes(eu_list, import_list):
-    first = selectors.name_index()
-    assert selectors.name_index() is first
+    first = name_index.name_index()
+    assert name_index.name_index() is first
     assert not selectors.name_matches("Ocean Whisperr", index=first)
     import_list(FTM_SAMPLE, "ftm")
-    second = selectors.name_index()
+    second = name_index.name_index()
     assert second is not first and selectors.name_matches("Ocean Whisperr", index=second)

@@ -10,7 +10,7 @@ from django.db import connection
 from licensing.screening import selectors
 from licensing.screening.matching import name_key
 from licensing.screening.models import EntryName, NameGram, ScreeningHit
-from licensing.screening.services import party_key
+from licensing.screening.cases import party_key
 
 pytestmark = pytest.mark.django_db
 rekey = importlib.import_module("licensing.screening.migrations.0004_names_v2_rekey").rekey

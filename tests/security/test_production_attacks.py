@@ -51,7 +51,7 @@ def test_a_confirmed_sanctions_match_blocks_the_licence(reference_db, production
 
     from licensing.screening.importers import FORMATS
     from licensing.screening.models import ScreeningHit
-    from licensing.screening.services import list_import_file
+    from licensing.screening.rescreen import list_import_file
     from tests.security.server import Browser
     from tests.screening.conftest import EU_SAMPLE, parties
 
@@ -236,7 +236,7 @@ def test_screening_sees_through_disguised_names_over_http(reference_db, producti
     from pathlib import Path
 
     from licensing.screening.importers import FORMATS
-    from licensing.screening.services import list_import_file
+    from licensing.screening.rescreen import list_import_file
     from tests.screening.conftest import EU_SAMPLE
     from tests.security.server import Browser
 

@@ -10,7 +10,7 @@ from django import template
 
 from licensing.accounts.models import Role
 from licensing.screening import selectors
-from licensing.screening.models import Disposition
+from licensing.screening.models import Disposition, HitKind
 
 register = template.Library()
 
@@ -26,6 +26,8 @@ def _data(context, application) -> dict:
         "screened_at": case.screened_at,
         "hits": case.hits,
         "open_hits": case.open_hits,
+        "open_possible": case.open_possible,
+        "kinds": HitKind,
         "escalated": [h for h in case.hits if h.escalation_pending],
         "user": user,
         "flags": case.flags,

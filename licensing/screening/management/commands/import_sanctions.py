@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from licensing.screening.importers import FORMATS
 from licensing.screening.models import RunStatus
-from licensing.screening.services import list_import_file
+from licensing.screening.rescreen import list_import_file
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from licensing.screening.services import HIGH_PRIORITY_FIXTURE, high_priority_items_load
+from licensing.screening.lists import HIGH_PRIORITY_FIXTURE, high_priority_items_load
 
 
 class Command(BaseCommand):

@@ -1,7 +1,9 @@
 from django.core.management.base import BaseCommand
 
 from licensing.applications.models import Application, Status
-from licensing.screening.services import denials_refresh, rescreen_start, serials_index
+from licensing.screening.cases import serials_index
+from licensing.screening.lists import denials_refresh
+from licensing.screening.rescreen import rescreen_start
 
 
 class Command(BaseCommand):

@@ -1,66 +1,49 @@
 """
-Writes for screening: screening an application (hits, circumvention flags, serial numbers), an officer's
-disposition of a hit, importing a list (all or nothing) and re-screening the open applications after it.
+Screening of a case: an application's parties against the lists (hits, the review band's possible matches), its
+circumvention flags and serial numbers, and an officer's disposition of a hit and the escalation of a true match.
 
 The applications code calls `application_screen_after_commit(application_id)` from `application_submit`'s
-on_commit; everything else runs in Celery tasks (tasks.py) that take ids and call these functions.
+on_commit; the screening itself runs in a Celery task (tasks.py). A re-screen run (rescreen.py) screens many
+applications at once through `applications_screen`.
 """
 import hashlib
-import time
-import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
-import yaml
-from django.conf import settings
-from django.core.cache import cache
-from django.db import connection, transaction
-from django.db.models import Count, Max, Q
+from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from licensing.accounts.models import Role
 from licensing.applications.models import Application, GoodsLine, Party
+from licensing.applications.parties import INTERMEDIARY_ROLES, case_countries
 from licensing.audit.services import EventDraft, event_record, events_record
 from licensing.core.enqueue import delay_after_commit
 from licensing.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from licensing.core.permissions import refuse_unless
-from licensing.denials.models import DenialRegisterEntry
 from licensing.reference.models import Country, GroupCode
 from licensing.reference.selectors import group_members
-from licensing.applications.parties import INTERMEDIARY_ROLES, case_countries
 
 from . import selectors
-from .importers import ListFormatError, ParsedEntry, denial_entries, list_parse
-from .matching import ALGORITHM, name_key, trigrams
+from .lists import BATCH, denials_refresh
+from .matching import ALGORITHM, name_key
 from .models import (
     COMPUTED_FLAGS,
-    KIND_OF_SOURCE,
     ApplicationScreening,
     Disposition,
-    EntryName,
     FlagKind,
     HighPriorityItem,
-    ListEntry,
+    HitKind,
     ListKind,
-    ListSource,
-    NameGram,
-    RunItem,
-    RunKind,
-    RunStatus,
     ScreeningFlag,
     ScreeningHit,
-    ScreeningList,
-    ScreeningRun,
     SerialKind,
     SerialNumber,
 )
+from .name_index import NameIndex
 
 SCREENED_ROLES = tuple(Party.Role.values)  # every party: consignee, end users, intermediaries, brokers, agents
 SMELT_AND_CAST_BANNED = ("RU", "BY")  # primary aluminium from Russia (and Belarus) under the EU sanctions
-RESCREEN_CHUNK = 200  # applications a task: per chunk the same ~18 queries and one commit, so fewer chunks cost less
-BATCH = 2000
-HIGH_PRIORITY_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "screening" / "high_priority_items.yaml"
 
 
 # --- Screening one application ---------------------------------------------------------------------
@@ -84,7 +67,7 @@ class ScreenResult:
     flags: list[str]
 
 
-def application_screen(*, application_id: int, index: selectors.NameIndex | None = None, refresh_denials: bool = True) -> ScreenResult | None:
+def application_screen(*, application_id: int, index: NameIndex | None = None, refresh_denials: bool = True) -> ScreenResult | None:
     """Screen every party of an open application and work out its circumvention flags. Idempotent.
 
     Returns None when the application is not open (a draft, decided, withdrawn or gone). The screening of a
@@ -105,7 +88,7 @@ class _Case:
     destinations: list[str]
 
 
-def applications_screen(*, application_ids: list[int], index: selectors.NameIndex | None = None, refresh_denials: bool = True) -> dict[int, ScreenResult]:
+def applications_screen(*, application_ids: list[int], index: NameIndex | None = None, refresh_denials: bool = True) -> dict[int, ScreenResult]:
     """Screen the open ones of `application_ids` (a re-screen chunk) in one transaction. Idempotent.
 
     Returns a result per open application; those not open (drafts, decided, withdrawn, gone) are skipped. A
@@ -126,7 +109,9 @@ def applications_screen(*, application_ids: list[int], index: selectors.NameInde
         parties = list(application.parties.all())
         # Matching reads only the lists: done before the write transaction, which stays short.
         matches = {
-            party.pk: selectors.name_matches(party.name, party.country_id, person=party.party_type == Party.PartyType.INDIVIDUAL, index=index)
+            party.pk: selectors.name_matches(
+                party.name, party.country_id, person=party.party_type == Party.PartyType.INDIVIDUAL, minimum=selectors.review_threshold(), index=index
+            )
             for party in parties
             if party.role in SCREENED_ROLES
         }
@@ -145,7 +130,7 @@ def applications_screen(*, application_ids: list[int], index: selectors.NameInde
         list(ApplicationScreening.objects.select_for_update().filter(application_id__in=ids).order_by("application_id"))
         raised = _hits_sync(cases)
         open_hits = dict(
-            ScreeningHit.objects.filter(application_id__in=ids, disposition=Disposition.OPEN)
+            ScreeningHit.objects.filter(application_id__in=ids, disposition=Disposition.OPEN, kind=HitKind.MATCH)
             .order_by()
             .values("application_id")
             .annotate(n=Count("id"))
@@ -180,7 +165,7 @@ def applications_screen(*, application_ids: list[int], index: selectors.NameInde
                     actor=None,
                     verb="screening.hits_raised",
                     target=case.application,
-                    payload={"hits": [{"list": h.source, "reference": h.entry_reference, "score": h.score} for h in raised[case.application.pk]]},
+                    payload={"hits": [{"list": h.source, "reference": h.entry_reference, "score": h.score, "kind": h.kind} for h in raised[case.application.pk]]},
                 )
                 for case in cases
                 if raised.get(case.application.pk)
@@ -230,13 +215,15 @@ def _hits_sync(cases: list[_Case]) -> dict[int, list[ScreeningHit]]:
                             entry_hash=match.entry_hash,
                             matched_name=match.matched_name[:500],
                             score=match.score,
+                            kind=selectors.hit_kind(match.score),
                             algorithm=match.algorithm,
                         )
                     )
-                elif hit.disposition == Disposition.OPEN and (hit.score, hit.matched_name, hit.algorithm, hit.entry_id) != (
-                    match.score, match.matched_name, match.algorithm, match.entry_id
+                elif hit.disposition == Disposition.OPEN and (hit.score, hit.kind, hit.matched_name, hit.algorithm, hit.entry_id) != (
+                    match.score, selectors.hit_kind(match.score), match.matched_name, match.algorithm, match.entry_id
                 ):
-                    hit.score, hit.matched_name, hit.algorithm, hit.entry_id = match.score, match.matched_name, match.algorithm, match.entry_id
+                    hit.score, hit.kind, hit.matched_name, hit.algorithm = match.score, selectors.hit_kind(match.score), match.matched_name, match.algorithm
+                    hit.entry_id = match.entry_id
                     changed.append(hit)
         stale.extend(h.pk for identity, h in hits.items() if identity not in wanted and h.disposition == Disposition.OPEN)
         if new:
@@ -244,7 +231,7 @@ def _hits_sync(cases: list[_Case]) -> dict[int, list[ScreeningHit]]:
     if stale:
         ScreeningHit.objects.filter(pk__in=stale).delete()
     if changed:
-        ScreeningHit.objects.bulk_update(changed, ["score", "matched_name", "algorithm", "entry"], batch_size=BATCH)
+        ScreeningHit.objects.bulk_update(changed, ["score", "kind", "matched_name", "algorithm", "entry"], batch_size=BATCH)
     ScreeningHit.objects.bulk_create([h for new in raised.values() for h in new], batch_size=BATCH)
     return raised
 
@@ -419,7 +406,7 @@ def hit_dispose(*, actor, application: Application, hit_id: int, disposition: st
             event_record(actor=actor, verb="screening.true_match", target=application, reason=reason, payload=payload)
         else:
             event_record(actor=actor, verb="screening.false_positive", target=application, reason=reason, payload=payload)
-        remaining = ScreeningHit.objects.filter(application_id=application.pk, disposition=Disposition.OPEN).count()
+        remaining = ScreeningHit.objects.filter(application_id=application.pk, disposition=Disposition.OPEN, kind=HitKind.MATCH).count()
         ScreeningFlag.objects.filter(application_id=application.pk, kind=FlagKind.SCREENING_HIT).delete()
         if remaining:
             ScreeningFlag.objects.create(
@@ -457,274 +444,3 @@ def hit_escalation_decide(*, actor, application: Application, hit_id: int, reaso
             payload={"hit": hit.pk, "list": hit.source, "reference": hit.entry_reference, "party": hit.party.name, "confirmed_by": hit.disposed_by_id},
         )
     return hit
-
-
-# --- Lists ----------------------------------------------------------------------------------------
-@dataclass
-class ReplaceResult:
-    created: int = 0
-    updated: int = 0
-    removed: int = 0
-    unchanged: int = 0
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated or self.removed)
-
-
-def _names_of(entry: ListEntry, parsed: ParsedEntry) -> list[EntryName]:
-    rows, seen = [], set()
-    for name, weak in [(n, False) for n in parsed.all_names] + [(n, True) for n in parsed.weak_aliases]:
-        key = name_key(name)
-        if key and (key.key, key.abjad) not in seen:
-            seen.add((key.key, key.abjad))
-            rows.append(EntryName(entry=entry, name=name[:500], normalised=key.key[:500], skeleton=key.skeleton[:500], abjad=key.abjad, weak=weak))
-    return rows
-
-
-def _names_write(pairs: list[tuple[ListEntry, ParsedEntry]]) -> None:
-    names = [n for entry, parsed in pairs for n in _names_of(entry, parsed)]
-    EntryName.objects.bulk_create(names, batch_size=BATCH)
-    if connection.vendor != "postgresql":
-        # Without pg_trgm the trigrams go in a table of their own, indexed by gram.
-        grams = []
-        for n in names:
-            grams.extend(NameGram(gram=g, name_id=n.pk) for g in trigrams(n.normalised))
-            grams.extend(NameGram(gram="~" + g, name_id=n.pk) for g in trigrams(n.skeleton))
-        NameGram.objects.bulk_create(grams, batch_size=BATCH * 5)
-
-
-def _chunks(items: list, size: int):
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
-def list_replace(*, source: str, entries: list[ParsedEntry], fingerprint: str = "") -> ReplaceResult:
-    """Make the list exactly `entries`: new ones added, changed ones rewritten, vanished ones removed. Atomic."""
-    result = ReplaceResult()
-    incoming = {e.reference: e for e in entries}
-    with transaction.atomic():
-        screening_list, _ = ScreeningList.objects.get_or_create(source=source, defaults={"kind": KIND_OF_SOURCE[source]})
-        ScreeningList.objects.select_for_update().filter(pk=source).first()  # one import of a list at a time
-        existing = {ref: (pk, digest) for pk, ref, digest in ListEntry.objects.filter(source=source).values_list("id", "reference", "content_hash")}
-        removed = [pk for ref, (pk, _) in existing.items() if ref not in incoming]
-        changed = [(existing[ref][0], e) for ref, e in incoming.items() if ref in existing and existing[ref][1] != e.content_hash]
-        created = [e for ref, e in incoming.items() if ref not in existing]
-        result.removed, result.updated, result.created = len(removed), len(changed), len(created)
-        result.unchanged = len(incoming) - result.updated - result.created
-
-        for ids in _chunks(removed + [pk for pk, _ in changed], 500):
-            NameGram.objects.filter(name__entry_id__in=ids).delete()
-            EntryName.objects.filter(entry_id__in=ids).delete()
-        for ids in _chunks(removed, 500):
-            ScreeningHit.objects.filter(entry_id__in=ids).update(entry=None)
-            ListEntry.objects.filter(id__in=ids).delete()
-        updated = []
-        for pk, parsed in changed:
-            entry = ListEntry(pk=pk, source_id=source, reference=parsed.reference)
-            _entry_fields(entry, parsed)
-            updated.append((entry, parsed))
-        ListEntry.objects.bulk_update(
-            [e for e, _ in updated], ["name", "entity_kind", "countries", "programme", "details", "content_hash", "updated_at"], batch_size=BATCH
-        )
-        new = []
-        for parsed in created:
-            entry = ListEntry(source_id=source, reference=parsed.reference)
-            _entry_fields(entry, parsed)
-            new.append((entry, parsed))
-        ListEntry.objects.bulk_create([e for e, _ in new], batch_size=BATCH)
-        _names_write(updated + new)
-        ScreeningList.objects.filter(pk=source).update(
-            fingerprint=fingerprint or screening_list.fingerprint, entry_count=len(incoming), updated_at=timezone.now()
-        )
-    return result
-
-
-def _entry_fields(entry: ListEntry, parsed: ParsedEntry) -> None:
-    entry.name = parsed.name[:500]
-    entry.entity_kind = parsed.entity_kind
-    entry.countries = list(parsed.countries)
-    entry.programme = parsed.programme[:300]
-    entry.details = parsed.details
-    entry.content_hash = parsed.content_hash
-    entry.updated_at = timezone.now()
-
-
-def denials_refresh(*, force: bool = False) -> bool:
-    """Bring the denial register's names into the screening index when the register changed. True if it did.
-
-    Denials are added by decisions and by `import_denials` (bulk, without signals); a cheap fingerprint of the
-    register (one query) tells whether to re-read it. `force` re-reads it anyway (edits in the admin).
-    """
-    stats = DenialRegisterEntry.objects.aggregate(n=Count("id"), last=Max("id"), revoked=Count("id", filter=Q(revoked_on__isnull=False)))
-    fingerprint = f"{stats['n']}:{stats['last']}:{stats['revoked']}"
-    current = ScreeningList.objects.filter(pk=ListSource.DENIALS).values_list("fingerprint", flat=True).first()
-    if current == fingerprint and not force:
-        return False
-    rows = DenialRegisterEntry.objects.filter(revoked_on__isnull=True).values(
-        "reference", "notifying_state_id", "destination_id", "consignee", "end_user", "criteria", "notified_on", "control_entry", "own"
-    )
-    result = list_replace(source=ListSource.DENIALS, entries=denial_entries(rows), fingerprint=fingerprint)
-    if result.changed:
-        run = ScreeningRun.objects.create(kind=RunKind.RESCREEN, source=ListSource.DENIALS, created=result.created, updated=result.updated, removed=result.removed, unchanged=result.unchanged)
-        rescreen_enqueue(run.pk)
-    return result.changed
-
-
-# Single-name screens (the API) re-read the denial register only when it may have changed: a denial saved or
-# deleted anywhere changes a version in the shared cache (signals.py); bulk imports send no signals, so the
-# register is also compared at least this often.
-DENIALS_CHECK_SECONDS = 60
-_denials_seen = {"version": None, "at": float("-inf")}
-
-
-def denials_version_bump() -> None:
-    cache.set(_denials_version_key(), uuid.uuid4().hex, None)
-
-
-def denials_refresh_if_changed() -> bool:
-    """denials_refresh() when a denial changed since this process last looked, or the last look is old. True if it re-read."""
-    version = cache.get(_denials_version_key())
-    now = time.monotonic()
-    if version == _denials_seen["version"] and now - _denials_seen["at"] < DENIALS_CHECK_SECONDS:
-        return False
-    changed = denials_refresh()
-    _denials_seen.update(version=version, at=now)
-    return changed
-
-
-def _denials_version_key() -> str:
-    database = str(connection.settings_dict.get("NAME") or "")
-    return f"screening:{hashlib.sha1(database.encode()).hexdigest()[:10]}:denials_version"
-
-
-# --- Import runs and re-screens -------------------------------------------------------------------
-def list_import_start(*, actor, source: str, content: bytes, file_name: str = "") -> ScreeningRun:
-    """Keep the uploaded file with a new run and queue its import (then the re-screen) for the worker."""
-    if source not in (ListSource.EU, ListSource.OPENSANCTIONS):
-        raise DomainError(gettext("Unknown list format."), fields={"format": [gettext("Choose eu-xml or ftm.")]})
-    if not content:
-        raise DomainError(gettext("The file is empty."), fields={"file": [gettext("The file is empty.")]})
-    run = ScreeningRun.objects.create(
-        kind=RunKind.IMPORT,
-        source=source,
-        file_name=file_name[:255],
-        file_sha256=hashlib.sha256(content).hexdigest(),
-        payload=content,
-        started_by=actor if getattr(actor, "pk", None) else None,
-    )
-
-    from .tasks import import_list
-
-    delay_after_commit(import_list, run.pk)
-    return run
-
-
-def list_import_run(*, run_id: int) -> ScreeningRun | None:
-    """Import the run's file; on success re-screen the open applications. Safe to run twice."""
-    # A run left `importing` by a worker that died is taken up again: the import itself is one transaction.
-    claimed = ScreeningRun.objects.filter(pk=run_id, kind=RunKind.IMPORT, status__in=(RunStatus.PENDING, RunStatus.IMPORTING)).update(
-        status=RunStatus.IMPORTING
-    )
-    if not claimed:
-        return None
-    run = ScreeningRun.objects.get(pk=run_id)
-    try:
-        entries = list_parse(run.source, bytes(run.payload))
-    except ListFormatError as exc:
-        ScreeningRun.objects.filter(pk=run_id).update(status=RunStatus.FAILED, errors=exc.errors, payload=b"", finished_at=timezone.now())
-        return ScreeningRun.objects.get(pk=run_id)
-    with transaction.atomic():
-        result = list_replace(source=run.source, entries=entries, fingerprint=run.file_sha256)
-        ScreeningRun.objects.filter(pk=run_id).update(
-            status=RunStatus.SCREENING,
-            payload=b"",
-            created=result.created,
-            updated=result.updated,
-            removed=result.removed,
-            unchanged=result.unchanged,
-        )
-        event_record(
-            actor=run.started_by,
-            verb="screening.list_imported",
-            target=run,
-            payload={"source": run.source, "file": run.file_name, "sha256": run.file_sha256, "created": result.created, "updated": result.updated, "removed": result.removed},
-        )
-        rescreen_enqueue(run_id)
-    return ScreeningRun.objects.get(pk=run_id)
-
-
-def list_import_file(*, source: str, content: bytes, file_name: str = "", actor=None) -> ScreeningRun:
-    """Import a file in this process (the management command); the re-screen goes to the worker."""
-    run = ScreeningRun.objects.create(
-        kind=RunKind.IMPORT, source=source, file_name=file_name[:255], file_sha256=hashlib.sha256(content).hexdigest(), payload=content, started_by=actor
-    )
-    return list_import_run(run_id=run.pk)
-
-
-def rescreen_start(*, source: str = "", actor=None) -> ScreeningRun:
-    """Re-screen every open application (e.g. after the threshold or the algorithm changed)."""
-    run = ScreeningRun.objects.create(kind=RunKind.RESCREEN, source=source, started_by=actor)
-    rescreen_enqueue(run.pk)
-    return run
-
-
-def rescreen_enqueue(run_id: int) -> None:
-    """Queue the re-screen of a run once the current transaction (if any) has committed."""
-    from .tasks import rescreen
-
-    delay_after_commit(rescreen, run_id)
-
-
-def rescreen_fan_out(*, run_id: int) -> int:
-    """Count the open applications and hand them to the workers in chunks. Returns how many."""
-    ScreeningRun.objects.filter(pk=run_id, status=RunStatus.PENDING).update(status=RunStatus.SCREENING)
-    run = ScreeningRun.objects.defer("payload").filter(pk=run_id, status=RunStatus.SCREENING).first()
-    if run is None:
-        return 0
-    denials_refresh()  # once for the run; its chunks do not look again
-    ids = selectors.open_application_ids()
-    ScreeningRun.objects.filter(pk=run_id).update(total=len(ids))
-    if not ids:
-        _run_progress(run_id)
-        return 0
-    from .tasks import rescreen_chunk
-
-    for chunk in _chunks(ids, RESCREEN_CHUNK):
-        rescreen_chunk.delay(run_id, chunk)
-    return len(ids)
-
-
-def rescreen_applications(*, run_id: int, application_ids: list[int]) -> None:
-    """Screen a chunk of applications for a run, and move the run's progress on."""
-    index = selectors.name_index()  # the lists in memory, loaded once per process while they do not change
-    # One transaction for the chunk (skipping those closed in the meantime): a worker killed in the middle leaves
-    # nothing of it behind, and the next worker redoes it whole.
-    applications_screen(application_ids=application_ids, index=index, refresh_denials=False)
-    RunItem.objects.bulk_create([RunItem(run_id=run_id, application_id=pk) for pk in application_ids], ignore_conflicts=True)
-    _run_progress(run_id)
-
-
-def _run_progress(run_id: int) -> None:
-    done = RunItem.objects.filter(run_id=run_id).count()
-    ScreeningRun.objects.filter(pk=run_id, status=RunStatus.SCREENING).update(done=done)
-    run = ScreeningRun.objects.defer("payload").get(pk=run_id)
-    if run.status == RunStatus.SCREENING and done >= run.total:
-        # Compare and set: of the chunks finishing last at once, one closes the run.
-        if ScreeningRun.objects.filter(pk=run_id, status=RunStatus.SCREENING).update(status=RunStatus.DONE, finished_at=timezone.now()):
-            RunItem.objects.filter(run_id=run_id).delete()
-
-
-# --- Reference: the common high-priority items ---------------------------------------------------
-def high_priority_items_load(path: Path | None = None) -> int:
-    """Load (or update) the HS codes of the common high-priority items list from the fixture."""
-    data = yaml.safe_load(Path(path or HIGH_PRIORITY_FIXTURE).read_text(encoding="utf-8"))
-    count = 0
-    with transaction.atomic():
-        for item in data["items"]:
-            code = "".join(ch for ch in str(item["hs"]) if ch.isdigit())
-            if len(code) != 6:
-                raise DomainError(gettext("HS code %(code)r is not six digits.") % {"code": item["hs"]})
-            HighPriorityItem.objects.update_or_create(hs_code=code, defaults={"tier": str(item["tier"]), "description": item.get("description", "")})
-            count += 1
-    return count
