@@ -17,6 +17,8 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from licensing.reference.frameworks import basis_text
+
 from .models import Decision, Licence, Outcome
 from .decisions import NEGATIVE_VERDICT, NO_RIGHTS, POSITIVE_VERDICT
 
@@ -118,7 +120,7 @@ def _licence_pdf(licence: Licence) -> bytes:
 
 
 def decision_letter_pdf(decision: Decision) -> bytes:
-    """The letter for a denial (citing the criteria), a sondage answer, or a classification ruling."""
+    """The letter for a denial (citing its legal basis), a sondage answer, or a classification ruling."""
     organisation = decision.application.organisation if decision.application is not None else None
     with translation.override(document_language(organisation)):
         return _decision_letter_pdf(decision)
@@ -139,9 +141,10 @@ def _decision_letter_pdf(decision: Decision) -> bytes:
         rows.append((_("Destinations"), ", ".join(c.code for c in application.destinations.all()) or "-"))
     story = [_p(title, styles["Title"]), _facts_table(rows, styles), Spacer(1, 6 * mm)]
     if decision.outcome == Outcome.DENIED:
-        criteria = ", ".join(str(c) for c in decision.criteria)
+        # The basis actually used: the cited grounds with their acts, in the letter's language (reference.frameworks).
+        basis = basis_text(decision.criteria, language=translation.get_language())
         story += [
-            _p(_("The application is denied on criteria %(criteria)s of Council Common Position 2008/944/CFSP.") % {"criteria": criteria}, styles["BodyText"]),
+            _p(_("The application is denied on %(basis)s.") % {"basis": basis} if basis else _("The application is denied."), styles["BodyText"]),
             _p(_("Reasons"), styles["Heading3"]),
             _p(decision.reasons, styles["BodyText"]),
             Spacer(1, 4 * mm),

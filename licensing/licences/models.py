@@ -47,7 +47,9 @@ class Decision(models.Model):
     end_use = models.CharField(max_length=20, choices=EndUse.choices, blank=True)
     end_use_description = models.TextField(blank=True)
     reasons = models.TextField(blank=True, help_text=_("The reasons given to the exporter."))
-    criteria = models.JSONField(default=list, blank=True, help_text=_("Criteria cited in a denial, e.g. [2, 7]."))
+    criteria = models.JSONField(default=list, blank=True, help_text=_("Criteria cited in a denial, e.g. [2, 7] (reference.Criterion numbers, of any framework)."))
+    # The assessment frameworks that applied to the case (reference.Framework values; licensing.reference.frameworks).
+    frameworks = models.JSONField(default=list, blank=True)
     # Sondage: the indicative answer. Classification: the ruling (an entry, or 'not listed').
     indicative_answer = models.TextField(blank=True)
     ruling_entry = models.CharField(max_length=60, blank=True)
