@@ -1,4 +1,5 @@
-"""The documents a decision produces, as real PDFs built from the record (so the text always matches it).
+"""The documents a decision produces, as real PDFs built from the record (so the text always matches it), each sealed
+with the office's certificate (a PAdES signature: licensing.core.signing).
 
 A document goes out in its recipient's language (Organisation.language: Dutch unless the holder chose English),
 whoever downloads it: the officer sees the letter the exporter received. Dates, amounts and country names follow
@@ -17,6 +18,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from licensing.core.signing import pdf_seal
 from licensing.reference.frameworks import basis_text
 
 from .models import Decision, Licence, Outcome
@@ -33,10 +35,12 @@ def _authority() -> str:
 
 
 def _document(title: str, story: list) -> bytes:
+    """The PDF, sealed with the office's certificate (PAdES; licensing.core.signing): a copy that proves who issued it
+    and that not a byte changed since. Without a usable certificate nothing goes out (SigningUnavailable)."""
     buffer = BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, title=title, author=_authority(), leftMargin=20 * mm, rightMargin=20 * mm)
     doc.build(story)
-    return buffer.getvalue()
+    return pdf_seal(buffer.getvalue(), reason=title)
 
 
 def _p(text: str, style) -> Paragraph:
