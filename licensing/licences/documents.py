@@ -23,6 +23,7 @@ from licensing.reference.frameworks import basis_text
 
 from .models import Decision, Licence, Outcome
 from .decisions import NEGATIVE_VERDICT, NO_RIGHTS, POSITIVE_VERDICT
+from .objections import objection_term_ends
 
 
 def document_language(organisation) -> str:
@@ -63,6 +64,24 @@ def _facts_table(rows: list[tuple[str, str]], styles) -> Table:
     table = Table([[_p(k, styles["Heading6"]), _p(v, styles["BodyText"])] for k, v in rows], colWidths=[45 * mm, 125 * mm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.grey)]))
     return table
+
+
+def _objection_clause(decision: Decision, styles) -> list:
+    """Every decision letter tells the holder how to object (Awb 3:45): within six weeks after the day it was sent."""
+    return [
+        Spacer(1, 6 * mm),
+        _p(_("Objection"), styles["Heading3"]),
+        _p(
+            _(
+                "If you do not agree with this decision, you may lodge a notice of objection within six weeks after the day it "
+                "was sent, that is by %(date)s at the latest, with the %(authority)s. Lodge it online in the licensing system "
+                "with the application %(reference)s, stating your name and address, the date, the decision you object to and "
+                "the grounds of your objection (General Administrative Law Act, Articles 6:5 and 6:7)."
+            )
+            % {"date": _date(objection_term_ends(decision)), "authority": _authority(), "reference": decision.reference},
+            styles["BodyText"],
+        ),
+    ]
 
 
 def decision_document(decision: Decision) -> tuple[bytes, str]:
@@ -119,6 +138,7 @@ def _licence_pdf(licence: Licence) -> bytes:
     goods = Table(rows, colWidths=[8 * mm, 25 * mm, 82 * mm, 25 * mm, 30 * mm], repeatRows=1)
     goods.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story += [goods, Spacer(1, 6 * mm), _p(_("Conditions"), styles["Heading3"]), _p(licence.conditions or _("None beyond the law."), styles["BodyText"])]
+    story += _objection_clause(licence.decision, styles)
     story += [Spacer(1, 10 * mm), _p(_("Issued by the %(authority)s.") % {"authority": _authority()}, styles["Italic"])]
     return _document(_("Licence %(number)s") % {"number": licence.number}, story)
 
@@ -172,5 +192,7 @@ def _decision_letter_pdf(decision: Decision) -> bytes:
     elif decision.outcome == Outcome.RULED:
         ruling = _("The item is not listed.") if decision.ruling_not_listed else _("The item falls under control entry %(entry)s.") % {"entry": decision.ruling_entry}
         story += [_p(ruling, styles["Heading3"]), _p(decision.reasons, styles["BodyText"])]
+    if decision.application is not None:  # a decision imported from a previous system was sent from there
+        story += _objection_clause(decision, styles)
     story += [Spacer(1, 10 * mm), _p(f"{_authority()}.", styles["Italic"])]
     return _document(f"{title} {decision.reference}", story)
