@@ -24,6 +24,7 @@ $(VENV)/.dev-installed: requirements.lock requirements-dev.txt | $(BIN)/python
 setup: $(VENV)/.run-installed
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_reference
+	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py demo_signing_cert
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_demo
 
 run: setup

@@ -12,3 +12,8 @@ export LOG_LEVEL=${LOG_LEVEL:-WARNING}
 export CELERY_TASK_DEFAULT_QUEUE=${CELERY_TASK_DEFAULT_QUEUE:-bench}
 export DJANGO_SETTINGS_MODULE=config.settings
 export STATIC_ROOT=${STATIC_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/.static}
+# The seal on licences and letters (production settings refuse to start without one): a bench-only demo certificate.
+_BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+export SIGNING_CERT_PATH=${SIGNING_CERT_PATH:-$_BENCH_DIR/.state/signing/bench-certificate.pem}
+export SIGNING_KEY_PATH=${SIGNING_KEY_PATH:-$_BENCH_DIR/.state/signing/bench-key.pem}
+[ -f "$SIGNING_CERT_PATH" ] || (cd "$_BENCH_DIR/.." && DEBUG=1 .venv/bin/python manage.py demo_signing_cert >/dev/null)

@@ -45,6 +45,23 @@ if not AUDIT_HMAC_KEY:
 # How often Celery beat writes an audit checkpoint (the chain's head, keyed), in seconds.
 AUDIT_CHECKPOINT_SECONDS = env.int("AUDIT_CHECKPOINT_SECONDS", default=300)
 
+# The office's seal on licences and decision letters (PAdES, licensing/core/signing.py): its certificate and private
+# key (PEM or DER), the key's passphrase and any intermediate certificates. Production refuses to start without them;
+# development uses the demo certificate `manage.py demo_signing_cert` writes (make setup runs it).
+SIGNING_CERT_PATH = env("SIGNING_CERT_PATH", default="")
+SIGNING_KEY_PATH = env("SIGNING_KEY_PATH", default="")
+SIGNING_KEY_PASSPHRASE = env_secret("SIGNING_KEY_PASSPHRASE", default="") or ""
+SIGNING_CHAIN_PATHS = env.list("SIGNING_CHAIN_PATHS", default=[])
+SIGNING_LOCATION = env("SIGNING_LOCATION", default="The Netherlands")
+if not (SIGNING_CERT_PATH and SIGNING_KEY_PATH):
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "SIGNING_CERT_PATH and SIGNING_KEY_PATH must name the office's signing certificate and key: licences and "
+            "decision letters are never issued unsealed (or DEBUG=1 for local development with a demo certificate)."
+        )
+    SIGNING_CERT_PATH = str(BASE_DIR / "var" / "signing" / "demo-certificate.pem")
+    SIGNING_KEY_PATH = str(BASE_DIR / "var" / "signing" / "demo-key.pem")
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 

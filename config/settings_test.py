@@ -6,7 +6,16 @@ os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
 # must extend the same audit chain.
 os.environ.setdefault("AUDIT_HMAC_KEY", "tests-only-audit-key")
 
+# The tests' seal: a demo certificate of their own (media-test/ is the tests' scratch directory, ignored by git),
+# written once; tests/licences/test_sealed_documents.py proves the signatures with it.
+_SIGNING = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "media-test", "signing")
+os.environ.setdefault("SIGNING_CERT_PATH", os.path.join(_SIGNING, "test-certificate.pem"))
+os.environ.setdefault("SIGNING_KEY_PATH", os.path.join(_SIGNING, "test-key.pem"))
+
 from config.settings import *  # noqa: E402,F401,F403
+from licensing.core.signing import demo_certificate_write  # noqa: E402
+
+demo_certificate_write(os.environ["SIGNING_CERT_PATH"], os.environ["SIGNING_KEY_PATH"], debug=True)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405

@@ -1,4 +1,5 @@
-"""The ministry's API: assessments on the eight criteria, advice, countersignature, prior information."""
+"""The ministry's API: assessments against the frameworks that apply to the case, advice, countersignature, prior
+information. A finding is put per ground (`criterion`: its reference.Criterion number, 1-8 the Common Position's)."""
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -17,10 +18,12 @@ from .permissions import IsOfficial, allow
 
 class FindingOut(serializers.ModelSerializer):
     criterion = serializers.IntegerField(source="criterion_id")
+    framework = serializers.CharField(source="criterion.framework_id")
+    code = serializers.CharField(source="criterion.code")
 
     class Meta:
         model = CriterionFinding
-        fields = ["criterion", "finding", "sub_points", "reasoning"]
+        fields = ["criterion", "framework", "code", "finding", "sub_points", "reasoning"]
 
 
 class AssessmentOut(serializers.ModelSerializer):
@@ -32,7 +35,7 @@ class AssessmentOut(serializers.ModelSerializer):
     class Meta:
         model = Assessment
         fields = [
-            "id", "status", "advisor", "advice", "conditions", "weighing", "override_reason", "countersigned_by",
+            "id", "status", "frameworks", "advisor", "advice", "conditions", "weighing", "override_reason", "countersigned_by",
             "countersigned_at", "return_reason", "submitted_at", "findings", "needs_countersignature",
         ]
 
@@ -70,7 +73,7 @@ def _assessment(application) -> Assessment:
 
 
 def _out(assessment) -> dict:
-    fresh = Assessment.objects.select_related("advisor", "countersigned_by", "application").prefetch_related("findings", "application__destinations").get(pk=assessment.pk)
+    fresh = Assessment.objects.select_related("advisor", "countersigned_by", "application").prefetch_related("findings__criterion", "application__destinations").get(pk=assessment.pk)
     return AssessmentOut(fresh).data
 
 

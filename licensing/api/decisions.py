@@ -5,6 +5,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serial
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from licensing.applications import selectors as applications
@@ -18,6 +19,7 @@ from licensing.licences import decisions
 from licensing.licences.documents import decision_document as decision_pdf
 from licensing.licences.selectors import parliament_notifications
 from licensing.licences.models import Decision, Outcome, ParliamentNotification
+from licensing.reference.frameworks import basis_text
 
 from .idempotency import idempotent
 from .permissions import IsOfficer, IsOfficial, allow
@@ -28,7 +30,8 @@ class DecisionIn(serializers.Serializer):
     reasons = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
     conditions = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
     valid_to = serializers.DateField(required=False, allow_null=True, default=None)
-    criteria = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=8), required=False, default=list, max_length=8)
+    # Ground numbers (reference.Criterion) of the frameworks the case is assessed against: 1-8 the Common Position's.
+    criteria = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=99), required=False, default=list, max_length=30)
     answer = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
     positive = serializers.BooleanField(required=False, default=True)
     entry = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
@@ -37,10 +40,18 @@ class DecisionIn(serializers.Serializer):
 
 class DecisionOut(serializers.ModelSerializer):
     licence_number = serializers.CharField(source="licence.number", allow_null=True, default=None)
+    legal_basis = serializers.SerializerMethodField()
 
     class Meta:
         model = Decision
-        fields = ["reference", "outcome", "decided_on", "reasons", "criteria", "indicative_answer", "ruling_entry", "ruling_not_listed", "licence_number"]
+        fields = [
+            "reference", "outcome", "decided_on", "reasons", "criteria", "frameworks", "legal_basis", "indicative_answer", "ruling_entry", "ruling_not_listed",
+            "licence_number",
+        ]
+
+    def get_legal_basis(self, obj) -> str:
+        """The cited grounds with their acts, in the request's language (what the letter says)."""
+        return basis_text(obj.criteria, language=translation.get_language()) if obj.criteria else ""
 
 
 def _application(request, pk):
@@ -141,7 +152,7 @@ class DenialOut(serializers.ModelSerializer):
 
     class Meta:
         model = DenialRegisterEntry
-        fields = ["reference", "own", "notifying_state", "notified_on", "destination", "goods_description", "quantity", "control_entry", "consignee", "end_user", "criteria"]
+        fields = ["reference", "own", "notifying_state", "notified_on", "destination", "goods_description", "quantity", "control_entry", "consignee", "end_user", "criteria", "frameworks"]
 
 
 class DenialListView(generics.ListAPIView):

@@ -3,7 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from .applications import ApplicationViewSet
 from .auth import MeView, TokenView
-from . import assessment, customs, decisions, licences, office
+from . import assessment, customs, decisions, licences, objections, office
 
 app_name = "api"
 
@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("licensing.api.screening_urls")),
     path("", include("licensing.api.reporting_urls")),
     path("office/queue/", office.QueueView.as_view(), name="office-queue"),
+    path("office/objections/", objections.OfficeObjectionListView.as_view(), name="office-objections"),
+    path("applications/<int:pk>/objections/", objections.ObjectionLodgeView.as_view(), name="application-objections"),
     path("office/applications/<int:pk>/claim/", office.ClaimView.as_view(), name="office-claim"),
     path("office/applications/<int:pk>/release/", office.ReleaseView.as_view(), name="office-release"),
     path("office/applications/<int:pk>/assign/", office.AssignView.as_view(), name="office-assign"),

@@ -3,6 +3,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from licensing.audit.models import Event
+from licensing.reference.frameworks import frameworks_for
 
 from .models import Application, NoteDocument, Question, Status
 
@@ -103,3 +104,9 @@ def note_document_or_404(application: Application, document_id: int) -> NoteDocu
     if document is None:
         raise Http404("No such document.")
     return document
+
+
+def application_frameworks(application: Application) -> list[str]:
+    """The assessment frameworks this application is assessed against: its goods lines' kinds and its end use, as
+    licensing.reference.frameworks.frameworks_for decides (uses prefetched goods when the caller loaded them)."""
+    return frameworks_for(goods_kinds={line.goods_kind for line in application.goods.all()}, end_use=application.end_use)

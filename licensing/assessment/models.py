@@ -1,5 +1,6 @@
 """
-The ministry's assessment on the eight criteria (toetsing), its advice with four-eyes countersignature, and the
+The ministry's assessment (toetsing) against the frameworks that apply to the case (the Common Position's eight
+criteria, Article 15 of the Dual-Use Regulation, the anti-torture Regulation: licensing.reference.frameworks), its advice with four-eyes countersignature, and the
 consultations of member states whose denials an application resembles. The denial register itself is
 licensing.denials's; the decision is licensing.licences's.
 """
@@ -36,10 +37,13 @@ class Assessment(StatusGuarded, models.Model):
     application = models.ForeignKey("applications.Application", on_delete=models.PROTECT, related_name="assessments")
     advisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=30, choices=AssessmentStatus.choices, default=AssessmentStatus.DRAFT)
+    # The frameworks (reference.Framework values) the case is assessed against, fixed when the assessment starts:
+    # its findings answer each of them, and its advice cites them.
+    frameworks = models.JSONField(default=list)
     advice = models.CharField(max_length=30, choices=Advice.choices, blank=True)
     conditions = models.TextField(blank=True, help_text=_("Conditions of an approval, e.g. a no re-export clause."))
-    weighing = models.TextField(blank=True, help_text=_("How concerns on criteria 5-8 were weighed."))
-    override_reason = models.TextField(blank=True, help_text=_("Why the advice is not negative despite a negative finding on criteria 1-4."))
+    weighing = models.TextField(blank=True, help_text=_("How concerns on the criteria to be weighed were weighed."))
+    override_reason = models.TextField(blank=True, help_text=_("Why the advice is not negative despite a negative finding on a criterion that leads to denial."))
     countersigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     countersigned_at = models.DateTimeField(null=True, blank=True)
     return_reason = models.TextField(blank=True)

@@ -6,4 +6,4 @@ from .models import Assessment
 
 
 def current_assessment(application: Application) -> Assessment | None:
-    return application.assessments.prefetch_related("findings").select_related("advisor", "countersigned_by").order_by("-id").first()
+    return application.assessments.prefetch_related("findings__criterion").select_related("advisor", "countersigned_by").order_by("-id").first()

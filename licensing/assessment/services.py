@@ -1,23 +1,25 @@
 """
-The ministry's assessment on the eight criteria and its advice (four eyes), and consultations with member
-states whose denial an application resembles.
+The ministry's assessment against the frameworks that apply to the case (licensing.reference.frameworks decides
+which: the Common Position's eight criteria, Article 15 of the Dual-Use Regulation, the anti-torture Regulation) and
+its advice (four eyes), and consultations with member states whose denial an application resembles.
 """
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
 from licensing.applications.models import Application, Status
+from licensing.applications.selectors import application_frameworks
 from licensing.applications.workflow import Action, application_move
 from licensing.audit.services import event_record
 from licensing.core.errors import Conflict, DomainError, NotAllowed
 from licensing.core.permissions import refuse_unless
-from licensing.reference.models import Criterion, GroupCode
+from licensing.reference.frameworks import grounds_of
+from licensing.reference.models import CriterionKind, GroupCode
 from licensing.reference.selectors import group_members
 
 from .models import Advice, Assessment, AssessmentStatus, Consultation, CriterionFinding, Finding
 from .transitions import ADVISING, ASSESSMENT, CONSULTATION, CONSULTING, AssessmentAction, ConsultationAction, consultation_answer_due, second_advisor_only  # noqa: F401 - the allow-lists and the due date are read through this module too
 
-DENY_CRITERIA = frozenset({1, 2, 3, 4})
 
 
 def _ensure_advisor(actor) -> None:
@@ -35,13 +37,21 @@ def assessment_start(*, actor, application: Application) -> Assessment:
     _ensure_advisor(actor)
     if application.status != Status.REFERRED:
         raise Conflict(gettext("Only an application referred to the ministry can be assessed."))
+    frameworks = application_frameworks(application)
+    if not frameworks:
+        raise Conflict(gettext("This case has no goods to assess."))
     try:
         with transaction.atomic():
-            assessment = Assessment.objects.create(application=application, advisor=actor)
+            assessment = Assessment.objects.create(application=application, advisor=actor, frameworks=frameworks)
     except IntegrityError:
         raise Conflict(gettext("An assessment of this application is already under way.")) from None
-    event_record(actor=actor, verb="assessment.started", target=application, payload={"assessment": assessment.pk})
+    event_record(actor=actor, verb="assessment.started", target=application, payload={"assessment": assessment.pk, "frameworks": frameworks})
     return assessment
+
+
+def assessment_frameworks(assessment: Assessment | None) -> list[str]:
+    """The frameworks an assessment answers (none before one is started)."""
+    return list(_started(assessment).frameworks)
 
 
 def _started(assessment: Assessment | None) -> Assessment:
@@ -60,14 +70,15 @@ def _live(assessment: Assessment | None, *, status: str) -> Assessment:
 
 @transaction.atomic
 def finding_record(*, actor, assessment: Assessment, criterion: int, finding: str, reasoning: str, sub_points: list[str] | None = None) -> CriterionFinding:
-    """Record (or replace) the finding on one criterion, with its reasoning."""
+    """Record (or replace) the finding on one ground (criterion) of the assessment's frameworks, with its reasoning."""
     locked = _live(assessment, status=AssessmentStatus.DRAFT)
     if locked.advisor_id != actor.pk:
         raise NotAllowed(gettext("Only the advisor who writes the assessment can change it."))
     errors = {}
-    criterion_row = Criterion.objects.prefetch_related("sub_points").filter(number=criterion).first()
+    grounds = {g.number: g for g in grounds_of(locked.frameworks)}
+    criterion_row = grounds.get(criterion)
     if criterion_row is None:
-        errors["criterion"] = [gettext("Choose a criterion from 1 to 8.")]
+        errors["criterion"] = [gettext("Choose one of the criteria this case is assessed against: %(criteria)s.") % {"criteria": ", ".join(g.label_en for g in grounds.values())}]
     if finding not in Finding.values:
         errors["finding"] = [gettext("Choose one of: %(choices)s.") % {"choices": ", ".join(Finding.values)}]
     if not (reasoning or "").strip():
@@ -77,7 +88,7 @@ def finding_record(*, actor, assessment: Assessment, criterion: int, finding: st
         known = {s.key for s in criterion_row.sub_points.all()}
         unknown = [key for key in sub_points if key not in known]
         if unknown:
-            errors["sub_points"] = [f"Criterion {criterion} has no sub-point {', '.join(unknown)}; it has {', '.join(sorted(known))}."]
+            errors["sub_points"] = [f"{criterion_row.label_en} has no sub-point {', '.join(unknown)}; it has {', '.join(sorted(known)) or 'none'}."]
     if errors:
         raise DomainError(gettext("The finding is not complete."), fields=errors)
     row, _ = CriterionFinding.objects.update_or_create(
@@ -87,33 +98,37 @@ def finding_record(*, actor, assessment: Assessment, criterion: int, finding: st
 
 
 def advice_errors(assessment: Assessment, *, advice: str, conditions: str, weighing: str, override_reason: str) -> dict[str, list[str]]:
-    """Everything that keeps this advice from being given, by field."""
+    """Everything that keeps this advice from being given, by field. The findings must answer every ground of every
+    framework the case is assessed against; a negative finding on a ground that leads to denial (criteria 1-4, the
+    regulations' prohibitions) means a denial unless overridden with reasons."""
     errors: dict[str, list[str]] = {}
-    findings = {f.criterion_id: f for f in assessment.findings.all()}
-    missing = [n for n in range(1, 9) if n not in findings]
+    grounds = {g.number: g for g in grounds_of(assessment.frameworks)}
+    findings = {f.criterion_id: f for f in assessment.findings.all() if f.criterion_id in grounds}
+    missing = [g.label_en for n, g in grounds.items() if n not in findings]
     if missing:
-        errors["findings"] = [gettext("Record a finding on criteria %(criteria)s.") % {"criteria": ", ".join(map(str, missing))}]
+        errors["findings"] = [gettext("Record a finding on %(criteria)s.") % {"criteria": ", ".join(missing)}]
     if advice not in Advice.values:
         errors["advice"] = [gettext("Choose one of: %(choices)s.") % {"choices": ", ".join(Advice.values)}]
         return errors
+    denying = {n for n, g in grounds.items() if g.kind == CriterionKind.DENY}
     negative = {n for n, f in findings.items() if f.finding == Finding.NEGATIVE}
-    concerns_weighed = {n for n, f in findings.items() if n not in DENY_CRITERIA and f.finding != Finding.NO_CONCERN}
+    concerns_weighed = {n for n, f in findings.items() if n not in denying and f.finding != Finding.NO_CONCERN}
     if advice == Advice.DENY and not negative:
         errors["advice"] = [gettext("A denial must cite at least one criterion with a negative finding.")]
-    if advice != Advice.DENY and negative & DENY_CRITERIA and not override_reason.strip():
-        cited = ", ".join(map(str, sorted(negative & DENY_CRITERIA)))
+    if advice != Advice.DENY and negative & denying and not override_reason.strip():
+        cited = ", ".join(grounds[n].label_en for n in sorted(negative & denying))
         errors["override_reason"] = [
-            f"Criteria {cited} are negative: the advice is to deny, unless you record a reasoned override (a second advisor must confirm it)."
+            f"{cited}: negative, and each leads to denial: the advice is to deny, unless you record a reasoned override (a second advisor must confirm it)."
         ]
     if concerns_weighed and not weighing.strip():
-        errors["weighing"] = [gettext("Write down how the findings on criteria %(criteria)s were weighed.") % {"criteria": ", ".join(map(str, sorted(concerns_weighed)))}]
+        errors["weighing"] = [gettext("Write down how the findings on %(criteria)s were weighed.") % {"criteria": ", ".join(grounds[n].label_en for n in sorted(concerns_weighed))}]
     if advice == Advice.APPROVE_WITH_CONDITIONS and not conditions.strip():
         errors["conditions"] = [gettext("State the conditions.")]
     return errors
 
 
 def needs_countersignature(assessment: Assessment) -> bool:
-    """Four eyes: a denial, an override of criteria 1-4, and any approval outside the EU/NATO+."""
+    """Four eyes: a denial, an override of a ground that leads to denial, and any approval outside the EU/NATO+."""
     return assessment.advice == Advice.DENY or bool(assessment.override_reason.strip()) or outside_eu_nato_plus(assessment.application)
 
 

@@ -105,7 +105,7 @@ def denials_import(content: bytes) -> ImportResult:
                 DenialRegisterEntry(
                     reference=v["reference"], own=False, notifying_state_id=v["notifying_state"], notified_on=v["notified_on"],
                     destination_id=v["destination"], goods_description=v["goods_description"], control_entry=v["control_entry"],
-                    consignee=v["consignee"], end_user=v["end_user"], criteria=v["criteria"], imported_from=digest,
+                    consignee=v["consignee"], end_user=v["end_user"], criteria=v["criteria"], frameworks=["common_position"], imported_from=digest,
                 )
             )
         elif (current.notified_on, current.destination_id, current.control_entry, current.consignee, current.end_user, current.criteria, current.goods_description) == (

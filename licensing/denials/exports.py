@@ -1,14 +1,24 @@
-"""The denial register in the EU exchange format, as CSV and JSON."""
+"""The denial register in the EU exchange format, as CSV and JSON.
+
+Each row carries its legal basis: `criteria` the cited grounds' short codes ("2;7" for the Common Position's criteria,
+"15(1)(d)" for Article 15 of Regulation (EU) 2021/821, "12(2)" for Regulation (EU) 2019/125), `frameworks` their
+frameworks and `legal_basis` the act and grounds in words (English, the exchange's language).
+"""
 import csv
 import io
 
 from licensing.core.spreadsheets import spreadsheet_cell
 from licensing.denials.models import DenialRegisterEntry
+from licensing.reference.frameworks import basis_text, ground_codes, grounds_index
 
-COLUMNS = ["reference", "notifying_state", "notified_on", "destination", "goods_description", "control_entry", "consignee", "end_user", "criteria"]
+COLUMNS = [
+    "reference", "notifying_state", "notified_on", "destination", "goods_description", "control_entry", "consignee", "end_user", "criteria",
+    "frameworks", "legal_basis",
+]
 
 
 def denial_rows(queryset) -> list[dict]:
+    index = grounds_index()
     return [
         {
             "reference": d.reference,
@@ -19,7 +29,9 @@ def denial_rows(queryset) -> list[dict]:
             "control_entry": d.control_entry,
             "consignee": d.consignee,
             "end_user": d.end_user,
-            "criteria": ";".join(str(c) for c in d.criteria),
+            "criteria": ";".join(ground_codes(d.criteria, index=index)),
+            "frameworks": ";".join(d.frameworks),
+            "legal_basis": basis_text(d.criteria, language="en", index=index),
         }
         for d in queryset
     ]

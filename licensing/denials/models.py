@@ -24,7 +24,10 @@ class DenialRegisterEntry(models.Model):
     control_entry = models.CharField(max_length=60)
     consignee = models.CharField(max_length=300, blank=True)
     end_user = models.CharField(max_length=300, blank=True)
+    # The grounds cited (reference.Criterion numbers: 1-8 the Common Position's criteria) and the frameworks they
+    # belong to (reference.Framework values): the legal basis of the denial, as the EU exchange carries it.
     criteria = models.JSONField(default=list)
+    frameworks = models.JSONField(default=list)
     decision = models.ForeignKey("licences.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="denial_entries")
     revoked_on = models.DateField(null=True, blank=True)
     imported_from = models.CharField(max_length=64, blank=True, help_text=_("SHA-256 of the imported file."))

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 from licensing.accounts.models import Role
 from licensing.applications.choices import GoodsKind, Kind
 from licensing.applications.models import Application, Party
+from licensing.applications.selectors import application_frameworks
 from licensing.applications.workflow import Action, application_move
 from licensing.assessment.models import Advice, ConsultationStatus
 from licensing.assessment.services import final_assessment
@@ -30,6 +31,7 @@ from licensing.core.permissions import refuse_unless
 from licensing.core.mail import mail_after_commit
 from licensing.denials.models import DenialRegisterEntry
 from licensing.reference.control_list import InvalidControlEntry, parse_entry
+from licensing.reference.frameworks import grounds_of
 from licensing.routing.services import case_ensure_claimant
 from licensing.screening.selectors import decision_blocker
 
@@ -112,6 +114,7 @@ def _decision(application, actor, outcome, **fields) -> Decision:
         value_eur=sum((line.value_eur or 0 for line in goods), 0),
         end_use=application.end_use,
         end_use_description=application.end_use_description,
+        frameworks=application_frameworks(application),
         **fields,
     )
     mail_after_commit(decision_notify, decision.pk)
@@ -210,21 +213,32 @@ def decision_issue(*, actor, application: Application, conditions: str = "", val
 
 
 def decision_deny(*, actor, application: Application, reasons: str, criteria: list[int]) -> Decision:
-    """Deny: a notice citing the criteria, an entry in our denial register for the EU exchange."""
+    """Deny: a notice citing the grounds (criteria) of the frameworks the case is assessed against (the Common
+    Position's criteria, Article 15 of the Dual-Use Regulation, the anti-torture Regulation), and an entry in our denial
+    register for the EU exchange carrying that basis."""
     _decider(actor)
     errors = {}
     if not reasons.strip():
         errors["reasons"] = [_("Give the reasons the exporter will read.")]
-    criteria = sorted({int(c) for c in criteria or []})
+    try:
+        criteria = sorted({int(c) for c in criteria or []})
+    except (TypeError, ValueError):
+        criteria = [0]
     registration = application.kind == Kind.GENERAL_REGISTRATION  # a refused registration cites no criteria
-    if any(c < 1 or c > 8 for c in criteria) or (not criteria and not registration):
-        errors["criteria"] = [_("Cite the criteria (1 to 8) the denial rests on.")]
+    frameworks = [] if registration else application_frameworks(application)
+    allowed = {g.number: g for g in grounds_of(frameworks)}
+    if any(c not in allowed for c in criteria) or (not criteria and not registration):
+        errors["criteria"] = [
+            _("Cite the criteria the denial rests on, from those this case is assessed against: %(criteria)s.")
+            % {"criteria": "; ".join(f"{g.number} ({g.label_en}, {g.framework.act_en})" for g in allowed.values()) or "-"}
+        ]
     if errors:
         raise DomainError(_("The denial is not complete."), fields=errors)
+    cited_frameworks = [f for f in frameworks if any(allowed[c].framework_id == f for c in criteria)]
     with transaction.atomic():
         locked = _locked(application, actor)
         _refuse_if_blocked(locked, approving=False)
-        application_move(application=locked, action=Action.DENY, actor=actor, reason=reasons, payload={"criteria": criteria})
+        application_move(application=locked, action=Action.DENY, actor=actor, reason=reasons, payload={"criteria": criteria, "frameworks": cited_frameworks})
         decision = _decision(locked, actor, Outcome.DENIED, reasons=reasons, criteria=criteria)
         if registration:
             return decision  # a refused registration is no export denial: nothing for the EU register
@@ -243,9 +257,10 @@ def decision_deny(*, actor, application: Application, reasons: str, criteria: li
                 consignee=_party(locked, Party.Role.CONSIGNEE)[:300],
                 end_user=_party(locked, Party.Role.END_USER)[:300],
                 criteria=criteria,
+                frameworks=cited_frameworks,
                 decision=decision,
             )
-        event_record(actor=actor, verb="denial.registered", target=locked, payload={"criteria": criteria})
+        event_record(actor=actor, verb="denial.registered", target=locked, payload={"criteria": criteria, "frameworks": cited_frameworks})
     return decision
 
 

@@ -1,4 +1,5 @@
-"""The documents a decision produces, as real PDFs built from the record (so the text always matches it).
+"""The documents a decision produces, as real PDFs built from the record (so the text always matches it), each sealed
+with the office's certificate (a PAdES signature: licensing.core.signing).
 
 A document goes out in its recipient's language (Organisation.language: Dutch unless the holder chose English),
 whoever downloads it: the officer sees the letter the exporter received. Dates, amounts and country names follow
@@ -17,8 +18,12 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from licensing.core.signing import pdf_seal
+from licensing.reference.frameworks import basis_text
+
 from .models import Decision, Licence, Outcome
 from .decisions import NEGATIVE_VERDICT, NO_RIGHTS, POSITIVE_VERDICT
+from .objections import objection_term_ends
 
 
 def document_language(organisation) -> str:
@@ -31,10 +36,12 @@ def _authority() -> str:
 
 
 def _document(title: str, story: list) -> bytes:
+    """The PDF, sealed with the office's certificate (PAdES; licensing.core.signing): a copy that proves who issued it
+    and that not a byte changed since. Without a usable certificate nothing goes out (SigningUnavailable)."""
     buffer = BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, title=title, author=_authority(), leftMargin=20 * mm, rightMargin=20 * mm)
     doc.build(story)
-    return buffer.getvalue()
+    return pdf_seal(buffer.getvalue(), reason=title)
 
 
 def _p(text: str, style) -> Paragraph:
@@ -57,6 +64,24 @@ def _facts_table(rows: list[tuple[str, str]], styles) -> Table:
     table = Table([[_p(k, styles["Heading6"]), _p(v, styles["BodyText"])] for k, v in rows], colWidths=[45 * mm, 125 * mm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.grey)]))
     return table
+
+
+def _objection_clause(decision: Decision, styles) -> list:
+    """Every decision letter tells the holder how to object (Awb 3:45): within six weeks after the day it was sent."""
+    return [
+        Spacer(1, 6 * mm),
+        _p(_("Objection"), styles["Heading3"]),
+        _p(
+            _(
+                "If you do not agree with this decision, you may lodge a notice of objection within six weeks after the day it "
+                "was sent, that is by %(date)s at the latest, with the %(authority)s. Lodge it online in the licensing system "
+                "with the application %(reference)s, stating your name and address, the date, the decision you object to and "
+                "the grounds of your objection (General Administrative Law Act, Articles 6:5 and 6:7)."
+            )
+            % {"date": _date(objection_term_ends(decision)), "authority": _authority(), "reference": decision.reference},
+            styles["BodyText"],
+        ),
+    ]
 
 
 def decision_document(decision: Decision) -> tuple[bytes, str]:
@@ -113,12 +138,13 @@ def _licence_pdf(licence: Licence) -> bytes:
     goods = Table(rows, colWidths=[8 * mm, 25 * mm, 82 * mm, 25 * mm, 30 * mm], repeatRows=1)
     goods.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story += [goods, Spacer(1, 6 * mm), _p(_("Conditions"), styles["Heading3"]), _p(licence.conditions or _("None beyond the law."), styles["BodyText"])]
+    story += _objection_clause(licence.decision, styles)
     story += [Spacer(1, 10 * mm), _p(_("Issued by the %(authority)s.") % {"authority": _authority()}, styles["Italic"])]
     return _document(_("Licence %(number)s") % {"number": licence.number}, story)
 
 
 def decision_letter_pdf(decision: Decision) -> bytes:
-    """The letter for a denial (citing the criteria), a sondage answer, or a classification ruling."""
+    """The letter for a denial (citing its legal basis), a sondage answer, or a classification ruling."""
     organisation = decision.application.organisation if decision.application is not None else None
     with translation.override(document_language(organisation)):
         return _decision_letter_pdf(decision)
@@ -139,9 +165,10 @@ def _decision_letter_pdf(decision: Decision) -> bytes:
         rows.append((_("Destinations"), ", ".join(c.code for c in application.destinations.all()) or "-"))
     story = [_p(title, styles["Title"]), _facts_table(rows, styles), Spacer(1, 6 * mm)]
     if decision.outcome == Outcome.DENIED:
-        criteria = ", ".join(str(c) for c in decision.criteria)
+        # The basis actually used: the cited grounds with their acts, in the letter's language (reference.frameworks).
+        basis = basis_text(decision.criteria, language=translation.get_language())
         story += [
-            _p(_("The application is denied on criteria %(criteria)s of Council Common Position 2008/944/CFSP.") % {"criteria": criteria}, styles["BodyText"]),
+            _p(_("The application is denied on %(basis)s.") % {"basis": basis} if basis else _("The application is denied."), styles["BodyText"]),
             _p(_("Reasons"), styles["Heading3"]),
             _p(decision.reasons, styles["BodyText"]),
             Spacer(1, 4 * mm),
@@ -165,6 +192,8 @@ def _decision_letter_pdf(decision: Decision) -> bytes:
     elif decision.outcome == Outcome.RULED:
         ruling = _("The item is not listed.") if decision.ruling_not_listed else _("The item falls under control entry %(entry)s.") % {"entry": decision.ruling_entry}
         story += [_p(ruling, styles["Heading3"]), _p(decision.reasons, styles["BodyText"])]
+    if decision.application is not None:  # a decision imported from a previous system was sent from there
+        story += _objection_clause(decision, styles)
     story += [Spacer(1, 10 * mm), _p(f"{_authority()}.", styles["Italic"])]
     return _document(f"{title} {decision.reference}", story)
 

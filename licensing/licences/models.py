@@ -3,6 +3,8 @@ Decisions and what they produce: the licence (vergunning) with its lines, and th
 reporting reads. This app owns decisions (services.py records them; docs/architecture.md). Reporting never reads workflow internals: only Decision, Licence, LicenceLine, the denial
 register and usage reports.
 """
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -48,7 +50,9 @@ class Decision(models.Model):
     end_use = models.CharField(max_length=20, choices=EndUse.choices, blank=True)
     end_use_description = models.TextField(blank=True)
     reasons = models.TextField(blank=True, help_text=_("The reasons given to the exporter."))
-    criteria = models.JSONField(default=list, blank=True, help_text=_("Criteria cited in a denial, e.g. [2, 7]."))
+    criteria = models.JSONField(default=list, blank=True, help_text=_("Criteria cited in a denial, e.g. [2, 7] (reference.Criterion numbers, of any framework)."))
+    # The assessment frameworks that applied to the case (reference.Framework values; licensing.reference.frameworks).
+    frameworks = models.JSONField(default=list, blank=True)
     # Sondage: the indicative answer. Classification: the ruling (an entry, or 'not listed').
     indicative_answer = models.TextField(blank=True)
     ruling_entry = models.CharField(max_length=60, blank=True)
@@ -251,3 +255,58 @@ class PeriodDeclaration(models.Model):
             models.UniqueConstraint(fields=["licence", "period_start"], condition=models.Q(licence__isnull=False), name="uniq_period_licence"),
             models.UniqueConstraint(fields=["registration", "period_start"], condition=models.Q(registration__isnull=False), name="uniq_period_registration"),
         ]
+
+
+
+class ObjectionStatus(models.TextChoices):
+    """An objection (bezwaar, Awb chapters 6-7) as a case of its own."""
+
+    RECEIVED = "received", _("Received")
+    IN_HANDLING = "in_handling", _("In handling")
+    DECIDED = "decided", _("Decided")
+
+
+OPEN_OBJECTION_STATUSES = (ObjectionStatus.RECEIVED, ObjectionStatus.IN_HANDLING)
+
+
+class Objection(models.Model):
+    """An exporter's objection to a decision: lodged within six weeks after the day the decision was sent (Awb 6:7,
+    6:8), or marked late; the office decides on it within six weeks after the objection term ends (Awb 7:10)."""
+
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="objections")
+    application = models.ForeignKey("applications.Application", on_delete=models.PROTECT, related_name="objections")
+    status = models.CharField(max_length=20, choices=ObjectionStatus.choices, default=ObjectionStatus.RECEIVED)
+    grounds = models.TextField()
+    lodged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    lodged_at = models.DateTimeField(auto_now_add=True)
+    # The last day of the objection term, and the day the office must have decided on the objection.
+    term_ends_on = models.DateField()
+    due_on = models.DateField(db_index=True)
+    late = models.BooleanField(default=False, help_text=_("Lodged after the objection term ended."))
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            # Two requests at once: the database lets one open objection per decision through.
+            models.UniqueConstraint(fields=["decision"], condition=models.Q(status__in=["received", "in_handling"]), name="one_open_objection_per_decision"),
+        ]
+
+    def __str__(self):
+        return f"Objection {self.pk} to {self.decision.reference}"
+
+
+def objection_document_path(instance, filename):
+    # The stored name never comes from the user.
+    return f"objections/{instance.objection_id}/{uuid.uuid4().hex}"
+
+
+class ObjectionDocument(models.Model):
+    objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(upload_to=objection_document_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["objection", "id"]

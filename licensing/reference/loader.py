@@ -2,7 +2,7 @@
 Load the reference data from fixtures/reference/*.yaml (`manage.py load_reference`).
 
 Idempotent: rows are matched on their natural keys (region/country/group/licence code, entry code, criterion
-number) and saved only when a value differs, so a second run changes nothing. Sets are made to match the files:
+number, framework code) and saved only when a value differs, so a second run changes nothing. Sets are made to match the files:
 a group's memberships (except groups marked `admin_maintained`), a criterion's sub-points, a general licence's
 destinations. Rows the files do not name (an entry an administrator added) are left alone. Everything runs in one
 transaction: a bad file changes nothing.
@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 
 from .models import (
+    AssessmentFramework,
     ControlEntry,
     ControlRegime,
     Country,
@@ -27,6 +28,7 @@ from .models import (
     CriterionKind,
     CriterionSubPoint,
     DestinationRule,
+    Framework,
     GeneralLicence,
     GeneralLicenceKind,
     GroupCode,
@@ -120,7 +122,7 @@ def reference_load(*, directory: str | Path | None = None) -> dict[str, dict[str
         }
         counts["groups"], counts["memberships"] = _load_groups(documents["groups"])
         counts["control_entries"] = _load_control_entries(documents["control_entries"])
-        counts["criteria"], counts["criterion_sub_points"] = _load_criteria(documents["criteria"])
+        counts["frameworks"], counts["criteria"], counts["criterion_sub_points"] = _load_criteria(documents["criteria"])
         counts["general_licences"] = _load_general_licences(documents["general_licences"])
         counts["sanctions_bans"] = _load_sanctions_bans(documents["sanctions_bans"])
     reference_changed()
@@ -293,38 +295,68 @@ def _load_control_entries(document: dict) -> Counts:
     return counts
 
 
-def _load_criteria(document: dict) -> tuple[Counts, Counts]:
+def _load_criteria(document: dict) -> tuple[Counts, Counts, Counts]:
+    """The assessment frameworks and their grounds (criteria), each ground with its sub-points."""
     file = "criteria.yaml"
-    rows, points_of = [], {}
-    for criterion in _list(document, "criteria", file):
-        number = criterion.get("number") if isinstance(criterion, dict) else None
-        if not isinstance(number, int) or not 1 <= number <= 8:
-            raise ReferenceDataError(f"{file}: criterion number must be 1 to 8, not {number!r}")
-        kind = criterion.get("kind")
-        if kind not in CriterionKind.values:
-            raise ReferenceDataError(f"{file}: criterion {number}: unknown kind {kind!r}")
-        rows.append(
+    framework_rows, rows, points_of = [], [], {}
+    for position, framework in enumerate(_list(document, "frameworks", file)):
+        code = framework.get("code") if isinstance(framework, dict) else None
+        if code not in Framework.values:
+            raise ReferenceDataError(f"{file}: unknown framework {code!r}; known: {', '.join(Framework.values)}")
+        framework_rows.append(
             {
-                "number": number,
-                "kind": kind,
-                "title_en": _str(criterion, "title_en", file, where=f"criterion {number}"),
-                "title_nl": _str(criterion, "title_nl", file, where=f"criterion {number}"),
-                "source": str(criterion.get("source") or document["source"]),
+                "code": code,
+                "title_en": _str(framework, "title_en", file, where=code),
+                "title_nl": _str(framework, "title_nl", file, where=code),
+                "act_en": _str(framework, "act_en", file, where=code),
+                "act_nl": _str(framework, "act_nl", file, where=code),
+                "plural_en": str(framework.get("plural_en") or ""),
+                "plural_nl": str(framework.get("plural_nl") or ""),
+                "url": str(framework.get("url") or ""),
+                "position": position,
+                "source": str(framework.get("source") or document["source"]),
+                "confidence": str(framework.get("confidence") or document.get("confidence") or ""),
             }
         )
-        points = []
-        for position, point in enumerate(criterion.get("sub_points") or []):
+        for criterion in _list(framework, "criteria", file):
+            number = criterion.get("number") if isinstance(criterion, dict) else None
+            if not isinstance(number, int) or not 1 <= number <= 99:
+                raise ReferenceDataError(f"{file}: {code}: criterion number must be 1 to 99, not {number!r}")
+            if (code == Framework.COMMON_POSITION) != (number <= 8):
+                raise ReferenceDataError(f"{file}: {code}: criterion {number}: numbers 1-8 are the Common Position's criteria, and only they")
+            kind = criterion.get("kind")
+            if kind not in CriterionKind.values:
+                raise ReferenceDataError(f"{file}: criterion {number}: unknown kind {kind!r}")
             where = f"criterion {number}"
-            points.append(
+            rows.append(
                 {
-                    "key": _str(point, "key", file, where=where),
-                    "text_en": _str(point, "text_en", file, where=where),
-                    "text_nl": str(point.get("text_nl") or ""),
-                    "position": position,
+                    "number": number,
+                    "framework_id": code,
+                    "code": _str(criterion, "code", file, where=where),
+                    "label_en": _str(criterion, "label_en", file, where=where),
+                    "label_nl": _str(criterion, "label_nl", file, where=where),
+                    "kind": kind,
+                    "title_en": _str(criterion, "title_en", file, where=where),
+                    "title_nl": _str(criterion, "title_nl", file, where=where),
+                    "source": str(criterion.get("source") or document["source"]),
                 }
             )
-        _unique([p["key"] for p in points], file, f"sub-point of criterion {number}")
-        points_of[number] = points
+            points = []
+            for point_position, point in enumerate(criterion.get("sub_points") or []):
+                points.append(
+                    {
+                        "key": _str(point, "key", file, where=where),
+                        "text_en": _str(point, "text_en", file, where=where),
+                        "text_nl": str(point.get("text_nl") or ""),
+                        "source": str(point.get("source") or ""),
+                        "position": point_position,
+                    }
+                )
+            _unique([p["key"] for p in points], file, f"sub-point of criterion {number}")
+            points_of[number] = points
+        _unique([r["code"] for r in rows if r["framework_id"] == code], file, f"criterion code of {code}")
+    _unique([r["code"] for r in framework_rows], file, "framework")
+    framework_counts = _upsert(AssessmentFramework, "code", framework_rows)[1]
     _unique([r["number"] for r in rows], file, "criterion")
     criterion_counts = _upsert(Criterion, "number", rows)[1]
 
@@ -348,7 +380,7 @@ def _load_criteria(document: dict) -> tuple[Counts, Counts]:
         if stale:
             CriterionSubPoint.objects.filter(pk__in=stale).delete()
             point_counts.deleted += len(stale)
-    return criterion_counts, point_counts
+    return framework_counts, criterion_counts, point_counts
 
 
 def _load_general_licences(document: dict) -> Counts:

@@ -138,26 +138,73 @@ class ControlEntry(models.Model):
         return self.code
 
 
+class Framework(models.TextChoices):
+    """The assessment frameworks (toetsingskaders); which ones apply to a case: licensing.reference.frameworks."""
+
+    COMMON_POSITION = "common_position", _("Council Common Position 2008/944/CFSP (eight criteria)")
+    DUAL_USE = "dual_use", _("Regulation (EU) 2021/821, Article 15 (dual-use)")
+    ANTI_TORTURE = "anti_torture", _("Regulation (EU) 2019/125 (anti-torture)")
+
+
+class AssessmentFramework(models.Model):
+    """A legal framework an application is assessed against, with the act a letter cites (Dutch and English)."""
+
+    code = models.CharField(primary_key=True, max_length=20, choices=Framework.choices)
+    title_en = models.TextField()
+    title_nl = models.TextField()
+    # The act as a letter names it: "Council Common Position 2008/944/CFSP" / "Gemeenschappelijk Standpunt ...".
+    act_en = models.CharField(max_length=200)
+    act_nl = models.CharField(max_length=200)
+    # How several grounds are cited together ("criteria" 2, 7), where the single labels would repeat a word; empty:
+    # the labels are listed as they are ("Article 15(1)(a), Article 15(1)(d)").
+    plural_en = models.CharField(max_length=40, blank=True)
+    plural_nl = models.CharField(max_length=40, blank=True)
+    url = models.URLField(max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    source = models.TextField(blank=True)
+    confidence = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["position", "code"]
+
+    def __str__(self):
+        return self.act_en
+
+
 class CriterionKind(models.TextChoices):
-    DENY = "deny", _("Leads to denial when not met (criteria 1-4)")
-    WEIGH = "weigh", _("Weighed in the final judgement (criteria 5-8)")
+    DENY = "deny", _("Leads to denial when not met (criteria 1-4, the regulations' prohibitions)")
+    WEIGH = "weigh", _("Weighed in the final judgement (criteria 5-8, the other considerations)")
 
 
 class Criterion(models.Model):
-    """One of the eight criteria of Common Position 2008/944/CFSP (toetsingscriteria)."""
+    """
+    One ground of an assessment framework (toetsingscriterium): a criterion of Common Position 2008/944/CFSP, a
+    consideration of Article 15 of Regulation (EU) 2021/821 or a ground of Regulation (EU) 2019/125.
+
+    `number` is the row's key, which findings, decisions and the denial register store: 1-8 are the Common
+    Position's criteria (so every assessment and denial recorded before the other frameworks existed keeps its
+    meaning); the other frameworks' grounds are numbered from 11 and 21 in fixtures/reference/criteria.yaml. What a
+    letter cites is `label_en`/`label_nl` ("criterion 2", "Article 15(1)(d)") with the framework's act.
+    """
 
     number = models.PositiveSmallIntegerField(primary_key=True)
+    framework = models.ForeignKey(AssessmentFramework, on_delete=models.PROTECT, related_name="criteria", default=Framework.COMMON_POSITION)
+    # The short code the EU exchange and the report print: "2", "15(1)(d)", "12(2)".
+    code = models.CharField(max_length=20)
+    label_en = models.CharField(max_length=100)
+    label_nl = models.CharField(max_length=100)
     title_en = models.TextField()
     title_nl = models.TextField()
     kind = models.CharField(max_length=10, choices=CriterionKind.choices)
     source = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["number"]
+        ordering = ["framework__position", "number"]
         verbose_name_plural = "criteria"
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="uniq_framework_criterion_code")]
 
     def __str__(self):
-        return f"{self.number}. {self.title_en}"
+        return f"{self.label_en}: {self.title_en}"
 
 
 class CriterionSubPoint(models.Model):
@@ -166,6 +213,8 @@ class CriterionSubPoint(models.Model):
     text_en = models.TextField()
     text_nl = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # Where a sub-point's text comes from when it is not the framework's own source (the 2025 revision's addition).
+    source = models.TextField(blank=True)
 
     class Meta:
         ordering = ["criterion", "position"]

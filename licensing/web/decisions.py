@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -19,7 +20,7 @@ from licensing.licences import decisions
 from licensing.licences.documents import application_document
 from licensing.licences.selectors import overdue_reports, parliament_notifications, prior_information
 from licensing.licences.models import Decision, Outcome
-from licensing.reference.models import Criterion
+from licensing.reference.frameworks import grounds_of
 
 from .access import official_required, roles_required
 
@@ -27,20 +28,35 @@ from .access import official_required, roles_required
 class AdviceForm(forms.Form):
     advice = forms.ChoiceField(label=gettext_lazy("Advice"), choices=Advice.choices)
     conditions = forms.CharField(label=gettext_lazy("Conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    weighing = forms.CharField(label=gettext_lazy("Weighing of criteria 5-8"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    override_reason = forms.CharField(label=gettext_lazy("Override of a negative finding on criteria 1-4 (needs a second advisor)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    weighing = forms.CharField(label=gettext_lazy("Weighing of the criteria to be weighed (criteria 5-8, the other considerations)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    override_reason = forms.CharField(
+        label=gettext_lazy("Override of a negative finding on a criterion that leads to denial (needs a second advisor)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=gettext_lazy("Decision"), choices=Outcome.choices)
     reasons = forms.CharField(label=gettext_lazy("Reasons (the exporter reads these)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    criteria = forms.TypedMultipleChoiceField(label=gettext_lazy("Criteria cited (denial)"), required=False, coerce=int, choices=[(n, str(n)) for n in range(1, 9)], widget=forms.CheckboxSelectMultiple)
+    criteria = forms.TypedMultipleChoiceField(label=gettext_lazy("Criteria cited (denial)"), required=False, coerce=int, choices=[], widget=forms.CheckboxSelectMultiple)
     conditions = forms.CharField(label=gettext_lazy("Licence conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     valid_to = forms.DateField(label=gettext_lazy("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     answer = forms.CharField(label=gettext_lazy("Indicative answer (sondage)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     positive = forms.BooleanField(label=gettext_lazy("Indicative answer is positive"), required=False)
     entry = forms.CharField(label=gettext_lazy("Control entry (classification)"), required=False, max_length=60)
     not_listed = forms.BooleanField(label=gettext_lazy("Not listed (classification)"), required=False)
+
+    def __init__(self, *args, frameworks: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        # The grounds of the frameworks this case is assessed against (licensing.reference.frameworks decides which).
+        self.fields["criteria"].choices = [(g.number, f"{_ground_label(g)} ({_act(g.framework)})") for g in grounds_of(frameworks)]
+
+
+def _ground_label(ground) -> str:
+    return ground.label_nl if translation.get_language() == "nl" else ground.label_en
+
+
+def _act(framework) -> str:
+    return framework.act_nl if translation.get_language() == "nl" else framework.act_en
 
 
 def case_or_404(request, pk):
@@ -52,13 +68,13 @@ def assessment_context(request, application) -> dict:
     """What the case page shows of the assessment and the decision; exporters never reach it."""
     assessment = selectors.current_assessment(application)
     findings = {f.criterion_id: f for f in assessment.findings.all()} if assessment else {}
-    criteria = Criterion.objects.prefetch_related("sub_points")
+    frameworks = assessment.frameworks if assessment and assessment.status != "returned" else applications.application_frameworks(application)
     return {
         "assessment": assessment,
-        "criteria_rows": [(c, findings.get(c.number)) for c in criteria],
+        "criteria_rows": [(c, findings.get(c.number)) for c in grounds_of(frameworks)],
         "findings_choices": Finding.choices,
         "advice_form": AdviceForm(initial={"advice": assessment.advice} if assessment and assessment.advice else None),
-        "decision_form": DecisionForm(),
+        "decision_form": DecisionForm(frameworks=applications.application_frameworks(application)),
         "blockers": {"approve": decisions.decision_blockers(application, approving=True), "deny": decisions.decision_blockers(application, approving=False)},
         "consultations": Consultation.objects.filter(application=application).select_related("denial"),
         "prior": prior_information(application),
@@ -104,7 +120,7 @@ def finding_save(request, pk):
     assessment = selectors.current_assessment(application)
 
     def save_all():
-        for criterion in range(1, 9):
+        for criterion in [g.number for g in grounds_of(services.assessment_frameworks(assessment))]:
             finding = request.POST.get(f"finding_{criterion}", "")
             reasoning = request.POST.get(f"reasoning_{criterion}", "")
             if not finding and not reasoning:
@@ -138,7 +154,7 @@ def countersign(request, pk):
 @roles_required(decisions.DECIDING)
 def decide(request, pk):
     application = case_or_404(request, pk)
-    form = DecisionForm(request.POST)
+    form = DecisionForm(request.POST, frameworks=applications.application_frameworks(application))
     if not form.is_valid():
         messages.error(request, _("Check the decision form."))
         return redirect("office:case", pk=pk)

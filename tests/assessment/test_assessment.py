@@ -1,4 +1,4 @@
-"""The ministry's assessment on the eight criteria, four eyes, and the office's decision that follows."""
+"""The ministry's assessment on the eight criteria (military goods; other frameworks: test_frameworks.py), four eyes, and the office's decision that follows."""
 import pytest
 
 from licensing.applications.models import Application, Status

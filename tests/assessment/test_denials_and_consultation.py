@@ -133,8 +133,13 @@ def test_own_denials_export_as_csv_and_json_in_the_exchange_columns(api_as, refe
 
     response = api_as(officer).get("/api/v1/denials/export/?format=csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
-    assert list(rows[0]) == ["reference", "notifying_state", "notified_on", "destination", "goods_description", "control_entry", "consignee", "end_user", "criteria"]
-    assert [(r["reference"], r["notifying_state"], r["criteria"]) for r in rows] == [(application.reference, "NL", "2")]  # imported ones stay apart
+    assert list(rows[0]) == [
+        "reference", "notifying_state", "notified_on", "destination", "goods_description", "control_entry", "consignee", "end_user", "criteria",
+        "frameworks", "legal_basis",
+    ]  # fmt: skip
+    assert [(r["reference"], r["notifying_state"], r["criteria"], r["frameworks"], r["legal_basis"]) for r in rows] == [
+        (application.reference, "NL", "2", "common_position", "criterion 2 of Council Common Position 2008/944/CFSP")
+    ]  # imported ones stay apart
     as_json = api_as(officer).get("/api/v1/denials/export/?format=json").json()
     assert as_json == json.loads(json.dumps(as_json)) and as_json[0]["reference"] == application.reference
     assert api_as(officer).get("/api/v1/denials/?own=false").json()["count"] == 1

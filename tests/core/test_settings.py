@@ -18,7 +18,8 @@ PROBE = (
 
 
 def clean_env(**extra) -> dict:
-    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "PYTHONPATH")}
+    # The tests' signing certificate (config/settings_test.py): production settings refuse to start without one.
+    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "PYTHONPATH", "SIGNING_CERT_PATH", "SIGNING_KEY_PATH")}
     return {**keep, "DJANGO_SETTINGS_MODULE": "config.settings", **extra}
 
 
@@ -59,6 +60,15 @@ def test_missing_audit_key_is_refused_outside_debug():
     result = probe(SECRET_KEY="s" * 60)
     assert result.returncode != 0
     assert "AUDIT_HMAC_KEY must be set" in result.stderr
+
+
+def test_missing_signing_certificate_is_refused_outside_debug():
+    """Issue 18.7: licences and letters are never issued unsealed, so production does not start without the office's
+    certificate and key (development falls back to the demo certificate `manage.py demo_signing_cert` writes)."""
+    result = probe(SECRET_KEY="s" * 60, AUDIT_HMAC_KEY="a" * 60, SIGNING_CERT_PATH="")
+    assert result.returncode != 0
+    assert "SIGNING_CERT_PATH and SIGNING_KEY_PATH must name the office's signing certificate and key" in result.stderr
+    assert probe(DEBUG="1", SIGNING_CERT_PATH="", SIGNING_KEY_PATH="").returncode == 0
 
 
 def test_secret_key_and_audit_key_can_come_from_files(tmp_path):

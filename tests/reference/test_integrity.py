@@ -3,6 +3,7 @@ import pytest
 
 from licensing.reference.loader import FILES, fixtures_directory, read_fixture
 from licensing.reference.models import (
+    AssessmentFramework,
     ControlEntry,
     ControlRegime,
     Country,
@@ -129,15 +130,35 @@ def test_anti_torture_annexes_have_their_items_as_children():
 
 
 def test_criteria_1_to_4_deny_and_5_to_8_weigh():
-    assert dict(Criterion.objects.values_list("number", "kind")) == {
+    common_position = Criterion.objects.filter(framework="common_position")
+    assert dict(common_position.values_list("number", "kind")) == {
         1: "deny", 2: "deny", 3: "deny", 4: "deny", 5: "weigh", 6: "weigh", 7: "weigh", 8: "weigh",
     }  # fmt: skip
-    for criterion in Criterion.objects.all():
+    for criterion in common_position:
         assert criterion.title_nl and criterion.sub_points.exists(), criterion
+        assert (criterion.code, criterion.label_en, criterion.label_nl) == (str(criterion.number), f"criterion {criterion.number}", f"criterium {criterion.number}")
     assert Criterion.objects.get(number=7).title_nl == "Omleidingsrisico"
     assert list(Criterion.objects.get(number=1).sub_points.values_list("key", flat=True)) == [
         "a", "b", "ba", "bb", "c", "ca", "d",
     ]  # fmt: skip
+
+
+def test_criterion_2_carries_the_2025_revision_with_its_source_marked():
+    point = Criterion.objects.get(number=2).sub_points.get(key="gbv")
+    assert "gender-based violence" in point.text_en and "vrouwen en kinderen" in point.text_nl
+    assert "Seed 002 line 617" in point.source and "not verified" in point.source
+
+
+def test_the_three_frameworks_with_their_grounds_in_dutch_and_english():
+    frameworks = {f.code: f for f in AssessmentFramework.objects.prefetch_related("criteria")}
+    assert list(frameworks) == ["common_position", "dual_use", "anti_torture"]
+    assert frameworks["dual_use"].act_en == "Regulation (EU) 2021/821" and frameworks["anti_torture"].act_nl == "Verordening (EU) 2019/125"
+    assert [c.code for c in frameworks["dual_use"].criteria.all()] == ["15(1)(a)", "15(1)(b)", "15(1)(c)", "15(1)(d)"]
+    assert [c.code for c in frameworks["anti_torture"].criteria.all()] == ["3", "12(2)", "17(2)", "12(1), 17(1)"]
+    for framework in frameworks.values():
+        assert framework.title_nl and framework.title_en and framework.url.startswith("https://eur-lex.europa.eu/")
+        for ground in framework.criteria.all():
+            assert ground.title_nl and ground.title_en and ground.label_nl and ground.label_en, ground
 
 
 def test_general_licences_present():

@@ -88,7 +88,7 @@ def test_changed_values_are_updated_and_sets_replaced(fixture_dir):
         nl008["excluded_destinations"] = []
 
     edit(fixture_dir, "general_licences", licences)
-    edit(fixture_dir, "criteria", lambda d: d["criteria"][0]["sub_points"].pop())  # 1(d)
+    edit(fixture_dir, "criteria", lambda d: d["frameworks"][0]["criteria"][0]["sub_points"].pop())  # 1(d)
 
     counts = reference_load(directory=fixture_dir)
 

@@ -207,3 +207,19 @@ def test_two_answers_to_the_last_two_open_questions_at_once_restart_the_clock_on
     moved = after.deadline_at - stopped.deadline_at
     assert timedelta(0) < moved <= timezone.now() - stopped.clock_stopped_at  # once, by the time it stood still
     assert Event.objects.filter(verb="application.answer_question", target_id=str(application.pk)).count() == 2
+
+
+def test_two_objections_to_one_decision_at_once_one_is_received_the_other_409(tasks_in_process, api_as, exporter_a, officer):
+    """Issue 18.5: one open objection per decision, decided by the row lock and the partial unique constraint."""
+    from licensing.licences.models import Objection
+
+    application = application_submitted(exporter_a)
+    assert api_as(officer).post(f"/api/v1/office/applications/{application.pk}/decision/", {"outcome": "issued"}, format="json").status_code == 201
+    url = f"/api/v1/applications/{application.pk}/objections/"
+    first, second = at_once(
+        lambda: api_as(exporter_a).post(url, {"grounds": "First objection."}, format="multipart"),
+        lambda: api_as(exporter_a).post(url, {"grounds": "Second objection."}, format="multipart"),
+    )
+    assert sorted([first.status_code, second.status_code]) == [201, 409]
+    assert_conflict(first if first.status_code == 409 else second)
+    assert Objection.objects.filter(application=application).count() == 1

@@ -123,8 +123,11 @@ ACCESS: dict[str, Entry] = {
     "api:application-upload": entry(POST=OWNER, multipart=True),
     "api:application-document": entry(GET=OWNER | OFFICIALS, DELETE=OWNER, deny={("DELETE", CUSTOMS): 404}),
     "api:application-decision-document": entry(GET=OWNER | OFFICIALS),
+    # The holder objects to the decision on its own case (issue 18.5); the world's case is decided.
+    "api:application-objections": entry(POST=OWNER, multipart=True, body={"POST": {"grounds": "An objection from the authorisation matrix."}}),
     # --- the office's desk (API) ---------------------------------------------------------------------------
     "api:office-queue": entry(GET=OFFICIALS),
+    "api:office-objections": entry(GET=OFFICIALS),
     "api:office-claim": entry(POST=OFFICIALS),
     "api:office-release": entry(POST=OFFICE),  # the claimant (officer1 holds the case) or an administrator
     "api:office-assign": entry(POST=OFFICIALS),
