@@ -31,6 +31,8 @@ OTHER_VERBS = frozenset(
         # licences: decisions' consequences, usage, notifications
         "denial.registered", "parliament.notification_due", "parliament.notified", "usage.reported", "usage.period_declared",
         "decision.notified", "licence.notified", "registration.notified", "set_aside.notified",
+        # objections: lodging one creates it (its handling, once built, is a machine of its own)
+        "objection.lodged",
         # customs
         "licence.written_off", "licence.write_off_reversed", "customs_token.issued", "customs_token.revoked",
     }
