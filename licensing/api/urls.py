@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("licensing.api.screening_urls")),
     path("", include("licensing.api.reporting_urls")),
     path("office/queue/", office.QueueView.as_view(), name="office-queue"),
+    path("office/search/", office.SearchView.as_view(), name="office-search"),
     path("office/applications/<int:pk>/claim/", office.ClaimView.as_view(), name="office-claim"),
     path("office/applications/<int:pk>/release/", office.ReleaseView.as_view(), name="office-release"),
     path("office/applications/<int:pk>/assign/", office.AssignView.as_view(), name="office-assign"),

@@ -5,6 +5,7 @@ questions the office asks. Its status is written only by workflow.py.
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -115,6 +116,19 @@ QUEUE_OF_STATUS = {
     Status.REFERRED: "ministry",
 }
 STATUTORY_PERIOD_DAYS = 56  # eight weeks: the decision period the office works to
+
+
+def days_left(deadline_at, clock_stopped_at, now=None) -> int | None:
+    """Whole days until the statutory deadline (negative once it has passed; None before submission).
+
+    While the clock stands still (a question is open) the days left stand still too: they are counted from the
+    moment it stopped, as question_answer moves the deadline by the time it stood still when the clock restarts.
+    """
+    if deadline_at is None:
+        return None
+    from django.utils import timezone
+
+    return (deadline_at - (clock_stopped_at or now or timezone.now())).days
 
 
 class GoodsLine(models.Model):
@@ -240,3 +254,46 @@ class Question(models.Model):
     @property
     def is_open(self) -> bool:
         return self.answered_at is None
+
+
+class Notification(models.Model):
+    """Something new on a case for one person, shown as an unread marker until they open the case: for the
+    exporter's people a question, a decision or a change to the licence; for an official an answer on a case of
+    theirs or a mention. Written by licensing.applications.notifications.notify, read there too."""
+
+    class Kind(models.TextChoices):
+        QUESTION = "question", _("Question from the licensing office")
+        ANSWER = "answer", _("Answer from the exporter")
+        DECISION = "decision", _("Decision")
+        LICENCE_CHANGE = "licence_change", _("Change to the licence")
+        MENTION = "mention", _("Mentioned in a note")
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The unread markers of a list: one person's unread notifications for the page's cases.
+            models.Index(fields=["recipient", "application"], condition=models.Q(read_at__isnull=True), name="notification_unread"),
+            # The queue's "answer received": a case's unread answers, whoever they are for.
+            models.Index(fields=["application", "kind"], condition=models.Q(read_at__isnull=True), name="notification_unread_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} on {self.application_id} for {self.recipient_id}"
+
+
+class SearchDocument(models.Model):
+    """What the office's search looks in, one row per submitted application, written when it is submitted
+    (licensing.applications.search): its reference, organisation, parties' names (as typed and as the screening
+    normaliser folds them), goods descriptions, control entries, part, serial and lot numbers, as lower-case
+    words. On PostgreSQL `vector` holds the same words as a tsvector under a GIN index (migration 0005)."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, primary_key=True, related_name="search_document")
+    # " word word ... " with a space at both ends, so that SQLite's path can look for " prefix".
+    words = models.TextField()
+    vector = SearchVectorField(null=True)

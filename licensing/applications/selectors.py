@@ -1,10 +1,10 @@
 """Reads for applications: who may see which, with what loaded, in a constant number of queries."""
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
 from licensing.audit.models import Event
 
-from .models import Application, Question, Status
+from .models import Application, Notification, Question, Status
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
@@ -88,3 +88,30 @@ def document_or_404(application: Application, document_id: int):
     if document is None:
         raise Http404("No such document.")
     return document
+
+
+def unread_application_ids(user, application_ids) -> set[int]:
+    """Which of these applications have something new for `user` (an unread Notification): one query."""
+    if not getattr(user, "pk", None):
+        return set()
+    return set(
+        Notification.objects.filter(recipient_id=user.pk, application_id__in=list(application_ids), read_at__isnull=True)
+        .values_list("application_id", flat=True)
+        .distinct()
+    )
+
+
+def with_open_question(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """Annotates `question_waiting`: a question to the exporter is open (the exporter's list shows "action needed")."""
+    return queryset.annotate(question_waiting=Exists(Question.objects.filter(application=OuterRef("pk"), answered_at__isnull=True)))
+
+
+def answer_unseen() -> Exists:
+    """An answer from the exporter that no official it was told to has opened the case since (the queue's
+    "answer received"): an unread Notification of kind answer on the case, whoever it is for."""
+    return Exists(Notification.objects.filter(application=OuterRef("pk"), kind=Notification.Kind.ANSWER, read_at__isnull=True))
+
+
+def with_unread(queryset: QuerySet[Application], user) -> QuerySet[Application]:
+    """Annotates `unread`: something new on the case for `user` (an unread Notification), in the list's own query."""
+    return queryset.annotate(unread=Exists(Notification.objects.filter(recipient_id=user.pk, application=OuterRef("pk"), read_at__isnull=True)))

@@ -11,7 +11,9 @@ from licensing.audit.services import event_record
 from licensing.core.errors import Conflict, DomainError, NotFound
 from licensing.core.mail import mail_after_commit
 
-from .models import STATUTORY_PERIOD_DAYS, Application, Document, GoodsLine, Party, Question, ReferenceSequence, Status
+from .models import STATUTORY_PERIOD_DAYS, Application, Document, GoodsLine, Notification, Party, Question, ReferenceSequence, Status
+from .notifications import notify, notify_organisation
+from .search import search_document_refresh
 from .signals import application_submitted
 from .uploads import upload_check
 from .validation import application_errors
@@ -156,6 +158,7 @@ def application_submit(*, actor, application: Application) -> Application:
             # The amended case stays with whoever was working on it; the period runs anew from the amendment.
             updates.update(claimed_by_id=previous.claimed_by_id, claimed_at=previous.claimed_at)
         application_move(application=locked, action=Action.SUBMIT, actor=actor, extra_updates=updates)
+        search_document_refresh(application_ids=[locked.pk])
         # licensing.casework routes it (a layer above this one); if the broker is down the application waits in
         # SUBMITTED and the periodic sweep (applications.route_pending) routes it later.
         transaction.on_commit(lambda: application_submitted.send(sender=Application, application_id=locked.pk))
@@ -228,6 +231,7 @@ def question_ask(*, actor, application: Application, text: str) -> Question:
         from .tasks import question_notify
 
         mail_after_commit(question_notify, question.pk)
+        notify_organisation(application=application, kind=Notification.Kind.QUESTION, actor=actor)
     return question
 
 
@@ -247,6 +251,9 @@ def question_answer(*, actor, application: Application, answer: str) -> Question
         application_move(application=locked, action=Action.ANSWER_QUESTION, actor=actor, payload={"answer": answer}, extra_updates=updates)
         question.answer, question.answered_by, question.answered_at = answer, actor, now
         question.save(update_fields=["answer", "answered_by", "answered_at"])
+        # The officials whose case it is hear of the answer: whoever holds it, and whoever asked.
+        for official in {locked.claimed_by, question.asked_by} - {None}:
+            notify(recipient=official, application=locked, kind=Notification.Kind.ANSWER, actor=actor)
         return question
 
 

@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from licensing.accounts.models import Role
+from licensing.applications.models import Application, Notification
+from licensing.applications.notifications import notify_organisation
 from licensing.audit.services import event_record
 from licensing.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from licensing.core.mail import mail_after_commit
@@ -23,6 +25,15 @@ MOVES = {
 # The licensing office's changes to a licence (mailed to the holder); the holder's own is to surrender it.
 OFFICIAL_MOVES = {"suspend", "reinstate", "revoke", "extend", "replace"}
 CHANGING = (Role.OFFICER, Role.ADMINISTRATOR)
+
+
+def _tell(event_id: int, changed: Licence | Registration) -> None:
+    """The holder hears of a change: an e-mail (after commit) and an unread marker on the application it was issued
+    on (none for a licence imported without one)."""
+    mail_after_commit(change_notify, event_id)
+    application = Application.objects.filter(decision__pk=changed.decision_id).first()
+    if application is not None:
+        notify_organisation(application=application, kind=Notification.Kind.LICENCE_CHANGE)
 
 
 def _ensure_may(actor, licence: Licence, move: str) -> None:
@@ -49,7 +60,7 @@ def licence_move(*, actor, licence: Licence, move: str, reason: str = "") -> Lic
         licence.status, licence.status_reason = target, reason
         event = event_record(actor=actor, verb=f"licence.{move}", target=licence, from_state=old, to_state=target, reason=reason)
         if move in OFFICIAL_MOVES:
-            mail_after_commit(change_notify, event.pk)
+            _tell(event.pk, licence)
     return licence
 
 
@@ -63,7 +74,7 @@ def licence_extend(*, actor, licence: Licence, valid_to: date, reason: str = "")
         ):
             raise Conflict(_("The licence changed in the meantime, or cannot be extended in its state."))
         event = event_record(actor=actor, verb="licence.extended", target=licence, reason=reason, payload={"from": licence.valid_to.isoformat(), "to": valid_to.isoformat()})
-        mail_after_commit(change_notify, event.pk)
+        _tell(event.pk, licence)
         licence.refresh_from_db()
     return licence
 
@@ -93,7 +104,7 @@ def licence_replace(*, actor, licence: Licence, value_eur=None, valid_to: date |
         old.status, old.status_reason = LicenceStatus.REPLACED, f"Replaced by {new.number}. {reason}".strip()
         old.save(update_fields=["status", "status_reason"])
         event = event_record(actor=actor, verb="licence.replaced", target=old, to_state=LicenceStatus.REPLACED, reason=reason, payload={"by": new.number})
-        mail_after_commit(change_notify, event.pk)
+        _tell(event.pk, old)
     return new
 
 
@@ -113,7 +124,7 @@ def licences_expire(today: date | None = None) -> int:
         Licence.objects.filter(pk__in=expired).update(status=LicenceStatus.EXPIRED)
         for licence in Licence.objects.filter(pk__in=expired):
             event = event_record(actor=None, verb="licence.expired", target=licence, to_state=LicenceStatus.EXPIRED)
-            mail_after_commit(change_notify, event.pk)
+            _tell(event.pk, licence)
     return len(expired)
 
 
@@ -129,7 +140,7 @@ def registration_revoke(*, actor, registration: Registration, reason: str) -> Re
             raise Conflict(_("This registration is no longer active."))
         registration.refresh_from_db()
         event = event_record(actor=actor, verb="registration.revoked", target=registration, reason=reason)
-        mail_after_commit(change_notify, event.pk)
+        _tell(event.pk, registration)
     return registration
 
 

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import decisions, office
+from . import decisions, office, search
 
 app_name = "office"
 
 urlpatterns = [
     path("", office.queue, name="queue"),
+    path("search/", search.search, name="search"),
+    path("search/saved/", search.search_save, name="search-save"),
+    path("search/saved/<int:saved_id>/delete/", search.search_delete, name="search-delete"),
     path("cases/<int:pk>/", office.case_detail, name="case"),
     path("cases/<int:pk>/claim/", office.case_claim, name="claim"),
     path("cases/<int:pk>/release/", office.case_release, name="release"),
