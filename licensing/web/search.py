@@ -44,6 +44,7 @@ def search(request):
             "form": form,
             "page": page,
             "rows": rows,
+            "searched": page is not None,  # an empty page is falsy: "nothing found" still shows
             "headers": [Header(column.label, "", "") for column in QUEUE_COLUMNS],
             "saved": SavedSearch.objects.filter(owner=request.user),
             "filters_used": form.is_bound and any(form.data.get(name) for name in form.fields if name != "q"),

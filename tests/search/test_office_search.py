@@ -173,6 +173,11 @@ def logged_in(user) -> Client:
     return client
 
 
+def test_a_search_that_finds_nothing_says_so_and_can_still_be_saved(officer, cases):
+    page = logged_in(officer).get("/office/search/", {"q": "Severnaya", "status": "issued"}).content.decode()
+    assert "No case matches." in page and "0 cases found" in page and 'name="query"' in page
+
+
 def test_a_blank_page_shows_the_form_not_every_case(officer, cases):
     page = logged_in(officer).get("/office/search/").content.decode()
     assert 'role="search"' in page and cases["radar"].reference not in page
