@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ApplicationsConfig(AppConfig):
     name = "licensing.applications"
     label = "applications"
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (an organisation's new name reaches the search documents)

@@ -232,3 +232,13 @@ def test_results_are_queue_rows(api_as, officer, cases):
     queue = api_as(officer).get("/api/v1/office/queue/").json()["results"]
     assert row == next(r for r in queue if r["id"] == row["id"])
     assert row["organisation"] == "Company B B.V." and row["status"] in (Status.SUBMITTED, Status.IN_REVIEW) and row["days_left"] in (55, 56)
+
+
+def test_a_renamed_organisation_is_found_by_its_new_name(api_as, officer, cases, django_capture_on_commit_callbacks):
+    organisation = cases["goggles"].organisation
+    organisation.name = "Noordzee Optronics B.V."
+    with django_capture_on_commit_callbacks(execute=True):
+        organisation.save()
+    client = api_as(officer)
+    assert found(client, q="Noordzee Optronics") == refs(cases["goggles"])
+    assert " company " not in SearchDocument.objects.get(application=cases["goggles"]).words  # the old name is gone
