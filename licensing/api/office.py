@@ -20,6 +20,7 @@ from licensing.routing.selectors import queue_rows, queue_values
 from .applications import ApplicationOut, QuestionOut
 from .fields import HandlerField
 from .idempotency import idempotent
+from .pagination import CappedPagination
 from .permissions import IsOfficial, allow
 
 
@@ -161,6 +162,7 @@ class SearchView(generics.GenericAPIView):
     permission_classes = [IsOfficial]
     serializer_class = QueueItemOut
     filter_backends = []  # SearchForm reads every parameter: one set of rules for this and the search page
+    pagination_class = CappedPagination
 
     @extend_schema(
         parameters=[

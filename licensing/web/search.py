@@ -1,7 +1,6 @@
 """The officials' search page: the box and its filters (licensing.routing.search.SearchForm, which the API reads
 too), the results as queue rows, and each person's saved searches."""
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_POST
 from licensing.accounts.models import SavedSearch
 from licensing.accounts.searches import saved_search_delete, saved_search_save
 from licensing.core.errors import DomainError, NotFound
-from licensing.routing.search import SearchForm, cases_found
+from licensing.routing.search import CappedPaginator, SearchForm, cases_found
 from licensing.routing.selectors import queue_values
 
 from .access import official_required
@@ -35,7 +34,7 @@ def search(request):
     form = SearchForm(request.GET or None)
     page = rows = None
     if form.is_bound and form.is_valid() and not form.is_blank():
-        page = Paginator(queue_values(cases_found(request.user, form.cleaned_data)), PAGE_SIZE).get_page(request.GET.get("page"))
+        page = CappedPaginator(queue_values(cases_found(request.user, form.cleaned_data)), PAGE_SIZE).get_page(request.GET.get("page"))
         rows = queue_table_rows(page, request.user)
     return render(
         request,
@@ -44,7 +43,7 @@ def search(request):
             "form": form,
             "page": page,
             "rows": rows,
-            "searched": page is not None,  # an empty page is falsy: "nothing found" still shows
+            "searched": page is not None,  # an empty page is falsy: "nothing found" must still show
             "headers": [Header(column.label, "", "") for column in QUEUE_COLUMNS],
             "saved": SavedSearch.objects.filter(owner=request.user),
             "filters_used": form.is_bound and any(form.data.get(name) for name in form.fields if name != "q"),

@@ -242,3 +242,12 @@ def test_a_renamed_organisation_is_found_by_its_new_name(api_as, officer, cases,
     client = api_as(officer)
     assert found(client, q="Noordzee Optronics") == refs(cases["goggles"])
     assert " company " not in SearchDocument.objects.get(application=cases["goggles"]).words  # the old name is gone
+
+
+def test_a_broad_search_counts_up_to_the_cap_and_says_there_are_more(api_as, officer, cases, monkeypatch):
+    monkeypatch.setattr("licensing.routing.search.COUNT_CAP", 2)
+    answer = api_as(officer).get("/api/v1/office/search/", {"q": "Company", "page_size": 2}).json()
+    assert answer["count"] == 3 and answer["count_capped"] is True and len(answer["results"]) == 2
+    assert api_as(officer).get("/api/v1/office/search/", {"q": "night vision"}).json()["count_capped"] is False
+    page = logged_in(officer).get("/office/search/", {"q": "Company"}).content.decode()
+    assert "More than 2 cases found" in page
