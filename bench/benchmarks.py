@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.client import Client, multipart, percentiles, run_load  # noqa: E402
-from bench.screening_bench import company, person, variants  # noqa: E402
+from bench.screening_bench import LEGAL_FORMS, company, cyrillic, person, variants  # noqa: E402
 
 PY = str(ROOT / ".venv" / "bin" / "python")
 RESULTS = ROOT / "bench" / "results"
@@ -40,6 +40,7 @@ TARGETS = {
     "rescreen_workers": ">= 2,000 parties/s",
     "usage_upload_100k": "<= 15 s, memory bounded",
     "annual_report": "<= 2 s",
+    "office_search": "p95 <= 100 ms",
 }
 
 
@@ -165,6 +166,90 @@ def bench_queue(state, client, session_client, args) -> dict:
         out[name] = {"path": path, "sequential": seq, "concurrent_4": conc, "floor_ms": floor, "ratio_p95": round(seq["latency_ms"]["p95"] / floor["p95"], 1)}
     out["queue_api"]["rows_in_queue"] = sql_one(QUEUE_FLOOR_COUNT.format(kind=KIND_FILTER))
     return out
+
+
+SEARCH_SAMPLE = """
+SELECT a.id, a.reference, o.name,
+ (SELECT p.name FROM applications_party p WHERE p.application_id = a.id ORDER BY p.position, p.id LIMIT 1),
+ (SELECT g.serial_numbers FROM applications_goodsline g WHERE g.application_id = a.id AND g.serial_numbers <> '' ORDER BY g.position LIMIT 1),
+ (SELECT g.part_number FROM applications_goodsline g WHERE g.application_id = a.id ORDER BY g.position LIMIT 1)
+FROM applications_application a JOIN accounts_organisation o ON o.id = a.organisation_id
+WHERE a.id = ANY(%s) AND a.status <> 'draft'
+"""
+# The floor: what the API's answer needs, written by hand: the count and the newest 50 with organisation and claimant.
+SEARCH_FLOOR_COUNT = """SELECT count(*) FROM applications_application a WHERE a.status <> 'draft'
+ AND a.id IN (SELECT s.application_id FROM applications_searchdocument s WHERE s.vector @@ to_tsquery('simple', %s))"""
+SEARCH_FLOOR_PAGE = """SELECT a.id, a.reference, a.status, a.kind, a.deadline_at, o.name, u.username,
+ (SELECT array_agg(d.country_id) FROM applications_application_destinations d WHERE d.application_id = a.id)
+FROM applications_application a JOIN accounts_organisation o ON o.id = a.organisation_id LEFT JOIN accounts_user u ON u.id = a.claimed_by_id
+WHERE a.status <> 'draft' AND a.id IN (SELECT s.application_id FROM applications_searchdocument s WHERE s.vector @@ to_tsquery('simple', %s))
+ORDER BY a.submitted_at DESC, a.id DESC LIMIT 50"""
+
+
+def search_queries(rng, n: int) -> list[tuple[str, str, int]]:
+    """(kind, query, the application it was taken from) for n random submitted applications: a party's name in
+    Cyrillic letters (transliterated back by the search's normaliser), the name as written, a serial number, a
+    part number, the reference, the organisation."""
+    N = sql_one("SELECT max(id) FROM applications_application")
+    with db().cursor() as c:
+        c.execute(SEARCH_SAMPLE, [rng.sample(range(1, N + 1), min(N, n * 2))])
+        rows = c.fetchall()[:n]
+    forms = {f.strip(".").lower() for f in LEGAL_FORMS}
+    out = []
+    for i, (pk, reference, organisation, party, serials, part) in enumerate(rows):
+        words = [w for w in (party or "").split() if w.strip(".").lower() not in forms]
+        kinds = [("party_cyrillic", cyrillic(" ".join(words))), ("party", party or ""), ("serial", (serials or "").split("\n")[0]),
+                 ("part_number", part or ""), ("reference", reference), ("organisation", organisation)]
+        kind, query = kinds[i % len(kinds)]
+        if query:
+            out.append((kind, query, pk))
+    return out
+
+
+def bench_search(state, client, args) -> dict:
+    from urllib.parse import urlencode
+
+    from licensing.applications.search import _tsquery, query_alternatives
+
+    rng = random.Random(17)
+    queries = search_queries(rng, 60 if args.quick else 300)
+    found, per_kind, sizes = 0, {}, []
+    for kind, query, pk in queries:  # recall: the case the query was taken from is on the first page
+        status, body, _ = client.request("GET", "/api/v1/office/search/?" + urlencode({"q": query}))
+        assert status == 200, (status, body[:300])
+        answer = json.loads(body)
+        hit = any(row["id"] == pk for row in answer["results"])
+        found += hit
+        per_kind.setdefault(kind, [0, 0])
+        per_kind[kind][0] += hit
+        per_kind[kind][1] += 1
+        sizes.append(answer["count"])
+    cycle = iter(queries * 10)
+    seq = run_load(lambda: client.request("GET", "/api/v1/office/search/?" + urlencode({"q": next(cycle)[1]})), threads=1, duration=60, max_requests=len(queries))
+    conc = run_load(lambda: client.request("GET", "/api/v1/office/search/?" + urlencode({"q": next(cycle)[1]})), threads=4, duration=20, max_requests=len(queries))
+    tsqueries = iter([_tsquery(query_alternatives(q)) for _, q, _ in queries] * 2)
+
+    def floor_fn(c):
+        tsquery = next(tsqueries)
+        c.execute(SEARCH_FLOOR_COUNT, [tsquery])
+        c.fetchall()
+        c.execute(SEARCH_FLOOR_PAGE, [tsquery])
+        c.fetchall()
+
+    floor = timed_sql(floor_fn, len(queries))
+    # Broad words, each matching a large share of all cases: the count stops at COUNT_CAP + 1 (CappedPaginator).
+    broad = ["military", "dual use", "ML5", "Bench Manufacturing", "item 1"]
+    broad_cycle = iter(broad * 40)
+    broad_seq = run_load(lambda: client.request("GET", "/api/v1/office/search/?" + urlencode({"q": next(broad_cycle)})), threads=1, duration=30,
+                         max_requests=20 if args.quick else 100)
+    sizes.sort()
+    return {"office_search": {"path": "/api/v1/office/search/?q=", "queries": len(queries), "sequential": seq, "concurrent_4": conc, "floor_ms": floor,
+                              "ratio_p95": round(seq["latency_ms"]["p95"] / floor["p95"], 1), "recall_first_page": round(found / len(queries), 3),
+                              "recall_by_kind": {k: round(h / t, 3) for k, (h, t) in per_kind.items()},
+                              "matches_median": sizes[len(sizes) // 2], "matches_max": sizes[-1],
+                              "broad_words": {"queries": broad, "sequential": broad_seq,
+                                              "matches": {q: sql_one("SELECT count(*) FROM applications_searchdocument WHERE vector @@ to_tsquery('simple', %s)", [_tsquery(query_alternatives(q))]) for q in broad}},
+                              "documents": sql_one("SELECT count(*) FROM applications_searchdocument")}}
 
 
 DETAIL_FLOOR = """
@@ -499,6 +584,12 @@ def verdicts(r: dict, qc: dict) -> list[dict]:
         u = r["usage_upload_100k"]
         add("usage_upload_100k", f"{u['seconds']} s for {u['rows']} rows (HTTP {u['status']}); worker RSS +{u['worker_rss_mib_growth']} MiB (peak {u['worker_rss_mib_peak']} MiB)",
             f"{u['ratio']}x", u["seconds"] <= 15 and u["status"] in (200, 201) and u["worker_rss_mib_growth"] < 200)
+    if "office_search" in r:
+        o = r["office_search"]
+        add("office_search", f"p95 {o['sequential']['latency_ms']['p95']} ms (p50 {o['sequential']['latency_ms']['p50']}), {o['queries']} queries, "
+            f"found on the first page {o['recall_first_page']} {o['recall_by_kind']}, matches median {o['matches_median']} max {o['matches_max']}; "
+            f"broad words p95 {o['broad_words']['sequential']['latency_ms']['p95']} ms",
+            f"{o['ratio_p95']}x", o["sequential"]["latency_ms"]["p95"] <= 100)
     if "annual_report" in r:
         a = r["annual_report"]
         inproc = qc.get("annual_report_inprocess", {})
@@ -523,7 +614,7 @@ def markdown(result: dict) -> str:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="queue,detail,determination,submit,screening,usage,report,rescreen")
+    parser.add_argument("--only", default="queue,detail,search,determination,submit,screening,usage,report,rescreen")
     parser.add_argument("--quick", action="store_true", help="fewer requests and 10,000-row upload (CI smoke)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (README's production shape: -w 4)")
@@ -562,6 +653,7 @@ def main():
     page = Client(port=args.port, session=state["officer_session"])
     with Server(args.port, args.workers, args.worker_class, args.threads) as server:
         steps = [("queue", lambda: bench_queue(state, officer, page, args)), ("detail", lambda: bench_detail(state, officer, args)),
+                 ("search", lambda: bench_search(state, officer, args)),
                  ("determination", lambda: bench_determination(state, officer, args)), ("screening", lambda: bench_screening(state, officer, args)),
                  ("report", lambda: bench_report(state, officer, args, args.year)), ("submit", lambda: bench_submit(state, exporter, args)),
                  ("usage", lambda: bench_usage(state, server, exporter, args))]

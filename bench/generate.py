@@ -241,7 +241,13 @@ def applications(rng, args, state) -> dict:
         "line": Table("licences_licenceline", "id, position, description, control_entry, ml_category, quantity, unit, value_eur, complete_system, used_quantity, used_value_eur, licence_id"),
         "usage": Table("licences_usagereport", "id, exported_on, control_entry, ml_category, quantity, value_eur, recipient, serial_numbers, lot_numbers, created_at, destination_id, licence_id, organisation_id, reported_by_id, registration_id, movement, origin_id"),
         "denial": Table("assessment_denialregisterentry", "id, reference, own, notified_on, goods_description, quantity, control_entry, consignee, end_user, criteria, imported_from, created_at, decision_id, destination_id, notifying_state_id"),
+        # The office search's documents, made by the code submission uses (the tsvector after each round, in SQL).
+        "search": Table("applications_searchdocument", "application_id, words"),
     }
+    from licensing.accounts.models import Organisation
+    from licensing.applications.search import GOODS_WORD_FIELDS, document_words
+
+    organisation_names = dict(Organisation.objects.values_list("id", "name"))
     ids = dict.fromkeys(["goods", "party", "doc", "event", "decision", "licence", "line", "usage", "denial", "registration"], 0)
     general_licences = general_licence_terms()
     registered: set[tuple[int, str]] = set()  # (organisation, general licence) with an active registration
@@ -340,7 +346,7 @@ def applications(rng, args, state) -> dict:
             )
             for country in destinations:
                 T["dest"].add(app_id, country)
-            lines = []
+            lines, goods_words = [], []
             for pos in range(n_goods):
                 entry = ""
                 if goods_kind == "military":
@@ -357,10 +363,11 @@ def applications(rng, args, state) -> dict:
                 gid = nid("goods")
                 T["goods"].add(
                     gid, pos, goods_kind, f"{goods_kind.replace('_', ' ')} item {pos + 1} of application {app_id}", entry, f"{qty}.000", rng.choice(UNITS),
-                    f"{value}.00" if kind != "classification" else None, rng.random() < 0.1, "Bench Manufacturing", f"PN-{rng.randint(1000, 99999)}", serials, "",
+                    f"{value}.00" if kind != "classification" else None, rng.random() < 0.1, "Bench Manufacturing", (part_number := f"PN-{rng.randint(1000, 99999)}"), serials, "",
                     f"8526{rng.randint(10, 99)}" if rng.random() < 0.3 else "", False, app_id,
                 )
                 lines.append((entry, qty, value))
+                goods_words.append(dict(zip(GOODS_WORD_FIELDS, (f"{goods_kind.replace('_', ' ')} item {pos + 1} of application {app_id}", entry, part_number, "Bench Manufacturing", serials, ""))))
             parties = []
             for pos in range(n_parties):
                 role = "consignee" if pos == 0 else "end_user" if pos == 1 else rng.choice(ROLES[2:])
@@ -371,6 +378,8 @@ def applications(rng, args, state) -> dict:
                     name = person(rng) if rng.random() < 0.1 else company(rng)
                 T["party"].add(nid("party"), pos, role, name, f"{rng.randint(1, 400)} Harbour Road, City", "company", "", "", app_id, country)
                 parties.append(name)
+            if status != "draft":
+                T["search"].add(app_id, document_words(reference=ref, organisation=organisation_names[org], parties=parties, goods=goods_words))
             if app_id in special_drafts:
                 T["doc"].add(nid("doc"), "end_user_certificate", f"applications/{app_id}/bench", "euc.pdf", "application/pdf", 1000, "0" * 64, ts(created), app_id, org)
             # History: created, submitted, routed, and what happened next.
@@ -439,6 +448,7 @@ def applications(rng, args, state) -> dict:
             if app_id % CHUNK == 0 or app_id == last:
                 for table in T.values():
                     table.flush(c)
+                c.execute("UPDATE applications_searchdocument SET vector = to_tsvector('simple', words) WHERE vector IS NULL AND application_id > %s", [app_id - CHUNK])
                 print(f"  {app_id:>9} applications", file=sys.stderr, flush=True)
         # Denials notified by other member states, up to the requested total.
         states = ["DE", "FR", "BE", "IT", "ES", "SE", "PL", "AT", "DK", "FI", "CZ"]

@@ -171,3 +171,20 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} ({self.organisation})"
+
+
+class SavedSearch(models.Model):
+    """One person's search of the office's cases, kept under a name of their choice: the search page's query string
+    (licensing.routing.search.SearchForm's fields), re-encoded from what the form accepted."""
+
+    owner = models.ForeignKey(User, on_delete=models.CASCADE, related_name="saved_searches")
+    name = models.CharField(max_length=80)
+    query = models.CharField(max_length=1000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="saved_search_name_per_owner")]
+
+    def __str__(self):
+        return self.name

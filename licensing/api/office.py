@@ -3,24 +3,27 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
 from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, parsers, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from licensing.applications import selectors, services
 from licensing.applications.choices import Kind
-from licensing.applications.models import Application, Mention, Note
+from licensing.applications.models import Application, Mention, Note, days_left
 from licensing.core.http import document_response
 from licensing.licences.decisions import DECIDING, application_set_aside
 from licensing.routing import selectors as queues
 from licensing.routing import services as triage
+from licensing.routing.search import SearchForm, cases_found
 from licensing.routing.selectors import queue_rows, queue_values
 
 from .applications import ApplicationOut, QuestionOut
 from .fields import HandlerField
 from .idempotency import idempotent
+from .pagination import CappedPagination
 from .permissions import IsOfficial, allow
 
 
@@ -69,13 +72,15 @@ class QueueItemOut(serializers.ModelSerializer):
     queue = serializers.CharField()
     fast_track_parliament = serializers.SerializerMethodField()
     general_licences = serializers.SerializerMethodField()
+    days_left = serializers.SerializerMethodField(help_text="Whole days to the statutory deadline; negative once passed; standing still while a question is open.")
+    answer_received = serializers.SerializerMethodField(help_text="The exporter answered a question and no official told of it has opened the case since.")
 
     class Meta:
         model = Application
         fields = [
             "id", "reference", "version", "kind", "movement", "status", "queue", "organisation", "destinations", "handler",
-            "claimed_by", "submitted_at", "age_days", "deadline_at", "clock_stopped_at", "flags", "fast_track_parliament",
-            "general_licences",
+            "claimed_by", "submitted_at", "age_days", "deadline_at", "clock_stopped_at", "days_left", "answer_received", "flags",
+            "fast_track_parliament", "general_licences",
         ]
 
     def get_destinations(self, obj) -> list[str]:
@@ -92,6 +97,12 @@ class QueueItemOut(serializers.ModelSerializer):
 
     def get_general_licences(self, obj) -> list[str]:
         return list((obj.determination or {}).get("general_licences", []))
+
+    def get_days_left(self, obj) -> int | None:
+        return days_left(obj.deadline_at, obj.clock_stopped_at)
+
+    def get_answer_received(self, obj) -> bool:
+        return bool(getattr(obj, "answer_received", False))
 
 
 class AnyOfFilter(django_filters.MultipleChoiceFilter):
@@ -163,6 +174,36 @@ class QueueView(generics.ListAPIView):
         # The rows as values, written out by queue_rows (QueueItemOut's shape, which documents them): building and
         # serialising 50 model instances through the ModelSerializer was most of this endpoint's time.
         page = self.paginate_queryset(queue_values(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response(queue_rows(page))
+
+
+class SearchView(generics.GenericAPIView):
+    """
+    Find cases (officials only): `?q=` a reference, an organisation, a party's name (however transliterated), a goods
+    description, a control entry, a part, serial or lot number; filters `status` and `kind` (repeatable), `handler`
+    (desk), `claimed` (`me`, `none`), `claimed_by` (username), `flag`, `deadline_before` (date). Rows as the queue's,
+    newest submission first.
+    """
+
+    permission_classes = [IsOfficial]
+    serializer_class = QueueItemOut
+    filter_backends = []  # SearchForm reads every parameter: one set of rules for this and the search page
+    pagination_class = CappedPagination
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Words to find; all must match (as typed, or as the name normaliser folds them)."),
+            OpenApiParameter("status", str, many=True), OpenApiParameter("kind", str, many=True), OpenApiParameter("handler", str),
+            OpenApiParameter("claimed", str, enum=["me", "none"]), OpenApiParameter("claimed_by", str), OpenApiParameter("flag", str, enum=list(queues.FLAGS)),
+            OpenApiParameter("deadline_before", OpenApiTypes.DATE),
+        ],
+        responses=QueueItemOut(many=True),
+    )
+    def get(self, request):
+        form = SearchForm(request.query_params)
+        if not form.is_valid():
+            raise serializers.ValidationError({field: list(messages) for field, messages in form.errors.items()})
+        page = self.paginate_queryset(queue_values(cases_found(request.user, form.cleaned_data)))
         return self.get_paginated_response(queue_rows(page))
 
 

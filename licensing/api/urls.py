@@ -23,6 +23,7 @@ urlpatterns = [
     path("office/queue/", office.QueueView.as_view(), name="office-queue"),
     path("office/objections/", objections.OfficeObjectionListView.as_view(), name="office-objections"),
     path("applications/<int:pk>/objections/", objections.ObjectionLodgeView.as_view(), name="application-objections"),
+    path("office/search/", office.SearchView.as_view(), name="office-search"),
     path("office/applications/<int:pk>/claim/", office.ClaimView.as_view(), name="office-claim"),
     path("office/applications/<int:pk>/release/", office.ReleaseView.as_view(), name="office-release"),
     path("office/applications/<int:pk>/assign/", office.AssignView.as_view(), name="office-assign"),

@@ -2,10 +2,10 @@
 An application (aanvraag) and what it is made of: goods lines, parties, destinations, documents, and the
 questions the office asks. Its status is written only by workflow.py.
 """
-import math
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -98,6 +98,9 @@ class Application(StatusGuarded, models.Model):
             models.Index(fields=["organisation", "status"]),
             models.Index(fields=["status", "kind"]),
             models.Index(fields=["status", "deadline_at"]),
+            # The office search's order, newest submission first: a broad word's first page walks this index and
+            # stops after 50 matches instead of sorting every match (65 -> 3.5 ms at 50,000 applications).
+            models.Index(fields=["-submitted_at", "-id"], name="application_newest_submitted"),
         ]
 
     def __str__(self):
@@ -117,11 +120,8 @@ class Application(StatusGuarded, models.Model):
         return QUEUE_OF_STATUS.get(self.status)
 
     def days_left(self, now=None) -> int | None:
-        """Whole days until the statutory deadline (negative when it has passed); None without a deadline or while
-        the clock stands still (a question to the exporter is open: the deadline then moves by the time it stood)."""
-        if self.deadline_at is None or self.clock_stopped_at is not None or self.decided_at is not None:
-            return None
-        return math.floor((self.deadline_at - (now or timezone.now())).total_seconds() / 86400)
+        """Whole days until the statutory deadline (`days_left`, the one count); None once decided."""
+        return None if self.decided_at is not None else days_left(self.deadline_at, self.clock_stopped_at, now)
 
 
 # The office receives and triages every case first, and decides after the ministry's advice.
@@ -132,6 +132,17 @@ QUEUE_OF_STATUS = {
     Status.REFERRED: "ministry",
 }
 STATUTORY_PERIOD_DAYS = 56  # eight weeks: the decision period the office works to
+
+
+def days_left(deadline_at, clock_stopped_at, now=None) -> int | None:
+    """Whole days until the statutory deadline (negative once it has passed; None before submission).
+
+    While the clock stands still (a question is open) the days left stand still too: they are counted from the
+    moment it stopped, as question_answer moves the deadline by the time it stood still when the clock restarts.
+    """
+    if deadline_at is None:
+        return None
+    return (deadline_at - (clock_stopped_at or now or timezone.now())).days
 
 
 class GoodsLine(models.Model):
@@ -307,3 +318,46 @@ class Mention(models.Model):
         ordering = ["-id"]
         constraints = [models.UniqueConstraint(fields=["note", "user"], name="one_mention_per_note")]
         indexes = [models.Index(fields=["user", "read_at"])]
+
+
+class Notification(models.Model):
+    """Something new on a case for one person, shown as an unread marker until they open the case: for the
+    exporter's people a question, a decision or a change to the licence; for an official an answer on a case of
+    theirs or a mention. Written by licensing.applications.notifications.notify, read there too."""
+
+    class Kind(models.TextChoices):
+        QUESTION = "question", _("Question from the licensing office")
+        ANSWER = "answer", _("Answer from the exporter")
+        DECISION = "decision", _("Decision")
+        LICENCE_CHANGE = "licence_change", _("Change to the licence")
+        MENTION = "mention", _("Mentioned in a note")
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The unread markers of a list: one person's unread notifications for the page's cases.
+            models.Index(fields=["recipient", "application"], condition=models.Q(read_at__isnull=True), name="notification_unread"),
+            # The queue's "answer received": a case's unread answers, whoever they are for.
+            models.Index(fields=["application", "kind"], condition=models.Q(read_at__isnull=True), name="notification_unread_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} on {self.application_id} for {self.recipient_id}"
+
+
+class SearchDocument(models.Model):
+    """What the office's search looks in, one row per submitted application, written when it is submitted
+    (licensing.applications.search): its reference, organisation, parties' names (as typed and as the screening
+    normaliser folds them), goods descriptions, control entries, part, serial and lot numbers, as lower-case
+    words. On PostgreSQL `vector` holds the same words as a tsvector under a GIN index (migration 0005)."""
+
+    application = models.OneToOneField(Application, on_delete=models.CASCADE, primary_key=True, related_name="search_document")
+    # " word word ... " with a space at both ends, so that SQLite's path can look for " prefix".
+    words = models.TextField()
+    vector = SearchVectorField(null=True)

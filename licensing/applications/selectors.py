@@ -1,11 +1,11 @@
 """Reads for applications: who may see which, with what loaded, in a constant number of queries."""
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.http import Http404
 
 from licensing.audit.models import Event
 from licensing.reference.frameworks import frameworks_for
 
-from .models import Application, NoteDocument, Question, Status
+from .models import Application, NoteDocument, Notification, Question, Status
 
 
 def applications_visible_to(user) -> QuerySet[Application]:
@@ -110,3 +110,30 @@ def application_frameworks(application: Application) -> list[str]:
     """The assessment frameworks this application is assessed against: its goods lines' kinds and its end use, as
     licensing.reference.frameworks.frameworks_for decides (uses prefetched goods when the caller loaded them)."""
     return frameworks_for(goods_kinds={line.goods_kind for line in application.goods.all()}, end_use=application.end_use)
+
+
+def unread_application_ids(user, application_ids) -> set[int]:
+    """Which of these applications have something new for `user` (an unread Notification): one query."""
+    if not getattr(user, "pk", None):
+        return set()
+    return set(
+        Notification.objects.filter(recipient_id=user.pk, application_id__in=list(application_ids), read_at__isnull=True)
+        .values_list("application_id", flat=True)
+        .distinct()
+    )
+
+
+def with_open_question(queryset: QuerySet[Application]) -> QuerySet[Application]:
+    """Annotates `question_waiting`: a question to the exporter is open (the exporter's list shows "action needed")."""
+    return queryset.annotate(question_waiting=Exists(Question.objects.filter(application=OuterRef("pk"), answered_at__isnull=True)))
+
+
+def answer_unseen() -> Exists:
+    """An answer from the exporter that no official it was told to has opened the case since (the queue's
+    "answer received"): an unread Notification of kind answer on the case, whoever it is for."""
+    return Exists(Notification.objects.filter(application=OuterRef("pk"), kind=Notification.Kind.ANSWER, read_at__isnull=True))
+
+
+def with_unread(queryset: QuerySet[Application], user) -> QuerySet[Application]:
+    """Annotates `unread`: something new on the case for `user` (an unread Notification), in the list's own query."""
+    return queryset.annotate(unread=Exists(Notification.objects.filter(recipient_id=user.pk, application=OuterRef("pk"), read_at__isnull=True)))

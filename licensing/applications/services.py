@@ -16,7 +16,9 @@ from licensing.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from licensing.core.mail import mail_after_commit
 from licensing.core.permissions import refuse_unless
 
-from .models import STATUTORY_PERIOD_DAYS, Application, Document, GoodsLine, Mention, Note, NoteDocument, Party, Question, ReferenceSequence, Status
+from .models import STATUTORY_PERIOD_DAYS, Application, Document, GoodsLine, Mention, Note, NoteDocument, Notification, Party, Question, ReferenceSequence, Status
+from .notifications import notify, notify_organisation
+from .search import search_document_refresh
 from .signals import application_submitted
 from .uploads import upload_check
 from .validation import application_errors
@@ -179,6 +181,7 @@ def application_submit(*, actor, application: Application) -> Application:
             # The amended case stays with whoever was working on it; the period runs anew from the amendment.
             updates.update(claimed_by_id=previous.claimed_by_id, claimed_at=previous.claimed_at)
         application_move(application=locked, action=Action.SUBMIT, actor=actor, extra_updates=updates)
+        search_document_refresh(application_ids=[locked.pk])
         # licensing.casework routes it (a layer above this one); if the broker is down the application waits in
         # SUBMITTED and the periodic sweep (applications.route_pending) routes it later.
         transaction.on_commit(lambda: application_submitted.send(sender=Application, application_id=locked.pk))
@@ -266,6 +269,7 @@ def question_ask(*, actor, application: Application, text: str, due_on: date | N
         from .tasks import question_notify
 
         mail_after_commit(question_notify, question.pk)
+        notify_organisation(application=application, kind=Notification.Kind.QUESTION, actor=actor)
     application.refresh_from_db(fields=["status", "clock_stopped_at", "updated_at"])  # the caller's copy follows the move
     return question
 
@@ -311,6 +315,9 @@ def question_answer(*, actor, application: Application, answer: str, question_id
             )
             question.answer, question.answered_by, question.answered_at = answer, actor, now
             question.save(update_fields=["answer", "answered_by", "answered_at"])
+            # The officials whose case it is hear of the answer: whoever holds it, and whoever asked.
+            for official in {locked.claimed_by, question.asked_by} - {None}:
+                notify(recipient=official, application=locked, kind=Notification.Kind.ANSWER, actor=actor)
     except Exception:
         _delete_files(stored)
         raise
@@ -362,6 +369,8 @@ def note_add(*, actor, application: Application, text: str, files=()) -> Note:
                 stored.append(document.file.name)
                 document.save()
             mentions = Mention.objects.bulk_create([Mention(note=note, user=u) for u in mentioned])
+            for colleague in mentioned:  # the unread marker on the case, beside the e-mail
+                notify(recipient=colleague, application=locked, kind=Notification.Kind.MENTION, actor=actor)
             event_record(actor=actor, verb="case.note", target=locked, payload={"note": note.pk, "mentions": [u.username for u in mentioned]})
             from .tasks import mention_notify
 

@@ -20,7 +20,8 @@ from django.utils.translation import gettext_noop
 
 from licensing.accounts.models import Role
 from licensing.applications.choices import GoodsKind, Kind
-from licensing.applications.models import Application, Party
+from licensing.applications.models import Application, Notification, Party
+from licensing.applications.notifications import notify_organisation
 from licensing.applications.selectors import application_frameworks
 from licensing.applications.workflow import Action, application_move
 from licensing.assessment.models import Advice, ConsultationStatus
@@ -118,6 +119,7 @@ def _decision(application, actor, outcome, **fields) -> Decision:
         **fields,
     )
     mail_after_commit(decision_notify, decision.pk)
+    notify_organisation(application=application, kind=Notification.Kind.DECISION, actor=actor)
     return decision
 
 

@@ -5,6 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from licensing.applications.models import Application, Notification
+from licensing.applications.notifications import notify_organisation
 from licensing.core.errors import Conflict, DomainError
 from licensing.core.mail import mail_after_commit
 
@@ -16,13 +18,22 @@ from .transitions import LICENCE, REGISTRATION, TOLD_TO_HOLDER, LicenceAction, R
 MOVES = {action: LICENCE.roles_of(action) for action in (LicenceAction.SUSPEND, LicenceAction.REINSTATE, LicenceAction.REVOKE, LicenceAction.SURRENDER)}
 
 
+def _tell(event_id: int, changed: Licence | Registration) -> None:
+    """The holder hears of a change: an e-mail (after commit) and an unread marker on the application it was issued
+    on (none for a licence imported without one)."""
+    mail_after_commit(change_notify, event_id)
+    application = Application.objects.filter(decision__pk=changed.decision_id).first()
+    if application is not None:
+        notify_organisation(application=application, kind=Notification.Kind.LICENCE_CHANGE)
+
+
 def licence_move(*, actor, licence: Licence, move: str, reason: str = "") -> Licence:
     if move not in MOVES:
         raise DomainError(_("Unknown move '%(move)s'.") % {"move": move}, fields={"move": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(MOVES)}]})
     with transaction.atomic():
         event = LICENCE.move(licence, move, actor, reason=reason, extra_updates={"status_reason": reason})
         if move in TOLD_TO_HOLDER:
-            mail_after_commit(change_notify, event.pk)
+            _tell(event.pk, licence)
     return licence
 
 
@@ -37,7 +48,7 @@ def licence_extend(*, actor, licence: Licence, valid_to: date, reason: str = "")
             payload={"from": before.isoformat(), "to": valid_to.isoformat()},
             extra_updates={"valid_to": valid_to}, expect={"valid_to": before},
         )
-        mail_after_commit(change_notify, event.pk)
+        _tell(event.pk, licence)
         licence.refresh_from_db()
     return licence
 
@@ -63,7 +74,7 @@ def licence_replace(*, actor, licence: Licence, value_eur=None, valid_to: date |
             line.pk, line.licence = None, new
         LicenceLine.objects.bulk_create(lines)
         event = LICENCE.move(old, LicenceAction.REPLACE, actor, reason=reason, payload={"by": new.number}, extra_updates={"status_reason": f"Replaced by {new.number}. {reason}".strip()})
-        mail_after_commit(change_notify, event.pk)
+        _tell(event.pk, old)
     return new
 
 
@@ -84,7 +95,7 @@ def licences_expire(today: date | None = None) -> int:
         try:
             with transaction.atomic():
                 event = LICENCE.move(licence, LicenceAction.EXPIRE, None, expect={"valid_to__lt": today})
-                mail_after_commit(change_notify, event.pk)
+                _tell(event.pk, licence)
         except Conflict:
             continue
         expired += 1
@@ -96,7 +107,7 @@ def registration_revoke(*, actor, registration: Registration, reason: str) -> Re
         event = REGISTRATION.move(
             registration, RegistrationAction.REVOKE, actor, reason=reason, extra_updates={"revoked_on": timezone.localdate(), "revoked_reason": reason}
         )
-        mail_after_commit(change_notify, event.pk)
+        _tell(event.pk, registration)
     return registration
 
 

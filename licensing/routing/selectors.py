@@ -8,7 +8,8 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from licensing.accounts.models import Organisation
-from licensing.applications.models import QUEUE_OF_STATUS, Application
+from licensing.applications.models import QUEUE_OF_STATUS, Application, days_left
+from licensing.applications.selectors import answer_unseen
 
 FLAGS = ("fast_track", "prohibited", "party_country", "ministry", "question_open", "sondage", "general_licence", "overdue", "amended")
 
@@ -88,6 +89,7 @@ def queue_values(cases):
             # order_by(): one row by its key needs no sort (the organisation's default ordering put one in each).
             organisation_name=Subquery(Organisation.objects.filter(pk=OuterRef("organisation_id")).order_by().values("name")),
             claimed_by_username=Subquery(get_user_model().objects.filter(pk=OuterRef("claimed_by_id")).values("username")),
+            answer_received=answer_unseen(),
         )
         .values(*QUEUE_COLUMNS)
     )
@@ -95,7 +97,7 @@ def queue_values(cases):
 
 QUEUE_COLUMNS = (
     "id", "reference", "version", "kind", "movement", "status", "organisation_name", "handler", "claimed_by_username",
-    "submitted_at", "deadline_at", "clock_stopped_at", "determination",
+    "submitted_at", "deadline_at", "clock_stopped_at", "determination", "answer_received",
 )
 
 
@@ -132,6 +134,8 @@ def queue_rows(rows) -> list[dict]:
                 "age_days": (now - submitted_at).days if submitted_at else None,
                 "deadline_at": api_datetime.to_representation(row["deadline_at"]),
                 "clock_stopped_at": api_datetime.to_representation(row["clock_stopped_at"]),
+                "days_left": days_left(row["deadline_at"], row["clock_stopped_at"], now),
+                "answer_received": row["answer_received"],
                 "flags": flags_of_values(row, now),
                 "fast_track_parliament": bool(determination.get("fast_track_parliament")),
                 "general_licences": list(determination.get("general_licences", [])),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from licensing.applications import selectors, services
+from licensing.applications.notifications import notifications_read
 from licensing.applications.models import Application, Status
 from licensing.applications.workflow import OPEN, allowed_actions
 from licensing.casework.timeline import case_timeline
@@ -95,6 +96,7 @@ APPLICATION_COLUMNS = [
 def application_list(request):
     sort, order, headers = sorted_by(request, APPLICATION_COLUMNS, default="-created")
     queryset = selectors.with_summary(selectors.applications_visible_to(request.user)).order_by(*order)
+    queryset = selectors.with_unread(selectors.with_open_question(queryset), request.user)
     status = request.GET.get("status", "")
     if status in Status.values:
         queryset = queryset.filter(status=status)
@@ -205,6 +207,7 @@ def _submit(request, application):
 @exporter_required
 def application_detail(request, pk):
     application = _own(request, pk)
+    notifications_read(user=request.user, application=application)
     submit_errors = request.session.pop(f"submit_errors_{application.pk}", None)
     events = selectors.application_history(application, request.user)
     questions = list(application.questions.all())

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from licensing.applications import selectors, services
 from licensing.applications.choices import Handler, Kind
-from licensing.applications.models import Mention
+from licensing.applications.models import Mention, Status
+from licensing.applications.notifications import notifications_read
 from licensing.applications.workflow import allowed_actions
 from licensing.casework.timeline import case_timeline
 from licensing.core.http import document_response
@@ -63,9 +64,12 @@ QUEUE_COLUMNS = [
     Column(gettext_lazy("Reference"), "reference", ("reference",)),
     Column(gettext_lazy("Exporter")),
     Column(gettext_lazy("Kind"), "kind", ("kind",)),
+    Column(gettext_lazy("Status"), "status", ("status",)),
     Column(gettext_lazy("Destinations")),
     Column(gettext_lazy("Handler")),
     Column(gettext_lazy("Deadline"), "deadline", ("deadline_at",)),
+    Column(gettext_lazy("Days left")),
+    Column(gettext_lazy("Answer received")),
     Column(gettext_lazy("Submitted"), "submitted", ("submitted_at",)),
     Column(gettext_lazy("Claimed by")),
     Column(gettext_lazy("Flags")),
@@ -90,11 +94,11 @@ def queue(request):
     return render(
         request,
         "office/queue.html",
-        {"page": page, "rows": queue_table_rows(page), "queue": name, "flag": flag, "claimed": claimed, "flags": queues.FLAGS, "sort": sort, "headers": headers},
+        {"page": page, "rows": queue_table_rows(page, request.user), "queue": name, "flag": flag, "claimed": claimed, "flags": queues.FLAGS, "sort": sort, "headers": headers},
     )
 
 
-def queue_table_rows(page) -> list[dict]:
+def queue_table_rows(page, user) -> list[dict]:
     """The queue table's rows: the API's rows (queue_rows, one place for what a row holds) with what the page shows
     of them made here, once per request for what repeats (labels, dates, the flags' labels from
     includes/flag_label.html), so the template only places values: a `{% url %}`, two `|date` and an include per
@@ -122,23 +126,28 @@ def queue_table_rows(page) -> list[dict]:
         return flag_labels[name]
 
     # page.object_list holds the values queue_rows read: the datetimes as the database gave them, not as text.
+    rows = queue_rows(page)
+    unread = selectors.unread_application_ids(user, [row["id"] for row in rows]) if rows else set()
     return [
         {
             **row,
             "url": reverse("office:case", args=[row["id"]]),
+            "unread": row["id"] in unread,
             "kind_label": label(Kind, row["kind"]),
+            "status_label": label(Status, row["status"]),
             "handler_label": label(Handler, row["handler"]) if row["handler"] else "",
             "deadline": shown_date(values["deadline_at"]),
             "submitted": shown_date(values["submitted_at"]),
             "flag_labels": [shown_flag(name) for name in row["flags"]],
         }
-        for row, values in zip(queue_rows(page), page.object_list, strict=True)
+        for row, values in zip(rows, page.object_list, strict=True)
     ]
 
 
 @official_required
 def case_detail(request, pk):
     application = case_or_404(request, pk)
+    notifications_read(user=request.user, application=application)
     events = selectors.application_history(application, request.user)
     # Opening the case reads the notes that mention this official: their in-app notifications are read.
     Mention.objects.filter(user=request.user, note__application=application, read_at__isnull=True).update(read_at=timezone.now())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import decisions, office, organisations
+from . import decisions, office, organisations, search
 
 app_name = "office"
 
@@ -8,6 +8,9 @@ urlpatterns = [
     path("", office.queue, name="queue"),
     path("organisations/", organisations.vetting, name="organisations"),
     path("organisations/<int:organisation_id>/vet/", organisations.vet, name="organisation-vet"),
+    path("search/", search.search, name="search"),
+    path("search/saved/", search.search_save, name="search-save"),
+    path("search/saved/<int:saved_id>/delete/", search.search_delete, name="search-delete"),
     path("cases/<int:pk>/", office.case_detail, name="case"),
     path("cases/<int:pk>/claim/", office.case_claim, name="claim"),
     path("cases/<int:pk>/release/", office.case_release, name="release"),

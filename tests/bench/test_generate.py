@@ -73,3 +73,17 @@ def test_generated_registrations_are_used_as_the_system_would(generated):
     years = sorted({d.year for d in usage.values_list("exported_on", flat=True)})
     tables = general_licence_tables(Period(year=years[len(years) // 2]))
     assert any(table.rows for table in tables.values())
+
+
+def test_generated_search_documents_are_what_submission_writes(generated):
+    """Every submitted application has the document search_document_refresh would write, with its tsvector."""
+    from licensing.applications.models import SearchDocument
+    from licensing.applications.search import search_document_refresh
+
+    submitted = Application.objects.exclude(status=Status.DRAFT)
+    assert SearchDocument.objects.count() == submitted.count()
+    assert not SearchDocument.objects.filter(vector__isnull=True).exists()
+    sample = list(submitted.order_by("?").values_list("pk", flat=True)[:200])
+    generated_words = dict(SearchDocument.objects.filter(pk__in=sample).values_list("application_id", "words"))
+    search_document_refresh(application_ids=sample)
+    assert dict(SearchDocument.objects.filter(pk__in=sample).values_list("application_id", "words")) == generated_words

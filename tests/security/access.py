@@ -128,6 +128,7 @@ ACCESS: dict[str, Entry] = {
     # --- the office's desk (API) ---------------------------------------------------------------------------
     "api:office-queue": entry(GET=OFFICIALS),
     "api:office-objections": entry(GET=OFFICIALS),
+    "api:office-search": entry(GET=OFFICIALS),
     "api:office-claim": entry(POST=OFFICIALS),
     "api:office-release": entry(POST=OFFICE),  # the claimant (officer1 holds the case) or an administrator
     "api:office-assign": entry(POST=OFFICIALS),
@@ -212,6 +213,10 @@ ACCESS: dict[str, Entry] = {
     "office:queue": page(OFFICIALS),
     "office:organisations": page(OFFICE),
     "office:organisation-vet": entry(POST=OFFICE, params={"organisation_id": "pending_organisation"}),
+    "office:search": page(OFFICIALS),
+    "office:search-save": entry(POST=OFFICIALS),
+    # Officer1's saved search: another official's delete finds nothing (404), as for any id not theirs.
+    "office:search-delete": entry(POST=frozenset({OFFICER}), params={"saved_id": "saved_search"}, deny={("POST", ADVISOR): 404, ("POST", ADMINISTRATOR): 404}),
     "office:case": page(OFFICIALS),
     "office:claim": entry(POST=OFFICIALS),
     "office:release": entry(POST=OFFICE),

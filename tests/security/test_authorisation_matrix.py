@@ -168,6 +168,7 @@ def _build_world(tmp_path) -> World:
     from licensing.licences.models import Licence, ParliamentNotification, Registration, UsageReport
     from licensing.reporting.models import ReportRun
     from licensing.screening.models import RunKind, ScreeningHit, ScreeningRun
+    from licensing.accounts.models import SavedSearch
 
     w = World()
     org_a, org_b = OrganisationFactory(name="Company A B.V."), OrganisationFactory(name="Company B B.V.")
@@ -273,6 +274,7 @@ def _build_world(tmp_path) -> World:
     w.notification = notification.pk
     w.report_run = ReportRun.objects.create(year=timezone.localdate().year, requested_by=w.users[OFFICER]).pk
     w.screening_run = ScreeningRun.objects.create(kind=RunKind.RESCREEN, started_by=w.users[ADMINISTRATOR]).pk
+    w.saved_search = SavedSearch.objects.create(owner=w.users[OFFICER], name="Open cases", query="status=in_review").pk
     w.year, w.month, w.criterion = timezone.localdate().year, timezone.localdate().month, 1
     assert Application.objects.get(pk=pk).claimed_by == w.users[OFFICER]
     assert UsageReport.objects.filter(organisation=org_a).exists()
@@ -326,7 +328,8 @@ def fingerprint() -> tuple:
     from django.db import connection
     from rest_framework.authtoken.models import Token
 
-    from licensing.applications.models import Application, Document, Mention, Note, NoteDocument, Question
+    from licensing.accounts.models import SavedSearch
+    from licensing.applications.models import Application, Document, Mention, Note, NoteDocument, Notification, Question
     from licensing.assessment.models import Assessment, CriterionFinding
     from licensing.audit.models import Event
     from licensing.core.models import IdempotencyRecord
@@ -335,7 +338,7 @@ def fingerprint() -> tuple:
     from licensing.reporting.models import ReportRun
     from licensing.screening.models import ScreeningRun
 
-    tables = [m._meta.db_table for m in (Event, Application, Document, Question, Note, NoteDocument, Mention, Assessment, CriterionFinding, UsageReport, ReportRun, ScreeningRun, Token, IdempotencyRecord, CustomsWriteOff)]
+    tables = [m._meta.db_table for m in (Event, Application, Document, Question, Note, NoteDocument, Mention, Assessment, CriterionFinding, UsageReport, ReportRun, ScreeningRun, Token, IdempotencyRecord, CustomsWriteOff, SavedSearch, Notification)]
     with connection.cursor() as cursor:  # one query: this runs twice for each of several hundred requests
         cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {connection.ops.quote_name(t)})" for t in tables))
         counts = tuple(cursor.fetchone())

@@ -261,8 +261,9 @@ def test_days_left_counts_whole_days_and_goes_negative_after_the_deadline():
     assert application.days_left(now) == 3
     application.deadline_at = now - timedelta(hours=2)
     assert application.days_left(now) == -1
-    application.clock_stopped_at = now
-    assert application.days_left(now) is None
+    application.deadline_at = now + timedelta(days=10)
+    application.clock_stopped_at = now - timedelta(days=3)  # a question open for three days: the count stood still then
+    assert application.days_left(now) == 13
 
 
 def test_the_exporter_removes_a_document_from_a_draft_after_confirming(exporter_a, api_as):
