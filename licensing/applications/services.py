@@ -415,29 +415,15 @@ def document_add(*, actor, application: Application, doc_type: str, uploaded_fil
     if doc_type not in Document.DocType.values:
         raise DomainError(_("Unknown document type."), fields={"doc_type": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(Document.DocType.values)}]})
     checked = upload_check(uploaded_file)
-    document = Document(
-        application=application,
-        doc_type=doc_type,
-        original_name=(uploaded_file.name or "document")[-255:],
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=actor,
-    )
-    stored_name = None
+    stored: list[str] = []
     try:
         with transaction.atomic():
             locked = Application.objects.select_for_update().get(pk=application.pk)
             _ensure_draft(locked)
-            document.file.save("upload", uploaded_file, save=False)
-            stored_name = document.file.name
-            document.save()
-            event_record(actor=actor, verb="document.added", target=locked, payload={"document": document.original_name, "sha256": checked.sha256})
+            return _document_store(actor, locked, uploaded_file, checked, doc_type=doc_type, stored=stored)
     except Exception:
-        if stored_name:
-            _delete_files([stored_name])
+        _delete_files(stored)
         raise
-    return document
 
 
 @transaction.atomic
