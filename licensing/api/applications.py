@@ -15,8 +15,8 @@ from licensing.applications.choices import EndUse, GoodsKind, Kind, Movement, Pu
 from licensing.applications.models import Application, Document, GoodsLine, Party, Status
 from licensing.applications.workflow import allowed_actions
 from licensing.audit.models import Event
-from licensing.core.errors import NotAllowed, NotFound
 from licensing.casework.timeline import case_timeline
+from licensing.core.errors import NotAllowed, NotFound
 from licensing.core.http import document_response, pdf_response
 from licensing.licences.documents import application_document
 from licensing.reference.models import GeneralLicence
@@ -26,6 +26,7 @@ from licensing.routing.visibility import visible_determination
 from .decisions import DecisionOut
 from .fields import CountryCodeField, HandlerField
 from .idempotency import HEADER, idempotent
+from .parsers import JSONParser
 
 IDEMPOTENCY_PARAMETER = OpenApiParameter(HEADER, str, OpenApiParameter.HEADER, description="Makes a retried POST safe: the first answer is returned again.")
 
@@ -370,13 +371,13 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         detail=True,
         methods=["post"],
         url_path=r"questions/(?P<question_id>[0-9]+)/answer",
-        parser_classes=[parsers.MultiPartParser, parsers.FormParser, parsers.JSONParser],
+        parser_classes=[parsers.MultiPartParser, parsers.FormParser, JSONParser],
     )
     def question_answer(self, request, pk=None, question_id=None):
         """Answer one open question with text (`text`) and zero or more documents (`file`, repeated)."""
         _is_exporter(request)
         application = self.get_object()
-        data = AnswerToQuestionIn(data={"text": request.data.get("text", "")})
+        data = AnswerToQuestionIn(data=request.data)  # a JSON list or null is refused here, as by every serializer
         data.is_valid(raise_exception=True)
         files = request.FILES.getlist("file") if hasattr(request.FILES, "getlist") else []
         question = services.question_answer(actor=request.user, application=application, question_id=int(question_id), answer=data.validated_data["text"], files=files)

@@ -24,6 +24,7 @@ from .applications import ApplicationOut, QuestionOut
 from .fields import HandlerField
 from .idempotency import idempotent
 from .pagination import CappedPagination
+from .parsers import JSONParser
 from .permissions import IsOfficial, allow
 
 
@@ -278,13 +279,13 @@ class NoteView(APIView):
     documents (`file`, repeated, in a multipart body)."""
 
     permission_classes = [allow(services.NOTING)]
-    parser_classes = [parsers.JSONParser, parsers.MultiPartParser, parsers.FormParser]
+    parser_classes = [JSONParser, parsers.MultiPartParser, parsers.FormParser]
 
     @extend_schema(request=NoteIn, responses={201: NoteOut})
     @idempotent
     def post(self, request, pk):
         application = _case(request, pk)
-        data = NoteIn(data={"text": request.data.get("text", "")})
+        data = NoteIn(data=request.data)  # a JSON list or null is refused here, as by every serializer
         data.is_valid(raise_exception=True)
         files = request.FILES.getlist("file") if hasattr(request.FILES, "getlist") else []
         note = services.note_add(actor=request.user, application=application, text=data.validated_data["text"], files=files)
