@@ -78,3 +78,56 @@ class CustomsToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+
+class MismatchKind(models.TextChoices):
+    REPORTED_NOT_DECLARED = "reported_not_declared", _("Reported but never declared")
+    DECLARED_NOT_REPORTED = "declared_not_reported", _("Declared but not reported")
+    OVER_AUTHORISATION = "over_authorisation", _("Over the authorisation")
+    OUTSIDE_TERMS = "outside_terms", _("Outside the terms")
+
+
+class Resolution(models.TextChoices):
+    GONE = "gone", _("No longer found")
+    EXPLAINED = "explained", _("Explained")
+
+
+class ReconciliationFlag(models.Model):
+    """A mismatch between what a licence or registration authorises, what Customs wrote off and what the holder
+    reported (licensing.customs.reconciliation), kept for the office's compliance work until it is explained or no
+    longer found. `key` names what the mismatch is about (kind, line, period...): one open flag per key."""
+
+    licence = models.ForeignKey("licences.Licence", null=True, blank=True, on_delete=models.PROTECT, related_name="reconciliation_flags")
+    registration = models.ForeignKey("licences.Registration", null=True, blank=True, on_delete=models.PROTECT, related_name="reconciliation_flags")
+    kind = models.CharField(max_length=30, choices=MismatchKind.choices)
+    key = models.CharField(max_length=200)
+    line_number = models.PositiveSmallIntegerField(null=True, blank=True)
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+    figures = models.JSONField(default=dict, blank=True)
+    raised_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(max_length=20, choices=Resolution.choices, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    resolution_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["licence", "key"], condition=models.Q(licence__isnull=False, resolved_at__isnull=True), name="uniq_open_flag_licence"),
+            models.UniqueConstraint(
+                fields=["registration", "key"], condition=models.Q(registration__isnull=False, resolved_at__isnull=True), name="uniq_open_flag_registration"
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(licence__isnull=False) & models.Q(registration__isnull=True)) | (models.Q(licence__isnull=True) & models.Q(registration__isnull=False)),
+                name="flag_licence_or_registration",
+            ),
+        ]
+        indexes = [models.Index(fields=["-raised_at", "-id"], condition=models.Q(resolved_at__isnull=True), name="open_flags_idx")]
+
+    def __str__(self):
+        return f"{self.key} ({'open' if self.resolved_at is None else self.resolution})"
+
+    @property
+    def number(self) -> str:
+        return self.licence.number if self.licence_id else self.registration.number

@@ -165,6 +165,7 @@ def _build_world(tmp_path) -> World:
 
     from licensing.applications.models import Application
     from licensing.assessment.models import Assessment, Consultation
+    from licensing.customs.models import MismatchKind, ReconciliationFlag
     from licensing.licences.models import Licence, ParliamentNotification, Registration, UsageReport
     from licensing.reporting.models import ReportRun
     from licensing.screening.models import RunKind, ScreeningHit, ScreeningRun
@@ -272,6 +273,8 @@ def _build_world(tmp_path) -> World:
     w.registration = Registration.objects.get(decision__application_id=registration_draft["id"]).pk
     registration_number = Registration.objects.get(pk=w.registration).number
     w.notification = notification.pk
+    # A reconciliation flag on the licence (the explain endpoint needs one to act on).
+    w.flag = ReconciliationFlag.objects.create(licence=licence, kind=MismatchKind.OUTSIDE_TERMS, key="outside_terms:matrix").pk
     w.report_run = ReportRun.objects.create(year=timezone.localdate().year, requested_by=w.users[OFFICER]).pk
     w.screening_run = ScreeningRun.objects.create(kind=RunKind.RESCREEN, started_by=w.users[ADMINISTRATOR]).pk
     w.saved_search = SavedSearch.objects.create(owner=w.users[OFFICER], name="Open cases", query="status=in_review").pk
