@@ -62,6 +62,7 @@ DEFAULT_PARAMS = {
     "question_id": "question",
     "note_document_id": "note_document",
     "fid": "flag",
+    "hid": "live_hit",
 }
 
 
@@ -150,6 +151,9 @@ ACCESS: dict[str, Entry] = {
     "api:office-licence-reconciliation": entry(GET=OFFICIALS, params={"pk": "licence"}),
     "api:office-registration-reconciliation": entry(GET=OFFICIALS, params={"pk": "registration"}),
     "api:office-reconciliation-flags": entry(GET=OFFICIALS),
+    "api:office-live-hits": entry(GET=OFFICIALS),
+    "api:office-live-hits-suspend": entry(POST=OFFICE),
+    "api:office-live-hit-dismiss": entry(POST=OFFICE),
     "api:office-reconciliation-flag-explain": entry(POST=OFFICE),
     "api:denials": entry(GET=OFFICIALS),
     "api:denials-export": entry(GET=OFFICIALS),
@@ -243,6 +247,9 @@ ACCESS: dict[str, Entry] = {
     "office:parliament": page(OFFICIALS),
     "office:overdue": page(OFFICIALS),
     "office:reconciliation-flags": page(OFFICIALS),
+    "office:live-hits": page(OFFICIALS),
+    "office:live-hits-suspend": entry(POST=OFFICE),
+    "office:live-hit-dismiss": entry(POST=OFFICE),
     "office:reconciliation-flag-explain": entry(POST=OFFICE),
     "office:licence-reconciliation": page(OFFICIALS, params={"pk": "licence"}),
     "office:registration-reconciliation": page(OFFICIALS, params={"pk": "registration"}),
