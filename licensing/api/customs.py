@@ -12,7 +12,6 @@ from licensing.customs import selectors, services
 from licensing.customs.authentication import CustomsTokenAuthentication
 from licensing.customs.models import CustomsWriteOff
 from licensing.licences.models import Registration
-from licensing.reference.selectors import group_members
 
 from .permissions import allow
 
@@ -100,11 +99,7 @@ class CustomsRegistrationOut(serializers.Serializer):
         return obj.revoked_on.isoformat() if obj.revoked_on else None
 
     def get_destinations(self, obj) -> list[str]:
-        general_licence = obj.general_licence
-        named = {c.code for c in general_licence.destinations.all()}
-        for group in general_licence.destination_groups.all():
-            named |= group_members(group.code)
-        return sorted(named)
+        return selectors.general_licence_destinations(obj.general_licence)
 
     def get_excluded_destinations(self, obj) -> list[str]:
         return sorted(c.code for c in obj.general_licence.excluded_destinations.all())

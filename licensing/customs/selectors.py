@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from licensing.licences.models import Licence, LicenceLine, Registration
+from licensing.reference import general_licences
 
 from .models import CustomsWriteOff
 
@@ -68,3 +69,10 @@ def write_offs_of_declaration(declaration: str):
 
 def write_offs_of_registration(registration: Registration):
     return CustomsWriteOff.objects.filter(registration=registration).select_related("destination").order_by("-exported_on", "-id")
+
+
+def general_licence_destinations(general_licence) -> list[str]:
+    """The destinations a general licence names, with the members of its groups (for 'all_except', none): its terms
+    as the one general-licence rule reads them (licensing.reference.general_licences)."""
+    terms = general_licences.all_terms().get(general_licence.code)
+    return sorted(terms.destinations) if terms else []

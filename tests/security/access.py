@@ -247,6 +247,7 @@ ACCESS: dict[str, Entry] = {
     "office:parliament": page(OFFICIALS),
     "office:overdue": page(OFFICIALS),
     "office:reconciliation-flags": page(OFFICIALS),
+    "customs:check": page(BORDER),
     "office:live-hits": page(OFFICIALS),
     "office:live-hits-suspend": entry(POST=OFFICE),
     "office:live-hit-dismiss": entry(POST=OFFICE),
