@@ -8,7 +8,7 @@ revoked) and its exhaustion (all lines used up) are decided in the same step.
 """
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -109,11 +109,15 @@ def write_off_record(
         except IntegrityError:  # the same item committed by a parallel request between our read and our insert
             existing = CustomsWriteOff.objects.get(declaration=declaration, licence=licence, line=balance.line)
             return WriteOffResult(_same_or_conflict(existing, quantity=quantity, value_eur=value_eur, destination=destination, exported_on=exported_on), created=False)
+        # What remains after this write-off, from the balances read under the lock (no second read): the audit event
+        # comes last, since the audit chain's lock is held from it until the commit.
+        after = replace(balance, written_off_quantity=balance.written_off_quantity + quantity, written_off_value_eur=balance.written_off_value_eur + value_eur)
+        used_up = all((after if b is balance else b).used_up for b in balances)
         event_record(
             actor=actor, verb="licence.written_off", target=licence,
             payload={"declaration": declaration, "line": line, "quantity": str(quantity), "unit": balance.line.unit, "value_eur": str(value_eur), "destination": destination, "exported_on": exported_on.isoformat()},
         )
-        if all(b.used_up for b in selectors.line_balances(licence)):
+        if used_up:
             licence_use_move(actor=actor, licence=licence, move="exhaust", reason=_("Nothing remains after declaration %(mrn)s.") % {"mrn": declaration}, payload={"declaration": declaration})
     return WriteOffResult(write_off, created=True)
 
