@@ -41,6 +41,8 @@ TARGETS = {
     "usage_upload_100k": "<= 15 s, memory bounded",
     "annual_report": "<= 2 s",
     "office_search": "p95 <= 100 ms",
+    "customs_write_off": ">= 500/s over 4 clients, p95 <= 30 ms",
+    "customs_check": "p95 <= 20 ms",
 }
 
 
@@ -543,6 +545,151 @@ def bench_report(state, officer, args, year: int) -> dict:
                               "ratio": round(total * 1000 / floor_ms, 1)}}
 
 
+# --- customs (issue 21) ------------------------------------------------------------------------------
+CUSTOMS_LICENCES = """
+SELECT l.id, l.number, (SELECT min(d.country_id) FROM licences_licence_destinations d WHERE d.licence_id = l.id)
+FROM licences_licence l
+WHERE l.status = 'active' AND l.valid_from <= current_date AND l.valid_to >= current_date
+  AND EXISTS (SELECT 1 FROM licences_licence_destinations d WHERE d.licence_id = l.id)
+  AND EXISTS (SELECT 1 FROM licences_licenceline ln WHERE ln.licence_id = l.id AND ln.value_eur >= 1 AND coalesce(ln.quantity, 1) >= 1)
+ORDER BY random() LIMIT %s
+"""
+# What a check must read: the licence with its holder, its destinations, its lines and the write-offs standing per line.
+CHECK_FLOOR = """
+SELECT l.number, l.status, l.valid_from, l.valid_to, o.eori_number,
+ (SELECT array_agg(d.country_id ORDER BY d.country_id) FROM licences_licence_destinations d WHERE d.licence_id = l.id),
+ (SELECT json_agg(json_build_object('q', ln.quantity, 'v', ln.value_eur, 'wq', w.q, 'wv', w.v) ORDER BY ln.position, ln.id)
+    FROM licences_licenceline ln LEFT JOIN (SELECT line_id, sum(quantity) q, sum(value_eur) v FROM customs_customswriteoff
+                                             WHERE licence_id = l.id AND reversed_at IS NULL GROUP BY line_id) w ON w.line_id = ln.id
+   WHERE ln.licence_id = l.id)
+FROM licences_licence l LEFT JOIN accounts_organisation o ON o.id = l.holder_id WHERE l.number = %s
+"""
+CHAIN_LOCK = 0x6C6963656E6365  # licensing.audit.chain.CHAIN_LOCK: the audit chain's one writer at a time
+
+
+def _rows(query, params):
+    with db().cursor() as c:
+        c.execute(query, params)
+        return c.fetchall()
+
+
+def _customs_token() -> str:
+    """A customs account and a fresh machine token for it (the bench's own)."""
+    from django.contrib.auth import get_user_model
+
+    from licensing.customs.services import customs_token_issue
+
+    user, _ = get_user_model().objects.get_or_create(username="bench_customs", defaults={"role": "customs", "email": ""})
+    return customs_token_issue(actor=None, user=user, name="bench")[1]
+
+
+def _write_off_floor(licences, threads: int, duration: float) -> dict:
+    """The SQL a write-off cannot do without, on `threads` connections at once: lock the licence, read its lines, the
+    standing write-offs, the retry's row and the destinations, insert the write-off, take the audit chain's lock, read
+    the chain's last hash, append an event (to a temporary copy of the event table, so the bench's chain stays whole),
+    commit. Its write-offs are deleted afterwards."""
+    import threading
+
+    from licensing.customs.mrn import check_character
+
+    counter, lock, timings = [0], threading.Lock(), []
+    prefix = f"{int(time.time()) % 100000:05d}"
+    deadline = time.perf_counter() + duration
+
+    def work():
+        conn = psycopg2.connect(dsn())  # one connection per thread (db() is the run's shared one)
+        conn.autocommit = True
+        c = conn.cursor()
+        c.execute("CREATE TEMP TABLE bench_event (LIKE audit_event INCLUDING DEFAULTS INCLUDING IDENTITY)")
+        c.execute("SELECT id FROM accounts_user WHERE username = 'bench_customs'")
+        user_id = c.fetchone()[0]
+        rng = random.Random(threading.get_ident())
+        while time.perf_counter() < deadline:
+            with lock:
+                counter[0] += 1
+                n = counter[0]
+            body = f"99ZZ{prefix}{n:08d}"
+            mrn = body + check_character(body)
+            licence_id, _number, destination = rng.choice(licences)
+            started = time.perf_counter()
+            c.execute("BEGIN")
+            c.execute("SELECT id, status, valid_from, valid_to FROM licences_licence WHERE id = %s FOR UPDATE", [licence_id])
+            c.execute("SELECT id, quantity, value_eur FROM licences_licenceline WHERE licence_id = %s ORDER BY position, id", [licence_id])
+            line_id = c.fetchall()[0][0]
+            c.execute("SELECT line_id, sum(quantity), sum(value_eur) FROM customs_customswriteoff WHERE licence_id = %s AND reversed_at IS NULL GROUP BY line_id", [licence_id])
+            c.execute("SELECT 1 FROM customs_customswriteoff WHERE declaration = %s AND licence_id = %s AND line_id = %s", [mrn, licence_id, line_id])
+            c.execute("SELECT country_id FROM licences_licence_destinations WHERE licence_id = %s", [licence_id])
+            c.execute(
+                "INSERT INTO customs_customswriteoff (declaration, licence_id, line_id, line_number, quantity, value_eur, destination_id, exported_on, created_by_id, created_at, reversal_reason)"
+                " VALUES (%s, %s, %s, 1, 0.001, 0.01, %s, current_date, %s, now(), '')", [mrn, licence_id, line_id, destination, user_id],
+            )
+            c.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+            c.execute("SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1")
+            c.execute(
+                "INSERT INTO bench_event (at, verb, target_type, target_id, from_state, to_state, reason, payload, hash, prev_hash)"
+                " VALUES (now(), 'licence.written_off', 'licences.licence', %s, '', '', '', '{}', '', '')", [str(licence_id)],
+            )
+            c.execute("COMMIT")
+            elapsed = time.perf_counter() - started
+            with lock:
+                timings.append(elapsed)
+        c.execute("DELETE FROM customs_customswriteoff WHERE declaration LIKE %s", [f"99ZZ{prefix}%"])
+        conn.close()
+
+    started = time.perf_counter()
+    pool = [threading.Thread(target=work) for _ in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    wall = time.perf_counter() - started
+    return {"threads": threads, "requests": len(timings), "rps": round(len(timings) / wall, 1), "latency_ms": percentiles(timings)}
+
+
+def bench_customs(state, args) -> dict:
+    """Write-offs from 4 clients at once (each a new declaration on a random active licence, a thousandth of a unit and
+    a cent) and checks of random licences, with a customs system's machine token; floors in the same run."""
+    from itertools import count
+
+    from licensing.customs.mrn import check_character
+
+    licences = [tuple(r) for r in _rows(CUSTOMS_LICENCES, [2000])]
+    assert licences, "no active licence in the database"
+    client = Client(port=args.port)
+    auth = {"Authorization": f"Bearer {_customs_token()}"}
+    prefix, serial = f"{int(time.time()) % 100000:05d}", count(1)
+    rng = random.Random(21)
+
+    def write_off():
+        body = f"26NL{prefix}{next(serial):08d}"
+        _id, number, destination = rng.choice(licences)
+        return client.request("POST", "/api/v1/customs/write-offs/", {
+            "declaration": body + check_character(body), "licence": number, "line": 1, "quantity": "0.001", "value_eur": "0.01",
+            "destination": destination, "exported_on": date.today().isoformat(),
+        }, headers=auth)
+
+    def check():
+        return client.request("GET", f"/api/v1/customs/licences/{rng.choice(licences)[1]}/", headers=auth)
+
+    status, body, _ = write_off()
+    assert status == 201, (status, body[:500])
+    status, body, _ = check()
+    assert status == 200, (status, body[:500])
+    duration = 5 if args.quick else 20
+    writes = run_load(write_off, threads=4, duration=duration, max_requests=50000)
+    checks = run_load(check, threads=1, duration=30, max_requests=100 if args.quick else 500)
+    checks_4 = run_load(check, threads=4, duration=duration, max_requests=50000)
+    write_floor = _write_off_floor(licences, threads=4, duration=duration)
+    check_floor = timed_sql(lambda c: (c.execute(CHECK_FLOOR, [rng.choice(licences)[1]]), c.fetchall()), 300)
+    return {
+        "customs_write_off": {"path": "POST /api/v1/customs/write-offs/ (4 client threads, a new declaration each)", "load_4": writes, "floor_4_connections": write_floor,
+                              "licences": len(licences), "ratio_p95": round(writes["latency_ms"]["p95"] / write_floor["latency_ms"]["p95"], 1),
+                              "ratio_rps": round(write_floor["rps"] / writes["rps"], 1)},
+        "customs_check": {"path": "GET /api/v1/customs/licences/{number}/", "sequential": checks, "concurrent_4": checks_4, "floor_ms": check_floor,
+                          "ratio_p95": round(checks["latency_ms"]["p95"] / check_floor["p95"], 1)},
+    }
+
+
 # --- verdicts and output --------------------------------------------------------------------------------
 def verdicts(r: dict, qc: dict) -> list[dict]:
     rows = []
@@ -595,6 +742,16 @@ def verdicts(r: dict, qc: dict) -> list[dict]:
         inproc = qc.get("annual_report_inprocess", {})
         add("annual_report", f"{a['seconds_all_tables_http']} s over HTTP (10 tables, {a['decisions_in_year']} decisions in {a['year']}); in process {inproc.get('seconds', 'n/a')} s, {inproc.get('queries', 'n/a')} queries",
             f"{a['ratio']}x", a["seconds_all_tables_http"] <= 2)
+    if "customs_write_off" in r:
+        w = r["customs_write_off"]
+        lat = w["load_4"]["latency_ms"]
+        add("customs_write_off", f"{w['load_4']['rps']} write-offs/s at 4 clients, p95 {lat['p95']} ms (p50 {lat['p50']}), statuses {w['load_4']['statuses']}",
+            f"floor {w['floor_4_connections']['rps']}/s, p95 {w['floor_4_connections']['latency_ms']['p95']} ms = {w['ratio_p95']}x p95",
+            w["load_4"]["rps"] >= 500 and lat["p95"] <= 30 and list(w["load_4"]["statuses"]) == [201])
+    if "customs_check" in r:
+        ch = r["customs_check"]
+        add("customs_check", f"p95 {ch['sequential']['latency_ms']['p95']} ms (p50 {ch['sequential']['latency_ms']['p50']}); 4 clients {ch['concurrent_4']['rps']}/s p95 {ch['concurrent_4']['latency_ms']['p95']} ms",
+            f"{ch['ratio_p95']}x", ch["sequential"]["latency_ms"]["p95"] <= 20)
     return rows
 
 
@@ -614,7 +771,7 @@ def markdown(result: dict) -> str:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="queue,detail,search,determination,submit,screening,usage,report,rescreen")
+    parser.add_argument("--only", default="queue,detail,search,determination,submit,screening,usage,report,customs,rescreen")
     parser.add_argument("--quick", action="store_true", help="fewer requests and 10,000-row upload (CI smoke)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (README's production shape: -w 4)")
@@ -656,7 +813,7 @@ def main():
                  ("search", lambda: bench_search(state, officer, args)),
                  ("determination", lambda: bench_determination(state, officer, args)), ("screening", lambda: bench_screening(state, officer, args)),
                  ("report", lambda: bench_report(state, officer, args, args.year)), ("submit", lambda: bench_submit(state, exporter, args)),
-                 ("usage", lambda: bench_usage(state, server, exporter, args))]
+                 ("usage", lambda: bench_usage(state, server, exporter, args)), ("customs", lambda: bench_customs(state, args))]
         for name, fn in steps:
             if name in only:
                 print(f"{name} ...", file=sys.stderr, flush=True)

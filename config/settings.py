@@ -236,6 +236,8 @@ CELERY_BEAT_SCHEDULE = {
     # The outbox's sweep: mail owed for committed changes and not yet sent (broker down at commit, mail server down).
     "dispatch-outbox": {"task": "core.outbox_dispatch", "schedule": env.int("OUTBOX_DISPATCH_SECONDS", default=60)},
     "sync-denials-into-screening": {"task": "screening.sync_denials", "schedule": 24 * 3600},
+    # Three-way reconciliation of licences and registrations (authorised, written off, reported): the compliance flags.
+    "reconcile-licences": {"task": "customs.reconcile", "schedule": 24 * 3600},
     "audit-checkpoint": {"task": "audit.checkpoint", "schedule": AUDIT_CHECKPOINT_SECONDS},
     "remind-question-answers": {"task": "applications.questions_remind", "schedule": 3600},
 }

@@ -2,7 +2,7 @@
 write-off. For Customs only: people of the customs role (with their second factor) and the customs systems'
 machine tokens (licensing.customs.authentication)."""
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from licensing.customs import selectors, services
 from licensing.customs.authentication import CustomsTokenAuthentication
 from licensing.customs.models import CustomsWriteOff
+from licensing.licences.models import Registration
 
 from .permissions import allow
 
@@ -42,8 +43,15 @@ class LineBalanceOut(serializers.Serializer):
     remaining_value_eur = serializers.DecimalField(max_digits=16, decimal_places=2)
 
 
+class DestinationCheckOut(serializers.Serializer):
+    destination = serializers.CharField()
+    covered = serializers.BooleanField()
+    reason = serializers.CharField(allow_null=True)
+
+
 class CustomsLicenceOut(serializers.Serializer):
     number = serializers.CharField()
+    kind = serializers.SerializerMethodField()
     holder = serializers.CharField(source="holder_name")
     holder_eori = serializers.SerializerMethodField()
     status = serializers.CharField()
@@ -62,22 +70,73 @@ class CustomsLicenceOut(serializers.Serializer):
     def get_lines(self, obj) -> list[dict]:
         return LineBalanceOut(selectors.line_balances(obj), many=True).data
 
+    def get_kind(self, obj) -> str:
+        return "licence"
+
+
+class CustomsRegistrationOut(serializers.Serializer):
+    """A registration for a general licence: no lines and no quantities, but the general licence's terms."""
+
+    number = serializers.CharField()
+    kind = serializers.SerializerMethodField()
+    general_licence = serializers.CharField(source="general_licence_id")
+    holder = serializers.CharField(source="organisation.name")
+    holder_eori = serializers.CharField(source="organisation.eori_number")
+    status = serializers.CharField()
+    valid_from = serializers.DateField(source="registered_on")
+    valid_to = serializers.SerializerMethodField()
+    destination_rule = serializers.CharField(source="general_licence.destination_rule")
+    destinations = serializers.SerializerMethodField(help_text="The destinations it names (with its groups' members); for 'all_except', none.")
+    excluded_destinations = serializers.SerializerMethodField()
+    movements = serializers.SerializerMethodField()
+    conditions = serializers.CharField(source="general_licence.conditions")
+    lines = serializers.SerializerMethodField()
+
+    def get_kind(self, obj) -> str:
+        return "registration"
+
+    def get_valid_to(self, obj) -> str | None:
+        return obj.revoked_on.isoformat() if obj.revoked_on else None
+
+    def get_destinations(self, obj) -> list[str]:
+        return selectors.general_licence_destinations(obj.general_licence)
+
+    def get_excluded_destinations(self, obj) -> list[str]:
+        return sorted(c.code for c in obj.general_licence.excluded_destinations.all())
+
+    def get_movements(self, obj) -> list[str]:
+        return [m.strip() for m in obj.general_licence.movements.split(",") if m.strip()]
+
+    def get_lines(self, obj) -> list:
+        return []
+
 
 class CustomsLicenceView(CustomsView):
-    """A licence as Customs checks it for a declaration: holder, status, validity, destinations and, per line, what
-    remains in the line's unit and in euro (what it authorises minus the write-offs that stand)."""
+    """A licence or a general-licence registration as Customs checks it for a declaration: holder, status, validity,
+    destinations and, per licence line, what remains in the line's unit and in euro (what it authorises minus the
+    write-offs that stand); a registration has no lines but its general licence's destinations and terms. With
+    `?destination=XX` the answer also says whether it covers that destination, and why not."""
 
     permission_classes = [allow(services.CHECKING)]
 
-    @extend_schema(responses=CustomsLicenceOut)
+    @extend_schema(
+        parameters=[OpenApiParameter("destination", str, description="ISO 3166-1 alpha-2: add destination_check for it.")],
+        responses=PolymorphicProxySerializer(component_name="CustomsHolding", serializers=[CustomsLicenceOut, CustomsRegistrationOut], resource_type_field_name="kind"),
+    )
     def get(self, request, number):
-        return Response(CustomsLicenceOut(services.licence_or_refusal(number)).data)
+        held = services.holding_for_customs(number)
+        body = (CustomsRegistrationOut if isinstance(held, Registration) else CustomsLicenceOut)(held).data
+        destination = str(request.query_params.get("destination", "")).strip().upper()[:2]
+        if destination:
+            reason = services.destination_refusal(held, destination)
+            body["destination_check"] = DestinationCheckOut({"destination": destination, "covered": reason is None, "reason": reason}).data
+        return Response(body)
 
 
 class WriteOffIn(serializers.Serializer):
     declaration = serializers.CharField(max_length=40, help_text="The export declaration's MRN (18 characters).")
     licence = serializers.CharField(max_length=40)
-    line = serializers.IntegerField(min_value=1, max_value=32767, help_text="The licence line: 1 for the first.")
+    line = serializers.IntegerField(min_value=1, max_value=32767, default=1, help_text="The licence line: 1 for the first; for a registration, the declaration's goods item.")
     quantity = serializers.DecimalField(max_digits=14, decimal_places=3, min_value=0, default=0, help_text="In the licence line's unit.")
     value_eur = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
     destination = serializers.RegexField(r"^[A-Za-z]{2}$", max_length=2, help_text="ISO 3166-1 alpha-2 country code.")
@@ -85,7 +144,7 @@ class WriteOffIn(serializers.Serializer):
 
 
 class WriteOffOut(serializers.ModelSerializer):
-    licence = serializers.CharField(source="licence.number")
+    licence = serializers.CharField(source="number", help_text="The licence's or the registration's number.")
     line = serializers.IntegerField(source="line_number")
     destination = serializers.CharField(source="destination_id")
 

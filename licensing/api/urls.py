@@ -3,7 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from .applications import ApplicationViewSet
 from .auth import MeView, TokenView
-from . import assessment, customs, decisions, licences, objections, office
+from . import assessment, customs, decisions, licences, live_hits, objections, office, reconciliation
 
 app_name = "api"
 
@@ -44,6 +44,13 @@ urlpatterns = [
     path("usage-reports/upload/", licences.UsageUploadView.as_view(), name="usage-upload"),
     path("usage-reports/periods/", licences.PeriodDeclareView.as_view(), name="usage-periods"),
     path("office/overdue-reports/", licences.OverdueReportsView.as_view(), name="overdue-reports"),
+    path("office/licences/<int:pk>/reconciliation/", reconciliation.LicenceReconciliationView.as_view(), name="office-licence-reconciliation"),
+    path("office/registrations/<int:pk>/reconciliation/", reconciliation.RegistrationReconciliationView.as_view(), name="office-registration-reconciliation"),
+    path("office/reconciliation/flags/", reconciliation.FlagListView.as_view(), name="office-reconciliation-flags"),
+    path("office/reconciliation/flags/<int:fid>/explain/", reconciliation.FlagExplainView.as_view(), name="office-reconciliation-flag-explain"),
+    path("office/live-hits/", live_hits.LiveHitListView.as_view(), name="office-live-hits"),
+    path("office/live-hits/suspend/", live_hits.LiveHitSuspendView.as_view(), name="office-live-hits-suspend"),
+    path("office/live-hits/<int:hid>/dismiss/", live_hits.LiveHitDismissView.as_view(), name="office-live-hit-dismiss"),
     path("denials/", decisions.DenialListView.as_view(), name="denials"),
     path("denials/export/", decisions.DenialExportView.as_view(), name="denials-export"),
     path("ministry/applications/<int:pk>/assessment/", assessment.AssessmentView.as_view(), name="assessment"),

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from licensing.licences.models import Licence, LicenceLine, Registration
+from licensing.reference import general_licences
 
 from .models import CustomsWriteOff
 
@@ -30,8 +31,17 @@ class LineBalance:
         return self.remaining_value_eur <= 0 or (quantity is not None and quantity <= 0)
 
 
-def licence_for_customs(number: str) -> Licence | None:
-    return Licence.objects.filter(number=number).select_related("holder").prefetch_related("destinations").first()
+def holding_for_customs(number: str) -> Licence | Registration | None:
+    """The licence with this number, or else the general-licence registration (with what its check shows)."""
+    licence = Licence.objects.filter(number=number).select_related("holder").prefetch_related("destinations").first()
+    if licence is not None:
+        return licence
+    return (
+        Registration.objects.filter(number=number)
+        .select_related("organisation", "general_licence")
+        .prefetch_related("general_licence__destinations", "general_licence__excluded_destinations", "general_licence__destination_groups")
+        .first()
+    )
 
 
 def line_balances(licence: Licence) -> list[LineBalance]:
@@ -54,8 +64,15 @@ def write_offs_of_licence(licence: Licence):
 
 
 def write_offs_of_declaration(declaration: str):
-    return CustomsWriteOff.objects.filter(declaration=declaration).select_related("licence", "destination").order_by("id")
+    return CustomsWriteOff.objects.filter(declaration=declaration).select_related("licence", "registration", "destination").order_by("id")
 
 
-def is_registration(number: str) -> bool:
-    return Registration.objects.filter(number=number).exists()
+def write_offs_of_registration(registration: Registration):
+    return CustomsWriteOff.objects.filter(registration=registration).select_related("destination").order_by("-exported_on", "-id")
+
+
+def general_licence_destinations(general_licence) -> list[str]:
+    """The destinations a general licence names, with the members of its groups (for 'all_except', none): its terms
+    as the one general-licence rule reads them (licensing.reference.general_licences)."""
+    terms = general_licences.all_terms().get(general_licence.code)
+    return sorted(terms.destinations) if terms else []

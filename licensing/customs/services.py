@@ -8,7 +8,7 @@ revoked) and its exhaustion (all lines used up) are decided in the same step.
 """
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -21,7 +21,8 @@ from licensing.audit.services import event_record
 from licensing.core.errors import Conflict, DomainError, NotFound
 from licensing.core.permissions import refuse_unless
 from licensing.licences.lifecycle import licence_use_move
-from licensing.licences.models import Licence, LicenceStatus
+from licensing.licences.models import Licence, LicenceStatus, Registration, RegistrationStatus
+from licensing.licences.usage import general_licence_refusal
 
 from . import selectors
 from .models import CustomsToken, CustomsWriteOff
@@ -34,18 +35,28 @@ TOKEN_ADMINS = (Role.ADMINISTRATOR,)
 TOKEN_PREFIX = "cst_"
 
 
-def licence_or_refusal(number: str) -> Licence:
-    """The licence Customs asks about; 404 if there is none, 400 for a registration (not written off here yet)."""
+def holding_for_customs(number: str) -> Licence | Registration:
+    """The licence or general-licence registration Customs asks about, by its number; 404 if there is none."""
     number = str(number or "").strip()
-    licence = selectors.licence_for_customs(number) if number else None
-    if licence is not None:
-        return licence
-    if number and selectors.is_registration(number):
-        raise DomainError(
-            _("%(number)s is a registration for a general licence: write-offs of registrations are not supported yet.") % {"number": number},
-            code="registration_not_supported",
-        )
-    raise NotFound(_("No licence %(number)s.") % {"number": number})
+    held = selectors.holding_for_customs(number) if number else None
+    if held is None:
+        raise NotFound(_("No licence or registration %(number)s.") % {"number": number})
+    return held
+
+
+def registration_destination_refusal(registration: Registration, destination: str, *, on: date) -> str | None:
+    """Why the registration's general licence does not cover this destination, or None. The one call of the
+    general licence's destination rule at the border (the same rule the exporter's usage reports are held to)."""
+    return general_licence_refusal(registration.general_licence, destination, on=on)
+
+
+def destination_refusal(held: Licence | Registration, destination: str, *, on: date | None = None) -> str | None:
+    """Why the licence or registration does not cover exports to `destination` (on `on`, by default today), or None."""
+    if isinstance(held, Registration):
+        return registration_destination_refusal(held, destination, on=on or timezone.localdate())
+    if destination not in {c.code for c in held.destinations.all()}:
+        return _("Licence %(number)s does not cover exports to %(destination)s.") % {"number": held.number, "destination": destination}
+    return None
 
 
 @dataclass(frozen=True)
@@ -64,7 +75,12 @@ def write_off_record(
     destination = str(destination or "").strip().upper()
     if quantity < 0 or value_eur < 0 or (quantity == 0 and value_eur == 0):
         raise DomainError(_("Write off a quantity or a value."), code="nothing_to_write_off", fields={"quantity": [_("Give a quantity or a value above zero.")]})
-    licence = licence_or_refusal(licence_number)
+    held = holding_for_customs(licence_number)
+    if isinstance(held, Registration):
+        return _registration_write_off(
+            actor=actor, declaration=declaration, registration=held, item=line, quantity=quantity, value_eur=value_eur, destination=destination, exported_on=exported_on
+        )
+    licence = held
     with transaction.atomic():
         licence = Licence.objects.select_for_update().get(pk=licence.pk)
         balances = selectors.line_balances(licence)
@@ -93,13 +109,61 @@ def write_off_record(
         except IntegrityError:  # the same item committed by a parallel request between our read and our insert
             existing = CustomsWriteOff.objects.get(declaration=declaration, licence=licence, line=balance.line)
             return WriteOffResult(_same_or_conflict(existing, quantity=quantity, value_eur=value_eur, destination=destination, exported_on=exported_on), created=False)
+        # What remains after this write-off, from the balances read under the lock (no second read): the audit event
+        # comes last, since the audit chain's lock is held from it until the commit.
+        after = replace(balance, written_off_quantity=balance.written_off_quantity + quantity, written_off_value_eur=balance.written_off_value_eur + value_eur)
+        used_up = all((after if b is balance else b).used_up for b in balances)
         event_record(
             actor=actor, verb="licence.written_off", target=licence,
             payload={"declaration": declaration, "line": line, "quantity": str(quantity), "unit": balance.line.unit, "value_eur": str(value_eur), "destination": destination, "exported_on": exported_on.isoformat()},
         )
-        if all(b.used_up for b in selectors.line_balances(licence)):
+        if used_up:
             licence_use_move(actor=actor, licence=licence, move="exhaust", reason=_("Nothing remains after declaration %(mrn)s.") % {"mrn": declaration}, payload={"declaration": declaration})
     return WriteOffResult(write_off, created=True)
+
+
+def _registration_write_off(*, actor, declaration: str, registration: Registration, item: int, quantity, value_eur, destination: str, exported_on: date) -> WriteOffResult:
+    """A goods item declared under a general licence: recorded with its quantity and value, with no balance (a
+    registration authorises no quantities); refused when the registration is not active, the export precedes it or
+    the general licence does not cover the destination."""
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().select_related("general_licence").get(pk=registration.pk)
+        existing = CustomsWriteOff.objects.filter(declaration=declaration, registration=registration, line_number=item).first()
+        if existing is not None:
+            return WriteOffResult(_same_or_conflict(existing, quantity=quantity, value_eur=value_eur, destination=destination, exported_on=exported_on), created=False)
+        _refuse_unless_registration_usable(registration, destination=destination, exported_on=exported_on)
+        try:
+            with transaction.atomic():
+                write_off = CustomsWriteOff.objects.create(
+                    declaration=declaration, registration=registration, line_number=item, quantity=quantity, value_eur=value_eur,
+                    destination_id=destination, exported_on=exported_on, created_by=actor,
+                )
+        except IntegrityError:  # the same item committed by a parallel request between our read and our insert
+            existing = CustomsWriteOff.objects.get(declaration=declaration, registration=registration, line_number=item)
+            return WriteOffResult(_same_or_conflict(existing, quantity=quantity, value_eur=value_eur, destination=destination, exported_on=exported_on), created=False)
+        event_record(
+            actor=actor, verb="registration.written_off", target=registration,
+            payload={"declaration": declaration, "item": item, "quantity": str(quantity), "value_eur": str(value_eur), "destination": destination, "exported_on": exported_on.isoformat()},
+        )
+    return WriteOffResult(write_off, created=True)
+
+
+def _refuse_unless_registration_usable(registration: Registration, *, destination: str, exported_on: date) -> None:
+    if registration.status != RegistrationStatus.ACTIVE:
+        raise Conflict(
+            _("Registration %(number)s is not active: it is %(status)s.") % {"number": registration.number, "status": registration.get_status_display().lower()},
+            code="licence_not_active",
+        )
+    if exported_on < registration.registered_on:
+        raise DomainError(
+            _("Registration %(number)s is valid from %(date)s.") % {"number": registration.number, "date": registration.registered_on.isoformat()},
+            code="licence_not_yet_valid", fields={"exported_on": [_("Before the registration.")]},
+        )
+    if exported_on > timezone.localdate():
+        raise DomainError(_("The export date is in the future."), code="invalid", fields={"exported_on": [_("Give the date the goods were cleared.")]})
+    refusal = registration_destination_refusal(registration, destination, on=exported_on)
+    if refusal:
+        raise DomainError(refusal, code="wrong_destination", fields={"destination": [refusal]})
 
 
 def _same_or_conflict(existing: CustomsWriteOff, *, quantity, value_eur, destination, exported_on) -> CustomsWriteOff:
@@ -127,11 +191,9 @@ def _refuse_unless_usable(licence: Licence, *, destination: str, exported_on: da
         )
     if exported_on > timezone.localdate():
         raise DomainError(_("The export date is in the future."), code="invalid", fields={"exported_on": [_("Give the date the goods were cleared.")]})
-    if destination not in {c.code for c in licence.destinations.all()}:
-        raise DomainError(
-            _("Licence %(number)s does not cover exports to %(destination)s.") % {"number": licence.number, "destination": destination},
-            code="wrong_destination", fields={"destination": [_("Not a destination of this licence.")]},
-        )
+    refusal = destination_refusal(licence, destination, on=exported_on)
+    if refusal:
+        raise DomainError(refusal, code="wrong_destination", fields={"destination": [_("Not a destination of this licence.")]})
 
 
 def _refuse_overdraw(licence: Licence, balance: selectors.LineBalance, *, quantity: Decimal, value_eur: Decimal) -> None:
@@ -152,10 +214,20 @@ def write_off_reverse(*, actor, declaration: str, reason: str) -> list[CustomsWr
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Give the reason."), fields={"reason": [_("Give the reason.")]})
-    licence_ids = sorted(set(CustomsWriteOff.objects.filter(declaration=declaration).values_list("licence_id", flat=True)))
-    if not licence_ids:
+    held = list(CustomsWriteOff.objects.filter(declaration=declaration).values_list("licence_id", "registration_id"))
+    if not held:
         raise NotFound(_("No write-off of declaration %(mrn)s.") % {"mrn": declaration})
+    licence_ids = sorted({licence_id for licence_id, _registration in held if licence_id})
+    registration_ids = sorted({registration_id for _licence, registration_id in held if registration_id})
     with transaction.atomic():
+        for registration in Registration.objects.select_for_update().filter(pk__in=registration_ids).order_by("pk"):
+            active = list(CustomsWriteOff.objects.filter(declaration=declaration, registration=registration, reversed_at__isnull=True).order_by("pk"))
+            CustomsWriteOff.objects.filter(pk__in=[w.pk for w in active]).update(reversed_at=timezone.now(), reversed_by=actor, reversal_reason=reason)
+            for write_off in active:
+                event_record(
+                    actor=actor, verb="registration.write_off_reversed", target=registration, reason=reason,
+                    payload={"declaration": declaration, "item": write_off.line_number, "quantity": str(write_off.quantity), "value_eur": str(write_off.value_eur)},
+                )
         # In id order, so two reversals touching the same licences cannot deadlock.
         for licence in Licence.objects.select_for_update().filter(pk__in=licence_ids).order_by("pk"):
             active = list(CustomsWriteOff.objects.filter(declaration=declaration, licence=licence, reversed_at__isnull=True).order_by("pk"))

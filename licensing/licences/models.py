@@ -310,3 +310,57 @@ class ObjectionDocument(models.Model):
 
     class Meta:
         ordering = ["objection", "id"]
+
+class LiveHitStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    SUSPENDED = "suspended", _("Licence suspended")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class LiveHit(models.Model):
+    """A party of a live licence or registration that a re-screen after a list import found on a sanctions list or
+    the denial register (licences.live_screening), for the office to suspend the licence or dismiss the hit. The same
+    party against the same entry (same content) is one hit across runs."""
+
+    run = models.ForeignKey("screening.ScreeningRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    licence = models.ForeignKey(Licence, null=True, blank=True, on_delete=models.PROTECT, related_name="live_hits")
+    registration = models.ForeignKey(Registration, null=True, blank=True, on_delete=models.PROTECT, related_name="live_hits")
+    party_role = models.CharField(max_length=30, help_text=_("The party's role on the application, or 'holder'."))
+    party_name = models.CharField(max_length=300)
+    party_country = models.CharField(max_length=2, blank=True)
+    party_key = models.CharField(max_length=64)
+    source = models.CharField(max_length=20)
+    list_kind = models.CharField(max_length=20)
+    entry_reference = models.CharField(max_length=200)
+    entry_name = models.CharField(max_length=500)
+    matched_name = models.CharField(max_length=500)
+    score = models.FloatField()
+    entry_hash = models.CharField(max_length=64)
+    found_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=LiveHitStatus.choices, default=LiveHitStatus.OPEN)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    handled_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-found_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["licence", "party_key", "source", "entry_reference", "entry_hash"], condition=models.Q(licence__isnull=False), name="uniq_live_hit_licence"
+            ),
+            models.UniqueConstraint(
+                fields=["registration", "party_key", "source", "entry_reference", "entry_hash"], condition=models.Q(registration__isnull=False), name="uniq_live_hit_registration"
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(licence__isnull=False) & models.Q(registration__isnull=True)) | (models.Q(licence__isnull=True) & models.Q(registration__isnull=False)),
+                name="live_hit_licence_or_registration",
+            ),
+        ]
+        indexes = [models.Index(fields=["-found_at", "-id"], condition=models.Q(status="open"), name="open_live_hits_idx")]
+
+    def __str__(self):
+        return f"{self.party_name} ~ {self.entry_name} ({self.status})"
+
+    @property
+    def number(self) -> str:
+        return self.licence.number if self.licence_id else self.registration.number

@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.db import DatabaseError
 
 
 @shared_task(name="licences.expire", acks_late=True)
@@ -32,3 +33,19 @@ def set_aside_notify(application_id: int) -> int:
     from .notifications import set_aside_notify as notify
 
     return notify(application_id=application_id)
+
+
+@shared_task(name="licences.rescreen_live", acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
+def rescreen_live(run_id: int | None) -> int:
+    """A re-screen run started: hand the active licences and registrations to the workers in chunks."""
+    from .live_screening import rescreen_live_fan_out
+
+    return rescreen_live_fan_out(run_id=run_id)
+
+
+@shared_task(name="licences.rescreen_live_chunk", acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
+def rescreen_live_chunk(run_id: int | None, licence_ids: list[int], registration_ids: list[int]) -> int:
+    """Screen the parties of a chunk of live licences and registrations; returns the new hits (idempotent)."""
+    from .live_screening import rescreen_live
+
+    return rescreen_live(run_id=run_id, licence_ids=licence_ids, registration_ids=registration_ids)

@@ -257,7 +257,7 @@ class _Checker:
         if number not in self.targets:
             licence = Licence.objects.filter(number=number, holder_id=self.organisation_id).prefetch_related("destinations", "lines").first()
             if licence is not None:
-                self.targets[number] = _Target(licence=licence, destinations=frozenset(c.code for c in licence.destinations.all()), lines={_norm(l.control_entry): l for l in licence.lines.all()})
+                self.targets[number] = _Target(licence=licence, destinations=frozenset(c.code for c in licence.destinations.all()), lines=lines_by_entry(licence.lines.all()))
             else:
                 registration = Registration.objects.filter(number=number, organisation_id=self.organisation_id).select_related("general_licence").first()
                 self.targets[number] = _Target(registration=registration) if registration else None
@@ -399,6 +399,17 @@ class _Checker:
 
 def _norm(code: str) -> str:
     return code.strip().upper()
+
+
+def lines_by_entry(lines: Iterable[LicenceLine]) -> dict[str, LicenceLine]:
+    """Which line of a licence a usage report counts against, by the report's control entry (as _norm folds it):
+    of lines with the same entry, the last in the licence's order. Reconciliation (licensing.customs) reads reports
+    by the same rule."""
+    return {_norm(line.control_entry): line for line in lines}
+
+
+def report_line(by_entry: dict[str, LicenceLine], control_entry: str) -> LicenceLine | None:
+    return by_entry.get(_norm(control_entry))
 
 
 # ASCII digits only (Decimal() also takes '1_000', full-width and Arabic-Indic digits); spaces, no-break spaces and

@@ -2,7 +2,7 @@
 from celery import shared_task
 from django.db import DatabaseError
 
-from . import cases, lists
+from . import cases, hooks, lists
 from . import rescreen as runs  # the module; `rescreen` is the task below
 
 RETRY = {"bind": True, "acks_late": True, "max_retries": 5, "default_retry_delay": 10, "autoretry_for": (DatabaseError,), "retry_backoff": True}
@@ -26,8 +26,11 @@ def import_list(self, run_id: int) -> str:
 
 @shared_task(name="screening.rescreen", **RETRY)
 def rescreen(self, run_id: int) -> int:
-    """Hand every open application of a run to the workers in chunks."""
-    return runs.rescreen_fan_out(run_id=run_id)
+    """Hand every open application of a run to the workers in chunks, and tell the layers above that the run started
+    (the live licences and registrations are re-screened for the same run)."""
+    count = runs.rescreen_fan_out(run_id=run_id)
+    hooks.rescreen_announce(run_id)
+    return count
 
 
 @shared_task(name="screening.rescreen_chunk", **RETRY)

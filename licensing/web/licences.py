@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from licensing.core.errors import DomainError
 from licensing.core.limits import body_limit
-from licensing.customs.selectors import write_offs_of_licence
+from licensing.customs.selectors import write_offs_of_licence, write_offs_of_registration
 from licensing.licences import lifecycle, selectors, usage
 
 from .confirm import confirmation_page, confirmed
@@ -124,7 +124,7 @@ def licence_detail(request, number):
     reports = selectors.usage_visible_to(request.user).filter(**({"licence": held} if hasattr(held, "lines") else {"registration": held}))[:200]
     form = UsageForm(initial={"token": uuid.uuid4().hex})
     is_licence = hasattr(held, "lines")
-    write_offs = write_offs_of_licence(held).select_related("line")[:200] if is_licence else []
+    write_offs = (write_offs_of_licence(held).select_related("line") if is_licence else write_offs_of_registration(held))[:200]
     declarations = held.period_declarations.order_by("-period_start")
     declare_form = DeclareForm(declared={d.period_start for d in declarations})
     return render(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import decisions, office, organisations, search
+from . import compliance, decisions, office, organisations, search
 
 app_name = "office"
 
@@ -31,4 +31,11 @@ urlpatterns = [
     path("denials/", decisions.denial_register, name="denials"),
     path("parliament/", decisions.parliament, name="parliament"),
     path("overdue-reports/", decisions.overdue, name="overdue"),
+    path("live-hits/", compliance.live_hits, name="live-hits"),
+    path("live-hits/suspend/", compliance.live_hits_suspend, name="live-hits-suspend"),
+    path("live-hits/<int:hid>/dismiss/", compliance.live_hit_dismiss, name="live-hit-dismiss"),
+    path("reconciliation/", compliance.reconciliation_flags, name="reconciliation-flags"),
+    path("reconciliation/flags/<int:fid>/explain/", compliance.flag_explain, name="reconciliation-flag-explain"),
+    path("licences/<int:pk>/reconciliation/", compliance.licence_reconciliation, name="licence-reconciliation"),
+    path("registrations/<int:pk>/reconciliation/", compliance.registration_reconciliation, name="registration-reconciliation"),
 ]

@@ -21,4 +21,5 @@ urlpatterns = [
     path("screening/", include("licensing.web.screening_urls")),
     path("reports/", include("licensing.web.reporting_urls")),
     path("licences/", include("licensing.web.licences_urls")),
+    path("customs/", include("licensing.web.customs_urls")),
 ]

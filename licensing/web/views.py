@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 from django.views import i18n
 
-from licensing.accounts.models import User
+from licensing.accounts.models import Role, User
 from licensing.core.errors import error_body
 
 
@@ -15,6 +15,8 @@ def home(request):
         return redirect("exporter:list")
     if request.user.is_official:
         return redirect("office:queue")
+    if request.user.has_role(Role.CUSTOMS):
+        return redirect("customs:check")
     return render(request, "web/home.html")
 
 

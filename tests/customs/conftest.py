@@ -46,3 +46,16 @@ def write_off_body(licence, declaration, **overrides) -> dict:
         "exported_on": timezone.localdate().isoformat(),
     }
     return body | overrides
+
+
+@pytest.fixture
+def registration(org_a):
+    """Organisation A's registration for NL003 (to NO, IS, GB and the EU), registered ten days ago."""
+    from licensing.licences.models import Registration
+    from licensing.reference.models import GeneralLicence
+
+    decision = Decision.objects.create(reference="REG-1", outcome=Outcome.ISSUED, decided_on=timezone.localdate(), goods_kind="military", licence_kind="general", movement="export")
+    return Registration.objects.create(
+        number="NL003-0001", general_licence=GeneralLicence.objects.get(code="NL003"), organisation=org_a, decision=decision,
+        registered_on=timezone.localdate() - timedelta(days=10),
+    )

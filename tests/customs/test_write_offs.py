@@ -33,21 +33,10 @@ def test_customs_checks_a_licence_holder_status_validity_destinations_and_what_r
     ]
 
 
-def test_an_unknown_licence_is_404_and_a_registration_is_refused_as_not_supported_yet(api_as, customs, registration_number):
+def test_an_unknown_licence_is_404(api_as, customs):
     api = api_as(customs)
     assert api.get("/api/v1/customs/licences/NL-NOPE-1/").status_code == 404
     assert api.post(URL, write_off_body(type("L", (), {"number": "NL-NOPE-1"}), mrn(1)), format="json").status_code == 404
-    refused = api.get(f"/api/v1/customs/licences/{registration_number}/")
-    assert refused.status_code == 400 and refused.json()["code"] == "registration_not_supported"
-
-
-@pytest.fixture
-def registration_number(org_a):
-    from licensing.licences.models import Decision, Outcome, Registration
-    from licensing.reference.models import GeneralLicence
-
-    decision = Decision.objects.create(reference="REG-1", outcome=Outcome.ISSUED, decided_on=timezone.localdate(), goods_kind="military", licence_kind="general", movement="export")
-    return Registration.objects.create(number="NL008-0001", general_licence=GeneralLicence.objects.first(), organisation=org_a, decision=decision, registered_on=timezone.localdate()).number
 
 
 def test_a_write_off_lowers_what_remains_and_is_an_event_and_a_retry_answers_the_same_and_counts_once(api_as, customs, licence):

@@ -61,6 +61,8 @@ DEFAULT_PARAMS = {
     "declaration": "declaration",
     "question_id": "question",
     "note_document_id": "note_document",
+    "fid": "flag",
+    "hid": "live_hit",
 }
 
 
@@ -146,6 +148,13 @@ ACCESS: dict[str, Entry] = {
     "api:parliament": entry(GET=OFFICIALS),
     "api:parliament-sent": entry(POST=OFFICE),
     "api:overdue-reports": entry(GET=OFFICIALS),
+    "api:office-licence-reconciliation": entry(GET=OFFICIALS, params={"pk": "licence"}),
+    "api:office-registration-reconciliation": entry(GET=OFFICIALS, params={"pk": "registration"}),
+    "api:office-reconciliation-flags": entry(GET=OFFICIALS),
+    "api:office-live-hits": entry(GET=OFFICIALS),
+    "api:office-live-hits-suspend": entry(POST=OFFICE),
+    "api:office-live-hit-dismiss": entry(POST=OFFICE),
+    "api:office-reconciliation-flag-explain": entry(POST=OFFICE),
     "api:denials": entry(GET=OFFICIALS),
     "api:denials-export": entry(GET=OFFICIALS),
     # --- the ministry's assessment (API) ---------------------------------------------------------------------
@@ -237,6 +246,14 @@ ACCESS: dict[str, Entry] = {
     "office:denials": page(OFFICIALS),
     "office:parliament": page(OFFICIALS),
     "office:overdue": page(OFFICIALS),
+    "office:reconciliation-flags": page(OFFICIALS),
+    "customs:check": page(BORDER),
+    "office:live-hits": page(OFFICIALS),
+    "office:live-hits-suspend": entry(POST=OFFICE),
+    "office:live-hit-dismiss": entry(POST=OFFICE),
+    "office:reconciliation-flag-explain": entry(POST=OFFICE),
+    "office:licence-reconciliation": page(OFFICIALS, params={"pk": "licence"}),
+    "office:registration-reconciliation": page(OFFICIALS, params={"pk": "registration"}),
     "screening:serials": page(OFFICIALS),
     "screening:dispose": entry(POST=OFFICE),
     "screening:escalation": entry(POST=OFFICE),

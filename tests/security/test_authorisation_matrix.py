@@ -165,7 +165,8 @@ def _build_world(tmp_path) -> World:
 
     from licensing.applications.models import Application
     from licensing.assessment.models import Assessment, Consultation
-    from licensing.licences.models import Licence, ParliamentNotification, Registration, UsageReport
+    from licensing.customs.models import MismatchKind, ReconciliationFlag
+    from licensing.licences.models import Licence, LiveHit, ParliamentNotification, Registration, UsageReport
     from licensing.reporting.models import ReportRun
     from licensing.screening.models import RunKind, ScreeningHit, ScreeningRun
     from licensing.accounts.models import SavedSearch
@@ -272,6 +273,13 @@ def _build_world(tmp_path) -> World:
     w.registration = Registration.objects.get(decision__application_id=registration_draft["id"]).pk
     registration_number = Registration.objects.get(pk=w.registration).number
     w.notification = notification.pk
+    # A reconciliation flag on the licence (the explain endpoint needs one to act on).
+    w.flag = ReconciliationFlag.objects.create(licence=licence, kind=MismatchKind.OUTSIDE_TERMS, key="outside_terms:matrix").pk
+    # A list hit on the licence's consignee found by a re-screen (the dismiss endpoint needs one to act on).
+    w.live_hit = LiveHit.objects.create(
+        licence=licence, party_role="consignee", party_name="Matrix Party", party_key="matrix", source="eu", list_kind="sanctions",
+        entry_reference="EU-MATRIX", entry_name="Matrix Party", matched_name="Matrix Party", score=1.0, entry_hash="matrix",
+    ).pk
     w.report_run = ReportRun.objects.create(year=timezone.localdate().year, requested_by=w.users[OFFICER]).pk
     w.screening_run = ScreeningRun.objects.create(kind=RunKind.RESCREEN, started_by=w.users[ADMINISTRATOR]).pk
     w.saved_search = SavedSearch.objects.create(owner=w.users[OFFICER], name="Open cases", query="status=in_review").pk
