@@ -35,6 +35,9 @@ OTHER_VERBS = frozenset(
         "objection.lodged",
         # customs
         "licence.written_off", "licence.write_off_reversed", "customs_token.issued", "customs_token.revoked",
+        "registration.written_off", "registration.write_off_reversed",
+        # compliance: the three-way reconciliation's flags
+        "reconciliation.flags_changed", "reconciliation.flag_explained",
     }
 )
 

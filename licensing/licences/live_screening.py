@@ -12,25 +12,23 @@ memory), at screening's threshold.
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from licensing.applications.models import Party
-from licensing.audit.services import event_record
 from licensing.core.enqueue import delay_after_commit
-from licensing.core.errors import Conflict, DomainError, NotFound
+from licensing.core.errors import DomainError, NotFound
 from licensing.core.permissions import refuse_unless
 from licensing.screening import selectors as screening
 from licensing.screening.cases import SCREENED_ROLES, party_key
 from licensing.screening.name_index import name_index
 
-from .lifecycle import MOVES, licence_move
+from .lifecycle import licence_move
 from .models import Licence, LicenceStatus, LiveHit, LiveHitStatus, Registration, RegistrationStatus
-from .transitions import LicenceAction
+from .transitions import HANDLING_HITS, LIVE_HIT, LiveHitAction
 
 CHUNK = 500  # licences (or registrations) a task
 BULK_MAX = 500  # licences one bulk suspension may name
-HANDLING = tuple(sorted(MOVES[LicenceAction.SUSPEND]))  # who suspends from the list or dismisses a hit: whoever may suspend
+HANDLING = HANDLING_HITS  # who suspends from the list or dismisses a hit: whoever may suspend (the hit machine's allow-list)
 
 
 @dataclass(frozen=True)
@@ -158,9 +156,8 @@ def licences_suspend_for_hits(*, actor, licence_ids: list[int], reason: str) -> 
         try:
             with transaction.atomic():
                 licence_move(actor=actor, licence=licence, move="suspend", reason=reason)
-                LiveHit.objects.filter(licence=licence, status=LiveHitStatus.OPEN).update(
-                    status=LiveHitStatus.SUSPENDED, handled_by=actor, handled_at=timezone.now(), note=reason
-                )
+                for hit in LiveHit.objects.filter(licence=licence, status=LiveHitStatus.OPEN).select_related("licence", "registration"):
+                    LIVE_HIT.move(hit, LiveHitAction.SUSPEND, actor, reason=reason, payload=_hit_payload(hit), extra_updates={"handled_by_id": actor.pk, "note": reason})
         except DomainError as exc:
             result.refused.append((licence.number, exc.message))
             continue
@@ -175,11 +172,12 @@ def hit_dismiss(*, actor, hit: LiveHit, note: str) -> LiveHit:
     if not note:
         raise DomainError(_("Give the reason."), fields={"note": [_("Give the reason.")]})
     with transaction.atomic():
-        if not LiveHit.objects.filter(pk=hit.pk, status=LiveHitStatus.OPEN).update(status=LiveHitStatus.DISMISSED, handled_by=actor, handled_at=timezone.now(), note=note):
-            raise Conflict(_("This hit was handled already."))
-        hit.refresh_from_db()
-        event_record(actor=actor, verb="live_hit.dismissed", target=hit.licence or hit.registration, reason=note, payload={"hit": hit.pk, "entry": hit.entry_reference, "party": hit.party_name})
+        LIVE_HIT.move(hit, LiveHitAction.DISMISS, actor, reason=note, payload=_hit_payload(hit), extra_updates={"handled_by_id": actor.pk, "note": note})
     return hit
+
+
+def _hit_payload(hit: LiveHit) -> dict:
+    return {"hit": hit.pk, "entry": hit.entry_reference, "party": hit.party_name}
 
 
 def hit_get(hit_id: int) -> LiveHit:

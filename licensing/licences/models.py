@@ -317,7 +317,7 @@ class LiveHitStatus(models.TextChoices):
     DISMISSED = "dismissed", _("Dismissed")
 
 
-class LiveHit(models.Model):
+class LiveHit(StatusGuarded, models.Model):
     """A party of a live licence or registration that a re-screen after a list import found on a sanctions list or
     the denial register (licences.live_screening), for the office to suspend the licence or dismiss the hit. The same
     party against the same entry (same content) is one hit across runs."""
@@ -341,6 +341,9 @@ class LiveHit(models.Model):
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     handled_at = models.DateTimeField(null=True, blank=True)
     note = models.TextField(blank=True)
+
+    # The status changes only through its machine (licences.transitions.LIVE_HIT).
+    objects = StatusQuerySet.as_manager()
 
     class Meta:
         ordering = ["-found_at", "-id"]

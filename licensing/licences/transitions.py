@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from licensing.accounts.models import Role
 from licensing.audit.transitions import SYSTEM, Machine, Move
 
-from .models import Licence, LicenceStatus, Registration, RegistrationStatus
+from .models import Licence, LicenceStatus, LiveHit, LiveHitStatus, Registration, RegistrationStatus
 
 # The licensing office's changes to a licence (mailed to the holder); the holder's own is to surrender it.
 CHANGING = (Role.OFFICER, Role.ADMINISTRATOR)
@@ -94,4 +94,33 @@ REGISTRATION = Machine(
     initial=RegistrationStatus.ACTIVE,
     cannot=_("Cannot %(action)s a registration that is %(status)s."),
     lost=_("This registration is no longer active."),
+)
+
+
+# A live licence's party found on a list (licences.live_screening): the office suspends the licence or dismisses the
+# hit; whoever may suspend a licence handles its hits.
+HANDLING_HITS = CHANGING
+
+
+class LiveHitAction(models.TextChoices):
+    # Past tense: the verbs read as what happened (live_hit.suspended, live_hit.dismissed).
+    SUSPEND = "suspended", _("Suspend the licence")
+    DISMISS = "dismissed", _("Dismiss")
+
+
+LIVE_HIT = Machine(
+    name="live_hit",
+    model=LiveHit,
+    moves=(
+        Move(LiveHitAction.SUSPEND, {LiveHitStatus.OPEN}, LiveHitStatus.SUSPENDED, HANDLING_HITS, sets_timestamp="handled_at"),
+        Move(LiveHitAction.DISMISS, {LiveHitStatus.OPEN}, LiveHitStatus.DISMISSED, HANDLING_HITS, sets_timestamp="handled_at", reason_required=True),
+    ),
+    statuses=LiveHitStatus,
+    actions=LiveHitAction,
+    roles=Role,
+    initial=LiveHitStatus.OPEN,
+    event_target=lambda hit: hit.licence or hit.registration,
+    not_found=_("No such hit."),
+    cannot=_("Cannot %(action)s a hit that is %(status)s."),
+    lost=_("This hit was handled already."),
 )
