@@ -49,7 +49,7 @@ class MismatchOut(serializers.Serializer):
     figures = serializers.DictField()
 
 
-class FlagOut(serializers.ModelSerializer):
+class ReconciliationFlagOut(serializers.ModelSerializer):
     licence = serializers.CharField(source="number", help_text="The licence's or registration's number.")
     licence_kind = serializers.SerializerMethodField()
     holding_id = serializers.SerializerMethodField()
@@ -81,11 +81,11 @@ class ReconciliationOut(serializers.Serializer):
     def get_kind(self, obj) -> str:
         return "registration" if isinstance(obj.held, Registration) else "licence"
 
-    @extend_schema(responses=FlagOut(many=True))
+    @extend_schema(responses=ReconciliationFlagOut(many=True))
     def get_flags(self, obj) -> list[dict]:
         holder = {"registration": obj.held} if isinstance(obj.held, Registration) else {"licence": obj.held}
         flags = ReconciliationFlag.objects.filter(resolved_at__isnull=True, **holder).select_related("licence", "registration__organisation").order_by("pk")
-        return FlagOut(flags, many=True).data
+        return ReconciliationFlagOut(flags, many=True).data
 
 
 class LicenceReconciliationView(APIView):
@@ -115,7 +115,7 @@ class FlagListView(generics.ListAPIView):
     """The compliance list: open reconciliation flags, newest first (`?kind=` one kind; `?closed=1` the closed)."""
 
     permission_classes = [allow(reconciliation.READING)]
-    serializer_class = FlagOut
+    serializer_class = ReconciliationFlagOut
     pagination_class = Pagination
 
     def get_queryset(self):
@@ -134,10 +134,10 @@ class FlagExplainView(APIView):
 
     permission_classes = [allow(reconciliation.RESOLVING)]
 
-    @extend_schema(request=ExplainIn, responses=FlagOut)
+    @extend_schema(request=ExplainIn, responses=ReconciliationFlagOut)
     def post(self, request, fid):
         flag = get_object_or_404(ReconciliationFlag, pk=fid)
         data = ExplainIn(data=request.data)
         data.is_valid(raise_exception=True)
         flag = reconciliation.flag_explain(actor=request.user, flag=flag, note=data.validated_data["note"])
-        return Response(FlagOut(flag).data)
+        return Response(ReconciliationFlagOut(flag).data)

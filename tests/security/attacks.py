@@ -52,7 +52,10 @@ def operations():
 def _has_file_field(schema: dict) -> bool:
     if "$ref" in schema:
         schema = openapi_schema()["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
-    return any(p.get("format") == "binary" for p in (schema.get("properties") or {}).values())
+    def binary(p: dict) -> bool:  # a file, or a list of files (`file` repeated)
+        return p.get("format") == "binary" or (p.get("items") or {}).get("format") == "binary"
+
+    return any(binary(p) for p in (schema.get("properties") or {}).values())
 
 
 def api_export_paths() -> list[str]:

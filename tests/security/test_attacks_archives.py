@@ -32,11 +32,16 @@ API_UPLOADS = {
     ("/api/v1/applications/{id}/documents/", "post"): ("exporter_a", {"doc_type": "technical_documentation"}),
     ("/api/v1/screening/imports/", "post"): ("administrator", {"format": "eu-xml"}),
     ("/api/v1/usage-reports/upload/", "post"): ("exporter_a", {}),
+    # An answer's and an objection's documents: every file is checked before the case is looked at further.
+    ("/api/v1/applications/{id}/questions/{question_id}/answer/", "post"): ("exporter_a", {"text": "An answer."}),
+    ("/api/v1/applications/{id}/objections/", "post"): ("exporter_a", {"grounds": "Grounds."}),
 }
 WEB_UPLOADS = {
     "applications/<int:pk>/documents/": ("exporter_a", {"doc_type": "technical_documentation"}),
     "licences/upload/": ("exporter_a", {}),
     "screening/runs/": ("administrator", {"format": "eu-xml"}),
+    "applications/<int:pk>/questions/<int:question_id>/answer/": ("exporter_a", {"answer": "An answer."}),
+    "office/cases/<int:pk>/notes/": ("officer", {"text": "An internal note."}),
 }
 
 
@@ -51,21 +56,21 @@ def shared_strings_bomb():
 
 
 @pytest.fixture
-def targets(api_as, exporter_a, administrator, client, settings, tmp_path):
+def targets(api_as, exporter_a, administrator, officer, client, settings, tmp_path):
     """post(kind, route, name, content) -> the response of that upload, by the persona the endpoint is for."""
     settings.MEDIA_ROOT = tmp_path
     draft = api_as(exporter_a).post("/api/v1/applications/", application_payload(), format="json").json()
-    personas = {"exporter_a": exporter_a, "administrator": administrator}
+    personas = {"exporter_a": exporter_a, "administrator": administrator, "officer": officer}
 
     def post(kind, route, name, content):
         persona, fields = (API_UPLOADS if kind == "api" else WEB_UPLOADS)[route]
         body = {**fields, "file": SimpleUploadedFile(name, content)}
         with tasks_in_process():
             if kind == "api":
-                path = route[0].format(id=draft["id"])
+                path = route[0].format(id=draft["id"], question_id=1)
                 return api_as(personas[persona]).post(path, body, format="multipart")
             client.force_login(personas[persona])
-            return client.post("/" + route.replace("<int:pk>", str(draft["id"])), body)
+            return client.post("/" + route.replace("<int:pk>", str(draft["id"])).replace("<int:question_id>", "1"), body)
 
     return post
 
