@@ -31,6 +31,15 @@ class Action(models.TextChoices):
     SET_ASIDE = "set_aside", _("Set aside (question not answered in time)")
 
 
+# Which kinds of application each decision takes: the one table the moves' guards and the decision form read.
+KINDS_DECIDED_BY: dict[str, tuple[str, ...]] = {
+    Action.ISSUE: ("individual", "global", "general_registration"),
+    Action.DENY: ("individual", "global", "general_registration", "sondage"),  # a classification request gets a ruling
+    Action.ANSWER_SONDAGE: ("sondage",),
+    Action.RULE: ("classification",),
+}
+
+
 def _kind_is(*kinds: str) -> Guard:
     def guard(application, actor):
         if application.kind not in kinds:
@@ -83,19 +92,19 @@ MOVES: tuple[Move, ...] = (
         DECIDABLE_BY_OFFICE,
         Status.ISSUED,
         OFFICIALS,
-        guard=all_of(_kind_is("individual", "global", "general_registration"), _office_alone, _no_open_question),
+        guard=all_of(_kind_is(*KINDS_DECIDED_BY[Action.ISSUE]), _office_alone, _no_open_question),
         sets_timestamp="decided_at",
     ),
-    Move(Action.DENY, DECIDABLE_BY_OFFICE, Status.DENIED, OFFICIALS, guard=all_of(_office_alone, _no_open_question), sets_timestamp="decided_at"),
+    Move(Action.DENY, DECIDABLE_BY_OFFICE, Status.DENIED, OFFICIALS, guard=all_of(_kind_is(*KINDS_DECIDED_BY[Action.DENY]), _office_alone, _no_open_question), sets_timestamp="decided_at"),
     Move(
         Action.ANSWER_SONDAGE,
         DECIDABLE_BY_OFFICE,
         Status.ANSWERED,
         OFFICIALS,
-        guard=all_of(_kind_is("sondage"), _office_alone, _no_open_question),
+        guard=all_of(_kind_is(*KINDS_DECIDED_BY[Action.ANSWER_SONDAGE]), _office_alone, _no_open_question),
         sets_timestamp="decided_at",
     ),
-    Move(Action.RULE, DECIDABLE_BY_OFFICE, Status.RULED, OFFICIALS, guard=all_of(_kind_is("classification"), _no_open_question), sets_timestamp="decided_at"),
+    Move(Action.RULE, DECIDABLE_BY_OFFICE, Status.RULED, OFFICIALS, guard=all_of(_kind_is(*KINDS_DECIDED_BY[Action.RULE]), _no_open_question), sets_timestamp="decided_at"),
     Move(Action.WITHDRAW, OPEN, Status.WITHDRAWN, frozenset({Role.EXPORTER})),
     Move(Action.SUPERSEDE, OPEN, Status.SUPERSEDED, frozenset({Role.EXPORTER})),
     # Several questions may be open at once (each answered on its own); the clock stands still while any is.

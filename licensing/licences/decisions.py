@@ -23,7 +23,7 @@ from licensing.applications.choices import GoodsKind, Kind
 from licensing.applications.models import Application, Notification, Party
 from licensing.applications.notifications import notify_organisation
 from licensing.applications.selectors import application_frameworks
-from licensing.applications.workflow import Action, application_move
+from licensing.applications.workflow import KINDS_DECIDED_BY, Action, application_move
 from licensing.assessment.models import Advice, ConsultationStatus
 from licensing.assessment.services import final_assessment
 from licensing.audit.services import event_record
@@ -41,6 +41,14 @@ from .tasks import decision_notify
 
 # Who decides: the licensing office ("on behalf of the minister"), whatever the ministry advised.
 DECIDING = (Role.OFFICER, Role.ADMINISTRATOR)
+
+# Each outcome is the workflow's move of the same name.
+ACTION_OF_OUTCOME = {Outcome.ISSUED: Action.ISSUE, Outcome.DENIED: Action.DENY, Outcome.ANSWERED: Action.ANSWER_SONDAGE, Outcome.RULED: Action.RULE}
+
+
+def outcomes_for(kind: str) -> list[str]:
+    """The outcomes an application of this kind can have (the workflow's KINDS_DECIDED_BY): what the form offers."""
+    return [outcome for outcome, action in ACTION_OF_OUTCOME.items() if kind in KINDS_DECIDED_BY[action]]
 LICENCE_VALIDITY_DAYS = 2 * 365  # Reg. 2021/821 Art. 12(3): individual and global licences up to two years
 FAST_TRACK_DAYS = 14
 # Kept in English in the record (Decision.indicative_answer); the letter translates them (licences.documents).

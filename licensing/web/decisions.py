@@ -45,8 +45,10 @@ class DecisionForm(forms.Form):
     entry = forms.CharField(label=gettext_lazy("Control entry (classification)"), required=False, max_length=60)
     not_listed = forms.BooleanField(label=gettext_lazy("Not listed (classification)"), required=False)
 
-    def __init__(self, *args, frameworks: list[str], **kwargs):
+    def __init__(self, *args, frameworks: list[str], kind: str, **kwargs):
         super().__init__(*args, **kwargs)
+        # Only the outcomes this kind of application can have, and none chosen for the officer.
+        self.fields["outcome"].choices = [("", _("— choose —"))] + [(o, Outcome(o).label) for o in decisions.outcomes_for(kind)]
         # The grounds of the frameworks this case is assessed against (licensing.reference.frameworks decides which).
         self.fields["criteria"].choices = [(g.number, f"{_ground_label(g)} ({_act(g.framework)})") for g in grounds_of(frameworks)]
 
@@ -74,7 +76,7 @@ def assessment_context(request, application) -> dict:
         "criteria_rows": [(c, findings.get(c.number)) for c in grounds_of(frameworks)],
         "findings_choices": Finding.choices,
         "advice_form": AdviceForm(initial={"advice": assessment.advice} if assessment and assessment.advice else None),
-        "decision_form": DecisionForm(frameworks=applications.application_frameworks(application)),
+        "decision_form": DecisionForm(frameworks=applications.application_frameworks(application), kind=application.kind),
         "blockers": {"approve": decisions.decision_blockers(application, approving=True), "deny": decisions.decision_blockers(application, approving=False)},
         "consultations": Consultation.objects.filter(application=application).select_related("denial"),
         "prior": prior_information(application),
@@ -154,7 +156,7 @@ def countersign(request, pk):
 @roles_required(decisions.DECIDING)
 def decide(request, pk):
     application = case_or_404(request, pk)
-    form = DecisionForm(request.POST, frameworks=applications.application_frameworks(application))
+    form = DecisionForm(request.POST, frameworks=applications.application_frameworks(application), kind=application.kind)
     if not form.is_valid():
         messages.error(request, _("Check the decision form."))
         return redirect("office:case", pk=pk)

@@ -135,3 +135,29 @@ def test_every_move_of_the_case_page_answers_through_one_path(officer, case):
     assert claimed.redirect_chain == [(f"/office/cases/{case.pk}/", 302)] and "You have claimed this case." in claimed.content.decode()
     asked = client.post(f"/office/cases/{case.pk}/questions/", {"text": ""}, follow=True).content.decode()
     assert asked.count("Write the question.") == 1  # the field message equal to the message is not repeated
+
+
+@pytest.mark.parametrize(
+    "kind, offered",
+    [("individual", ["issued", "denied"]), ("sondage", ["denied", "answered"]), ("classification", ["ruled"])],
+)
+def test_the_decision_form_offers_only_the_outcomes_this_kind_can_have_and_chooses_none(officer, exporter_a, kind, offered):
+    application = application_submitted(exporter_a)
+    Application.objects.filter(pk=application.pk).update(kind=kind)  # the kind alone decides what the form offers
+    page = logged_in(officer).get(f"/office/cases/{application.pk}/").content.decode()
+    select = page.split('name="outcome"', 1)[1].split("</select>", 1)[0]
+    values = [v for v in __import__("re").findall(r'value="([^"]*)"', select) if v]
+    assert values == offered
+    assert 'value="" selected' in select
+
+
+def test_a_classification_request_is_never_denied(officer, exporter_a):
+    from licensing.applications.workflow import KINDS_DECIDED_BY, Action
+    from licensing.licences.decisions import outcomes_for
+
+    assert "classification" not in KINDS_DECIDED_BY[Action.DENY] and "denied" not in outcomes_for("classification")
+    application = application_submitted(exporter_a)
+    Application.objects.filter(pk=application.pk).update(kind="classification")
+    response = logged_in(officer).post(f"/office/cases/{application.pk}/decision/", {"outcome": "denied", "reasons": "No."})
+    application.refresh_from_db()
+    assert application.status != Status.DENIED and response.status_code == 302
