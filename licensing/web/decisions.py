@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -23,6 +24,7 @@ from licensing.licences.models import Decision, Outcome
 from licensing.reference.frameworks import grounds_of
 
 from .access import official_required, roles_required
+from .confirm import confirmation_page, confirmed
 
 
 class AdviceForm(forms.Form):
@@ -161,6 +163,14 @@ def decide(request, pk):
         messages.error(request, _("Check the decision form."))
         return redirect("office:case", pk=pk)
     d, actor = form.cleaned_data, request.user
+    if not confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Record the decision “%(outcome)s” on %(reference)s?") % {"outcome": Outcome(d["outcome"]).label, "reference": application.reference},
+            consequence=_("The exporter is told at once and receives the decision letter. A recorded decision is changed only on objection."),
+            button=_("Yes, record the decision"),
+            cancel_url=reverse("office:case", args=[application.pk]),
+        )
 
     def run():
         if d["outcome"] == Outcome.ISSUED:

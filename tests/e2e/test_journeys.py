@@ -135,6 +135,8 @@ def test_exporter_checks_the_need_files_answers_a_question_and_downloads_the_lic
     office.select_option("#id_outcome", "issued")
     office.fill("#id_conditions", "No re-export without the licensing office's consent.")
     office.locator(f"form[action='/office/cases/{pk}/decision/'] button").click()
+    j.step(office, "the officer is asked to confirm the decision")
+    office.locator(f"form[action='/office/cases/{pk}/decision/'] button.danger").click()
     assert Application.objects.get(pk=pk).status == Status.ISSUED
     j.step(office, "licence issued")
 
@@ -244,6 +246,7 @@ def test_two_advisors_assess_the_eight_criteria_and_countersign_then_the_officer
     office.fill("#id_reasons", "In line with the ministry's advice.")
     j.step(office, "the officer's decision form")
     office.locator(f"form[action='/office/cases/{case.pk}/decision/'] button").click()
+    office.locator(f"form[action='/office/cases/{case.pk}/decision/'] button.danger").click()
     assert "Besluit vastgelegd" in text(office, ".messages")
     assert cases.status_of(case.pk) == Status.ISSUED
     j.step(office, "licence issued")
@@ -269,6 +272,7 @@ def test_a_denial_gives_a_notice_a_register_entry_and_a_consultation_for_an_iden
     office.fill("#id_reasons", "A clear risk that the radar is used for internal repression (criterion 2).")
     j.step(office, "the officer denies")
     office.locator(f"form[action='/office/cases/{case.pk}/decision/'] button").click()
+    office.locator(f"form[action='/office/cases/{case.pk}/decision/'] button.danger").click()
     assert cases.status_of(case.pk) == Status.DENIED
     j.step(office, "denied")
 

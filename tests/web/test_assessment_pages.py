@@ -45,7 +45,10 @@ def test_two_advisors_and_an_officer_take_a_case_to_a_licence(referred_case, adv
     assert referred_case.status == Status.ADVICE_GIVEN
 
     office = logged_in(officer)
-    office.post(f"/office/cases/{pk}/decision/", {"outcome": "issued", "conditions": "Re-export only with consent."})
+    asked = office.post(f"/office/cases/{pk}/decision/", {"outcome": "issued", "conditions": "Re-export only with consent."}).content.decode()
+    assert "Yes, record the decision" in asked and 'value="Re-export only with consent."' in asked  # asked once more, nothing typed lost
+    assert Application.objects.get(pk=pk).status != "issued"
+    office.post(f"/office/cases/{pk}/decision/", {"outcome": "issued", "conditions": "Re-export only with consent.", "confirmed": "yes"})
     referred_case.refresh_from_db()
     assert referred_case.status == Status.ISSUED
     pdf = logged_in(exporter_a).get(f"/applications/{pk}/decision/document/")
@@ -65,7 +68,7 @@ def test_denial_from_the_page_lists_in_the_register(referred_case, advisor, advi
     first.post(f"/office/cases/{pk}/assessment/advice/", {"advice": "deny"})
     logged_in(advisor2).post(f"/office/cases/{pk}/assessment/countersign/", {"agree": "1"})
     office = logged_in(officer)
-    office.post(f"/office/cases/{pk}/decision/", {"outcome": "denied", "criteria": ["2"], "reasons": "Risk of internal repression."})
+    office.post(f"/office/cases/{pk}/decision/", {"outcome": "denied", "criteria": ["2"], "reasons": "Risk of internal repression.", "confirmed": "yes"})
     referred_case.refresh_from_db()
     assert referred_case.status == Status.DENIED
     assert referred_case.reference in office.get("/office/denials/?own=true").content.decode()

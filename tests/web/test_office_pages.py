@@ -158,6 +158,6 @@ def test_a_classification_request_is_never_denied(officer, exporter_a):
     assert "classification" not in KINDS_DECIDED_BY[Action.DENY] and "denied" not in outcomes_for("classification")
     application = application_submitted(exporter_a)
     Application.objects.filter(pk=application.pk).update(kind="classification")
-    response = logged_in(officer).post(f"/office/cases/{application.pk}/decision/", {"outcome": "denied", "reasons": "No."})
+    response = logged_in(officer).post(f"/office/cases/{application.pk}/decision/", {"outcome": "denied", "reasons": "No.", "confirmed": "yes"})
     application.refresh_from_db()
     assert application.status != Status.DENIED and response.status_code == 302
