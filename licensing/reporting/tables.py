@@ -104,6 +104,8 @@ UNCLASSIFIED = "unclassified"
 # Definitive export of military goods (tables 2, 7, 8): exports and intra-EU transfers (overbrenging).
 EXPORT_MOVEMENTS = (Movement.EXPORT, Movement.TRANSFER)
 DUAL_USE_GOODS = (GoodsKind.DUAL_USE, GoodsKind.UNLISTED)
+# The outcomes of applications for a licence (figure 5's whole): a sondage is a trial application (proefaanvraag).
+APPLIED_FOR = (Outcome.ISSUED, Outcome.DENIED, Outcome.ANSWERED)
 
 
 class DualUseKind:
@@ -348,15 +350,15 @@ class ParliamentTable(InPeriod):
 
 @dataclass
 class DenialShare:
-    """One point of figure 5: denied applications as a share of all decided applications in a year."""
+    """One point of figure 5: denied applications as a share of all applications applied for in a year."""
 
     year: int
-    decided: int
+    applied: int
     denied: int
 
     @property
     def share(self) -> Decimal:
-        return _percent(Decimal(self.denied), Decimal(self.decided))
+        return _percent(Decimal(self.denied), Decimal(self.applied))
 
 
 # --- Helpers ------------------------------------------------------------------------------------------------
@@ -754,13 +756,18 @@ def denial_table(period: Period, goods_kind: str | None = None) -> DenialTable:
 @without_jit
 def denial_share_by_year(first_year: int, last_year: int, goods_kind: str = GoodsKind.MILITARY) -> list[DenialShare]:
     """
-    Figure 5 (seed 002 line 448 and footnote 27): denied applications as a percentage of all applications
-    decided (issued + denied), per year. One query.
+    Figure 5 (seed 002 line 448): denied applications as a percentage of all applications applied for, per year.
+    Footnote 27: "Het aantal afgewezen vergunningen wordt uitgedrukt als percentage van het totaal aantal
+    aangevraagde vergunningen. Dit omvat mede de vergunningen die zijn aangevraagd met als eindbestemming
+    EU/NAVO(+)-landen." So the whole counts every application of the year, the licensing office's own and the
+    sondages (proefaanvragen, which line 446 counts among the denials) included; not only those decided either way
+    by the ministry. An application counts in the year it was decided (the previous system's history has no
+    other date); registrations for a general licence and classification rulings apply for no licence. One query.
     """
     counts = (
         Decision.objects.filter(
             goods_kind=goods_kind,
-            outcome__in=[Outcome.ISSUED, Outcome.DENIED],
+            outcome__in=APPLIED_FOR,
             decided_on__gte=date(first_year, 1, 1),
             decided_on__lt=date(last_year + 1, 1, 1),
         )
@@ -768,11 +775,11 @@ def denial_share_by_year(first_year: int, last_year: int, goods_kind: str = Good
         .annotate(year=ExtractYear("decided_on"))
         .order_by()
         .values("year")
-        .annotate(decided=Count("pk"), denied=Count("pk", filter=Q(outcome=Outcome.DENIED)))
+        .annotate(applied=Count("pk"), denied=Count("pk", filter=Q(outcome=Outcome.DENIED)))
     )
     found = {row["year"]: row for row in counts}
     return [
-        DenialShare(year=year, decided=found.get(year, {}).get("decided", 0), denied=found.get(year, {}).get("denied", 0))
+        DenialShare(year=year, applied=found.get(year, {}).get("applied", 0), denied=found.get(year, {}).get("denied", 0))
         for year in range(first_year, last_year + 1)
     ]
 

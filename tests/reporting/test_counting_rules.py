@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from licensing.licences.models import Decision, Outcome
 from licensing.reporting import tables
 
 pytestmark = pytest.mark.django_db
@@ -163,8 +164,28 @@ def test_denial_share_per_year(issue, deny):
         issue(f"NL-{i}", decided_on=date(2023, 6, 1))
     deny("NL-D1", decided_on=date(2023, 7, 1))
     shares = {s.year: s for s in tables.denial_share_by_year(2022, 2023)}
-    assert (shares[2022].decided, shares[2022].share) == (0, Decimal("0.00"))
-    assert (shares[2023].decided, shares[2023].denied, shares[2023].share) == (4, 1, Decimal("25.00"))
+    assert (shares[2022].applied, shares[2022].share) == (0, Decimal("0.00"))
+    assert (shares[2023].applied, shares[2023].denied, shares[2023].share) == (4, 1, Decimal("25.00"))
+
+
+def test_the_denial_share_is_of_all_applications_applied_for(issue, deny):
+    """
+    Seed 002 footnote 27: "Het aantal afgewezen vergunningen wordt uitgedrukt als percentage van het totaal aantal
+    aangevraagde vergunningen. Dit omvat mede de vergunningen die zijn aangevraagd met als eindbestemming
+    EU/NAVO(+)-landen." Line 446 counts sondages (proefaanvragen) among the applications. The office's own
+    EU/NATO+ licences and the sondages count in the whole; a general-licence registration and a classification
+    ruling apply for no licence and do not.
+    """
+    on = date(2024, 5, 1)
+    issue("NL-EU", destinations=["DE"], decided_on=on)  # decided by the licensing office alone
+    issue("NL-NATO", destinations=["US"], decided_on=on)
+    issue("NL-FAR", destinations=["SG"], decided_on=on)
+    deny("NL-DENIED", destination="IL", decided_on=on)
+    Decision.objects.create(reference="NL-SONDAGE", outcome=Outcome.ANSWERED, decided_on=on, goods_kind="military", licence_kind="individual", movement="export")
+    Decision.objects.create(reference="NL-RULING", outcome=Outcome.RULED, decided_on=on, goods_kind="military", licence_kind="individual", movement="export")
+    Decision.objects.create(reference="NL-REG", outcome=Outcome.ISSUED, decided_on=on, goods_kind="military", licence_kind="general", movement="export")
+    (share,) = tables.denial_share_by_year(2024, 2024)
+    assert (share.applied, share.denied, share.share) == (5, 1, Decimal("20.00"))
 
 
 def test_the_military_tables_take_a_fixed_number_of_queries(issue):
