@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from licensing.accounts.models import Role
-from licensing.applications.choices import GoodsKind, Kind
+from licensing.applications.choices import GoodsKind, Kind, Purpose
 from licensing.applications.models import Application, Notification, Party
 from licensing.applications.notifications import notify_organisation
 from licensing.applications.selectors import application_frameworks
@@ -197,7 +197,8 @@ def decision_issue(*, actor, application: Application, conditions: str = "", val
             value_eur=sum((line.value_eur or 0 for line in lines), 0),
             complete_system=any(line.complete_system for line in lines),
             temporary=locked.temporary,
-            return_after_repair=locked.purpose == "repair",
+            return_after_repair=locked.purpose == Purpose.REPAIR,
+            repaired_goods_from_netherlands=locked.purpose == Purpose.REPAIR and bool(locked.repaired_goods_from_netherlands),
             origin_country_id=locked.origin_country_id,
             brokering_value_eur=locked.brokering_value_eur,
         )

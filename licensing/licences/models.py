@@ -101,6 +101,9 @@ class Licence(StatusGuarded, models.Model):
     # Counting rules of the annual report: these are not counted as new exports.
     temporary = models.BooleanField(default=False)
     return_after_repair = models.BooleanField(default=False)
+    # Only a return after repair of goods earlier delivered from the Netherlands is left out of the figures (their
+    # value was counted when they first left; seed 002 line 797). Others are exports like any other.
+    repaired_goods_from_netherlands = models.BooleanField(default=False)
     replaces = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by")
     origin_country = models.ForeignKey("reference.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     brokering_value_eur = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
@@ -114,7 +117,7 @@ class Licence(StatusGuarded, models.Model):
         indexes = [
             # The report's tables go from a period's decisions to their licences and test the counting rules
             # (reporting.tables._counted) in the index alone, without reading the wide licence rows.
-            models.Index(fields=["decision"], include=["id", "kind", "movement", "temporary", "return_after_repair", "replaces"], name="licence_counted_idx"),
+            models.Index(fields=["decision"], include=["id", "kind", "movement", "temporary", "return_after_repair", "repaired_goods_from_netherlands", "replaces"], name="licence_counted_idx"),
             # Table 4 reads the goods kind of the licence of each usage report of the year.
             models.Index(fields=["id"], include=["goods_kind"], name="licence_goods_kind_idx"),
         ]

@@ -50,6 +50,13 @@ COLUMNS = [
     "return_after_repair",
     "replaces",
 ]
+# Columns a file may add after the required ones, in any order; a file without them imports as before.
+# repaired_goods_from_netherlands (true/false, only with return_after_repair): the seed leaves a return after repair
+# out of the figures only for goods earlier delivered from the Netherlands. Without the column a return after
+# repair is taken to be one (the previous system left every one out).
+OPTIONAL_COLUMNS = [
+    "repaired_goods_from_netherlands",
+]
 DECISIONS = (Outcome.ISSUED, Outcome.DENIED)
 GOODS_KINDS = (GoodsKind.MILITARY, GoodsKind.DUAL_USE, GoodsKind.ANTI_TORTURE)
 LICENCE_KINDS = tuple(LicenceKind.values)
@@ -83,6 +90,7 @@ class Row:
     temporary: bool
     return_after_repair: bool
     replaces: str
+    repaired_goods_from_netherlands: bool = False
 
 
 def _two_years_after(day: date) -> date:
@@ -156,6 +164,11 @@ def _parse(values: dict, number: int) -> tuple[Row | None, list[str]]:
     complete_system = _boolean(values, "complete_system", problems)
     temporary = _boolean(values, "temporary", problems)
     return_after_repair = _boolean(values, "return_after_repair", problems)
+    from_netherlands = return_after_repair
+    if values.get("repaired_goods_from_netherlands"):
+        from_netherlands = _boolean(values, "repaired_goods_from_netherlands", problems)
+        if from_netherlands and not return_after_repair:
+            problems.append("repaired_goods_from_netherlands: only a return after repair (return_after_repair true) can be true")
     replaces = values["replaces"]
     if replaces and decision == Outcome.DENIED:
         problems.append("replaces: a denial replaces no licence")
@@ -180,6 +193,7 @@ def _parse(values: dict, number: int) -> tuple[Row | None, list[str]]:
             temporary=temporary,
             return_after_repair=return_after_repair,
             replaces=replaces,
+            repaired_goods_from_netherlands=from_netherlands,
         ),
         [],
     )
@@ -193,8 +207,11 @@ def _read(content: bytes, result: ImportResult) -> list[Row]:
         return []
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader, [])]
-    if header != COLUMNS:
-        result.errors.append(f"header: expected {','.join(COLUMNS)}; got {','.join(header) or 'nothing'}")
+    extra = header[len(COLUMNS) :]
+    if header[: len(COLUMNS)] != COLUMNS or not set(extra) <= set(OPTIONAL_COLUMNS) or len(set(extra)) != len(extra):
+        result.errors.append(
+            f"header: expected {','.join(COLUMNS)}, then any of {','.join(OPTIONAL_COLUMNS)}; got {','.join(header) or 'nothing'}"
+        )
         return []
     rows, first_row_of = [], {}
     for number, cells in enumerate(reader, start=2):
@@ -203,10 +220,10 @@ def _read(content: bytes, result: ImportResult) -> list[Row]:
         if number - 1 > MAX_ROWS:
             result.errors.append(f"file: more than {MAX_ROWS} rows")
             break
-        if len(cells) != len(COLUMNS):
-            result.errors.append(f"row {number}: columns: {len(cells)} columns, expected {len(COLUMNS)}")
+        if len(cells) != len(header):
+            result.errors.append(f"row {number}: columns: {len(cells)} columns, expected {len(header)}")
             continue
-        row, problems = _parse(dict(zip(COLUMNS, (c.strip() for c in cells))), number)
+        row, problems = _parse(dict(zip(header, (c.strip() for c in cells))), number)
         result.errors.extend(f"row {number}: {p}" for p in problems)
         if row is None:
             continue
@@ -248,7 +265,8 @@ def _same(decision: Decision, row: Row) -> bool:
     return (
         licence.value_eur == row.value_eur
         and sorted(c.code for c in licence.destinations.all()) == sorted(row.destinations)
-        and (licence.complete_system, licence.temporary, licence.return_after_repair) == (row.complete_system, row.temporary, row.return_after_repair)
+        and (licence.complete_system, licence.temporary, licence.return_after_repair, licence.repaired_goods_from_netherlands)
+        == (row.complete_system, row.temporary, row.return_after_repair, row.repaired_goods_from_netherlands)
         and (licence.replaces.number if licence.replaces else "") == row.replaces
         and len(lines) == 1
         and lines[0].control_entry == row.control_entry
@@ -370,6 +388,7 @@ def _save(rows: list[Row]) -> None:
                 complete_system=row.complete_system,
                 temporary=row.temporary,
                 return_after_repair=row.return_after_repair,
+                repaired_goods_from_netherlands=row.repaired_goods_from_netherlands,
             )
             for row in issued
         )

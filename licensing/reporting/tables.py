@@ -15,7 +15,9 @@ Counting rules, from the report's methodology (seed 002 line 797, "Methodologie"
   (Licence.temporary; demonstration, exhibition; they carry a re-import duty) are not counted. Trial and sample
   shipments are counted ("proef- of monsterzendingen worden wel opgenomen"): nothing marks them apart.
 - "'retour-na-reparatie' vergunningen": licences to return goods after repair (Licence.return_after_repair) are
-  not counted; their value was reported when the goods first left.
+  not counted, "Het moet dan echter wel gaan om eerder vanuit Nederland geleverde goederen": only when the goods
+  were earlier delivered from the Netherlands (Licence.repaired_goods_from_netherlands), whose value was reported
+  when they first left. Goods from elsewhere returned after repair count like any export.
 - "vergunningen waarvan de looptijd wordt verlengd" and "vergunningen die worden vervangen": renewals and
   replacements (Licence.replaces) are not counted again, "Indien een verlengings- of vervangingsvergunning met
   een hogere waarde ... wordt die meerwaarde wél gerapporteerd": a replacement with a higher value than the
@@ -386,7 +388,10 @@ def region_of_row(country: str, regions: dict[str, str | None]) -> str:
 
 
 def _counted(period: Period, goods_kinds: Iterable[str], movements: Iterable[str] | None = None, prefix: str = "") -> Q:
-    """Licences counted in the period's tables: issued in the period, not temporary, not return-after-repair."""
+    """
+    Licences counted in the period's tables: issued in the period, not temporary, not a return after repair of goods
+    earlier delivered from the Netherlands.
+    """
     p = prefix
     q = Q(
         **{
@@ -395,9 +400,8 @@ def _counted(period: Period, goods_kinds: Iterable[str], movements: Iterable[str
             f"{p}decision__decided_on__gte": period.start,
             f"{p}decision__decided_on__lt": period.end,
             f"{p}temporary": False,
-            f"{p}return_after_repair": False,
         }
-    ) & ~Q(**{f"{p}kind": LicenceKind.GENERAL})
+    ) & ~Q(**{f"{p}kind": LicenceKind.GENERAL}) & ~Q(**{f"{p}return_after_repair": True, f"{p}repaired_goods_from_netherlands": True})
     if movements is not None:
         q &= Q(**{f"{p}movement__in": list(movements)})
     return q

@@ -167,3 +167,21 @@ def test_licence_and_registration_statuses_change_only_through_their_moves(expor
     stale.conditions = "Edited on a stale copy"
     stale.save()  # writes the conditions, never the stale 'active'
     assert Licence.objects.get(pk=licence.pk).status == LicenceStatus.SUSPENDED
+
+
+def test_a_repair_says_whether_the_goods_came_from_the_netherlands_and_the_licence_keeps_it(api_as, exporter_a, issued):
+    """
+    Seed 002 line 797: a return after repair is left out of the figures only for "eerder vanuit Nederland
+    geleverde goederen". The exporter answers yes or no on a repair application; the licence carries the answer.
+    """
+    from tests.factories import application_payload
+
+    client = api_as(exporter_a)
+    draft = client.post("/api/v1/applications/", application_payload(purpose="repair"), format="json").json()
+    assert "repaired_goods_from_netherlands" in client.post(f"/api/v1/applications/{draft['id']}/submit/").json()["fields"]
+    sale = client.post("/api/v1/applications/", application_payload(repaired_goods_from_netherlands=True), format="json").json()
+    assert "repaired_goods_from_netherlands" in client.post(f"/api/v1/applications/{sale['id']}/submit/").json()["fields"]
+    ours = issued(exporter_a, purpose="repair", repaired_goods_from_netherlands=True)
+    foreign = issued(exporter_a, purpose="repair", repaired_goods_from_netherlands=False)
+    assert (ours.return_after_repair, ours.repaired_goods_from_netherlands) == (True, True)
+    assert (foreign.return_after_repair, foreign.repaired_goods_from_netherlands) == (True, False)

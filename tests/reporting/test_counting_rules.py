@@ -43,6 +43,18 @@ def test_returns_after_repair_are_not_counted(issue):
     assert total() == Decimal("100.00")
 
 
+def test_a_return_after_repair_of_goods_from_elsewhere_is_counted(issue):
+    """
+    Seed 002 line 797: "Vergunningen voor goederen die na reparatie in Nederland retour worden gezonden, worden
+    evenmin in de rapportage opgenomen. Het moet dan echter wel gaan om eerder vanuit Nederland geleverde goederen,
+    waarvan de waarde daarom in een eerdere rapportage is opgenomen." Goods first delivered from elsewhere were never
+    counted: their return after repair is an export like any other.
+    """
+    issue("NL-OURS", lines=[("ML6", "999.00")], return_after_repair=True, repaired_goods_from_netherlands=True)
+    issue("NL-FOREIGN", lines=[("ML6", "250.00")], return_after_repair=True, repaired_goods_from_netherlands=False)
+    assert total() == Decimal("250.00")
+
+
 def test_a_renewal_at_the_same_value_is_not_counted_again(issue):
     original = issue("NL-1", lines=[("ML6", "100.00")], decided_on=date(2024, 2, 1))
     issue("NL-1-R", lines=[("ML6", "100.00")], replaces=original, decided_on=date(2024, 9, 1))
@@ -223,6 +235,7 @@ def test_the_counting_rules_hold_in_every_table(issue, name):
     kwargs = {"goods_kind": goods_kind, "movement": movement, "destinations": [destination]}
     issue(f"{name}-TEMP", lines=[(entry, "1000.00")], temporary=True, **kwargs)
     issue(f"{name}-REPAIR", lines=[(entry, "2000.00")], return_after_repair=True, **kwargs)
+    issue(f"{name}-REPAIR-FOREIGN", lines=[(entry, "5.00")], return_after_repair=True, repaired_goods_from_netherlands=False, **kwargs)
     old = issue(f"{name}-OLD", lines=[(entry, "300.00")], decided_on=date(2023, 6, 1), **kwargs)
     issue(f"{name}-RENEWED", lines=[(entry, "300.00")], replaces=old, **kwargs)  # same value: nothing
     lower = issue(f"{name}-LOWER-OLD", lines=[(entry, "500.00")], decided_on=date(2023, 6, 1), **kwargs)
@@ -230,4 +243,4 @@ def test_the_counting_rules_hold_in_every_table(issue, name):
     higher = issue(f"{name}-HIGHER-OLD", lines=[(entry, "100.00")], decided_on=date(2023, 6, 1), **kwargs)
     issue(f"{name}-HIGHER", lines=[(entry, "175.00")], replaces=higher, **kwargs)  # counts the 75.00 more
     issue(f"{name}-NEW", lines=[(entry, "10.00")], **kwargs)
-    assert counted() == Decimal("85.00")
+    assert counted() == Decimal("90.00")
