@@ -7,6 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from licensing.applications.choices import EndUse, GoodsKind, Movement
@@ -18,6 +19,14 @@ class Outcome(models.TextChoices):
     DENIED = "denied", _("Denied")
     ANSWERED = "answered", _("Indicative answer (sondage)")
     RULED = "ruled", _("Classification ruling")
+
+
+def counted_as_denial(prefix: str = "") -> Q:
+    """
+    The decisions counted and listed as denials: denied applications and sondages answered negatively (seed 002
+    line 446). `prefix` reaches the decision through a relation (e.g. "decision__").
+    """
+    return Q(**{f"{prefix}outcome": Outcome.DENIED}) | Q(**{f"{prefix}outcome": Outcome.ANSWERED, f"{prefix}negative_answer": True})
 
 
 class LicenceKind(models.TextChoices):
@@ -55,6 +64,10 @@ class Decision(models.Model):
     frameworks = models.JSONField(default=list, blank=True)
     # Sondage: the indicative answer. Classification: the ruling (an entry, or 'not listed').
     indicative_answer = models.TextField(blank=True)
+    # A sondage answered negatively (a licence would likely not be granted): the annual report counts it among the
+    # denials and lists it in annex 6 (seed 002 line 446: "9 aanvragen voor uitvoer-, doorvoervergunningen en
+    # proefaanvragen (sondages) ... afgewezen"), so it also has its entries in our denial register.
+    negative_answer = models.BooleanField(default=False)
     ruling_entry = models.CharField(max_length=60, blank=True)
     ruling_not_listed = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -63,7 +76,7 @@ class Decision(models.Model):
         ordering = ["-decided_on", "-id"]
         # The report's tables find a period's decisions by outcome, goods kind and date; the included columns let
         # them read id and the table-3 kind from the index alone (the decisions of a year are spread over the table).
-        indexes = [models.Index(fields=["outcome", "goods_kind", "decided_on"], include=["id", "licence_kind", "movement", "catch_all"], name="decision_report_idx")]
+        indexes = [models.Index(fields=["outcome", "goods_kind", "decided_on"], include=["id", "licence_kind", "movement", "catch_all", "negative_answer"], name="decision_report_idx")]
 
     def __str__(self):
         return f"{self.reference}: {self.get_outcome_display()}"

@@ -70,7 +70,7 @@ from django.utils.translation import gettext as _
 from licensing.applications.choices import EndUse, GoodsKind, Movement
 from licensing.denials.models import DenialRegisterEntry
 from licensing.core.errors import DomainError
-from licensing.licences.models import Decision, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Source
+from licensing.licences.models import Decision, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Source, counted_as_denial
 from licensing.reference.models import GroupCode
 from licensing.reference.selectors import country_regions, group_members
 
@@ -597,7 +597,7 @@ def dual_use_table(period: Period) -> DualUseTable:
     lines = LicenceLine.objects.filter(_counted(period, DUAL_USE_GOODS, prefix="licence__")).annotate(table_row=_dual_use_kind("licence__decision__"))
     values = counted_amounts(lines, ("table_row",), plain={key: row["total"] for key, row in issued.items()})
     denied = grouped(
-        Decision.objects.filter(outcome=Outcome.DENIED, goods_kind__in=DUAL_USE_GOODS, decided_on__gte=period.start, decided_on__lt=period.end)
+        Decision.objects.filter(counted_as_denial(), goods_kind__in=DUAL_USE_GOODS, decided_on__gte=period.start, decided_on__lt=period.end)
         .exclude(licence_kind=LicenceKind.GENERAL)
         .annotate(table_row=_dual_use_kind("")),
         ("table_row",),
@@ -779,7 +779,7 @@ def denial_share_by_year(first_year: int, last_year: int, goods_kind: str = Good
         .annotate(year=ExtractYear("decided_on"))
         .order_by()
         .values("year")
-        .annotate(applied=Count("pk"), denied=Count("pk", filter=Q(outcome=Outcome.DENIED)))
+        .annotate(applied=Count("pk"), denied=Count("pk", filter=counted_as_denial()))
     )
     found = {row["year"]: row for row in counts}
     return [

@@ -200,6 +200,25 @@ def test_the_denial_share_is_of_all_applications_applied_for(issue, deny):
     assert (share.applied, share.denied, share.share) == (5, 1, Decimal("20.00"))
 
 
+def test_a_negative_sondage_answer_counts_among_the_denials(issue, deny):
+    """
+    Seed 002 line 446: "In 2024 zijn in totaal 9 aanvragen voor uitvoer-, doorvoervergunningen en proefaanvragen
+    (sondages) voor militaire goederen afgewezen." Figure 5 and table 3 count a negative answer as a denial.
+    """
+    on = date(2024, 5, 1)
+    issue("NL-1", decided_on=on)
+    deny("NL-D", decided_on=on)
+    for reference, negative, goods_kind in (("S-NO", True, "military"), ("S-YES", False, "military"), ("S-DU", True, "dual_use")):
+        Decision.objects.create(
+            reference=reference, outcome=Outcome.ANSWERED, negative_answer=negative, decided_on=on, goods_kind=goods_kind,
+            licence_kind="individual", movement="export", value_eur=Decimal("70.00"),
+        )
+    (share,) = tables.denial_share_by_year(2024, 2024)
+    assert (share.applied, share.denied) == (4, 2)
+    dual_use = tables.dual_use_table(YEAR)
+    assert (dual_use.total.denied_count, dual_use.total.denied_value_eur) == (1, Decimal("70.00"))
+
+
 def test_the_military_tables_take_a_fixed_number_of_queries(issue):
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
