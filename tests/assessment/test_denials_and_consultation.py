@@ -234,3 +234,62 @@ def test_consultation_and_assessment_statuses_change_only_through_their_moves(ap
     with pytest.raises(StatusWriteRefused):
         Assessment.objects.bulk_update([assessment], ["status"])
     assert Assessment.objects.get(pk=assessment.pk).status == "draft"
+
+
+def own_denial(reference="NL-2025-0001", control_entry="ML5.b"):
+    from licensing.denials.models import DenialRegisterEntry as Entry
+
+    return Entry.objects.create(
+        reference=reference, own=True, notifying_state_id="NL", notified_on=timezone.localdate() - timedelta(days=10), destination_id="SA",
+        goods_description="Radar parts", control_entry=control_entry, consignee="Ministry of Defence", end_user="Royal Saudi Land Forces", criteria=[2],
+    )
+
+
+def test_our_own_denial_opens_no_consultation(exporter_a, submit):
+    """
+    PROCESS.md 6.1 (seed 002, EU co-operation): "Before granting an application that is essentially identical to one
+    another member state denied, the licensing authority must consult that member state (and vice versa); there is
+    nothing to consult about our own denials." An NL denial opened a consultation with NL itself and blocked the
+    approval (issue 19.3).
+    """
+    own_denial()
+    assert not Consultation.objects.filter(application=submit(exporter_a, **SAUDI)).exists()
+
+
+@pytest.mark.parametrize(
+    "denied, applied, identical",
+    [
+        ("ML15.a", "ML15.c", False),  # two sub-items of one category: different goods
+        ("ML15.a", "ML15.a", True),
+        ("ML15.a", "ML15.a.1", True),  # a sub-item of the denied entry
+        ("ML15.a.1", "ML15.a", True),
+        ("ML1", "ML10.a", False),  # ML1 is no prefix of ML10
+        ("3A001.a", "3A001.b", False),
+        ("3A001", "3a001.b.1", True),
+    ],
+)
+def test_identical_goods_means_the_same_entry_or_its_sub_item_not_the_category(exporter_a, submit, tmp_path, denied, applied, identical):
+    """
+    Issue 19.3: "essentially identical" matched at ML-category level (ML15.a against ML15.c). Identical goods is the
+    same entry or its sub-item, with the same destination and a matching consignee or end user.
+    """
+    path = write(tmp_path, f"DE-9,DE,{recent()},SA,Goods,\"{denied}\",Ministry of Defence,Royal Saudi Land Forces,2\n")
+    call_command("import_denials", str(path), stdout=io.StringIO())
+    kind = "dual_use" if applied[0].isdigit() else "military"
+    goods = [{"goods_kind": kind, "description": "Goods", "control_entry": applied, "quantity": "1", "value_eur": "1000"}]
+    application = submit(exporter_a, **{**SAUDI, "goods": goods})
+    assert Consultation.objects.filter(application=application).exists() is identical
+
+
+def test_open_consultations_on_own_denials_are_dropped_by_the_migration(exporter_a, submit):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    application = submit(exporter_a, **SAUDI)
+    own = own_denial()
+    required = Consultation.objects.create(application=application, denial=own, match_reason="NL denied NL-2025-0001")
+    settled = Consultation.objects.create(application=application, denial=own_denial("NL-2025-0002"), match_reason="x", status="answered")
+    import_module("licensing.assessment.migrations.0004_no_consultation_on_own_denials").drop_open_consultations_on_own_denials(apps, None)
+    assert list(Consultation.objects.filter(application=application).values_list("pk", flat=True)) == [settled.pk]
+    assert not Consultation.objects.filter(pk=required.pk).exists()
