@@ -269,3 +269,52 @@ def test_only_a_return_after_repair_says_where_the_goods_came_from():
     assert unknown.errors and unknown.errors[0].startswith("header:")
     twice = run(GOOD + ",,", header=HEADER + ",repaired_goods_from_netherlands,repaired_goods_from_netherlands")
     assert twice.errors and twice.errors[0].startswith("header:")
+
+
+def test_parties_grounds_and_goods_carry_into_the_register_and_the_licence():
+    """
+    Issue 19.8: "Give import_decisions optional columns consignee, end_user, criteria, goods_description (denied rows
+    carry them into the register, with their criteria)". Seed 002 table 18 lists each denial with "Korte
+    omschrijving", "Ontvanger", "Eindgebruiker" and "Reden weigering (criterium/criteria)".
+    """
+    header = HEADER + ",consignee,end_user,criteria,goods_description"
+    result = run(
+        "NL-D,2024-06-13,denied,military,individual,export,IL,ML13,0,false,false,false,,Yakhin Hakal Ltd.,Israeli Defence Forces,7;2;4;6,Ballistische helmen",
+        "NL-I,2024-03-01,issued,military,individual,export,NO,ML5,10.00,false,false,false,,Kongsberg,Royal Norwegian Navy,,Radar module",
+        header=header,
+    )
+    assert (result.created, result.errors) == (2, [])
+    entry = DenialRegisterEntry.objects.select_related("decision").get(reference="NL-D")
+    assert (entry.goods_description, entry.consignee, entry.end_user, entry.criteria) == ("Ballistische helmen", "Yakhin Hakal Ltd.", "Israeli Defence Forces", [2, 4, 6, 7])
+    assert entry.decision.criteria == [2, 4, 6, 7]
+    (row,) = tables.denial_table(tables.Period(2024)).rows
+    assert (row.goods, row.consignee, row.end_user, row.criteria) == ("Ballistische helmen", "Yakhin Hakal Ltd.", "Israeli Defence Forces", [2, 4, 6, 7])
+    licence = Licence.objects.get(number="NL-I")
+    assert (licence.consignee, licence.end_user, licence.lines.get().description) == ("Kongsberg", "Royal Norwegian Navy", "Radar module")
+    again = run(
+        "NL-D,2024-06-13,denied,military,individual,export,IL,ML13,0,false,false,false,,Yakhin Hakal Ltd.,Israeli Defence Forces,2;4;6;7,Ballistische helmen",
+        header=header,
+    )
+    assert (again.created, again.unchanged, again.errors) == (0, 1, [])
+    changed = run("NL-D,2024-06-13,denied,military,individual,export,IL,ML13,0,false,false,false,,Other Ltd.,Israeli Defence Forces,2;4;6;7,Ballistische helmen", header=header)
+    assert changed.errors == ["row 2: reference: NL-D already exists with other content"]
+
+
+@pytest.mark.parametrize(
+    "cells, error",
+    [
+        (("", "", "0;9", ""), "row 2: criteria: '0;9' must be criterion numbers 1-8 separated by ';'"),
+        (("", "", "two", ""), "row 2: criteria: 'two' must be criterion numbers 1-8 separated by ';'"),
+        (("", "x" * 301, "", ""), "row 2: end_user: longer than 300 characters"),
+        (("", "", "", "y" * 2001), "row 2: goods_description: longer than 2000 characters"),
+    ],
+)
+def test_the_optional_columns_are_checked_row_by_row(cells, error):
+    row = "NL-D,2024-06-13,denied,military,individual,export,IL,ML13,0,false,false,false,," + ",".join(cells)
+    result = run(row, header=HEADER + ",consignee,end_user,criteria,goods_description")
+    assert result.errors == [error] and not Decision.objects.exists()
+
+
+def test_an_issued_row_cites_no_criteria():
+    result = run(GOOD + ",7", header=HEADER + ",criteria")
+    assert result.errors == ["row 2: criteria: only a denial cites criteria"]
