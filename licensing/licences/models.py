@@ -227,7 +227,9 @@ class UsageReport(models.Model):
     licence = models.ForeignKey(Licence, null=True, blank=True, on_delete=models.PROTECT, related_name="usage_reports")
     registration = models.ForeignKey(Registration, null=True, blank=True, on_delete=models.PROTECT, related_name="usage_reports")
     upload = models.ForeignKey(UsageUpload, null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Nobody for a report imported from a previous system (`import_usage`), which keeps the file's SHA-256 instead.
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    imported_from = models.CharField(max_length=64, blank=True, db_index=True)
     exported_on = models.DateField(db_index=True)
     destination = models.ForeignKey("reference.Country", on_delete=models.PROTECT, related_name="+")
     # Transit (doorvoer) or export: NL009's usage is reported in two tables (14 and 15) by movement.

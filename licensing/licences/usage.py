@@ -62,7 +62,7 @@ class UsageResult:
 
 
 @dataclass
-class _Target:
+class UsageTarget:
     licence: Licence | None = None
     registration: Registration | None = None
     destinations: frozenset = frozenset()
@@ -244,7 +244,7 @@ class _Checker:
     def __init__(self, organisation_id: int, *, counting: bool = True, targets: dict | None = None):
         self.organisation_id = organisation_id
         self.counting = counting  # the second (writing) pass must not add to the totals again
-        self.targets: dict[str, _Target | None] = targets if targets is not None else {}
+        self.targets: dict[str, UsageTarget | None] = targets if targets is not None else {}
         self.totals: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])  # line id -> [qty, value]
         # Looked up once per batch, not per row (a 100,000-row file would otherwise ask the cache 200,000 times).
         self.countries = frozenset(Country.objects.values_list("code", flat=True))
@@ -253,14 +253,14 @@ class _Checker:
         self.entries: dict[str, object] = {}  # control_entry as written -> ParsedEntry or InvalidControlEntry
         self.today = timezone.localdate()  # per row it read the time zone from a context-local: 10 % of a check
 
-    def target(self, number: str) -> _Target | None:
+    def target(self, number: str) -> UsageTarget | None:
         if number not in self.targets:
             licence = Licence.objects.filter(number=number, holder_id=self.organisation_id).prefetch_related("destinations", "lines").first()
             if licence is not None:
-                self.targets[number] = _Target(licence=licence, destinations=frozenset(c.code for c in licence.destinations.all()), lines=lines_by_entry(licence.lines.all()))
+                self.targets[number] = UsageTarget(licence=licence, destinations=frozenset(c.code for c in licence.destinations.all()), lines=lines_by_entry(licence.lines.all()))
             else:
                 registration = Registration.objects.filter(number=number, organisation_id=self.organisation_id).select_related("general_licence").first()
-                self.targets[number] = _Target(registration=registration) if registration else None
+                self.targets[number] = UsageTarget(registration=registration) if registration else None
         return self.targets[number]
 
     def entry(self, code: str):
@@ -307,14 +307,14 @@ class _Checker:
         if isinstance(entry, InvalidControlEntry):
             problems.append(f"control_entry: {entry}")
             entry = None
-        quantity, value = _decimal(row["quantity"], "quantity", problems), _decimal(row["value_eur"], "value_eur", problems)
+        quantity, value = usage_decimal(row["quantity"], "quantity", problems), usage_decimal(row["value_eur"], "value_eur", problems)
         if quantity is not None and quantity <= 0:
             problems.append("quantity: " + gettext("must be greater than zero"))
         if value is not None and value < 0:
             problems.append("value_eur: " + gettext("cannot be negative"))
         if exported_on and exported_on > self.today:
             problems.append("exported_on: " + gettext("lies in the future"))
-        movement, movement_problem = self.movement(target, row.get("movement") or "")
+        movement, movement_problem = usage_movement(target, row.get("movement") or "")
         if movement_problem:
             problems.append(f"movement: {movement_problem}")
         licence_origin = target.licence.origin_country_id if target.licence is not None and movement in WITH_ORIGIN else None
@@ -359,30 +359,6 @@ class _Checker:
             "recipient": row["recipient"][:300], "serial_numbers": row.get("serial_numbers", ""), "lot_numbers": row.get("lot_numbers", ""),
         }
 
-    @staticmethod
-    def movement(target: _Target, stated: str) -> tuple[str | None, str | None]:
-        """
-        The row's movement and why it is wrong, if it is. Unstated: the licence's movement, or the general
-        licence's only movement, or export where it allows several (NL009: export, transfer and transit).
-        """
-        stated = stated.strip().lower()
-        if stated and stated not in USAGE_MOVEMENTS:
-            return None, gettext("'%(stated)s' is not one of %(allowed)s") % {"stated": stated, "allowed": ", ".join(USAGE_MOVEMENTS)}
-        if target.licence is not None:
-            licence = target.licence
-            if stated and stated != licence.movement:
-                return None, gettext("licence %(number)s is for %(movement)s, not %(stated)s") % {"number": licence.number, "movement": licence.movement, "stated": stated}
-            return licence.movement, None
-        general_licence = target.registration.general_licence
-        allowed = [m.strip() for m in general_licence.movements.split(",") if m.strip()]
-        if stated:
-            if stated not in allowed:
-                return None, gettext("%(code)s covers %(allowed)s, not %(stated)s") % {"code": general_licence.code, "allowed": ", ".join(allowed), "stated": stated}
-            return stated, None
-        if len(allowed) == 1:
-            return allowed[0], None
-        return (Movement.EXPORT if Movement.EXPORT in allowed else allowed[0]), None
-
     def over_limits(self) -> list[str]:
         """Lines whose reported total would pass what the licence authorises."""
         errors = []
@@ -395,6 +371,30 @@ class _Checker:
             if line.used_value_eur + value > line.value_eur:
                 errors.append(gettext("rows %(rows)s") % {"rows": rows} + ": value_eur: " + gettext("%(entry)s on %(number)s would reach EUR %(reached)s of %(authorised)s authorised") % {"entry": line.control_entry, "number": number, "reached": line.used_value_eur + value, "authorised": line.value_eur})
         return errors
+
+
+def usage_movement(target: UsageTarget, stated: str) -> tuple[str | None, str | None]:
+    """
+    The row's movement and why it is wrong, if it is. Unstated: the licence's movement, or the general
+    licence's only movement, or export where it allows several (NL009: export, transfer and transit).
+    """
+    stated = stated.strip().lower()
+    if stated and stated not in USAGE_MOVEMENTS:
+        return None, gettext("'%(stated)s' is not one of %(allowed)s") % {"stated": stated, "allowed": ", ".join(USAGE_MOVEMENTS)}
+    if target.licence is not None:
+        licence = target.licence
+        if stated and stated != licence.movement:
+            return None, gettext("licence %(number)s is for %(movement)s, not %(stated)s") % {"number": licence.number, "movement": licence.movement, "stated": stated}
+        return licence.movement, None
+    general_licence = target.registration.general_licence
+    allowed = [m.strip() for m in general_licence.movements.split(",") if m.strip()]
+    if stated:
+        if stated not in allowed:
+            return None, gettext("%(code)s covers %(allowed)s, not %(stated)s") % {"code": general_licence.code, "allowed": ", ".join(allowed), "stated": stated}
+        return stated, None
+    if len(allowed) == 1:
+        return allowed[0], None
+    return (Movement.EXPORT if Movement.EXPORT in allowed else allowed[0]), None
 
 
 def _norm(code: str) -> str:
@@ -418,7 +418,7 @@ NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:\.\d*)?|[+
 THOUSANDS = str.maketrans("", "", " \u00a0\u202f")
 
 
-def _decimal(text: str, name: str, problems: list[str]) -> Decimal | None:
+def usage_decimal(text: str, name: str, problems: list[str]) -> Decimal | None:
     """The number as the usage report stores it, or None with the problem: never rounded or overflowing silently."""
     stripped = text.strip()
     if not NUMBER.fullmatch(stripped):
