@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from licensing.applications.choices import EndUse, GoodsKind, Movement
 from licensing.audit.transitions import StatusGuarded, StatusQuerySet
+from licensing.screening.models import SerialKind
 
 
 class Outcome(models.TextChoices):
@@ -385,3 +386,20 @@ class LiveHit(StatusGuarded, models.Model):
     @property
     def number(self) -> str:
         return self.licence.number if self.licence_id else self.registration.number
+
+
+
+class UsageSerial(models.Model):
+    """
+    A serial or lot number of a shipment reported in usage (seed 001: traced goods lead back through serial and lot
+    numbers to the licence, the shipment and the recipient), normalised like the goods lines' numbers
+    (screening.selectors.serial_normalise) for one indexed search over both.
+    """
+
+    report = models.ForeignKey(UsageReport, on_delete=models.CASCADE, related_name="serials")
+    kind = models.CharField(max_length=10, choices=SerialKind.choices)
+    value = models.CharField(max_length=200)
+    normalised = models.CharField(max_length=200, db_index=True)
+
+    class Meta:
+        ordering = ["normalised", "report", "id"]

@@ -29,6 +29,7 @@ from licensing.reference import general_licences
 from licensing.reference.models import Country
 
 from .lifecycle import licence_use_move
+from .serials import usage_serials_index
 from .models import Licence, LicenceLine, LicenceStatus, PeriodDeclaration, Registration, RegistrationStatus, UsageReport, UsageUpload
 
 # `movement` and `origin` came last and are optional, so files written for the first nine columns still work.
@@ -492,6 +493,7 @@ def usage_import(*, actor, rows: RowSource, sha256: str, idempotency_key: str = 
             for line_id, (quantity, value) in checker.totals.items():
                 LicenceLine.objects.filter(pk=line_id).update(used_quantity=F("used_quantity") + quantity, used_value_eur=F("used_value_eur") + value)
             _mark_exhausted({locked[i].licence_id for i in line_ids})
+            usage_serials_index(UsageReport.objects.filter(upload=upload))
             event_record(actor=actor, verb="usage.reported", target=upload, payload={"rows": count, "sha256": sha256})
     except _Refused as refused:
         return UsageResult(errors=refused.errors)

@@ -27,6 +27,7 @@ from licensing.accounts.models import Organisation
 from licensing.audit.services import event_record
 from licensing.core.errors import DomainError
 from licensing.licences.models import Licence, LicenceLine, Registration, UsageReport
+from licensing.licences.serials import usage_serials_index
 from licensing.licences.usage import MAX_ROWS, REQUIRED, WITH_ORIGIN, RowSource, UsageTarget, usage_decimal, usage_movement
 from licensing.reference.control_list import InvalidControlEntry, parse_entry
 from licensing.reference.models import Country
@@ -173,6 +174,7 @@ def usage_history_import(*, rows: RowSource, sha256: str) -> HistoryResult:
         UsageReport.objects.bulk_create(batch)
         for line_id, (quantity, value) in used.items():
             LicenceLine.objects.filter(pk=line_id).update(used_quantity=F("used_quantity") + quantity, used_value_eur=F("used_value_eur") + value)
+        usage_serials_index(UsageReport.objects.filter(imported_from=sha256))
         first = UsageReport.objects.filter(imported_from=sha256).order_by("pk").first()
         event_record(actor=None, verb="usage.imported", target=first, payload={"rows": count, "sha256": sha256})
     result.created = count

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from licensing.licences.models import LicenceLine, UsageReport
+from licensing.licences.selectors import shipments_by_serial
 from licensing.reporting import tables, usage
 from licensing.reporting.imports import COLUMNS as DECISION_COLUMNS, decisions_import
 
@@ -55,6 +56,8 @@ def test_historical_realisations_rebuild_tables_4_and_14_15_once(tmp_path, histo
     imported = UsageReport.objects.get(recipient="Shenzhen Parts Co.")
     assert (imported.reported_by, imported.organisation.kvk_number, imported.serial_numbers) == (None, kvk, "SN-1;SN-2")
     assert LicenceLine.objects.get(licence__number="NL24-DU-1").used_value_eur == Decimal("200000.00")
+    [shipment] = shipments_by_serial("sn 2")  # indexed for the serial search (issue 19.9)
+    assert (shipment["licence_number"], shipment["recipient"]) == ("NL24-DU-1", "Shenzhen Parts Co.")
     again, _ = run(tmp_path, body)
     assert "Imported 0 usage report(s); 4 already imported" in again
     assert UsageReport.objects.count() == 4
