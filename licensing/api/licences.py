@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from licensing.core.errors import DomainError
 from licensing.core.limits import body_limit
-from licensing.licences import lifecycle, selectors, usage
+from licensing.licences import lifecycle, selectors, usage, usage_periods, usage_writer
 from licensing.licences.models import Licence, LicenceLine, Registration, UsageReport
 
 from .permissions import IsExporter, IsOfficer, IsOfficial
@@ -185,7 +185,7 @@ class UsageReportsView(generics.ListAPIView):
         key = request.headers.get("Idempotency-Key", "")[:100]
         content = json.dumps(data.validated_data, sort_keys=True).encode()
         sha = hashlib.sha256((b"key:" + key.encode() + b":" if key else b"") + content).hexdigest()
-        return _result(usage.usage_import(actor=request.user, rows=usage.list_rows(data.validated_data), sha256=sha, idempotency_key=key))
+        return _result(usage_writer.usage_import(actor=request.user, rows=usage.list_rows(data.validated_data), sha256=sha, idempotency_key=key))
 
 
 @body_limit(usage.MAX_FILE_BYTES)
@@ -205,7 +205,7 @@ class UsageUploadView(APIView):
             raise DomainError(_("The file is too large."), code="bad_file", fields={"file": [_("At most %(mb)d MB.") % {"mb": usage.MAX_FILE_BYTES // 1024 // 1024}]})
         rows = usage.file_rows(uploaded)
         sha = usage.content_hash(uploaded.chunks())
-        return _result(usage.usage_import(actor=request.user, rows=rows, sha256=sha, idempotency_key=request.headers.get("Idempotency-Key", "")[:100], filename=uploaded.name or ""))
+        return _result(usage_writer.usage_import(actor=request.user, rows=rows, sha256=sha, idempotency_key=request.headers.get("Idempotency-Key", "")[:100], filename=uploaded.name or ""))
 
 
 class PeriodIn(serializers.Serializer):
@@ -224,7 +224,7 @@ class PeriodDeclareView(APIView):
         data = PeriodIn(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        usage.period_declare(actor=request.user, number=d["licence"], period_start=d["period_start"], nothing_to_report=d["nothing_to_report"])
+        usage_periods.period_declare(actor=request.user, number=d["licence"], period_start=d["period_start"], nothing_to_report=d["nothing_to_report"])
         return Response(status=status.HTTP_201_CREATED)
 
 

@@ -1,8 +1,9 @@
 """
 Usage (realisation) reports: actual exports under a licence or a general-licence registration, entered one
-by one, uploaded as CSV/XLSX, or posted as a list. A batch is all or nothing, with a row-by-row error list;
-the same content (or Idempotency-Key) sent twice is counted once. Files are read twice as a stream (check,
-then write in batches), never loaded whole.
+by one, uploaded as CSV/XLSX, or posted as a list. This module reads the rows (files are read twice as a stream:
+check, then write in batches, never loaded whole) and checks them against the holder's licences and registrations.
+Writing is licences.usage_writer (a batch all or nothing, with a row-by-row error list; the same content or
+Idempotency-Key counted once); the holder's period declarations are licences.usage_periods.
 """
 import csv
 import hashlib
@@ -15,22 +16,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from licensing.applications.choices import Movement
-from licensing.audit.services import event_record
 from licensing.core.archives import ZIP_ERRORS, ArchiveLimits, zip_open
-from licensing.core.errors import Conflict, DomainError, NotAllowed
+from licensing.core.errors import DomainError
 from licensing.reference.control_list import InvalidControlEntry, parse_entry
 from licensing.reference import general_licences
 from licensing.reference.models import Country
 
-from .lifecycle import licence_use_move
-from .serials import usage_serials_index
-from .models import Licence, LicenceLine, LicenceStatus, PeriodDeclaration, Registration, RegistrationStatus, UsageReport, UsageUpload
+from .models import Licence, LicenceStatus, Registration, RegistrationStatus, UsageReport
 
 # `movement` and `origin` came last and are optional, so files written for the first nine columns still work.
 COLUMNS = ["licence", "exported_on", "destination", "control_entry", "quantity", "value_eur", "recipient", "serial_numbers", "lot_numbers", "movement", "origin"]
@@ -49,7 +45,6 @@ MAX_LINE_CHARS = 131_072
 MAX_COLUMNS = 64
 # An XLSX of MAX_FILE_BYTES expands to about ten times that; past it (or past 100 times for one part) it is a bomb.
 XLSX_LIMITS = ArchiveLimits(expanded_bytes=MAX_FILE_BYTES * 10)
-BATCH = 5000
 
 RowSource = Callable[[], Iterator[tuple[int, dict]]]
 
@@ -239,7 +234,7 @@ def general_licence_refusal(general_licence, destination: str, *, on: date) -> s
     return general_licences.refusal_message(refusal, code=general_licence.code, destination=destination, on=on)
 
 
-class _Checker:
+class UsageChecker:
     """Checks rows against the exporter's own licences and registrations; remembers what it looked up."""
 
     def __init__(self, organisation_id: int, *, counting: bool = True, targets: dict | None = None):
@@ -435,150 +430,3 @@ def usage_decimal(text: str, name: str, problems: list[str]) -> Decimal | None:
         problems.append(f"{name}: " + gettext("'%(value)s' has more than %(places)d decimals") % {"value": text[:40], "places": places})
         return None
     return value
-
-
-# --- writing ---------------------------------------------------------------------------------------
-def usage_import(*, actor, rows: RowSource, sha256: str, idempotency_key: str = "", filename: str = "") -> UsageResult:
-    """Check every row, then write all of them or none. A repeat of the same content or key is a no-op."""
-    if not actor.is_exporter:
-        raise NotAllowed(gettext("Only the holder reports usage."))
-    previous = UsageUpload.objects.filter(organisation_id=actor.organisation_id).filter(sha256=sha256).first() or (
-        UsageUpload.objects.filter(organisation_id=actor.organisation_id, idempotency_key=idempotency_key).first() if idempotency_key else None
-    )
-    if previous is not None:
-        return UsageResult(created=0, duplicate=True, upload_id=previous.pk)
-
-    result = UsageResult()
-    checker = _Checker(actor.organisation_id)
-    count = 0
-    for number, row in rows():
-        count += 1
-        if count > MAX_ROWS:
-            result.errors.append("file: " + gettext("more than %(max)s rows; split it") % {"max": MAX_ROWS})
-            break
-        problems, _ = checker.check(number, row)
-        result.errors.extend(gettext("row %(number)s") % {"number": number} + f": {p}" for p in problems)
-        if len(result.errors) >= MAX_ERRORS:
-            result.errors.append(gettext("... stopped after %(max)s errors") % {"max": MAX_ERRORS})
-            break
-    if not result.errors:
-        result.errors.extend(checker.over_limits())
-    if not count and not result.errors:
-        result.errors.append("file: " + gettext("no rows"))
-    if result.errors:
-        return result
-
-    try:
-        with transaction.atomic():
-            upload = UsageUpload.objects.create(organisation_id=actor.organisation_id, created_by=actor, sha256=sha256, idempotency_key=idempotency_key, filename=filename[:255], rows=count)
-            line_ids = list(checker.totals)
-            # The limits again, under row locks: a concurrent upload may have used some of them meanwhile.
-            locked = {l.pk: l for l in LicenceLine.objects.select_for_update().filter(pk__in=line_ids)}
-            for target in checker.targets.values():
-                if target and target.licence:
-                    target.lines = {k: locked.get(l.pk, l) for k, l in target.lines.items()}
-            over = checker.over_limits()
-            if over:
-                raise _Refused(over)
-            replay = _Checker(actor.organisation_id, counting=False, targets=checker.targets)
-            replay.refusals, replay.entries = checker.refusals, checker.entries
-            batch = []
-            for number, row in rows():
-                _, clean = replay.check(number, row)
-                batch.append(_report(actor, upload, clean))
-                if len(batch) >= BATCH:
-                    _reports_write(batch)
-                    batch = []
-            _reports_write(batch)
-            for line_id, (quantity, value) in checker.totals.items():
-                LicenceLine.objects.filter(pk=line_id).update(used_quantity=F("used_quantity") + quantity, used_value_eur=F("used_value_eur") + value)
-            _mark_exhausted({locked[i].licence_id for i in line_ids})
-            usage_serials_index(UsageReport.objects.filter(upload=upload))
-            event_record(actor=actor, verb="usage.reported", target=upload, payload={"rows": count, "sha256": sha256})
-    except _Refused as refused:
-        return UsageResult(errors=refused.errors)
-    except IntegrityError:  # the same content or key arrived at the same moment: that one counts
-        previous = UsageUpload.objects.filter(organisation_id=actor.organisation_id, sha256=sha256).first()
-        return UsageResult(duplicate=True, upload_id=previous.pk if previous else None)
-    result.created, result.upload_id = count, upload.pk
-    return result
-
-
-class _Refused(Exception):
-    def __init__(self, errors):
-        super().__init__("refused")
-        self.errors = errors
-
-
-def _report(actor, upload, clean: dict) -> dict:
-    """A checked row as the usage report's column values (by attname), without building a model instance."""
-    return {
-        "organisation_id": actor.organisation_id, "licence_id": clean["licence"].pk if clean["licence"] else None,
-        "registration_id": clean["registration"].pk if clean["registration"] else None, "upload_id": upload.pk, "reported_by_id": actor.pk,
-        "exported_on": clean["exported_on"], "destination_id": clean["destination_id"], "control_entry": clean["control_entry"], "ml_category": clean["ml_category"],
-        "quantity": clean["quantity"], "value_eur": clean["value_eur"], "recipient": clean["recipient"], "serial_numbers": clean["serial_numbers"], "lot_numbers": clean["lot_numbers"],
-        "movement": clean["movement"], "origin_id": clean["origin_id"],
-    }
-
-
-def _reports_write(reports: list[dict]) -> None:
-    """Insert the batch in the current transaction: COPY on PostgreSQL, bulk_create elsewhere.
-
-    On PostgreSQL the ORM sends these values as they are (ids, dates, decimals, text); COPY takes their text and skips
-    building 5,000 model instances and a 5,000-row INSERT (over half of a 100,000-row upload's write pass, issue 10).
-    """
-    if not reports:
-        return
-    if connection.vendor != "postgresql":
-        UsageReport.objects.bulk_create([UsageReport(**values) for values in reports])
-        return
-    fields = [f for f in UsageReport._meta.concrete_fields if not f.primary_key]
-    created_at = timezone.now()  # auto_now_add
-    buffer = io.StringIO()
-    for values in reports:
-        values["created_at"] = created_at
-        buffer.write(",".join(_copy_value(values[f.attname]) for f in fields))
-        buffer.write("\n")
-    buffer.seek(0)
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        cursor.copy_expert(f"COPY {quote(UsageReport._meta.db_table)} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
-
-
-def _copy_value(value) -> str:
-    # Every value quoted, so text that reads \N (or is empty) stays text; only a real None is NULL.
-    if value is None:
-        return "\\N"
-    return '"' + str(value).replace('"', '""') + '"'
-
-
-def _mark_exhausted(licence_ids: set[int]) -> None:
-    for licence in Licence.objects.filter(pk__in=licence_ids, status=LicenceStatus.ACTIVE).prefetch_related("lines"):
-        if all(l.used_value_eur >= l.value_eur or (l.quantity is not None and l.used_quantity >= l.quantity) for l in licence.lines.all()):
-            licence_use_move(actor=None, licence=licence, move="exhaust")
-
-
-def period_declare(*, actor, number: str, period_start: date, nothing_to_report: bool = False) -> PeriodDeclaration:
-    """The holder says its report for the half-year starting `period_start` is complete."""
-    if not actor.is_exporter:
-        raise NotAllowed(gettext("Only the holder declares its reports."))
-    starts = {date(period_start.year, 1, 1), date(period_start.year, 7, 1)}
-    if period_start not in starts:
-        raise DomainError(gettext("A reporting period starts on 1 January or 1 July."), fields={"period_start": [gettext("Use 1 January or 1 July.")]})
-    licence = Licence.objects.filter(number=number, holder_id=actor.organisation_id).first()
-    registration = None if licence else Registration.objects.filter(number=number, organisation_id=actor.organisation_id).first()
-    if licence is None and registration is None:
-        raise DomainError(gettext("You hold no licence or registration '%(number)s'.") % {"number": number}, fields={"licence": [gettext("Not one of yours.")]})
-    end = date(period_start.year, 6, 30) if period_start.month == 1 else date(period_start.year, 12, 31)
-    if end >= timezone.localdate():
-        raise DomainError(gettext("A period can be declared once it has ended."), fields={"period_start": [gettext("This period has not ended yet.")]})
-    try:
-        with transaction.atomic():
-            declaration = PeriodDeclaration.objects.create(
-                organisation_id=actor.organisation_id, licence=licence, registration=registration, period_start=period_start, period_end=end, nothing_to_report=nothing_to_report
-            )
-            event_record(actor=actor, verb="usage.period_declared", target=licence or registration, payload={"period_start": period_start.isoformat(), "nothing_to_report": nothing_to_report})
-    except IntegrityError:
-        raise Conflict(gettext("This period was already declared.")) from None
-    return declaration

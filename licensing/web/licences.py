@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from licensing.core.errors import DomainError
 from licensing.core.limits import body_limit
 from licensing.customs.selectors import write_offs_of_licence, write_offs_of_registration
-from licensing.licences import lifecycle, selectors, usage
+from licensing.licences import lifecycle, selectors, usage, usage_writer
 
 from .confirm import confirmation_page, confirmed
 from .decisions import error_message
@@ -146,7 +146,7 @@ def usage_add(request, number):
     token = form.cleaned_data["token"][:100]
     sha = hashlib.sha256(b"form:" + token.encode() + json.dumps(row, sort_keys=True).encode()).hexdigest()
     try:
-        result = usage.usage_import(actor=request.user, rows=usage.list_rows([row]), sha256=sha, idempotency_key=f"form:{token}")
+        result = usage_writer.usage_import(actor=request.user, rows=usage.list_rows([row]), sha256=sha, idempotency_key=f"form:{token}")
     except DomainError as exc:
         messages.error(request, error_message(exc))
         return redirect("licences:detail", number=number)
@@ -171,7 +171,7 @@ def usage_upload(request):
     try:
         if uploaded.size > usage.MAX_FILE_BYTES:
             raise DomainError(_("The file is too large."))
-        result = usage.usage_import(actor=request.user, rows=usage.file_rows(uploaded), sha256=usage.content_hash(uploaded.chunks()), filename=uploaded.name or "")
+        result = usage_writer.usage_import(actor=request.user, rows=usage.file_rows(uploaded), sha256=usage.content_hash(uploaded.chunks()), filename=uploaded.name or "")
     except DomainError as exc:
         messages.error(request, error_message(exc))
         return redirect("licences:list")
