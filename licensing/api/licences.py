@@ -152,13 +152,21 @@ class UsageReportOut(serializers.ModelSerializer):
         return obj.licence.number if obj.licence_id else obj.registration.number
 
 
-UsageResultOut = inline_serializer("UsageResult", {"created": serializers.IntegerField(), "duplicate": serializers.BooleanField(), "upload_id": serializers.IntegerField(allow_null=True)})
+UsageResultOut = inline_serializer(
+    "UsageResult",
+    {
+        "created": serializers.IntegerField(),
+        "duplicate": serializers.BooleanField(),
+        "upload_id": serializers.IntegerField(allow_null=True),
+        "flagged": serializers.ListField(child=serializers.CharField(), help_text="Rows recorded outside a general licence's terms, flagged for the office."),
+    },
+)
 
 
 def _result(result: usage.UsageResult) -> Response:
     if result.errors:
         raise DomainError(_("Nothing was recorded: fix the rows listed and send the whole batch again."), code="invalid_rows", fields={"rows": result.errors})
-    return Response({"created": result.created, "duplicate": result.duplicate, "upload_id": result.upload_id}, status=status.HTTP_200_OK if result.duplicate else status.HTTP_201_CREATED)
+    return Response({"created": result.created, "duplicate": result.duplicate, "upload_id": result.upload_id, "flagged": result.flagged}, status=status.HTTP_200_OK if result.duplicate else status.HTTP_201_CREATED)
 
 
 # A list of up to MAX_ROWS rows is as large as the file that holds them.
@@ -226,6 +234,27 @@ class PeriodDeclareView(APIView):
         d = data.validated_data
         usage_periods.period_declare(actor=request.user, number=d["licence"], period_start=d["period_start"], nothing_to_report=d["nothing_to_report"])
         return Response(status=status.HTTP_201_CREATED)
+
+
+class UsageOutsideTermsView(APIView):
+    """Compliance follow-up: realisations recorded outside a general licence's terms, with the term each breaks."""
+
+    permission_classes = [IsOfficial]
+
+    @extend_schema(
+        responses=inline_serializer(
+            "UsageOutsideTerms",
+            {
+                "report_id": serializers.IntegerField(), "holder": serializers.CharField(), "number": serializers.CharField(),
+                "exported_on": serializers.DateField(), "destination": serializers.CharField(), "movement": serializers.CharField(),
+                "value_eur": serializers.DecimalField(max_digits=16, decimal_places=2), "recipient": serializers.CharField(), "outside_terms": serializers.CharField(),
+            },
+            many=True,
+        )
+    )
+    def get(self, request):
+        rows = selectors.usage_outside_terms()
+        return Response([row | {"value_eur": f"{row['value_eur']:.2f}"} for row in rows])
 
 
 class OverdueReportsView(APIView):

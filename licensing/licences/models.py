@@ -244,6 +244,9 @@ class UsageReport(models.Model):
     recipient = models.CharField(max_length=300)
     serial_numbers = models.TextField(blank=True)
     lot_numbers = models.TextField(blank=True)
+    # The general-licence term this realisation breaks, as the check worded it; blank within the terms. Recorded as
+    # reported and counted where the report counts usage (seed 002 footnote 45), flagged for compliance follow-up.
+    outside_terms = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -255,7 +258,11 @@ class UsageReport(models.Model):
                 name="usage_under_licence_or_registration",
             ),
         ]
-        indexes = [models.Index(fields=["registration", "exported_on"]), models.Index(fields=["licence", "exported_on"])]
+        indexes = [
+            models.Index(fields=["registration", "exported_on"]),
+            models.Index(fields=["licence", "exported_on"]),
+            models.Index(fields=["exported_on"], condition=~models.Q(outside_terms=""), name="usage_outside_terms_idx"),
+        ]
 
 
 class PeriodDeclaration(models.Model):

@@ -159,3 +159,30 @@ def shipments_by_serial(q: str, *, limit: int = 200) -> list[dict]:
         }
         for row in rows
     ]
+
+
+def usage_outside_terms(limit: int = 500) -> list[dict]:
+    """
+    Realisations recorded outside a general licence's terms, newest first, for the office's compliance follow-up
+    (seed 002 footnote 45: "Na dat dit uit rapportagedata is gebleken is een onderzoek naar de betreffende exporteur
+    gestart"). One query, on the partial index of flagged reports.
+    """
+    reports = (
+        UsageReport.objects.exclude(outside_terms="")
+        .select_related("organisation", "registration", "licence")
+        .order_by("-exported_on", "-id")[:limit]
+    )
+    return [
+        {
+            "report_id": r.pk,
+            "holder": r.organisation.name,
+            "number": r.registration.number if r.registration else r.licence.number,
+            "exported_on": r.exported_on,
+            "destination": r.destination_id,
+            "movement": r.movement,
+            "value_eur": r.value_eur,
+            "recipient": r.recipient,
+            "outside_terms": r.outside_terms,
+        }
+        for r in reports
+    ]

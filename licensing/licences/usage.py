@@ -17,6 +17,7 @@ from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext
 
 from licensing.applications.choices import Movement
@@ -55,6 +56,8 @@ class UsageResult:
     duplicate: bool = False
     errors: list[str] = field(default_factory=list)
     upload_id: int | None = None
+    # Rows recorded outside a general licence's terms ("row N: term"): flagged for the office's follow-up.
+    flagged: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -246,6 +249,7 @@ class UsageChecker:
         self.countries = frozenset(Country.objects.values_list("code", flat=True))
         self.refusals: dict[tuple[str, str, date], str | None] = {}
         self.line_rows: dict[int, list[int]] = defaultdict(list)
+        self.flagged: list[tuple[int, str]] = []  # (row, the term it breaks): recorded, for compliance follow-up
         self.entries: dict[str, object] = {}  # control_entry as written -> ParsedEntry or InvalidControlEntry
         self.today = timezone.localdate()  # per row it read the time zone from a context-local: 10 % of a check
 
@@ -272,7 +276,8 @@ class UsageChecker:
     def refusal(self, registration: Registration, destination: str, on: date) -> str | None:
         key = (registration.general_licence_id, destination, on)
         if key not in self.refusals:
-            self.refusals[key] = general_licence_refusal(registration.general_licence, destination, on=on)
+            with translation.override("en"):  # kept in English in the record (UsageReport.outside_terms)
+                self.refusals[key] = general_licence_refusal(registration.general_licence, destination, on=on)
         return self.refusals[key]
 
     def check(self, number: int, row: dict) -> tuple[list[str], dict | None]:
@@ -320,7 +325,7 @@ class UsageChecker:
                 problems.append("origin: " + gettext("unknown country code '%(code)s'") % {"code": origin})
             elif movement and movement not in WITH_ORIGIN:
                 problems.append("origin: " + gettext("only goods in transit have a country of origin; leave it empty for %(movement)s") % {"movement": movement})
-        line = None
+        line, outside_terms = None, ""
         if target.licence is not None:
             licence = target.licence
             if licence.status != LicenceStatus.ACTIVE and not (licence.status == LicenceStatus.EXHAUSTED):
@@ -339,11 +344,13 @@ class UsageChecker:
                 problems.append("licence: " + gettext("registration %(number)s is %(status)s") % {"number": registration.number, "status": registration.get_status_display().lower()})
             if exported_on and exported_on < registration.registered_on:
                 problems.append("exported_on: " + gettext("before the registration of %(date)s") % {"date": registration.registered_on})
-            refusal = self.refusal(registration, destination, exported_on or self.today) if known_country else None
-            if refusal:
-                problems.append(f"destination: {refusal}")
+            # Outside the general licence's terms on the export day: recorded as reported and flagged for compliance
+            # follow-up, not refused (issue 19.6; seed 002 footnote 45: a breach "uit rapportagedata is gebleken").
+            outside_terms = (self.refusal(registration, destination, exported_on or self.today) or "") if known_country else ""
         if problems:
             return problems, None
+        if outside_terms and self.counting:
+            self.flagged.append((number, outside_terms))
         if line is not None and self.counting:
             totals = self.totals[line.pk]
             totals[0] += quantity
@@ -353,6 +360,7 @@ class UsageChecker:
             "licence": target.licence, "registration": target.registration, "line": line, "exported_on": exported_on, "destination_id": destination,
             "control_entry": entry.code, "ml_category": entry.ml_category or "", "quantity": quantity, "value_eur": value, "movement": movement, "origin_id": origin,
             "recipient": row["recipient"][:300], "serial_numbers": row.get("serial_numbers", ""), "lot_numbers": row.get("lot_numbers", ""),
+            "outside_terms": outside_terms,
         }
 
     def over_limits(self) -> list[str]:

@@ -79,12 +79,15 @@ def usage_import(*, actor, rows: RowSource, sha256: str, idempotency_key: str = 
             _mark_exhausted({locked[i].licence_id for i in line_ids})
             usage_serials_index(UsageReport.objects.filter(upload=upload))
             event_record(actor=actor, verb="usage.reported", target=upload, payload={"rows": count, "sha256": sha256})
+            if checker.flagged:
+                event_record(actor=actor, verb="usage.outside_terms", target=upload, payload={"rows": [number for number, _ in checker.flagged]})
     except _Refused as refused:
         return UsageResult(errors=refused.errors)
     except IntegrityError:  # the same content or key arrived at the same moment: that one counts
         previous = UsageUpload.objects.filter(organisation_id=actor.organisation_id, sha256=sha256).first()
         return UsageResult(duplicate=True, upload_id=previous.pk if previous else None)
     result.created, result.upload_id = count, upload.pk
+    result.flagged = [gettext("row %(number)s") % {"number": number} + f": {term}" for number, term in checker.flagged]
     return result
 
 
@@ -101,7 +104,7 @@ def _report(actor, upload, clean: dict) -> dict:
         "registration_id": clean["registration"].pk if clean["registration"] else None, "upload_id": upload.pk, "reported_by_id": actor.pk,
         "exported_on": clean["exported_on"], "destination_id": clean["destination_id"], "control_entry": clean["control_entry"], "ml_category": clean["ml_category"],
         "quantity": clean["quantity"], "value_eur": clean["value_eur"], "recipient": clean["recipient"], "serial_numbers": clean["serial_numbers"], "lot_numbers": clean["lot_numbers"],
-        "movement": clean["movement"], "origin_id": clean["origin_id"],
+        "movement": clean["movement"], "origin_id": clean["origin_id"], "outside_terms": clean["outside_terms"][:500],
     }
 
 

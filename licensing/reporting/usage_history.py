@@ -9,8 +9,8 @@ a holder, the column must name that holder.
 What is checked is what the record must be right about: the licence or registration exists, the date (not in the
 future), the destination and origin, the control entry (on the licence, for a licence), the numbers, the
 movement. What the previous system decided at the time is not decided again: the licence's status and validity
-today, its limits, and a general licence's terms (a realisation outside them is a fact of the past to record, not
-a row to refuse). The licence lines' used amounts grow by what is imported, as an upload's would.
+today and its limits. A realisation outside a general licence's terms of its day is recorded and flagged
+(UsageReport.outside_terms), as an upload's is, not refused. The licence lines' used amounts grow by what is imported, as an upload's would.
 
 All or nothing, with a row-by-row error list (`row N: field: message`); the same file imported again adds nothing
 (its SHA-256 is kept on every row it wrote, UsageReport.imported_from).
@@ -21,14 +21,23 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from licensing.accounts.models import Organisation
 from licensing.audit.services import event_record
 from licensing.core.errors import DomainError
 from licensing.licences.models import Licence, LicenceLine, Registration, UsageReport
 from licensing.licences.serials import usage_serials_index
-from licensing.licences.usage import MAX_ROWS, REQUIRED, WITH_ORIGIN, RowSource, UsageTarget, usage_decimal, usage_movement
+from licensing.licences.usage import (
+    MAX_ROWS,
+    REQUIRED,
+    WITH_ORIGIN,
+    RowSource,
+    UsageTarget,
+    general_licence_refusal,
+    usage_decimal,
+    usage_movement,
+)
 from licensing.reference.control_list import InvalidControlEntry, parse_entry
 from licensing.reference.models import Country
 
@@ -48,6 +57,15 @@ class _Targets:
     def __init__(self):
         self.targets: dict[str, UsageTarget | None] = {}
         self.holders: dict[str, Organisation | None] = {}
+        self.refusals: dict[tuple, str | None] = {}
+
+    def outside_terms(self, registration: Registration, destination: str, on: date) -> str:
+        """The general-licence term the realisation breaks, on its day (terms have dates), or ''."""
+        key = (registration.general_licence_id, destination, on)
+        if key not in self.refusals:
+            with translation.override("en"):  # kept in English in the record, as an upload's are
+                self.refusals[key] = general_licence_refusal(registration.general_licence, destination, on=on)
+        return self.refusals[key] or ""
 
     def target(self, number: str) -> UsageTarget | None:
         if number not in self.targets:
@@ -126,12 +144,13 @@ def _check(row: dict, targets: _Targets, countries: frozenset, today: date) -> t
                 problems.append(f"control_entry: {entry.code} is not on licence {target.licence.number}")
     if problems:
         return problems, None
+    outside = targets.outside_terms(target.registration, destination, exported_on) if target.registration is not None else ""
     return [], {
         "organisation_id": organisation.pk, "licence_id": target.licence.pk if target.licence else None,
         "registration_id": target.registration.pk if target.registration else None, "line": line,
         "exported_on": exported_on, "destination_id": destination, "control_entry": entry.code, "ml_category": entry.ml_category or "",
         "quantity": quantity, "value_eur": value, "movement": movement, "origin_id": origin, "recipient": row["recipient"][:300],
-        "serial_numbers": row.get("serial_numbers", ""), "lot_numbers": row.get("lot_numbers", ""),
+        "serial_numbers": row.get("serial_numbers", ""), "lot_numbers": row.get("lot_numbers", ""), "outside_terms": outside[:500],
     }
 
 

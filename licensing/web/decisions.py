@@ -18,7 +18,7 @@ from licensing.core.errors import DomainError, NotAllowed
 from licensing.core.http import pdf_response
 from licensing.licences import decisions
 from licensing.licences.documents import application_document
-from licensing.licences.selectors import overdue_reports, parliament_notifications, prior_information
+from licensing.licences.selectors import overdue_reports, parliament_notifications, prior_information, usage_outside_terms
 from licensing.licences.models import Decision, Outcome
 from licensing.reference.frameworks import grounds_of
 
@@ -210,4 +210,4 @@ def parliament(request):
 
 @official_required
 def overdue(request):
-    return render(request, "office/overdue.html", {"overdue": overdue_reports()})
+    return render(request, "office/overdue.html", {"overdue": overdue_reports(), "outside_terms": usage_outside_terms()})

@@ -156,6 +156,7 @@ def usage_add(request, number):
         messages.info(request, _("This report was already recorded."))
     else:
         messages.success(request, _("Usage recorded."))
+    _flagged(request, result)
     return redirect("licences:detail", number=number)
 
 
@@ -182,7 +183,18 @@ def usage_upload(request):
         messages.info(request, _("This file was already uploaded; nothing was counted twice."))
     else:
         messages.success(request, ngettext("%(n)d usage report recorded.", "%(n)d usage reports recorded.", result.created) % {"n": result.created})
+    _flagged(request, result)
     return redirect("licences:list")
+
+
+def _flagged(request, result) -> None:
+    """Rows recorded outside a general licence's terms: the exporter is told, the office follows them up."""
+    if result.flagged:
+        messages.warning(
+            request,
+            _("Recorded, but outside the general licence's terms; the licensing office will follow this up: %(rows)s")
+            % {"rows": "; ".join(result.flagged[:20])},
+        )
 
 
 @require_POST

@@ -211,9 +211,10 @@ def test_nl008_transit_to_allies_except_turkey():
 
 
 def test_nl009_excludes_israel_after_the_court_ruling():
+    """Seed 002 footnotes 46-47: Israel was a destination until the ruling of 12 February 2024, excluded from then on."""
     nl009 = GeneralLicence.objects.get(code="NL009")
-    assert "IL" in codes(nl009.excluded_destinations)
-    assert "IL" not in codes(nl009.destinations)
+    assert "IL" in codes(nl009.excluded_destinations) and "IL" in codes(nl009.destinations)
+    assert nl009.exclusions_since == {"IL": "2024-02-12"}
     assert "12 February 2024" in nl009.conditions
     assert {"US", "GB", "IT", "AU", "NO", "DK", "CA", "JP"} <= codes(nl009.destinations)
 
