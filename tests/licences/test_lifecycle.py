@@ -225,3 +225,17 @@ def test_the_term_broken_is_recorded_in_english_whatever_the_exporters_language(
     client.force_login(officer)
     page = client.get("/office/overdue-reports/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert "Gebruik buiten de voorwaarden van een algemene vergunning" in page and "NL008 excludes TR." in page
+
+
+@pytest.mark.parametrize(
+    "code, destination, movement, entry",
+    [
+        ("NL007", "AE", "transit", "ML11"),  # seed 002 table 13, line 3005: 0,041 to the United Arab Emirates
+        ("NL009", "BH", "transit", "ML10"),  # seed 002 table 15, line 3246: 0,068 to Bahrain
+    ],
+)
+def test_usage_the_seed_reports_as_lawful_is_recorded_without_a_flag(api_as, exporter_a, registered, code, destination, movement, entry):
+    """Issue 19.6: "NL007 transit to the UAE ... (table 13), NL009 transit to Bahrain (table 15) are all refused"."""
+    registration = registered(exporter_a, code)
+    response = api_as(exporter_a).post("/api/v1/usage-reports/", [row(registration, destination=destination, control_entry=entry, movement=movement, origin="US")], format="json")
+    assert response.status_code == 201 and response.json()["flagged"] == [], response.json()
