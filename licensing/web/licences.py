@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from licensing.core.errors import DomainError
 from licensing.core.limits import body_limit
 from licensing.customs.selectors import write_offs_of_licence, write_offs_of_registration
-from licensing.licences import lifecycle, selectors, usage, usage_writer
+from licensing.licences import lifecycle, selectors, usage, usage_periods, usage_writer
 
 from .confirm import confirmation_page, confirmed
 from .decisions import error_message
@@ -110,7 +110,7 @@ def period_declare(request, number):
         messages.error(request, " ".join(f"{form.fields[k].label}: {m}" for k, msgs in form.errors.items() if k in form.fields for m in msgs))
         return redirect("licences:detail", number=number)
     try:
-        usage.period_declare(actor=request.user, number=held.number, period_start=form.cleaned_data["period_start"], nothing_to_report=form.cleaned_data["nothing_to_report"])
+        usage_periods.period_declare(actor=request.user, number=held.number, period_start=form.cleaned_data["period_start"], nothing_to_report=form.cleaned_data["nothing_to_report"])
     except DomainError as exc:
         messages.error(request, error_message(exc))
     else:
