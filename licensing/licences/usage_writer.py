@@ -104,7 +104,7 @@ def _report(actor, upload, clean: dict) -> dict:
         "registration_id": clean["registration"].pk if clean["registration"] else None, "upload_id": upload.pk, "reported_by_id": actor.pk,
         "exported_on": clean["exported_on"], "destination_id": clean["destination_id"], "control_entry": clean["control_entry"], "ml_category": clean["ml_category"],
         "quantity": clean["quantity"], "value_eur": clean["value_eur"], "recipient": clean["recipient"], "serial_numbers": clean["serial_numbers"], "lot_numbers": clean["lot_numbers"],
-        "movement": clean["movement"], "origin_id": clean["origin_id"], "outside_terms": clean["outside_terms"][:500],
+        "movement": clean["movement"], "origin_id": clean["origin_id"], "outside_terms": clean["outside_terms"][:500], "imported_from": "",
     }
 
 
