@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0004_questions_due_notes_mentions'),
+        ('applications', '0007_application_newest_submitted_index'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reference', '0003_general_licence_in_force_dates'),
+        ('reference', '0004_assessment_frameworks'),
     ]
 
     operations = [

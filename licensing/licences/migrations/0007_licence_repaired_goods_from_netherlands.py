@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_customs_role'),
-        ('licences', '0004_report_indexes'),
+        ('licences', '0006_objections'),
         ('reference', '0002_sanctions_bans'),
     ]
 

@@ -15,8 +15,8 @@ def mark_negative_answers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('applications', '0005_application_repaired_goods_from_netherlands'),
-        ('licences', '0005_licence_repaired_goods_from_netherlands'),
+        ('applications', '0008_application_repaired_goods_from_netherlands'),
+        ('licences', '0007_licence_repaired_goods_from_netherlands'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -15,7 +15,7 @@ def drop_open_consultations_on_own_denials(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("assessment", "0003_denial_register_to_denials"),
+        ('assessment', '0004_assessment_frameworks'),
         ("denials", "0001_initial"),
     ]
 
