@@ -289,7 +289,7 @@ def test_open_consultations_on_own_denials_are_dropped_by_the_migration(exporter
     own = own_denial()
     required = Consultation.objects.create(application=application, denial=own, match_reason="NL denied NL-2025-0001")
     settled = Consultation.objects.create(application=application, denial=own_denial("NL-2025-0002"), match_reason="x", status="answered")
-    import_module("licensing.assessment.migrations.0004_no_consultation_on_own_denials").drop_open_consultations_on_own_denials(apps, None)
+    import_module("licensing.assessment.migrations.0005_no_consultation_on_own_denials").drop_open_consultations_on_own_denials(apps, None)
     assert list(Consultation.objects.filter(application=application).values_list("pk", flat=True)) == [settled.pk]
     assert not Consultation.objects.filter(pk=required.pk).exists()
 
