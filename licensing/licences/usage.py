@@ -27,7 +27,7 @@ from licensing.reference.control_list import InvalidControlEntry, parse_entry
 from licensing.reference import general_licences
 from licensing.reference.models import Country
 
-from .models import Licence, LicenceStatus, Registration, RegistrationStatus, UsageReport
+from .models import Licence, LicenceLine, LicenceStatus, Registration, RegistrationStatus, UsageReport
 
 # `movement` and `origin` came last and are optional, so files written for the first nine columns still work.
 COLUMNS = ["licence", "exported_on", "destination", "control_entry", "quantity", "value_eur", "recipient", "serial_numbers", "lot_numbers", "movement", "origin"]

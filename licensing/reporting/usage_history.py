@@ -35,6 +35,8 @@ from licensing.licences.usage import (
     RowSource,
     UsageTarget,
     general_licence_refusal,
+    lines_by_entry,
+    report_line,
     usage_decimal,
     usage_movement,
 )
@@ -72,7 +74,7 @@ class _Targets:
             licence = Licence.objects.filter(number=number).prefetch_related("destinations", "lines").first()
             if licence is not None:
                 self.targets[number] = UsageTarget(
-                    licence=licence, destinations=frozenset(c.code for c in licence.destinations.all()), lines={l.control_entry.upper(): l for l in licence.lines.all()}
+                    licence=licence, destinations=frozenset(c.code for c in licence.destinations.all()), lines=lines_by_entry(licence.lines.all())
                 )
             else:
                 registration = Registration.objects.filter(number=number).select_related("general_licence", "organisation").first()
@@ -139,7 +141,7 @@ def _check(row: dict, targets: _Targets, countries: frozenset, today: date) -> t
         if destination in countries and destination not in target.destinations:
             problems.append(f"destination: {destination} is not a destination of licence {target.licence.number}")
         if entry is not None:
-            line = target.lines.get(entry.code.upper())
+            line = report_line(target.lines, entry.code)
             if line is None:
                 problems.append(f"control_entry: {entry.code} is not on licence {target.licence.number}")
     if problems:

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('licences', '0008_decision_negative_answer'),
+        ('licences', '0009_decision_negative_answer'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_customs_role'),
-        ('licences', '0010_usage_serial_index'),
+        ('licences', '0011_usage_serial_index'),
         ('reference', '0005_general_licence_exclusions_since'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -29,7 +29,7 @@ def index_reported_serials(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('licences', '0009_usage_report_imported_from'),
+        ('licences', '0010_usage_report_imported_from'),
     ]
 
     operations = [

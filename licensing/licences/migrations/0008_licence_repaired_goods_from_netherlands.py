@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_customs_role'),
-        ('licences', '0006_objections'),
+        ('licences', '0007_live_licence_hits'),
         ('reference', '0002_sanctions_bans'),
     ]
 

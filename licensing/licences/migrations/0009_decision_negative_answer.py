@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('applications', '0008_application_repaired_goods_from_netherlands'),
-        ('licences', '0007_licence_repaired_goods_from_netherlands'),
+        ('licences', '0008_licence_repaired_goods_from_netherlands'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
