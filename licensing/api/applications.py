@@ -77,6 +77,9 @@ class ApplicationIn(serializers.Serializer):
     purpose = serializers.ChoiceField(choices=Purpose.choices, required=False, default=Purpose.SALE)
     temporary = serializers.BooleanField(required=False, default=False)
     reimport_date = serializers.DateField(required=False, allow_null=True, default=None)
+    repaired_goods_from_netherlands = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="Purpose repair: were the goods earlier delivered from the Netherlands?"
+    )
     general_licence = serializers.SlugRelatedField(
         slug_field="code", queryset=GeneralLicence.objects.filter(active=True), required=False, allow_null=True, default=None
     )
@@ -204,6 +207,7 @@ class ApplicationOut(ApplicationSummaryOut):
     class Meta(ApplicationSummaryOut.Meta):
         fields = ApplicationSummaryOut.Meta.fields + [
             "deadline_at", "clock_stopped_at", "claimed_by", "previous", "amendment", "end_use", "end_use_description", "purpose", "temporary", "reimport_date",
+            "repaired_goods_from_netherlands",
             "general_licence", "conditions_confirmed", "origin_country", "brokering_value_eur", "goods", "parties", "documents", "questions", "determination",
             "allowed_actions", "decision",
         ]

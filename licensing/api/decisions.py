@@ -45,8 +45,8 @@ class DecisionOut(serializers.ModelSerializer):
     class Meta:
         model = Decision
         fields = [
-            "reference", "outcome", "decided_on", "reasons", "criteria", "frameworks", "legal_basis", "indicative_answer", "ruling_entry", "ruling_not_listed",
-            "licence_number",
+            "reference", "outcome", "decided_on", "reasons", "criteria", "frameworks", "legal_basis", "indicative_answer", "negative_answer", "ruling_entry",
+            "ruling_not_listed", "licence_number",
         ]
 
     def get_legal_basis(self, obj) -> str:
@@ -80,7 +80,7 @@ class DecideView(APIView):
         elif d["outcome"] == Outcome.DENIED:
             decisions.decision_deny(actor=actor, application=application, reasons=d["reasons"], criteria=d["criteria"])
         elif d["outcome"] == Outcome.ANSWERED:
-            decisions.decision_answer_sondage(actor=actor, application=application, answer=d["answer"], positive=d["positive"])
+            decisions.decision_answer_sondage(actor=actor, application=application, answer=d["answer"], positive=d["positive"], criteria=d["criteria"])
         else:
             decisions.decision_rule(actor=actor, application=application, entry=d["entry"], not_listed=d["not_listed"], reasons=d["reasons"])
         return Response(DecisionOut(_decision_of(application)).data, status=status.HTTP_201_CREATED)

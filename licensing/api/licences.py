@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from licensing.core.errors import DomainError
 from licensing.core.limits import body_limit
-from licensing.licences import lifecycle, selectors, usage
+from licensing.licences import lifecycle, selectors, usage, usage_periods, usage_writer
 from licensing.licences.models import Licence, LicenceLine, Registration, UsageReport
 
 from .permissions import IsExporter, IsOfficer, IsOfficial
@@ -152,13 +152,21 @@ class UsageReportOut(serializers.ModelSerializer):
         return obj.licence.number if obj.licence_id else obj.registration.number
 
 
-UsageResultOut = inline_serializer("UsageResult", {"created": serializers.IntegerField(), "duplicate": serializers.BooleanField(), "upload_id": serializers.IntegerField(allow_null=True)})
+UsageResultOut = inline_serializer(
+    "UsageResult",
+    {
+        "created": serializers.IntegerField(),
+        "duplicate": serializers.BooleanField(),
+        "upload_id": serializers.IntegerField(allow_null=True),
+        "flagged": serializers.ListField(child=serializers.CharField(), help_text="Rows recorded outside a general licence's terms, flagged for the office."),
+    },
+)
 
 
 def _result(result: usage.UsageResult) -> Response:
     if result.errors:
         raise DomainError(_("Nothing was recorded: fix the rows listed and send the whole batch again."), code="invalid_rows", fields={"rows": result.errors})
-    return Response({"created": result.created, "duplicate": result.duplicate, "upload_id": result.upload_id}, status=status.HTTP_200_OK if result.duplicate else status.HTTP_201_CREATED)
+    return Response({"created": result.created, "duplicate": result.duplicate, "upload_id": result.upload_id, "flagged": result.flagged}, status=status.HTTP_200_OK if result.duplicate else status.HTTP_201_CREATED)
 
 
 # A list of up to MAX_ROWS rows is as large as the file that holds them.
@@ -185,7 +193,7 @@ class UsageReportsView(generics.ListAPIView):
         key = request.headers.get("Idempotency-Key", "")[:100]
         content = json.dumps(data.validated_data, sort_keys=True).encode()
         sha = hashlib.sha256((b"key:" + key.encode() + b":" if key else b"") + content).hexdigest()
-        return _result(usage.usage_import(actor=request.user, rows=usage.list_rows(data.validated_data), sha256=sha, idempotency_key=key))
+        return _result(usage_writer.usage_import(actor=request.user, rows=usage.list_rows(data.validated_data), sha256=sha, idempotency_key=key))
 
 
 @body_limit(usage.MAX_FILE_BYTES)
@@ -205,7 +213,7 @@ class UsageUploadView(APIView):
             raise DomainError(_("The file is too large."), code="bad_file", fields={"file": [_("At most %(mb)d MB.") % {"mb": usage.MAX_FILE_BYTES // 1024 // 1024}]})
         rows = usage.file_rows(uploaded)
         sha = usage.content_hash(uploaded.chunks())
-        return _result(usage.usage_import(actor=request.user, rows=rows, sha256=sha, idempotency_key=request.headers.get("Idempotency-Key", "")[:100], filename=uploaded.name or ""))
+        return _result(usage_writer.usage_import(actor=request.user, rows=rows, sha256=sha, idempotency_key=request.headers.get("Idempotency-Key", "")[:100], filename=uploaded.name or ""))
 
 
 class PeriodIn(serializers.Serializer):
@@ -224,8 +232,29 @@ class PeriodDeclareView(APIView):
         data = PeriodIn(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
-        usage.period_declare(actor=request.user, number=d["licence"], period_start=d["period_start"], nothing_to_report=d["nothing_to_report"])
+        usage_periods.period_declare(actor=request.user, number=d["licence"], period_start=d["period_start"], nothing_to_report=d["nothing_to_report"])
         return Response(status=status.HTTP_201_CREATED)
+
+
+class UsageOutsideTermsView(APIView):
+    """Compliance follow-up: realisations recorded outside a general licence's terms, with the term each breaks."""
+
+    permission_classes = [IsOfficial]
+
+    @extend_schema(
+        responses=inline_serializer(
+            "UsageOutsideTerms",
+            {
+                "report_id": serializers.IntegerField(), "holder": serializers.CharField(), "number": serializers.CharField(),
+                "exported_on": serializers.DateField(), "destination": serializers.CharField(), "movement": serializers.CharField(),
+                "value_eur": serializers.DecimalField(max_digits=16, decimal_places=2), "recipient": serializers.CharField(), "outside_terms": serializers.CharField(),
+            },
+            many=True,
+        )
+    )
+    def get(self, request):
+        rows = selectors.usage_outside_terms()
+        return Response([row | {"value_eur": f"{row['value_eur']:.2f}"} for row in rows])
 
 
 class OverdueReportsView(APIView):

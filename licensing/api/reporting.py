@@ -80,7 +80,7 @@ class ExportView(APIView):
 
 
 class DenialShareView(APIView):
-    """Figure 5: denied applications as a share of all decided ones, per year (`?from=2005&to=2024`)."""
+    """Figure 5: denied applications as a share of all applications applied for (footnote 27), per year (`?from=2005&to=2024`)."""
 
     permission_classes = [IsOfficial]
 

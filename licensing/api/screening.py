@@ -11,6 +11,7 @@ from licensing.accounts.models import Role
 from licensing.applications import selectors as applications
 from licensing.core.errors import DomainError, NotFound
 from licensing.core.limits import body_limit
+from licensing.licences.selectors import shipments_by_serial
 from licensing.screening import cases, lists, rescreen, selectors
 from licensing.screening.importers import FORMATS
 from licensing.screening.models import Disposition, HitKind, ListKind, ScreeningRun
@@ -171,20 +172,37 @@ class SerialOut(serializers.Serializer):
     licence_number = serializers.CharField(allow_null=True)
 
 
+class ShipmentOut(serializers.Serializer):
+    report_id = serializers.IntegerField()
+    licence_number = serializers.CharField(allow_null=True)
+    registration_number = serializers.CharField(allow_null=True)
+    holder = serializers.CharField()
+    exported_on = serializers.DateField()
+    destination = serializers.CharField()
+    control_entry = serializers.CharField()
+    quantity = serializers.DecimalField(max_digits=14, decimal_places=3)
+    recipient = serializers.CharField()
+    kind = serializers.CharField()
+    value = serializers.CharField()
+
+
 class SerialSearchView(APIView):
-    """Applications whose goods carry a serial or lot number (exact after dropping case, spaces and dashes)."""
+    """
+    Applications whose goods carry a serial or lot number (exact after dropping case, spaces and dashes), and the
+    reported shipments that carried it: which licence, which shipment, which recipient.
+    """
 
     permission_classes = [IsOfficial]
 
     @extend_schema(
         parameters=[OpenApiParameter("q", str, required=True, description="The serial or lot number, e.g. SN-123.")],
-        responses=inline_serializer("SerialSearchOut", {"results": SerialOut(many=True)}),
+        responses=inline_serializer("SerialSearchOut", {"results": SerialOut(many=True), "shipments": ShipmentOut(many=True)}),
     )
     def get(self, request):
         q = request.query_params.get("q", "")
         if not selectors.serial_normalise(q):
             raise DomainError(_("Invalid input."), fields={"q": [_("Give a serial or lot number.")]})
-        return Response({"results": SerialOut(selectors.serial_search(q), many=True).data})
+        return Response({"results": SerialOut(selectors.serial_search(q), many=True).data, "shipments": ShipmentOut(shipments_by_serial(q), many=True).data})
 
 
 # --- Imports and runs (administrators) ------------------------------------------------------------

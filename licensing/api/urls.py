@@ -51,6 +51,7 @@ urlpatterns = [
     path("office/live-hits/", live_hits.LiveHitListView.as_view(), name="office-live-hits"),
     path("office/live-hits/suspend/", live_hits.LiveHitSuspendView.as_view(), name="office-live-hits-suspend"),
     path("office/live-hits/<int:hid>/dismiss/", live_hits.LiveHitDismissView.as_view(), name="office-live-hit-dismiss"),
+    path("office/usage-outside-terms/", licences.UsageOutsideTermsView.as_view(), name="usage-outside-terms"),
     path("denials/", decisions.DenialListView.as_view(), name="denials"),
     path("denials/export/", decisions.DenialExportView.as_view(), name="denials-export"),
     path("ministry/applications/<int:pk>/assessment/", assessment.AssessmentView.as_view(), name="assessment"),

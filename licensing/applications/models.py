@@ -66,6 +66,11 @@ class Application(StatusGuarded, models.Model):
     purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.SALE)
     temporary = models.BooleanField(default=False, help_text=_("Temporary export (demonstration, exhibition) with a duty to re-import."))
     reimport_date = models.DateField(null=True, blank=True)
+    # A return after repair (purpose repair): were the goods earlier delivered from the Netherlands? Only then is the
+    # licence left out of the annual report's figures (seed 002 line 797: "eerder vanuit Nederland geleverde goederen").
+    repaired_goods_from_netherlands = models.BooleanField(
+        null=True, blank=True, help_text=_("Repair: were these goods earlier delivered from the Netherlands?")
+    )
     # Transit: where the goods come from (the destination is the final destination). Brokering: the value
     # of the brokering service, which is what the annual report counts (not the goods' value).
     origin_country = models.ForeignKey("reference.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+")

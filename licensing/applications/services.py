@@ -35,6 +35,7 @@ SCALAR_FIELDS = (
     "purpose",
     "temporary",
     "reimport_date",
+    "repaired_goods_from_netherlands",
     "general_licence",
     "conditions_confirmed",
     "origin_country",

@@ -12,7 +12,7 @@ from licensing.reference.control_list import LISTS_OF_GOODS_KIND, InvalidControl
 from licensing.reference.models import GroupCode
 from licensing.reference.selectors import group_members
 
-from .choices import Kind, Movement
+from .choices import Kind, Movement, Purpose
 from .models import Application, Document, Party
 
 NEEDS_PARTIES = {Kind.INDIVIDUAL, Kind.GLOBAL, Kind.SONDAGE}
@@ -69,6 +69,11 @@ def application_errors(application: Application) -> dict[str, list[str]]:
             errors["reimport_date"].append(_("The re-import date must lie in the future."))
     elif application.reimport_date:
         errors["reimport_date"].append(_("A re-import date only goes with a temporary export."))
+
+    if application.purpose == Purpose.REPAIR and application.repaired_goods_from_netherlands is None:
+        errors["repaired_goods_from_netherlands"].append(_("Say whether the repaired goods were earlier delivered from the Netherlands."))
+    elif application.purpose != Purpose.REPAIR and application.repaired_goods_from_netherlands is not None:
+        errors["repaired_goods_from_netherlands"].append(_("Only a repair says where the goods were delivered from."))
     return dict(errors)
 
 

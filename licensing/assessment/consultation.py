@@ -1,10 +1,20 @@
 """
 Essentially identical transactions (Common Position Art. 4(2), Reg. 2021/821 Art. 16(5), Reg. 2019/125
-Art. 23): an application resembling a denial of the last three years cannot be approved until the denying
-state has been consulted.
+Art. 23): an application resembling another member state's denial of the last three years cannot be approved until
+the denying state has been consulted. Only other states' denials: "Before granting an application that is
+essentially identical to one another member state denied, the licensing authority must consult that member state"
+(PROCESS.md 6.1); there is nothing to consult about our own (they are screened, licensing.screening).
+
+Essentially identical means all three of:
+- the same goods: the same control entry, or one a sub-item of the other (ML15.a and ML15.a.1; an entry given as
+  a whole category, ML5, contains ML5.b); two different sub-items of one category are different goods (ML15.a and
+  ML15.c), so the ML category alone is no match;
+- the same destination;
+- a matching consignee or end user, by the one name normaliser (licensing.core.names.names_match).
 """
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,28 +30,36 @@ from .models import Consultation
 LOOKBACK = timedelta(days=3 * 365)
 
 
-def _category(code: str) -> str:
-    """The entry compared at category level: ML6.a -> ML6; dual-use and anti-torture entries as parsed."""
+def _entry(code: str) -> str:
+    """An entry in its normalised form (ML6.A -> ML6.a), or as written upper-cased when it is no known entry."""
     try:
-        parsed = parse_entry(code)
+        return parse_entry(code).code
     except InvalidControlEntry:
         return code.strip().upper()
-    return parsed.ml_category or parsed.code.split(".")[0]
+
+
+def same_goods(entry: str, denied: str) -> bool:
+    """Whether two control entries name the same goods: equal, or one a sub-item of the other (not siblings)."""
+    a, b = _entry(entry).lower(), _entry(denied).lower()
+    return a == b or a.startswith(b + ".") or b.startswith(a + ".")
 
 
 def denial_matches(application: Application) -> list[tuple[DenialRegisterEntry, str]]:
-    """The denials this application is essentially identical to, each with why."""
+    """The other member states' denials this application is essentially identical to, each with why."""
     destinations = [c.code for c in application.destinations.all()]
     if not destinations:
         return []
     names = [(p.get_role_display(), p.name) for p in application.parties.all() if p.role in (Party.Role.CONSIGNEE, Party.Role.END_USER, Party.Role.ULTIMATE_END_USER)]
-    entries = {line.control_entry: _category(line.control_entry) for line in application.goods.all() if line.control_entry}
+    entries = [line.control_entry for line in application.goods.all() if line.control_entry]
     since = timezone.localdate() - LOOKBACK
-    candidates = DenialRegisterEntry.objects.filter(destination_id__in=destinations, notified_on__gte=since, revoked_on__isnull=True)
+    candidates = (
+        DenialRegisterEntry.objects.filter(destination_id__in=destinations, notified_on__gte=since, revoked_on__isnull=True, own=False)
+        .exclude(notifying_state_id=settings.NOTIFYING_STATE)
+        .order_by("notified_on", "pk")
+    )
     matches = []
     for denial in candidates:
-        denied_category = _category(denial.control_entry)
-        goods = next((entry for entry, category in entries.items() if entry.upper() == denial.control_entry.upper() or category == denied_category), None)
+        goods = next((entry for entry in entries if same_goods(entry, denial.control_entry)), None)
         if goods is None:
             continue
         parties = [

@@ -30,6 +30,8 @@ OTHER_VERBS = frozenset(
         "assessment.started", "consultation.required",
         # licences: decisions' consequences, usage, notifications
         "denial.registered", "parliament.notification_due", "parliament.notified", "usage.reported", "usage.period_declared",
+        # usage recorded outside a general licence's terms (flagged for follow-up); usage imported from a previous system
+        "usage.outside_terms", "usage.imported",
         "decision.notified", "licence.notified", "registration.notified", "set_aside.notified",
         # objections: lodging one creates it (its handling, once built, is a machine of its own)
         "objection.lodged",

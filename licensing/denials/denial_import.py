@@ -1,7 +1,11 @@
 """
-Import of denials notified by other member states, from a CSV in the EU exchange columns. All or nothing:
-every row is checked, every error reported, and nothing is saved unless all rows are good. Importing the
-same file twice adds nothing.
+Import of denials in the EU exchange columns: those notified by other member states, and our own earlier ones
+from a previous system (notifying_state = this office, NOTIFYING_STATE), so that a licensing office moving to this
+system keeps the names and grounds of its denials to screen against. All or nothing: every row is checked, every
+error reported, and nothing is saved unless all rows are good. Importing the same file twice adds nothing.
+
+One denial, one register entry: an own row whose reference is a decision already in this system (decided here or
+imported by `import_decisions`, which registers its denials with their parties and criteria) is refused.
 """
 import csv
 import hashlib
@@ -38,8 +42,6 @@ def _row_values(row: dict, number: int, errors: list[str]) -> dict | None:
         values[name] = values[name].upper()
         if not country_exists(values[name]):
             problems.append(f"{name}: unknown country code '{values[name]}'")
-    if values["notifying_state"] == settings.NOTIFYING_STATE:
-        problems.append(f"notifying_state: {settings.NOTIFYING_STATE} is this office; our own denials are registered by decisions")
     try:
         values["notified_on"] = date.fromisoformat(values["notified_on"])
     except ValueError:
@@ -93,17 +95,26 @@ def denials_import(content: bytes) -> ImportResult:
         rows.append((number, values))
     if result.errors:
         return result
-    existing = {
-        (d.notifying_state_id, d.reference): d
-        for d in DenialRegisterEntry.objects.filter(own=False, reference__in=[v["reference"] for _, v in rows])
-    }
+    references = [v["reference"] for _, v in rows]
+    existing, decided = {}, set()
+    for start in range(0, len(references), 1000):
+        chunk = references[start : start + 1000]
+        existing.update(((d.notifying_state_id, d.reference), d) for d in DenialRegisterEntry.objects.filter(reference__in=chunk))
+        # Denials registered by a decision (here or imported by import_decisions), whatever their entries' references.
+        decided.update(DenialRegisterEntry.objects.filter(decision__reference__in=chunk).values_list("decision__reference", flat=True))
     new = []
     for number, v in rows:
+        own = v["notifying_state"] == settings.NOTIFYING_STATE
         current = existing.get((v["notifying_state"], v["reference"]))
-        if current is None:
+        if own and v["reference"] in decided:
+            result.errors.append(
+                f"row {number}: reference: {v['reference']} is a denial decided in this system or imported with the decisions; "
+                "it is registered with its decision (give its parties and criteria to import_decisions)"
+            )
+        elif current is None:
             new.append(
                 DenialRegisterEntry(
-                    reference=v["reference"], own=False, notifying_state_id=v["notifying_state"], notified_on=v["notified_on"],
+                    reference=v["reference"], own=own, notifying_state_id=v["notifying_state"], notified_on=v["notified_on"],
                     destination_id=v["destination"], goods_description=v["goods_description"], control_entry=v["control_entry"],
                     consignee=v["consignee"], end_user=v["end_user"], criteria=v["criteria"], frameworks=["common_position"], imported_from=digest,
                 )

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from licensing.accounts.models import Role
-from licensing.applications.choices import GoodsKind, Kind
+from licensing.applications.choices import GoodsKind, Kind, Purpose
 from licensing.applications.models import Application, Notification, Party
 from licensing.applications.notifications import notify_organisation
 from licensing.applications.selectors import application_frameworks
@@ -197,7 +197,8 @@ def decision_issue(*, actor, application: Application, conditions: str = "", val
             value_eur=sum((line.value_eur or 0 for line in lines), 0),
             complete_system=any(line.complete_system for line in lines),
             temporary=locked.temporary,
-            return_after_repair=locked.purpose == "repair",
+            return_after_repair=locked.purpose == Purpose.REPAIR,
+            repaired_goods_from_netherlands=locked.purpose == Purpose.REPAIR and bool(locked.repaired_goods_from_netherlands),
             origin_country_id=locked.origin_country_id,
             brokering_value_eur=locked.brokering_value_eur,
         )
@@ -222,6 +223,47 @@ def decision_issue(*, actor, application: Application, conditions: str = "", val
     return licence
 
 
+def _denial_register(application: Application, decision: Decision, criteria: list[int], frameworks: list[str]) -> None:
+    """Our denial register's entries for a denial (one per destination), for annex 6 and the EU exchange."""
+    lines = list(application.goods.all())
+    destinations = list(application.destinations.all())
+    for destination in destinations:
+        DenialRegisterEntry.objects.create(
+            reference=application.reference if len(destinations) == 1 else f"{application.reference}-{destination.code}",
+            own=True,
+            notifying_state_id=settings.NOTIFYING_STATE,
+            notified_on=decision.decided_on,
+            destination=destination,
+            goods_description="; ".join(line.description for line in lines)[:2000],
+            quantity="; ".join(f"{line.quantity.normalize()} {line.unit}" for line in lines if line.quantity is not None)[:100],
+            control_entry="; ".join(dict.fromkeys(line.control_entry for line in lines if line.control_entry))[:60],
+            consignee=_party(application, Party.Role.CONSIGNEE)[:300],
+            end_user=_party(application, Party.Role.END_USER)[:300],
+            criteria=criteria,
+            frameworks=frameworks,
+            decision=decision,
+        )
+
+
+def _grounds(application: Application, criteria, *, registration: bool = False) -> tuple[list[int], list[str], list[str] | None]:
+    """
+    The criteria cited (sorted, once each), the frameworks they come from, and the error when one is not a ground of
+    the frameworks this case is assessed against or none is cited (a refused registration cites none).
+    """
+    try:
+        cited = sorted({int(c) for c in criteria or []})
+    except (TypeError, ValueError):
+        cited = [0]
+    frameworks = [] if registration else application_frameworks(application)
+    allowed = {g.number: g for g in grounds_of(frameworks)}
+    if any(c not in allowed for c in cited) or (not cited and not registration):
+        return cited, [], [
+            _("Cite the criteria the denial rests on, from those this case is assessed against: %(criteria)s.")
+            % {"criteria": "; ".join(f"{g.number} ({g.label_en}, {g.framework.act_en})" for g in allowed.values()) or "-"}
+        ]
+    return cited, [f for f in frameworks if any(allowed[c].framework_id == f for c in cited)], None
+
+
 def decision_deny(*, actor, application: Application, reasons: str, criteria: list[int]) -> Decision:
     """Deny: a notice citing the grounds (criteria) of the frameworks the case is assessed against (the Common
     Position's criteria, Article 15 of the Dual-Use Regulation, the anti-torture Regulation), and an entry in our denial
@@ -230,21 +272,12 @@ def decision_deny(*, actor, application: Application, reasons: str, criteria: li
     errors = {}
     if not reasons.strip():
         errors["reasons"] = [_("Give the reasons the exporter will read.")]
-    try:
-        criteria = sorted({int(c) for c in criteria or []})
-    except (TypeError, ValueError):
-        criteria = [0]
     registration = application.kind == Kind.GENERAL_REGISTRATION  # a refused registration cites no criteria
-    frameworks = [] if registration else application_frameworks(application)
-    allowed = {g.number: g for g in grounds_of(frameworks)}
-    if any(c not in allowed for c in criteria) or (not criteria and not registration):
-        errors["criteria"] = [
-            _("Cite the criteria the denial rests on, from those this case is assessed against: %(criteria)s.")
-            % {"criteria": "; ".join(f"{g.number} ({g.label_en}, {g.framework.act_en})" for g in allowed.values()) or "-"}
-        ]
+    criteria, cited_frameworks, problem = _grounds(application, criteria, registration=registration)
+    if problem:
+        errors["criteria"] = problem
     if errors:
         raise DomainError(_("The denial is not complete."), fields=errors)
-    cited_frameworks = [f for f in frameworks if any(allowed[c].framework_id == f for c in criteria)]
     with transaction.atomic():
         locked = _locked(application, actor)
         _refuse_if_blocked(locked, approving=False)
@@ -252,38 +285,43 @@ def decision_deny(*, actor, application: Application, reasons: str, criteria: li
         decision = _decision(locked, actor, Outcome.DENIED, reasons=reasons, criteria=criteria)
         if registration:
             return decision  # a refused registration is no export denial: nothing for the EU register
-        lines = list(locked.goods.all())
-        destinations = list(locked.destinations.all())
-        for destination in destinations:
-            DenialRegisterEntry.objects.create(
-                reference=locked.reference if len(destinations) == 1 else f"{locked.reference}-{destination.code}",
-                own=True,
-                notifying_state_id=settings.NOTIFYING_STATE,
-                notified_on=decision.decided_on,
-                destination=destination,
-                goods_description="; ".join(line.description for line in lines)[:2000],
-                quantity="; ".join(f"{line.quantity.normalize()} {line.unit}" for line in lines if line.quantity is not None)[:100],
-                control_entry="; ".join(dict.fromkeys(line.control_entry for line in lines if line.control_entry))[:60],
-                consignee=_party(locked, Party.Role.CONSIGNEE)[:300],
-                end_user=_party(locked, Party.Role.END_USER)[:300],
-                criteria=criteria,
-                frameworks=cited_frameworks,
-                decision=decision,
-            )
+        _denial_register(locked, decision, criteria, cited_frameworks)
         event_record(actor=actor, verb="denial.registered", target=locked, payload={"criteria": criteria, "frameworks": cited_frameworks})
     return decision
 
 
-def decision_answer_sondage(*, actor, application: Application, answer: str, positive: bool) -> Decision:
+def decision_answer_sondage(*, actor, application: Application, answer: str, positive: bool, criteria: list[int] | None = None) -> Decision:
+    """
+    The indicative answer to a sondage. A negative one cites the criteria it rests on and is registered as one of our
+    denials: seed 002 line 446 counts "proefaanvragen (sondages)" among the year's denials and annex 6 lists them
+    with their criteria ("De afgewezen vergunningaanvragen worden ook met EU-partners uitgewisseld").
+    """
     _decider(actor)
+    errors = {}
     if not answer.strip():
-        raise DomainError(_("Write the indicative answer."), fields={"answer": [_("Write the indicative answer.")]})
+        errors["answer"] = [_("Write the indicative answer.")]
+    cited, cited_frameworks = [], []
+    if positive and criteria:
+        errors["criteria"] = [_("A positive answer cites no criteria.")]
+    elif not positive:
+        cited, cited_frameworks, problem = _grounds(application, criteria)
+        if problem:
+            errors["criteria"] = problem
+    if errors:
+        raise DomainError(next(iter(errors.values()))[0], fields=errors)
     with transaction.atomic():
         locked = _locked(application, actor)
         _refuse_if_blocked(locked, approving=positive)
-        application_move(application=locked, action=Action.ANSWER_SONDAGE, actor=actor, payload={"positive": positive})
+        application_move(application=locked, action=Action.ANSWER_SONDAGE, actor=actor, payload={"positive": positive, "criteria": cited})
         verdict = POSITIVE_VERDICT if positive else NEGATIVE_VERDICT
-        return _decision(locked, actor, Outcome.ANSWERED, indicative_answer=f"{verdict}\n\n{answer.strip()}\n\n{NO_RIGHTS}", reasons=answer)
+        decision = _decision(
+            locked, actor, Outcome.ANSWERED, indicative_answer=f"{verdict}\n\n{answer.strip()}\n\n{NO_RIGHTS}", reasons=answer,
+            negative_answer=not positive, criteria=cited,
+        )
+        if not positive:
+            _denial_register(locked, decision, cited, cited_frameworks)
+            event_record(actor=actor, verb="denial.registered", target=locked, payload={"criteria": cited, "frameworks": cited_frameworks, "sondage": True})
+        return decision
 
 
 def decision_rule(*, actor, application: Application, entry: str = "", not_listed: bool = False, reasons: str = "") -> Decision:

@@ -189,6 +189,15 @@ def _decision_letter_pdf(decision: Decision) -> bytes:
             story += [_p(_(verdict), styles["BodyText"]), _p(decision.reasons, styles["BodyText"]), Spacer(1, 4 * mm), _p(_(NO_RIGHTS), styles["BodyText"])]
         else:
             story += [_p(decision.indicative_answer, styles["BodyText"])]
+        if decision.negative_answer and decision.criteria:
+            story += [
+                Spacer(1, 4 * mm),
+                _p(
+                    _("The negative answer rests on criteria %(criteria)s of Council Common Position 2008/944/CFSP and is notified to the other EU member states as a denial.")
+                    % {"criteria": ", ".join(str(c) for c in decision.criteria)},
+                    styles["BodyText"],
+                ),
+            ]
     elif decision.outcome == Outcome.RULED:
         ruling = _("The item is not listed.") if decision.ruling_not_listed else _("The item falls under control entry %(entry)s.") % {"entry": decision.ruling_entry}
         story += [_p(ruling, styles["Heading3"]), _p(decision.reasons, styles["BodyText"])]

@@ -66,7 +66,8 @@ def licence_replace(*, actor, licence: Licence, value_eur=None, valid_to: date |
             holder_id=old.holder_id, holder_name=old.holder_name, kind=old.kind, goods_kind=old.goods_kind, movement=old.movement,
             consignee=old.consignee, end_user=old.end_user, valid_from=timezone.localdate(), valid_to=valid_to or old.valid_to,
             conditions=old.conditions if conditions is None else conditions, value_eur=old.value_eur if value_eur is None else value_eur,
-            complete_system=old.complete_system, temporary=old.temporary, return_after_repair=old.return_after_repair, replaces=old,
+            complete_system=old.complete_system, temporary=old.temporary, return_after_repair=old.return_after_repair,
+            repaired_goods_from_netherlands=old.repaired_goods_from_netherlands, replaces=old,
             origin_country_id=old.origin_country_id, brokering_value_eur=old.brokering_value_eur,
         )
         new.destinations.set(old.destinations.all())

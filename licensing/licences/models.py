@@ -7,10 +7,12 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from licensing.applications.choices import EndUse, GoodsKind, Movement
 from licensing.audit.transitions import StatusGuarded, StatusQuerySet
+from licensing.screening.models import SerialKind
 
 
 class Outcome(models.TextChoices):
@@ -18,6 +20,14 @@ class Outcome(models.TextChoices):
     DENIED = "denied", _("Denied")
     ANSWERED = "answered", _("Indicative answer (sondage)")
     RULED = "ruled", _("Classification ruling")
+
+
+def counted_as_denial(prefix: str = "") -> Q:
+    """
+    The decisions counted and listed as denials: denied applications and sondages answered negatively (seed 002
+    line 446). `prefix` reaches the decision through a relation (e.g. "decision__").
+    """
+    return Q(**{f"{prefix}outcome": Outcome.DENIED}) | Q(**{f"{prefix}outcome": Outcome.ANSWERED, f"{prefix}negative_answer": True})
 
 
 class LicenceKind(models.TextChoices):
@@ -55,6 +65,10 @@ class Decision(models.Model):
     frameworks = models.JSONField(default=list, blank=True)
     # Sondage: the indicative answer. Classification: the ruling (an entry, or 'not listed').
     indicative_answer = models.TextField(blank=True)
+    # A sondage answered negatively (a licence would likely not be granted): the annual report counts it among the
+    # denials and lists it in annex 6 (seed 002 line 446: "9 aanvragen voor uitvoer-, doorvoervergunningen en
+    # proefaanvragen (sondages) ... afgewezen"), so it also has its entries in our denial register.
+    negative_answer = models.BooleanField(default=False)
     ruling_entry = models.CharField(max_length=60, blank=True)
     ruling_not_listed = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -63,7 +77,7 @@ class Decision(models.Model):
         ordering = ["-decided_on", "-id"]
         # The report's tables find a period's decisions by outcome, goods kind and date; the included columns let
         # them read id and the table-3 kind from the index alone (the decisions of a year are spread over the table).
-        indexes = [models.Index(fields=["outcome", "goods_kind", "decided_on"], include=["id", "licence_kind", "movement", "catch_all"], name="decision_report_idx")]
+        indexes = [models.Index(fields=["outcome", "goods_kind", "decided_on"], include=["id", "licence_kind", "movement", "catch_all", "negative_answer"], name="decision_report_idx")]
 
     def __str__(self):
         return f"{self.reference}: {self.get_outcome_display()}"
@@ -101,6 +115,9 @@ class Licence(StatusGuarded, models.Model):
     # Counting rules of the annual report: these are not counted as new exports.
     temporary = models.BooleanField(default=False)
     return_after_repair = models.BooleanField(default=False)
+    # Only a return after repair of goods earlier delivered from the Netherlands is left out of the figures (their
+    # value was counted when they first left; seed 002 line 797). Others are exports like any other.
+    repaired_goods_from_netherlands = models.BooleanField(default=False)
     replaces = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by")
     origin_country = models.ForeignKey("reference.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     brokering_value_eur = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
@@ -114,7 +131,7 @@ class Licence(StatusGuarded, models.Model):
         indexes = [
             # The report's tables go from a period's decisions to their licences and test the counting rules
             # (reporting.tables._counted) in the index alone, without reading the wide licence rows.
-            models.Index(fields=["decision"], include=["id", "kind", "movement", "temporary", "return_after_repair", "replaces"], name="licence_counted_idx"),
+            models.Index(fields=["decision"], include=["id", "kind", "movement", "temporary", "return_after_repair", "repaired_goods_from_netherlands", "replaces"], name="licence_counted_idx"),
             # Table 4 reads the goods kind of the licence of each usage report of the year.
             models.Index(fields=["id"], include=["goods_kind"], name="licence_goods_kind_idx"),
         ]
@@ -211,7 +228,9 @@ class UsageReport(models.Model):
     licence = models.ForeignKey(Licence, null=True, blank=True, on_delete=models.PROTECT, related_name="usage_reports")
     registration = models.ForeignKey(Registration, null=True, blank=True, on_delete=models.PROTECT, related_name="usage_reports")
     upload = models.ForeignKey(UsageUpload, null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
-    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Nobody for a report imported from a previous system (`import_usage`), which keeps the file's SHA-256 instead.
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    imported_from = models.CharField(max_length=64, blank=True, db_index=True)
     exported_on = models.DateField(db_index=True)
     destination = models.ForeignKey("reference.Country", on_delete=models.PROTECT, related_name="+")
     # Transit (doorvoer) or export: NL009's usage is reported in two tables (14 and 15) by movement.
@@ -225,6 +244,9 @@ class UsageReport(models.Model):
     recipient = models.CharField(max_length=300)
     serial_numbers = models.TextField(blank=True)
     lot_numbers = models.TextField(blank=True)
+    # The general-licence term this realisation breaks, as the check worded it; blank within the terms. Recorded as
+    # reported and counted where the report counts usage (seed 002 footnote 45), flagged for compliance follow-up.
+    outside_terms = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -236,7 +258,11 @@ class UsageReport(models.Model):
                 name="usage_under_licence_or_registration",
             ),
         ]
-        indexes = [models.Index(fields=["registration", "exported_on"]), models.Index(fields=["licence", "exported_on"])]
+        indexes = [
+            models.Index(fields=["registration", "exported_on"]),
+            models.Index(fields=["licence", "exported_on"]),
+            models.Index(fields=["exported_on"], condition=~models.Q(outside_terms=""), name="usage_outside_terms_idx"),
+        ]
 
 
 class PeriodDeclaration(models.Model):
@@ -367,3 +393,20 @@ class LiveHit(StatusGuarded, models.Model):
     @property
     def number(self) -> str:
         return self.licence.number if self.licence_id else self.registration.number
+
+
+
+class UsageSerial(models.Model):
+    """
+    A serial or lot number of a shipment reported in usage (seed 001: traced goods lead back through serial and lot
+    numbers to the licence, the shipment and the recipient), normalised like the goods lines' numbers
+    (screening.selectors.serial_normalise) for one indexed search over both.
+    """
+
+    report = models.ForeignKey(UsageReport, on_delete=models.CASCADE, related_name="serials")
+    kind = models.CharField(max_length=10, choices=SerialKind.choices)
+    value = models.CharField(max_length=200)
+    normalised = models.CharField(max_length=200, db_index=True)
+
+    class Meta:
+        ordering = ["normalised", "report", "id"]

@@ -9,6 +9,7 @@ from licensing.applications.models import Application, Party
 from licensing.assessment.consultation import denial_matches
 from licensing.core.names import name_key, names_match
 from licensing.denials.models import DenialRegisterEntry
+from licensing.screening.selectors import serial_normalise
 
 from .models import (
     Decision,
@@ -21,6 +22,7 @@ from .models import (
     RegistrationStatus,
     Source,
     UsageReport,
+    UsageSerial,
 )
 
 REPORT_WITHIN_DAYS = 61  # general licences: the half-yearly report within two months of the period's end
@@ -126,3 +128,61 @@ def prior_information(application: Application) -> dict:
             for d in denials_same_party[:PRIOR_LIMIT]
         ],
     }
+
+
+def shipments_by_serial(q: str, *, limit: int = 200) -> list[dict]:
+    """
+    Reported shipments carrying that serial or lot number (exact, normalised as the goods lines' numbers): which
+    licence or registration, which shipment (date, destination, quantity), which recipient and holder. One query.
+    """
+    normalised = serial_normalise(q)
+    if not normalised:
+        return []
+    rows = (
+        UsageSerial.objects.filter(normalised=normalised)
+        .select_related("report__licence", "report__registration", "report__organisation")
+        .order_by("report__exported_on", "report_id", "id")[:limit]
+    )
+    return [
+        {
+            "report_id": row.report_id,
+            "licence_number": row.report.licence.number if row.report.licence else None,
+            "registration_number": row.report.registration.number if row.report.registration else None,
+            "holder": row.report.organisation.name,
+            "exported_on": row.report.exported_on,
+            "destination": row.report.destination_id,
+            "control_entry": row.report.control_entry,
+            "quantity": row.report.quantity,
+            "recipient": row.report.recipient,
+            "kind": row.kind,
+            "value": row.value,
+        }
+        for row in rows
+    ]
+
+
+def usage_outside_terms(limit: int = 500) -> list[dict]:
+    """
+    Realisations recorded outside a general licence's terms, newest first, for the office's compliance follow-up
+    (seed 002 footnote 45: "Na dat dit uit rapportagedata is gebleken is een onderzoek naar de betreffende exporteur
+    gestart"). One query, on the partial index of flagged reports.
+    """
+    reports = (
+        UsageReport.objects.exclude(outside_terms="")
+        .select_related("organisation", "registration", "licence")
+        .order_by("-exported_on", "-id")[:limit]
+    )
+    return [
+        {
+            "report_id": r.pk,
+            "holder": r.organisation.name,
+            "number": r.registration.number if r.registration else r.licence.number,
+            "exported_on": r.exported_on,
+            "destination": r.destination_id,
+            "movement": r.movement,
+            "value_eur": r.value_eur,
+            "recipient": r.recipient,
+            "outside_terms": r.outside_terms,
+        }
+        for r in reports
+    ]

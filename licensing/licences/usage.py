@@ -1,8 +1,9 @@
 """
 Usage (realisation) reports: actual exports under a licence or a general-licence registration, entered one
-by one, uploaded as CSV/XLSX, or posted as a list. A batch is all or nothing, with a row-by-row error list;
-the same content (or Idempotency-Key) sent twice is counted once. Files are read twice as a stream (check,
-then write in batches), never loaded whole.
+by one, uploaded as CSV/XLSX, or posted as a list. This module reads the rows (files are read twice as a stream:
+check, then write in batches, never loaded whole) and checks them against the holder's licences and registrations.
+Writing is licences.usage_writer (a batch all or nothing, with a row-by-row error list; the same content or
+Idempotency-Key counted once); the holder's period declarations are licences.usage_periods.
 """
 import csv
 import hashlib
@@ -15,21 +16,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext
 
 from licensing.applications.choices import Movement
-from licensing.audit.services import event_record
 from licensing.core.archives import ZIP_ERRORS, ArchiveLimits, zip_open
-from licensing.core.errors import Conflict, DomainError, NotAllowed
+from licensing.core.errors import DomainError
 from licensing.reference.control_list import InvalidControlEntry, parse_entry
 from licensing.reference import general_licences
 from licensing.reference.models import Country
 
-from .lifecycle import licence_use_move
-from .models import Licence, LicenceLine, LicenceStatus, PeriodDeclaration, Registration, RegistrationStatus, UsageReport, UsageUpload
+from .models import Licence, LicenceLine, LicenceStatus, Registration, RegistrationStatus, UsageReport
 
 # `movement` and `origin` came last and are optional, so files written for the first nine columns still work.
 COLUMNS = ["licence", "exported_on", "destination", "control_entry", "quantity", "value_eur", "recipient", "serial_numbers", "lot_numbers", "movement", "origin"]
@@ -48,7 +46,6 @@ MAX_LINE_CHARS = 131_072
 MAX_COLUMNS = 64
 # An XLSX of MAX_FILE_BYTES expands to about ten times that; past it (or past 100 times for one part) it is a bomb.
 XLSX_LIMITS = ArchiveLimits(expanded_bytes=MAX_FILE_BYTES * 10)
-BATCH = 5000
 
 RowSource = Callable[[], Iterator[tuple[int, dict]]]
 
@@ -59,10 +56,12 @@ class UsageResult:
     duplicate: bool = False
     errors: list[str] = field(default_factory=list)
     upload_id: int | None = None
+    # Rows recorded outside a general licence's terms ("row N: term"): flagged for the office's follow-up.
+    flagged: list[str] = field(default_factory=list)
 
 
 @dataclass
-class _Target:
+class UsageTarget:
     licence: Licence | None = None
     registration: Registration | None = None
     destinations: frozenset = frozenset()
@@ -238,29 +237,30 @@ def general_licence_refusal(general_licence, destination: str, *, on: date) -> s
     return general_licences.refusal_message(refusal, code=general_licence.code, destination=destination, on=on)
 
 
-class _Checker:
+class UsageChecker:
     """Checks rows against the exporter's own licences and registrations; remembers what it looked up."""
 
     def __init__(self, organisation_id: int, *, counting: bool = True, targets: dict | None = None):
         self.organisation_id = organisation_id
         self.counting = counting  # the second (writing) pass must not add to the totals again
-        self.targets: dict[str, _Target | None] = targets if targets is not None else {}
+        self.targets: dict[str, UsageTarget | None] = targets if targets is not None else {}
         self.totals: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])  # line id -> [qty, value]
         # Looked up once per batch, not per row (a 100,000-row file would otherwise ask the cache 200,000 times).
         self.countries = frozenset(Country.objects.values_list("code", flat=True))
         self.refusals: dict[tuple[str, str, date], str | None] = {}
         self.line_rows: dict[int, list[int]] = defaultdict(list)
+        self.flagged: list[tuple[int, str]] = []  # (row, the term it breaks): recorded, for compliance follow-up
         self.entries: dict[str, object] = {}  # control_entry as written -> ParsedEntry or InvalidControlEntry
         self.today = timezone.localdate()  # per row it read the time zone from a context-local: 10 % of a check
 
-    def target(self, number: str) -> _Target | None:
+    def target(self, number: str) -> UsageTarget | None:
         if number not in self.targets:
             licence = Licence.objects.filter(number=number, holder_id=self.organisation_id).prefetch_related("destinations", "lines").first()
             if licence is not None:
-                self.targets[number] = _Target(licence=licence, destinations=frozenset(c.code for c in licence.destinations.all()), lines=lines_by_entry(licence.lines.all()))
+                self.targets[number] = UsageTarget(licence=licence, destinations=frozenset(c.code for c in licence.destinations.all()), lines=lines_by_entry(licence.lines.all()))
             else:
                 registration = Registration.objects.filter(number=number, organisation_id=self.organisation_id).select_related("general_licence").first()
-                self.targets[number] = _Target(registration=registration) if registration else None
+                self.targets[number] = UsageTarget(registration=registration) if registration else None
         return self.targets[number]
 
     def entry(self, code: str):
@@ -276,7 +276,8 @@ class _Checker:
     def refusal(self, registration: Registration, destination: str, on: date) -> str | None:
         key = (registration.general_licence_id, destination, on)
         if key not in self.refusals:
-            self.refusals[key] = general_licence_refusal(registration.general_licence, destination, on=on)
+            with translation.override("en"):  # kept in English in the record (UsageReport.outside_terms)
+                self.refusals[key] = general_licence_refusal(registration.general_licence, destination, on=on)
         return self.refusals[key]
 
     def check(self, number: int, row: dict) -> tuple[list[str], dict | None]:
@@ -307,14 +308,14 @@ class _Checker:
         if isinstance(entry, InvalidControlEntry):
             problems.append(f"control_entry: {entry}")
             entry = None
-        quantity, value = _decimal(row["quantity"], "quantity", problems), _decimal(row["value_eur"], "value_eur", problems)
+        quantity, value = usage_decimal(row["quantity"], "quantity", problems), usage_decimal(row["value_eur"], "value_eur", problems)
         if quantity is not None and quantity <= 0:
             problems.append("quantity: " + gettext("must be greater than zero"))
         if value is not None and value < 0:
             problems.append("value_eur: " + gettext("cannot be negative"))
         if exported_on and exported_on > self.today:
             problems.append("exported_on: " + gettext("lies in the future"))
-        movement, movement_problem = self.movement(target, row.get("movement") or "")
+        movement, movement_problem = usage_movement(target, row.get("movement") or "")
         if movement_problem:
             problems.append(f"movement: {movement_problem}")
         licence_origin = target.licence.origin_country_id if target.licence is not None and movement in WITH_ORIGIN else None
@@ -324,7 +325,7 @@ class _Checker:
                 problems.append("origin: " + gettext("unknown country code '%(code)s'") % {"code": origin})
             elif movement and movement not in WITH_ORIGIN:
                 problems.append("origin: " + gettext("only goods in transit have a country of origin; leave it empty for %(movement)s") % {"movement": movement})
-        line = None
+        line, outside_terms = None, ""
         if target.licence is not None:
             licence = target.licence
             if licence.status != LicenceStatus.ACTIVE and not (licence.status == LicenceStatus.EXHAUSTED):
@@ -343,11 +344,13 @@ class _Checker:
                 problems.append("licence: " + gettext("registration %(number)s is %(status)s") % {"number": registration.number, "status": registration.get_status_display().lower()})
             if exported_on and exported_on < registration.registered_on:
                 problems.append("exported_on: " + gettext("before the registration of %(date)s") % {"date": registration.registered_on})
-            refusal = self.refusal(registration, destination, exported_on or self.today) if known_country else None
-            if refusal:
-                problems.append(f"destination: {refusal}")
+            # Outside the general licence's terms on the export day: recorded as reported and flagged for compliance
+            # follow-up, not refused (issue 19.6; seed 002 footnote 45: a breach "uit rapportagedata is gebleken").
+            outside_terms = (self.refusal(registration, destination, exported_on or self.today) or "") if known_country else ""
         if problems:
             return problems, None
+        if outside_terms and self.counting:
+            self.flagged.append((number, outside_terms))
         if line is not None and self.counting:
             totals = self.totals[line.pk]
             totals[0] += quantity
@@ -357,31 +360,8 @@ class _Checker:
             "licence": target.licence, "registration": target.registration, "line": line, "exported_on": exported_on, "destination_id": destination,
             "control_entry": entry.code, "ml_category": entry.ml_category or "", "quantity": quantity, "value_eur": value, "movement": movement, "origin_id": origin,
             "recipient": row["recipient"][:300], "serial_numbers": row.get("serial_numbers", ""), "lot_numbers": row.get("lot_numbers", ""),
+            "outside_terms": outside_terms,
         }
-
-    @staticmethod
-    def movement(target: _Target, stated: str) -> tuple[str | None, str | None]:
-        """
-        The row's movement and why it is wrong, if it is. Unstated: the licence's movement, or the general
-        licence's only movement, or export where it allows several (NL009: export, transfer and transit).
-        """
-        stated = stated.strip().lower()
-        if stated and stated not in USAGE_MOVEMENTS:
-            return None, gettext("'%(stated)s' is not one of %(allowed)s") % {"stated": stated, "allowed": ", ".join(USAGE_MOVEMENTS)}
-        if target.licence is not None:
-            licence = target.licence
-            if stated and stated != licence.movement:
-                return None, gettext("licence %(number)s is for %(movement)s, not %(stated)s") % {"number": licence.number, "movement": licence.movement, "stated": stated}
-            return licence.movement, None
-        general_licence = target.registration.general_licence
-        allowed = [m.strip() for m in general_licence.movements.split(",") if m.strip()]
-        if stated:
-            if stated not in allowed:
-                return None, gettext("%(code)s covers %(allowed)s, not %(stated)s") % {"code": general_licence.code, "allowed": ", ".join(allowed), "stated": stated}
-            return stated, None
-        if len(allowed) == 1:
-            return allowed[0], None
-        return (Movement.EXPORT if Movement.EXPORT in allowed else allowed[0]), None
 
     def over_limits(self) -> list[str]:
         """Lines whose reported total would pass what the licence authorises."""
@@ -395,6 +375,30 @@ class _Checker:
             if line.used_value_eur + value > line.value_eur:
                 errors.append(gettext("rows %(rows)s") % {"rows": rows} + ": value_eur: " + gettext("%(entry)s on %(number)s would reach EUR %(reached)s of %(authorised)s authorised") % {"entry": line.control_entry, "number": number, "reached": line.used_value_eur + value, "authorised": line.value_eur})
         return errors
+
+
+def usage_movement(target: UsageTarget, stated: str) -> tuple[str | None, str | None]:
+    """
+    The row's movement and why it is wrong, if it is. Unstated: the licence's movement, or the general
+    licence's only movement, or export where it allows several (NL009: export, transfer and transit).
+    """
+    stated = stated.strip().lower()
+    if stated and stated not in USAGE_MOVEMENTS:
+        return None, gettext("'%(stated)s' is not one of %(allowed)s") % {"stated": stated, "allowed": ", ".join(USAGE_MOVEMENTS)}
+    if target.licence is not None:
+        licence = target.licence
+        if stated and stated != licence.movement:
+            return None, gettext("licence %(number)s is for %(movement)s, not %(stated)s") % {"number": licence.number, "movement": licence.movement, "stated": stated}
+        return licence.movement, None
+    general_licence = target.registration.general_licence
+    allowed = [m.strip() for m in general_licence.movements.split(",") if m.strip()]
+    if stated:
+        if stated not in allowed:
+            return None, gettext("%(code)s covers %(allowed)s, not %(stated)s") % {"code": general_licence.code, "allowed": ", ".join(allowed), "stated": stated}
+        return stated, None
+    if len(allowed) == 1:
+        return allowed[0], None
+    return (Movement.EXPORT if Movement.EXPORT in allowed else allowed[0]), None
 
 
 def _norm(code: str) -> str:
@@ -418,7 +422,7 @@ NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:\.\d*)?|[+
 THOUSANDS = str.maketrans("", "", " \u00a0\u202f")
 
 
-def _decimal(text: str, name: str, problems: list[str]) -> Decimal | None:
+def usage_decimal(text: str, name: str, problems: list[str]) -> Decimal | None:
     """The number as the usage report stores it, or None with the problem: never rounded or overflowing silently."""
     stripped = text.strip()
     if not NUMBER.fullmatch(stripped):
@@ -434,149 +438,3 @@ def _decimal(text: str, name: str, problems: list[str]) -> Decimal | None:
         problems.append(f"{name}: " + gettext("'%(value)s' has more than %(places)d decimals") % {"value": text[:40], "places": places})
         return None
     return value
-
-
-# --- writing ---------------------------------------------------------------------------------------
-def usage_import(*, actor, rows: RowSource, sha256: str, idempotency_key: str = "", filename: str = "") -> UsageResult:
-    """Check every row, then write all of them or none. A repeat of the same content or key is a no-op."""
-    if not actor.is_exporter:
-        raise NotAllowed(gettext("Only the holder reports usage."))
-    previous = UsageUpload.objects.filter(organisation_id=actor.organisation_id).filter(sha256=sha256).first() or (
-        UsageUpload.objects.filter(organisation_id=actor.organisation_id, idempotency_key=idempotency_key).first() if idempotency_key else None
-    )
-    if previous is not None:
-        return UsageResult(created=0, duplicate=True, upload_id=previous.pk)
-
-    result = UsageResult()
-    checker = _Checker(actor.organisation_id)
-    count = 0
-    for number, row in rows():
-        count += 1
-        if count > MAX_ROWS:
-            result.errors.append("file: " + gettext("more than %(max)s rows; split it") % {"max": MAX_ROWS})
-            break
-        problems, _ = checker.check(number, row)
-        result.errors.extend(gettext("row %(number)s") % {"number": number} + f": {p}" for p in problems)
-        if len(result.errors) >= MAX_ERRORS:
-            result.errors.append(gettext("... stopped after %(max)s errors") % {"max": MAX_ERRORS})
-            break
-    if not result.errors:
-        result.errors.extend(checker.over_limits())
-    if not count and not result.errors:
-        result.errors.append("file: " + gettext("no rows"))
-    if result.errors:
-        return result
-
-    try:
-        with transaction.atomic():
-            upload = UsageUpload.objects.create(organisation_id=actor.organisation_id, created_by=actor, sha256=sha256, idempotency_key=idempotency_key, filename=filename[:255], rows=count)
-            line_ids = list(checker.totals)
-            # The limits again, under row locks: a concurrent upload may have used some of them meanwhile.
-            locked = {l.pk: l for l in LicenceLine.objects.select_for_update().filter(pk__in=line_ids)}
-            for target in checker.targets.values():
-                if target and target.licence:
-                    target.lines = {k: locked.get(l.pk, l) for k, l in target.lines.items()}
-            over = checker.over_limits()
-            if over:
-                raise _Refused(over)
-            replay = _Checker(actor.organisation_id, counting=False, targets=checker.targets)
-            replay.refusals, replay.entries = checker.refusals, checker.entries
-            batch = []
-            for number, row in rows():
-                _, clean = replay.check(number, row)
-                batch.append(_report(actor, upload, clean))
-                if len(batch) >= BATCH:
-                    _reports_write(batch)
-                    batch = []
-            _reports_write(batch)
-            for line_id, (quantity, value) in checker.totals.items():
-                LicenceLine.objects.filter(pk=line_id).update(used_quantity=F("used_quantity") + quantity, used_value_eur=F("used_value_eur") + value)
-            _mark_exhausted({locked[i].licence_id for i in line_ids})
-            event_record(actor=actor, verb="usage.reported", target=upload, payload={"rows": count, "sha256": sha256})
-    except _Refused as refused:
-        return UsageResult(errors=refused.errors)
-    except IntegrityError:  # the same content or key arrived at the same moment: that one counts
-        previous = UsageUpload.objects.filter(organisation_id=actor.organisation_id, sha256=sha256).first()
-        return UsageResult(duplicate=True, upload_id=previous.pk if previous else None)
-    result.created, result.upload_id = count, upload.pk
-    return result
-
-
-class _Refused(Exception):
-    def __init__(self, errors):
-        super().__init__("refused")
-        self.errors = errors
-
-
-def _report(actor, upload, clean: dict) -> dict:
-    """A checked row as the usage report's column values (by attname), without building a model instance."""
-    return {
-        "organisation_id": actor.organisation_id, "licence_id": clean["licence"].pk if clean["licence"] else None,
-        "registration_id": clean["registration"].pk if clean["registration"] else None, "upload_id": upload.pk, "reported_by_id": actor.pk,
-        "exported_on": clean["exported_on"], "destination_id": clean["destination_id"], "control_entry": clean["control_entry"], "ml_category": clean["ml_category"],
-        "quantity": clean["quantity"], "value_eur": clean["value_eur"], "recipient": clean["recipient"], "serial_numbers": clean["serial_numbers"], "lot_numbers": clean["lot_numbers"],
-        "movement": clean["movement"], "origin_id": clean["origin_id"],
-    }
-
-
-def _reports_write(reports: list[dict]) -> None:
-    """Insert the batch in the current transaction: COPY on PostgreSQL, bulk_create elsewhere.
-
-    On PostgreSQL the ORM sends these values as they are (ids, dates, decimals, text); COPY takes their text and skips
-    building 5,000 model instances and a 5,000-row INSERT (over half of a 100,000-row upload's write pass, issue 10).
-    """
-    if not reports:
-        return
-    if connection.vendor != "postgresql":
-        UsageReport.objects.bulk_create([UsageReport(**values) for values in reports])
-        return
-    fields = [f for f in UsageReport._meta.concrete_fields if not f.primary_key]
-    created_at = timezone.now()  # auto_now_add
-    buffer = io.StringIO()
-    for values in reports:
-        values["created_at"] = created_at
-        buffer.write(",".join(_copy_value(values[f.attname]) for f in fields))
-        buffer.write("\n")
-    buffer.seek(0)
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        cursor.copy_expert(f"COPY {quote(UsageReport._meta.db_table)} ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
-
-
-def _copy_value(value) -> str:
-    # Every value quoted, so text that reads \N (or is empty) stays text; only a real None is NULL.
-    if value is None:
-        return "\\N"
-    return '"' + str(value).replace('"', '""') + '"'
-
-
-def _mark_exhausted(licence_ids: set[int]) -> None:
-    for licence in Licence.objects.filter(pk__in=licence_ids, status=LicenceStatus.ACTIVE).prefetch_related("lines"):
-        if all(l.used_value_eur >= l.value_eur or (l.quantity is not None and l.used_quantity >= l.quantity) for l in licence.lines.all()):
-            licence_use_move(actor=None, licence=licence, move="exhaust")
-
-
-def period_declare(*, actor, number: str, period_start: date, nothing_to_report: bool = False) -> PeriodDeclaration:
-    """The holder says its report for the half-year starting `period_start` is complete."""
-    if not actor.is_exporter:
-        raise NotAllowed(gettext("Only the holder declares its reports."))
-    starts = {date(period_start.year, 1, 1), date(period_start.year, 7, 1)}
-    if period_start not in starts:
-        raise DomainError(gettext("A reporting period starts on 1 January or 1 July."), fields={"period_start": [gettext("Use 1 January or 1 July.")]})
-    licence = Licence.objects.filter(number=number, holder_id=actor.organisation_id).first()
-    registration = None if licence else Registration.objects.filter(number=number, organisation_id=actor.organisation_id).first()
-    if licence is None and registration is None:
-        raise DomainError(gettext("You hold no licence or registration '%(number)s'.") % {"number": number}, fields={"licence": [gettext("Not one of yours.")]})
-    end = date(period_start.year, 6, 30) if period_start.month == 1 else date(period_start.year, 12, 31)
-    if end >= timezone.localdate():
-        raise DomainError(gettext("A period can be declared once it has ended."), fields={"period_start": [gettext("This period has not ended yet.")]})
-    try:
-        with transaction.atomic():
-            declaration = PeriodDeclaration.objects.create(
-                organisation_id=actor.organisation_id, licence=licence, registration=registration, period_start=period_start, period_end=end, nothing_to_report=nothing_to_report
-            )
-            event_record(actor=actor, verb="usage.period_declared", target=licence or registration, payload={"period_start": period_start.isoformat(), "nothing_to_report": nothing_to_report})
-    except IntegrityError:
-        raise Conflict(gettext("This period was already declared.")) from None
-    return declaration

@@ -54,10 +54,21 @@ class Terms:
     active: bool
     in_force_from: datetime.date | None = None
     in_force_to: datetime.date | None = None
+    # Terms have dates: (destination, first day excluded) for an exclusion that applies only from a day on
+    # (GeneralLicence.exclusions_since; NL009: Israel from the court ruling of 12 February 2024).
+    excluded_since: tuple[tuple[str, datetime.date], ...] = ()
 
-    def names(self, destination: str) -> bool:
-        """The licence's destination list lets the destination in (the list alone: no embargo, no date)."""
-        if destination in self.excluded:
+    def excludes(self, destination: str, on: datetime.date | None = None) -> bool:
+        """The licence excludes the destination on that day (without a day: at all, as today's terms do)."""
+        if destination not in self.excluded:
+            return False
+        since = dict(self.excluded_since).get(destination)
+        return since is None or on is None or on >= since
+
+    def names(self, destination: str, on: datetime.date | None = None) -> bool:
+        """The licence's destination list lets the destination in (the list alone: no embargo; a dated exclusion only
+        from its day, when a day is given)."""
+        if self.excludes(destination, on):
             return False
         if self.destination_rule == DestinationRule.LISTED:
             return destination in self.destinations
@@ -75,11 +86,11 @@ class Terms:
             return Refusal.NOT_IN_FORCE
         if destination in embargoes:
             return Refusal.EMBARGO
-        if destination in self.excluded:
+        if self.excludes(destination, on):
             return Refusal.EXCLUDED
         if self.destination_rule == DestinationRule.UNKNOWN:
             return Refusal.DESTINATIONS_UNKNOWN
-        if not self.names(destination):
+        if not self.names(destination, on):
             return Refusal.NOT_LISTED
         return None
 
@@ -132,6 +143,7 @@ def terms_of(licence: GeneralLicence) -> Terms:
         active=licence.active,
         in_force_from=licence.in_force_from,
         in_force_to=licence.in_force_to,
+        excluded_since=tuple(sorted((code, datetime.date.fromisoformat(day)) for code, day in (licence.exclusions_since or {}).items())),
     )
 
 

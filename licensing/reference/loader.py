@@ -410,6 +410,13 @@ def _load_general_licences(document: dict) -> Counts:
         active = licence.get("active", True)
         if not isinstance(active, bool):
             raise ReferenceDataError(f"{file}: licence {code}: active must be true or false")
+        since = licence.get("exclusions_since") or {}
+        if not isinstance(since, dict) or set(since) - wanted["excluded_destinations"]:
+            raise ReferenceDataError(f"{file}: licence {code}: exclusions_since maps excluded destinations to the date they are excluded from")
+        try:
+            since = {country: datetime.date.fromisoformat(str(day)).isoformat() for country, day in since.items()}
+        except ValueError:
+            raise ReferenceDataError(f"{file}: licence {code}: exclusions_since: dates are YYYY-MM-DD") from None
         rows.append(
             {
                 "code": code,
@@ -424,6 +431,7 @@ def _load_general_licences(document: dict) -> Counts:
                 "in_force_from": _date(licence, "in_force_from", file, code),
                 "in_force_to": _date(licence, "in_force_to", file, code),
                 "active": active,
+                "exclusions_since": since,
                 "source": _str(licence, "source", file, where=code),
                 "confidence": str(licence.get("confidence") or ""),
             }

@@ -250,6 +250,10 @@ class GeneralLicence(models.Model):
     destination_rule = models.CharField(max_length=20, choices=DestinationRule.choices)
     destinations = models.ManyToManyField(Country, blank=True, related_name="general_licences")
     excluded_destinations = models.ManyToManyField(Country, blank=True, related_name="general_licence_exclusions")
+    # Terms have dates: an excluded destination named here is excluded only from that date on, {code: "YYYY-MM-DD"}
+    # (NL009: Israel from the Court of Appeal's ruling of 12 February 2024, seed 002 footnotes 46-47). Usage before
+    # it lay within the terms; one without a date is excluded whenever the usage took place.
+    exclusions_since = models.JSONField(default=dict, blank=True)
     # Destinations the licence names as groups (e.g. NL008: EU, NATO, NATO+), resolved at determination time.
     destination_groups = models.ManyToManyField(CountryGroup, blank=True, related_name="general_licences")
     in_force = models.CharField(max_length=100, blank=True)

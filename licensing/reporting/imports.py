@@ -7,9 +7,12 @@ content it is an error.
 
 An issued row becomes a Decision (source "import") with a Licence (number = reference, holder "(imported)",
 valid from the decision date for two years) and one LicenceLine; a denied row becomes a Decision and one of our
-own entries in the denial register (notified by this office, destination the first destination, goods = the
-control entry, no criteria: the columns carry none). Every decision keeps the row's value (`Decision.value_eur`),
-so table 3 can sum denied values too.
+own entries in the denial register (notified by this office, destination the first destination). The optional
+columns `consignee, end_user, criteria, goods_description` carry the parties, grounds and goods: a denied row's
+register entry gets them (without them: goods = the control entry, no parties, no criteria), an issued row's licence
+its consignee, end user and line description. Every decision keeps the row's value (`Decision.value_eur`),
+so table 3 can sum denied values too. A reference that is already one of our denials (registered by
+`import_denials`) is refused: one denial, one register entry.
 
 An imported licence that meets the parliament fast-track rule (PROCESS.md 6.3: the routing rule
 `fast_track.parliament`, evaluated on the row's facts for each destination, as routing does for live
@@ -50,6 +53,22 @@ COLUMNS = [
     "return_after_repair",
     "replaces",
 ]
+# Columns a file may add after the required ones, in any order; a file without them imports as before.
+# repaired_goods_from_netherlands (true/false, only with return_after_repair): the seed leaves a return after repair
+# out of the figures only for goods earlier delivered from the Netherlands. Without the column a return after
+# repair is taken to be one (the previous system left every one out).
+OPTIONAL_COLUMNS = [
+    "repaired_goods_from_netherlands",
+    "consignee",
+    "end_user",
+    "criteria",
+    "goods_description",
+]
+# The optional parties, grounds and goods (issue 19.8): a licensing office moving to this system keeps the names and
+# grounds of its earlier denials, to screen and consult against. A denied row carries them into our denial register
+# (criteria numbers 1-8 separated by ';'); an issued row's licence keeps its consignee, end user and description.
+MAX_NAME = 300
+MAX_DESCRIPTION = 2000
 DECISIONS = (Outcome.ISSUED, Outcome.DENIED)
 GOODS_KINDS = (GoodsKind.MILITARY, GoodsKind.DUAL_USE, GoodsKind.ANTI_TORTURE)
 LICENCE_KINDS = tuple(LicenceKind.values)
@@ -83,6 +102,16 @@ class Row:
     temporary: bool
     return_after_repair: bool
     replaces: str
+    repaired_goods_from_netherlands: bool = False
+    consignee: str = ""
+    end_user: str = ""
+    criteria: list[int] = field(default_factory=list)
+    goods_description: str = ""
+
+    @property
+    def description(self) -> str:
+        """What the goods are called: the file's description, else the control entry (as before the column)."""
+        return self.goods_description or self.control_entry
 
 
 def _two_years_after(day: date) -> date:
@@ -156,11 +185,34 @@ def _parse(values: dict, number: int) -> tuple[Row | None, list[str]]:
     complete_system = _boolean(values, "complete_system", problems)
     temporary = _boolean(values, "temporary", problems)
     return_after_repair = _boolean(values, "return_after_repair", problems)
+    from_netherlands = return_after_repair
+    if values.get("repaired_goods_from_netherlands"):
+        from_netherlands = _boolean(values, "repaired_goods_from_netherlands", problems)
+        if from_netherlands and not return_after_repair:
+            problems.append("repaired_goods_from_netherlands: only a return after repair (return_after_repair true) can be true")
     replaces = values["replaces"]
     if replaces and decision == Outcome.DENIED:
         problems.append("replaces: a denial replaces no licence")
     if replaces and replaces == reference:
         problems.append("replaces: a licence cannot replace itself")
+    parties = {}
+    for name in ("consignee", "end_user"):
+        parties[name] = values.get(name, "")
+        if len(parties[name]) > MAX_NAME:
+            problems.append(f"{name}: longer than {MAX_NAME} characters")
+    goods_description = values.get("goods_description", "")
+    if len(goods_description) > MAX_DESCRIPTION:
+        problems.append(f"goods_description: longer than {MAX_DESCRIPTION} characters")
+    criteria: list[int] = []
+    if values.get("criteria"):
+        try:
+            criteria = sorted({int(c) for c in values["criteria"].split(";") if c.strip()})
+            if not criteria or any(c < 1 or c > 8 for c in criteria):
+                raise ValueError
+        except ValueError:
+            problems.append(f"criteria: '{values['criteria']}' must be criterion numbers 1-8 separated by ';'")
+        if decision == Outcome.ISSUED:
+            problems.append("criteria: only a denial cites criteria")
     if problems:
         return None, problems
     return (
@@ -180,6 +232,11 @@ def _parse(values: dict, number: int) -> tuple[Row | None, list[str]]:
             temporary=temporary,
             return_after_repair=return_after_repair,
             replaces=replaces,
+            repaired_goods_from_netherlands=from_netherlands,
+            consignee=parties["consignee"],
+            end_user=parties["end_user"],
+            criteria=criteria,
+            goods_description=goods_description,
         ),
         [],
     )
@@ -193,8 +250,11 @@ def _read(content: bytes, result: ImportResult) -> list[Row]:
         return []
     reader = csv.reader(io.StringIO(text, newline=""))
     header = [h.strip() for h in next(reader, [])]
-    if header != COLUMNS:
-        result.errors.append(f"header: expected {','.join(COLUMNS)}; got {','.join(header) or 'nothing'}")
+    extra = header[len(COLUMNS) :]
+    if header[: len(COLUMNS)] != COLUMNS or not set(extra) <= set(OPTIONAL_COLUMNS) or len(set(extra)) != len(extra):
+        result.errors.append(
+            f"header: expected {','.join(COLUMNS)}, then any of {','.join(OPTIONAL_COLUMNS)}; got {','.join(header) or 'nothing'}"
+        )
         return []
     rows, first_row_of = [], {}
     for number, cells in enumerate(reader, start=2):
@@ -203,10 +263,10 @@ def _read(content: bytes, result: ImportResult) -> list[Row]:
         if number - 1 > MAX_ROWS:
             result.errors.append(f"file: more than {MAX_ROWS} rows")
             break
-        if len(cells) != len(COLUMNS):
-            result.errors.append(f"row {number}: columns: {len(cells)} columns, expected {len(COLUMNS)}")
+        if len(cells) != len(header):
+            result.errors.append(f"row {number}: columns: {len(cells)} columns, expected {len(header)}")
             continue
-        row, problems = _parse(dict(zip(COLUMNS, (c.strip() for c in cells))), number)
+        row, problems = _parse(dict(zip(header, (c.strip() for c in cells))), number)
         result.errors.extend(f"row {number}: {p}" for p in problems)
         if row is None:
             continue
@@ -240,7 +300,12 @@ def _same(decision: Decision, row: Row) -> bool:
         return False
     if row.decision == Outcome.DENIED:
         entries = list(decision.denial_entries.all())
-        return len(entries) == 1 and (entries[0].destination_id, entries[0].control_entry) == (row.destinations[0], row.control_entry)
+        return (
+            len(entries) == 1
+            and (entries[0].destination_id, entries[0].control_entry) == (row.destinations[0], row.control_entry)
+            and (entries[0].goods_description, entries[0].consignee, entries[0].end_user, entries[0].criteria)
+            == (row.description, row.consignee, row.end_user, row.criteria)
+        )
     licence = getattr(decision, "licence", None)
     if licence is None:
         return False
@@ -248,10 +313,12 @@ def _same(decision: Decision, row: Row) -> bool:
     return (
         licence.value_eur == row.value_eur
         and sorted(c.code for c in licence.destinations.all()) == sorted(row.destinations)
-        and (licence.complete_system, licence.temporary, licence.return_after_repair) == (row.complete_system, row.temporary, row.return_after_repair)
+        and (licence.complete_system, licence.temporary, licence.return_after_repair, licence.repaired_goods_from_netherlands)
+        == (row.complete_system, row.temporary, row.return_after_repair, row.repaired_goods_from_netherlands)
         and (licence.replaces.number if licence.replaces else "") == row.replaces
+        and (licence.consignee, licence.end_user) == (row.consignee, row.end_user)
         and len(lines) == 1
-        and lines[0].control_entry == row.control_entry
+        and (lines[0].control_entry, lines[0].description) == (row.control_entry, row.description)
     )
 
 
@@ -324,9 +391,11 @@ def _denial_entries(rows: list[Row], decisions: dict[str, Decision]) -> list[Den
             notifying_state_id=settings.NOTIFYING_STATE,
             notified_on=row.decided_on,
             destination_id=row.destinations[0],
-            goods_description=row.control_entry,
+            goods_description=row.description,
             control_entry=row.control_entry,
-            criteria=[],
+            consignee=row.consignee,
+            end_user=row.end_user,
+            criteria=row.criteria,
             decision=decisions[row.reference],
         )
         for row in rows
@@ -347,6 +416,7 @@ def _save(rows: list[Row]) -> None:
                 licence_kind=row.licence_kind,
                 movement=row.movement,
                 value_eur=row.value_eur,
+                criteria=row.criteria,
             )
             for row in rows
         )
@@ -367,9 +437,12 @@ def _save(rows: list[Row]) -> None:
                 valid_from=row.decided_on,
                 valid_to=_two_years_after(row.decided_on),
                 value_eur=row.value_eur,
+                consignee=row.consignee,
+                end_user=row.end_user,
                 complete_system=row.complete_system,
                 temporary=row.temporary,
                 return_after_repair=row.return_after_repair,
+                repaired_goods_from_netherlands=row.repaired_goods_from_netherlands,
             )
             for row in issued
         )
@@ -384,7 +457,7 @@ def _save(rows: list[Row]) -> None:
         LicenceLine(
             licence=licences[row.reference],
             position=0,
-            description=row.control_entry,
+            description=row.description,
             control_entry=row.control_entry,
             ml_category=row.ml_category,
             value_eur=row.value_eur,

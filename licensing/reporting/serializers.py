@@ -162,6 +162,6 @@ class ReportGeneralLicences(serializers.Serializer):
 
 class ReportDenialShare(serializers.Serializer):
     year = serializers.IntegerField()
-    decided = serializers.IntegerField()
+    applied = serializers.IntegerField(help_text="Applications applied for (decided in the year), sondages included.")
     denied = serializers.IntegerField()
     share = Amount()

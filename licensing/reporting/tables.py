@@ -15,7 +15,9 @@ Counting rules, from the report's methodology (seed 002 line 797, "Methodologie"
   (Licence.temporary; demonstration, exhibition; they carry a re-import duty) are not counted. Trial and sample
   shipments are counted ("proef- of monsterzendingen worden wel opgenomen"): nothing marks them apart.
 - "'retour-na-reparatie' vergunningen": licences to return goods after repair (Licence.return_after_repair) are
-  not counted; their value was reported when the goods first left.
+  not counted, "Het moet dan echter wel gaan om eerder vanuit Nederland geleverde goederen": only when the goods
+  were earlier delivered from the Netherlands (Licence.repaired_goods_from_netherlands), whose value was reported
+  when they first left. Goods from elsewhere returned after repair count like any export.
 - "vergunningen waarvan de looptijd wordt verlengd" and "vergunningen die worden vervangen": renewals and
   replacements (Licence.replaces) are not counted again, "Indien een verlengings- of vervangingsvergunning met
   een hogere waarde ... wordt die meerwaarde wél gerapporteerd": a replacement with a higher value than the
@@ -68,7 +70,7 @@ from django.utils.translation import gettext as _
 from licensing.applications.choices import EndUse, GoodsKind, Movement
 from licensing.denials.models import DenialRegisterEntry
 from licensing.core.errors import DomainError
-from licensing.licences.models import Decision, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Source
+from licensing.licences.models import Decision, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Source, counted_as_denial
 from licensing.reference.models import GroupCode
 from licensing.reference.selectors import country_regions, group_members
 
@@ -104,6 +106,8 @@ UNCLASSIFIED = "unclassified"
 # Definitive export of military goods (tables 2, 7, 8): exports and intra-EU transfers (overbrenging).
 EXPORT_MOVEMENTS = (Movement.EXPORT, Movement.TRANSFER)
 DUAL_USE_GOODS = (GoodsKind.DUAL_USE, GoodsKind.UNLISTED)
+# The outcomes of applications for a licence (figure 5's whole): a sondage is a trial application (proefaanvraag).
+APPLIED_FOR = (Outcome.ISSUED, Outcome.DENIED, Outcome.ANSWERED)
 
 
 class DualUseKind:
@@ -348,15 +352,15 @@ class ParliamentTable(InPeriod):
 
 @dataclass
 class DenialShare:
-    """One point of figure 5: denied applications as a share of all decided applications in a year."""
+    """One point of figure 5: denied applications as a share of all applications applied for in a year."""
 
     year: int
-    decided: int
+    applied: int
     denied: int
 
     @property
     def share(self) -> Decimal:
-        return _percent(Decimal(self.denied), Decimal(self.decided))
+        return _percent(Decimal(self.denied), Decimal(self.applied))
 
 
 # --- Helpers ------------------------------------------------------------------------------------------------
@@ -384,7 +388,10 @@ def region_of_row(country: str, regions: dict[str, str | None]) -> str:
 
 
 def _counted(period: Period, goods_kinds: Iterable[str], movements: Iterable[str] | None = None, prefix: str = "") -> Q:
-    """Licences counted in the period's tables: issued in the period, not temporary, not return-after-repair."""
+    """
+    Licences counted in the period's tables: issued in the period, not temporary, not a return after repair of goods
+    earlier delivered from the Netherlands.
+    """
     p = prefix
     q = Q(
         **{
@@ -393,9 +400,8 @@ def _counted(period: Period, goods_kinds: Iterable[str], movements: Iterable[str
             f"{p}decision__decided_on__gte": period.start,
             f"{p}decision__decided_on__lt": period.end,
             f"{p}temporary": False,
-            f"{p}return_after_repair": False,
         }
-    ) & ~Q(**{f"{p}kind": LicenceKind.GENERAL})
+    ) & ~Q(**{f"{p}kind": LicenceKind.GENERAL}) & ~Q(**{f"{p}return_after_repair": True, f"{p}repaired_goods_from_netherlands": True})
     if movements is not None:
         q &= Q(**{f"{p}movement__in": list(movements)})
     return q
@@ -591,7 +597,7 @@ def dual_use_table(period: Period) -> DualUseTable:
     lines = LicenceLine.objects.filter(_counted(period, DUAL_USE_GOODS, prefix="licence__")).annotate(table_row=_dual_use_kind("licence__decision__"))
     values = counted_amounts(lines, ("table_row",), plain={key: row["total"] for key, row in issued.items()})
     denied = grouped(
-        Decision.objects.filter(outcome=Outcome.DENIED, goods_kind__in=DUAL_USE_GOODS, decided_on__gte=period.start, decided_on__lt=period.end)
+        Decision.objects.filter(counted_as_denial(), goods_kind__in=DUAL_USE_GOODS, decided_on__gte=period.start, decided_on__lt=period.end)
         .exclude(licence_kind=LicenceKind.GENERAL)
         .annotate(table_row=_dual_use_kind("")),
         ("table_row",),
@@ -754,13 +760,18 @@ def denial_table(period: Period, goods_kind: str | None = None) -> DenialTable:
 @without_jit
 def denial_share_by_year(first_year: int, last_year: int, goods_kind: str = GoodsKind.MILITARY) -> list[DenialShare]:
     """
-    Figure 5 (seed 002 line 448 and footnote 27): denied applications as a percentage of all applications
-    decided (issued + denied), per year. One query.
+    Figure 5 (seed 002 line 448): denied applications as a percentage of all applications applied for, per year.
+    Footnote 27: "Het aantal afgewezen vergunningen wordt uitgedrukt als percentage van het totaal aantal
+    aangevraagde vergunningen. Dit omvat mede de vergunningen die zijn aangevraagd met als eindbestemming
+    EU/NAVO(+)-landen." So the whole counts every application of the year, the licensing office's own and the
+    sondages (proefaanvragen, which line 446 counts among the denials) included; not only those decided either way
+    by the ministry. An application counts in the year it was decided (the previous system's history has no
+    other date); registrations for a general licence and classification rulings apply for no licence. One query.
     """
     counts = (
         Decision.objects.filter(
             goods_kind=goods_kind,
-            outcome__in=[Outcome.ISSUED, Outcome.DENIED],
+            outcome__in=APPLIED_FOR,
             decided_on__gte=date(first_year, 1, 1),
             decided_on__lt=date(last_year + 1, 1, 1),
         )
@@ -768,11 +779,11 @@ def denial_share_by_year(first_year: int, last_year: int, goods_kind: str = Good
         .annotate(year=ExtractYear("decided_on"))
         .order_by()
         .values("year")
-        .annotate(decided=Count("pk"), denied=Count("pk", filter=Q(outcome=Outcome.DENIED)))
+        .annotate(applied=Count("pk"), denied=Count("pk", filter=counted_as_denial()))
     )
     found = {row["year"]: row for row in counts}
     return [
-        DenialShare(year=year, decided=found.get(year, {}).get("decided", 0), denied=found.get(year, {}).get("denied", 0))
+        DenialShare(year=year, applied=found.get(year, {}).get("applied", 0), denied=found.get(year, {}).get("denied", 0))
         for year in range(first_year, last_year + 1)
     ]
 

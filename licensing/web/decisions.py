@@ -19,7 +19,7 @@ from licensing.core.errors import DomainError, NotAllowed
 from licensing.core.http import pdf_response
 from licensing.licences import decisions
 from licensing.licences.documents import application_document
-from licensing.licences.selectors import overdue_reports, parliament_notifications, prior_information
+from licensing.licences.selectors import overdue_reports, parliament_notifications, prior_information, usage_outside_terms
 from licensing.licences.models import Decision, Outcome
 from licensing.reference.frameworks import grounds_of
 
@@ -39,7 +39,7 @@ class AdviceForm(forms.Form):
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=gettext_lazy("Decision"), choices=Outcome.choices)
     reasons = forms.CharField(label=gettext_lazy("Reasons (the exporter reads these)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    criteria = forms.TypedMultipleChoiceField(label=gettext_lazy("Criteria cited (denial)"), required=False, coerce=int, choices=[], widget=forms.CheckboxSelectMultiple)
+    criteria = forms.TypedMultipleChoiceField(label=gettext_lazy("Criteria cited (denial or negative sondage answer)"), required=False, coerce=int, choices=[], widget=forms.CheckboxSelectMultiple)
     conditions = forms.CharField(label=gettext_lazy("Licence conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     valid_to = forms.DateField(label=gettext_lazy("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     answer = forms.CharField(label=gettext_lazy("Indicative answer (sondage)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -178,7 +178,7 @@ def decide(request, pk):
         elif d["outcome"] == Outcome.DENIED:
             decisions.decision_deny(actor=actor, application=application, reasons=d["reasons"], criteria=d["criteria"])
         elif d["outcome"] == Outcome.ANSWERED:
-            decisions.decision_answer_sondage(actor=actor, application=application, answer=d["answer"], positive=d["positive"])
+            decisions.decision_answer_sondage(actor=actor, application=application, answer=d["answer"], positive=d["positive"], criteria=d["criteria"])
         else:
             decisions.decision_rule(actor=actor, application=application, entry=d["entry"], not_listed=d["not_listed"], reasons=d["reasons"])
 
@@ -220,4 +220,4 @@ def parliament(request):
 
 @official_required
 def overdue(request):
-    return render(request, "office/overdue.html", {"overdue": overdue_reports()})
+    return render(request, "office/overdue.html", {"overdue": overdue_reports(), "outside_terms": usage_outside_terms()})

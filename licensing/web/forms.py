@@ -23,6 +23,10 @@ class ApplicationForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=_choose(Purpose))
     temporary = forms.BooleanField(label=_("Temporary export (goods come back)"), required=False)
     reimport_date = forms.DateField(label=_("Re-import date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    repaired_goods_from_netherlands = forms.NullBooleanField(
+        label=_("Repair: were these goods earlier delivered from the Netherlands?"),
+        required=False,
+    )
     general_licence = forms.ModelChoiceField(
         label=_("General licence (registration only)"), queryset=GeneralLicence.objects.filter(active=True), required=False, to_field_name="code"
     )

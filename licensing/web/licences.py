@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from licensing.core.errors import DomainError
 from licensing.core.limits import body_limit
 from licensing.customs.selectors import write_offs_of_licence, write_offs_of_registration
-from licensing.licences import lifecycle, selectors, usage
+from licensing.licences import lifecycle, selectors, usage, usage_periods, usage_writer
 
 from .confirm import confirmation_page, confirmed
 from .decisions import error_message
@@ -110,7 +110,7 @@ def period_declare(request, number):
         messages.error(request, " ".join(f"{form.fields[k].label}: {m}" for k, msgs in form.errors.items() if k in form.fields for m in msgs))
         return redirect("licences:detail", number=number)
     try:
-        usage.period_declare(actor=request.user, number=held.number, period_start=form.cleaned_data["period_start"], nothing_to_report=form.cleaned_data["nothing_to_report"])
+        usage_periods.period_declare(actor=request.user, number=held.number, period_start=form.cleaned_data["period_start"], nothing_to_report=form.cleaned_data["nothing_to_report"])
     except DomainError as exc:
         messages.error(request, error_message(exc))
     else:
@@ -146,7 +146,7 @@ def usage_add(request, number):
     token = form.cleaned_data["token"][:100]
     sha = hashlib.sha256(b"form:" + token.encode() + json.dumps(row, sort_keys=True).encode()).hexdigest()
     try:
-        result = usage.usage_import(actor=request.user, rows=usage.list_rows([row]), sha256=sha, idempotency_key=f"form:{token}")
+        result = usage_writer.usage_import(actor=request.user, rows=usage.list_rows([row]), sha256=sha, idempotency_key=f"form:{token}")
     except DomainError as exc:
         messages.error(request, error_message(exc))
         return redirect("licences:detail", number=number)
@@ -156,6 +156,7 @@ def usage_add(request, number):
         messages.info(request, _("This report was already recorded."))
     else:
         messages.success(request, _("Usage recorded."))
+    _flagged(request, result)
     return redirect("licences:detail", number=number)
 
 
@@ -171,7 +172,7 @@ def usage_upload(request):
     try:
         if uploaded.size > usage.MAX_FILE_BYTES:
             raise DomainError(_("The file is too large."))
-        result = usage.usage_import(actor=request.user, rows=usage.file_rows(uploaded), sha256=usage.content_hash(uploaded.chunks()), filename=uploaded.name or "")
+        result = usage_writer.usage_import(actor=request.user, rows=usage.file_rows(uploaded), sha256=usage.content_hash(uploaded.chunks()), filename=uploaded.name or "")
     except DomainError as exc:
         messages.error(request, error_message(exc))
         return redirect("licences:list")
@@ -182,7 +183,18 @@ def usage_upload(request):
         messages.info(request, _("This file was already uploaded; nothing was counted twice."))
     else:
         messages.success(request, ngettext("%(n)d usage report recorded.", "%(n)d usage reports recorded.", result.created) % {"n": result.created})
+    _flagged(request, result)
     return redirect("licences:list")
+
+
+def _flagged(request, result) -> None:
+    """Rows recorded outside a general licence's terms: the exporter is told, the office follows them up."""
+    if result.flagged:
+        messages.warning(
+            request,
+            _("Recorded, but outside the general licence's terms; the licensing office will follow this up: %(rows)s")
+            % {"rows": "; ".join(result.flagged[:20])},
+        )
 
 
 @require_POST

@@ -133,7 +133,7 @@ def _report_context(period: tables.Period) -> dict:
             {"row": r, "destinations": names.countries_of(r.destinations), "status": PARLIAMENT_STATUSES[r.status]} for r in parliament.rows
         ],
         "share_chart": charts.column_chart(
-            _("Denied applications for military goods, as a share of all decided applications"),
+            _("Denied applications for military goods, as a share of all applications applied for"),
             [(str(s.year), s.share, f"{formats.number_format(s.share, 1)}%") for s in shares],
         ),
         "shares": shares,

@@ -11,6 +11,7 @@ from licensing.accounts.models import Role
 from licensing.applications import selectors as applications
 from licensing.core.errors import DomainError
 from licensing.core.limits import body_limit
+from licensing.licences.selectors import shipments_by_serial
 from licensing.screening import cases, rescreen, selectors
 from licensing.screening.importers import FORMATS
 from licensing.screening.models import Disposition, RunStatus
@@ -76,7 +77,8 @@ def hit_escalation_decide(request, pk, hit_id):
 def serial_search(request):
     q = request.GET.get("q", "").strip()[:200]
     results = selectors.serial_search(q) if q else []
-    return render(request, "screening/serials.html", {"q": q, "results": results})
+    shipments = shipments_by_serial(q) if q else []
+    return render(request, "screening/serials.html", {"q": q, "results": results, "shipments": shipments})
 
 
 @body_limit(MAX_UPLOAD)

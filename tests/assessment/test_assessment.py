@@ -199,3 +199,45 @@ def test_prior_information_shows_earlier_decisions_for_the_same_end_user(api_as,
     assert [d["reference"] for d in prior["decisions"]] == [first.reference]
     assert prior["decisions"][0]["outcome"] == "denied"
     assert [d["reference"] for d in prior["denials"]] == [first.reference]
+
+
+def test_a_negative_sondage_answer_is_counted_and_listed_as_a_denial(api_as, exporter_a, officer, submit):
+    """
+    Seed 002 line 446: "In 2024 zijn in totaal 9 aanvragen voor uitvoer-, doorvoervergunningen en proefaanvragen
+    (sondages) voor militaire goederen afgewezen. Het volledige overzicht van de afgewezen aanvragen staat in
+    bijlage 6." Annex 6 lists each with its criteria, and "De afgewezen vergunningaanvragen worden ook met
+    EU-partners uitgewisseld": a negative answer cites its criteria and enters our denial register.
+    """
+    from django.utils import timezone
+
+    from licensing.denials.models import DenialRegisterEntry
+    from licensing.reporting import tables
+
+    application = submit(exporter_a, kind="sondage")
+    office = api_as(officer)
+    url = f"/api/v1/office/applications/{application.pk}/decision/"
+    no_criteria = office.post(url, {"outcome": "answered", "answer": "Not for this end user.", "positive": False}, format="json")
+    assert no_criteria.status_code == 400 and "criteria" in no_criteria.json()["fields"]
+    response = office.post(url, {"outcome": "answered", "answer": "Not for this end user.", "positive": False, "criteria": [7, 2]}, format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["outcome"], body["negative_answer"], body["criteria"]) == ("answered", True, [2, 7])
+    entry = DenialRegisterEntry.objects.get(decision__reference=application.reference)
+    assert (entry.own, entry.destination_id, entry.criteria, entry.end_user) == (True, "NO", [2, 7], "Royal Norwegian Navy")
+    year = timezone.localdate().year
+    assert [r.reference for r in tables.denial_table(tables.Period(year), goods_kind="military").rows] == [entry.reference]
+    (share,) = tables.denial_share_by_year(year, year)
+    assert (share.applied, share.denied) == (1, 1)
+    assert "2, 7" in pdf_text(api_as(exporter_a).get(f"/api/v1/applications/{application.pk}/decision/document/").content)
+
+
+def test_a_positive_sondage_answer_cites_no_criteria_and_is_no_denial(api_as, exporter_a, officer, submit):
+    from licensing.denials.models import DenialRegisterEntry
+
+    application = submit(exporter_a, kind="sondage")
+    url = f"/api/v1/office/applications/{application.pk}/decision/"
+    office = api_as(officer)
+    assert office.post(url, {"outcome": "answered", "answer": "Fine.", "positive": True, "criteria": [7]}, format="json").status_code == 400
+    response = office.post(url, {"outcome": "answered", "answer": "Fine.", "positive": True}, format="json")
+    assert response.status_code == 201 and response.json()["negative_answer"] is False
+    assert not DenialRegisterEntry.objects.exists()

@@ -43,13 +43,12 @@ def test_import_is_all_or_nothing_with_a_row_by_row_error_list(tmp_path):
         f"DE-1,DE,{recent()},SA,Radar parts,ML5,MoD,RSLF,2\n"
         "DE-2,ZZ,2025-13-01,SA,,ML99,,,nine\n"
         f"DE-1,DE,{recent()},SA,Radar parts,ML5,MoD,RSLF,2\n"
-        f"NL-1,NL,{recent()},SA,Radar parts,ML5,MoD,RSLF,2\n"
     )
     err = io.StringIO()
     with pytest.raises(CommandError, match="Nothing imported"):
         call_command("import_denials", str(write(tmp_path, body)), stderr=err)
     lines = err.getvalue()
-    for expected in ("row 3: goods_description", "row 3: notifying_state: unknown country code 'ZZ'", "row 3: notified_on", "row 3: control_entry", "row 3: criteria", "row 3: consignee/end_user", "row 4: reference: DE-1 of DE appears twice", "row 5: notifying_state: NL is this office"):
+    for expected in ("row 3: goods_description", "row 3: notifying_state: unknown country code 'ZZ'", "row 3: notified_on", "row 3: control_entry", "row 3: criteria", "row 3: consignee/end_user", "row 4: reference: DE-1 of DE appears twice"):
         assert expected in lines, expected
     assert DenialRegisterEntry.objects.count() == 0
 
@@ -234,3 +233,88 @@ def test_consultation_and_assessment_statuses_change_only_through_their_moves(ap
     with pytest.raises(StatusWriteRefused):
         Assessment.objects.bulk_update([assessment], ["status"])
     assert Assessment.objects.get(pk=assessment.pk).status == "draft"
+
+
+def own_denial(reference="NL-2025-0001", control_entry="ML5.b"):
+    from licensing.denials.models import DenialRegisterEntry as Entry
+
+    return Entry.objects.create(
+        reference=reference, own=True, notifying_state_id="NL", notified_on=timezone.localdate() - timedelta(days=10), destination_id="SA",
+        goods_description="Radar parts", control_entry=control_entry, consignee="Ministry of Defence", end_user="Royal Saudi Land Forces", criteria=[2],
+    )
+
+
+def test_our_own_denial_opens_no_consultation(exporter_a, submit):
+    """
+    PROCESS.md 6.1 (seed 002, EU co-operation): "Before granting an application that is essentially identical to one
+    another member state denied, the licensing authority must consult that member state (and vice versa); there is
+    nothing to consult about our own denials." An NL denial opened a consultation with NL itself and blocked the
+    approval (issue 19.3).
+    """
+    own_denial()
+    assert not Consultation.objects.filter(application=submit(exporter_a, **SAUDI)).exists()
+
+
+@pytest.mark.parametrize(
+    "denied, applied, identical",
+    [
+        ("ML15.a", "ML15.c", False),  # two sub-items of one category: different goods
+        ("ML15.a", "ML15.a", True),
+        ("ML15.a", "ML15.a.1", True),  # a sub-item of the denied entry
+        ("ML15.a.1", "ML15.a", True),
+        ("ML1", "ML10.a", False),  # ML1 is no prefix of ML10
+        ("3A001.a", "3A001.b", False),
+        ("3A001", "3a001.b.1", True),
+    ],
+)
+def test_identical_goods_means_the_same_entry_or_its_sub_item_not_the_category(exporter_a, submit, tmp_path, denied, applied, identical):
+    """
+    Issue 19.3: "essentially identical" matched at ML-category level (ML15.a against ML15.c). Identical goods is the
+    same entry or its sub-item, with the same destination and a matching consignee or end user.
+    """
+    path = write(tmp_path, f"DE-9,DE,{recent()},SA,Goods,\"{denied}\",Ministry of Defence,Royal Saudi Land Forces,2\n")
+    call_command("import_denials", str(path), stdout=io.StringIO())
+    kind = "dual_use" if applied[0].isdigit() else "military"
+    goods = [{"goods_kind": kind, "description": "Goods", "control_entry": applied, "quantity": "1", "value_eur": "1000"}]
+    application = submit(exporter_a, **{**SAUDI, "goods": goods})
+    assert Consultation.objects.filter(application=application).exists() is identical
+
+
+def test_open_consultations_on_own_denials_are_dropped_by_the_migration(exporter_a, submit):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    application = submit(exporter_a, **SAUDI)
+    own = own_denial()
+    required = Consultation.objects.create(application=application, denial=own, match_reason="NL denied NL-2025-0001")
+    settled = Consultation.objects.create(application=application, denial=own_denial("NL-2025-0002"), match_reason="x", status="answered")
+    import_module("licensing.assessment.migrations.0005_no_consultation_on_own_denials").drop_open_consultations_on_own_denials(apps, None)
+    assert list(Consultation.objects.filter(application=application).values_list("pk", flat=True)) == [settled.pk]
+    assert not Consultation.objects.filter(pk=required.pk).exists()
+
+
+def test_our_own_earlier_denials_import_with_their_names_and_grounds_once(tmp_path):
+    """
+    Issue 19.8: "import_denials refuses our own state's denials ... so a licensing office moving to this system loses
+    the names and grounds of its last three years of denials: nothing to screen or consult against." Our own rows
+    register as own denials; a denial whose decision is already here (import_decisions) is not registered twice.
+    """
+    from licensing.reporting.imports import COLUMNS, decisions_import
+
+    decisions = ",".join(COLUMNS) + ",consignee,end_user,criteria,goods_description\n" + "NL-D-1,2024-06-13,denied,military,individual,export,IL,ML13,0,false,false,false,,Yakhin Hakal Ltd.,Israeli Defence Forces,2;4;6;7,Ballistische helmen\n"
+    assert decisions_import(decisions.encode()).errors == []
+    path = write(tmp_path, f"NL-OLD-7,NL,{recent()},SA,Radar parts,ML5,Ministry of Defence,Royal Saudi Land Forces,2;7\nNL-D-1,nl,2024-06-13,IL,Ballistische helmen,ML13,Yakhin Hakal Ltd.,Israeli Defence Forces,2;4;6;7\n")
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_denials", str(path), stderr=err)
+    assert "row 3: reference: NL-D-1 is a denial decided in this system or imported with the decisions" in err.getvalue()
+    call_command("import_denials", str(write(tmp_path, f"NL-OLD-7,NL,{recent()},SA,Radar parts,ML5,Ministry of Defence,Royal Saudi Land Forces,2;7\n", "own.csv")), stdout=io.StringIO())
+    call_command("import_denials", str(write(tmp_path, f"NL-OLD-7,NL,{recent()},SA,Radar parts,ML5,Ministry of Defence,Royal Saudi Land Forces,2;7\n", "own.csv")), stdout=io.StringIO())
+    old = DenialRegisterEntry.objects.get(reference="NL-OLD-7")
+    assert (old.own, old.notifying_state_id, old.criteria, old.end_user, old.decision) == (True, "NL", [2, 7], "Royal Saudi Land Forces", None)
+    assert DenialRegisterEntry.objects.filter(own=True).count() == 2
+    # An own denial is screened against, not consulted about (issue 19.3).
+    from licensing.reporting.imports import decisions_import as again
+
+    assert "already one of our denials" in " ".join(again((",".join(COLUMNS) + "\nNL-OLD-7,2024-06-13,denied,military,individual,export,SA,ML5,0,false,false,false,\n").encode()).errors)

@@ -260,7 +260,7 @@ def test_two_advisors_assess_the_eight_criteria_and_countersign_then_the_officer
     j.step(office, "parliament fast track in English")
 
 
-def test_a_denial_gives_a_notice_a_register_entry_and_a_consultation_for_an_identical_application(
+def test_a_denial_gives_a_notice_and_a_register_entry_and_an_identical_application_shows_it_without_a_consultation(
     reference_db, live_worker, new_page, journey, exporter_a, officer, advisor, advisor2
 ):
     j = journey("4-denial")
@@ -293,15 +293,13 @@ def test_a_denial_gives_a_notice_a_register_entry_and_a_consultation_for_an_iden
     assert case.reference in text(office, "main table")
     j.step(office, "the register entry")
 
-    later = cases.submitted(exporter_a, cases.SAUDI)  # the same radar to the same end user
+    # The same radar to the same end user: the officer sees our denial as prior information. Nobody is consulted
+    # about our own denial (issue 19.3; PROCESS.md 6.1: consultation is with the member state that denied).
+    later = cases.submitted(exporter_a, cases.SAUDI)
     office.goto(f"/office/cases/{later.pk}/")
-    consultations = text(office, "section[aria-labelledby=consult-title]")
-    assert case.reference in consultations
-    assert office.locator("section[aria-labelledby=decision-title] .error-summary").count() == 1  # approval blocked
-    j.step(office, "the identical application is flagged for consultation")
-    office.locator("section[aria-labelledby=consult-title] form button").first.click()
-    assert "Consultatie gestart" in text(office, ".messages")
-    j.step(office, "consultation started")
+    assert case.reference in text(office, "section[aria-labelledby=prior-title]")
+    assert office.locator("section[aria-labelledby=consult-title]").count() == 0
+    j.step(office, "the identical application shows our denial, with no consultation")
 
 
 def _page_exists(name: str) -> bool:

@@ -13,22 +13,52 @@ from .conftest import row
 pytestmark = pytest.mark.django_db
 
 
-def test_registration_lets_the_exporter_use_the_licence_within_its_terms(api_as, exporter_a, registered):
+def test_registration_lets_the_exporter_use_the_licence_and_usage_outside_its_terms_is_recorded_and_flagged(api_as, exporter_a, officer, registered):
+    """
+    Issue 19.6 and seed 002 footnote 45 (NL008 to Israel): "Deze uitvoer was in strijd met de voorwaarden van de
+    toegepaste algemene vergunning ... Na dat dit uit rapportagedata is gebleken is een onderzoek naar de betreffende
+    exporteur gestart." A realisation outside the terms is a fact the office must learn: recorded as reported,
+    counted where the seed counts it (table 14 lists the Israel row), flagged with the term it breaks.
+    """
+    from licensing.reporting import tables, usage as usage_tables
+
     registration = registered(exporter_a, "NL008")
     assert registration.number.startswith("NL008-")
     client = api_as(exporter_a)
     ok = client.post("/api/v1/usage-reports/", [row(registration, destination="DE", control_entry="ML6", quantity="2", value_eur="5000")], format="json")
-    assert ok.status_code == 201, ok.json()
-    turkey = client.post("/api/v1/usage-reports/", [row(registration, destination="TR", control_entry="ML6")], format="json")
-    assert "NL008 excludes TR." in turkey.json()["fields"]["rows"][0]
-    outside = client.post("/api/v1/usage-reports/", [row(registration, destination="BR", control_entry="ML6")], format="json")
-    assert "BR is not a destination of NL008." in outside.json()["fields"]["rows"][0]
+    assert ok.status_code == 201 and ok.json()["flagged"] == [], ok.json()
+    outside = client.post(
+        "/api/v1/usage-reports/",
+        [row(registration, destination="TR", control_entry="ML6", value_eur="100"), row(registration, destination="IL", control_entry="ML5", value_eur="28000", movement="transit", origin="US")],
+        format="json",
+    )
+    assert outside.status_code == 201
+    assert outside.json()["flagged"] == ["row 1: NL008 excludes TR.", "row 2: IL is not a destination of NL008."]
+    flagged = api_as(officer).get("/api/v1/office/usage-outside-terms/").json()
+    assert sorted((f["destination"], f["outside_terms"]) for f in flagged) == [("IL", "IL is not a destination of NL008."), ("TR", "NL008 excludes TR.")]
+    assert api_as(exporter_a).get("/api/v1/office/usage-outside-terms/").status_code == 403
+    year = tables.Period(UsageReport.objects.get(destination_id="IL").exported_on.year)
+    assert "US" in [r.country for r in usage_tables.general_licence_usage(year, table="NL008").rows]  # by origin, the breach counted
 
 
-def test_nl009_cannot_be_used_for_israel(api_as, exporter_a, registered):
+def test_nl009_terms_have_dates_israel_before_the_court_ruling_is_within_them(api_as, exporter_a, registered):
+    """
+    Seed 002 footnotes 46-47: "Realisaties onder algemene vergunning NL009 met als eindbestemming Israël hebben
+    plaatsgevonden voorafgaand aan het arrest van gerechtshof Den Haag van 12 februari 2024. Conform het arrest is
+    de algemene vergunning NL009 zodanig aangepast dat deze niet meer mag worden gebruikt voor uit- en doorvoer
+    vanuit Nederland naar Israël." Before the ruling: lawful usage; from it on: recorded and flagged.
+    """
+    from datetime import date
+
     registration = registered(exporter_a, "NL009")
-    response = api_as(exporter_a).post("/api/v1/usage-reports/", [row(registration, destination="IL", control_entry="ML10")], format="json")
-    assert "NL009 excludes IL." in response.json()["fields"]["rows"][0]
+    registration.registered_on = date(2023, 6, 1)
+    registration.save(update_fields=["registered_on"])
+    client = api_as(exporter_a)
+    before = client.post("/api/v1/usage-reports/", [row(registration, destination="IL", control_entry="ML10", exported_on="2024-02-11")], format="json")
+    assert before.status_code == 201 and before.json()["flagged"] == [], before.json()
+    after = client.post("/api/v1/usage-reports/", [row(registration, destination="IL", control_entry="ML10", exported_on="2024-02-12", value_eur="1.00")], format="json")
+    assert after.status_code == 201 and after.json()["flagged"] == ["row 1: NL009 excludes IL."]
+    assert list(UsageReport.objects.order_by("exported_on").values_list("outside_terms", flat=True)) == ["", "NL009 excludes IL."]
 
 
 def test_a_second_registration_for_the_same_licence_is_refused_and_revocation_stops_use(api_as, exporter_a, officer, registered):
@@ -167,3 +197,45 @@ def test_licence_and_registration_statuses_change_only_through_their_moves(expor
     stale.conditions = "Edited on a stale copy"
     stale.save()  # writes the conditions, never the stale 'active'
     assert Licence.objects.get(pk=licence.pk).status == LicenceStatus.SUSPENDED
+
+
+def test_a_repair_says_whether_the_goods_came_from_the_netherlands_and_the_licence_keeps_it(api_as, exporter_a, issued):
+    """
+    Seed 002 line 797: a return after repair is left out of the figures only for "eerder vanuit Nederland
+    geleverde goederen". The exporter answers yes or no on a repair application; the licence carries the answer.
+    """
+    from tests.factories import application_payload
+
+    client = api_as(exporter_a)
+    draft = client.post("/api/v1/applications/", application_payload(purpose="repair"), format="json").json()
+    assert "repaired_goods_from_netherlands" in client.post(f"/api/v1/applications/{draft['id']}/submit/").json()["fields"]
+    sale = client.post("/api/v1/applications/", application_payload(repaired_goods_from_netherlands=True), format="json").json()
+    assert "repaired_goods_from_netherlands" in client.post(f"/api/v1/applications/{sale['id']}/submit/").json()["fields"]
+    ours = issued(exporter_a, purpose="repair", repaired_goods_from_netherlands=True)
+    foreign = issued(exporter_a, purpose="repair", repaired_goods_from_netherlands=False)
+    assert (ours.return_after_repair, ours.repaired_goods_from_netherlands) == (True, True)
+    assert (foreign.return_after_repair, foreign.repaired_goods_from_netherlands) == (True, False)
+
+
+def test_the_term_broken_is_recorded_in_english_whatever_the_exporters_language(api_as, exporter_a, officer, registered, client):
+    registration = registered(exporter_a, "NL008")
+    response = api_as(exporter_a).post("/api/v1/usage-reports/", [row(registration, destination="TR", control_entry="ML6")], format="json", HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.status_code == 201
+    assert UsageReport.objects.get().outside_terms == "NL008 excludes TR."
+    client.force_login(officer)
+    page = client.get("/office/overdue-reports/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Gebruik buiten de voorwaarden van een algemene vergunning" in page and "NL008 excludes TR." in page
+
+
+@pytest.mark.parametrize(
+    "code, destination, movement, entry",
+    [
+        ("NL007", "AE", "transit", "ML11"),  # seed 002 table 13, line 3005: 0,041 to the United Arab Emirates
+        ("NL009", "BH", "transit", "ML10"),  # seed 002 table 15, line 3246: 0,068 to Bahrain
+    ],
+)
+def test_usage_the_seed_reports_as_lawful_is_recorded_without_a_flag(api_as, exporter_a, registered, code, destination, movement, entry):
+    """Issue 19.6: "NL007 transit to the UAE ... (table 13), NL009 transit to Bahrain (table 15) are all refused"."""
+    registration = registered(exporter_a, code)
+    response = api_as(exporter_a).post("/api/v1/usage-reports/", [row(registration, destination=destination, control_entry=entry, movement=movement, origin="US")], format="json")
+    assert response.status_code == 201 and response.json()["flagged"] == [], response.json()

@@ -189,20 +189,58 @@ def test_files_without_the_movement_and_origin_columns_still_work_and_files_with
 
 
 # --- the general licence must cover the destination on the export date (licensing.reference.general_licences) ---
-def test_a_registration_row_is_refused_where_its_general_licence_does_not_cover_the_destination(api_as, exporter_a, registered):
-    """NL900's destinations are not in the reference data, so no row under it is accepted (it used to take every
-    country not under an arms embargo, while routing never offered it); an embargoed destination and a day before
-    a licence's first day are refused too, each with its reason."""
+def test_a_registration_row_outside_its_general_licences_cover_is_recorded_and_flagged_with_the_reason(api_as, exporter_a, registered):
+    """NL900's destinations are not in the reference data, so no row under it lies within its terms (it used to take
+    every country not under an arms embargo, while routing never offered it); an embargoed destination and a day before
+    a licence's first day are outside them too, each with its reason. Issue 19.6: such rows are recorded as reported
+    and flagged for the office's compliance follow-up, not refused (seed 002 footnote 45)."""
+    from datetime import date
+
     nl900, nl008 = registered(exporter_a, "NL900"), registered(exporter_a, "NL008")
+    for registration in (nl900, nl008):
+        registration.registered_on = date(2012, 1, 1)
+        registration.save(update_fields=["registered_on"])
     rows = [
         row(nl900, destination="US", control_entry="3B001", exported_on="2025-02-03"),
         row(nl008, destination="DE", control_entry="ML6", origin="BE", exported_on="2012-06-30"),
         row(nl008, destination="BY", control_entry="ML6", origin="BE"),
     ]
     response = api_as(exporter_a).post("/api/v1/usage-reports/", rows, format="json")
-    assert response.status_code == 400
-    errors = response.json()["fields"]["rows"]
-    assert any(e.startswith("row 1: destination: The destinations of NL900 are not recorded in the reference data") for e in errors)
-    assert "row 2: destination: NL008 was not in force on 2012-06-30." in errors
-    assert "row 3: destination: BY is under an arms embargo; NL008 cannot be used." in errors
-    assert UsageReport.objects.count() == 0
+    assert response.status_code == 201, response.json()
+    flagged = response.json()["flagged"]
+    assert flagged[0].startswith("row 1: The destinations of NL900 are not recorded in the reference data")
+    assert flagged[1:] == ["row 2: NL008 was not in force on 2012-06-30.", "row 3: BY is under an arms embargo; NL008 cannot be used."]
+    assert UsageReport.objects.exclude(outside_terms="").count() == 3
+
+
+def test_the_serial_search_finds_the_licence_shipment_and_recipient_of_reported_numbers(api_as, exporter_a, officer, issued):
+    """
+    Seed 001 (track and trace): "Via serie- en lotnummers kan worden herleid bij welke distributeur de goederen
+    terecht zijn gekomen." Issue 19.9: usage reports store the numbers, the serial search did not index them; it
+    answers which licence, which shipment, which recipient.
+    """
+    licence = issued(exporter_a)
+    client = api_as(exporter_a)
+    shipment = row(licence, serial_numbers="SN-771; sn 772", lot_numbers="LOT-2024-A", recipient="Kongsberg Distribution AS", exported_on="2025-01-15")
+    shipment["exported_on"] = row(licence)["exported_on"]
+    assert client.post("/api/v1/usage-reports/", [shipment, row(licence, serial_numbers="", lot_numbers="")], format="json").status_code == 201
+    office = api_as(officer)
+    body = office.get("/api/v1/office/serials/", {"q": "SN772"}).json()
+    [found] = body["shipments"]
+    report = UsageReport.objects.get(recipient="Kongsberg Distribution AS")
+    assert (found["report_id"], found["licence_number"], found["recipient"], found["destination"], found["kind"]) == (
+        report.pk, licence.number, "Kongsberg Distribution AS", "NO", "serial"
+    )
+    assert found["holder"] == exporter_a.organisation.name and found["exported_on"] == report.exported_on.isoformat()
+    assert [s["kind"] for s in office.get("/api/v1/office/serials/", {"q": "lot 2024 a"}).json()["shipments"]] == ["lot"]
+    assert api_as(exporter_a).get("/api/v1/office/serials/", {"q": "SN772"}).status_code == 403
+
+
+def test_the_shipment_search_takes_one_query(api_as, exporter_a, issued, django_assert_max_num_queries):
+    from licensing.licences.selectors import shipments_by_serial
+
+    licence = issued(exporter_a)
+    reports = [row(licence, serial_numbers=f"SN-{i}", value_eur="10", quantity="0.001") for i in range(5)] + [row(licence, serial_numbers="SN-X", value_eur="10", quantity="0.001")] * 3
+    assert api_as(exporter_a).post("/api/v1/usage-reports/", reports, format="json").status_code == 201
+    with django_assert_max_num_queries(1):
+        assert len(shipments_by_serial("SN-X")) == 3

@@ -197,7 +197,9 @@ def test_nl007_transit_excludes_its_final_destinations_and_every_full_arms_embar
     nl007 = GeneralLicence.objects.get(code="NL007")
     assert nl007.movements == "transit" and nl007.destination_rule == DestinationRule.ALL_EXCEPT
     excluded = codes(nl007.excluded_destinations)
-    assert {"YE", "SA", "AE", "EG", "TR", "UA"} <= excluded
+    assert {"YE", "SA", "EG", "TR", "UA"} <= excluded
+    # Seed 002 table 13 (line 3005) reports 2024 transits to the United Arab Emirates under NL007 as lawful usage.
+    assert "AE" not in excluded
     full_embargo = set(
         CountryGroupMembership.objects.filter(group=GroupCode.ARMS_EMBARGO, kind="full").values_list("country", flat=True)
     )
@@ -211,9 +213,10 @@ def test_nl008_transit_to_allies_except_turkey():
 
 
 def test_nl009_excludes_israel_after_the_court_ruling():
+    """Seed 002 footnotes 46-47: Israel was a destination until the ruling of 12 February 2024, excluded from then on."""
     nl009 = GeneralLicence.objects.get(code="NL009")
-    assert "IL" in codes(nl009.excluded_destinations)
-    assert "IL" not in codes(nl009.destinations)
+    assert "IL" in codes(nl009.excluded_destinations) and "IL" in codes(nl009.destinations)
+    assert nl009.exclusions_since == {"IL": "2024-02-12"}
     assert "12 February 2024" in nl009.conditions
     assert {"US", "GB", "IT", "AU", "NO", "DK", "CA", "JP"} <= codes(nl009.destinations)
 

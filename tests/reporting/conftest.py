@@ -26,6 +26,7 @@ def issue(db):
         decided_on: date = DAY,
         temporary=False,
         return_after_repair=False,
+        repaired_goods_from_netherlands=None,
         replaces: Licence | None = None,
         catch_all=False,
         complete_system=False,
@@ -47,6 +48,8 @@ def issue(db):
             value_eur=sum((Decimal(v) for _, v in lines), Decimal(0)),
             temporary=temporary,
             return_after_repair=return_after_repair,
+            # By default a return after repair is of goods earlier delivered from the Netherlands (the one left out).
+            repaired_goods_from_netherlands=return_after_repair if repaired_goods_from_netherlands is None else repaired_goods_from_netherlands,
             replaces=replaces,
             complete_system=complete_system,
             brokering_value_eur=brokering_value_eur,

@@ -141,8 +141,8 @@ def test_a_csv_download_must_name_its_table(api_as, officer):
 def test_the_denial_share_over_the_years(api_as, officer, year):
     body = api_as(officer).get("/api/v1/reports/denial-share/?from=2023&to=2024").json()
     assert body == [
-        {"year": 2023, "decided": 0, "denied": 0, "share": "0.00"},
-        {"year": 2024, "decided": 7, "denied": 1, "share": "14.29"},
+        {"year": 2023, "applied": 0, "denied": 0, "share": "0.00"},
+        {"year": 2024, "applied": 7, "denied": 1, "share": "14.29"},
     ]
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from licensing.licences.models import Decision, Outcome
 from licensing.reporting import tables
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,18 @@ def test_returns_after_repair_are_not_counted(issue):
     issue("NL-1", lines=[("ML6", "100.00")])
     issue("NL-REPAIR", lines=[("ML6", "999.00")], return_after_repair=True)
     assert total() == Decimal("100.00")
+
+
+def test_a_return_after_repair_of_goods_from_elsewhere_is_counted(issue):
+    """
+    Seed 002 line 797: "Vergunningen voor goederen die na reparatie in Nederland retour worden gezonden, worden
+    evenmin in de rapportage opgenomen. Het moet dan echter wel gaan om eerder vanuit Nederland geleverde goederen,
+    waarvan de waarde daarom in een eerdere rapportage is opgenomen." Goods first delivered from elsewhere were never
+    counted: their return after repair is an export like any other.
+    """
+    issue("NL-OURS", lines=[("ML6", "999.00")], return_after_repair=True, repaired_goods_from_netherlands=True)
+    issue("NL-FOREIGN", lines=[("ML6", "250.00")], return_after_repair=True, repaired_goods_from_netherlands=False)
+    assert total() == Decimal("250.00")
 
 
 def test_a_renewal_at_the_same_value_is_not_counted_again(issue):
@@ -163,8 +176,47 @@ def test_denial_share_per_year(issue, deny):
         issue(f"NL-{i}", decided_on=date(2023, 6, 1))
     deny("NL-D1", decided_on=date(2023, 7, 1))
     shares = {s.year: s for s in tables.denial_share_by_year(2022, 2023)}
-    assert (shares[2022].decided, shares[2022].share) == (0, Decimal("0.00"))
-    assert (shares[2023].decided, shares[2023].denied, shares[2023].share) == (4, 1, Decimal("25.00"))
+    assert (shares[2022].applied, shares[2022].share) == (0, Decimal("0.00"))
+    assert (shares[2023].applied, shares[2023].denied, shares[2023].share) == (4, 1, Decimal("25.00"))
+
+
+def test_the_denial_share_is_of_all_applications_applied_for(issue, deny):
+    """
+    Seed 002 footnote 27: "Het aantal afgewezen vergunningen wordt uitgedrukt als percentage van het totaal aantal
+    aangevraagde vergunningen. Dit omvat mede de vergunningen die zijn aangevraagd met als eindbestemming
+    EU/NAVO(+)-landen." Line 446 counts sondages (proefaanvragen) among the applications. The office's own
+    EU/NATO+ licences and the sondages count in the whole; a general-licence registration and a classification
+    ruling apply for no licence and do not.
+    """
+    on = date(2024, 5, 1)
+    issue("NL-EU", destinations=["DE"], decided_on=on)  # decided by the licensing office alone
+    issue("NL-NATO", destinations=["US"], decided_on=on)
+    issue("NL-FAR", destinations=["SG"], decided_on=on)
+    deny("NL-DENIED", destination="IL", decided_on=on)
+    Decision.objects.create(reference="NL-SONDAGE", outcome=Outcome.ANSWERED, decided_on=on, goods_kind="military", licence_kind="individual", movement="export")
+    Decision.objects.create(reference="NL-RULING", outcome=Outcome.RULED, decided_on=on, goods_kind="military", licence_kind="individual", movement="export")
+    Decision.objects.create(reference="NL-REG", outcome=Outcome.ISSUED, decided_on=on, goods_kind="military", licence_kind="general", movement="export")
+    (share,) = tables.denial_share_by_year(2024, 2024)
+    assert (share.applied, share.denied, share.share) == (5, 1, Decimal("20.00"))
+
+
+def test_a_negative_sondage_answer_counts_among_the_denials(issue, deny):
+    """
+    Seed 002 line 446: "In 2024 zijn in totaal 9 aanvragen voor uitvoer-, doorvoervergunningen en proefaanvragen
+    (sondages) voor militaire goederen afgewezen." Figure 5 and table 3 count a negative answer as a denial.
+    """
+    on = date(2024, 5, 1)
+    issue("NL-1", decided_on=on)
+    deny("NL-D", decided_on=on)
+    for reference, negative, goods_kind in (("S-NO", True, "military"), ("S-YES", False, "military"), ("S-DU", True, "dual_use")):
+        Decision.objects.create(
+            reference=reference, outcome=Outcome.ANSWERED, negative_answer=negative, decided_on=on, goods_kind=goods_kind,
+            licence_kind="individual", movement="export", value_eur=Decimal("70.00"),
+        )
+    (share,) = tables.denial_share_by_year(2024, 2024)
+    assert (share.applied, share.denied) == (4, 2)
+    dual_use = tables.dual_use_table(YEAR)
+    assert (dual_use.total.denied_count, dual_use.total.denied_value_eur) == (1, Decimal("70.00"))
 
 
 def test_the_military_tables_take_a_fixed_number_of_queries(issue):
@@ -202,6 +254,7 @@ def test_the_counting_rules_hold_in_every_table(issue, name):
     kwargs = {"goods_kind": goods_kind, "movement": movement, "destinations": [destination]}
     issue(f"{name}-TEMP", lines=[(entry, "1000.00")], temporary=True, **kwargs)
     issue(f"{name}-REPAIR", lines=[(entry, "2000.00")], return_after_repair=True, **kwargs)
+    issue(f"{name}-REPAIR-FOREIGN", lines=[(entry, "5.00")], return_after_repair=True, repaired_goods_from_netherlands=False, **kwargs)
     old = issue(f"{name}-OLD", lines=[(entry, "300.00")], decided_on=date(2023, 6, 1), **kwargs)
     issue(f"{name}-RENEWED", lines=[(entry, "300.00")], replaces=old, **kwargs)  # same value: nothing
     lower = issue(f"{name}-LOWER-OLD", lines=[(entry, "500.00")], decided_on=date(2023, 6, 1), **kwargs)
@@ -209,4 +262,4 @@ def test_the_counting_rules_hold_in_every_table(issue, name):
     higher = issue(f"{name}-HIGHER-OLD", lines=[(entry, "100.00")], decided_on=date(2023, 6, 1), **kwargs)
     issue(f"{name}-HIGHER", lines=[(entry, "175.00")], replaces=higher, **kwargs)  # counts the 75.00 more
     issue(f"{name}-NEW", lines=[(entry, "10.00")], **kwargs)
-    assert counted() == Decimal("85.00")
+    assert counted() == Decimal("90.00")

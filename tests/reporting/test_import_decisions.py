@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from licensing.denials.models import DenialRegisterEntry
 from licensing.licences.models import Decision, Licence, ParliamentNotification
 from licensing.reporting import tables
-from licensing.reporting.imports import COLUMNS, decisions_import
+from licensing.reporting.imports import COLUMNS, OPTIONAL_COLUMNS, decisions_import
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +75,7 @@ def test_a_denied_row_becomes_a_decision_and_one_of_our_denials():
         ("NL-1,2024-03-01,issued,military,individual,export,NO,ML6,1.00,false,false,false,NL-1", "row 2: replaces: a licence cannot replace itself"),
         ("NL-1,2024-03-01,denied,military,individual,export,NO,ML6,1.00,false,false,false,NL-0", "row 2: replaces: a denial replaces no licence"),
         ("NL-1,2024-03-01,issued,military,individual,export,NO,ML6,1.00,false,false", "row 2: columns: 11 columns, expected 13"),
+        ("NL-1,2024-03-01,issued,military,individual,export,NO,ML6,1.00,false,false,false,,true", "row 2: columns: 14 columns, expected 13"),
     ],
 )
 def test_each_invalid_field_is_reported_by_row_and_nothing_is_saved(row, error):
@@ -86,7 +87,7 @@ def test_each_invalid_field_is_reported_by_row_and_nothing_is_saved(row, error):
 
 def test_a_wrong_header_is_refused():
     result = run(GOOD, header=HEADER.replace("decided_on", "date"))
-    assert result.errors == [f"header: expected {HEADER}; got {HEADER.replace('decided_on', 'date')}"]
+    assert result.errors == [f"header: expected {HEADER}, then any of {','.join(OPTIONAL_COLUMNS)}; got {HEADER.replace('decided_on', 'date')}"]
 
 
 def test_every_error_of_every_row_is_reported_at_once():
@@ -236,3 +237,84 @@ def test_imported_notices_are_not_on_the_officers_to_send_list_but_show_on_the_p
     page.force_login(officer)
     html = page.get("/office/parliament/").content.decode()
     assert "NL-FT" in html and "Imported: sending not recorded" in html
+
+
+def test_the_optional_column_says_whether_repaired_goods_came_from_the_netherlands():
+    """
+    Seed 002 line 797: return-after-repair licences are left out "Het moet dan echter wel gaan om eerder vanuit
+    Nederland geleverde goederen". A file may say so per row; without the column a return after repair is taken to
+    be of our own goods (the previous system left them all out).
+    """
+    header = HEADER + ",repaired_goods_from_netherlands"
+    result = run(
+        "NL-OURS,2024-03-01,issued,military,individual,export,NO,ML6,100.00,false,false,true,,true",
+        "NL-FOREIGN,2024-03-01,issued,military,individual,export,NO,ML6,40.00,false,false,true,,false",
+        "NL-SALE,2024-03-01,issued,military,individual,export,NO,ML6,2.00,false,false,false,,",
+        header=header,
+    )
+    assert (result.created, result.errors) == (3, [])
+    assert tables.military_table(tables.Period(2024)).total_eur == Decimal("42.00")
+    assert run("NL-OLD,2024-03-01,issued,military,individual,export,NO,ML6,7.00,false,false,true,").errors == []
+    assert Licence.objects.get(number="NL-OLD").repaired_goods_from_netherlands is True
+    again = run("NL-FOREIGN,2024-03-01,issued,military,individual,export,NO,ML6,40.00,false,false,true,,false", header=header)
+    assert (again.created, again.unchanged, again.errors) == (0, 1, [])
+    changed = run("NL-FOREIGN,2024-03-01,issued,military,individual,export,NO,ML6,40.00,false,false,true,,true", header=header)
+    assert changed.errors == ["row 2: reference: NL-FOREIGN already exists with other content"]
+
+
+def test_only_a_return_after_repair_says_where_the_goods_came_from():
+    result = run("NL-1,2024-03-01,issued,military,individual,export,NO,ML6,1.00,false,false,false,,true", header=HEADER + ",repaired_goods_from_netherlands")
+    assert result.errors == ["row 2: repaired_goods_from_netherlands: only a return after repair (return_after_repair true) can be true"]
+    unknown = run(GOOD, header=HEADER + ",colour")
+    assert unknown.errors and unknown.errors[0].startswith("header:")
+    twice = run(GOOD + ",,", header=HEADER + ",repaired_goods_from_netherlands,repaired_goods_from_netherlands")
+    assert twice.errors and twice.errors[0].startswith("header:")
+
+
+def test_parties_grounds_and_goods_carry_into_the_register_and_the_licence():
+    """
+    Issue 19.8: "Give import_decisions optional columns consignee, end_user, criteria, goods_description (denied rows
+    carry them into the register, with their criteria)". Seed 002 table 18 lists each denial with "Korte
+    omschrijving", "Ontvanger", "Eindgebruiker" and "Reden weigering (criterium/criteria)".
+    """
+    header = HEADER + ",consignee,end_user,criteria,goods_description"
+    result = run(
+        "NL-D,2024-06-13,denied,military,individual,export,IL,ML13,0,false,false,false,,Yakhin Hakal Ltd.,Israeli Defence Forces,7;2;4;6,Ballistische helmen",
+        "NL-I,2024-03-01,issued,military,individual,export,NO,ML5,10.00,false,false,false,,Kongsberg,Royal Norwegian Navy,,Radar module",
+        header=header,
+    )
+    assert (result.created, result.errors) == (2, [])
+    entry = DenialRegisterEntry.objects.select_related("decision").get(reference="NL-D")
+    assert (entry.goods_description, entry.consignee, entry.end_user, entry.criteria) == ("Ballistische helmen", "Yakhin Hakal Ltd.", "Israeli Defence Forces", [2, 4, 6, 7])
+    assert entry.decision.criteria == [2, 4, 6, 7]
+    (row,) = tables.denial_table(tables.Period(2024)).rows
+    assert (row.goods, row.consignee, row.end_user, row.criteria) == ("Ballistische helmen", "Yakhin Hakal Ltd.", "Israeli Defence Forces", [2, 4, 6, 7])
+    licence = Licence.objects.get(number="NL-I")
+    assert (licence.consignee, licence.end_user, licence.lines.get().description) == ("Kongsberg", "Royal Norwegian Navy", "Radar module")
+    again = run(
+        "NL-D,2024-06-13,denied,military,individual,export,IL,ML13,0,false,false,false,,Yakhin Hakal Ltd.,Israeli Defence Forces,2;4;6;7,Ballistische helmen",
+        header=header,
+    )
+    assert (again.created, again.unchanged, again.errors) == (0, 1, [])
+    changed = run("NL-D,2024-06-13,denied,military,individual,export,IL,ML13,0,false,false,false,,Other Ltd.,Israeli Defence Forces,2;4;6;7,Ballistische helmen", header=header)
+    assert changed.errors == ["row 2: reference: NL-D already exists with other content"]
+
+
+@pytest.mark.parametrize(
+    "cells, error",
+    [
+        (("", "", "0;9", ""), "row 2: criteria: '0;9' must be criterion numbers 1-8 separated by ';'"),
+        (("", "", "two", ""), "row 2: criteria: 'two' must be criterion numbers 1-8 separated by ';'"),
+        (("", "x" * 301, "", ""), "row 2: end_user: longer than 300 characters"),
+        (("", "", "", "y" * 2001), "row 2: goods_description: longer than 2000 characters"),
+    ],
+)
+def test_the_optional_columns_are_checked_row_by_row(cells, error):
+    row = "NL-D,2024-06-13,denied,military,individual,export,IL,ML13,0,false,false,false,," + ",".join(cells)
+    result = run(row, header=HEADER + ",consignee,end_user,criteria,goods_description")
+    assert result.errors == [error] and not Decision.objects.exists()
+
+
+def test_an_issued_row_cites_no_criteria():
+    result = run(GOOD + ",7", header=HEADER + ",criteria")
+    assert result.errors == ["row 2: criteria: only a denial cites criteria"]

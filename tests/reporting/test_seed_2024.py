@@ -135,6 +135,20 @@ def test_the_nine_military_denials(year_2024):
     assert [r.destination for r in denials.rows].count("IL") == 7
 
 
+def test_figure_5_counts_the_nine_denials_against_every_military_application_of_the_year(year_2024):
+    """
+    Seed 002 line 448 and footnote 27: "Het aantal afgewezen vergunningen wordt uitgedrukt als percentage van het
+    totaal aantal aangevraagde vergunningen." The 2024 point is 9 denials over every military application of the
+    year in the file (issued, whatever the destination, and denied), not over the denied plus those the ministry
+    assessed.
+    """
+    with CSV.open(encoding="utf-8-sig") as f:
+        military = [row for row in csv.DictReader(f) if row["goods_kind"] == "military" and row["licence_kind"] != "general"]
+    (share,) = tables.denial_share_by_year(2024, 2024)
+    assert (share.denied, share.applied) == (9, len(military))
+    assert share.share == (Decimal(900) / len(military)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def test_table_3_denied_values(year_2024):
     dual_use = tables.dual_use_table(YEAR)
     rows = {r.kind: r for r in dual_use.rows}

@@ -122,7 +122,7 @@ def test_officials_find_a_serial_number_across_applications(exporter_a, exporter
     assert results[0]["licence_number"] is None and results[0]["goods_line"]["description"] == "Radar transmitter module"
     [lot] = client.get("/api/v1/office/serials/", {"q": "lot 2024 08"}).json()["results"]
     assert (lot["application_id"], lot["kind"]) == (second.pk, "lot")
-    assert client.get("/api/v1/office/serials/", {"q": "SN-9"}).json() == {"results": []}
+    assert client.get("/api/v1/office/serials/", {"q": "SN-9"}).json() == {"results": [], "shipments": []}
     assert client.get("/api/v1/office/serials/", {"q": " - "}).status_code == 400
 
 

@@ -65,6 +65,7 @@ def test_the_serial_search_page(exporter_a, officer, submit, client):
     client.force_login(officer)
     page = client.get("/screening/serials/", {"q": "sn-4"})
     assert page.status_code == 200 and application.reference.encode() in page.content
+    assert "No reported shipment carries this number." in client.get("/screening/serials/", {"q": "sn-4"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
 
 def test_an_administrator_uploads_a_list_and_sees_the_progress(administrator, officer, client, django_capture_on_commit_callbacks):

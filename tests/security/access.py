@@ -155,6 +155,7 @@ ACCESS: dict[str, Entry] = {
     "api:office-live-hits-suspend": entry(POST=OFFICE),
     "api:office-live-hit-dismiss": entry(POST=OFFICE),
     "api:office-reconciliation-flag-explain": entry(POST=OFFICE),
+    "api:usage-outside-terms": entry(GET=OFFICIALS),
     "api:denials": entry(GET=OFFICIALS),
     "api:denials-export": entry(GET=OFFICIALS),
     # --- the ministry's assessment (API) ---------------------------------------------------------------------

@@ -6,7 +6,10 @@ from licensing.denials.denial_import import denials_import
 
 
 class Command(BaseCommand):
-    help = "Import denials notified by other EU member states (CSV, EU exchange columns). All or nothing; idempotent."
+    help = (
+        "Import denials (CSV, EU exchange columns): those notified by other EU member states, and our own earlier ones "
+        "(notifying_state = this office) whose decisions are not in this system. All or nothing; idempotent."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)

@@ -2,12 +2,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from licensing.reporting.imports import COLUMNS, decisions_import
+from licensing.reporting.imports import COLUMNS, OPTIONAL_COLUMNS, decisions_import
 
 
 class Command(BaseCommand):
     help = (
-        "Import decisions from a previous system (CSV with the header " + ",".join(COLUMNS) + "). "
+        "Import decisions from a previous system (CSV with the header " + ",".join(COLUMNS) + ", then any of the optional "
+        "columns " + ",".join(OPTIONAL_COLUMNS) + "). "
         "All or nothing: on any error nothing is saved and every error is printed as 'row N: field: message'. "
         "Importing the same file again adds nothing."
     )
