@@ -1,7 +1,9 @@
 """Routing of a filed application: the determination of every goods line to every destination, combined."""
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -95,6 +97,19 @@ def _queue_of(application: Application) -> str:
 
 def _may_work_on(user, queue: str) -> bool:
     return user.effective_role in CLAIMANT_ROLES[queue]
+
+
+def desk_colleagues(application: Application):
+    """Whom the case can be assigned to: the active officials of the desk that holds it (the rule case_assign
+    applies), by name; none for a case in no queue."""
+    queue = application.queue
+    if queue is None:
+        return get_user_model().objects.none()
+    roles = CLAIMANT_ROLES[queue]
+    of_the_desk = Q(role__in=roles)
+    if Role.ADMINISTRATOR in roles:
+        of_the_desk |= Q(is_superuser=True)  # a superuser is an administrator whatever its stored role
+    return get_user_model().objects.filter(of_the_desk, is_active=True).order_by("last_name", "first_name", "username")
 
 
 def case_claim(*, actor, application: Application) -> Application:

@@ -57,7 +57,13 @@ class ReferForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.CharField(label=gettext_lazy("Colleague's username"), max_length=150)
+    """Assign by choosing a colleague of the desk (routing.services.desk_colleagues), never by typing a username."""
+
+    assignee = forms.ChoiceField(label=gettext_lazy("Assign to a colleague"), choices=())
+
+    def __init__(self, *args, colleagues=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [("", _("— choose —"))] + [(u.username, u.get_full_name() or u.username) for u in colleagues]
 
 
 QUEUE_COLUMNS = [
@@ -164,7 +170,7 @@ def case_detail(request, pk):
             "events": events,
             "question_form": QuestionForm(initial={"due_on": services.question_due_default(today)}),
             "refer_form": ReferForm(),
-            "assign_form": AssignForm(),
+            "assign_form": AssignForm(colleagues=triage.desk_colleagues(application)),
             # Their own ids: the question's form on the same page has a `text` field too.
             "note_form": NoteForm(auto_id="note_%s"),
             "set_aside_form": SetAsideForm(auto_id="set_aside_%s"),
@@ -193,10 +199,10 @@ def case_release(request, pk):
 @require_POST
 @official_required
 def case_assign(request, pk):
-    form = AssignForm(request.POST)
-    username = form.cleaned_data["assignee"] if form.is_valid() else ""
-    assignee = get_user_model().objects.filter(username=username).first()
     application = case_or_404(request, pk)
+    form = AssignForm(request.POST, colleagues=triage.desk_colleagues(application))
+    username = form.cleaned_data["assignee"] if form.is_valid() else ""
+    assignee = get_user_model().objects.filter(username=username).first() if username else None
     return act(request, pk, lambda: triage.case_assign(actor=request.user, application=application, assignee=assignee), _("Case assigned."))
 
 

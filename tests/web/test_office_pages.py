@@ -161,3 +161,13 @@ def test_a_classification_request_is_never_denied(officer, exporter_a):
     response = logged_in(officer).post(f"/office/cases/{application.pk}/decision/", {"outcome": "denied", "reasons": "No.", "confirmed": "yes"})
     application.refresh_from_db()
     assert application.status != Status.DENIED and response.status_code == 302
+
+
+def test_a_case_is_assigned_by_choosing_a_colleague_of_its_desk(officer, officer2, advisor, case):
+    client = logged_in(officer)
+    page = client.get(f"/office/cases/{case.pk}/").content.decode()
+    select = page.split('name="assignee"', 1)[1].split("</select>", 1)[0]
+    assert f'value="{officer2.username}"' in select and f'value="{advisor.username}"' not in select  # the ministry is another desk
+    client.post(f"/office/cases/{case.pk}/assign/", {"assignee": officer2.username})
+    case.refresh_from_db()
+    assert case.claimed_by == officer2
