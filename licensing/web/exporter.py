@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from licensing.applications import selectors, services
-from licensing.applications.notifications import notifications_read
 from licensing.applications.models import Application, Status
+from licensing.applications.notifications import notifications_read
 from licensing.applications.workflow import OPEN, allowed_actions
 from licensing.casework.timeline import case_timeline
 from licensing.core.errors import DomainError
@@ -23,8 +23,8 @@ from licensing.licences.documents import application_document
 
 from .confirm import confirmation_page, confirmed
 from .fields import country_map
-from .sorting import Column, sorted_by
 from .forms import AnswerForm, ApplicationForm, DocumentForm, GoodsFormSet, GoodsLineForm, PartyForm, PartyFormSet, WithdrawForm
+from .sorting import Column, sorted_by
 
 PATH = re.compile(r"^(goods|parties)\[(\d+)\]\.(\w+)$")
 
