@@ -38,12 +38,18 @@ def database_url() -> str:
     return f"postgres://{auth}{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
-def unacknowledged(queue: str) -> int:
-    """Messages of `queue` waiting or taken but not acknowledged (kombu's Redis `unacked` hash)."""
+def unacknowledged(queue: str, task: str | None = None) -> int:
+    """Messages of `queue` (of `task` only, when named) waiting or taken but not acknowledged (kombu's Redis `unacked`
+    hash and the queue's list)."""
     import redis
 
     client = redis.Redis.from_url(os.environ["REDIS_URL"])
-    return sum(1 for raw in client.hvals("unacked") if json.loads(raw)[2] == queue) + client.llen(queue)
+
+    def counts(message: dict) -> bool:
+        return task is None or message.get("headers", {}).get("task") == task
+
+    taken = sum(1 for raw in client.hvals("unacked") if json.loads(raw)[2] == queue and counts(json.loads(raw)[0]))
+    return taken + sum(1 for raw in client.lrange(queue, 0, -1) if counts(json.loads(raw)))
 
 
 def in_chunk_transaction() -> bool:
@@ -77,11 +83,11 @@ class Workers:
         ping.delay("ready").get(timeout=60)
         return proc
 
-    def kill(self, proc, *, taken_at: float) -> None:
-        """SIGKILL `proc`; return once the message it held (taken at `taken_at`, epoch seconds) is due again."""
+    def kill(self, proc, *, taken_at: float, task: str | None = None) -> None:
+        """SIGKILL `proc`; return once the message it held (of `task`; taken at `taken_at`, epoch seconds) is due again."""
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=10)
-        assert unacknowledged(self.queue) == 1  # the message survived its worker
+        assert unacknowledged(self.queue, task) == 1  # the message survived its worker
         # A worker restores the unacknowledged messages older than the visibility timeout when it starts.
         time.sleep(max(0.0, taken_at + VISIBILITY_TIMEOUT + 0.5 - time.time()))
 
@@ -165,7 +171,8 @@ def test_a_worker_killed_mid_rescreen_leaves_the_chunk_to_the_next_worker_withou
         screened = lambda: ApplicationScreening.objects.filter(screened_at__gt=since).count()  # noqa: E731
         wait_for(in_chunk_transaction, timeout=60, what="the chunk to write its hits")
         time.sleep(2 * SLOW)  # half-way through the chunk's applications
-        workers.kill(first, taken_at=time.time())  # the message was taken earlier: waiting from now is on the safe side
+        # The chunk's message; the run's re-screen of the live licences (licences.rescreen_live) waits behind it.
+        workers.kill(first, taken_at=time.time(), task="screening.rescreen_chunk")  # taken earlier: waiting from now is on the safe side
         stranded = ScreeningRun.objects.get(pk=run.pk)
         assert (stranded.status, stranded.done, stranded.total) == (ScreeningRunStatus.SCREENING, 0, 6)
         # The chunk is one transaction: nothing of it is left behind, no hit and no event.
