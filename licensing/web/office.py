@@ -96,7 +96,8 @@ def queue(request):
     elif claimed == "none":
         cases = cases.filter(claimed_by__isnull=True)
     sort, order, headers = sorted_by(request, QUEUE_COLUMNS, default="deadline")
-    page = Paginator(queue_values(cases.order_by(*order)), 50).get_page(request.GET.get("page"))
+    # The viewer's unread markers in the page's own query (an Exists), not a query of their own.
+    page = Paginator(selectors.with_unread(queue_values(cases.order_by(*order)), request.user), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "office/queue.html",
@@ -133,7 +134,10 @@ def queue_table_rows(page, user) -> list[dict]:
 
     # page.object_list holds the values queue_rows read: the datetimes as the database gave them, not as text.
     rows = queue_rows(page)
-    unread = selectors.unread_application_ids(user, [row["id"] for row in rows]) if rows else set()
+    if all("unread" in values for values in page.object_list):  # annotated by the page's own query (the queue)
+        unread = {values["id"] for values in page.object_list if values["unread"]}
+    else:
+        unread = selectors.unread_application_ids(user, [row["id"] for row in rows]) if rows else set()
     return [
         {
             **row,
