@@ -73,16 +73,7 @@ class DecideView(APIView):
         application = _application(request, pk)
         data = DecisionIn(data=request.data)
         data.is_valid(raise_exception=True)
-        d = data.validated_data
-        actor = request.user
-        if d["outcome"] == Outcome.ISSUED:
-            decisions.decision_issue(actor=actor, application=application, conditions=d["conditions"], valid_to=d["valid_to"], reasons=d["reasons"])
-        elif d["outcome"] == Outcome.DENIED:
-            decisions.decision_deny(actor=actor, application=application, reasons=d["reasons"], criteria=d["criteria"])
-        elif d["outcome"] == Outcome.ANSWERED:
-            decisions.decision_answer_sondage(actor=actor, application=application, answer=d["answer"], positive=d["positive"], criteria=d["criteria"])
-        else:
-            decisions.decision_rule(actor=actor, application=application, entry=d["entry"], not_listed=d["not_listed"], reasons=d["reasons"])
+        decisions.decide(actor=request.user, application=application, command=decisions.DecideCommand.of(data.validated_data))
         return Response(DecisionOut(_decision_of(application)).data, status=status.HTTP_201_CREATED)
 
 

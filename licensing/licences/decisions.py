@@ -10,6 +10,7 @@ issue is in lifecycle.py, usage reports in usage.py, reads in selectors.py. Asse
 advises and screening says which of its hits stand in the way; both sit a layer below and never import this
 app (docs/architecture.md).
 """
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -44,6 +45,46 @@ DECIDING = (Role.OFFICER, Role.ADMINISTRATOR)
 
 # Each outcome is the workflow's move of the same name.
 ACTION_OF_OUTCOME = {Outcome.ISSUED: Action.ISSUE, Outcome.DENIED: Action.DENY, Outcome.ANSWERED: Action.ANSWER_SONDAGE, Outcome.RULED: Action.RULE}
+
+
+@dataclass(frozen=True)
+class DecideCommand:
+    """One decision as typed input: what the API's serializer and the page's form both produce (each from its own
+    wire format), so that `decide` is the one dispatch to the decision services."""
+
+    outcome: str
+    reasons: str = ""
+    criteria: tuple[int, ...] = ()
+    conditions: str = ""
+    valid_to: date | None = None
+    answer: str = ""
+    positive: bool = False
+    entry: str = ""
+    not_listed: bool = False
+
+    @classmethod
+    def of(cls, data: dict) -> "DecideCommand":
+        """From a serializer's or a form's cleaned data (fields it does not have keep their defaults)."""
+        known = {f: data[f] for f in cls.__dataclass_fields__ if f in data and data[f] is not None}
+        if "criteria" in known:
+            known["criteria"] = tuple(known["criteria"])
+        if known.get("outcome") != Outcome.ANSWERED:
+            known.pop("positive", None)  # a sondage's answer alone is positive or negative (the API and the form default apart)
+        return cls(**known)
+
+
+def decide(*, actor, application: Application, command: DecideCommand):
+    """Record the decision a command describes, through the service of its outcome."""
+    c = command
+    if c.outcome == Outcome.ISSUED:
+        return decision_issue(actor=actor, application=application, conditions=c.conditions, valid_to=c.valid_to, reasons=c.reasons)
+    if c.outcome == Outcome.DENIED:
+        return decision_deny(actor=actor, application=application, reasons=c.reasons, criteria=list(c.criteria))
+    if c.outcome == Outcome.ANSWERED:
+        return decision_answer_sondage(actor=actor, application=application, answer=c.answer, positive=c.positive, criteria=list(c.criteria))
+    if c.outcome == Outcome.RULED:
+        return decision_rule(actor=actor, application=application, entry=c.entry, not_listed=c.not_listed, reasons=c.reasons)
+    raise DomainError(_("Choose the decision."), fields={"outcome": [_("Choose the decision.")]})
 
 
 def outcomes_for(kind: str) -> list[str]:

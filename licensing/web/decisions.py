@@ -172,17 +172,8 @@ def decide(request, pk):
             cancel_url=reverse("office:case", args=[application.pk]),
         )
 
-    def run():
-        if d["outcome"] == Outcome.ISSUED:
-            decisions.decision_issue(actor=actor, application=application, conditions=d["conditions"], valid_to=d["valid_to"], reasons=d["reasons"])
-        elif d["outcome"] == Outcome.DENIED:
-            decisions.decision_deny(actor=actor, application=application, reasons=d["reasons"], criteria=d["criteria"])
-        elif d["outcome"] == Outcome.ANSWERED:
-            decisions.decision_answer_sondage(actor=actor, application=application, answer=d["answer"], positive=d["positive"], criteria=d["criteria"])
-        else:
-            decisions.decision_rule(actor=actor, application=application, entry=d["entry"], not_listed=d["not_listed"], reasons=d["reasons"])
-
-    return act(request, pk, run, _("Decision recorded."))
+    command = decisions.DecideCommand.of(d)
+    return act(request, pk, lambda: decisions.decide(actor=actor, application=application, command=command), _("Decision recorded."))
 
 
 @require_POST
