@@ -21,9 +21,7 @@ def decision_notify(*, decision_id: int) -> int:
     if decision is None or decision.application is None:
         return 0  # gone, or imported without an application: nobody to tell
     application = decision.application
-    if Event.objects.filter(verb=NOTIFIED, target_type=application._meta.label_lower, target_id=str(application.pk)).exists():
-        return 0
-    people = list(organisation_people(application.organisation_id))
+    people = _people_not_yet_told(application, NOTIFIED)
     if not people:
         return 0
     body, name = decision_document(decision)
@@ -81,12 +79,18 @@ def set_aside_notify(*, application_id: int) -> int:
     application = Application.objects.select_related("organisation").filter(pk=application_id, status=Status.SET_ASIDE).first()
     if application is None:
         return 0
-    if Event.objects.filter(verb=SET_ASIDE_NOTIFIED, target_type=application._meta.label_lower, target_id=str(application.pk)).exists():
-        return 0
-    people = list(organisation_people(application.organisation_id))
+    people = _people_not_yet_told(application, SET_ASIDE_NOTIFIED)
     if not people:
         return 0
     body, name = set_aside_document(application)
     sent = mail_people(people, template="set_aside", context={"application": application}, attachments=[(name, body, "application/pdf")])
     event_record(actor=None, verb=SET_ASIDE_NOTIFIED, target=application, payload={"recipients": sent})
     return sent
+
+
+def _people_not_yet_told(application, verb: str) -> list:
+    """The applicant's people to e-mail a letter on this application, or none when the event `verb` records that it
+    was sent already (the mails are idempotent: a retried task sends nothing twice)."""
+    if Event.objects.filter(verb=verb, target_type=application._meta.label_lower, target_id=str(application.pk)).exists():
+        return []
+    return list(organisation_people(application.organisation_id))
