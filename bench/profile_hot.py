@@ -2,7 +2,7 @@
 cProfile of one hot request, in process (not part of the test run): shows where the time goes.
 
     source bench/env.sh && .venv/bin/python bench/profile_hot.py usage --rows 5000
-    ... determination | queue | queue_page | detail | submit
+    ... determination | queue | queue_page | detail | submit | case_page | timeline   (the case made by query_counts.py)
 """
 import argparse
 import cProfile
@@ -20,9 +20,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ["ALLOWED_HOSTS"] = os.environ.get("ALLOWED_HOSTS", "127.0.0.1") + ",testserver"
 
 
+def case_id() -> int:
+    from bench.query_counts import case_with_timeline
+
+    return case_with_timeline()[0]
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["usage", "determination", "queue", "queue_page", "detail", "submit"])
+    parser.add_argument("what", choices=["usage", "determination", "queue", "queue_page", "detail", "submit", "case_page", "timeline"])
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--queries", action="store_true", help="also print each query's time and its first characters")
@@ -49,7 +55,7 @@ def main():
         call = lambda: [officer.post("/api/v1/determinations/", b, format="json") for b in DETERMINATION_BODIES * 50][-1]  # noqa: E731
     elif args.what == "queue":
         call = lambda: officer.get("/api/v1/office/queue/?queue=licensing_office&kind=individual&kind=global&page_size=50")  # noqa: E731
-    elif args.what == "queue_page":
+    elif args.what in ("queue_page", "case_page"):
         from django.conf import settings
         from django.contrib.auth import get_user_model
         from django.test import Client
@@ -58,7 +64,10 @@ def main():
 
         page = Client()
         page.cookies[settings.SESSION_COOKIE_NAME] = officer_session(get_user_model().objects.get(pk=state["officer_id"]))
-        call = lambda: page.get("/office/?queue=licensing_office")  # noqa: E731
+        path = f"/office/cases/{case_id()}/" if args.what == "case_page" else "/office/?queue=licensing_office"
+        call = lambda: page.get(path)  # noqa: E731
+    elif args.what == "timeline":
+        call = lambda: officer.get(f"/api/v1/applications/{case_id()}/timeline/")  # noqa: E731
     elif args.what == "detail":
         call = lambda: officer.get(f"/api/v1/applications/{state['bench']['detail20'][0]}/")  # noqa: E731
     else:
@@ -66,7 +75,7 @@ def main():
 
         draft = Application.objects.filter(pk__in=state["bench"]["drafts"], status="draft").values_list("pk", flat=True).first()
         call = lambda: exporter.post(f"/api/v1/applications/{draft}/submit/")  # noqa: E731
-    if args.what in ("queue", "queue_page", "detail"):
+    if args.what in ("queue", "queue_page", "detail", "case_page", "timeline"):
         call()
     profiler = cProfile.Profile()
     with CaptureQueriesContext(connection) as ctx:
