@@ -322,6 +322,9 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 10
 # Working days a consulted member state has to answer (Regulation (EU) 2021/821, Art. 16(5)); only after them may
 # the office record a consultation as timed out.
 CONSULTATION_ANSWER_WORKING_DAYS = env.int("CONSULTATION_ANSWER_WORKING_DAYS", default=10)
+# Days another body (Defence, Economic Affairs, the intelligence services) has to give the advice asked of it, unless
+# the request names its own date.
+ADVICE_REQUEST_DAYS = env.int("ADVICE_REQUEST_DAYS", default=21)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -14,6 +14,16 @@ class Role(models.TextChoices):
     # Dutch Customs: checks licences in export declarations and writes them off (licensing.customs). Not an official
     # of the licensing process: it sees no cases, only the customs API.
     CUSTOMS = "customs", _("Customs")
+    # The other bodies the office or the ministry may ask for advice on a case (licensing.assessment.advice_requests):
+    # each sees only what it was asked, on its own pages.
+    DEFENCE = "defence", _("Ministry of Defence advisor")
+    ECONOMIC_AFFAIRS = "economic_affairs", _("Ministry of Economic Affairs advisor")
+    INTELLIGENCE = "intelligence", _("Intelligence services advisor")
+
+
+# The roles of the bodies asked for advice (not officials of the licensing process: they see no case but the ones
+# they are asked about).
+ADVICE_BODY_ROLES = (Role.DEFENCE, Role.ECONOMIC_AFFAIRS, Role.INTELLIGENCE)
 
 
 class OrganisationStatus(models.TextChoices):
@@ -106,8 +116,9 @@ class User(AbstractUser):
 
     @property
     def needs_second_factor(self) -> bool:
-        """Officials and customs officers sign in with a second factor (licensing.accounts.otp)."""
-        return self.is_official or self.effective_role == Role.CUSTOMS
+        """Officials, customs officers and the advisors of the other bodies sign in with a second factor
+        (licensing.accounts.otp)."""
+        return self.is_official or self.effective_role in (Role.CUSTOMS, *ADVICE_BODY_ROLES)
 
     def has_role(self, *roles: str) -> bool:
         return self.effective_role in roles

@@ -3,7 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from .applications import ApplicationViewSet
 from .auth import MeView, TokenView
-from . import assessment, customs, decisions, licences, live_hits, objections, office, reconciliation
+from . import advice_requests, assessment, customs, decisions, licences, live_hits, objections, office, reconciliation
 
 app_name = "api"
 
@@ -24,6 +24,11 @@ urlpatterns = [
     path("office/objections/", objections.OfficeObjectionListView.as_view(), name="office-objections"),
     path("applications/<int:pk>/objections/", objections.ObjectionLodgeView.as_view(), name="application-objections"),
     path("office/search/", office.SearchView.as_view(), name="office-search"),
+    path("office/applications/<int:pk>/advice-requests/", advice_requests.CaseAdviceRequestsView.as_view(), name="office-advice-requests"),
+    path("office/advice-requests/<int:rid>/withdraw/", advice_requests.WithdrawView.as_view(), name="office-advice-request-withdraw"),
+    path("advice-requests/", advice_requests.BodyQueueView.as_view(), name="advice-requests"),
+    path("advice-requests/<int:rid>/", advice_requests.BodyRequestView.as_view(), name="advice-request"),
+    path("advice-requests/<int:rid>/answer/", advice_requests.AnswerView.as_view(), name="advice-request-answer"),
     path("office/applications/<int:pk>/claim/", office.ClaimView.as_view(), name="office-claim"),
     path("office/applications/<int:pk>/release/", office.ReleaseView.as_view(), name="office-release"),
     path("office/applications/<int:pk>/assign/", office.AssignView.as_view(), name="office-assign"),

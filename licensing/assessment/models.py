@@ -1,13 +1,15 @@
 """
 The ministry's assessment (toetsing) against the frameworks that apply to the case (the Common Position's eight
 criteria, Article 15 of the Dual-Use Regulation, the anti-torture Regulation: licensing.reference.frameworks), its advice with four-eyes countersignature, and the
-consultations of member states whose denials an application resembles. The denial register itself is
+consultations of member states whose denials an application resembles, and the requests for advice to other
+bodies (the Ministry of Defence, the Ministry of Economic Affairs, the intelligence services). The denial register itself is
 licensing.denials's; the decision is licensing.licences's.
 """
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from licensing.accounts.models import ADVICE_BODY_ROLES
 from licensing.audit.transitions import StatusGuarded, StatusQuerySet
 
 
@@ -108,3 +110,41 @@ class Consultation(StatusGuarded, models.Model):
     @property
     def is_settled(self) -> bool:
         return self.status in (ConsultationStatus.ANSWERED, ConsultationStatus.TIMED_OUT)
+
+
+class AdviceRequestStatus(models.TextChoices):
+    OPEN = "open", _("Awaiting the answer")
+    ANSWERED = "answered", _("Answered")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class AdviceRequest(StatusGuarded, models.Model):
+    """The office's or the ministry's request to another body for advice on a case; the body's role is its
+    `body`. While one is open the case cannot be decided (licences.decisions.decision_blockers). Its status changes
+    only through its machine (assessment/transitions.py)."""
+
+    application = models.ForeignKey("applications.Application", on_delete=models.CASCADE, related_name="advice_requests")
+    body = models.CharField(max_length=30, choices=[(role.value, role.label) for role in ADVICE_BODY_ROLES])  # the role of the body asked
+    question = models.TextField()
+    due_on = models.DateField()
+    status = models.CharField(max_length=20, choices=AdviceRequestStatus.choices, default=AdviceRequestStatus.OPEN)
+    asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    asked_at = models.DateTimeField(auto_now_add=True)
+    answer = models.TextField(blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
+
+    objects = StatusQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["body", "status", "due_on"], name="advice_request_queue")]
+
+    def __str__(self):
+        return f"{self.body} on {self.application_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == AdviceRequestStatus.OPEN

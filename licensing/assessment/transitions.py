@@ -1,6 +1,7 @@
 """
-The tables of moves of an assessment (draft -> awaiting a second advisor -> final, or returned) and of a
-consultation of a denying member state (required -> started -> answered or timed out): machines of the one
+The tables of moves of an assessment (draft -> awaiting a second advisor -> final, or returned), of a
+consultation of a denying member state (required -> started -> answered or timed out) and of a request for advice
+to another body (open -> answered by that body, or withdrawn with a reason): machines of the one
 transition mechanism (`licensing.audit.transitions`), made by `assessment.services`.
 
 The allow-lists ADVISING and CONSULTING are the one place that says who assesses and who consults; the services,
@@ -16,16 +17,19 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy as _
 
-from licensing.accounts.models import Role
+from licensing.accounts.models import ADVICE_BODY_ROLES, Role
 from licensing.audit.transitions import Machine, Move
 from licensing.core.errors import Conflict, NotAllowed
 
-from .models import Assessment, AssessmentStatus, Consultation, ConsultationStatus
+from .models import AdviceRequest, AdviceRequestStatus, Assessment, AssessmentStatus, Consultation, ConsultationStatus
 
 # Who assesses and advises: the ministry's advisors.
 ADVISING = (Role.ADVISOR,)
 # The licensing office consults; the ministry advises but does not consult other member states.
 CONSULTING = (Role.OFFICER, Role.ADMINISTRATOR)
+# The office and the ministry ask the other bodies for advice (and withdraw a request); each body answers its own.
+ASKING_BODIES = (Role.OFFICER, Role.ADVISOR, Role.ADMINISTRATOR)
+ANSWERING_BODIES = ADVICE_BODY_ROLES
 
 
 class AssessmentAction(models.TextChoices):
@@ -104,4 +108,34 @@ CONSULTATION = Machine(
     event_target=lambda consultation: consultation.application,
     cannot=_("Cannot %(action)s: the consultation is %(status)s."),
     lost=_("This consultation was changed by someone else in the meantime; reload and try again."),
+)
+
+
+class AdviceRequestAction(models.TextChoices):
+    ANSWER = "answered", _("Give the advice")
+    WITHDRAW = "withdrawn", _("Withdraw the request")
+
+
+def _the_body_asked(request: AdviceRequest, actor) -> None:
+    if actor.effective_role != request.body:
+        raise NotAllowed(gettext("Only the body that was asked gives this advice."))
+
+
+ADVICE_REQUEST = Machine(
+    name="advice_request",
+    model=AdviceRequest,
+    moves=(
+        Move(AdviceRequestAction.ANSWER, {AdviceRequestStatus.OPEN}, AdviceRequestStatus.ANSWERED, ANSWERING_BODIES, guard=_the_body_asked, sets_timestamp="answered_at"),
+        Move(AdviceRequestAction.WITHDRAW, {AdviceRequestStatus.OPEN}, AdviceRequestStatus.WITHDRAWN, ASKING_BODIES, sets_timestamp="withdrawn_at", reason_required=True),
+    ),
+    statuses=AdviceRequestStatus,
+    actions=AdviceRequestAction,
+    roles=Role,
+    initial=AdviceRequestStatus.OPEN,
+    # A body sees only what it was asked; officials see every request.
+    visible=lambda request, actor: actor is None or actor.is_official or actor.effective_role == request.body,
+    event_target=lambda request: request.application,
+    not_found=_("No such request for advice."),
+    cannot=_("Cannot %(action)s: the request is %(status)s."),
+    lost=_("This request was answered or withdrawn in the meantime; reload and try again."),
 )

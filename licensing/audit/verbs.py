@@ -27,7 +27,7 @@ OTHER_VERBS = frozenset(
         # screening
         "screening.hits_raised", "screening.true_match", "screening.false_positive", "screening.escalation_decided", "screening.list_imported",
         # assessment: the objects' creation (their moves are the tables')
-        "assessment.started", "consultation.required",
+        "assessment.started", "consultation.required", "advice_request.asked",
         # licences: decisions' consequences, usage, notifications
         "denial.registered", "parliament.notification_due", "parliament.notified", "usage.reported", "usage.period_declared",
         # usage recorded outside a general licence's terms (flagged for follow-up); usage imported from a previous system

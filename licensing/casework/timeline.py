@@ -8,7 +8,8 @@ later changes to the licence. Each reader gets their own view:
 - officials read everything, with the rules that fired (internal ones included) and the internal notes.
 
 The query count does not grow with the number of entries: the events (two queries: the case's and its licences'),
-then the questions with their documents and the notes with theirs, each fetched once.
+then the questions with their documents, the notes with theirs and the requests for advice to other bodies, each
+fetched once.
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from licensing.applications import selectors
 from licensing.applications.models import Application, Note
+from licensing.assessment.models import AdviceRequest
 from licensing.audit.models import Event
 from licensing.licences.models import Licence
 from licensing.licences.notifications import CHANGES_TOLD
@@ -53,6 +55,9 @@ LABELS = {
     "assessment.returned": gettext_lazy("Advice returned by the second advisor"),
     "consultation.required": gettext_lazy("Consultation of another member state required"),
     "consultation.started": gettext_lazy("Consultation started"),
+    "advice_request.asked": gettext_lazy("Advice asked of another body"),
+    "advice_request.answered": gettext_lazy("Advice of another body received"),
+    "advice_request.withdrawn": gettext_lazy("Request for advice withdrawn"),
     "screening.hits_raised": gettext_lazy("Screening found possible matches"),
     "screening.true_match": gettext_lazy("Screening hit confirmed"),
     "screening.false_positive": gettext_lazy("Screening hit cleared"),
@@ -125,9 +130,10 @@ def case_timeline(application: Application, user) -> list[TimelineEntry]:
     official = bool(getattr(user, "is_official", False))
     events = _events(application, user)
     questions = {q.pk: q for q in selectors.questions_of(application)}
-    notes = {}
+    notes, advice_requests = {}, {}
     if official:
         notes = {n.pk: n for n in Note.objects.filter(application=application).prefetch_related("documents")}
+        advice_requests = {r.pk: r for r in AdviceRequest.objects.filter(application=application)}
     entries = []
     for event in events:
         payload = event.payload or {}
@@ -158,6 +164,12 @@ def case_timeline(application: Application, user) -> list[TimelineEntry]:
             if note is not None:
                 entry.text = note.text
                 entry.documents = [TimelineDocument(d.pk, d.original_name, internal=True) for d in note.documents.all()]
+        elif event.verb.startswith("advice_request.") and official:
+            request = advice_requests.get(payload.get("advice_request"))
+            if request is not None:
+                text = {"advice_request.asked": request.question, "advice_request.answered": request.answer}.get(event.verb, event.reason)
+                entry.text = f"{request.get_body_display()}: {text}"
+                entry.due_on = request.due_on if event.verb == "advice_request.asked" else None
         elif event.verb == "case.assigned" and official:
             entry.text = payload.get("to", "")
         if official and not event.verb.startswith(("application.", "document.", "licence.")):

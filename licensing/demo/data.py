@@ -38,6 +38,9 @@ ACCOUNTS = [
     {"username": "advisor1", "first_name": "Aisha", "last_name": "Smit", "role": Role.ADVISOR},
     {"username": "advisor2", "first_name": "Arjen", "last_name": "Mulder", "role": Role.ADVISOR},
     {"username": "customs1", "first_name": "Cees", "last_name": "Douane", "role": Role.CUSTOMS},
+    {"username": "defence1", "first_name": "Dirk", "last_name": "Defensie", "role": Role.DEFENCE},
+    {"username": "ez1", "first_name": "Eva", "last_name": "Economie", "role": Role.ECONOMIC_AFFAIRS},
+    {"username": "intel1", "first_name": "Ivo", "last_name": "Inlichtingen", "role": Role.INTELLIGENCE},
     {"username": "admin", "first_name": "Ada", "last_name": "Admin", "role": Role.ADMINISTRATOR, "superuser": True},
 ]
 

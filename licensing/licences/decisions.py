@@ -4,7 +4,7 @@ a denial, an indicative answer (sondage) or a classification ruling. Every decis
 
 licensing.licences owns decisions, and this module records them: the Decision model (models.py) aside, who may
 decide (DECIDING), what may block a decision (decision_blockers: the ministry's advice, open consultations,
-unresolved screening hits) and recording one (decision_issue, decision_deny, decision_answer_sondage,
+advice asked of another body and not yet given, unresolved screening hits) and recording one (decision_issue, decision_deny, decision_answer_sondage,
 decision_rule, with the parliament fast track's follow-up) are here and nowhere else. The licence's life after
 issue is in lifecycle.py, usage reports in usage.py, reads in selectors.py. Assessment
 advises and screening says which of its hits stand in the way; both sit a layer below and never import this
@@ -25,6 +25,7 @@ from licensing.applications.models import Application, Notification, Party
 from licensing.applications.notifications import notify_organisation
 from licensing.applications.selectors import application_frameworks
 from licensing.applications.workflow import KINDS_DECIDED_BY, Action, application_move
+from licensing.assessment.advice_requests import open_requests_blocking
 from licensing.assessment.models import Advice, ConsultationStatus
 from licensing.assessment.services import final_assessment
 from licensing.audit.services import event_record
@@ -117,6 +118,7 @@ def decision_blockers(application: Application, *, approving: bool) -> list[str]
         open_consultations = [c for c in application.consultations.all() if c.status not in (ConsultationStatus.ANSWERED, ConsultationStatus.TIMED_OUT)]
         for consultation in open_consultations:
             blockers.append(_("Consultation with %(state)s on denial %(denial)s is not yet answered.") % {"state": consultation.denial.notifying_state_id, "denial": consultation.denial.reference})
+    blockers += open_requests_blocking(application)  # advice asked of another body: any decision waits for it
     blocker = decision_blocker(application, approving=approving)
     if blocker:
         blockers.append(blocker)
@@ -135,7 +137,7 @@ def _decider(actor) -> None:
 
 def _locked(application: Application, actor) -> Application:
     """The case locked for the decision, refused when another official holds it (issue 23.12)."""
-    locked = Application.objects.select_for_update().prefetch_related("destinations", "goods", "parties", "consultations__denial").get(pk=application.pk)
+    locked = Application.objects.select_for_update().prefetch_related("destinations", "goods", "parties", "consultations__denial", "advice_requests").get(pk=application.pk)
     case_ensure_claimant(actor=actor, application=locked)
     return locked
 

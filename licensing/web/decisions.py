@@ -89,8 +89,9 @@ def assessment_context(request, application) -> dict:
 
 def error_message(exc: DomainError) -> str:
     """The error and every field message under it, once each."""
-    details = [m for msgs in exc.fields.values() for m in msgs if m not in exc.message]
-    return " ".join([exc.message, *details])
+    message = str(exc.message)
+    details = [str(m) for msgs in exc.fields.values() for m in msgs if str(m) not in message]  # lazy texts too
+    return " ".join([message, *details])
 
 
 def act(request, pk, do, success):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import compliance, decisions, office, organisations, search
+from . import advice, compliance, decisions, office, organisations, search
 
 app_name = "office"
 
@@ -21,6 +21,8 @@ urlpatterns = [
     path("cases/<int:pk>/notes/", office.case_note, name="note"),
     path("cases/<int:pk>/internal-documents/<int:note_document_id>/", office.note_document_download, name="note-document"),
     path("cases/<int:pk>/set-aside/", office.case_set_aside, name="set-aside"),
+    path("cases/<int:pk>/advice-requests/", advice.ask, name="advice-request-ask"),
+    path("advice-requests/<int:rid>/withdraw/", advice.withdraw, name="advice-request-withdraw"),
     path("cases/<int:pk>/assessment/", decisions.assessment_start, name="assessment-start"),
     path("cases/<int:pk>/assessment/findings/", decisions.finding_save, name="findings"),
     path("cases/<int:pk>/assessment/advice/", decisions.advice_give, name="advice"),

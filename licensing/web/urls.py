@@ -22,4 +22,5 @@ urlpatterns = [
     path("reports/", include("licensing.web.reporting_urls")),
     path("licences/", include("licensing.web.licences_urls")),
     path("customs/", include("licensing.web.customs_urls")),
+    path("advice/", include("licensing.web.advice_urls")),
 ]

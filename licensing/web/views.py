@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 from django.views import i18n
 
-from licensing.accounts.models import Role, User
+from licensing.accounts.models import ADVICE_BODY_ROLES, Role, User
 from licensing.core.errors import error_body
 
 
@@ -17,6 +17,8 @@ def home(request):
         return redirect("office:queue")
     if request.user.has_role(Role.CUSTOMS):
         return redirect("customs:check")
+    if request.user.has_role(*ADVICE_BODY_ROLES):
+        return redirect("advice:queue")
     return render(request, "web/home.html")
 
 

@@ -33,8 +33,9 @@ OFFICER = "officer"
 ADVISOR = "advisor"
 ADMINISTRATOR = "administrator"
 CUSTOMS = "customs"
+DEFENCE = "defence"  # the Ministry of Defence's advisor: stands for the other bodies asked for advice (one code path)
 ANONYMOUS = "anonymous"
-ROLES = (EXPORTER_A, EXPORTER_B, OFFICER, ADVISOR, ADMINISTRATOR, CUSTOMS, ANONYMOUS)
+ROLES = (EXPORTER_A, EXPORTER_B, OFFICER, ADVISOR, ADMINISTRATOR, CUSTOMS, DEFENCE, ANONYMOUS)
 
 OWNER = frozenset({EXPORTER_A})  # organisation A's objects: its own exporter only
 EXPORTERS = frozenset({EXPORTER_A, EXPORTER_B})  # each sees and reports its own
@@ -43,7 +44,8 @@ OFFICE = frozenset({OFFICER, ADMINISTRATOR})  # licensing officers; administrato
 MINISTRY = frozenset({ADVISOR})
 ADMINISTRATORS = frozenset({ADMINISTRATOR})
 BORDER = frozenset({CUSTOMS})  # Dutch Customs: the customs API only
-SIGNED_IN = EXPORTERS | OFFICIALS | BORDER
+BODIES = frozenset({DEFENCE})  # the other bodies asked for advice: their own requests only
+SIGNED_IN = EXPORTERS | OFFICIALS | BORDER | BODIES
 PUBLIC = SIGNED_IN | {ANONYMOUS}
 
 # Which object of the world fills a path parameter, by the parameter's name (an entry's `params` overrides).
@@ -63,6 +65,7 @@ DEFAULT_PARAMS = {
     "note_document_id": "note_document",
     "fid": "flag",
     "hid": "live_hit",
+    "rid": "advice_request",
 }
 
 
@@ -123,7 +126,7 @@ ACCESS: dict[str, Entry] = {
     "api:application-question-answer": entry(POST=OWNER, body={"POST": ANSWER_TEXT}, multipart=True),
     "api:application-timeline": entry(GET=OWNER | OFFICIALS),
     "api:application-upload": entry(POST=OWNER, multipart=True),
-    "api:application-document": entry(GET=OWNER | OFFICIALS, DELETE=OWNER, deny={("DELETE", CUSTOMS): 404}),
+    "api:application-document": entry(GET=OWNER | OFFICIALS, DELETE=OWNER, deny={("DELETE", CUSTOMS): 404, ("DELETE", DEFENCE): 404}),
     "api:application-decision-document": entry(GET=OWNER | OFFICIALS),
     # The holder objects to the decision on its own case (issue 18.5); the world's case is decided.
     "api:application-objections": entry(POST=OWNER, multipart=True, body={"POST": {"grounds": "An objection from the authorisation matrix."}}),
@@ -178,7 +181,7 @@ ACCESS: dict[str, Entry] = {
     "api:licence-detail": entry(GET=OWNER | OFFICIALS, params={"pk": "licence"}),
     # The holder's own move (surrender) is tested in tests/licences; here an official's move, which the holder may not make.
     "api:licence-move": entry(
-        POST=OFFICE, params={"pk": "licence"}, body={"POST": {"move": "suspend", "reason": "Authorisation matrix."}}, deny={("POST", EXPORTER_A): 403, ("POST", EXPORTER_B): 404, ("POST", CUSTOMS): 404}
+        POST=OFFICE, params={"pk": "licence"}, body={"POST": {"move": "suspend", "reason": "Authorisation matrix."}}, deny={("POST", EXPORTER_A): 403, ("POST", EXPORTER_B): 404, ("POST", CUSTOMS): 404, ("POST", DEFENCE): 404}
     ),
     "api:licence-extend": entry(POST=OFFICE, params={"pk": "licence"}),
     "api:licence-replace": entry(POST=OFFICE, params={"pk": "licence"}),
@@ -190,6 +193,12 @@ ACCESS: dict[str, Entry] = {
     "api:usage-periods": entry(POST=EXPORTERS),
     # --- Customs at the border (API) --------------------------------------------------------------------------
     "api:customs-licence": entry(GET=BORDER),
+    # --- advice from other bodies: the office and the ministry ask and withdraw; the body asked answers ------------
+    "api:office-advice-requests": entry(GET=OFFICIALS, POST=OFFICIALS),
+    "api:office-advice-request-withdraw": entry(POST=OFFICIALS),
+    "api:advice-requests": entry(GET=BODIES),
+    "api:advice-request": entry(GET=BODIES),
+    "api:advice-request-answer": entry(POST=BODIES),
     "api:customs-write-off": entry(POST=BORDER),
     "api:customs-write-off-reverse": entry(POST=BORDER),
     # --- reports (API) -------------------------------------------------------------------------------------
@@ -236,6 +245,8 @@ ACCESS: dict[str, Entry] = {
     "office:note": entry(POST=OFFICIALS, body={"POST": {"text": "A note from the authorisation matrix."}}),
     "office:note-document": page(OFFICIALS),
     "office:set-aside": entry(POST=OFFICE),
+    "office:advice-request-ask": entry(POST=OFFICIALS),
+    "office:advice-request-withdraw": entry(POST=OFFICIALS),
     "office:document": page(OFFICIALS),
     "office:assessment-start": entry(POST=MINISTRY),
     "office:findings": entry(POST=MINISTRY),
@@ -249,6 +260,8 @@ ACCESS: dict[str, Entry] = {
     "office:overdue": page(OFFICIALS),
     "office:reconciliation-flags": page(OFFICIALS),
     "customs:check": page(BORDER),
+    "advice:queue": page(BODIES),
+    "advice:detail": page(BODIES),
     "office:live-hits": page(OFFICIALS),
     "office:live-hits-suspend": entry(POST=OFFICE),
     "office:live-hit-dismiss": entry(POST=OFFICE),
@@ -297,6 +310,8 @@ SAME_ACTION = {
     ("exporter:question-answer", "POST"): ("api:application-question-answer", "POST"),
     ("office:note", "POST"): ("api:office-note", "POST"),
     ("office:set-aside", "POST"): ("api:office-set-aside", "POST"),
+    ("office:advice-request-ask", "POST"): ("api:office-advice-requests", "POST"),
+    ("office:advice-request-withdraw", "POST"): ("api:office-advice-request-withdraw", "POST"),
     ("exporter:upload", "POST"): ("api:application-upload", "POST"),
     ("exporter:document-remove", "POST"): ("api:application-document", "DELETE"),
 }

@@ -1,6 +1,7 @@
 """
-The authorisation matrix: every URL pattern of the root URLconf, every method its view accepts, each of seven
-roles (exporter of organisation A, exporter of organisation B, officer, advisor, administrator, customs, anonymous),
+The authorisation matrix: every URL pattern of the root URLconf, every method its view accepts, each of eight
+roles (exporter of organisation A, exporter of organisation B, officer, advisor, administrator, customs, the Ministry of
+Defence's advisor standing for the other bodies asked for advice, anonymous),
 against the expected-access table in tests/security/access.py.
 
 The patterns are read from the URL configuration, so a new endpoint or page without an entry in the table fails
@@ -24,7 +25,7 @@ from django.utils import timezone
 from licensing.customs.mrn import check_character
 from tests.factories import SAUDI, OrganisationFactory, UserFactory, application_payload, pdf_upload
 
-from .access import ACCESS, ADMINISTRATOR, ADVISOR, ANONYMOUS, CUSTOMS, EXPORTER_A, EXPORTER_B, OFFICER, ROLES, SAME_ACTION, Entry
+from .access import ACCESS, ADMINISTRATOR, ADVISOR, ANONYMOUS, CUSTOMS, DEFENCE, EXPORTER_A, EXPORTER_B, OFFICER, ROLES, SAME_ACTION, Entry
 
 API_PREFIX = "api/"
 
@@ -181,6 +182,7 @@ def _build_world(tmp_path) -> World:
         ADVISOR: UserFactory(username="advisor1", role="advisor", organisation=None),
         ADMINISTRATOR: UserFactory(username="admin1", role="administrator", organisation=None),
         CUSTOMS: UserFactory(username="customs1", role="customs", organisation=None),
+        DEFENCE: UserFactory(username="defence1", role="defence", organisation=None),
     }
     second_advisor = UserFactory(username="advisor2", role="advisor", organisation=None)
     w.tokens = {role: Token.objects.create(user=user).key for role, user in w.users.items()}
@@ -282,6 +284,10 @@ def _build_world(tmp_path) -> World:
     ).pk
     w.report_run = ReportRun.objects.create(year=timezone.localdate().year, requested_by=w.users[OFFICER]).pk
     w.screening_run = ScreeningRun.objects.create(kind=RunKind.RESCREEN, started_by=w.users[ADMINISTRATOR]).pk
+    # The ministry asked Defence for advice while the case was handled (created as asked: the case is decided now).
+    from licensing.assessment.models import AdviceRequest
+
+    w.advice_request = AdviceRequest.objects.create(application_id=pk, body="defence", question="Any concerns about the end user?", due_on=timezone.localdate() + timedelta(days=21), asked_by=w.users[ADVISOR]).pk
     w.saved_search = SavedSearch.objects.create(owner=w.users[OFFICER], name="Open cases", query="status=in_review").pk
     w.year, w.month, w.criterion = timezone.localdate().year, timezone.localdate().month, 1
     assert Application.objects.get(pk=pk).claimed_by == w.users[OFFICER]
@@ -360,8 +366,8 @@ def expected_refusal(route: Route, access: Entry, method: str, role: str) -> int
         return 401 if route.is_api else "login"
     if role == EXPORTER_B and EXPORTER_A in access.allow[method] and route.params:
         return 404  # organisation A's object: B does not learn it exists
-    if role == CUSTOMS and route.is_api and method == "GET" and EXPORTER_A in access.allow[method] and route.params:
-        return 404  # the holder's or officials' object read through the API: outside what Customs sees
+    if role in (CUSTOMS, DEFENCE) and route.is_api and method == "GET" and EXPORTER_A in access.allow[method] and route.params:
+        return 404  # the holder's or officials' object read through the API: outside what Customs (or a body) sees
     return 403
 
 
