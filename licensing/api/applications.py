@@ -48,10 +48,11 @@ class GoodsLineIn(serializers.Serializer):
     serial_numbers = serializers.CharField(allow_blank=True, required=False, default="", max_length=20000)
     lot_numbers = serializers.CharField(allow_blank=True, required=False, default="", max_length=20000)
     hs_code = serializers.RegexField(r"^[0-9]{4}([.]?[0-9]{2}){0,3}$", allow_blank=True, required=False, default="", max_length=12)
-    is_aluminium = serializers.BooleanField(required=False, default=False)
-    first_smelt_country = CountryCodeField(required=False, allow_null=True, default=None)
-    second_smelt_country = CountryCodeField(required=False, allow_null=True, default=None)
-    last_cast_country = CountryCodeField(required=False, allow_null=True, default=None)
+    is_aluminium = serializers.BooleanField(required=False, default=False, help_text="Aluminium goods (an HS code of chapter 76 counts too).")
+    # Seed 000 question 8: ranked by share of the metal, not by the order of the steps; aluminium goods only.
+    first_smelt_country = CountryCodeField(required=False, allow_null=True, default=None, help_text="Aluminium only: country of the most important smelt.")
+    second_smelt_country = CountryCodeField(required=False, allow_null=True, default=None, help_text="Aluminium only: country of the second most important smelt.")
+    last_cast_country = CountryCodeField(required=False, allow_null=True, default=None, help_text="Aluminium only: country of the last cast.")
 
     def validate_control_entry(self, value):
         return value.strip()

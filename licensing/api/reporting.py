@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from django.utils.translation import gettext as _
 
 from licensing.core.errors import DomainError
-from licensing.reporting import exports, services, tables
+from licensing.reporting import aluminium, exports, services, tables
 from licensing.reporting.models import ReportRun
 from licensing.reporting.serializers import ReportDenialShare
 
@@ -155,3 +155,34 @@ class ReportRunView(APIView):
     @extend_schema(responses=ReportRunOut)
     def get(self, request, pk: int):
         return Response(ReportRunOut(get_object_or_404(ReportRun, pk=pk)).data)
+
+
+class AluminiumOriginOut(serializers.Serializer):
+    step = serializers.ChoiceField(choices=aluminium.STEPS, help_text="first_smelt_country: the most important smelt (by share); second_smelt_country; last_cast_country")
+    country = serializers.CharField(allow_null=True, help_text="ISO code; null: the line does not declare this step")
+    hs_heading = serializers.CharField(help_text="4 digits; empty when the line gives no HS code")
+    unit = serializers.CharField()
+    lines = serializers.IntegerField()
+    applications = serializers.IntegerField()
+    quantity = serializers.DecimalField(max_digits=20, decimal_places=3)
+    value_eur = serializers.DecimalField(max_digits=20, decimal_places=2)
+
+
+class AluminiumOriginsView(APIView):
+    """Declared smelt and cast origins of aluminium goods by country, product (HS heading) and volume, for the
+    applications submitted in a year or month (seed 000, question 5). `?format=csv` downloads the same rows."""
+
+    permission_classes = [IsOfficial]
+
+    @extend_schema(parameters=[OpenApiParameter("format", str, enum=["json", "csv"])], responses=AluminiumOriginOut(many=True))
+    def get(self, request, year: int, month: int | None = None):
+        period = tables.Period(year, month)
+        kind = request.query_params.get("format", "json")
+        if kind not in ("json", "csv"):
+            raise DomainError(_("Choose format=json or format=csv."), fields={"format": [_("Choose json or csv.")]})
+        if kind == "csv":
+            sheet = exports.aluminium_sheet(period)
+            response = HttpResponse(exports.sheet_csv(sheet), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{sheet.name}.csv"'
+            return response
+        return Response(AluminiumOriginOut(aluminium.aluminium_origins(period), many=True).data)

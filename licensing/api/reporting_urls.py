@@ -11,6 +11,8 @@ urlpatterns = [
     path("reports/denial-share/", reporting.DenialShareView.as_view(), name="report-denial-share"),
     path("reports/runs/", reporting.ReportRunListView.as_view(), name="report-runs"),
     path("reports/runs/<int:pk>/", reporting.ReportRunView.as_view(), name="report-run"),
+    path("reports/aluminium-origins/<int:year>/", reporting.AluminiumOriginsView.as_view(), name="report-aluminium-origins"),
+    path("reports/aluminium-origins/<int:year>/<int:month>/", reporting.AluminiumOriginsView.as_view(), name="report-aluminium-origins-monthly"),
 ]
 for _name in TABLES:
     _view = reporting.table_view(_name).as_view()

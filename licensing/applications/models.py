@@ -175,7 +175,8 @@ class GoodsLine(models.Model):
     serial_numbers = models.TextField(blank=True, help_text=_("Serial numbers, one per line, where known."))
     lot_numbers = models.TextField(blank=True, help_text=_("Lot or batch numbers, one per line, where known."))
     hs_code = models.CharField("HS code", max_length=12, blank=True)
-    # Aluminium products (seed 000): where the metal was first and second smelted and last cast.
+    # Aluminium products (seed 000, question 8): the countries of the most and second most important smelt (by share
+    # of the metal, not by the order of the steps) and of the last cast. Which lines are aluminium: applications.aluminium.
     is_aluminium = models.BooleanField(default=False)
     first_smelt_country = models.ForeignKey("reference.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     second_smelt_country = models.ForeignKey("reference.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+")

@@ -16,6 +16,7 @@ from licensing.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from licensing.core.mail import mail_after_commit
 from licensing.core.permissions import refuse_unless
 
+from .aluminium import origin_input_errors
 from .models import STATUTORY_PERIOD_DAYS, Application, Document, GoodsLine, Mention, Note, NoteDocument, Notification, Party, Question, ReferenceSequence, Status
 from .notifications import notify, notify_organisation
 from .search import search_document_refresh
@@ -90,6 +91,8 @@ def _write_children(application: Application, data: dict) -> None:
     if "destinations" in data:
         application.destinations.set(data["destinations"])
     if "goods" in data:
+        if errors := origin_input_errors(data["goods"]):
+            raise DomainError(_("Check the aluminium declaration of the goods lines; nothing was saved."), fields=errors)
         application.goods.all().delete()
         GoodsLine.objects.bulk_create(
             GoodsLine(application=application, position=i, **{k: v for k, v in line.items() if k in GOODS_FIELDS})

@@ -125,11 +125,8 @@ def _check_goods_line(kind, line, path, errors):
                     )
     elif line.control_entry:
         errors[f"{path}.control_entry"].append(_("Unlisted goods have no control-list entry."))
-    if line.is_aluminium:
-        if not line.first_smelt_country_id:
-            errors[f"{path}.first_smelt_country"].append(_("Give the country where the aluminium was first smelted."))
-        if not line.last_cast_country_id:
-            errors[f"{path}.last_cast_country"].append(_("Give the country where the aluminium was last cast."))
+    # An aluminium line without its smelt and cast declaration is submitted all the same and flagged for the office
+    # (applications.aluminium.declaration_missing says why the seed asks no refusal).
 
 
 def _check_parties(kind, parties, destinations, movement, errors):

@@ -158,10 +158,22 @@ def _anti_torture(raw: str, match: re.Match, facts: dict) -> ParsedEntry:
 
 
 def _national(raw: str, national: dict[str, str]) -> str | None:
-    """The stored code of a national entry written as `raw` (any case), or None."""
+    """The code of a national entry written as `raw` (any case), or None: a stored entry, or a sub-item of one.
+
+    A national list may reuse the Annex I shape (3B801.f.5 of the Dutch semiconductor regulation); a sub-item of a
+    stored entry (3B801.d.1.a) is on the national list too, never an Annex I item of the same name. The sub-item's
+    own parts are checked and normalised as the other lists' are."""
     if not national:
         return None
-    return national.get(re.sub(r"\s+", "", raw).upper())
+    written = re.sub(r"\s+", "", raw)
+    parts = written.split(".")
+    for size in range(len(parts), 0, -1):
+        stored = national.get(".".join(parts[:size]).upper())
+        if stored is None:
+            continue
+        rest = ".".join(parts[size:]).lower()
+        return ".".join([stored, *_parts(raw, rest, example=f"{stored}.a")]) if rest else stored
+    return None
 
 
 def _parts(raw: str, rest: str, *, example: str) -> list[str]:

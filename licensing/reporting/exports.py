@@ -12,9 +12,10 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from licensing.applications.choices import GoodsKind
+from licensing.applications.models import GoodsLine
 from licensing.core.spreadsheets import spreadsheet_cell
 
-from . import tables, usage
+from . import aluminium, tables, usage
 from .labels import DUAL_USE_KINDS, PARLIAMENT_STATUSES, Names
 
 
@@ -126,6 +127,26 @@ def report_sheets(period: tables.Period) -> list[Sheet]:
     ]
     sheets.append(sheet)
     return sheets
+
+
+def aluminium_sheet(period: tables.Period) -> Sheet:
+    """Declared smelt and cast origins of aluminium goods (reporting.aluminium): one row per step, country, HS
+    heading and unit. Countries and units keep their codes beside the names."""
+    names = Names()
+    units = dict(GoodsLine.Unit.choices)
+    sheet = Sheet(
+        f"aluminium_origins_{period.slug}",
+        _("Declared smelt and cast origins of aluminium goods"),
+        [_("Step"), _("Code"), _("Country"), _("HS heading"), _("Unit"), _("Goods lines"), _("Applications"), _("Quantity"), _("Value (EUR)")],
+    )
+    sheet.rows = [
+        [
+            aluminium.step_label(r.step), r.country or "", names.country(r.country) if r.country else _("Not declared"), r.hs_heading,
+            str(units.get(r.unit, r.unit)), r.lines, r.applications, r.quantity, r.value_eur,
+        ]
+        for r in aluminium.aluminium_origins(period)
+    ]
+    return sheet
 
 
 def _csv_cell(value) -> str:

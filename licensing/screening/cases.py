@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from licensing.accounts.models import Role
+from licensing.applications.aluminium import declaration_missing, is_aluminium
 from licensing.applications.models import Application, GoodsLine, Party
 from licensing.applications.parties import INTERMEDIARY_ROLES, case_countries
 from licensing.audit.services import EventDraft, event_record, events_record
@@ -245,10 +246,6 @@ def _hs6(code: str) -> str:
     return digits[:6] if len(digits) >= 6 else ""
 
 
-def _is_aluminium(line: GoodsLine) -> bool:
-    return line.is_aluminium or _hs6(line.hs_code).startswith("76")  # HS chapter 76: aluminium and articles thereof
-
-
 @dataclass
 class _FlagContext:
     """What the circumvention flags of a chunk read, once for the chunk and before the write transaction: the
@@ -272,7 +269,7 @@ def _circumvention_flags(
     application: Application, goods: list[GoodsLine], parties: list[Party], destinations: list[str], context: _FlagContext
 ) -> list[ScreeningFlag]:
     """Signals of circumvention (seeds 000 and 001): battlefield items to high-risk countries, intermediaries
-    there, and aluminium smelted or cast in Russia or Belarus."""
+    there, aluminium smelted or cast in Russia or Belarus, and aluminium without a smelt and cast declaration."""
     risk, names = context.risk, context.names
     touched = case_countries(destinations=destinations, parties=[(p.role, p.country_id) for p in parties])
     risky_destinations = sorted(touched.receiving & risk)
@@ -298,7 +295,16 @@ def _circumvention_flags(
                     ),
                 )
             )
-        if _is_aluminium(line):
+        if missing := declaration_missing(line):
+            flags.append(
+                ScreeningFlag(
+                    application=application,
+                    goods_line=line,
+                    kind=FlagKind.ALUMINIUM_UNDECLARED,
+                    reason=f"Goods line {line.position + 1}: aluminium without the country of the {' or the '.join(DECLARATION_PARTS[m] for m in missing)}.",
+                )
+            )
+        if is_aluminium(marked=line.is_aluminium, hs_code=line.hs_code):
             banned = {role: code for role, code in _smelt_cast(line).items() if code in SMELT_AND_CAST_BANNED}
             if banned:
                 places = ", ".join(f"{role} in {named(code)}" for role, code in banned.items())
@@ -323,8 +329,12 @@ def _circumvention_flags(
     return flags
 
 
+# The declaration's parts as the flags' reasons name them (ranked by share of the metal, seed 000 question 8).
+DECLARATION_PARTS = {"first_smelt_country": "most important smelt", "second_smelt_country": "second most important smelt", "last_cast_country": "last cast"}
+
+
 def _smelt_cast(line: GoodsLine) -> dict[str, str]:
-    found = {"first smelt": line.first_smelt_country_id, "second smelt": line.second_smelt_country_id, "last cast": line.last_cast_country_id}
+    found = {part: getattr(line, f"{name}_id") for name, part in DECLARATION_PARTS.items()}
     return {role: code for role, code in found.items() if code}
 
 

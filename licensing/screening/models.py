@@ -173,10 +173,14 @@ class FlagKind(models.TextChoices):
     HIGH_PRIORITY_DESTINATION = "high_priority_destination", _("High-priority item to a high-risk country")
     INTERMEDIARY_RISK_COUNTRY = "intermediary_risk_country", _("Intermediary in a high-risk country")
     RUSSIAN_ALUMINIUM = "russian_aluminium", _("Aluminium smelted or cast in Russia or Belarus")
+    ALUMINIUM_UNDECLARED = "aluminium_undeclared", _("Aluminium without a smelt and cast declaration")
 
 
 # Flags the screening task works out afresh on every run; the others are set by an officer's disposition.
-COMPUTED_FLAGS = (FlagKind.SCREENING_HIT, FlagKind.HIGH_PRIORITY_DESTINATION, FlagKind.INTERMEDIARY_RISK_COUNTRY, FlagKind.RUSSIAN_ALUMINIUM)
+COMPUTED_FLAGS = (
+    FlagKind.SCREENING_HIT, FlagKind.HIGH_PRIORITY_DESTINATION, FlagKind.INTERMEDIARY_RISK_COUNTRY, FlagKind.RUSSIAN_ALUMINIUM,
+    FlagKind.ALUMINIUM_UNDECLARED,
+)
 
 
 class ScreeningFlag(models.Model):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from licensing.applications import selectors, services
+from licensing.applications.aluminium import ORIGIN_LABELS
 from licensing.applications.models import Application, Status
 from licensing.applications.notifications import notifications_read
 from licensing.applications.workflow import OPEN, allowed_actions
@@ -71,6 +72,7 @@ _DYNAMIC_LABELS = {
     "goods": gettext_lazy("Goods"),
     "parties": gettext_lazy("Parties"),
     "documents": gettext_lazy("Documents"),
+    **ORIGIN_LABELS,
 }
 
 

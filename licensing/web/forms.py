@@ -2,6 +2,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from licensing.applications.aluminium import ORIGIN_LABELS
 from licensing.applications.choices import EndUse, GoodsKind, Kind, Movement, Purpose
 from licensing.applications.models import Document, GoodsLine, Party
 from licensing.reference.models import GeneralLicence
@@ -54,16 +55,15 @@ class GoodsLineForm(forms.Form):
     serial_numbers = forms.CharField(label=_("Serial numbers"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     lot_numbers = forms.CharField(label=_("Lot numbers"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     hs_code = forms.RegexField(label=_("HS code"), regex=r"^[0-9]{4}([.]?[0-9]{2}){0,3}$", required=False, max_length=12)
-    is_aluminium = forms.BooleanField(label=_("Aluminium product"), required=False)
+    is_aluminium = forms.BooleanField(
+        label=_("Aluminium product"), required=False, help_text=_("Lines with an HS code of chapter 76 count as aluminium too.")
+    )
 
     def __init__(self, *args, countries: dict, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, label in [
-            ("first_smelt_country", _("Country of first smelt")),
-            ("second_smelt_country", _("Country of second smelt")),
-            ("last_cast_country", _("Country of last cast")),
-        ]:
-            self.fields[name] = CountryChoiceField(label=label, countries=countries, required=False)
+        # Asked of aluminium goods only (applications.aluminium): the service refuses them on other lines.
+        for name, label in ORIGIN_LABELS.items():
+            self.fields[name] = CountryChoiceField(label=label, countries=countries, required=False, help_text=_("Aluminium goods only."))
 
 
 class PartyForm(forms.Form):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import reporting
+from . import reporting, reporting_aluminium
 
 app_name = "reports"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("<int:year>/<int:month>/", reporting.report_monthly, name="monthly"),
     path("runs/", reporting.run_start, name="run-start"),
     path("runs/<int:pk>/", reporting.run_detail, name="run"),
+    path("aluminium/<int:year>/", reporting_aluminium.aluminium_origins, name="aluminium"),
+    path("aluminium/<int:year>/<int:month>/", reporting_aluminium.aluminium_origins, name="aluminium-monthly"),
 ]

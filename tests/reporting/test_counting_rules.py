@@ -144,6 +144,19 @@ def test_dual_use_kinds_and_counts(issue, deny):
     assert rows["individual"].denied_value_eur is None  # this denial records no value: unknown, not zero
 
 
+def test_a_national_list_licence_counts_as_a_dual_use_licence(issue):
+    """Seed 002 line 122: "Per september 2023 is de nationale regeling voor geavanceerde productieapparatuur voor
+    halfgeleiders van kracht. ... Beide regelingen kennen geen rapportageverplichting zoals deze geldt in
+    EU-Verordening 2021/821." The national measures add no reporting duty of their own; their licences are
+    dual-use licences (art. 4 Besluit strategische goederen), so table 3 counts them with the Annex I ones, by
+    kind and with their value, and the EU list's entry is not needed to count them."""
+    issue("NAT-IND", goods_kind="dual_use", lines=[("3B801.f.5", "25000000.00"), ("3E805", "150000.00")], destinations=["CN"])
+    issue("NAT-GLOB", goods_kind="dual_use", kind="global", lines=[("3B802.c.1", "400000.00")], destinations=["KR", "TW"])
+    rows = {r.kind: r for r in tables.dual_use_table(YEAR).rows}
+    assert (rows["individual"].issued_count, rows["individual"].issued_value_eur) == (1, Decimal("25150000.00"))
+    assert (rows["global"].issued_count, rows["global"].issued_value_eur) == (1, Decimal("400000.00"))
+
+
 def test_anti_torture_by_annex(issue):
     issue("AT-3", goods_kind="anti_torture", lines=[("ANNEX_III", "100.00")], destinations=["CW"])
     issue("AT-4a", goods_kind="anti_torture", lines=[("ANNEX_IV", "200.00")], destinations=["GB"])

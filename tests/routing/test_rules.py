@@ -138,8 +138,12 @@ CASES = {
         dict(ML, destination="IN", complete_system=True, value_eur="2000000.00"),
     ),
 }
-# Need reference rows the fixtures do not hold (no national entries, no sensitive destinations): see below.
-TESTED_WITH_OWN_DATA = {"handler.dual_use.member.national", "handler.dual_use.non_member.national", "handler.sensitive"}
+# National entries: the Dutch semiconductor regulation's (BWBR0048439), from the fixtures.
+NATIONAL = dict(goods_kind="dual_use", control_entry="3B801.f.5")
+CASES["handler.dual_use.member.national"] = (dict(NATIONAL, destination="US"), dict(NATIONAL, destination="BR"))
+CASES["handler.dual_use.non_member.national"] = (dict(NATIONAL, destination="BR"), dict(NATIONAL, destination="US"))
+# Need reference rows the fixtures do not hold (no sensitive destinations): see below.
+TESTED_WITH_OWN_DATA = {"handler.sensitive"}
 
 
 def test_every_rule_has_a_case_in_both_directions():

@@ -38,7 +38,7 @@ def cases(eu_list, exporter_a, officer, submit, api_as):
             parties=parties(consignee=("Steppe Industrial", "KZ"), end_user=("Steppe Industrial", "KZ")),
             goods=[line(hs_code="8542.31", serial_numbers="SN-1\nsn 1\nSN-2"), line(hs_code="8471.30")],
         ),
-        submit(exporter_a, goods=[line(goods_kind="unlisted", control_entry="", hs_code="7604.21", first_smelt_country="RU", lot_numbers="LOT-9")]),
+        submit(exporter_a, goods=[line(goods_kind="unlisted", control_entry="", hs_code="7604.21", first_smelt_country="RU", last_cast_country="NO", lot_numbers="LOT-9")]),
         submit(exporter_a),
     ]
     [rosoboronexport] = hits(made[0])

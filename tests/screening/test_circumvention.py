@@ -80,12 +80,12 @@ def test_aluminium_smelted_or_cast_in_russia_or_belarus_flags_the_line(exporter_
 def test_the_reason_says_which_step_happened_where(exporter_a, submit):
     application = submit(exporter_a, goods=[aluminium(first="RU", cast="BY")])
     assert ScreeningFlag.objects.get(application=application).reason == (
-        "Goods line 1: aluminium with first smelt in Russia (RU), last cast in Belarus (BY)."
+        "Goods line 1: aluminium with most important smelt in Russia (RU), last cast in Belarus (BY)."
     )
 
 
 def test_aluminium_by_its_hs_chapter_counts_too(exporter_a, submit):
-    application = submit(exporter_a, goods=[line(goods_kind="unlisted", control_entry="", hs_code="7604.21", first_smelt_country="RU")])
+    application = submit(exporter_a, goods=[line(goods_kind="unlisted", control_entry="", hs_code="7604.21", first_smelt_country="RU", last_cast_country="NO")])
     assert flags(application) == [(FlagKind.RUSSIAN_ALUMINIUM, 0, None)]
 
 
@@ -93,7 +93,7 @@ def test_aluminium_by_its_hs_chapter_counts_too(exporter_a, submit):
     "goods",
     [
         aluminium(first="KZ", second="CN", cast="TR"),  # third countries only
-        line(goods_kind="unlisted", control_entry="", hs_code="7208.10", first_smelt_country="RU"),  # steel, not aluminium
+        line(goods_kind="unlisted", control_entry="", hs_code="7208.10"),  # steel, not aluminium (takes no smelt countries)
     ],
 )
 def test_aluminium_near_cases_do_not_fire(exporter_a, submit, goods):

@@ -207,6 +207,8 @@ ACCESS: dict[str, Entry] = {
     "api:report-denial-share": entry(GET=OFFICIALS),
     "api:report-runs": entry(GET=OFFICIALS, POST=OFFICIALS),
     "api:report-run": entry(GET=OFFICIALS, params={"pk": "report_run"}),
+    "api:report-aluminium-origins": entry(GET=OFFICIALS),
+    "api:report-aluminium-origins-monthly": entry(GET=OFFICIALS),
     # --- the exporter's pages ----------------------------------------------------------------------------------
     "exporter:list": page(EXPORTERS),
     "exporter:new": page(EXPORTERS),
@@ -277,6 +279,8 @@ ACCESS: dict[str, Entry] = {
     "reports:monthly": page(OFFICIALS),
     "reports:run-start": entry(POST=OFFICIALS),
     "reports:run": page(OFFICIALS, params={"pk": "report_run"}),
+    "reports:aluminium": page(OFFICIALS),
+    "reports:aluminium-monthly": page(OFFICIALS),
 }
 
 # One view class serves every table of the transparency report (licensing/api/reporting_urls.py): each table,
