@@ -108,6 +108,11 @@ class RevokeIn(serializers.Serializer):
     reason = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
 
 
+class RegistrationMoveIn(serializers.Serializer):
+    move = serializers.ChoiceField(choices=list(lifecycle.REGISTRATION_MOVES))
+    reason = serializers.CharField(max_length=5000, allow_blank=True, required=False, default="")
+
+
 class RegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = RegistrationOut
 
@@ -123,6 +128,14 @@ class RegistrationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         data.is_valid(raise_exception=True)
         registration = lifecycle.registration_revoke(actor=request.user, registration=self.get_object(), reason=data.validated_data["reason"])
         return Response(RegistrationOut(registration).data)
+
+    @extend_schema(request=RegistrationMoveIn, responses=RegistrationOut)
+    @action(detail=True, methods=["post"], permission_classes=[IsOfficer])
+    def move(self, request, pk=None):
+        """Suspend (e.g. its holder found on a list), reinstate or revoke: the holder is told by e-mail."""
+        data = RegistrationMoveIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(RegistrationOut(lifecycle.registration_move(actor=request.user, registration=self.get_object(), **data.validated_data)).data)
 
 
 class UsageRowIn(serializers.Serializer):

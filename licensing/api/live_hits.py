@@ -47,7 +47,10 @@ class LiveHitListView(generics.ListAPIView):
 
 
 class SuspendIn(serializers.Serializer):
-    licences = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=live_screening.BULK_MAX, help_text="Ids of licences with an open hit.")
+    licences = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=live_screening.BULK_MAX, required=False, default=list,
+                                     help_text="Ids of licences with an open hit.")
+    registrations = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=live_screening.BULK_MAX, required=False, default=list,
+                                          help_text="Ids of general-licence registrations with an open hit.")
     reason = serializers.CharField(max_length=5000, help_text="The reason the holders read in their letters.")
 
 
@@ -62,8 +65,8 @@ class SuspendOut(serializers.Serializer):
 
 
 class LiveHitSuspendView(APIView):
-    """Suspend licences with open hits in bulk (the suspend move: an event and a letter to each holder). Each licence
-    on its own: those that cannot be suspended are listed with the reason, the others are suspended."""
+    """Suspend licences and registrations with open hits in bulk (the suspend move: an event and a letter to each
+    holder). Each on its own: those that cannot be suspended are listed with the reason, the others are suspended."""
 
     permission_classes = [allow(live_screening.HANDLING)]
 
@@ -71,7 +74,9 @@ class LiveHitSuspendView(APIView):
     def post(self, request):
         data = SuspendIn(data=request.data)
         data.is_valid(raise_exception=True)
-        result = live_screening.licences_suspend_for_hits(actor=request.user, licence_ids=data.validated_data["licences"], reason=data.validated_data["reason"])
+        result = live_screening.licences_suspend_for_hits(
+            actor=request.user, licence_ids=data.validated_data["licences"], registration_ids=data.validated_data["registrations"], reason=data.validated_data["reason"]
+        )
         return Response(SuspendOut({"suspended": [l.number for l in result.suspended], "refused": [{"licence": n, "reason": r} for n, r in result.refused]}).data)
 
 

@@ -103,13 +103,24 @@ def licences_expire(today: date | None = None) -> int:
     return expired
 
 
-def registration_revoke(*, actor, registration: Registration, reason: str) -> Registration:
+# A registration's moves by the names the API takes (its actions are past tense: licences.transitions).
+REGISTRATION_MOVES = {"suspend": RegistrationAction.SUSPEND, "reinstate": RegistrationAction.REINSTATE, "revoke": RegistrationAction.REVOKE}
+
+
+def registration_move(*, actor, registration: Registration, move: str, reason: str = "") -> Registration:
+    """Suspend (until reinstated) or revoke a registration for a general licence; the holder is told each time."""
+    action = REGISTRATION_MOVES.get(move)
+    if action is None:
+        raise DomainError(_("Unknown move '%(move)s'.") % {"move": move}, fields={"move": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(REGISTRATION_MOVES)}]})
+    extra = {"revoked_on": timezone.localdate(), "revoked_reason": reason} if action == RegistrationAction.REVOKE else {}
     with transaction.atomic():
-        event = REGISTRATION.move(
-            registration, RegistrationAction.REVOKE, actor, reason=reason, extra_updates={"revoked_on": timezone.localdate(), "revoked_reason": reason}
-        )
+        event = REGISTRATION.move(registration, action, actor, reason=reason, extra_updates=extra)
         _tell(event.pk, registration)
     return registration
+
+
+def registration_revoke(*, actor, registration: Registration, reason: str) -> Registration:
+    return registration_move(actor=actor, registration=registration, move="revoke", reason=reason)
 
 
 # Moves no one chooses: the licence is used up when nothing remains of its lines, and usable again when a write-off

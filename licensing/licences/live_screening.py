@@ -1,7 +1,7 @@
 """Live licences follow the lists: when a re-screen run starts (a sanctions list imported, the denial register
 changed; licensing.screening.hooks), the parties of every active licence and registration are screened against the
 lists in the same run, and what they hit is kept as a LiveHit for the office: a list of the licences affected with
-the hit, from which it suspends them in bulk (the suspend move of lifecycle.py, whose letter to the holder goes
+the hit, from which it suspends them in bulk (the suspend moves of lifecycle.py, licences' and registrations', whose letter to the holder goes
 through the outbox) or dismisses a hit as a false alarm.
 
 The parties screened are those of the application the licence was issued on (every role screening screens, with
@@ -22,7 +22,7 @@ from licensing.screening import selectors as screening
 from licensing.screening.cases import SCREENED_ROLES, party_key
 from licensing.screening.name_index import name_index
 
-from .lifecycle import licence_move
+from .lifecycle import licence_move, registration_move
 from .models import Licence, LicenceStatus, LiveHit, LiveHitStatus, Registration, RegistrationStatus
 from .transitions import HANDLING_HITS, LIVE_HIT, LiveHitAction
 
@@ -117,7 +117,7 @@ def open_hits():
     return (
         LiveHit.objects.filter(status=LiveHitStatus.OPEN)
         .exclude(licence__isnull=False, licence__status__in=[s for s in LicenceStatus.values if s != LicenceStatus.ACTIVE])
-        .exclude(registration__isnull=False, registration__status=RegistrationStatus.REVOKED)
+        .exclude(registration__isnull=False, registration__status__in=[s for s in RegistrationStatus.values if s != RegistrationStatus.ACTIVE])
         .select_related("licence", "registration__organisation")
         .order_by("-found_at", "-id")
     )
@@ -125,44 +125,51 @@ def open_hits():
 
 @dataclass
 class BulkSuspension:
-    suspended: list[Licence] = field(default_factory=list)
-    refused: list[tuple[str, str]] = field(default_factory=list)  # (licence number, why)
+    suspended: list[Licence | Registration] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (licence or registration number, why)
 
 
-def licences_suspend_for_hits(*, actor, licence_ids: list[int], reason: str) -> BulkSuspension:
-    """Suspend the licences named (each with an open hit) by the suspend move, each in its own transaction: the move
-    records its event and owes the holder its letter (outbox). A licence that cannot be suspended (no open hit, no
-    longer active) is reported and the others go ahead; its hits close as 'suspended' with the reason."""
+def licences_suspend_for_hits(*, actor, licence_ids: list[int], reason: str, registration_ids: list[int] = ()) -> BulkSuspension:
+    """Suspend the licences and registrations named (each with an open hit) by their suspend move, each in its own
+    transaction: the move records its event and owes the holder its letter (outbox). One that cannot be suspended
+    (no open hit, no longer active) is reported and the others go ahead; their hits close as 'suspended' with the
+    reason."""
     refuse_unless(actor, HANDLING, _("Only the licensing office suspends licences."))
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Give the reason."), fields={"reason": [_("Give the reason.")]})
-    licence_ids = sorted(set(licence_ids))
-    if not licence_ids:
+    licence_ids, registration_ids = sorted(set(licence_ids)), sorted(set(registration_ids))
+    if not licence_ids and not registration_ids:
         raise DomainError(_("Choose the licences to suspend."), fields={"licences": [_("Choose at least one licence.")]})
-    if len(licence_ids) > BULK_MAX:
+    if len(licence_ids) + len(registration_ids) > BULK_MAX:
         raise DomainError(_("Suspend at most %(max)s licences at once.") % {"max": BULK_MAX}, fields={"licences": [_("Too many.")]})
     result = BulkSuspension()
-    with_hits = set(LiveHit.objects.filter(licence_id__in=licence_ids, status=LiveHitStatus.OPEN).values_list("licence_id", flat=True))
-    licences = Licence.objects.in_bulk(licence_ids)
-    for pk in licence_ids:
-        licence = licences.get(pk)
-        if licence is None:
+    _suspend_each(actor, reason, result, Licence, "licence", licence_ids, lambda licence: licence_move(actor=actor, licence=licence, move="suspend", reason=reason))
+    _suspend_each(actor, reason, result, Registration, "registration", registration_ids,
+                  lambda registration: registration_move(actor=actor, registration=registration, move="suspend", reason=reason))
+    return result
+
+
+def _suspend_each(actor, reason: str, result: BulkSuspension, model, hit_field: str, ids: list[int], suspend) -> None:
+    with_hits = set(LiveHit.objects.filter(**{f"{hit_field}_id__in": ids, "status": LiveHitStatus.OPEN}).values_list(f"{hit_field}_id", flat=True))
+    held = model.objects.in_bulk(ids)
+    for pk in ids:
+        obj = held.get(pk)
+        if obj is None:
             result.refused.append((str(pk), _("No such licence.")))
             continue
-        if licence.pk not in with_hits:
-            result.refused.append((licence.number, _("No open hit on this licence.")))
+        if obj.pk not in with_hits:
+            result.refused.append((obj.number, _("No open hit on this licence.")))
             continue
         try:
             with transaction.atomic():
-                licence_move(actor=actor, licence=licence, move="suspend", reason=reason)
-                for hit in LiveHit.objects.filter(licence=licence, status=LiveHitStatus.OPEN).select_related("licence", "registration"):
+                suspend(obj)
+                for hit in LiveHit.objects.filter(**{hit_field: obj, "status": LiveHitStatus.OPEN}).select_related("licence", "registration"):
                     LIVE_HIT.move(hit, LiveHitAction.SUSPEND, actor, reason=reason, payload=_hit_payload(hit), extra_updates={"handled_by_id": actor.pk, "note": reason})
         except DomainError as exc:
-            result.refused.append((licence.number, exc.message))
+            result.refused.append((obj.number, exc.message))
             continue
-        result.suspended.append(licence)
-    return result
+        result.suspended.append(obj)
 
 
 def hit_dismiss(*, actor, hit: LiveHit, note: str) -> LiveHit:

@@ -175,6 +175,7 @@ class ParliamentNotification(models.Model):
 
 class RegistrationStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")  # not usable until reinstated (a party of it found on a list)
     REVOKED = "revoked", _("Revoked")
 
 
@@ -196,7 +197,8 @@ class Registration(StatusGuarded, models.Model):
     class Meta:
         ordering = ["-registered_on", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "general_licence"], condition=models.Q(status="active"), name="one_active_registration"),
+            # A suspended registration is still the exporter's one registration: reinstated, it is usable again.
+            models.UniqueConstraint(fields=["organisation", "general_licence"], condition=models.Q(status__in=["active", "suspended"]), name="one_live_registration"),
         ]
 
     def __str__(self):

@@ -8,7 +8,7 @@ from licensing.core.mail import mail_people, organisation_people
 
 from .documents import decision_document, set_aside_document
 from .models import Decision, Licence, Registration
-from .transitions import LICENCE, REGISTRATION, TOLD_TO_HOLDER, LicenceAction, RegistrationAction
+from .transitions import LICENCE, REGISTRATION, REGISTRATION_TOLD, TOLD_TO_HOLDER, LicenceAction
 
 NOTIFIED = "decision.notified"
 SET_ASIDE_NOTIFIED = "set_aside.notified"
@@ -36,7 +36,7 @@ def decision_notify(*, decision_id: int) -> int:
 
 # The changes the holder must hear of, by their events' verbs (the tables say which; not a surrender: the holder
 # makes that one itself).
-CHANGES_TOLD = frozenset({LICENCE.verb(action) for action in TOLD_TO_HOLDER} | {REGISTRATION.verb(RegistrationAction.REVOKE)})
+CHANGES_TOLD = frozenset({LICENCE.verb(action) for action in TOLD_TO_HOLDER} | {REGISTRATION.verb(action) for action in REGISTRATION_TOLD})
 
 
 def change_notify(*, event_id: int) -> int:

@@ -81,13 +81,24 @@ LICENCE = Machine(
 
 
 class RegistrationAction(models.TextChoices):
-    REVOKE = "revoked", _("Revoke")  # past tense: the verb registration.revoked predates the table
+    # Past tense: the verb registration.revoked predates the table; the others follow it.
+    REVOKE = "revoked", _("Revoke")
+    SUSPEND = "suspended", _("Suspend")
+    REINSTATE = "reinstated", _("Reinstate")
 
+
+LIVE_REGISTRATION = frozenset({RegistrationStatus.ACTIVE, RegistrationStatus.SUSPENDED})
+# The registration changes the holder is mailed about (licences.notifications): all of them.
+REGISTRATION_TOLD = frozenset({RegistrationAction.REVOKE, RegistrationAction.SUSPEND, RegistrationAction.REINSTATE})
 
 REGISTRATION = Machine(
     name="registration",
     model=Registration,
-    moves=(Move(RegistrationAction.REVOKE, {RegistrationStatus.ACTIVE}, RegistrationStatus.REVOKED, REVOKING_REGISTRATIONS, reason_required=True),),
+    moves=(
+        Move(RegistrationAction.SUSPEND, {RegistrationStatus.ACTIVE}, RegistrationStatus.SUSPENDED, CHANGING, reason_required=True),
+        Move(RegistrationAction.REINSTATE, {RegistrationStatus.SUSPENDED}, RegistrationStatus.ACTIVE, CHANGING),
+        Move(RegistrationAction.REVOKE, LIVE_REGISTRATION, RegistrationStatus.REVOKED, REVOKING_REGISTRATIONS, reason_required=True),
+    ),
     statuses=RegistrationStatus,
     actions=RegistrationAction,
     roles=Role,

@@ -69,8 +69,9 @@ def live_hits(request):
 @roles_required(live_screening.HANDLING)
 def live_hits_suspend(request):
     licence_ids = [int(v) for v in request.POST.getlist("licences") if v.isdigit()][: live_screening.BULK_MAX + 1]
+    registration_ids = [int(v) for v in request.POST.getlist("registrations") if v.isdigit()][: live_screening.BULK_MAX + 1]
     try:
-        result = live_screening.licences_suspend_for_hits(actor=request.user, licence_ids=licence_ids, reason=request.POST.get("reason", "")[:5000])
+        result = live_screening.licences_suspend_for_hits(actor=request.user, licence_ids=licence_ids, registration_ids=registration_ids, reason=request.POST.get("reason", "")[:5000])
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect("office:live-hits")

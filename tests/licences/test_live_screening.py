@@ -181,3 +181,44 @@ def test_the_office_page_lists_the_hits_and_suspends_the_chosen_licences(officer
     assert f"Suspended, with a letter to each holder: {licence.number}." in done
     licence.refresh_from_db()
     assert licence.status == LicenceStatus.SUSPENDED
+
+
+def test_a_registration_whose_holder_is_listed_is_suspended_in_bulk_then_reinstated_or_revoked(
+    api_as, officer, org_a, exporter_a, with_email, registered, import_list, django_capture_on_commit_callbacks
+):
+    """A registration for a general licence follows the lists as a licence does: its holder listed, the office
+    suspends it from the same list (a letter to the holder), Customs refuses it while suspended, and the office
+    reinstates or revokes it."""
+    from django.utils import timezone
+
+    from licensing.core.errors import Conflict
+    from licensing.customs.services import _refuse_unless_registration_usable
+    from licensing.licences.models import Registration, RegistrationStatus
+
+    registration = registered(exporter_a, "NL008")
+    org_a.name = LISTED
+    org_a.save(update_fields=["name"])
+    import_list(EU_UPDATE)
+    mail.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_as(officer).post("/api/v1/office/live-hits/suspend/", {"registrations": [registration.pk], "reason": "Holder listed under EU sanctions."}, format="json")
+
+    assert response.json() == {"suspended": [registration.number], "refused": []}
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.SUSPENDED
+    assert [m.subject for m in mail.outbox] == [f"Registration {registration.number} suspended"]
+    assert "Holder listed under EU sanctions." in mail.outbox[0].body
+    with pytest.raises(Conflict, match="suspended"):  # not usable at the border
+        _refuse_unless_registration_usable(registration, destination="NO", exported_on=timezone.localdate())
+    assert api_as(officer).get("/api/v1/office/live-hits/").json()["count"] == 0
+
+    client = api_as(officer)
+    assert client.post(f"/api/v1/registrations/{registration.pk}/move/", {"move": "suspend", "reason": "again"}, format="json").status_code == 409
+    assert client.post(f"/api/v1/registrations/{registration.pk}/move/", {"move": "reinstate"}, format="json").json()["status"] == "active"
+    assert client.post(f"/api/v1/registrations/{registration.pk}/move/", {"move": "suspend"}, format="json").status_code == 400  # a reason
+    client.post(f"/api/v1/registrations/{registration.pk}/move/", {"move": "suspend", "reason": "Under investigation."}, format="json")
+    revoked = client.post(f"/api/v1/registrations/{registration.pk}/move/", {"move": "revoke", "reason": "Confirmed."}, format="json")
+    assert revoked.json()["status"] == "revoked"
+    assert api_as(exporter_a).post(f"/api/v1/registrations/{registration.pk}/move/", {"move": "reinstate"}, format="json").status_code == 403
+    assert Registration.objects.get(pk=registration.pk).revoked_reason == "Confirmed."

@@ -188,6 +188,7 @@ ACCESS: dict[str, Entry] = {
     "api:registration-list": entry(GET=SIGNED_IN),
     "api:registration-detail": entry(GET=OWNER | OFFICIALS, params={"pk": "registration"}),
     "api:registration-revoke": entry(POST=OFFICE, params={"pk": "registration"}),
+    "api:registration-move": entry(POST=OFFICE, params={"pk": "registration"}),
     "api:usage-reports": entry(GET=EXPORTERS | OFFICIALS, POST=EXPORTERS),
     "api:usage-upload": entry(POST=EXPORTERS, multipart=True),
     "api:usage-periods": entry(POST=EXPORTERS),
