@@ -27,7 +27,7 @@ from licensing.licences.models import Decision, DecisionLine, Licence
 from licensing.applications.selectors import application_frameworks
 from licensing.reference.frameworks import grounds_of
 from licensing.reporting import tables
-from tests.factories import PASSWORD, SAUDI, application_payload
+from tests.factories import PASSWORD, SAUDI
 
 pytestmark = pytest.mark.django_db
 
