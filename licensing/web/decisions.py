@@ -120,6 +120,7 @@ def assessment_context(request, application) -> dict:
     return {
         "assessment": assessment,
         "criteria_rows": [(c, findings.get(c.number)) for c in grounds_of(frameworks)],
+        "line_advice_rows": _line_advice_rows(application, assessment),
         "findings_choices": Finding.choices,
         "advice_form": AdviceForm(
             initial={"advice": assessment.advice, **{f"line_advice_{k}": v for k, v in assessment.line_advice.items()}} if assessment and assessment.advice else None,
@@ -132,6 +133,15 @@ def assessment_context(request, application) -> dict:
         "decision": Decision.objects.filter(application=application).select_related("licence").first(),
         "is_advisor": request.user.effective_role == "advisor",
     }
+
+
+def _line_advice_rows(application, assessment) -> list[tuple[int, object, str]]:
+    """(number, goods line, advice) of each line whose advice differs from the assessment's."""
+    if not assessment or not assessment.line_advice:
+        return []
+    goods = list(application.goods.all())
+    advice = services.advice_by_line(assessment, [line.pk for line in goods])
+    return [(n, line, Advice(advice[line.pk]).label) for n, line in enumerate(goods, start=1) if str(line.pk) in assessment.line_advice]
 
 
 def error_message(exc: DomainError) -> str:

@@ -280,3 +280,36 @@ def test_the_report_counts_the_issued_lines_as_one_licence_and_each_denied_line_
     table_3 = {row.kind: row for row in tables.dual_use_table(period).rows}["individual"]
     assert (table_3.issued_count, table_3.issued_value_eur) == (1, Decimal("80000.00"))
     assert (table_3.denied_count, table_3.denied_value_eur) == (1, Decimal("30000.00"))
+
+
+def test_the_mail_says_which_lines_the_licence_leaves_out(submit, exporter_a, officer, settings):
+    from django.core import mail
+
+    from licensing.licences.notifications import decision_notify
+
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    exporter_a.email, exporter_a.language = "export@company-a.example", "en"
+    exporter_a.save(update_fields=["email", "language"])
+    application = submit(exporter_a)
+    decisions.decide(actor=officer, application=application, command=split(application))
+    assert decision_notify(decision_id=Decision.objects.get(application=application).pk) == 1
+    assert "One goods line is denied: the licence covers the other lines only" in mail.outbox[0].body
+
+
+def test_the_advisor_gives_advice_per_line_on_the_page_and_the_office_reads_it(api_as, referred, advisor, advisor2, officer):
+    a, b = referred.goods.order_by("position", "id").values_list("pk", flat=True)
+    client = api_as(advisor)
+    assert client.post(f"/api/v1/ministry/applications/{referred.pk}/assessment/").status_code == 201
+    for number in range(1, 9):
+        finding = {"finding": "negative", "reasoning": "Diversion risk."} if number == 7 else {"finding": "no_concern", "reasoning": "No concern."}
+        client.put(f"/api/v1/ministry/applications/{referred.pk}/assessment/findings/{number}/", finding, format="json")
+    page = logged_in(advisor)
+    assert f'name="line_advice_{b}"' in page.get(f"/office/cases/{referred.pk}/").content.decode()
+    page.post(f"/office/cases/{referred.pk}/assessment/advice/", {"advice": "approve", "weighing": "Criterion 7 weighs against the wheels.", f"line_advice_{b}": "deny"})
+    from licensing.assessment.models import Assessment
+
+    assessment = Assessment.objects.get(application=referred)
+    assert assessment.line_advice == {str(b): "deny"} and assessment.status == "awaiting_countersignature"
+    shown = logged_in(officer).get(f"/office/cases/{referred.pk}/").content.decode()
+    advice = shown.split("Advice per goods line", 1)[1].split("</table>", 1)[0]
+    assert "Armoured vehicle wheels" in advice and "Deny" in advice
