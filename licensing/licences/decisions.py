@@ -5,7 +5,8 @@ a denial, an indicative answer (sondage) or a classification ruling. Every decis
 licensing.licences owns decisions, and this module records them: the Decision model (models.py) aside, who may
 decide (DECIDING), what may block a decision (decision_blockers: the ministry's advice, open consultations,
 unresolved screening hits) and recording one (decision_issue, decision_deny, decision_answer_sondage,
-decision_rule, with the parliament fast track's follow-up) are here and nowhere else. The licence's life after
+decision_rule, with the parliament fast track's follow-up) are here and nowhere else. A licence is decided per goods
+line (issue 18.2: DecideCommand.lines, DecisionLine): one decision may issue some lines and deny others. The licence's life after
 issue is in lifecycle.py, usage reports in usage.py, reads in selectors.py. Assessment
 advises and screening says which of its hits stand in the way; both sit a layer below and never import this
 app (docs/architecture.md).
@@ -194,7 +195,8 @@ def _decision(application, actor, outcome, **fields) -> Decision:
         licence_kind=LicenceKind.GLOBAL if application.kind == Kind.GLOBAL else LicenceKind.INDIVIDUAL,
         movement=application.movement,
         catch_all=any(line.goods_kind == GoodsKind.UNLISTED for line in goods),
-        # The value applied for: a denial's only value (table 3); for a licence the same as the licence's.
+        # The value applied for: a denial's only value (table 3); for a licence that denies no line, the licence's (a
+        # denied line's value is its DecisionLine's).
         value_eur=sum((line.value_eur or 0 for line in goods), 0),
         end_use=application.end_use,
         end_use_description=application.end_use_description,
