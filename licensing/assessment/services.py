@@ -7,6 +7,7 @@ its advice (four eyes), and consultations with member states whose denial an app
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
+from licensing.applications.choices import Kind
 from licensing.applications.models import Application, Status
 from licensing.applications.selectors import application_frameworks
 from licensing.applications.workflow import Action, application_move
@@ -109,6 +110,8 @@ def _line_advice_errors(assessment: Assessment, advice: str, line_advice: dict) 
     goods = list(assessment.application.goods.values_list("pk", flat=True))
     number = {str(pk): n for n, pk in enumerate(goods, start=1)}
     line_advice = {str(k): v for k, v in line_advice.items()}
+    if line_advice and assessment.application.kind not in (Kind.INDIVIDUAL, Kind.GLOBAL):
+        return [gettext("Only a licence application is advised on line by line.")]
     errors = []
     for key, value in line_advice.items():
         if str(key) not in number:

@@ -207,6 +207,14 @@ def test_an_advice_to_deny_every_line_is_an_advice_to_deny(api_as, referred, adv
     assert response.status_code == 400 and "Advise to deny the application" in str(response.json()["fields"]["line_advice"])
 
 
+def test_a_sondage_is_not_advised_on_line_by_line(api_as, submit, exporter_a, officer, advisor, advisor2):
+    sondage = submit(exporter_a, kind="sondage", **SAUDI)
+    assert api_as(officer).post(f"/api/v1/office/applications/{sondage.pk}/refer/", {"note": "Please advise."}, format="json").status_code == 200
+    b = sondage.goods.order_by("position", "id").last().pk
+    response = advise(api_as, sondage, advisor, advisor2, {"advice": "approve", "weighing": "w", "line_advice": [{"line": b, "advice": "deny"}]})
+    assert response.status_code == 400 and "line_advice" in response.json()["fields"]
+
+
 # --- The API, the pages and the letter -----------------------------------------------------------------------------
 def test_the_api_refuses_a_line_decided_twice_and_the_exporter_sees_each_lines_outcome(api_as, submit, exporter_a, officer):
     application = submit(exporter_a)
