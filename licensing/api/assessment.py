@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from licensing.applications import selectors as applications
 from licensing.assessment import selectors, services
 from licensing.assessment.models import Advice, Assessment, CriterionFinding, Finding
-from licensing.core.errors import NotFound
+from licensing.core.errors import DomainError, NotFound
 from licensing.licences.selectors import prior_information
 
 from .permissions import IsOfficial, allow
@@ -36,7 +36,7 @@ class AssessmentOut(serializers.ModelSerializer):
         model = Assessment
         fields = [
             "id", "status", "frameworks", "advisor", "advice", "conditions", "weighing", "override_reason", "countersigned_by",
-            "countersigned_at", "return_reason", "submitted_at", "findings", "needs_countersignature",
+            "countersigned_at", "return_reason", "submitted_at", "findings", "needs_countersignature", "line_advice",
         ]
 
     def get_needs_countersignature(self, obj) -> bool:
@@ -49,8 +49,16 @@ class FindingIn(serializers.Serializer):
     sub_points = serializers.ListField(child=serializers.CharField(max_length=5), required=False, default=list, max_length=10)
 
 
+class LineAdviceIn(serializers.Serializer):
+    """The advice on one goods line (its `id` in the application's `goods`) where it differs from the advice."""
+
+    line = serializers.IntegerField(min_value=1)
+    advice = serializers.ChoiceField(choices=Advice.choices)
+
+
 class AdviceIn(serializers.Serializer):
     advice = serializers.ChoiceField(choices=Advice.choices)
+    line_advice = LineAdviceIn(many=True, required=False, default=list, max_length=500)
     conditions = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
     weighing = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
     override_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
@@ -111,7 +119,12 @@ class AdviceView(APIView):
     def post(self, request, pk):
         data = AdviceIn(data=request.data)
         data.is_valid(raise_exception=True)
-        assessment = services.assessment_submit(actor=request.user, assessment=_assessment(_application(request, pk)), **data.validated_data)
+        fields = dict(data.validated_data)
+        lines = fields.pop("line_advice")
+        if len({line["line"] for line in lines}) != len(lines):
+            raise DomainError(_("Give each goods line one advice."), fields={"line_advice": [_("Give each goods line one advice.")]})
+        fields["line_advice"] = {line["line"]: line["advice"] for line in lines}
+        assessment = services.assessment_submit(actor=request.user, assessment=_assessment(_application(request, pk)), **fields)
         return Response(_out(assessment))
 
 

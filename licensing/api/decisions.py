@@ -18,11 +18,20 @@ from licensing.denials import exports
 from licensing.licences import decisions
 from licensing.licences.documents import decision_document as decision_pdf
 from licensing.licences.selectors import parliament_notifications
-from licensing.licences.models import Decision, Outcome, ParliamentNotification
+from licensing.licences.models import Decision, DecisionLine, Outcome, ParliamentNotification
 from licensing.reference.frameworks import basis_text
 
 from .idempotency import idempotent
 from .permissions import IsOfficer, IsOfficial, allow
+
+
+class LineDecisionIn(serializers.Serializer):
+    """The decision on one goods line (its `id` in the application's `goods`)."""
+
+    line = serializers.IntegerField(min_value=1)
+    outcome = serializers.ChoiceField(choices=[(Outcome.ISSUED, Outcome.ISSUED.label), (Outcome.DENIED, Outcome.DENIED.label)])
+    criteria = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=99), required=False, default=list, max_length=30)
+    reasons = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
 
 
 class DecisionIn(serializers.Serializer):
@@ -36,17 +45,35 @@ class DecisionIn(serializers.Serializer):
     positive = serializers.BooleanField(required=False, default=True)
     entry = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
     not_listed = serializers.BooleanField(required=False, default=False)
+    # Per goods line (issue 18.2): issue some lines and deny others; left out, every line has `outcome`.
+    lines = LineDecisionIn(many=True, required=False, default=list, max_length=500)
+
+
+class DecisionLineOut(serializers.ModelSerializer):
+    number = serializers.SerializerMethodField()
+    legal_basis = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DecisionLine
+        fields = ["number", "goods_line", "outcome", "description", "control_entry", "quantity", "unit", "value_eur", "criteria", "frameworks", "legal_basis", "reasons"]
+
+    def get_number(self, obj) -> int:
+        return obj.position + 1
+
+    def get_legal_basis(self, obj) -> str:
+        return basis_text(obj.criteria, language=translation.get_language()) if obj.criteria else ""
 
 
 class DecisionOut(serializers.ModelSerializer):
     licence_number = serializers.CharField(source="licence.number", allow_null=True, default=None)
     legal_basis = serializers.SerializerMethodField()
+    lines = DecisionLineOut(many=True, read_only=True)
 
     class Meta:
         model = Decision
         fields = [
             "reference", "outcome", "decided_on", "reasons", "criteria", "frameworks", "legal_basis", "indicative_answer", "negative_answer", "ruling_entry",
-            "ruling_not_listed", "licence_number",
+            "ruling_not_listed", "licence_number", "lines",
         ]
 
     def get_legal_basis(self, obj) -> str:
@@ -59,7 +86,7 @@ def _application(request, pk):
 
 
 def _decision_of(application) -> Decision:
-    return Decision.objects.select_related("licence").get(application=application)
+    return Decision.objects.select_related("licence").prefetch_related("lines").get(application=application)
 
 
 class DecideView(APIView):

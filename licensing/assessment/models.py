@@ -46,6 +46,9 @@ class Assessment(StatusGuarded, models.Model):
     conditions = models.TextField(blank=True, help_text=_("Conditions of an approval, e.g. a no re-export clause."))
     weighing = models.TextField(blank=True, help_text=_("How concerns on the criteria to be weighed were weighed."))
     override_reason = models.TextField(blank=True, help_text=_("Why the advice is not negative despite a negative finding on a criterion that leads to denial."))
+    # Advice per goods line where it differs from `advice` (issue 18.2): {"<goods line id>": "deny"}; a line not
+    # named follows `advice` (services.advice_by_line).
+    line_advice = models.JSONField(default=dict, blank=True)
     countersigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     countersigned_at = models.DateTimeField(null=True, blank=True)
     return_reason = models.TextField(blank=True)

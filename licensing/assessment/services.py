@@ -7,6 +7,7 @@ its advice (four eyes), and consultations with member states whose denial an app
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
+from licensing.applications.choices import Kind
 from licensing.applications.models import Application, Status
 from licensing.applications.selectors import application_frameworks
 from licensing.applications.workflow import Action, application_move
@@ -97,11 +98,40 @@ def finding_record(*, actor, assessment: Assessment, criterion: int, finding: st
     return row
 
 
-def advice_errors(assessment: Assessment, *, advice: str, conditions: str, weighing: str, override_reason: str) -> dict[str, list[str]]:
+def advice_by_line(assessment: Assessment, goods_lines: list[int]) -> dict[int, str]:
+    """The advice on each goods line (ids): its own where the advisor gave one (Assessment.line_advice), else the
+    assessment's advice."""
+    return {pk: assessment.line_advice.get(str(pk), assessment.advice) for pk in goods_lines}
+
+
+def _line_advice_errors(assessment: Assessment, advice: str, line_advice: dict) -> list[str]:
+    """A per-line advice names goods lines of this application, each with one of the advice's choices, and differs
+    from the advice on some line only: a line-by-line denial is an advice to approve the other lines."""
+    goods = list(assessment.application.goods.values_list("pk", flat=True))
+    number = {str(pk): n for n, pk in enumerate(goods, start=1)}
+    line_advice = {str(k): v for k, v in line_advice.items()}
+    if line_advice and assessment.application.kind not in (Kind.INDIVIDUAL, Kind.GLOBAL):
+        return [gettext("Only a licence application is advised on line by line.")]
+    errors = []
+    for key, value in line_advice.items():
+        if str(key) not in number:
+            errors.append(gettext("%(line)s is not a goods line of this application.") % {"line": key})
+        elif value not in Advice.values:
+            errors.append(gettext("Goods line %(line)s: choose one of: %(choices)s.") % {"line": number[str(key)], "choices": ", ".join(Advice.values)})
+    if not errors and line_advice and all(line_advice.get(k, advice) == Advice.DENY for k in number) != (advice == Advice.DENY):
+        errors.append(gettext("Advise to deny the application when every goods line is to be denied, else to approve it and deny the lines one by one."))
+    return errors
+
+
+def advice_errors(assessment: Assessment, *, advice: str, conditions: str, weighing: str, override_reason: str, line_advice: dict | None = None) -> dict[str, list[str]]:
     """Everything that keeps this advice from being given, by field. The findings must answer every ground of every
     framework the case is assessed against; a negative finding on a ground that leads to denial (criteria 1-4, the
-    regulations' prohibitions) means a denial unless overridden with reasons."""
+    regulations' prohibitions) means a denial unless overridden with reasons. An advice to deny some goods lines
+    (`line_advice`) rests on a negative finding, as a denial does."""
     errors: dict[str, list[str]] = {}
+    problems = _line_advice_errors(assessment, advice, line_advice or {})
+    if problems:
+        errors["line_advice"] = problems
     grounds = {g.number: g for g in grounds_of(assessment.frameworks)}
     findings = {f.criterion_id: f for f in assessment.findings.all() if f.criterion_id in grounds}
     missing = [g.label_en for n, g in grounds.items() if n not in findings]
@@ -113,7 +143,7 @@ def advice_errors(assessment: Assessment, *, advice: str, conditions: str, weigh
     denying = {n for n, g in grounds.items() if g.kind == CriterionKind.DENY}
     negative = {n for n, f in findings.items() if f.finding == Finding.NEGATIVE}
     concerns_weighed = {n for n, f in findings.items() if n not in denying and f.finding != Finding.NO_CONCERN}
-    if advice == Advice.DENY and not negative:
+    if (advice == Advice.DENY or Advice.DENY in (line_advice or {}).values()) and not negative:
         errors["advice"] = [gettext("A denial must cite at least one criterion with a negative finding.")]
     if advice != Advice.DENY and negative & denying and not override_reason.strip():
         cited = ", ".join(grounds[n].label_en for n in sorted(negative & denying))
@@ -129,23 +159,31 @@ def advice_errors(assessment: Assessment, *, advice: str, conditions: str, weigh
 
 def needs_countersignature(assessment: Assessment) -> bool:
     """Four eyes: a denial, an override of a ground that leads to denial, and any approval outside the EU/NATO+."""
-    return assessment.advice == Advice.DENY or bool(assessment.override_reason.strip()) or outside_eu_nato_plus(assessment.application)
+    return (
+        assessment.advice == Advice.DENY or Advice.DENY in assessment.line_advice.values() or bool(assessment.override_reason.strip())
+        or outside_eu_nato_plus(assessment.application)
+    )
 
 
-def assessment_submit(*, actor, assessment: Assessment, advice: str, conditions: str = "", weighing: str = "", override_reason: str = "") -> Assessment:
+def assessment_submit(
+    *, actor, assessment: Assessment, advice: str, conditions: str = "", weighing: str = "", override_reason: str = "", line_advice: dict | None = None
+) -> Assessment:
+    """Give the advice; `line_advice` ({goods line id: advice}) where a goods line's advice differs (issue 18.2)."""
     with transaction.atomic():
         locked = _live(assessment, status=AssessmentStatus.DRAFT)
         if locked.advisor_id != actor.pk:
             raise NotAllowed(gettext("Only the advisor who writes the assessment can give its advice."))
-        errors = advice_errors(locked, advice=advice, conditions=conditions, weighing=weighing, override_reason=override_reason)
+        errors = advice_errors(locked, advice=advice, conditions=conditions, weighing=weighing, override_reason=override_reason, line_advice=line_advice)
         if errors:
             raise DomainError(gettext("The advice cannot be given yet."), code="incomplete", fields=errors)
-        locked.advice, locked.conditions, locked.weighing, locked.override_reason = advice, conditions, weighing, override_reason
+        # Only the lines whose advice differs are kept: the rest follow the advice.
+        line_advice = {str(k): v for k, v in (line_advice or {}).items() if v != advice}
+        locked.advice, locked.conditions, locked.weighing, locked.override_reason, locked.line_advice = advice, conditions, weighing, override_reason, line_advice
         four_eyes = needs_countersignature(locked)
         ASSESSMENT.move(
             locked, AssessmentAction.SUBMIT if four_eyes else AssessmentAction.FINALISE, actor,
-            payload={"assessment": locked.pk, "advice": advice},
-            extra_updates={"advice": advice, "conditions": conditions, "weighing": weighing, "override_reason": override_reason},
+            payload={"assessment": locked.pk, "advice": advice, **({"line_advice": line_advice} if line_advice else {})},
+            extra_updates={"advice": advice, "conditions": conditions, "weighing": weighing, "override_reason": override_reason, "line_advice": line_advice},
         )
         if not four_eyes:
             _advise(actor, locked)

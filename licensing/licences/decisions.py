@@ -4,12 +4,15 @@ a denial, an indicative answer (sondage) or a classification ruling. Every decis
 
 licensing.licences owns decisions, and this module records them: the Decision model (models.py) aside, who may
 decide (DECIDING), what may block a decision (decision_blockers: the ministry's advice, open consultations,
-advice asked of another body and not yet given, unresolved screening hits) and recording one (decision_issue, decision_deny, decision_answer_sondage,
-decision_rule, with the parliament fast track's follow-up) are here and nowhere else. The licence's life after
+advice asked of another body and not yet given, unresolved screening hits) and recording one (decision_issue,
+decision_deny, decision_answer_sondage, decision_rule, with the parliament fast track's follow-up) are here and
+nowhere else. A licence is decided per goods line (issue 18.2: DecideCommand.lines, DecisionLine): one decision may
+issue some lines and deny others. The licence's life after
 issue is in lifecycle.py, usage reports in usage.py, reads in selectors.py. Assessment
 advises and screening says which of its hits stand in the way; both sit a layer below and never import this
 app (docs/architecture.md).
 """
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -21,13 +24,13 @@ from django.utils.translation import gettext_noop
 
 from licensing.accounts.models import Role
 from licensing.applications.choices import GoodsKind, Kind, Purpose
-from licensing.applications.models import Application, Notification, Party
+from licensing.applications.models import Application, GoodsLine, Notification, Party
 from licensing.applications.notifications import notify_organisation
 from licensing.applications.selectors import application_frameworks
 from licensing.applications.workflow import KINDS_DECIDED_BY, Action, application_move
 from licensing.assessment.advice_requests import open_requests_blocking
 from licensing.assessment.models import Advice, ConsultationStatus
-from licensing.assessment.services import final_assessment
+from licensing.assessment.services import advice_by_line, final_assessment
 from licensing.audit.services import event_record
 from licensing.core.errors import Conflict, DomainError
 from licensing.core.permissions import refuse_unless
@@ -38,14 +41,26 @@ from licensing.reference.frameworks import grounds_of
 from licensing.routing.services import case_ensure_claimant
 from licensing.screening.selectors import decision_blocker
 
-from .models import Decision, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Registration, RegistrationStatus
+from .models import Decision, DecisionLine, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Registration, RegistrationStatus
 from .tasks import decision_notify
 
 # Who decides: the licensing office ("on behalf of the minister"), whatever the ministry advised.
 DECIDING = (Role.OFFICER, Role.ADMINISTRATOR)
 
+# The kinds whose goods lines can be issued or denied one by one (issue 18.2): licences.
+KINDS_DECIDED_PER_LINE = (Kind.INDIVIDUAL, Kind.GLOBAL)
 # Each outcome is the workflow's move of the same name.
 ACTION_OF_OUTCOME = {Outcome.ISSUED: Action.ISSUE, Outcome.DENIED: Action.DENY, Outcome.ANSWERED: Action.ANSWER_SONDAGE, Outcome.RULED: Action.RULE}
+
+
+@dataclass(frozen=True)
+class LineDecision:
+    """The decision on one goods line (issue 18.2): `line` is the goods line's id; a denied line cites its grounds."""
+
+    line: int
+    outcome: str
+    criteria: tuple[int, ...] = ()
+    reasons: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,6 +77,8 @@ class DecideCommand:
     positive: bool = False
     entry: str = ""
     not_listed: bool = False
+    # Per goods line (issue 18.2): none means every line has the decision's outcome (and a denial's grounds).
+    lines: tuple[LineDecision, ...] = ()
 
     @classmethod
     def of(cls, data: dict) -> "DecideCommand":
@@ -69,6 +86,11 @@ class DecideCommand:
         known = {f: data[f] for f in cls.__dataclass_fields__ if f in data and data[f] is not None}
         if "criteria" in known:
             known["criteria"] = tuple(known["criteria"])
+        if "lines" in known:
+            known["lines"] = tuple(
+                LineDecision(line=line["line"], outcome=line["outcome"], criteria=tuple(line.get("criteria") or ()), reasons=line.get("reasons") or "")
+                for line in known["lines"]
+            )
         if known.get("outcome") != Outcome.ANSWERED:
             known.pop("positive", None)  # a sondage's answer alone is positive or negative (the API and the form default apart)
         return cls(**known)
@@ -77,10 +99,12 @@ class DecideCommand:
 def decide(*, actor, application: Application, command: DecideCommand):
     """Record the decision a command describes, through the service of its outcome."""
     c = command
+    if c.lines and c.outcome not in (Outcome.ISSUED, Outcome.DENIED):
+        raise DomainError(_("Only a licence can be issued or denied line by line."), fields={"lines": [_("Only a licence can be issued or denied line by line.")]})
     if c.outcome == Outcome.ISSUED:
-        return decision_issue(actor=actor, application=application, conditions=c.conditions, valid_to=c.valid_to, reasons=c.reasons)
+        return decision_issue(actor=actor, application=application, conditions=c.conditions, valid_to=c.valid_to, reasons=c.reasons, lines=c.lines)
     if c.outcome == Outcome.DENIED:
-        return decision_deny(actor=actor, application=application, reasons=c.reasons, criteria=list(c.criteria))
+        return decision_deny(actor=actor, application=application, reasons=c.reasons, criteria=list(c.criteria), lines=c.lines)
     if c.outcome == Outcome.ANSWERED:
         return decision_answer_sondage(actor=actor, application=application, answer=c.answer, positive=c.positive, criteria=list(c.criteria))
     if c.outcome == Outcome.RULED:
@@ -103,16 +127,28 @@ def _party(application: Application, role: str) -> str:
     return ", ".join(p.name for p in application.parties.all() if p.role == role)
 
 
-def decision_blockers(application: Application, *, approving: bool) -> list[str]:
-    """What keeps the office from deciding now, in words the officer can act on."""
+def decision_blockers(application: Application, *, approving: bool, denied_lines: Collection[int] = ()) -> list[str]:
+    """What keeps the office from deciding now, in words the officer can act on. `approving`: a licence is issued
+    (for some lines at least); `denied_lines`: the goods lines (ids) an issuing decision denies. The ministry's
+    advice may differ per goods line (Assessment.line_advice): no line is issued against advice to deny it, none
+    denied against advice to approve it."""
     blockers = []
     assessment = final_assessment(application)
     if application.handler == "ministry" and application.kind in (Kind.INDIVIDUAL, Kind.GLOBAL, Kind.SONDAGE):
         if assessment is None:
             blockers.append(_("The ministry has not given its final advice."))
+        elif assessment.line_advice:
+            goods = list(application.goods.all())
+            advice = advice_by_line(assessment, [line.pk for line in goods])
+            for number, line in enumerate(goods, start=1):
+                denied = not approving or line.pk in denied_lines
+                if not denied and advice[line.pk] == Advice.DENY:
+                    blockers.append(_("The ministry advised to deny goods line %(line)s; the office cannot approve it against its advice.") % {"line": number})
+                elif denied and advice[line.pk] != Advice.DENY:
+                    blockers.append(_("The ministry advised to approve goods line %(line)s; denying it needs new advice (return the case to the ministry).") % {"line": number})
         elif approving and assessment.advice == Advice.DENY:
             blockers.append(_("The ministry advised to deny; the office cannot approve against its advice."))
-        elif not approving and assessment.advice != Advice.DENY:
+        elif (not approving or denied_lines) and assessment.advice != Advice.DENY:
             blockers.append(_("The ministry advised to approve; a denial needs new advice (return the case to the ministry)."))
     if approving:
         open_consultations = [c for c in application.consultations.all() if c.status not in (ConsultationStatus.ANSWERED, ConsultationStatus.TIMED_OUT)]
@@ -125,8 +161,8 @@ def decision_blockers(application: Application, *, approving: bool) -> list[str]
     return blockers
 
 
-def _refuse_if_blocked(application: Application, *, approving: bool) -> None:
-    blockers = decision_blockers(application, approving=approving)
+def _refuse_if_blocked(application: Application, *, approving: bool, denied_lines: Collection[int] = ()) -> None:
+    blockers = decision_blockers(application, approving=approving, denied_lines=denied_lines)
     if blockers:
         raise DomainError(" ".join(blockers), code="blocked", fields={"decision": blockers})
 
@@ -162,7 +198,8 @@ def _decision(application, actor, outcome, **fields) -> Decision:
         licence_kind=LicenceKind.GLOBAL if application.kind == Kind.GLOBAL else LicenceKind.INDIVIDUAL,
         movement=application.movement,
         catch_all=any(line.goods_kind == GoodsKind.UNLISTED for line in goods),
-        # The value applied for: a denial's only value (table 3); for a licence the same as the licence's.
+        # The value applied for: a denial's only value (table 3); for a licence that denies no line, the licence's (a
+        # denied line's value is its DecisionLine's).
         value_eur=sum((line.value_eur or 0 for line in goods), 0),
         end_use=application.end_use,
         end_use_description=application.end_use_description,
@@ -205,13 +242,91 @@ def _registration_issue(actor, application: Application, reasons: str) -> Regist
         raise already from None
 
 
-def decision_issue(*, actor, application: Application, conditions: str = "", valid_to: date | None = None, reasons: str = ""):
+@dataclass(frozen=True)
+class _PlannedLine:
+    goods: GoodsLine
+    number: int  # 1-based, as the exporter numbers the goods lines
+    outcome: str
+    criteria: list[int]
+    frameworks: list[str]
+    reasons: str
+
+
+def _line_plan(application: Application, lines: tuple[LineDecision, ...], *, outcome: str) -> list[_PlannedLine]:
+    """
+    Every goods line with its outcome: the command's per-line decisions, or the decision's outcome for each line when
+    it has none. Refused (one DomainError on `lines`, nothing saved) when a line is not the application's, is decided
+    twice or not at all, has no outcome of a licence (issued, denied), a denied line cites no grounds of the frameworks
+    the case is assessed against, or the lines contradict the decision (an issue issues a line; a denial denies all).
+    """
+    goods = list(application.goods.all())
+    if not lines:
+        return [_PlannedLine(line, n, outcome, [], [], "") for n, line in enumerate(goods, start=1)]
+    if application.kind not in KINDS_DECIDED_PER_LINE:
+        raise DomainError(_("Only a licence can be issued or denied line by line."), fields={"lines": [_("Only a licence can be issued or denied line by line.")]})
+    number = {line.pk: n for n, line in enumerate(goods, start=1)}
+    by_id = {line.pk: line for line in goods}
+    errors: list[str] = []
+    planned: dict[int, _PlannedLine] = {}
+    for decided in lines:
+        n = number.get(decided.line)
+        if n is None:
+            errors.append(_("%(line)s is not a goods line of this application.") % {"line": decided.line})
+        elif n in {p.number for p in planned.values()}:
+            errors.append(_("Goods line %(line)s is decided twice.") % {"line": n})
+        elif decided.outcome not in (Outcome.ISSUED, Outcome.DENIED):
+            errors.append(_("Goods line %(line)s: choose issued or denied.") % {"line": n})
+        elif decided.outcome == Outcome.ISSUED:
+            if decided.criteria:
+                errors.append(_("Goods line %(line)s is issued: it cites no criteria.") % {"line": n})
+            planned[decided.line] = _PlannedLine(by_id[decided.line], n, Outcome.ISSUED, [], [], decided.reasons.strip())
+        else:
+            cited, cited_frameworks, problem = _grounds(application, decided.criteria)
+            if problem:
+                errors.append(_("Goods line %(line)s: %(problem)s") % {"line": n, "problem": problem[0]})
+            planned[decided.line] = _PlannedLine(by_id[decided.line], n, Outcome.DENIED, cited, cited_frameworks, decided.reasons.strip())
+    missing = [str(n) for pk, n in number.items() if pk not in planned]
+    if missing and not errors:
+        errors.append(_("Decide every goods line; not yet decided: %(lines)s.") % {"lines": ", ".join(missing)})
+    issued = [p for p in planned.values() if p.outcome == Outcome.ISSUED]
+    if not errors and outcome == Outcome.ISSUED and not issued:
+        errors.append(_("Every goods line is denied: record a denial, not a licence."))
+    if not errors and outcome == Outcome.DENIED and issued:
+        errors.append(_("A denial denies every goods line; to issue some of them, issue the licence and deny the other lines."))
+    if errors:
+        raise DomainError(_("The decision per goods line is not complete."), fields={"lines": errors})
+    return sorted(planned.values(), key=lambda p: p.number)
+
+
+def _decision_lines(decision: Decision, plan: list[_PlannedLine]) -> None:
+    DecisionLine.objects.bulk_create(
+        DecisionLine(
+            decision=decision, goods_line=p.goods, position=p.number - 1, outcome=p.outcome, description=p.goods.description,
+            control_entry=p.goods.control_entry, quantity=p.goods.quantity, unit=p.goods.unit, value_eur=p.goods.value_eur,
+            criteria=p.criteria, frameworks=p.frameworks, reasons=p.reasons,
+        )
+        for p in plan
+    )
+
+
+def decision_issue(
+    *, actor, application: Application, conditions: str = "", valid_to: date | None = None, reasons: str = "", lines: tuple[LineDecision, ...] = ()
+):
     """Issue the licence: numbered, with its lines, destinations and conditions; fast-track notice where due.
-    For a general-licence registration, register the exporter instead (returns the Registration)."""
+    For a general-licence registration, register the exporter instead (returns the Registration).
+
+    `lines` may deny some goods lines in the same decision (issue 18.2): the licence then covers the issued lines
+    only, and each denied line is its own entry in our denial register with its grounds (see _denial_register)."""
     _decider(actor)
     with transaction.atomic():
         locked = _locked(application, actor)
-        _refuse_if_blocked(locked, approving=True)
+        if lines and locked.kind == Kind.GENERAL_REGISTRATION:
+            raise DomainError(_("Only a licence can be issued or denied line by line."), fields={"lines": [_("Only a licence can be issued or denied line by line.")]})
+        plan = _line_plan(locked, lines, outcome=Outcome.ISSUED)
+        denied = [p for p in plan if p.outcome == Outcome.DENIED]
+        if denied and not reasons.strip():
+            raise DomainError(_("The denial is not complete."), fields={"reasons": [_("Give the reasons the exporter will read.")]})
+        _refuse_if_blocked(locked, approving=True, denied_lines={p.goods.pk for p in denied})
         if locked.kind == Kind.GENERAL_REGISTRATION:
             return _registration_issue(actor, locked, reasons)
         assessment = final_assessment(locked)
@@ -221,9 +336,14 @@ def decision_issue(*, actor, application: Application, conditions: str = "", val
         valid_to = valid_to or today + timedelta(days=LICENCE_VALIDITY_DAYS)
         if valid_to <= today:
             raise DomainError(_("The licence must be valid after today."), fields={"valid_to": [_("Choose a date after today.")]})
-        application_move(application=locked, action=Action.ISSUE, actor=actor, reason=reasons)
-        decision = _decision(locked, actor, Outcome.ISSUED, reasons=reasons)
-        lines = list(locked.goods.all())
+        criteria = sorted({c for p in denied for c in p.criteria})
+        frameworks = [f for f in application_frameworks(locked) if any(f in p.frameworks for p in denied)]
+        payload = {"denied_lines": [p.number for p in denied], "criteria": criteria, "frameworks": frameworks} if denied else None
+        application_move(application=locked, action=Action.ISSUE, actor=actor, reason=reasons, payload=payload)
+        decision = _decision(locked, actor, Outcome.ISSUED, reasons=reasons, criteria=criteria)
+        if locked.kind != Kind.GENERAL_REGISTRATION:
+            _decision_lines(decision, plan)
+        lines = [p.goods for p in plan if p.outcome == Outcome.ISSUED]
         licence = Licence.objects.create(
             number=f"{locked.reference}-V",
             decision=decision,
@@ -260,19 +380,29 @@ def decision_issue(*, actor, application: Application, conditions: str = "", val
             )
             for i, line in enumerate(lines)
         )
-        if (locked.determination or {}).get("fast_track_parliament") and not locked.temporary:
+        # A denied complete system leaves nothing for parliament to hear of (PROCESS.md 6.3: a licence for a complete system).
+        if (locked.determination or {}).get("fast_track_parliament") and not locked.temporary and (licence.complete_system or not denied):
             ParliamentNotification.objects.create(licence=licence, due_on=today + timedelta(days=FAST_TRACK_DAYS))
             event_record(actor=actor, verb="parliament.notification_due", target=locked, payload={"licence": licence.number})
+        if denied:
+            for p in denied:
+                _denial_register(locked, decision, p.criteria, p.frameworks, lines=[p.goods], suffix=f"L{p.number}")
+            event_record(actor=actor, verb="denial.registered", target=locked, payload={"criteria": criteria, "frameworks": frameworks, "lines": [p.number for p in denied]})
     return licence
 
 
-def _denial_register(application: Application, decision: Decision, criteria: list[int], frameworks: list[str]) -> None:
-    """Our denial register's entries for a denial (one per destination), for annex 6 and the EU exchange."""
-    lines = list(application.goods.all())
+def _denial_register(
+    application: Application, decision: Decision, criteria: list[int], frameworks: list[str], *, lines: list[GoodsLine] | None = None, suffix: str = ""
+) -> None:
+    """Our denial register's entries for a denial (one per destination), for annex 6 and the EU exchange. A goods
+    line denied in a decision that issued the others is its own denial (`lines` that one line, `suffix` its number
+    in the reference): its own entries, with its own grounds."""
+    lines = list(application.goods.all()) if lines is None else lines
     destinations = list(application.destinations.all())
+    base = f"{application.reference}-{suffix}" if suffix else application.reference
     for destination in destinations:
         DenialRegisterEntry.objects.create(
-            reference=application.reference if len(destinations) == 1 else f"{application.reference}-{destination.code}",
+            reference=base if len(destinations) == 1 else f"{base}-{destination.code}",
             own=True,
             notifying_state_id=settings.NOTIFYING_STATE,
             notified_on=decision.decided_on,
@@ -307,11 +437,16 @@ def _grounds(application: Application, criteria, *, registration: bool = False) 
     return cited, [f for f in frameworks if any(allowed[c].framework_id == f for c in cited)], None
 
 
-def decision_deny(*, actor, application: Application, reasons: str, criteria: list[int]) -> Decision:
+def decision_deny(*, actor, application: Application, reasons: str, criteria: list[int], lines: tuple[LineDecision, ...] = ()) -> Decision:
     """Deny: a notice citing the grounds (criteria) of the frameworks the case is assessed against (the Common
     Position's criteria, Article 15 of the Dual-Use Regulation, the anti-torture Regulation), and an entry in our denial
-    register for the EU exchange carrying that basis."""
+    register for the EU exchange carrying that basis. `lines` may give each goods line its own grounds (all denied):
+    the denial then cites them all; the application is denied as one (one register entry per destination, one
+    denial in the report, as seed 002 line 446 counts denied applications, "aanvragen ... afgewezen")."""
     _decider(actor)
+    plan = _line_plan(application, lines, outcome=Outcome.DENIED)
+    if lines:
+        criteria = sorted({*(criteria or []), *(c for p in plan for c in p.criteria)})
     errors = {}
     if not reasons.strip():
         errors["reasons"] = [_("Give the reasons the exporter will read.")]
@@ -328,6 +463,7 @@ def decision_deny(*, actor, application: Application, reasons: str, criteria: li
         decision = _decision(locked, actor, Outcome.DENIED, reasons=reasons, criteria=criteria)
         if registration:
             return decision  # a refused registration is no export denial: nothing for the EU register
+        _decision_lines(decision, [p if lines else _PlannedLine(p.goods, p.number, p.outcome, criteria, cited_frameworks, "") for p in plan])
         _denial_register(locked, decision, criteria, cited_frameworks)
         event_record(actor=actor, verb="denial.registered", target=locked, payload={"criteria": criteria, "frameworks": cited_frameworks})
     return decision

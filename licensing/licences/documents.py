@@ -84,9 +84,48 @@ def _objection_clause(decision: Decision, styles) -> list:
     ]
 
 
+def _quantity(line) -> str:
+    return f"{number_format(line.quantity.normalize(), use_l10n=True, force_grouping=True) if line.quantity is not None else '-'} {line.unit}"
+
+
+def _denied_lines(decision: Decision, styles, *, all_denied: bool) -> list:
+    """The goods lines denied (issue 18.2), each with the legal basis of its denial, in the letter's language; the
+    licence lists the lines issued. A decision denied whole, whose lines all rest on its grounds, needs no list."""
+    denied = [line for line in decision.lines.all() if line.outcome == Outcome.DENIED]
+    if not denied or (all_denied and all(line.criteria == decision.criteria for line in denied)):
+        return []
+    language = translation.get_language()
+    header = ["#", _("Control entry"), _("Description"), _("Quantity"), _("Denied on")]
+    rows = [header] + [
+        [
+            str(line.position + 1), line.control_entry, _p(line.description, styles["BodyText"]), _quantity(line),
+            _p(basis_text(line.criteria, language=language) or "-", styles["BodyText"]),
+        ]
+        for line in denied
+    ]
+    table = Table(rows, colWidths=[8 * mm, 25 * mm, 62 * mm, 25 * mm, 50 * mm], repeatRows=1)
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story = [Spacer(1, 6 * mm), _p(_("Goods lines denied"), styles["Heading3"]), table]
+    for line in denied:
+        if line.reasons:
+            story.append(_p(_("Line %(line)s: %(reasons)s") % {"line": line.position + 1, "reasons": line.reasons}, styles["BodyText"]))
+    if not all_denied:
+        story += [
+            _p(_("Reasons"), styles["Heading3"]),
+            _p(decision.reasons, styles["BodyText"]),
+            Spacer(1, 4 * mm),
+            _p(
+                _("The denial of these lines is notified to the other EU member states; they consult %(state)s before granting an essentially identical transaction.")
+                % {"state": settings.NOTIFYING_STATE},
+                styles["BodyText"],
+            ),
+        ]
+    return story
+
+
 def decision_document(decision: Decision) -> tuple[bytes, str]:
     """The PDF of a decision and its file name: the licence for an issued licence, else the decision letter."""
-    licence = Licence.objects.filter(decision=decision).prefetch_related("lines", "destinations").first()
+    licence = Licence.objects.filter(decision=decision).select_related("decision").prefetch_related("lines", "destinations", "decision__lines").first()
     if licence is not None:
         return licence_pdf(licence), f"{licence.number}.pdf".replace("/", "_")
     return decision_letter_pdf(decision), f"{decision.reference}-{decision.outcome}.pdf".replace("/", "_")
@@ -130,7 +169,7 @@ def _licence_pdf(licence: Licence) -> bytes:
             str(i + 1),
             line.control_entry,
             _p(line.description, styles["BodyText"]),
-            f"{number_format(line.quantity.normalize(), use_l10n=True, force_grouping=True) if line.quantity is not None else '-'} {line.unit}",
+            _quantity(line),
             _amount(line.value_eur),
         ]
         for i, line in enumerate(licence.lines.all())
@@ -138,6 +177,7 @@ def _licence_pdf(licence: Licence) -> bytes:
     goods = Table(rows, colWidths=[8 * mm, 25 * mm, 82 * mm, 25 * mm, 30 * mm], repeatRows=1)
     goods.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story += [goods, Spacer(1, 6 * mm), _p(_("Conditions"), styles["Heading3"]), _p(licence.conditions or _("None beyond the law."), styles["BodyText"])]
+    story += _denied_lines(licence.decision, styles, all_denied=False)
     story += _objection_clause(licence.decision, styles)
     story += [Spacer(1, 10 * mm), _p(_("Issued by the %(authority)s.") % {"authority": _authority()}, styles["Italic"])]
     return _document(_("Licence %(number)s") % {"number": licence.number}, story)
@@ -169,6 +209,7 @@ def _decision_letter_pdf(decision: Decision) -> bytes:
         basis = basis_text(decision.criteria, language=translation.get_language())
         story += [
             _p(_("The application is denied on %(basis)s.") % {"basis": basis} if basis else _("The application is denied."), styles["BodyText"]),
+            *_denied_lines(decision, styles, all_denied=True),
             _p(_("Reasons"), styles["Heading3"]),
             _p(decision.reasons, styles["BodyText"]),
             Spacer(1, 4 * mm),

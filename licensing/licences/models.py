@@ -83,6 +83,51 @@ class Decision(models.Model):
         return f"{self.reference}: {self.get_outcome_display()}"
 
 
+class DecisionLine(models.Model):
+    """
+    The decision on one goods line of the application (issue 18.2): issued (it is on the licence, as a LicenceLine)
+    or denied, with the grounds of its denial. A decision on a licence application has one per goods line, so that
+    the office can issue some lines and deny others in one decision; the letter and the exporter's page list them.
+    Each denied line of a decision that issued a licence is its own entry in our denial register and counts in the
+    report as a denial (reporting.tables, denied_lines_counted).
+    """
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="lines")
+    goods_line = models.ForeignKey("applications.GoodsLine", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+    outcome = models.CharField(max_length=10, choices=[(Outcome.ISSUED, Outcome.ISSUED.label), (Outcome.DENIED, Outcome.DENIED.label)])
+    description = models.TextField()
+    control_entry = models.CharField(max_length=60, blank=True)
+    quantity = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
+    unit = models.CharField(max_length=10, blank=True)
+    # The value applied for: a denied line's only value (table 3 values denials).
+    value_eur = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    # A denied line's grounds (reference.Criterion numbers) and the frameworks they belong to, as the register carries them.
+    criteria = models.JSONField(default=list, blank=True)
+    frameworks = models.JSONField(default=list, blank=True)
+    reasons = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["decision", "position", "id"]
+        indexes = [models.Index(fields=["outcome", "decision"], name="decision_line_outcome_idx")]
+
+    def __str__(self):
+        return f"{self.decision.reference} line {self.position + 1}: {self.outcome}"
+
+    @property
+    def number(self) -> int:
+        return self.position + 1
+
+    @property
+    def legal_basis(self) -> str:
+        """A denied line's grounds with their acts, in the active language (what the letter says)."""
+        from django.utils import translation
+
+        from licensing.reference.frameworks import basis_text
+
+        return basis_text(self.criteria, language=translation.get_language()) if self.criteria else ""
+
+
 class LicenceStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     SUSPENDED = "suspended", _("Suspended")

@@ -7,7 +7,7 @@ from licensing.audit.services import event_record
 from licensing.core.mail import mail_people, organisation_people
 
 from .documents import decision_document, set_aside_document
-from .models import Decision, Licence, Registration
+from .models import Decision, Licence, Outcome, Registration
 from .transitions import LICENCE, REGISTRATION, REGISTRATION_TOLD, TOLD_TO_HOLDER, LicenceAction
 
 NOTIFIED = "decision.notified"
@@ -26,7 +26,9 @@ def decision_notify(*, decision_id: int) -> int:
         return 0
     body, name = decision_document(decision)
     licence = Licence.objects.filter(decision=decision).only("number").first()
-    context = {"decision": decision, "application": application, "licence": licence}
+    # A licence issued for some goods lines only says so (issue 18.2).
+    denied_lines = decision.lines.filter(outcome=Outcome.DENIED).count() if licence is not None else 0
+    context = {"decision": decision, "application": application, "licence": licence, "denied_lines": denied_lines}
     # Sent before the event is written: the audit chain's lock is not held while the mail server answers. A send
     # that fails writes nothing (the task retries); a crash between the two would send once more, never lose one.
     sent = mail_people(people, template="decision", context=context, attachments=[(name, body, "application/pdf")])

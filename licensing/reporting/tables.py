@@ -25,6 +25,13 @@ Counting rules, from the report's methodology (seed 002 line 797, "Methodologie"
   largest remainder first), so that every table adds up to the same total. A replacement is not counted as a
   new licence where tables count licences (tables 3 and 5).
 
+A decision that issues some goods lines and denies others (issue 18.2) counts once as issued, with the value of its
+licence (the issued lines only: LicenceLine), and each denied line counts as one denial with its own value
+(denied_lines()): seed 002 line 446 counts the year's denials ("In 2024 zijn in totaal 9 aanvragen ... afgewezen")
+as the rows of annex 6 ("Het volledige overzicht van de afgewezen aanvragen staat in bijlage 6"), where a denial
+is one kind of goods with its quantity ("Korte omschrijving", "Aantal stuks"), and each denied line is its own row
+there (its own register entry). A decision that denies every line is one denied application, as before.
+
 The methodology is written for the military tables (annex 1); we apply the same rules to the dual-use,
 anti-torture, transit and brokering tables, as the report's transparency chapter does not count anything twice
 (PROCESS.md 6.4). General-licence registrations (LicenceKind.GENERAL) authorise no value and are never counted
@@ -70,7 +77,7 @@ from django.utils.translation import gettext as _
 from licensing.applications.choices import EndUse, GoodsKind, Movement
 from licensing.denials.models import DenialRegisterEntry
 from licensing.core.errors import DomainError
-from licensing.licences.models import Decision, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Source, counted_as_denial
+from licensing.licences.models import Decision, DecisionLine, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Source, counted_as_denial
 from licensing.reference.models import GroupCode
 from licensing.reference.selectors import country_regions, group_members
 
@@ -605,6 +612,21 @@ def dual_use_table(period: Period) -> DualUseTable:
         value=Sum("value_eur"),
         unknown=Count("pk", filter=Q(value_eur__isnull=True)),
     )
+    # The lines denied in decisions that issued the others: each one denial, with its own value.
+    lines_denied = grouped(
+        denied_lines(period.start, period.end, DUAL_USE_GOODS).annotate(table_row=_dual_use_kind("decision__")),
+        ("table_row",),
+        n=Count("pk"),
+        value=Sum("value_eur"),
+        unknown=Count("pk", filter=Q(value_eur__isnull=True)),
+    )
+    for key, row in lines_denied.items():
+        before = denied.get(key, {"n": 0, "value": None, "unknown": 0})
+        denied[key] = {
+            "n": before["n"] + row["n"],
+            "value": None if before["value"] is None and row["value"] is None else (before["value"] or ZERO) + (row["value"] or ZERO),
+            "unknown": before["unknown"] + row["unknown"],
+        }
     rows = []
     for kind in DualUseKind.ORDER:
         denials = denied.get((kind,), {"n": 0, "value": ZERO, "unknown": 0})
@@ -620,6 +642,18 @@ def dual_use_table(period: Period) -> DualUseTable:
     unknown = sum(d["unknown"] for d in denied.values())
     missing = [f"denied_value_eur: {unknown} denial(s) recorded before values were kept have no value and are left out of the sums"] if unknown else []
     return DualUseTable(period=period, rows=rows, missing=missing)
+
+
+def denied_lines(start: date, end: date, goods_kinds: Iterable[str]) -> QuerySet:
+    """The goods lines denied in the period by decisions that issued a licence for the others: each counts as one
+    denial (see the module's docstring). A decision that denies every line counts once, as a Decision."""
+    return DecisionLine.objects.filter(
+        outcome=Outcome.DENIED,
+        decision__outcome=Outcome.ISSUED,
+        decision__goods_kind__in=list(goods_kinds),
+        decision__decided_on__gte=start,
+        decision__decided_on__lt=end,
+    ).exclude(decision__licence_kind=LicenceKind.GENERAL)
 
 
 # --- Table 5: anti-torture goods by annex --------------------------------------------------------------------
@@ -782,8 +816,17 @@ def denial_share_by_year(first_year: int, last_year: int, goods_kind: str = Good
         .annotate(applied=Count("pk"), denied=Count("pk", filter=counted_as_denial()))
     )
     found = {row["year"]: row for row in counts}
+    # A goods line denied in a decision that issued the others is one more application denied (and applied for).
+    lines = dict(
+        denied_lines(date(first_year, 1, 1), date(last_year + 1, 1, 1), [goods_kind])
+        .annotate(year=ExtractYear("decision__decided_on")).order_by().values("year").annotate(n=Count("pk")).values_list("year", "n")
+    )
     return [
-        DenialShare(year=year, applied=found.get(year, {}).get("applied", 0), denied=found.get(year, {}).get("denied", 0))
+        DenialShare(
+            year=year,
+            applied=found.get(year, {}).get("applied", 0) + lines.get(year, 0),
+            denied=found.get(year, {}).get("denied", 0) + lines.get(year, 0),
+        )
         for year in range(first_year, last_year + 1)
     ]
 

@@ -35,6 +35,26 @@ class AdviceForm(forms.Form):
         label=gettext_lazy("Override of a negative finding on a criterion that leads to denial (needs a second advisor)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
+    def __init__(self, *args, goods=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # Advice per goods line where it differs (issue 18.2): e.g. approve the application, deny one line.
+        self.goods = list(goods)
+        for number, line in enumerate(self.goods, start=1):
+            self.fields[f"line_advice_{line.pk}"] = forms.ChoiceField(
+                label=_("Goods line %(line)s (%(goods)s): advice, if not the advice above") % {"line": number, "goods": _line_name(line)},
+                choices=[("", _("— as the advice —"))] + list(Advice.choices), required=False,
+            )
+
+    def service_data(self) -> dict:
+        """What assessment_submit takes, `line_advice` only for the lines given one of their own."""
+        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("line_advice_")}
+        data["line_advice"] = {line.pk: self.cleaned_data[f"line_advice_{line.pk}"] for line in self.goods if self.cleaned_data.get(f"line_advice_{line.pk}")}
+        return data
+
+
+def _line_name(line) -> str:
+    return " ".join(filter(None, [line.control_entry, line.description[:60]]))
+
 
 class DecisionForm(forms.Form):
     outcome = forms.ChoiceField(label=gettext_lazy("Decision"), choices=Outcome.choices)
@@ -47,12 +67,36 @@ class DecisionForm(forms.Form):
     entry = forms.CharField(label=gettext_lazy("Control entry (classification)"), required=False, max_length=60)
     not_listed = forms.BooleanField(label=gettext_lazy("Not listed (classification)"), required=False)
 
-    def __init__(self, *args, frameworks: list[str], kind: str, **kwargs):
+    def __init__(self, *args, frameworks: list[str], kind: str, goods=(), **kwargs):
         super().__init__(*args, **kwargs)
         # Only the outcomes this kind of application can have, and none chosen for the officer.
         self.fields["outcome"].choices = [("", _("— choose —"))] + [(o, Outcome(o).label) for o in decisions.outcomes_for(kind)]
         # The grounds of the frameworks this case is assessed against (licensing.reference.frameworks decides which).
-        self.fields["criteria"].choices = [(g.number, f"{_ground_label(g)} ({_act(g.framework)})") for g in grounds_of(frameworks)]
+        grounds = [(g.number, f"{_ground_label(g)} ({_act(g.framework)})") for g in grounds_of(frameworks)]
+        self.fields["criteria"].choices = grounds
+        # Per goods line (issue 18.2), for a licence: a line left alone has the decision's outcome (and grounds).
+        self.goods = list(goods) if kind in decisions.KINDS_DECIDED_PER_LINE else []
+        for number, line in enumerate(self.goods, start=1):
+            name = {"line": number, "goods": _line_name(line)}
+            self.fields[f"line_{line.pk}"] = forms.ChoiceField(
+                label=_("Goods line %(line)s (%(goods)s): decision, if not the decision above") % name, required=False,
+                choices=[("", _("— as the decision —")), (Outcome.ISSUED, _("Issue this line")), (Outcome.DENIED, _("Deny this line"))],
+            )
+            self.fields[f"line_{line.pk}_criteria"] = forms.TypedMultipleChoiceField(
+                label=_("Goods line %(line)s: criteria of its denial") % name, required=False, coerce=int, choices=grounds, widget=forms.CheckboxSelectMultiple
+            )
+
+    def clean(self):
+        data = super().clean()
+        chosen = {line.pk: data.get(f"line_{line.pk}") for line in self.goods}
+        lines = []
+        if any(chosen.values()):
+            for line in self.goods:
+                outcome = chosen[line.pk] or data.get("outcome")
+                criteria = data.get(f"line_{line.pk}_criteria") or (data.get("criteria") if outcome == Outcome.DENIED and not chosen[line.pk] else [])
+                lines.append({"line": line.pk, "outcome": outcome, "criteria": list(criteria or [])})
+        data["lines"] = lines
+        return data
 
 
 def _ground_label(ground) -> str:
@@ -76,15 +120,28 @@ def assessment_context(request, application) -> dict:
     return {
         "assessment": assessment,
         "criteria_rows": [(c, findings.get(c.number)) for c in grounds_of(frameworks)],
+        "line_advice_rows": _line_advice_rows(application, assessment),
         "findings_choices": Finding.choices,
-        "advice_form": AdviceForm(initial={"advice": assessment.advice} if assessment and assessment.advice else None),
-        "decision_form": DecisionForm(frameworks=applications.application_frameworks(application), kind=application.kind),
+        "advice_form": AdviceForm(
+            initial={"advice": assessment.advice, **{f"line_advice_{k}": v for k, v in assessment.line_advice.items()}} if assessment and assessment.advice else None,
+            goods=application.goods.all(),
+        ),
+        "decision_form": DecisionForm(frameworks=applications.application_frameworks(application), kind=application.kind, goods=application.goods.all()),
         "blockers": {"approve": decisions.decision_blockers(application, approving=True), "deny": decisions.decision_blockers(application, approving=False)},
         "consultations": Consultation.objects.filter(application=application).select_related("denial"),
         "prior": prior_information(application),
         "decision": Decision.objects.filter(application=application).select_related("licence").first(),
         "is_advisor": request.user.effective_role == "advisor",
     }
+
+
+def _line_advice_rows(application, assessment) -> list[tuple[int, object, str]]:
+    """(number, goods line, advice) of each line whose advice differs from the assessment's."""
+    if not assessment or not assessment.line_advice:
+        return []
+    goods = list(application.goods.all())
+    advice = services.advice_by_line(assessment, [line.pk for line in goods])
+    return [(n, line, Advice(advice[line.pk]).label) for n, line in enumerate(goods, start=1) if str(line.pk) in assessment.line_advice]
 
 
 def error_message(exc: DomainError) -> str:
@@ -141,8 +198,8 @@ def finding_save(request, pk):
 @roles_required(services.ADVISING)
 def advice_give(request, pk):
     application = case_or_404(request, pk)
-    form = AdviceForm(request.POST)
-    data = form.cleaned_data if form.is_valid() else {"advice": "", "conditions": "", "weighing": "", "override_reason": ""}
+    form = AdviceForm(request.POST, goods=application.goods.all())
+    data = form.service_data() if form.is_valid() else {"advice": "", "conditions": "", "weighing": "", "override_reason": ""}
     return act(request, pk, lambda: services.assessment_submit(actor=request.user, assessment=selectors.current_assessment(application), **data), _("Advice given."))
 
 
@@ -159,7 +216,7 @@ def countersign(request, pk):
 @roles_required(decisions.DECIDING)
 def decide(request, pk):
     application = case_or_404(request, pk)
-    form = DecisionForm(request.POST, frameworks=applications.application_frameworks(application), kind=application.kind)
+    form = DecisionForm(request.POST, frameworks=applications.application_frameworks(application), kind=application.kind, goods=application.goods.all())
     if not form.is_valid():
         messages.error(request, _("Check the decision form."))
         return redirect("office:case", pk=pk)

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0007_advice_body_roles'),
-        ('licences', '0012_usage_report_outside_terms'),
+        ('licences', '0013_per_line_decisions'),
         ('reference', '0005_general_licence_exclusions_since'),
     ]
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('applications', '0008_application_repaired_goods_from_netherlands'),
-        ('assessment', '0005_no_consultation_on_own_denials'),
+        ('assessment', '0006_per_line_decisions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
