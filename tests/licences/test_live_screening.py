@@ -207,7 +207,7 @@ def test_a_registration_whose_holder_is_listed_is_suspended_in_bulk_then_reinsta
     assert response.json() == {"suspended": [registration.number], "refused": []}
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.SUSPENDED
-    assert [m.subject for m in mail.outbox] == [f"Registration {registration.number} suspended"]
+    assert [m.subject for m in mail.outbox] == [f"Registratie {registration.number} geschorst"]  # the holder's language
     assert "Holder listed under EU sanctions." in mail.outbox[0].body
     with pytest.raises(Conflict, match="suspended"):  # not usable at the border
         _refuse_unless_registration_usable(registration, destination="NO", exported_on=timezone.localdate())
