@@ -36,6 +36,9 @@ class DecisionIn(serializers.Serializer):
     positive = serializers.BooleanField(required=False, default=True)
     entry = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
     not_listed = serializers.BooleanField(required=False, default=False)
+    # Standard texts (GET /api/v1/standard-texts/): an issued licence's conditions, a denial's refusal reasons.
+    standard_conditions = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=20)
+    standard_reasons = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=20)
 
 
 class DecisionOut(serializers.ModelSerializer):
