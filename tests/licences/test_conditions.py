@@ -96,10 +96,11 @@ def test_a_denial_puts_the_chosen_refusal_reasons_first_in_the_holders_language(
 
 def test_refusal_reasons_belong_to_a_denial_and_conditions_to_an_issue(exporter_a, officer):
     application = application_submitted(exporter_a)
-    with pytest.raises(DomainError, match="denial"):
+    with pytest.raises(DomainError) as reasons_on_an_issue:
         decide(actor=officer, application=application, command=DecideCommand(outcome="issued", standard_reasons=tuple(ids("refusal-diversion"))))
-    with pytest.raises(DomainError, match="conditions"):
+    with pytest.raises(DomainError) as conditions_on_a_denial:
         decide(actor=officer, application=application, command=DecideCommand(outcome="denied", criteria=(2,), reasons="R.", standard_conditions=tuple(ids("no-reexport"))))
+    assert list(reasons_on_an_issue.value.fields) == ["standard_reasons"] and list(conditions_on_a_denial.value.fields) == ["standard_conditions"]
     assert not Decision.objects.exists()
 
 
@@ -316,3 +317,32 @@ def test_officials_see_the_conditions_and_download_what_the_holder_handed_in(cli
     download = client.get(url)
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
     assert client.get(reverse("office:licence-condition-document", args=[conditioned.pk + 1000, document.pk])).status_code == 404
+
+
+# --- the office's forms --------------------------------------------------------------------------------------------
+def test_the_case_page_offers_the_standard_texts_and_its_forms_use_them(client, exporter_a, officer):
+    application = application_submitted(exporter_a)
+    client.force_login(officer)
+    page = client.get(reverse("office:case", args=[application.pk])).content.decode()
+    for code in ("dvc-return", "refusal-diversion", "question-euc"):
+        assert f'value="{text(code).pk}"' in page, code
+
+    asked = client.post(reverse("office:ask", args=[application.pk]), {"standard_texts": ids("question-euc"), "text": "And the annex."})
+    assert asked.status_code == 302
+    assert application.questions.get().text == text("question-euc").text_nl + "\n\nAnd the annex."
+
+    application.questions.update(answered_at=timezone.now(), answer="Sent.")
+    decided = client.post(reverse("office:decide", args=[application.pk]), {"outcome": "issued", "standard_conditions": ids("dvc-return", "no-reexport"), "confirmed": "yes"})
+    assert decided.status_code == 302
+    licence = Licence.objects.get(decision__application=application)
+    assert set(licence.obligations.values_list("obligation", flat=True)) == {Obligation.DELIVERY_VERIFICATION, Obligation.NO_REEXPORT}
+
+
+def test_the_beat_task_marks_the_overdue_and_owes_the_reminders(conditioned, settings):
+    from licensing.licences.tasks import conditions_follow
+
+    past_due(of(conditioned, Obligation.DELIVERY_VERIFICATION))
+    LicenceCondition.objects.filter(pk=of(conditioned, Obligation.END_USER_CERTIFICATE).pk).update(due_on=timezone.localdate() + timedelta(days=settings.CONDITION_REMINDER_DAYS))
+    assert conditions_follow() == "1 overdue, 1 reminded"
+    assert conditions_follow() == "0 overdue, 0 reminded"
+    assert "follow-licence-conditions" in settings.CELERY_BEAT_SCHEDULE
