@@ -53,6 +53,15 @@ def conditions_attach(*, licence: Licence, texts: list[StandardText]) -> list[Li
     )
 
 
+def conditions_carry(*, old: Licence, new: Licence) -> list[int]:
+    """A replacement licence takes over the conditions of the old one not yet met (with their dates and status): the
+    holder still owes them, now under the licence that is in force. Those met stay with the old licence, as history.
+    In the replacing transaction; returns the ids carried over."""
+    unmet = list(LicenceCondition.objects.filter(licence=old, status__in=UNMET).order_by("pk").values_list("pk", flat=True))
+    LicenceCondition.objects.filter(pk__in=unmet).update(licence=new)
+    return unmet
+
+
 def conditions_of(licence: Licence):
     return LicenceCondition.objects.filter(licence=licence).prefetch_related("documents").order_by("due_on", "id")
 

@@ -136,9 +136,17 @@ def licence_detail(request, number):
         "exporter/licence.html",
         {
             "held": held, "reports": reports, "form": form, "is_licence": is_licence, "write_offs": write_offs, "declarations": declarations, "declare_form": declare_form,
-            "obligations": conditions.conditions_of(held) if is_licence else [], "meet_form": MeetForm(),
+            "obligations": _with_meet_forms(conditions.conditions_of(held)) if is_licence else [],
         },
     )
+
+
+def _with_meet_forms(obligations) -> list:
+    """Each condition with its own form (its own field ids: several forms share the page)."""
+    obligations = list(obligations)
+    for condition in obligations:
+        condition.meet_form = MeetForm(auto_id=f"condition_{condition.pk}_%s")
+    return obligations
 
 
 class MeetForm(forms.Form):

@@ -346,3 +346,14 @@ def test_the_beat_task_marks_the_overdue_and_owes_the_reminders(conditioned, set
     assert conditions_follow() == "1 overdue, 1 reminded"
     assert conditions_follow() == "0 overdue, 0 reminded"
     assert "follow-licence-conditions" in settings.CELERY_BEAT_SCHEDULE
+
+
+def test_a_replacement_licence_takes_over_the_conditions_not_yet_met(api_as, exporter_a, officer, conditioned):
+    from licensing.licences.lifecycle import licence_replace
+
+    dvc = of(conditioned, Obligation.DELIVERY_VERIFICATION)
+    api_as(exporter_a).post(f"/api/v1/licences/{conditioned.pk}/conditions/{dvc.pk}/meet/", {"file": pdf_upload()}, format="multipart")
+    new = licence_replace(actor=officer, licence=conditioned, reason="Value raised.")
+    assert list(conditioned.obligations.values_list("obligation", flat=True)) == [Obligation.DELIVERY_VERIFICATION]  # met: stays, as history
+    assert set(new.obligations.values_list("obligation", flat=True)) == {Obligation.NO_REEXPORT, Obligation.REIMPORT, Obligation.END_USER_CERTIFICATE, ""}
+    assert Event.objects.get(verb="licence.replaced").payload["conditions"] == sorted(new.obligations.values_list("pk", flat=True))
