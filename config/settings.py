@@ -240,6 +240,8 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-licences": {"task": "customs.reconcile", "schedule": 24 * 3600},
     "audit-checkpoint": {"task": "audit.checkpoint", "schedule": AUDIT_CHECKPOINT_SECONDS},
     "remind-question-answers": {"task": "applications.questions_remind", "schedule": 3600},
+    # Licence conditions: the overdue ones marked, the holder reminded of those nearing their date.
+    "follow-licence-conditions": {"task": "licences.conditions_follow", "schedule": 3600},
 }
 
 # --- The work instruction: refer cases the rules give to the ministry without waiting for an officer.
@@ -252,6 +254,8 @@ NOTIFYING_STATE = env("NOTIFYING_STATE", default="NL")
 # exporter is reminded (once).
 QUESTION_ANSWER_DAYS = env.int("QUESTION_ANSWER_DAYS", default=14)
 QUESTION_REMINDER_DAYS = env.int("QUESTION_REMINDER_DAYS", default=3)
+# Licence conditions with a date (a certificate to return, a re-import): the holder is reminded this many days before.
+CONDITION_REMINDER_DAYS = env.int("CONDITION_REMINDER_DAYS", default=7)
 
 # Screening: a hit at or above this score (0-1) flags the application and blocks a decision until disposed of.
 SCREENING_THRESHOLD = env.float("SCREENING_THRESHOLD", default=0.85)

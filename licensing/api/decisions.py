@@ -47,6 +47,9 @@ class DecisionIn(serializers.Serializer):
     not_listed = serializers.BooleanField(required=False, default=False)
     # Per goods line (issue 18.2): issue some lines and deny others; left out, every line has `outcome`.
     lines = LineDecisionIn(many=True, required=False, default=list, max_length=500)
+    # Standard texts (GET /api/v1/standard-texts/): an issued licence's conditions, a denial's refusal reasons.
+    standard_conditions = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=20)
+    standard_reasons = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=20)
 
 
 class DecisionLineOut(serializers.ModelSerializer):

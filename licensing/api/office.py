@@ -29,7 +29,10 @@ from .permissions import IsOfficial, allow
 
 
 class QuestionIn(serializers.Serializer):
-    text = serializers.CharField(max_length=20000)
+    text = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+    standard_texts = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=20, help_text="Standard questions (GET /api/v1/standard-texts/?kind=question), put before the text."
+    )
     due_on = serializers.DateField(required=False, allow_null=True, default=None, help_text="The answer-by date (default: QUESTION_ANSWER_DAYS from today).")
 
 
@@ -270,7 +273,7 @@ class QuestionAskView(APIView):
         application = _case(request, pk)
         data = QuestionIn(data=request.data)
         data.is_valid(raise_exception=True)
-        question = services.question_ask(actor=request.user, application=application, text=data.validated_data["text"], due_on=data.validated_data["due_on"])
+        question = services.question_ask(actor=request.user, application=application, **data.validated_data)
         return Response(QuestionOut(selectors.questions_of(application).get(pk=question.pk)).data, status=status.HTTP_201_CREATED)
 
 

@@ -3,7 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from .applications import ApplicationViewSet
 from .auth import MeView, TokenView
-from . import advice_requests, assessment, customs, decisions, licences, live_hits, objections, office, reconciliation
+from . import advice_requests, assessment, conditions, customs, decisions, licences, live_hits, objections, office, reconciliation
 
 app_name = "api"
 
@@ -45,6 +45,9 @@ urlpatterns = [
     path("office/consultations/<int:cid>/answer/", decisions.ConsultationAnswerView.as_view(), name="consultation-answer"),
     path("office/parliament/", decisions.ParliamentListView.as_view(), name="parliament"),
     path("office/parliament/<int:nid>/sent/", decisions.ParliamentSentView.as_view(), name="parliament-sent"),
+    path("licences/<int:pk>/conditions/", conditions.LicenceConditionsView.as_view(), name="licence-conditions"),
+    path("licences/<int:pk>/conditions/<int:condition_id>/meet/", conditions.ConditionMeetView.as_view(), name="licence-condition-meet"),
+    path("standard-texts/", conditions.StandardTextListView.as_view(), name="standard-texts"),
     path("usage-reports/", licences.UsageReportsView.as_view(), name="usage-reports"),
     path("usage-reports/upload/", licences.UsageUploadView.as_view(), name="usage-upload"),
     path("usage-reports/periods/", licences.PeriodDeclareView.as_view(), name="usage-periods"),

@@ -15,6 +15,8 @@ from licensing.audit.services import event_record
 from licensing.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from licensing.core.mail import mail_after_commit
 from licensing.core.permissions import refuse_unless
+from licensing.reference.models import StandardTextKind
+from licensing.reference.standard_texts import standard_texts_chosen, text_with_standard_texts
 
 from .aluminium import origin_input_errors
 from .models import STATUTORY_PERIOD_DAYS, Application, Document, GoodsLine, Mention, Note, NoteDocument, Notification, Party, Question, ReferenceSequence, Status
@@ -252,10 +254,14 @@ def question_due_default(today: date | None = None) -> date:
     return (today or timezone.localdate()) + timedelta(days=settings.QUESTION_ANSWER_DAYS)
 
 
-def question_ask(*, actor, application: Application, text: str, due_on: date | None = None) -> Question:
+def question_ask(*, actor, application: Application, text: str, due_on: date | None = None, standard_texts: list[int] | tuple[int, ...] = ()) -> Question:
     """Ask the exporter a question, to be answered by `due_on` (QUESTION_ANSWER_DAYS from today when not given).
-    Several may be open at once; the first one stops the statutory clock."""
+    Chosen standard questions come first, in the exporter's language. Several may be open at once; the first one
+    stops the statutory clock."""
     refuse_unless(actor, ASKING, _("Only the licensing office and the ministry ask the exporter questions."))
+    if standard_texts:
+        chosen = standard_texts_chosen(StandardTextKind.QUESTION, standard_texts, field="standard_texts")
+        text = text_with_standard_texts(text, chosen, language=application.organisation.language or settings.LANGUAGE_CODE)
     text = text.strip()
     if not text:
         raise DomainError(_("Write the question."), fields={"text": [_("Write the question.")]})

@@ -85,6 +85,9 @@ class MismatchKind(models.TextChoices):
     DECLARED_NOT_REPORTED = "declared_not_reported", _("Declared but not reported")
     OVER_AUTHORISATION = "over_authorisation", _("Over the authorisation")
     OUTSIDE_TERMS = "outside_terms", _("Outside the terms")
+    # The licence's conditions (licences.conditions): a due date passed unmet; usage contradicting a standing condition.
+    CONDITION_UNMET = "condition_unmet", _("Condition not met by its date")
+    CONDITION_BREACHED = "condition_breached", _("Usage contradicts a condition")
 
 
 class Resolution(models.TextChoices):

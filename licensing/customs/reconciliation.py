@@ -9,6 +9,8 @@ periods are the half-years of the usage reports (licences.selectors.half_years).
 - declared_not_reported: Customs wrote off more in a period than was reported, once the period's report was due
   (REPORT_WITHIN_DAYS after its end, the rule of the overdue list);
 - over_authorisation: Customs' or the reports' total of a line above what the line authorises;
+- condition_unmet / condition_breached: a licence condition's due date passed unmet, or usage contradicting a
+  standing condition (licences.conditions.condition_mismatches says which);
 - outside_terms: write-offs or reports dated outside the licence's validity (a registration: before it was
   registered or after it was revoked), to a destination it does not cover (a registration: its general licence's
   rule, customs.services.registration_destination_refusal), or reports of goods not on the licence.
@@ -31,6 +33,7 @@ from licensing.accounts.models import Role
 from licensing.audit.services import event_record
 from licensing.core.errors import Conflict, DomainError
 from licensing.core.permissions import refuse_unless
+from licensing.licences.conditions import condition_mismatches, licences_with_condition_mismatches
 from licensing.licences.models import Licence, LicenceLine, Registration, UsageReport
 from licensing.licences.selectors import REPORT_WITHIN_DAYS
 from licensing.licences.usage import lines_by_entry, report_line
@@ -135,8 +138,16 @@ def _licence(licence: Licence, today: date) -> Reconciliation:
         row.period(r["exported_on"]).reported.add(r["quantity"], r["value_eur"])
         outside.check_licence(licence, destinations, "reported", row.number, r)
     all_rows = [*rows.values(), *not_on_licence.values()]
-    mismatches = [*_period_mismatches(rows.values(), today), *_over_authorisation(rows.values()), *outside.mismatches()]
+    mismatches = [*_period_mismatches(rows.values(), today), *_over_authorisation(rows.values()), *outside.mismatches(), *_condition_mismatches(licence, today)]
     return Reconciliation(licence, all_rows, mismatches)
+
+
+def _condition_mismatches(licence: Licence, today: date) -> list[Mismatch]:
+    kinds = {"unmet": MismatchKind.CONDITION_UNMET, "breached": MismatchKind.CONDITION_BREACHED}
+    return [
+        Mismatch(kind=kinds[m.kind], key=f"{kinds[m.kind]}:{m.condition.pk}", figures={**m.figures, "condition": m.condition.pk})
+        for m in condition_mismatches(licence, today=today)
+    ]
 
 
 def _registration(registration: Registration, today: date) -> Reconciliation:
@@ -311,11 +322,13 @@ def flags_sync(held: Licence | Registration, *, today: date | None = None) -> Sy
 
 
 def reconcile_all(*, today: date | None = None) -> SyncResult:
-    """Reconcile every licence and registration with write-offs, reports or open flags. Returns the totals."""
+    """Reconcile every licence and registration with write-offs, reports, open flags or conditions that may be unmet
+    or contradicted. Returns the totals."""
     licence_ids = (
         set(CustomsWriteOff.objects.filter(licence__isnull=False).values_list("licence_id", flat=True).distinct())
         | set(UsageReport.objects.filter(licence__isnull=False).values_list("licence_id", flat=True).distinct())
         | set(ReconciliationFlag.objects.filter(resolved_at__isnull=True, licence__isnull=False).values_list("licence_id", flat=True))
+        | licences_with_condition_mismatches()
     )
     registration_ids = (
         set(CustomsWriteOff.objects.filter(registration__isnull=False).values_list("registration_id", flat=True).distinct())

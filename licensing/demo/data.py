@@ -16,6 +16,7 @@ from licensing.applications.models import Application
 from licensing.casework.tasks import application_route
 from licensing.denials.denial_import import denials_import
 from licensing.licences.decisions import decision_issue
+from licensing.reference.models import StandardText
 from licensing.reference.models import Country
 
 DEMO_PASSWORD = "Exportcontrole-demo-2026"
@@ -132,7 +133,9 @@ def demo_cases_load() -> int:
         services.application_submit(actor=exporter, application=application)
         application_route(application.pk)  # at once, whether or not a worker is running (idempotent)
         cases.append(Application.objects.get(pk=application.pk))
-    # One office-alone case decided: a licence the exporter can report usage against.
+    # One office-alone case decided: a licence the exporter can report usage against, with standard conditions to meet
+    # (a delivery verification certificate to return, no re-export without consent; fixtures/reference/standard_texts.yaml).
     if cases[0].status == "in_review":
-        decision_issue(actor=officer, application=cases[0], reasons="Within the work instruction for NATO destinations.")
+        conditions = StandardText.objects.filter(code__in=["dvc-return", "no-reexport"], active=True).values_list("pk", flat=True)
+        decision_issue(actor=officer, application=cases[0], reasons="Within the work instruction for NATO destinations.", standard_conditions=sorted(conditions))
     return len(cases) + 1

@@ -38,9 +38,12 @@ from licensing.core.mail import mail_after_commit
 from licensing.denials.models import DenialRegisterEntry
 from licensing.reference.control_list import InvalidControlEntry, parse_entry
 from licensing.reference.frameworks import grounds_of
+from licensing.reference.models import StandardTextKind
+from licensing.reference.standard_texts import standard_texts_chosen, text_with_standard_texts
 from licensing.routing.services import case_ensure_claimant
 from licensing.screening.selectors import decision_blocker
 
+from .conditions import conditions_attach
 from .models import Decision, DecisionLine, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Registration, RegistrationStatus
 from .tasks import decision_notify
 
@@ -79,13 +82,18 @@ class DecideCommand:
     not_listed: bool = False
     # Per goods line (issue 18.2): none means every line has the decision's outcome (and a denial's grounds).
     lines: tuple[LineDecision, ...] = ()
+    # Standard texts (reference.StandardText ids): the licence's conditions (they become its obligations) and a
+    # denial's refusal reasons (written into its reasons in the holder's language).
+    standard_conditions: tuple[int, ...] = ()
+    standard_reasons: tuple[int, ...] = ()
 
     @classmethod
     def of(cls, data: dict) -> "DecideCommand":
         """From a serializer's or a form's cleaned data (fields it does not have keep their defaults)."""
         known = {f: data[f] for f in cls.__dataclass_fields__ if f in data and data[f] is not None}
-        if "criteria" in known:
-            known["criteria"] = tuple(known["criteria"])
+        for name in ("criteria", "standard_conditions", "standard_reasons"):
+            if name in known:
+                known[name] = tuple(getattr(v, "pk", v) for v in known[name])
         if "lines" in known:
             known["lines"] = tuple(
                 LineDecision(line=line["line"], outcome=line["outcome"], criteria=tuple(line.get("criteria") or ()), reasons=line.get("reasons") or "")
@@ -101,15 +109,31 @@ def decide(*, actor, application: Application, command: DecideCommand):
     c = command
     if c.lines and c.outcome not in (Outcome.ISSUED, Outcome.DENIED):
         raise DomainError(_("Only a licence can be issued or denied line by line."), fields={"lines": [_("Only a licence can be issued or denied line by line.")]})
+    if c.standard_conditions and c.outcome != Outcome.ISSUED:
+        raise DomainError(_("Only an issued licence has conditions."), fields={"standard_conditions": [_("Only an issued licence has conditions.")]})
+    if c.standard_reasons and c.outcome != Outcome.DENIED:
+        raise DomainError(_("Refusal reasons belong to a denial."), fields={"standard_reasons": [_("Refusal reasons belong to a denial.")]})
     if c.outcome == Outcome.ISSUED:
-        return decision_issue(actor=actor, application=application, conditions=c.conditions, valid_to=c.valid_to, reasons=c.reasons, lines=c.lines)
+        return decision_issue(
+            actor=actor, application=application, conditions=c.conditions, valid_to=c.valid_to, reasons=c.reasons, lines=c.lines, standard_conditions=c.standard_conditions
+        )
     if c.outcome == Outcome.DENIED:
-        return decision_deny(actor=actor, application=application, reasons=c.reasons, criteria=list(c.criteria), lines=c.lines)
+        reasons = c.reasons
+        if c.standard_reasons:
+            texts = standard_texts_chosen(StandardTextKind.REFUSAL, c.standard_reasons, field="standard_reasons")
+            reasons = text_with_standard_texts(reasons, texts, language=_letter_language(application))
+        return decision_deny(actor=actor, application=application, reasons=reasons, criteria=list(c.criteria), lines=c.lines)
     if c.outcome == Outcome.ANSWERED:
         return decision_answer_sondage(actor=actor, application=application, answer=c.answer, positive=c.positive, criteria=list(c.criteria))
     if c.outcome == Outcome.RULED:
         return decision_rule(actor=actor, application=application, entry=c.entry, not_listed=c.not_listed, reasons=c.reasons)
     raise DomainError(_("Choose the decision."), fields={"outcome": [_("Choose the decision.")]})
+
+
+def _letter_language(application: Application) -> str:
+    from .documents import document_language  # documents imports this module
+
+    return document_language(application.organisation)
 
 
 def outcomes_for(kind: str) -> list[str]:
@@ -310,14 +334,17 @@ def _decision_lines(decision: Decision, plan: list[_PlannedLine]) -> None:
 
 
 def decision_issue(
-    *, actor, application: Application, conditions: str = "", valid_to: date | None = None, reasons: str = "", lines: tuple[LineDecision, ...] = ()
+    *, actor, application: Application, conditions: str = "", valid_to: date | None = None, reasons: str = "", lines: tuple[LineDecision, ...] = (),
+    standard_conditions: tuple[int, ...] | list[int] = (),
 ):
-    """Issue the licence: numbered, with its lines, destinations and conditions; fast-track notice where due.
+    """Issue the licence: numbered, with its lines, destinations and conditions (the chosen standard conditions become
+    its obligations, with their due dates: licences.conditions); fast-track notice where due.
     For a general-licence registration, register the exporter instead (returns the Registration).
 
     `lines` may deny some goods lines in the same decision (issue 18.2): the licence then covers the issued lines
     only, and each denied line is its own entry in our denial register with its grounds (see _denial_register)."""
     _decider(actor)
+    texts = standard_texts_chosen(StandardTextKind.CONDITION, standard_conditions, field="standard_conditions")
     with transaction.atomic():
         locked = _locked(application, actor)
         if lines and locked.kind == Kind.GENERAL_REGISTRATION:
@@ -328,6 +355,8 @@ def decision_issue(
             raise DomainError(_("The denial is not complete."), fields={"reasons": [_("Give the reasons the exporter will read.")]})
         _refuse_if_blocked(locked, approving=True, denied_lines={p.goods.pk for p in denied})
         if locked.kind == Kind.GENERAL_REGISTRATION:
+            if texts:
+                raise DomainError(_("A registration for a general licence takes the general licence's conditions."), fields={"standard_conditions": [_("Leave the conditions empty.")]})
             return _registration_issue(actor, locked, reasons)
         assessment = final_assessment(locked)
         if assessment and assessment.advice == Advice.APPROVE_WITH_CONDITIONS:
@@ -366,6 +395,7 @@ def decision_issue(
             brokering_value_eur=locked.brokering_value_eur,
         )
         licence.destinations.set(locked.destinations.all())
+        conditions_attach(licence=licence, texts=texts)
         LicenceLine.objects.bulk_create(
             LicenceLine(
                 licence=licence,

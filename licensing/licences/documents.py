@@ -176,7 +176,16 @@ def _licence_pdf(licence: Licence) -> bytes:
     ]
     goods = Table(rows, colWidths=[8 * mm, 25 * mm, 82 * mm, 25 * mm, 30 * mm], repeatRows=1)
     goods.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    story += [goods, Spacer(1, 6 * mm), _p(_("Conditions"), styles["Heading3"]), _p(licence.conditions or _("None beyond the law."), styles["BodyText"])]
+    story += [goods, Spacer(1, 6 * mm), _p(_("Conditions"), styles["Heading3"])]
+    obligations = list(licence.obligations.order_by("id"))
+    if licence.conditions or not obligations:
+        story.append(_p(licence.conditions or _("None beyond the law."), styles["BodyText"]))
+    for i, condition in enumerate(obligations, start=1):
+        # The text in the letter's language, with the date by which the holder must meet it.
+        text = condition.text
+        if condition.due_on:
+            text = _("%(text)s To be met by %(date)s.") % {"text": text, "date": _date(condition.due_on)}
+        story.append(_p(f"{i}. {text}", styles["BodyText"]))
     story += _denied_lines(licence.decision, styles, all_denied=False)
     story += _objection_clause(licence.decision, styles)
     story += [Spacer(1, 10 * mm), _p(_("Issued by the %(authority)s.") % {"authority": _authority()}, styles["Italic"])]
@@ -241,11 +250,27 @@ def _decision_letter_pdf(decision: Decision) -> bytes:
             ]
     elif decision.outcome == Outcome.RULED:
         ruling = _("The item is not listed.") if decision.ruling_not_listed else _("The item falls under control entry %(entry)s.") % {"entry": decision.ruling_entry}
-        story += [_p(ruling, styles["Heading3"]), _p(decision.reasons, styles["BodyText"])]
+        story += [_p(ruling, styles["Heading3"]), *_goods_ruled_on(application, styles), _p(decision.reasons, styles["BodyText"])]
     if decision.application is not None:  # a decision imported from a previous system was sent from there
         story += _objection_clause(decision, styles)
     story += [Spacer(1, 10 * mm), _p(f"{_authority()}.", styles["Italic"])]
     return _document(f"{title} {decision.reference}", story)
+
+
+def _goods_ruled_on(application, styles) -> list:
+    """The goods the ruling is about, as the application described them: a ruling that does not name them proves
+    nothing at the border."""
+    if application is None:
+        return []
+    rows = [[_("Description"), _("Manufacturer / part number"), _("Entry applied for")]] + [
+        [_p(line.description, styles["BodyText"]), _p(" ".join(filter(None, [line.manufacturer, line.part_number])) or "-", styles["BodyText"]), line.control_entry or "-"]
+        for line in application.goods.all()
+    ]
+    if len(rows) == 1:
+        return []
+    table = Table(rows, colWidths=[90 * mm, 50 * mm, 30 * mm], repeatRows=1)
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return [_p(_("Goods ruled on"), styles["Heading4"]), table, Spacer(1, 4 * mm)]
 
 
 def set_aside_letter_pdf(application, *, set_aside_on, reason: str, questions) -> bytes:

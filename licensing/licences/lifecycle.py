@@ -10,6 +10,7 @@ from licensing.applications.notifications import notify_organisation
 from licensing.core.errors import Conflict, DomainError
 from licensing.core.mail import mail_after_commit
 
+from .conditions import conditions_carry
 from .models import Decision, Licence, LicenceLine, LicenceStatus, Outcome, Registration, Source
 from .tasks import change_notify
 from .transitions import LICENCE, REGISTRATION, TOLD_TO_HOLDER, LicenceAction, RegistrationAction
@@ -54,7 +55,8 @@ def licence_extend(*, actor, licence: Licence, valid_to: date, reason: str = "")
 
 
 def licence_replace(*, actor, licence: Licence, value_eur=None, valid_to: date | None = None, conditions: str | None = None, reason: str = "") -> Licence:
-    """A new licence that takes the old one's place; it points to the old so reports do not count it twice."""
+    """A new licence that takes the old one's place; it points to the old so reports do not count it twice. The old
+    licence's conditions not yet met go with it (licences.conditions.conditions_carry)."""
     with transaction.atomic():
         old = Licence.objects.select_for_update().get(pk=licence.pk)
         LICENCE.check(old, LicenceAction.REPLACE, actor)
@@ -74,7 +76,8 @@ def licence_replace(*, actor, licence: Licence, value_eur=None, valid_to: date |
         for line in lines:
             line.pk, line.licence = None, new
         LicenceLine.objects.bulk_create(lines)
-        event = LICENCE.move(old, LicenceAction.REPLACE, actor, reason=reason, payload={"by": new.number}, extra_updates={"status_reason": f"Replaced by {new.number}. {reason}".strip()})
+        carried = conditions_carry(old=old, new=new)
+        event = LICENCE.move(old, LicenceAction.REPLACE, actor, reason=reason, payload={"by": new.number, "conditions": carried}, extra_updates={"status_reason": f"Replaced by {new.number}. {reason}".strip()})
         _tell(event.pk, old)
     return new
 

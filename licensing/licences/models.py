@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from licensing.applications.choices import EndUse, GoodsKind, Movement
 from licensing.audit.transitions import StatusGuarded, StatusQuerySet
+from licensing.reference.models import Obligation, in_language
 from licensing.screening.models import SerialKind
 
 
@@ -457,3 +458,65 @@ class UsageSerial(models.Model):
 
     class Meta:
         ordering = ["normalised", "report", "id"]
+
+
+class ConditionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    MET = "met", _("Met")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class LicenceCondition(StatusGuarded, models.Model):
+    """A structured condition of a licence, made from a standard text at issue (voorschrift): an obligation with a
+    due date the holder meets (a delivery verification certificate or an end-user certificate uploaded, a re-import
+    recorded), or a standing one that holds for the licence's life (no re-export without consent: never 'met').
+    Its status changes only through its machine (licences.transitions.CONDITION); the texts are copied at issue, so a
+    later edit of the standard text does not change what the holder was told."""
+
+    licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="obligations")
+    standard_text = models.ForeignKey("reference.StandardText", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    obligation = models.CharField(max_length=30, choices=Obligation.choices, blank=True, help_text=_("Blank: a condition that is only text."))
+    text_en = models.TextField()
+    text_nl = models.TextField()
+    due_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=ConditionStatus.choices, default=ConditionStatus.OPEN)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    met_at = models.DateTimeField(null=True, blank=True)
+    met_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    re_imported_on = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    objects = StatusQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["licence", "due_on", "id"]
+        indexes = [models.Index(fields=["due_on"], condition=models.Q(status="open"), name="open_conditions_due_idx")]
+
+    def __str__(self):
+        return f"{self.licence_id}: {self.obligation or 'text'} ({self.status})"
+
+    @property
+    def text(self) -> str:
+        """The text in the language of the page or mail being drawn."""
+        return in_language(self.text_en, self.text_nl)
+
+
+def condition_document_path(instance, filename):
+    # The stored name never comes from the user.
+    return f"conditions/{instance.condition_id}/{uuid.uuid4().hex}"
+
+
+class ConditionDocument(models.Model):
+    """What the holder uploaded to meet a condition (the certificate)."""
+
+    condition = models.ForeignKey(LicenceCondition, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(upload_to=condition_document_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["condition", "id"]

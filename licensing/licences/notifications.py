@@ -7,7 +7,7 @@ from licensing.audit.services import event_record
 from licensing.core.mail import mail_people, organisation_people
 
 from .documents import decision_document, set_aside_document
-from .models import Decision, Licence, Outcome, Registration
+from .models import ConditionStatus, Decision, Licence, LicenceCondition, Outcome, Registration
 from .transitions import LICENCE, REGISTRATION, REGISTRATION_TOLD, TOLD_TO_HOLDER, LicenceAction
 
 NOTIFIED = "decision.notified"
@@ -72,6 +72,14 @@ def change_notify(*, event_id: int) -> int:
     sent = mail_people(people, template="licence_change", context=context)
     event_record(actor=None, verb=notified, target=changed, payload={"event": event.pk, "recipients": sent})
     return sent
+
+
+def condition_remind(*, condition_id: int) -> int:
+    """E-mail the holder's people that a condition of their licence is due soon and not yet met."""
+    condition = LicenceCondition.objects.select_related("licence").filter(pk=condition_id, status=ConditionStatus.OPEN).first()
+    if condition is None or not condition.licence.holder_id:
+        return 0  # gone, met in the meantime, or a licence without a holder in the system
+    return mail_people(organisation_people(condition.licence.holder_id), template="condition_reminder", context={"condition": condition, "licence": condition.licence})
 
 
 def set_aside_notify(*, application_id: int) -> int:

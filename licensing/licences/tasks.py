@@ -49,3 +49,20 @@ def rescreen_live_chunk(run_id: int | None, licence_ids: list[int], registration
     from .live_screening import rescreen_live
 
     return rescreen_live(run_id=run_id, licence_ids=licence_ids, registration_ids=registration_ids)
+
+
+@shared_task(name="licences.conditions_follow", acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
+def conditions_follow() -> str:
+    """Beat, hourly: mark overdue the licence conditions whose date passed, and owe the reminders of those nearing
+    their date (each once). Idempotent."""
+    from .conditions import conditions_mark_overdue, conditions_remind
+
+    return f"{conditions_mark_overdue()} overdue, {conditions_remind()} reminded"
+
+
+@shared_task(name="licences.condition_remind", acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+def condition_remind(condition_id: int) -> int:
+    """E-mail the holder's people that a licence condition is due soon."""
+    from .notifications import condition_remind as remind
+
+    return remind(condition_id=condition_id)

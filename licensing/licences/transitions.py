@@ -15,7 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from licensing.accounts.models import Role
 from licensing.audit.transitions import SYSTEM, Machine, Move
 
-from .models import Licence, LicenceStatus, LiveHit, LiveHitStatus, Registration, RegistrationStatus
+from django.utils import timezone
+
+from licensing.reference.models import Obligation
+
+from .models import ConditionStatus, Licence, LicenceCondition, LicenceStatus, LiveHit, LiveHitStatus, Registration, RegistrationStatus
 
 # The licensing office's changes to a licence (mailed to the holder); the holder's own is to surrender it.
 CHANGING = (Role.OFFICER, Role.ADMINISTRATOR)
@@ -134,4 +138,47 @@ LIVE_HIT = Machine(
     not_found=_("No such hit."),
     cannot=_("Cannot %(action)s a hit that is %(status)s."),
     lost=_("This hit was handled already."),
+)
+
+
+# A licence's structured conditions (licences.conditions): the holder meets an obligation with a due date; the nightly
+# run marks one overdue once its date has passed. A standing condition (no re-export) is never met: it holds.
+MEETING_CONDITIONS = (Role.EXPORTER,)
+MET_BY_HOLDER = frozenset({Obligation.DELIVERY_VERIFICATION, Obligation.END_USER_CERTIFICATE, Obligation.REIMPORT})
+
+
+class ConditionAction(models.TextChoices):
+    # Past tense: the verbs read as what happened (condition.met, condition.overdue).
+    MEET = "met", _("Meet")
+    MARK_OVERDUE = "overdue", _("Mark overdue")
+
+
+def _can_be_met(condition: LicenceCondition, actor) -> str | None:
+    if condition.obligation not in MET_BY_HOLDER:
+        return str(_("This condition holds for the life of the licence; there is nothing to hand in."))
+    return None
+
+
+def _past_due(condition: LicenceCondition, actor) -> str | None:
+    if condition.due_on is None or condition.due_on >= timezone.localdate():
+        return str(_("This condition is not yet due."))
+    return None
+
+
+CONDITION = Machine(
+    name="condition",
+    model=LicenceCondition,
+    moves=(
+        Move(ConditionAction.MEET, {ConditionStatus.OPEN, ConditionStatus.OVERDUE}, ConditionStatus.MET, MEETING_CONDITIONS, guard=_can_be_met, sets_timestamp="met_at"),
+        Move(ConditionAction.MARK_OVERDUE, {ConditionStatus.OPEN}, ConditionStatus.OVERDUE, (SYSTEM,), guard=_past_due),
+    ),
+    statuses=ConditionStatus,
+    actions=ConditionAction,
+    roles=Role,
+    initial=ConditionStatus.OPEN,
+    visible=lambda condition, actor: _holder_or_official(condition.licence, actor),
+    event_target=lambda condition: condition.licence,
+    not_found=_("No such condition."),
+    cannot=_("Cannot %(action)s a condition that is %(status)s."),
+    lost=_("This condition changed in the meantime; reload and try again."),
 )

@@ -58,3 +58,10 @@ class SanctionsBanAdmin(admin.ModelAdmin):
     list_filter = ["active"]
     search_fields = ["code", "name_en", "regulation", "article"]
     filter_horizontal = ["destinations"]
+
+
+@admin.register(models.StandardText)
+class StandardTextAdmin(admin.ModelAdmin):
+    list_display = ["code", "kind", "title_en", "title_nl", "obligation", "due_days", "active"]
+    list_filter = ["kind", "obligation", "active"]
+    search_fields = ["code", "title_en", "title_nl", "text_en", "text_nl"]

@@ -32,12 +32,15 @@ from .models import (
     GeneralLicence,
     GeneralLicenceKind,
     GroupCode,
+    Obligation,
     ReportRegion,
     SanctionsBan,
+    StandardText,
+    StandardTextKind,
 )
 from .selectors import reference_changed, reference_changes_batched
 
-FILES = ("regions", "countries", "groups", "control_entries", "criteria", "general_licences", "sanctions_bans")
+FILES = ("regions", "countries", "groups", "control_entries", "criteria", "general_licences", "sanctions_bans", "standard_texts")
 # The application Movement choices (licensing.applications.choices.Movement), kept here so that reference data does
 # not depend on the applications app.
 MOVEMENTS = ("export", "transfer", "transit", "brokering")
@@ -125,6 +128,7 @@ def reference_load(*, directory: str | Path | None = None) -> dict[str, dict[str
         counts["frameworks"], counts["criteria"], counts["criterion_sub_points"] = _load_criteria(documents["criteria"])
         counts["general_licences"] = _load_general_licences(documents["general_licences"])
         counts["sanctions_bans"] = _load_sanctions_bans(documents["sanctions_bans"])
+        counts["standard_texts"] = _load_standard_texts(documents["standard_texts"])
     reference_changed()
     return {name: c.as_dict() for name, c in counts.items()}
 
@@ -450,6 +454,31 @@ def _load_general_licences(document: dict) -> Counts:
             counts.updated += 1
             counts.unchanged -= 1
     return counts
+
+
+def _load_standard_texts(document: dict) -> Counts:
+    """The office's standard texts in both languages; texts an administrator added in the admin are left alone."""
+    file = "standard_texts.yaml"
+    rows = []
+    for position, text in enumerate(_list(document, "texts", file)):
+        code = _str(text, "code", file)
+        kind, obligation = text.get("kind"), text.get("obligation") or ""
+        if kind not in StandardTextKind.values:
+            raise ReferenceDataError(f"{file}: text {code}: unknown kind {kind!r}")
+        if obligation and (obligation not in Obligation.values or kind != StandardTextKind.CONDITION):
+            raise ReferenceDataError(f"{file}: text {code}: obligation must be one of {', '.join(Obligation.values)}, and only on a condition")
+        due_days = text.get("due_days")
+        if due_days is not None and (not isinstance(due_days, int) or isinstance(due_days, bool) or not 1 <= due_days <= 3650):
+            raise ReferenceDataError(f"{file}: text {code}: due_days must be a number of days (1-3650)")
+        rows.append(
+            {
+                "code": code, "kind": kind, "obligation": obligation, "due_days": due_days, "position": position, "active": text.get("active", True) is not False,
+                "title_en": _str(text, "title_en", file, where=code), "title_nl": _str(text, "title_nl", file, where=code),
+                "text_en": _str(text, "text_en", file, where=code), "text_nl": _str(text, "text_nl", file, where=code),
+            }
+        )
+    _unique([r["code"] for r in rows], file, "text")
+    return _upsert(StandardText, "code", rows)[1]
 
 
 def _load_sanctions_bans(document: dict) -> Counts:

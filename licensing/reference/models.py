@@ -307,3 +307,54 @@ class SanctionsBan(models.Model):
 
     def __str__(self):
         return f"{self.regulation}, {self.article}"
+
+
+class StandardTextKind(models.TextChoices):
+    CONDITION = "condition", _("Licence condition")
+    REFUSAL = "refusal", _("Refusal reason")
+    QUESTION = "question", _("Question to the exporter")
+
+
+class Obligation(models.TextChoices):
+    """What a standard condition asks of the holder after issue (licences.conditions tracks it on the licence).
+    Blank: a condition that is only text."""
+
+    DELIVERY_VERIFICATION = "delivery_verification", _("Return a delivery verification certificate by a date")
+    NO_REEXPORT = "no_reexport", _("No re-export without consent")
+    REIMPORT = "reimport", _("Re-import of a temporary export by a date")
+    END_USER_CERTIFICATE = "end_user_certificate", _("End-user certificate to follow by a date")
+
+
+class StandardText(models.Model):
+    """A text the office uses again and again (standaardteksten): a licence condition, a refusal reason or a question
+    to the exporter, in Dutch and English, maintained by administrators (the admin; defaults from
+    fixtures/reference/standard_texts.yaml). The forms offer the active ones; the letter uses the holder's language."""
+
+    code = models.SlugField(max_length=60, unique=True)
+    kind = models.CharField(max_length=20, choices=StandardTextKind.choices)
+    title_en = models.CharField(max_length=200)
+    title_nl = models.CharField(max_length=200)
+    text_en = models.TextField()
+    text_nl = models.TextField()
+    obligation = models.CharField(max_length=30, choices=Obligation.choices, blank=True, help_text=_("Conditions only: what the holder must do after issue."))
+    due_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("Days after issue by which the obligation must be met; empty for a re-import: the licence's end date.")
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["kind", "position", "code"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(obligation="") | models.Q(kind="condition"), name="standard_text_obligation_only_for_conditions"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return in_language(self.title_en, self.title_nl)
+
+    def text_in(self, language: str) -> str:
+        return (self.text_nl or self.text_en) if (language or "").startswith("nl") else self.text_en

@@ -8,10 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from licensing.core.errors import DomainError
+from licensing.core.http import document_response
 from licensing.customs import reconciliation
 from licensing.customs.models import MismatchKind, ReconciliationFlag
 from licensing.licences import live_screening
-from licensing.licences.models import Licence, Registration
+from licensing.licences.conditions import conditions_of
+from licensing.licences.models import ConditionDocument, Licence, Registration
 
 from .access import official_required, roles_required
 
@@ -42,7 +44,16 @@ def _reconciliation_page(request, held):
     result = reconciliation.reconciliation_of(held)
     holder = {"registration": held} if isinstance(held, Registration) else {"licence": held}
     flags = ReconciliationFlag.objects.filter(resolved_at__isnull=True, **holder).order_by("pk")
-    return render(request, "office/reconciliation.html", {"held": held, "result": result, "flags": flags, "is_registration": isinstance(held, Registration)})
+    obligations = [] if isinstance(held, Registration) else conditions_of(held)
+    return render(
+        request, "office/reconciliation.html", {"held": held, "result": result, "flags": flags, "is_registration": isinstance(held, Registration), "obligations": obligations}
+    )
+
+
+@roles_required(reconciliation.READING)
+def condition_document(request, pk, condition_document_id):
+    """A certificate the holder handed in to meet a licence condition (officials)."""
+    return document_response(get_object_or_404(ConditionDocument, pk=condition_document_id, condition__licence_id=pk))
 
 
 @require_POST

@@ -22,6 +22,8 @@ from licensing.licences.documents import application_document
 from licensing.licences.selectors import overdue_reports, parliament_notifications, prior_information, usage_outside_terms
 from licensing.licences.models import Decision, Outcome
 from licensing.reference.frameworks import grounds_of
+from licensing.reference.models import StandardText, StandardTextKind
+from licensing.reference.standard_texts import standard_texts_offered
 
 from .access import official_required, roles_required
 from .confirm import confirmation_page, confirmed
@@ -66,9 +68,17 @@ class DecisionForm(forms.Form):
     positive = forms.BooleanField(label=gettext_lazy("Indicative answer is positive"), required=False)
     entry = forms.CharField(label=gettext_lazy("Control entry (classification)"), required=False, max_length=60)
     not_listed = forms.BooleanField(label=gettext_lazy("Not listed (classification)"), required=False)
+    standard_conditions = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Standard conditions (with their due dates, tracked on the licence)"), required=False, queryset=StandardText.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    standard_reasons = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Standard refusal reasons (put before the reasons, in the exporter's language)"), required=False, queryset=StandardText.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *args, frameworks: list[str], kind: str, goods=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["standard_conditions"].queryset = standard_texts_offered(StandardTextKind.CONDITION)
+        self.fields["standard_reasons"].queryset = standard_texts_offered(StandardTextKind.REFUSAL)
         # Only the outcomes this kind of application can have, and none chosen for the officer.
         self.fields["outcome"].choices = [("", _("— choose —"))] + [(o, Outcome(o).label) for o in decisions.outcomes_for(kind)]
         # The grounds of the frameworks this case is assessed against (licensing.reference.frameworks decides which).

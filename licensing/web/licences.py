@@ -6,6 +6,7 @@ from datetime import date
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +18,10 @@ from django.views.decorators.http import require_POST
 from licensing.core.errors import DomainError
 from licensing.core.limits import body_limit
 from licensing.customs.selectors import write_offs_of_licence, write_offs_of_registration
-from licensing.licences import lifecycle, selectors, usage, usage_periods, usage_writer
+from licensing.core.errors import NotAllowed
+from licensing.licences import conditions, lifecycle, selectors, usage, usage_periods, usage_writer
+from licensing.licences.models import LicenceCondition
+from licensing.reference.models import Obligation
 
 from .confirm import confirmation_page, confirmed
 from .decisions import error_message
@@ -130,8 +134,47 @@ def licence_detail(request, number):
     return render(
         request,
         "exporter/licence.html",
-        {"held": held, "reports": reports, "form": form, "is_licence": is_licence, "write_offs": write_offs, "declarations": declarations, "declare_form": declare_form},
+        {
+            "held": held, "reports": reports, "form": form, "is_licence": is_licence, "write_offs": write_offs, "declarations": declarations, "declare_form": declare_form,
+            "obligations": _with_meet_forms(conditions.conditions_of(held)) if is_licence else [],
+        },
     )
+
+
+def _with_meet_forms(obligations) -> list:
+    """Each condition with its own form (its own field ids: several forms share the page)."""
+    obligations = list(obligations)
+    for condition in obligations:
+        condition.meet_form = MeetForm(auto_id=f"condition_{condition.pk}_%s")
+    return obligations
+
+
+class MeetForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("Certificate"), required=False)
+    re_imported_on = forms.DateField(label=gettext_lazy("Re-imported on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=conditions.MAX_NOTE_CHARS, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+@require_POST
+@exporter_required
+def condition_meet(request, number, condition_id):
+    """The holder meets a condition of its licence: the certificate uploaded, or the re-import recorded."""
+    licence = get_object_or_404(selectors.licences_visible_to(request.user), number=number)
+    condition = get_object_or_404(LicenceCondition.objects.select_related("licence"), pk=condition_id, licence=licence)
+    form = MeetForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, " ".join(f"{form.fields[k].label}: {m}" for k, msgs in form.errors.items() if k in form.fields for m in msgs))
+        return redirect("licences:detail", number=number)
+    d = form.cleaned_data
+    try:
+        conditions.condition_meet(actor=request.user, condition=condition, files=request.FILES.getlist("file"), re_imported_on=d["re_imported_on"], note=d["note"])
+    except NotAllowed:
+        raise PermissionDenied from None
+    except DomainError as exc:
+        messages.error(request, error_message(exc))
+    else:
+        messages.success(request, _("Recorded: the condition is met.") if condition.obligation != Obligation.REIMPORT else _("Re-import recorded: the condition is met."))
+    return redirect("licences:detail", number=number)
 
 
 @require_POST

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<str:number>/usage/", licences.usage_add, name="usage"),
     path("<str:number>/declare/", licences.period_declare, name="declare"),
     path("<str:number>/surrender/", licences.surrender, name="surrender"),
+    path("<str:number>/conditions/<int:condition_id>/meet/", licences.condition_meet, name="condition-meet"),
 ]

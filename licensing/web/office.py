@@ -20,6 +20,8 @@ from licensing.applications.workflow import allowed_actions
 from licensing.casework.timeline import case_timeline
 from licensing.core.http import document_response
 from licensing.licences.decisions import DECIDING, application_set_aside
+from licensing.reference.models import StandardText, StandardTextKind
+from licensing.reference.standard_texts import standard_texts_offered
 from licensing.routing import selectors as queues
 from licensing.routing import services as triage
 from licensing.routing.selectors import queue_rows, queue_values
@@ -30,13 +32,20 @@ from .sorting import Column, sorted_by
 
 
 class QuestionForm(forms.Form):
-    text = forms.CharField(label=gettext_lazy("Question to the exporter"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
+    standard_texts = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Standard questions (put before your text, in the exporter's language)"), required=False, queryset=StandardText.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    text = forms.CharField(label=gettext_lazy("Question to the exporter"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000, required=False)
     due_on = forms.DateField(
         label=gettext_lazy("Answer by"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=gettext_lazy("Leave empty for the usual term."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["standard_texts"].queryset = standard_texts_offered(StandardTextKind.QUESTION)
 
 
 class NoteForm(forms.Form):
@@ -226,12 +235,16 @@ def case_ask(request, pk):
     valid = form.is_valid()
     text = form.cleaned_data["text"] if valid else ""
     due_on = form.cleaned_data.get("due_on") if valid else None
+    chosen = [t.pk for t in form.cleaned_data["standard_texts"]] if valid else []
+    if "standard_texts" in form.errors:
+        messages.error(request, _("Choose standard questions from the list."))
+        return redirect("office:case", pk=pk)
     if "due_on" in form.errors:
         messages.error(request, _("Give the answer-by date as a date."))
         return redirect("office:case", pk=pk)
     application = case_or_404(request, pk)
     return act(
-        request, pk, lambda: services.question_ask(actor=request.user, application=application, text=text, due_on=due_on), _("Question sent; the clock stops until it is answered.")
+        request, pk, lambda: services.question_ask(actor=request.user, application=application, text=text, due_on=due_on, standard_texts=chosen), _("Question sent; the clock stops until it is answered.")
     )
 
 

@@ -39,5 +39,6 @@ urlpatterns = [
     path("reconciliation/", compliance.reconciliation_flags, name="reconciliation-flags"),
     path("reconciliation/flags/<int:fid>/explain/", compliance.flag_explain, name="reconciliation-flag-explain"),
     path("licences/<int:pk>/reconciliation/", compliance.licence_reconciliation, name="licence-reconciliation"),
+    path("licences/<int:pk>/conditions/documents/<int:condition_document_id>/", compliance.condition_document, name="licence-condition-document"),
     path("registrations/<int:pk>/reconciliation/", compliance.registration_reconciliation, name="registration-reconciliation"),
 ]

@@ -24,6 +24,10 @@ def test_load_demo_is_idempotent_and_accounts_can_log_in(settings, tmp_path, dja
     statuses = sorted(Application.objects.values_list("status", flat=True))
     assert statuses == ["draft", "in_review", "in_review", "issued"]  # loaded once, not twice
     assert DenialRegisterEntry.objects.filter(own=False).count() == 3
+    from licensing.licences.models import LicenceCondition
+
+    # The demo licence carries standard conditions to meet (fixtures/reference/standard_texts.yaml).
+    assert sorted(LicenceCondition.objects.values_list("obligation", flat=True)) == ["delivery_verification", "no_reexport"]
 
 
 @pytest.mark.django_db

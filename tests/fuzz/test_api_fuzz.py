@@ -114,5 +114,5 @@ def test_hostile_files_on_every_upload_never_answer_500(name, api_as, exporter_a
         client = api_as(administrator if "screening" in path else exporter_a)
         body = {"file": SimpleUploadedFile("upload.xlsx", HOSTILE[name]), "doc_type": "other", "format": "eu-xml", "text": "An answer.", "grounds": "Grounds."}
         with tasks_in_process():
-            response = getattr(client, method)(path.format(id=draft["id"], question_id=1), body, format="multipart")
+            response = getattr(client, method)(path.format(id=draft["id"], question_id=1, condition_id=1), body, format="multipart")
         assert response.status_code < 500, (path, response.content[:300])

@@ -157,6 +157,12 @@ def test_a_removed_fixture_row_is_not_deleted(fixture_dir):
             "control_entries.yaml: 'ML23' is not a valid code for the military list",
         ),
         ("criteria", lambda d: d.pop("source"), "criteria.yaml: the file must start with a `source:`"),
+        (
+            "standard_texts",
+            lambda d: by_code(d["texts"], "refusal-diversion").update(obligation="reimport"),
+            "standard_texts.yaml: text refusal-diversion: obligation must be one of",
+        ),
+        ("standard_texts", lambda d: by_code(d["texts"], "question-euc").update(text_nl=""), "standard_texts.yaml: question-euc: `text_nl` must be a non-empty text"),
     ],
 )
 def test_a_bad_fixture_is_refused_with_its_file_name_and_changes_nothing(fixture_dir, name, change, message):

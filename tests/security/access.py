@@ -66,6 +66,8 @@ DEFAULT_PARAMS = {
     "fid": "flag",
     "hid": "live_hit",
     "rid": "advice_request",
+    "condition_id": "condition",
+    "condition_document_id": "condition_document",
 }
 
 
@@ -185,6 +187,10 @@ ACCESS: dict[str, Entry] = {
     ),
     "api:licence-extend": entry(POST=OFFICE, params={"pk": "licence"}),
     "api:licence-replace": entry(POST=OFFICE, params={"pk": "licence"}),
+    # A licence's conditions: the holder and officials read them; the holder meets one (a certificate, a re-import).
+    "api:licence-conditions": entry(GET=OWNER | OFFICIALS, params={"pk": "licence"}),
+    "api:licence-condition-meet": entry(POST=OWNER, params={"pk": "licence"}, multipart=True),
+    "api:standard-texts": entry(GET=OFFICIALS),
     "api:registration-list": entry(GET=SIGNED_IN),
     "api:registration-detail": entry(GET=OWNER | OFFICIALS, params={"pk": "registration"}),
     "api:registration-revoke": entry(POST=OFFICE, params={"pk": "registration"}),
@@ -231,6 +237,7 @@ ACCESS: dict[str, Entry] = {
     "licences:usage": entry(POST=OWNER),
     "licences:declare": entry(POST=OWNER),
     "licences:surrender": entry(POST=OWNER),
+    "licences:condition-meet": entry(POST=OWNER),
     # --- the officials' pages ----------------------------------------------------------------------------------
     "office:queue": page(OFFICIALS),
     "office:organisations": page(OFFICE),
@@ -270,6 +277,7 @@ ACCESS: dict[str, Entry] = {
     "office:live-hit-dismiss": entry(POST=OFFICE),
     "office:reconciliation-flag-explain": entry(POST=OFFICE),
     "office:licence-reconciliation": page(OFFICIALS, params={"pk": "licence"}),
+    "office:licence-condition-document": page(OFFICIALS, params={"pk": "licence"}),
     "office:registration-reconciliation": page(OFFICIALS, params={"pk": "registration"}),
     "screening:serials": page(OFFICIALS),
     "screening:dispose": entry(POST=OFFICE),

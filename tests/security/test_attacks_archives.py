@@ -6,14 +6,16 @@ allocates while the request runs and by whether openpyxl parsed the workbook at 
 import io
 import tracemalloc
 import zipfile
+from datetime import timedelta
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from licensing.applications.models import Document
 from licensing.core.archives import ArchiveLimits, ArchiveRefused, zip_check, zip_member_read
-from licensing.licences.models import UsageReport
+from licensing.licences.models import ConditionDocument, UsageReport
 from tests.conftest import tasks_in_process
 from tests.factories import application_payload
 
@@ -35,6 +37,8 @@ API_UPLOADS = {
     # An answer's and an objection's documents: every file is checked before the case is looked at further.
     ("/api/v1/applications/{id}/questions/{question_id}/answer/", "post"): ("exporter_a", {"text": "An answer."}),
     ("/api/v1/applications/{id}/objections/", "post"): ("exporter_a", {"grounds": "Grounds."}),
+    # A certificate meeting a licence condition: on the holder's own licence, checked before anything is stored.
+    ("/api/v1/licences/{id}/conditions/{condition_id}/meet/", "post"): ("exporter_a", {"note": "The certificate."}),
 }
 WEB_UPLOADS = {
     "applications/<int:pk>/documents/": ("exporter_a", {"doc_type": "technical_documentation"}),
@@ -42,6 +46,7 @@ WEB_UPLOADS = {
     "screening/runs/": ("administrator", {"format": "eu-xml"}),
     "applications/<int:pk>/questions/<int:question_id>/answer/": ("exporter_a", {"answer": "An answer."}),
     "office/cases/<int:pk>/notes/": ("officer", {"text": "An internal note."}),
+    "licences/<str:number>/conditions/<int:condition_id>/meet/": ("exporter_a", {"note": "The certificate."}),
 }
 
 
@@ -60,6 +65,7 @@ def targets(api_as, exporter_a, administrator, officer, client, settings, tmp_pa
     """post(kind, route, name, content) -> the response of that upload, by the persona the endpoint is for."""
     settings.MEDIA_ROOT = tmp_path
     draft = api_as(exporter_a).post("/api/v1/applications/", application_payload(), format="json").json()
+    licence, condition = _conditioned_licence(exporter_a)
     personas = {"exporter_a": exporter_a, "administrator": administrator, "officer": officer}
 
     def post(kind, route, name, content):
@@ -67,12 +73,28 @@ def targets(api_as, exporter_a, administrator, officer, client, settings, tmp_pa
         body = {**fields, "file": SimpleUploadedFile(name, content)}
         with tasks_in_process():
             if kind == "api":
-                path = route[0].format(id=draft["id"], question_id=1)
+                path = route[0].format(id=licence.pk if "/licences/" in route[0] else draft["id"], question_id=1, condition_id=condition.pk)
                 return api_as(personas[persona]).post(path, body, format="multipart")
             client.force_login(personas[persona])
-            return client.post("/" + route.replace("<int:pk>", str(draft["id"])).replace("<int:question_id>", "1"), body)
+            path = route.replace("<int:pk>", str(draft["id"])).replace("<int:question_id>", "1")
+            return client.post("/" + path.replace("<str:number>", licence.number).replace("<int:condition_id>", str(condition.pk)), body)
 
     return post
+
+
+def _conditioned_licence(exporter):
+    """A licence of the exporter's organisation with an open certificate condition, so that the upload reaches the
+    file check (a licence of nobody's would be refused before it)."""
+    from licensing.licences.models import Decision, Licence, LicenceCondition
+
+    today = timezone.localdate()
+    decision = Decision.objects.create(reference="NL-AV-ARCHIVE", outcome="issued", decided_on=today, goods_kind="military", licence_kind="individual", movement="export")
+    licence = Licence.objects.create(
+        number="NL-AV-ARCHIVE", decision=decision, holder=exporter.organisation, holder_name=exporter.organisation.name, kind="individual", goods_kind="military",
+        movement="export", valid_from=today, valid_to=today + timedelta(days=365), value_eur=1000,
+    )
+    condition = LicenceCondition.objects.create(licence=licence, obligation="delivery_verification", text_en="Return the DVC.", text_nl="Lever het DVC in.", due_on=today + timedelta(days=90))
+    return licence, condition
 
 
 def _measured(post):
@@ -98,7 +120,7 @@ def test_an_office_file_that_inflates_to_100_mb_is_not_inflated(kind, route, tar
     response, peak = _measured(lambda: targets(kind, route, "specs.odt", office_bomb))
     assert response.status_code < 500
     assert peak < MEMORY_BOUND, f"{peak / MB:.0f} MB allocated while refusing a {len(office_bomb) // 1024} KB upload"
-    assert not Document.objects.exists() and not UsageReport.objects.exists()
+    assert not Document.objects.exists() and not UsageReport.objects.exists() and not ConditionDocument.objects.exists()
 
 
 @pytest.mark.parametrize("kind,route", UPLOADS, ids=[f"{k}:{r[0] if k == 'api' else r}" for k, r in UPLOADS])
@@ -110,7 +132,7 @@ def test_an_xlsx_of_two_million_shared_strings_is_not_parsed(kind, route, target
     assert response.status_code < 500
     assert parsed == [], "openpyxl parsed the shared strings of a compression bomb"
     assert peak < MEMORY_BOUND
-    assert not Document.objects.exists() and not UsageReport.objects.exists()
+    assert not Document.objects.exists() and not UsageReport.objects.exists() and not ConditionDocument.objects.exists()
 
 
 def test_the_usage_upload_says_why_it_refuses_a_bomb(api_as, exporter_a, shared_strings_bomb, office_bomb):

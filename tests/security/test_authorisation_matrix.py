@@ -282,6 +282,18 @@ def _build_world(tmp_path) -> World:
         licence=licence, party_role="consignee", party_name="Matrix Party", party_key="matrix", source="eu", list_kind="sanctions",
         entry_reference="EU-MATRIX", entry_name="Matrix Party", matched_name="Matrix Party", score=1.0, entry_hash="matrix",
     ).pk
+    # A condition of the licence with the certificate the holder handed in (the meet and download endpoints act on them).
+    from django.core.files.base import ContentFile
+
+    from licensing.licences.models import ConditionDocument, LicenceCondition
+    from tests.factories import pdf_bytes
+
+    condition = LicenceCondition.objects.create(
+        licence=licence, obligation="delivery_verification", text_en="Return the DVC.", text_nl="Lever het DVC in.", due_on=timezone.localdate() + timedelta(days=90)
+    )
+    certificate = ConditionDocument(condition=condition, original_name="dvc.pdf", content_type="application/pdf", size=10, sha256="0" * 64, uploaded_by=w.users[EXPORTER_A])
+    certificate.file.save("upload", ContentFile(pdf_bytes("DVC")), save=True)
+    w.condition, w.condition_document = condition.pk, certificate.pk
     w.report_run = ReportRun.objects.create(year=timezone.localdate().year, requested_by=w.users[OFFICER]).pk
     w.screening_run = ScreeningRun.objects.create(kind=RunKind.RESCREEN, started_by=w.users[ADMINISTRATOR]).pk
     # The ministry asked Defence for advice while the case was handled (created as asked: the case is decided now).
