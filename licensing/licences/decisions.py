@@ -34,7 +34,7 @@ from licensing.core.mail import mail_after_commit
 from licensing.denials.models import DenialRegisterEntry
 from licensing.reference.control_list import InvalidControlEntry, parse_entry
 from licensing.reference.frameworks import grounds_of
-from licensing.routing.services import case_ensure_claimant
+from licensing.routing.services import case_ensure_claimant, catch_all_imposed
 from licensing.screening.selectors import decision_blocker
 
 from .models import Decision, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Registration, RegistrationStatus
@@ -159,7 +159,9 @@ def _decision(application, actor, outcome, **fields) -> Decision:
         goods_kind=_goods_kind(application),
         licence_kind=LicenceKind.GLOBAL if application.kind == Kind.GLOBAL else LicenceKind.INDIVIDUAL,
         movement=application.movement,
-        catch_all=any(line.goods_kind == GoodsKind.UNLISTED for line in goods),
+        # Table 3's catch-all row: the office or the ministry imposed one (a fact of the case), or the goods are unlisted,
+        # which need a licence only under a catch-all.
+        catch_all=catch_all_imposed(application) or any(line.goods_kind == GoodsKind.UNLISTED for line in goods),
         # The value applied for: a denial's only value (table 3); for a licence the same as the licence's.
         value_eur=sum((line.value_eur or 0 for line in goods), 0),
         end_use=application.end_use,
