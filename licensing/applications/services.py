@@ -16,7 +16,7 @@ from licensing.core.errors import Conflict, DomainError, NotAllowed, NotFound
 from licensing.core.mail import mail_after_commit
 from licensing.core.permissions import refuse_unless
 
-from .models import STATUTORY_PERIOD_DAYS, Application, Document, GoodsLine, Mention, Note, NoteDocument, Notification, Party, Question, ReferenceSequence, Status
+from .models import STATUTORY_PERIOD_DAYS, Application, CatchAllRequirement, Document, GoodsLine, Mention, Note, NoteDocument, Notification, Party, Question, ReferenceSequence, Status
 from .notifications import notify, notify_organisation
 from .search import search_document_refresh
 from .signals import application_submitted
@@ -232,6 +232,13 @@ def application_amend(*, actor, application: Application) -> Application:
             size=document.size,
             sha256=document.sha256,
             uploaded_by=document.uploaded_by,
+        )
+    # A catch-all imposed on the original binds the amendment too: amending is no way out of a licence requirement.
+    imposed = CatchAllRequirement.objects.filter(application=original).first()
+    if imposed is not None:
+        CatchAllRequirement.objects.create(
+            application=amendment, ground=imposed.ground, information=imposed.information, imposed_by_id=imposed.imposed_by_id,
+            imposed_by_desk=imposed.imposed_by_desk, imposed_at=imposed.imposed_at,
         )
     event_record(actor=actor, verb="application.amendment_started", target=original, payload={"amendment": amendment.reference})
     event_record(actor=actor, verb="application.created", target=amendment, to_state=Status.DRAFT, payload={"amends": original.reference})

@@ -171,6 +171,7 @@ def test_the_decision_carries_the_catch_all_and_table_3_counts_it_in_its_row(api
 
 def test_the_case_page_shows_the_form_asks_for_confirmation_and_shows_the_catch_all(client, exporter_a, officer, submit):
     application = submit(exporter_a, **UNLISTED)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the texts below are the English ones (the site's default is Dutch)
     client.force_login(officer)
     page = client.get(f"/office/cases/{application.pk}/").content.decode()
     assert f"/office/cases/{application.pk}/catch-all/" in page and "Impose the catch-all" in page
@@ -200,3 +201,21 @@ def test_brokering_of_dual_use_items_needs_a_licence_after_the_notice(api_as, ex
     assert _impose(api_as(officer), application, ground="military_embargo").status_code == 400
     body = _impose(api_as(officer), application, ground="wmd").json()
     assert body["determination"]["licence_required"] is True and "dual_use.brokering_notice" not in _rule_ids(body)
+
+
+def test_an_amendment_keeps_the_catch_all(api_as, exporter_a, officer):
+    """The requirement is "voor dit specifieke ... goed naar een specifieke eindbestemming" (seed 002): amending the
+    application does not shed it; the amendment is routed as licensable again."""
+    from licensing.applications.services import application_amend, application_submit, document_add
+    from tests.factories import _after_commit, application_submitted, pdf_upload
+
+    application = application_submitted(exporter_a, **UNLISTED)
+    assert _impose(api_as(officer), application).status_code == 200
+    amendment = application_amend(actor=exporter_a, application=application)
+    assert CatchAllRequirement.objects.get(application=amendment).ground == "wmd"
+    assert "information" not in api_as(exporter_a).get(f"/api/v1/applications/{amendment.pk}/").json()["catch_all"]
+    document_add(actor=exporter_a, application=amendment, doc_type="end_user_certificate", uploaded_file=pdf_upload())
+    with _after_commit():
+        application_submit(actor=exporter_a, application=amendment)
+    amendment = Application.objects.get(pk=amendment.pk)
+    assert amendment.determination["licence_required"] is True and amendment.handler == "ministry"
