@@ -269,7 +269,5 @@ def catch_all_impose(*, actor, application: Application, ground: str, informatio
                 application=locked, action=Action.REFER, actor=None, reason="Referred directly under the work instruction (catch-all).",
                 extra_updates={"claimed_by": None, "claimed_at": None},
             )
-    for name in ("status", "determination", "handler", "claimed_by_id", "claimed_at", "updated_at"):
-        setattr(application, name, getattr(locked, name))
-    application._loaded_status = locked._loaded_status
+    application.refresh_from_db(fields=["status", "determination", "handler", "claimed_by", "claimed_at", "updated_at"])  # the caller's copy follows
     return requirement
