@@ -204,13 +204,14 @@ class ApplicationOut(ApplicationSummaryOut):
     allowed_actions = serializers.SerializerMethodField()
     claimed_by = serializers.SerializerMethodField()
     decision = serializers.SerializerMethodField()
+    catch_all = serializers.SerializerMethodField()
 
     class Meta(ApplicationSummaryOut.Meta):
         fields = ApplicationSummaryOut.Meta.fields + [
             "deadline_at", "clock_stopped_at", "claimed_by", "previous", "amendment", "end_use", "end_use_description", "purpose", "temporary", "reimport_date",
             "repaired_goods_from_netherlands",
             "general_licence", "conditions_confirmed", "origin_country", "brokering_value_eur", "goods", "parties", "documents", "questions", "determination",
-            "allowed_actions", "decision",
+            "allowed_actions", "decision", "catch_all",
         ]
 
     def to_representation(self, instance):
@@ -236,6 +237,18 @@ class ApplicationOut(ApplicationSummaryOut):
         except ObjectDoesNotExist:
             return None
         return DecisionOut(decision).data
+
+    def get_catch_all(self, obj) -> dict | None:
+        """A catch-all imposed on the application: its ground in plain words for everyone who sees the case; what the
+        information is, and who imposed it, for officials only."""
+        try:
+            requirement = obj.catch_all_requirement
+        except ObjectDoesNotExist:
+            return None
+        out = {"ground": requirement.ground, "imposed_by": requirement.imposed_by_desk, "imposed_at": serializers.DateTimeField().to_representation(requirement.imposed_at), "text": requirement.told()}
+        if self.context["request"].user.is_official:
+            out |= {"information": requirement.information, "official": requirement.imposed_by.username}
+        return out
 
     def get_claimed_by(self, obj) -> str | None:
         # Which official works on the case is internal to the office and the ministry.

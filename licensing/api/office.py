@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from licensing.applications import selectors, services
-from licensing.applications.choices import Kind
+from licensing.applications.choices import CatchAllGround, Kind
 from licensing.applications.models import Application, Mention, Note, days_left
 from licensing.core.http import document_response
 from licensing.licences.decisions import DECIDING, application_set_aside
@@ -56,6 +56,11 @@ class NoteOut(serializers.Serializer):
 
 class SetAsideIn(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+
+
+class CatchAllIn(serializers.Serializer):
+    ground = serializers.ChoiceField(choices=CatchAllGround.choices, help_text="wmd, military_embargo or repression (export only); transit: wmd or military_embargo; brokering: wmd.")
+    information = serializers.CharField(max_length=20000, help_text="What the catch-all rests on; officials only, never shown to the exporter.")
 
 
 class ReferIn(serializers.Serializer):
@@ -259,6 +264,21 @@ class ReferView(APIView):
         data = ReferIn(data=request.data)
         data.is_valid(raise_exception=True)
         return _detail(request, triage.application_refer(actor=request.user, application=_case(request, pk), note=data.validated_data["note"]))
+
+
+class CatchAllView(APIView):
+    """Impose the catch-all (Art. 4 of Regulation (EU) 2021/821) on the case's unlisted goods: the desk that holds the
+    case, once; the application becomes licensable, is routed again (the ministry decides) and the exporter is told."""
+
+    permission_classes = [allow(triage.IMPOSING)]
+
+    @extend_schema(request=CatchAllIn, responses=ApplicationOut)
+    def post(self, request, pk):
+        application = _case(request, pk)
+        data = CatchAllIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        triage.catch_all_impose(actor=request.user, application=application, ground=data.validated_data["ground"], information=data.validated_data["information"])
+        return _detail(request, application)
 
 
 class QuestionAskView(APIView):

@@ -33,6 +33,7 @@ urlpatterns = [
     path("office/applications/<int:pk>/release/", office.ReleaseView.as_view(), name="office-release"),
     path("office/applications/<int:pk>/assign/", office.AssignView.as_view(), name="office-assign"),
     path("office/applications/<int:pk>/refer/", office.ReferView.as_view(), name="office-refer"),
+    path("office/applications/<int:pk>/catch-all/", office.CatchAllView.as_view(), name="office-catch-all"),
     path("office/applications/<int:pk>/questions/", office.QuestionAskView.as_view(), name="office-question-ask"),
     path("office/applications/<int:pk>/notes/", office.NoteView.as_view(), name="office-note"),
     path("office/applications/<int:pk>/internal-documents/<int:note_document_id>/", office.NoteDocumentView.as_view(), name="office-note-document"),

@@ -51,3 +51,24 @@ class Purpose(models.TextChoices):
 class Handler(models.TextChoices):
     LICENSING_OFFICE = "licensing_office", _("Licensing office (CDIU)")
     MINISTRY = "ministry", _("Ministry of Foreign Affairs (BZ)")
+
+
+class CatchAllGround(models.TextChoices):
+    """Why the licensing office or the ministry imposes a licence requirement on goods that need none (a catch-all
+    besluit, seed 002 "Catch-all goederen"; Articles 4 and 5 of Regulation (EU) 2021/821)."""
+
+    WMD = "wmd", _("Weapons of mass destruction or their means of delivery")
+    MILITARY_EMBARGO = "military_embargo", _("A military end use in a country under an arms embargo")
+    REPRESSION = "repression", _("Internal repression or serious violations of human rights or international humanitarian law")
+
+
+# The grounds the seed names for each movement: three for export ("massavernietigingswapens ... militair eindgebruik in
+# een land waar een wapenembargo op rust ... binnenlandse repressie ... mensenrechten"), two for transit ("ook hiervoor
+# ... massavernietigingswapens of voor militair eindgebruik in een land waar een wapenembargo op rust"). Brokering of
+# dual-use items needs a licence only after a notice about weapons of mass destruction (Art. 6(1)). A transfer within
+# the EU is no export: no catch-all reaches it.
+CATCH_ALL_GROUNDS: dict[str, tuple[str, ...]] = {
+    Movement.EXPORT: (CatchAllGround.WMD, CatchAllGround.MILITARY_EMBARGO, CatchAllGround.REPRESSION),
+    Movement.TRANSIT: (CatchAllGround.WMD, CatchAllGround.MILITARY_EMBARGO),
+    Movement.BROKERING: (CatchAllGround.WMD,),
+}

@@ -8,11 +8,12 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from licensing.audit.transitions import StatusGuarded, StatusQuerySet
 
-from .choices import EndUse, GoodsKind, Handler, Kind, Movement, Purpose
+from .choices import CatchAllGround, EndUse, GoodsKind, Handler, Kind, Movement, Purpose
 
 
 class Status(models.TextChoices):
@@ -283,6 +284,40 @@ def note_document_path(instance, filename):
     return f"internal/{instance.note.application_id}/{uuid.uuid4().hex}"
 
 
+class CatchAllRequirement(models.Model):
+    """
+    A catch-all decision (catch-all besluit): the licensing office or the ministry imposes a licence requirement on
+    goods that need none, for this application's destinations, because information shows they are or may be meant
+    for one of the grounds (seed 002 "Catch-all goederen"; Art. 4 and 5 of Regulation (EU) 2021/821). Not a ban: the
+    application is then assessed and may still be granted. A fact of the case, recorded once, by the official who
+    imposed it (applications.workflow Action.IMPOSE_CATCH_ALL); routing reads it, and the decision carries it into
+    table 3's catch-all row.
+    """
+
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="catch_all_requirement")
+    ground = models.CharField(max_length=20, choices=CatchAllGround.choices)
+    # What the information is: the officials' own (it may come from intelligence services); the exporter is told the
+    # ground only.
+    information = models.TextField()
+    imposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    imposed_by_desk = models.CharField(max_length=20, choices=Handler.choices)
+    imposed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.application.reference}: catch-all ({self.ground})"
+
+    def told(self) -> str:
+        """What the exporter is told, in plain words and the active language (never the information itself)."""
+        ground = str(self.get_ground_display())
+        desk = gettext("The ministry of Foreign Affairs") if self.imposed_by_desk == Handler.MINISTRY else gettext("The licensing office")
+        return gettext(
+            "%(desk)s has imposed a licence requirement (catch-all) on these goods for the destinations of this application: "
+            "there is information that they are or may be meant for %(ground)s. You need a licence for them; without it "
+            "they may not be exported, transited or brokered. This is not a ban: the application is now assessed, and a "
+            "licence may still be granted."
+        ) % {"desk": desk, "ground": ground[:1].lower() + ground[1:]}
+
+
 class Note(models.Model):
     """An internal note on a case (officials only: never shown to an exporter), perhaps mentioning colleagues."""
 
@@ -337,6 +372,7 @@ class Notification(models.Model):
         DECISION = "decision", _("Decision")
         LICENCE_CHANGE = "licence_change", _("Change to the licence")
         MENTION = "mention", _("Mentioned in a note")
+        CATCH_ALL = "catch_all", _("Licence requirement imposed (catch-all)")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="notifications")

@@ -52,7 +52,7 @@ EXPORTER_VERBS = frozenset(
         "application.return_to_ministry", "application.issue", "application.deny", "application.answer_sondage",
         "application.rule", "application.withdraw", "application.supersede", "application.amendment_started",
         "application.ask_question", "application.answer_question", "application.set_aside", "document.added",
-        "document.deleted",
+        "document.deleted", "application.impose_catch_all",
     }
 )
 EXPORTER_REASON_VERBS = frozenset({"application.withdraw", "application.deny", "application.supersede", "application.set_aside"})

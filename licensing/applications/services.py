@@ -19,7 +19,7 @@ from licensing.reference.models import StandardTextKind
 from licensing.reference.standard_texts import standard_texts_chosen, text_with_standard_texts
 
 from .aluminium import origin_input_errors
-from .models import STATUTORY_PERIOD_DAYS, Application, Document, GoodsLine, Mention, Note, NoteDocument, Notification, Party, Question, ReferenceSequence, Status
+from .models import STATUTORY_PERIOD_DAYS, Application, CatchAllRequirement, Document, GoodsLine, Mention, Note, NoteDocument, Notification, Party, Question, ReferenceSequence, Status
 from .notifications import notify, notify_organisation
 from .search import search_document_refresh
 from .signals import application_submitted
@@ -237,6 +237,13 @@ def application_amend(*, actor, application: Application) -> Application:
             size=document.size,
             sha256=document.sha256,
             uploaded_by=document.uploaded_by,
+        )
+    # A catch-all imposed on the original binds the amendment too: amending is no way out of a licence requirement.
+    imposed = CatchAllRequirement.objects.filter(application=original).first()
+    if imposed is not None:
+        CatchAllRequirement.objects.create(
+            application=amendment, ground=imposed.ground, information=imposed.information, imposed_by_id=imposed.imposed_by_id,
+            imposed_by_desk=imposed.imposed_by_desk, imposed_at=imposed.imposed_at,
         )
     event_record(actor=actor, verb="application.amendment_started", target=original, payload={"amendment": amendment.reference})
     event_record(actor=actor, verb="application.created", target=amendment, to_state=Status.DRAFT, payload={"amends": original.reference})

@@ -29,6 +29,7 @@ class Action(models.TextChoices):
     ASK_QUESTION = "ask_question", _("Ask the exporter a question")
     ANSWER_QUESTION = "answer_question", _("Answer the question")
     SET_ASIDE = "set_aside", _("Set aside (question not answered in time)")
+    IMPOSE_CATCH_ALL = "impose_catch_all", _("Impose a licence requirement (catch-all)")
 
 
 # Which kinds of application each decision takes: the one table the moves' guards and the decision form read.
@@ -38,6 +39,8 @@ KINDS_DECIDED_BY: dict[str, tuple[str, ...]] = {
     Action.ANSWER_SONDAGE: ("sondage",),
     Action.RULE: ("classification",),
 }
+# A catch-all makes goods licensable for an exchange someone applies for: not a registration or a classification.
+CATCH_ALL_KINDS = ("individual", "global", "sondage")
 
 
 def _kind_is(*kinds: str) -> Guard:
@@ -112,6 +115,15 @@ MOVES: tuple[Move, ...] = (
     Move(Action.ANSWER_QUESTION, frozenset({Status.IN_REVIEW, Status.REFERRED}), None, frozenset({Role.EXPORTER}), guard=_has_open_question),
     # Buiten behandeling stellen (Awb 4:5): the office closes a case whose question went unanswered past its date.
     Move(Action.SET_ASIDE, frozenset({Status.IN_REVIEW, Status.REFERRED}), Status.SET_ASIDE, OFFICIALS, guard=_question_overdue, sets_timestamp="decided_at"),
+    # Catch-all (Art. 4 of Regulation (EU) 2021/821): the desk that holds the case imposes a licence requirement; the
+    # status stays, the routing is run again (licensing.routing.services.catch_all_impose).
+    Move(
+        Action.IMPOSE_CATCH_ALL,
+        frozenset({Status.IN_REVIEW, Status.REFERRED}),
+        None,
+        frozenset({Role.OFFICER, Role.ADVISOR, Role.ADMINISTRATOR}),
+        guard=_kind_is(*CATCH_ALL_KINDS),
+    ),
 )
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from licensing.applications import selectors
+from licensing.applications.choices import CatchAllGround
 from licensing.applications.models import Application, Note
 from licensing.assessment.models import AdviceRequest
 from licensing.audit.models import Event
@@ -43,6 +44,7 @@ LABELS = {
     "application.ask_question": gettext_lazy("Question asked"),
     "application.answer_question": gettext_lazy("Question answered"),
     "application.set_aside": gettext_lazy("Set aside: a question was not answered in time"),
+    "application.impose_catch_all": gettext_lazy("Licence requirement imposed (catch-all)"),
     "document.added": gettext_lazy("Document added"),
     "document.deleted": gettext_lazy("Document removed"),
     "case.claimed": gettext_lazy("Case claimed"),
@@ -140,7 +142,9 @@ def case_timeline(application: Application, user) -> list[TimelineEntry]:
         if event.verb == "document.added" and payload.get("question"):
             continue  # shown with the answer it came with
         entry = TimelineEntry(id=event.pk, at=event.at, verb=event.verb, label=_label(event.verb), actor=_actor(event), text=event.reason)
-        if event.verb == "application.route" and official:
+        if event.verb == "application.impose_catch_all" and payload.get("ground") in CatchAllGround.values:
+            entry.text = str(CatchAllGround(payload["ground"]).label)  # the ground, for the exporter too; never the information
+        if event.verb in ("application.route", "application.impose_catch_all") and official:
             stored = {r.get("id"): r.get("text", "") for r in (application.determination or {}).get("rules", [])}
             entry.rules = [{"id": rid, "text": rule_text(rid, stored.get(rid, "")), "internal": rid in INTERNAL_RULE_IDS} for rid in payload.get("rules", [])]
         elif event.verb in ("application.ask_question", "application.answer_question"):

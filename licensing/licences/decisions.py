@@ -40,7 +40,7 @@ from licensing.reference.control_list import InvalidControlEntry, parse_entry
 from licensing.reference.frameworks import grounds_of
 from licensing.reference.models import StandardTextKind
 from licensing.reference.standard_texts import standard_texts_chosen, text_with_standard_texts
-from licensing.routing.services import case_ensure_claimant
+from licensing.routing.services import case_ensure_claimant, catch_all_imposed
 from licensing.screening.selectors import decision_blocker
 
 from .conditions import conditions_attach
@@ -221,7 +221,9 @@ def _decision(application, actor, outcome, **fields) -> Decision:
         goods_kind=_goods_kind(application),
         licence_kind=LicenceKind.GLOBAL if application.kind == Kind.GLOBAL else LicenceKind.INDIVIDUAL,
         movement=application.movement,
-        catch_all=any(line.goods_kind == GoodsKind.UNLISTED for line in goods),
+        # Table 3's catch-all row: the office or the ministry imposed one (a fact of the case), or the goods are unlisted,
+        # which need a licence only under a catch-all.
+        catch_all=catch_all_imposed(application) or any(line.goods_kind == GoodsKind.UNLISTED for line in goods),
         # The value applied for: a denial's only value (table 3); for a licence that denies no line, the licence's (a
         # denied line's value is its DecisionLine's).
         value_eur=sum((line.value_eur or 0 for line in goods), 0),

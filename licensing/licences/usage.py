@@ -228,13 +228,14 @@ def content_hash(chunks: Iterable[bytes]) -> str:
 
 
 # --- rules -----------------------------------------------------------------------------------------
-def general_licence_refusal(general_licence, destination: str, *, on: date) -> str | None:
-    """Why this general licence may not be used for this destination on this day, or None: the rule routing
-    offers general licences by (licensing.reference.general_licences), worded for the exporter."""
-    refusal = general_licences.refusal(general_licence.code, destination, on=on)
+def general_licence_refusal(general_licence, destination: str, *, on: date, origin: str | None = None) -> str | None:
+    """Why this general licence may not be used for this destination on this day (for goods from `origin`, where the
+    row names one), or None: the rule routing offers general licences by (licensing.reference.general_licences),
+    worded for the exporter."""
+    refusal = general_licences.refusal(general_licence.code, destination, on=on, origin=origin)
     if refusal is None:
         return None
-    return general_licences.refusal_message(refusal, code=general_licence.code, destination=destination, on=on)
+    return general_licences.refusal_message(refusal, code=general_licence.code, destination=destination, on=on, origin=origin)
 
 
 class UsageChecker:
@@ -247,7 +248,7 @@ class UsageChecker:
         self.totals: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])  # line id -> [qty, value]
         # Looked up once per batch, not per row (a 100,000-row file would otherwise ask the cache 200,000 times).
         self.countries = frozenset(Country.objects.values_list("code", flat=True))
-        self.refusals: dict[tuple[str, str, date], str | None] = {}
+        self.refusals: dict[tuple[str, str, date, str | None], str | None] = {}
         self.line_rows: dict[int, list[int]] = defaultdict(list)
         self.flagged: list[tuple[int, str]] = []  # (row, the term it breaks): recorded, for compliance follow-up
         self.entries: dict[str, object] = {}  # control_entry as written -> ParsedEntry or InvalidControlEntry
@@ -273,11 +274,11 @@ class UsageChecker:
                 self.entries[code] = exc
         return self.entries[code]
 
-    def refusal(self, registration: Registration, destination: str, on: date) -> str | None:
-        key = (registration.general_licence_id, destination, on)
+    def refusal(self, registration: Registration, destination: str, on: date, origin: str | None = None) -> str | None:
+        key = (registration.general_licence_id, destination, on, origin)
         if key not in self.refusals:
             with translation.override("en"):  # kept in English in the record (UsageReport.outside_terms)
-                self.refusals[key] = general_licence_refusal(registration.general_licence, destination, on=on)
+                self.refusals[key] = general_licence_refusal(registration.general_licence, destination, on=on, origin=origin)
         return self.refusals[key]
 
     def check(self, number: int, row: dict) -> tuple[list[str], dict | None]:
@@ -346,7 +347,8 @@ class UsageChecker:
                 problems.append("exported_on: " + gettext("before the registration of %(date)s") % {"date": registration.registered_on})
             # Outside the general licence's terms on the export day: recorded as reported and flagged for compliance
             # follow-up, not refused (issue 19.6; seed 002 footnote 45: a breach "uit rapportagedata is gebleken").
-            outside_terms = (self.refusal(registration, destination, exported_on or self.today) or "") if known_country else ""
+            known_origin = origin if origin in self.countries else None
+            outside_terms = (self.refusal(registration, destination, exported_on or self.today, known_origin) or "") if known_country else ""
         if problems:
             return problems, None
         if outside_terms and self.counting:

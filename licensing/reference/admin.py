@@ -49,7 +49,7 @@ class CriterionAdmin(admin.ModelAdmin):
 class GeneralLicenceAdmin(admin.ModelAdmin):
     list_display = ["code", "kind", "name_en", "destination_rule", "active"]
     list_filter = ["kind", "active"]
-    filter_horizontal = ["destinations", "excluded_destinations", "destination_groups"]
+    filter_horizontal = ["destinations", "excluded_destinations", "destination_groups", "return_destination_groups", "origin_groups"]
 
 
 @admin.register(models.SanctionsBan)

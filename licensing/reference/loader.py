@@ -387,6 +387,11 @@ def _load_criteria(document: dict) -> tuple[Counts, Counts, Counts]:
     return framework_counts, criterion_counts, point_counts
 
 
+# The kinds of arms embargo a membership of the arms_embargo group names (licensing.reference.general_licences reads
+# one without a kind as "unspecified").
+EMBARGO_KINDS = ("full", "partial", "political", "unspecified")
+
+
 def _load_general_licences(document: dict) -> Counts:
     file = "general_licences.yaml"
     countries = set(Country.objects.values_list("code", flat=True))
@@ -406,7 +411,12 @@ def _load_general_licences(document: dict) -> Counts:
             "destinations": _codes(licence, "destinations", file, code, countries, "country code"),
             "excluded_destinations": _codes(licence, "excluded_destinations", file, code, countries, "country code"),
             "destination_groups": _codes(licence, "destination_groups", file, code, groups, "group"),
+            "return_destination_groups": _codes(licence, "return_destination_groups", file, code, groups, "group"),
+            "origin_groups": _codes(licence, "origin_groups", file, code, groups, "group"),
         }
+        barring = licence.get("barring_embargoes") or []
+        if not isinstance(barring, list) or set(barring) - set(EMBARGO_KINDS):
+            raise ReferenceDataError(f"{file}: licence {code}: barring_embargoes must be a list of {', '.join(EMBARGO_KINDS)}")
         if rule == DestinationRule.LISTED and not (wanted["destinations"] or wanted["destination_groups"]):
             raise ReferenceDataError(f"{file}: licence {code} lists its destinations but names none")
         if rule == DestinationRule.UNKNOWN and (wanted["destinations"] or wanted["destination_groups"]):
@@ -436,6 +446,7 @@ def _load_general_licences(document: dict) -> Counts:
                 "in_force_to": _date(licence, "in_force_to", file, code),
                 "active": active,
                 "exclusions_since": since,
+                "barring_embargoes": ",".join(barring),
                 "source": _str(licence, "source", file, where=code),
                 "confidence": str(licence.get("confidence") or ""),
             }

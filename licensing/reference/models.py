@@ -256,6 +256,17 @@ class GeneralLicence(models.Model):
     exclusions_since = models.JSONField(default=dict, blank=True)
     # Destinations the licence names as groups (e.g. NL008: EU, NATO, NATO+), resolved at determination time.
     destination_groups = models.ManyToManyField(CountryGroup, blank=True, related_name="general_licences")
+    # Terms that depend on where the goods come from (licensing.reference.general_licences):
+    # - destinations covered only for goods going back to the country they came from (NL006: goods return after
+    #   repair; seed 002 table 12 reports 2024 returns to Canada and the United States, members of NATO);
+    return_destination_groups = models.ManyToManyField(CountryGroup, blank=True, related_name="general_licences_returning")
+    # - where goods in transit must come from (NL007 "Doorvoer afkomstig van bondgenoten"); none: any origin. A transit
+    #   reported with another country of origin lies outside the terms.
+    origin_groups = models.ManyToManyField(CountryGroup, blank=True, related_name="general_licences_by_origin")
+    # The arms-embargo kinds that bar the licence, comma-separated (full, partial, political, unspecified); empty: every
+    # kind. NL007 names its embargoed final destinations (every full embargo is an excluded destination) and leaves
+    # partial and political embargoes to the end-user check: seed 002 table 13 reports transit to China under it.
+    barring_embargoes = models.CharField(max_length=60, blank=True)
     in_force = models.CharField(max_length=100, blank=True)
     # The days it can be used (licensing.reference.general_licences decides coverage); empty: not limited.
     in_force_from = models.DateField(null=True, blank=True, help_text="First day in force; empty when not recorded.")

@@ -63,7 +63,11 @@ OPTIONAL_COLUMNS = [
     "end_user",
     "criteria",
     "goods_description",
+    "catch_all",
 ]
+# catch_all (true/false): decided under a catch-all (an ad-hoc licence requirement on unlisted goods, or on dual-use
+# items in transit or brokered): table 3 counts it in its "Catch All" row (seed 002 lines 466-497). Its goods kind is
+# dual_use, or unlisted with no control entry (unlisted goods need a licence only under a catch-all).
 # The optional parties, grounds and goods (issue 19.8): a licensing office moving to this system keeps the names and
 # grounds of its earlier denials, to screen and consult against. A denied row carries them into our denial register
 # (criteria numbers 1-8 separated by ';'); an issued row's licence keeps its consignee, end user and description.
@@ -71,6 +75,7 @@ MAX_NAME = 300
 MAX_DESCRIPTION = 2000
 DECISIONS = (Outcome.ISSUED, Outcome.DENIED)
 GOODS_KINDS = (GoodsKind.MILITARY, GoodsKind.DUAL_USE, GoodsKind.ANTI_TORTURE)
+CATCH_ALL_GOODS_KINDS = (GoodsKind.DUAL_USE, GoodsKind.UNLISTED)
 LICENCE_KINDS = tuple(LicenceKind.values)
 MOVEMENTS = tuple(Movement.values)
 HOLDER = "(imported)"
@@ -107,6 +112,7 @@ class Row:
     end_user: str = ""
     criteria: list[int] = field(default_factory=list)
     goods_description: str = ""
+    catch_all: bool = False
 
     @property
     def description(self) -> str:
@@ -149,7 +155,8 @@ def _parse(values: dict, number: int) -> tuple[Row | None, list[str]]:
         decided_on = None
         problems.append(f"decided_on: '{values['decided_on']}' is not a date (YYYY-MM-DD)")
     decision = _choice(values, "decision", DECISIONS, problems)
-    goods_kind = _choice(values, "goods_kind", GOODS_KINDS, problems)
+    catch_all = _boolean(values, "catch_all", problems) if values.get("catch_all") else False
+    goods_kind = _choice(values, "goods_kind", CATCH_ALL_GOODS_KINDS if catch_all else GOODS_KINDS, problems)
     licence_kind = _choice(values, "licence_kind", LICENCE_KINDS, problems)
     movement = _choice(values, "movement", MOVEMENTS, problems)
 
@@ -162,12 +169,16 @@ def _parse(values: dict, number: int) -> tuple[Row | None, list[str]]:
     if len(set(destinations)) != len(destinations):
         problems.append("destinations: a country appears twice")
 
-    control_entry, ml_category = values["control_entry"], ""
-    try:
-        parsed = parse_entry(control_entry)
-    except InvalidControlEntry as exc:
-        problems.append(f"control_entry: {exc}")
+    control_entry, ml_category, parsed = values["control_entry"], "", None
+    if goods_kind == GoodsKind.UNLISTED:
+        if control_entry:
+            problems.append(f"control_entry: unlisted goods have no control-list entry; leave it empty (got '{control_entry}')")
     else:
+        try:
+            parsed = parse_entry(control_entry)
+        except InvalidControlEntry as exc:
+            problems.append(f"control_entry: {exc}")
+    if parsed is not None:
         control_entry, ml_category = parsed.code, parsed.ml_category or ""
         if goods_kind in LISTS_OF_GOODS_KIND and not entry_fits_goods_kind(parsed, goods_kind):
             problems.append(f"control_entry: {parsed.code} is a {parsed.regime.replace('_', '-')} entry, not one for {goods_kind.replace('_', '-')} goods")
@@ -237,6 +248,7 @@ def _parse(values: dict, number: int) -> tuple[Row | None, list[str]]:
             end_user=parties["end_user"],
             criteria=criteria,
             goods_description=goods_description,
+            catch_all=catch_all,
         ),
         [],
     )
@@ -293,8 +305,8 @@ def _existing(references: list[str]) -> tuple[dict[str, Decision], dict[str, Lic
 
 def _same(decision: Decision, row: Row) -> bool:
     """Whether an existing decision says what the row says (then the row is already imported)."""
-    common = (decision.outcome, decision.decided_on, decision.goods_kind, decision.licence_kind, decision.movement)
-    if common != (row.decision, row.decided_on, row.goods_kind, row.licence_kind, row.movement):
+    common = (decision.outcome, decision.decided_on, decision.goods_kind, decision.licence_kind, decision.movement, decision.catch_all)
+    if common != (row.decision, row.decided_on, row.goods_kind, row.licence_kind, row.movement, row.catch_all):
         return False
     if decision.value_eur is not None and decision.value_eur != row.value_eur:  # None: imported before values were kept
         return False
@@ -417,6 +429,7 @@ def _save(rows: list[Row]) -> None:
                 movement=row.movement,
                 value_eur=row.value_eur,
                 criteria=row.criteria,
+                catch_all=row.catch_all,
             )
             for row in rows
         )

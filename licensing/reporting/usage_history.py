@@ -61,12 +61,12 @@ class _Targets:
         self.holders: dict[str, Organisation | None] = {}
         self.refusals: dict[tuple, str | None] = {}
 
-    def outside_terms(self, registration: Registration, destination: str, on: date) -> str:
-        """The general-licence term the realisation breaks, on its day (terms have dates), or ''."""
-        key = (registration.general_licence_id, destination, on)
+    def outside_terms(self, registration: Registration, destination: str, on: date, origin: str | None = None) -> str:
+        """The general-licence term the realisation breaks, on its day (terms have dates) and for its origin, or ''."""
+        key = (registration.general_licence_id, destination, on, origin)
         if key not in self.refusals:
             with translation.override("en"):  # kept in English in the record, as an upload's are
-                self.refusals[key] = general_licence_refusal(registration.general_licence, destination, on=on)
+                self.refusals[key] = general_licence_refusal(registration.general_licence, destination, on=on, origin=origin)
         return self.refusals[key] or ""
 
     def target(self, number: str) -> UsageTarget | None:
@@ -146,7 +146,8 @@ def _check(row: dict, targets: _Targets, countries: frozenset, today: date) -> t
                 problems.append(f"control_entry: {entry.code} is not on licence {target.licence.number}")
     if problems:
         return problems, None
-    outside = targets.outside_terms(target.registration, destination, exported_on) if target.registration is not None else ""
+    known_origin = origin if origin in countries else None
+    outside = targets.outside_terms(target.registration, destination, exported_on, known_origin) if target.registration is not None else ""
     return [], {
         "organisation_id": organisation.pk, "licence_id": target.licence.pk if target.licence else None,
         "registration_id": target.registration.pk if target.registration else None, "line": line,

@@ -233,9 +233,18 @@ class Situation:
 
     @property
     def general_licences_barred(self) -> bool:
-        """No general licence may be used for WMD or repression, under a catch-all, or when the destination or a
-        party's country is under an arms embargo."""
-        return self.end_use in (EndUse.WMD, EndUse.REPRESSION) or self.catch_all or self.embargo is not None or bool(self.party_embargoes)
+        """No general licence may be used for WMD or repression, under a catch-all, or when a party's country other
+        than the destination is under an arms embargo. The destination's own embargo is one of each licence's terms
+        (licensing.reference.general_licences: every kind bars a licence unless it names fewer, as NL007 does)."""
+        others_embargoed = any(c != self.destination for c in self.party_embargoes)
+        return self.end_use in (EndUse.WMD, EndUse.REPRESSION) or self.catch_all or others_embargoed
+
+    @property
+    def destination_embargo_bars_every_licence(self) -> bool:
+        """The destination is under an arms embargo that bars every general licence for this movement."""
+        if self.embargo is None:
+            return False
+        return all(t.barred_by(self.embargo) for t in self.general_licences.values() if self.movement in t.movements)
 
     @property
     def touched_countries(self) -> frozenset[str]:
@@ -431,8 +440,8 @@ def _anti_torture_licence(s: Situation) -> bool:
 
 # --- catch-all: an ad-hoc licence requirement for dual-use and unlisted goods -----------------------------
 @rule("catch_all.decision", Stage.REQUIREMENT, Effect.REQUIRES_LICENCE, _(
-    "A catch-all decision (ad-hoc licence requirement by the ministry) applies to this transaction: a "
-    "licence is required even for unlisted goods, and no general licence may be used."
+    "A catch-all decision (an ad-hoc licence requirement imposed by the licensing office or the ministry) applies "
+    "to this transaction: a licence is required even for unlisted goods, and no general licence may be used."
 ))
 def _catch_all_decision(s: Situation) -> bool:
     return s.catch_all_goods and s.catch_all
@@ -516,7 +525,7 @@ def _party_embargoed(s: Situation) -> bool:
     "individual licence is needed."
 ))
 def _general_licence_excluded(s: Situation) -> bool:
-    return s.goods_kind in (GoodsKind.MILITARY, GoodsKind.DUAL_USE) and s.general_licences_barred
+    return s.goods_kind in (GoodsKind.MILITARY, GoodsKind.DUAL_USE) and (s.general_licences_barred or s.destination_embargo_bars_every_licence)
 
 
 # Regulation (EU) 2021/821 Annex II Section I: excluded from EU001, EU003, EU004 and EU007 (with Annex IV items).

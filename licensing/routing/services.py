@@ -1,16 +1,19 @@
 """Routing of a filed application: the determination of every goods line to every destination, combined."""
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from licensing.accounts.models import Role
-from licensing.applications.choices import GoodsKind, Kind, RecipientType
-from licensing.applications.models import Application, Party
+from licensing.applications.choices import CATCH_ALL_GROUNDS, CatchAllGround, GoodsKind, Handler, Kind, Movement, RecipientType
+from licensing.applications.models import Application, CatchAllRequirement, Notification, Party, Status
+from licensing.applications.notifications import notify_organisation
 from licensing.applications.workflow import Action, application_move
 from licensing.audit.services import event_record
 from licensing.core.errors import Conflict, DomainError, NotAllowed
@@ -33,6 +36,7 @@ def application_facts(application: Application) -> list[Facts]:
     """One set of facts per goods line and destination; every party's country goes with each (see
     licensing.applications.parties)."""
     recipient = _recipient_type(application)
+    catch_all = catch_all_imposed(application)
     parties = tuple((p.role, p.country_id) for p in application.parties.all() if p.country_id)
     facts = []
     for destination in application.destinations.all():
@@ -49,11 +53,21 @@ def application_facts(application: Application) -> list[Facts]:
                     recipient_type=recipient,
                     purpose=application.purpose,
                     temporary=application.temporary,
+                    catch_all=catch_all,
                     parties=parties,
                     hs_code=line.hs_code or "",
                 )
             )
     return facts
+
+
+def catch_all_imposed(application: Application) -> bool:
+    """Whether the office or the ministry imposed a catch-all on the application (read once, then remembered)."""
+    try:
+        application.catch_all_requirement
+    except CatchAllRequirement.DoesNotExist:
+        return False
+    return True
 
 
 OFFICE_KINDS = {
@@ -181,3 +195,79 @@ def application_refer(*, actor, application: Application, note: str) -> Applicat
     return application_move(
         application=application, action=Action.REFER, actor=actor, reason=note, extra_updates={"claimed_by": None, "claimed_at": None}
     )
+
+
+# --- catch-all: an ad-hoc licence requirement imposed by the desk that holds the case ---------------------------
+IMPOSING = (Role.OFFICER, Role.ADVISOR, Role.ADMINISTRATOR)
+
+
+def catch_all_goods_of(application: Application) -> list:
+    """The goods lines a catch-all can reach: unlisted goods (Art. 4 of Regulation (EU) 2021/821), and dual-use items
+    in transit or brokered, which need no licence without one (Art. 6 and 7)."""
+    reaches = {GoodsKind.UNLISTED}
+    if application.movement in (Movement.TRANSIT, Movement.BROKERING):
+        reaches.add(GoodsKind.DUAL_USE)
+    return [line for line in application.goods.all() if line.goods_kind in reaches]
+
+
+def catch_all_impose(*, actor, application: Application, ground: str, information: str) -> CatchAllRequirement:
+    """
+    Impose the catch-all (catch-all besluit) on the application: its unlisted goods become licensable for its
+    destinations on `ground`, the routing runs again with that fact (the ministry decides: rule handler.catch_all),
+    and the exporter is told. `information` is what the requirement rests on, kept for the officials.
+
+    Only the desk that holds the case imposes it, once, while the case is in review or referred; the grounds are
+    those the seed names for the movement (applications.choices.CATCH_ALL_GROUNDS).
+    """
+    refuse_unless(actor, IMPOSING, _("Only the licensing office or the ministry imposes a catch-all."))
+    information = (information or "").strip()
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().prefetch_related("destinations", "goods", "parties").get(pk=application.pk)
+        queue = _queue_of(locked)
+        if not _may_work_on(actor, queue):
+            raise NotAllowed(_("This case is in another desk's queue."))
+        case_ensure_claimant(actor=actor, application=locked)
+        if catch_all_imposed(locked):
+            raise Conflict(_("A catch-all was already imposed on this application."))
+        errors: dict[str, list[str]] = {}
+        allowed = CATCH_ALL_GROUNDS.get(locked.movement, ())
+        if not allowed:
+            errors["ground"] = [_("A catch-all reaches exports, transit and brokering; a transfer within the EU is no export.")]
+        elif ground not in allowed:
+            errors["ground"] = [
+                _("For %(movement)s the grounds are: %(grounds)s.")
+                % {"movement": locked.get_movement_display().lower(), "grounds": "; ".join(str(CatchAllGround(g).label).lower() for g in allowed)}
+            ]
+        if not catch_all_goods_of(locked):
+            errors["goods"] = [
+                _("A catch-all reaches unlisted goods (and dual-use items in transit or brokered); this application has none.")
+            ]
+        if not information:
+            errors["information"] = [_("Say what information the catch-all rests on.")]
+        if errors:
+            messages = [m for msgs in errors.values() for m in msgs]
+            raise DomainError(messages[0] if len(messages) == 1 else _("The catch-all cannot be imposed."), fields=errors)
+        requirement = CatchAllRequirement.objects.create(
+            application=locked, ground=ground, information=information, imposed_by=actor,
+            imposed_by_desk=Handler.MINISTRY if queue == "ministry" else Handler.LICENSING_OFFICE,
+        )
+        locked.catch_all_requirement = requirement
+        determination = application_determination(locked)
+        with translation.override("en"):  # the record keeps the rule texts in English, as routing does
+            stored = determination.as_dict()
+        application_move(
+            application=locked,
+            action=Action.IMPOSE_CATCH_ALL,
+            actor=actor,
+            payload={"ground": ground, "handler": determination.handler, "rules": [r.id for r in determination.rules]},
+            extra_updates={"determination": stored, "handler": determination.handler or ""},
+        )
+        notify_organisation(application=locked, kind=Notification.Kind.CATCH_ALL, actor=actor)
+        if locked.status == Status.IN_REVIEW and determination.handler == Handler.MINISTRY and settings.REFER_MINISTRY_CASES_DIRECTLY:
+            # As routing does on submission: where the work instruction says so, a ministry case goes there at once.
+            application_move(
+                application=locked, action=Action.REFER, actor=None, reason="Referred directly under the work instruction (catch-all).",
+                extra_updates={"claimed_by": None, "claimed_at": None},
+            )
+    application.refresh_from_db(fields=["status", "determination", "handler", "claimed_by", "claimed_at", "updated_at"])  # the caller's copy follows
+    return requirement

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from licensing.applications import selectors, services
-from licensing.applications.choices import Handler, Kind
+from licensing.applications.choices import CATCH_ALL_GROUNDS, CatchAllGround, Handler, Kind
 from licensing.applications.models import Mention, Status
 from licensing.applications.notifications import notifications_read
 from licensing.applications.workflow import allowed_actions
@@ -27,6 +27,7 @@ from licensing.routing import services as triage
 from licensing.routing.selectors import queue_rows, queue_values
 
 from .access import official_required, roles_required
+from .confirm import confirmation_page, confirmed
 from .decisions import act, assessment_context, case_or_404
 from .sorting import Column, sorted_by
 
@@ -59,6 +60,24 @@ class NoteForm(forms.Form):
 
 class SetAsideForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("Reasons in the letter (optional)"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=20000)
+
+
+class CatchAllForm(forms.Form):
+    """The catch-all (catch-all besluit): the grounds the seed names for the application's movement."""
+
+    ground = forms.ChoiceField(label=gettext_lazy("Ground"), choices=CatchAllGround.choices)
+    information = forms.CharField(
+        label=gettext_lazy("The information it rests on"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=20000,
+        help_text=gettext_lazy("Only officials read this; the exporter is told the ground."),
+    )
+
+    def __init__(self, *args, movement: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if movement:
+            allowed = CATCH_ALL_GROUNDS.get(movement, ())
+            self.fields["ground"].choices = [(value, label) for value, label in CatchAllGround.choices if value in allowed]
 
 
 class ReferForm(forms.Form):
@@ -187,6 +206,8 @@ def case_detail(request, pk):
             # Their own ids: the question's form on the same page has a `text` field too.
             "note_form": NoteForm(auto_id="note_%s"),
             "set_aside_form": SetAsideForm(auto_id="set_aside_%s"),
+            "catch_all_form": CatchAllForm(auto_id="catch_all_%s", movement=application.movement),
+            "catch_all_possible": bool(triage.catch_all_goods_of(application)) and application.movement in CATCH_ALL_GROUNDS,
             "questions": questions,
             "overdue": any(q.is_open and q.due_on and q.due_on < today for q in questions),
             "timeline": case_timeline(application, request.user),
@@ -226,6 +247,34 @@ def case_refer(request, pk):
     note = form.cleaned_data["note"] if form.is_valid() else ""
     application = case_or_404(request, pk)
     return act(request, pk, lambda: triage.application_refer(actor=request.user, application=application, note=note), _("Referred to the ministry."))
+
+
+@require_POST
+@roles_required(triage.IMPOSING)
+def case_catch_all(request, pk):
+    """Impose the catch-all, after a confirmation: the exporter is told at once and it is not taken back here."""
+    application = case_or_404(request, pk)
+    form = CatchAllForm(request.POST)
+    if not form.is_valid() and request.POST.get("information", "").strip() and "information" in form.errors:
+        messages.error(request, " ".join(form.errors["information"]))  # too long: say so, not "say what it rests on"
+        return redirect("office:case", pk=pk)
+    ground = form.cleaned_data.get("ground", "") if form.is_valid() else request.POST.get("ground", "")
+    information = form.cleaned_data.get("information", "") if form.is_valid() else ""
+    if form.is_valid() and not confirmed(request):
+        return confirmation_page(
+            request,
+            title=_("Impose a licence requirement (catch-all) on %(reference)s?") % {"reference": application.reference},
+            consequence=_(
+                "The application becomes licensable on the ground “%(ground)s”, is routed again (the ministry decides) and the "
+                "exporter is told the ground at once. A catch-all is recorded once and not taken back here."
+            ) % {"ground": CatchAllGround(ground).label},
+            button=_("Yes, impose the catch-all"),
+            cancel_url=reverse("office:case", args=[application.pk]),
+        )
+    return act(
+        request, pk, lambda: triage.catch_all_impose(actor=request.user, application=application, ground=ground, information=information),
+        _("Catch-all imposed: the application needs a licence; the exporter is told."),
+    )
 
 
 @require_POST

@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/<int:pk>/release/", office.case_release, name="release"),
     path("cases/<int:pk>/assign/", office.case_assign, name="assign"),
     path("cases/<int:pk>/refer/", office.case_refer, name="refer"),
+    path("cases/<int:pk>/catch-all/", office.case_catch_all, name="catch-all"),
     path("cases/<int:pk>/questions/", office.case_ask, name="ask"),
     path("cases/<int:pk>/documents/<int:document_id>/", office.document_download, name="document"),
     path("cases/<int:pk>/notes/", office.case_note, name="note"),

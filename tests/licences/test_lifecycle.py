@@ -239,3 +239,50 @@ def test_usage_the_seed_reports_as_lawful_is_recorded_without_a_flag(api_as, exp
     registration = registered(exporter_a, code)
     response = api_as(exporter_a).post("/api/v1/usage-reports/", [row(registration, destination=destination, control_entry=entry, movement=movement, origin="US")], format="json")
     assert response.status_code == 201 and response.json()["flagged"] == [], response.json()
+
+
+@pytest.mark.parametrize(
+    "code, destination, movement, origin, entry",
+    [
+        ("NL006", "CA", "export", "", "ML17"),  # seed 002 table 12: Canada 0,086, ML 17
+        ("NL006", "US", "export", "", "ML5"),  # seed 002 table 12: Verenigde Staten, ML 5; 10; 15
+        ("NL007", "CN", "transit", "DE", "ML11"),  # seed 002 table 13: China 0,0071, ML 11
+        ("NL007", "AE", "transit", "US", "ML11"),  # seed 002 table 13: Verenigde Arabische Emiraten 0,041, ML 11
+    ],
+)
+def test_general_licence_terms_that_depend_on_origin_and_movement_let_in_what_the_seed_reports(api_as, exporter_a, registered, code, destination, movement, origin, entry):
+    """
+    Issue 19.6: "NL006 to Canada and the United States (table 12), NL007 transit to the UAE and China (table 13)" are
+    lawful usage in seed 002. Table 12, "NL006 (reparatie, onderhoud en revisie ...)": repaired goods go back to the
+    country they came from, NATO members among them (Canada, the United States). Table 13, "NL007 (afkomstig van
+    bondgenoten)": goods of allied origin in transit; China's embargo is the EU's political declaration of 1989, and
+    NL007 names the embargoed destinations it excludes (every full arms embargo).
+    """
+    registration = registered(exporter_a, code)
+    extra = {"movement": movement, "origin": origin} if origin else {}
+    response = api_as(exporter_a).post("/api/v1/usage-reports/", [row(registration, destination=destination, control_entry=entry, **extra)], format="json")
+    assert response.status_code == 201 and response.json()["flagged"] == [], response.json()
+    assert UsageReport.objects.get().outside_terms == ""
+
+
+def test_a_real_breach_of_those_terms_is_still_flagged(api_as, exporter_a, registered):
+    """Seed 002 footnote 45: "Deze uitvoer was in strijd met de voorwaarden van de toegepaste algemene vergunning ...
+    Na dat dit uit rapportagedata is gebleken is een onderzoek naar de betreffende exporteur gestart." NL006 returns
+    only to where the goods came from (Japan is no NATO member); NL007 only for goods "afkomstig van bondgenoten", and
+    never to a country under a full arms embargo."""
+    nl006, nl007 = registered(exporter_a, "NL006"), registered(exporter_a, "NL007")
+    client = api_as(exporter_a)
+    rows = [
+        row(nl006, destination="JP", control_entry="ML5"),
+        row(nl007, destination="BR", control_entry="ML11", movement="transit", origin="CN"),
+        row(nl007, destination="RU", control_entry="ML11", movement="transit", origin="DE"),
+        row(nl007, destination="BR", control_entry="ML11", movement="transit", origin="DE"),  # within the terms
+    ]
+    response = client.post("/api/v1/usage-reports/", rows, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["flagged"] == [
+        "row 1: JP is not a destination of NL006.",
+        "row 2: NL007 covers only goods that come from the countries it names; CN is not one of them.",
+        "row 3: RU is under an arms embargo; NL007 cannot be used.",
+    ]
+    assert UsageReport.objects.count() == 4  # recorded as reported, flagged for follow-up

@@ -107,3 +107,29 @@ def test_the_determination_offers_a_general_licence_only_from_its_first_day():
     facts = dict(goods_kind="dual_use", movement="export", destination="IN", control_entry="5A002.a.2")
     assert "EU008" in determine(Facts(**facts, on=datetime.date(2024, 1, 1))).general_licences
     assert "EU008" not in determine(Facts(**facts, on=datetime.date(2021, 9, 8))).general_licences
+
+
+def test_terms_that_depend_on_origin_and_movement_are_the_same_for_routing_and_usage():
+    """
+    Seed 002 table 12 ("NL006 (reparatie, onderhoud en revisie ...)") reports returns after repair to Canada and the
+    United States; table 13 ("NL007 (afkomstig van bondgenoten)") reports transit to China. NL006 covers NATO members
+    for a return only; NL007 is barred by full and partial arms embargoes (Iraq), not by the EU's political
+    declaration on China, and only for goods of allied origin.
+    """
+    day = DAYS[2]
+    nl006, nl007 = general_licences.all_terms()["NL006"], general_licences.all_terms()["NL007"]
+    embargoes = general_licences.arms_embargoes()
+    assert nl006.covers("US", on=day, embargoes=embargoes) and nl006.covers("CA", on=day, embargoes=embargoes)
+    assert not nl006.covers("US", on=day, embargoes=embargoes, origin="DE")  # not going back where it came from
+    assert nl006.refusal("JP", on=day, embargoes=embargoes) is Refusal.NOT_LISTED
+    assert nl007.covers("CN", on=day, embargoes=embargoes, origin="DE")
+    assert nl007.refusal("CN", on=day, embargoes=embargoes, origin="CN") is Refusal.ORIGIN
+    assert nl007.refusal("IQ", on=day, embargoes=embargoes) is Refusal.EMBARGO
+    assert nl007.refusal("AZ", on=day, embargoes=embargoes) is Refusal.EXCLUDED  # the OSCE's request
+    transit_to_china = determine(Facts(goods_kind="military", movement="transit", destination="CN", control_entry="ML11", on=day))
+    assert transit_to_china.general_licences == ("NL007",)
+    assert "general_licence.excluded" not in [r.id for r in transit_to_china.rules]
+    export_to_china = determine(Facts(goods_kind="military", movement="export", destination="CN", control_entry="ML11", on=day))
+    assert export_to_china.general_licences == () and "general_licence.excluded" in [r.id for r in export_to_china.rules]
+    repair_to_us = determine(Facts(goods_kind="military", movement="export", destination="US", control_entry="ML5", purpose="repair", on=day))
+    assert "NL006" in repair_to_us.general_licences

@@ -15,7 +15,10 @@ Write fixtures/demo/decisions_2024.csv: a year of decisions reconstructed from t
 - Transit (table 17, seed lines 3290-3347), brokering (table 18, lines 3359-3493; the brokering service's
   value), anti-torture (table 5, lines 583-604), military denials (annex 6, lines 3495-3583) and dual-use
   licences (table 3, lines 466-497; destinations and entries invented, counts and values the report's).
-What the import columns cannot carry is left out and listed in the README section (catch-all, criteria, ...).
+- Catch-all (table 3's "Catch All" row: 5 licences, EUR 7 million, none denied) goes to
+  fixtures/demo/decisions_2024_catch_all.csv with the optional `catch_all` column: unlisted goods, no entry
+  (destinations invented).
+What the import columns cannot carry is left out and listed in the README section (criteria, ...).
 """
 import csv
 import sys
@@ -33,6 +36,7 @@ django.setup()
 from tests.reference.test_regions import TABLE_8  # noqa: E402  (the names and codes of table 8, checked there)
 
 OUT = Path(__file__).resolve().parents[2] / "fixtures" / "demo" / "decisions_2024.csv"
+OUT_CATCH_ALL = OUT.with_name("decisions_2024_catch_all.csv")
 COLUMNS = "reference,decided_on,decision,goods_kind,licence_kind,movement,destinations,control_entry,value_eur,complete_system,temporary,return_after_repair,replaces".split(",")
 MILLION = 1_000_000
 SMALLEST = 500  # a cell printed as 0,00 is a licence of at least this many euro
@@ -250,7 +254,7 @@ ANTI_TORTURE = [
     ("ANNEX_IV", 17, 1_663_736, ["AW", "BQ", "CA", "CW", "LB", "PS", "DJ", "HK", "LR", "MY", "SX", "MA", "SO", "GB"]),
 ]
 # Table 3 (seed lines 466-497): (kind, movement, licences, value, denied, denied value, destinations, entries).
-# Catch-all (5 licences, EUR 7 million) cannot be imported: the columns have no catch-all flag. Denied values: the
+# Catch-all (5 licences, EUR 7 million): CATCH_ALL below, in a file of its own with the catch_all column. Denied values: the
 # table prints 9 (individual) and 95 (global) million but a total of 14, and the text above it (line 464) gives
 # 14,03 million; we read the global "95" as 4,95 (9,08 + 4,95 = 14,03, each printing as the table does).
 DUAL_USE = [
@@ -258,6 +262,26 @@ DUAL_USE = [
     ("global", "export", 186, 32_776 * MILLION, 1, 4_950_000, ["KR", "US", "TW", "CN", "JP"], ["3B001", "3B993"]),
     ("individual", "transfer", 53, 1_144 * MILLION, 0, 0, ["DE", "FR", "BE", "IE", "AT"], ["0B001", "0C002", "1C239"]),
 ]
+
+
+# Table 3's "Catch All" row (seed 002 lines 491-495): licences, value, denied; destinations invented.
+CATCH_ALL = (5, 7 * MILLION, 0, ["PK", "IN", "AE", "TR", "EG"])
+
+
+def catch_all_rows() -> list[list]:
+    licences, total, _denied, destinations = CATCH_ALL
+    return [
+        [*_row(f"NL24-CA-{k + 1:03d}", _day(40 + k * 60), "issued", "unlisted", "individual", "export", destinations[k], "", D(value) / 100), "true"]
+        for k, value in enumerate(split(total * 100, licences))
+    ]
+
+
+def write_catch_all() -> None:
+    with OUT_CATCH_ALL.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([*COLUMNS, "catch_all"])
+        writer.writerows(catch_all_rows())
+    print(f"wrote {OUT_CATCH_ALL}")
 
 
 def split(total: int, parts: int) -> list[int]:
@@ -300,6 +324,7 @@ def main(seed: str) -> None:
         writer.writerows(military_rows(values))
         writer.writerows(other_rows())
     print(f"wrote {OUT}")
+    write_catch_all()
 
 
 if __name__ == "__main__":

@@ -318,3 +318,39 @@ def test_the_optional_columns_are_checked_row_by_row(cells, error):
 def test_an_issued_row_cites_no_criteria():
     result = run(GOOD + ",7", header=HEADER + ",criteria")
     assert result.errors == ["row 2: criteria: only a denial cites criteria"]
+
+
+def test_the_catch_all_column_puts_decisions_in_table_3s_catch_all_row():
+    """Seed 002 table 3 (lines 466-497) has a row "Catch All": the dual-use licences issued and denied under a catch-all
+    decision ("een ad hoc vergunningplicht ... opgelegd (een catch-all besluit)" on goods "die niet vergunningplichtig
+    zijn (ongecontroleerd)"). Unlisted goods have no entry; a catch-all on listed dual-use items counts there too."""
+    header = HEADER + ",catch_all"
+    rows = [
+        "CA-1,2024-02-01,issued,unlisted,individual,export,PK,,1000.00,false,false,false,,true",
+        "CA-2,2024-02-02,issued,dual_use,individual,transit,AE,3A225,500.00,false,false,false,,true",
+        "CA-3,2024-02-03,denied,unlisted,individual,export,IN,,70.00,false,false,false,,true",
+        "DU-1,2024-02-04,issued,dual_use,individual,export,US,3B001,9.00,false,false,false,,false",
+    ]
+    result = run(*rows, header=header)
+    assert result.errors == []
+    assert run(*rows, header=header).unchanged == 4  # importing again adds nothing
+    rows_3 = {r.kind: r for r in tables.dual_use_table(tables.Period(2024)).rows}
+    assert (rows_3["catch_all"].issued_count, rows_3["catch_all"].issued_value_eur) == (2, Decimal("1500.00"))
+    assert (rows_3["catch_all"].denied_count, rows_3["catch_all"].denied_value_eur) == (1, Decimal("70.00"))
+    assert rows_3["individual"].issued_count == 1
+    assert Licence.objects.get(number="CA-1").lines.get().control_entry == ""
+
+
+@pytest.mark.parametrize(
+    "row, error",
+    [
+        ("X-1,2024-02-01,issued,unlisted,individual,export,PK,,1.00,false,false,false,,false", "row 2: goods_kind: 'unlisted' is not one of"),
+        ("X-1,2024-02-01,issued,military,individual,export,PK,ML1,1.00,false,false,false,,true", "row 2: goods_kind: 'military' is not one of dual_use, unlisted"),
+        ("X-1,2024-02-01,issued,unlisted,individual,export,PK,3A225,1.00,false,false,false,,true", "row 2: control_entry: unlisted goods have no control-list entry"),
+        ("X-1,2024-02-01,issued,dual_use,individual,export,PK,3A225,1.00,false,false,false,,maybe", "row 2: catch_all: 'maybe' is not true or false"),
+    ],
+)
+def test_the_catch_all_column_is_checked_row_by_row(row, error):
+    result = run(row, header=HEADER + ",catch_all")
+    assert any(e.startswith(error) for e in result.errors), result.errors
+    assert not Decision.objects.exists()

@@ -21,6 +21,7 @@ from tests.reference.test_regions import COLLECTIVE_ROWS, NOT_RECONCILED, TABLE_
 pytestmark = pytest.mark.django_db
 
 CSV = Path(__file__).resolve().parents[2] / "fixtures" / "demo" / "decisions_2024.csv"
+CATCH_ALL_CSV = CSV.with_name("decisions_2024_catch_all.csv")  # table 3's catch-all row, with the optional catch_all column
 YEAR = tables.Period(2024)
 
 # Table 7 (seed 002 lines 805-887), EUR million.
@@ -42,6 +43,7 @@ def year_2024(django_db_setup, django_db_blocker):
     """Imported once for the module, in a transaction rolled back at its end (each test nests in it)."""
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("import_decisions", str(CSV), stdout=io.StringIO())
+        call_command("import_decisions", str(CATCH_ALL_CSV), stdout=io.StringIO())
         yield
         transaction.set_rollback(True)
 
@@ -118,7 +120,9 @@ def test_table_3_dual_use_counts_and_values(year_2024):
     assert (rows["global"].issued_count, millions(rows["global"].issued_value_eur)) == (186, Decimal("32776.00"))
     assert (rows["intra_eu"].issued_count, millions(rows["intra_eu"].issued_value_eur)) == (53, Decimal("1144.00"))
     assert (rows["individual"].denied_count, rows["global"].denied_count) == (12, 1)
-    assert rows["catch_all"].issued_count == 0  # the import columns have no catch-all flag (seed: 5, EUR 7 million)
+    # Seed 002 lines 491-495: "Catch All 5 7 0 0" (licences, EUR million, denied, denied value).
+    assert (rows["catch_all"].issued_count, millions(rows["catch_all"].issued_value_eur)) == (5, Decimal("7.00"))
+    assert (rows["catch_all"].denied_count, rows["catch_all"].denied_value_eur) == (0, Decimal("0"))
 
 
 def test_table_5_anti_torture(year_2024):
@@ -167,8 +171,12 @@ def test_the_three_fast_track_notices_to_parliament(year_2024):
 
 
 def _csv_rows() -> list[dict]:
-    with CSV.open(encoding="utf-8") as f:
-        return list(csv.DictReader(f))
+    """The rows of both demo files (the catch-all file has one more column)."""
+    rows = []
+    for path in (CSV, CATCH_ALL_CSV):
+        with path.open(encoding="utf-8") as f:
+            rows += list(csv.DictReader(f))
+    return rows
 
 
 def test_every_destination_of_the_year_has_a_report_region(year_2024):

@@ -140,6 +140,7 @@ ACCESS: dict[str, Entry] = {
     "api:office-release": entry(POST=OFFICE),  # the claimant (officer1 holds the case) or an administrator
     "api:office-assign": entry(POST=OFFICIALS),
     "api:office-refer": entry(POST=OFFICE),
+    "api:office-catch-all": entry(POST=OFFICIALS),  # the desk that holds the case: the service decides (409 on a decided case)
     "api:office-question-ask": entry(POST=OFFICIALS),
     "api:office-note": entry(POST=OFFICIALS, body={"POST": {"text": "A note from the authorisation matrix."}}),
     "api:office-note-document": entry(GET=OFFICIALS),
@@ -251,6 +252,7 @@ ACCESS: dict[str, Entry] = {
     "office:release": entry(POST=OFFICE),
     "office:assign": entry(POST=OFFICIALS),
     "office:refer": entry(POST=OFFICE),
+    "office:catch-all": entry(POST=OFFICIALS),
     "office:ask": entry(POST=OFFICIALS),
     "office:note": entry(POST=OFFICIALS, body={"POST": {"text": "A note from the authorisation matrix."}}),
     "office:note-document": page(OFFICIALS),
@@ -306,6 +308,7 @@ SAME_ACTION = {
     ("office:release", "POST"): ("api:office-release", "POST"),
     ("office:assign", "POST"): ("api:office-assign", "POST"),
     ("office:refer", "POST"): ("api:office-refer", "POST"),
+    ("office:catch-all", "POST"): ("api:office-catch-all", "POST"),
     ("office:ask", "POST"): ("api:office-question-ask", "POST"),
     ("office:assessment-start", "POST"): ("api:assessment", "POST"),
     ("office:findings", "POST"): ("api:assessment-finding", "PUT"),
