@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from licensing.applications import services as applications
-from licensing.applications.models import Application, Status
+from licensing.applications.models import Application
 from licensing.applications.workflow import MACHINE
 from licensing.assessment.models import Assessment, CriterionFinding
 from licensing.audit.models import Event
