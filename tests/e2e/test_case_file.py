@@ -11,20 +11,13 @@ import pytest
 from licensing.applications.models import Mention, Question
 from licensing.assessment.models import CriterionFinding
 from tests.e2e import cases
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import open_action, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 def text(page, selector: str) -> str:
     return page.locator(selector).first.inner_text().strip()
-
-
-def open_action(page, key: str) -> None:
-    """Open one action's small form (a <details> under "What you can do now")."""
-    details = page.locator(f"details#action-{key}")
-    if details.get_attribute("open") is None:
-        details.locator("summary").click()
 
 
 def action_keys(page) -> list[str]:
