@@ -83,7 +83,11 @@ ACTIONS: tuple[CaseAction, ...] = (
     ),
     CaseAction("ask", gettext_lazy("Ask the exporter a question"), "office/actions/ask.html", shown=lambda now: Action.ASK_QUESTION in now.allowed),
     CaseAction("refer", gettext_lazy("Refer to the ministry"), "office/actions/refer.html", shown=lambda now: Action.REFER in now.allowed),
-    CaseAction("decide", gettext_lazy("Record the decision"), "office/actions/decide.html", shown=lambda now: bool(now.outcomes)),
+    # Once the ministry has advised, the decision is the office's one task left: its form starts open.
+    CaseAction(
+        "decide", gettext_lazy("Record the decision"), "office/actions/decide.html",
+        shown=lambda now: bool(now.outcomes), opened=lambda now: now.application.status == Status.ADVICE_GIVEN,
+    ),
     CaseAction("set-aside", gettext_lazy("Set aside (Awb 4:5)"), "office/actions/set_aside.html", shown=lambda now: Action.SET_ASIDE in now.allowed),
     CaseAction(
         "note", gettext_lazy("Write an internal note"), "office/actions/note.html",

@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from licensing.applications import services as applications
-from licensing.applications.models import Application
+from licensing.applications.models import Application, Status
 from licensing.applications.workflow import MACHINE
 from licensing.assessment.models import Assessment, CriterionFinding
 from licensing.audit.models import Event
@@ -173,3 +173,17 @@ def test_the_query_count_does_not_grow_with_the_timeline(exporter_a, officer):
     few, many = with_entries(5), with_entries(50)
     assert len(case_timeline(many, officer)) >= 50 > len(case_timeline(few, officer))
     assert queries(few) == queries(many)
+
+
+def test_after_the_advice_the_decision_is_open_and_offers_what_the_kind_takes(referred, advisor, advisor2, officer):
+    from licensing.assessment import services as assessment
+
+    started = assessment.assessment_start(actor=advisor, application=referred)
+    for number in range(1, 9):
+        assessment.finding_record(actor=advisor, assessment=started, criterion=number, finding="no_concern", reasoning=f"Criterion {number} considered.")
+    assessment.assessment_submit(actor=advisor, assessment=started, advice="approve")
+    assessment.assessment_countersign(actor=advisor2, assessment=Assessment.objects.get(pk=started.pk), agree=True)
+    assert Application.objects.get(pk=referred.pk).status == Status.ADVICE_GIVEN
+    page = logged_in(officer).get(f"/office/cases/{referred.pk}/").content.decode()
+    assert '<details class="case-action" id="action-decide" open>' in page
+    assert "countersign" not in action_keys(page) and "assessment" not in action_keys(page)
