@@ -157,11 +157,6 @@ def assessment_draft_save(*, actor, assessment: Assessment | None, findings: dic
     return assessment
 
 
-def draft_finding(assessment: Assessment, criterion: int) -> dict | None:
-    """The finding on one criterion as the advisor last typed it (None: nothing kept in the draft)."""
-    return ((assessment.draft or {}).get("findings") or {}).get(str(criterion))
-
-
 def assessment_submit_draft(*, actor, assessment: Assessment | None) -> Assessment:
     """Give the advice the draft holds: record every finding typed in it, then the advice (assessment_submit), all or
     nothing. The errors name each field by its path (`findings[3].reasoning`, `weighing`), so the page can point at
