@@ -54,6 +54,10 @@ class Assessment(StatusGuarded, models.Model):
     return_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # What the advisor typed in the one findings-and-advice form, kept as typed (valid or not) until the advice is
+    # given: {"findings": {"<criterion>": {"finding", "reasoning", "sub_points"}}, "advice": {...}}. Never advice:
+    # no event, no API field, cleared by the move that gives the advice (services.assessment_draft_save).
+    draft = models.JSONField(default=dict, blank=True)
 
     objects = StatusQuerySet.as_manager()
 

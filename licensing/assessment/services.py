@@ -157,6 +157,66 @@ def advice_errors(assessment: Assessment, *, advice: str, conditions: str, weigh
     return errors
 
 
+# --- the advisor's draft: the one findings-and-advice form, kept as typed ---------------------------------------
+ADVICE_FIELDS = ("advice", "conditions", "weighing", "override_reason")
+
+
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def assessment_draft_save(*, actor, assessment: Assessment | None, findings: dict[int, dict], advice: dict) -> Assessment:
+    """Keep what the advisor typed, valid or not, so that nothing is lost on a reload or an error: `findings` by
+    criterion number ({"finding", "reasoning", "sub_points"}, only the criteria the form posted), `advice` the
+    ADVICE_FIELDS posted. Merged into the draft already kept. A draft is not advice: no event, no finding recorded,
+    nothing the exporter or the API shows; `assessment_submit_draft` turns it into findings and advice."""
+    with transaction.atomic():
+        locked = _live(assessment, status=AssessmentStatus.DRAFT)
+        if locked.advisor_id != actor.pk:
+            raise NotAllowed(gettext("Only the advisor who writes the assessment can change it."))
+        grounds = {g.number for g in grounds_of(locked.frameworks)}
+        draft = {"findings": dict((locked.draft or {}).get("findings", {})), "advice": dict((locked.draft or {}).get("advice", {}))}
+        for number, typed in findings.items():
+            if number in grounds:  # a criterion this case is not assessed against is not kept
+                sub_points = [key for key in typed.get("sub_points", []) if isinstance(key, str)]
+                draft["findings"][str(number)] = {"finding": _text(typed.get("finding")), "reasoning": _text(typed.get("reasoning")), "sub_points": sub_points}
+        draft["advice"].update({name: _text(advice[name]) for name in ADVICE_FIELDS if name in advice})
+        if "line_advice" in advice:  # the advice per goods line where it differs (issue 18.2), as typed
+            draft["advice"]["line_advice"] = {str(k): _text(v) for k, v in (advice["line_advice"] or {}).items() if str(k).isdigit()}
+        # The draft is not the status: a plain update of one column, no move, no event.
+        Assessment.objects.filter(pk=locked.pk).update(draft=draft)
+        assessment.draft = draft
+    return assessment
+
+
+def assessment_submit_draft(*, actor, assessment: Assessment | None) -> Assessment:
+    """Give the advice the draft holds: record every finding typed in it, then the advice (assessment_submit), all or
+    nothing. The errors name each field by its path (`findings[3].reasoning`, `weighing`), so the page can point at
+    it; the draft stays as typed whatever fails."""
+    started = _started(assessment)
+    draft = started.draft or {}
+    with transaction.atomic():
+        errors: dict[str, list[str]] = {}
+        for key, typed in sorted((draft.get("findings") or {}).items(), key=lambda item: int(item[0])):
+            if not (typed.get("finding") or typed.get("reasoning", "").strip()):
+                continue  # nothing typed on this criterion: the recorded finding (if any) stands
+            try:
+                finding_record(
+                    actor=actor, assessment=started, criterion=int(key), finding=typed.get("finding", ""), reasoning=typed.get("reasoning", ""), sub_points=typed.get("sub_points", [])
+                )
+            except DomainError as exc:
+                if not exc.fields:
+                    raise
+                for name, messages in exc.fields.items():
+                    errors[f"findings[{key}].{name}"] = list(messages)
+        if errors:
+            raise DomainError(gettext("The advice cannot be given yet."), code="incomplete", fields=errors)
+        typed_advice = draft.get("advice") or {}
+        return assessment_submit(
+            actor=actor, assessment=started, line_advice=typed_advice.get("line_advice") or {}, **{name: typed_advice.get(name, "") for name in ADVICE_FIELDS}
+        )
+
+
 def needs_countersignature(assessment: Assessment) -> bool:
     """Four eyes: a denial, an override of a ground that leads to denial, and any approval outside the EU/NATO+."""
     return (
@@ -183,7 +243,8 @@ def assessment_submit(
         ASSESSMENT.move(
             locked, AssessmentAction.SUBMIT if four_eyes else AssessmentAction.FINALISE, actor,
             payload={"assessment": locked.pk, "advice": advice, **({"line_advice": line_advice} if line_advice else {})},
-            extra_updates={"advice": advice, "conditions": conditions, "weighing": weighing, "override_reason": override_reason, "line_advice": line_advice},
+            # The draft has become the advice: it is not kept beside it.
+            extra_updates={"advice": advice, "conditions": conditions, "weighing": weighing, "override_reason": override_reason, "line_advice": line_advice, "draft": {}},
         )
         if not four_eyes:
             _advise(actor, locked)

@@ -126,6 +126,18 @@ def desk_colleagues(application: Application):
     return get_user_model().objects.filter(of_the_desk, is_active=True).order_by("last_name", "first_name", "username")
 
 
+def queue_actions(*, actor, application: Application) -> list[str]:
+    """Which of claim, release and assign `actor` may do on the case now, by the rules case_claim, case_release and
+    case_assign apply (for the case page's buttons; the services still decide when the move is made)."""
+    queue = application.queue
+    if queue is None or not _may_work_on(actor, queue):
+        return []
+    if application.claimed_by_id is None:
+        return ["claim", "assign"]
+    release = application.claimed_by_id == actor.pk or actor.has_role(Role.ADMINISTRATOR)
+    return ["release", "assign"] if release else ["assign"]
+
+
 def case_claim(*, actor, application: Application) -> Application:
     """Take the case. Of two people claiming at once exactly one wins; the other gets a Conflict."""
     queue = _queue_of(application)

@@ -1,5 +1,6 @@
 """Officials' pages for the assessment (ministry) and the decision (office), the denial register and the fast track."""
 from django import forms
+from django.forms.utils import ErrorDict
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -26,7 +27,9 @@ from licensing.reference.models import StandardText, StandardTextKind
 from licensing.reference.standard_texts import standard_texts_offered
 
 from .access import official_required, roles_required
+from .case_actions import Now
 from .confirm import confirmation_page, confirmed
+from .errors import assessment_anchor, assessment_words, error_items, ground_label, message_with_fields
 
 
 class AdviceForm(forms.Form):
@@ -75,12 +78,14 @@ class DecisionForm(forms.Form):
         label=gettext_lazy("Standard refusal reasons (put before the reasons, in the exporter's language)"), required=False, queryset=StandardText.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, frameworks: list[str], kind: str, goods=(), **kwargs):
+    def __init__(self, *args, frameworks: list[str], kind: str, goods=(), outcomes: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["standard_conditions"].queryset = standard_texts_offered(StandardTextKind.CONDITION)
         self.fields["standard_reasons"].queryset = standard_texts_offered(StandardTextKind.REFUSAL)
-        # Only the outcomes this kind of application can have, and none chosen for the officer.
-        self.fields["outcome"].choices = [("", _("— choose —"))] + [(o, Outcome(o).label) for o in decisions.outcomes_for(kind)]
+        # Only the outcomes this kind of application can have (of them, the page offers those the workflow allows the
+        # reader now: case_actions.Now.outcomes), and none chosen for the officer.
+        offered = decisions.outcomes_for(kind) if outcomes is None else outcomes
+        self.fields["outcome"].choices = [("", _("— choose —"))] + [(o, Outcome(o).label) for o in offered]
         # The grounds of the frameworks this case is assessed against (licensing.reference.frameworks decides which).
         grounds = [(g.number, f"{_ground_label(g)} ({_act(g.framework)})") for g in grounds_of(frameworks)]
         self.fields["criteria"].choices = grounds
@@ -109,8 +114,7 @@ class DecisionForm(forms.Form):
         return data
 
 
-def _ground_label(ground) -> str:
-    return ground.label_nl if translation.get_language() == "nl" else ground.label_en
+_ground_label = ground_label
 
 
 def _act(framework) -> str:
@@ -122,26 +126,34 @@ def case_or_404(request, pk):
     return get_object_or_404(applications.with_details(applications.applications_visible_to(request.user)), pk=pk)
 
 
-def assessment_context(request, application) -> dict:
-    """What the case page shows of the assessment and the decision; exporters never reach it."""
-    assessment = selectors.current_assessment(application)
+def assessment_context(request, application, now: Now | None = None) -> dict:
+    """What the case page shows of the assessment and the decision; exporters never reach it. With `now` (the
+    case page's Now), the decision form offers only the outcomes the reader may record now, and the advisor's one
+    form is filled from the draft as typed (with the errors of the last attempt to give the advice)."""
+    assessment = now.assessment if now is not None else selectors.current_assessment(application)
     findings = {f.criterion_id: f for f in assessment.findings.all()} if assessment else {}
     frameworks = assessment.frameworks if assessment and assessment.status != "returned" else applications.application_frameworks(application)
+    grounds = grounds_of(frameworks)
+    errors = request.session.pop(_errors_key(application), None) if assessment and assessment.status == "draft" else None
+    draft = (assessment.draft or {}) if assessment else {}
     return {
         "assessment": assessment,
-        "criteria_rows": [(c, findings.get(c.number)) for c in grounds_of(frameworks)],
+        "criteria_rows": [(c, findings.get(c.number)) for c in grounds],
+        "assessment_rows": [_typed_row(c, draft, findings.get(c.number), errors or {}) for c in grounds],
+        "assessment_errors": error_items(errors, words=assessment_words(frameworks), anchor=assessment_anchor) if errors else [],
+        "findings_errors": (errors or {}).get("findings", []),
         "line_advice_rows": _line_advice_rows(application, assessment),
         "findings_choices": Finding.choices,
-        "advice_form": AdviceForm(
-            initial={"advice": assessment.advice, **{f"line_advice_{k}": v for k, v in assessment.line_advice.items()}} if assessment and assessment.advice else None,
-            goods=application.goods.all(),
+        "advice_form": _advice_form(application, assessment, draft, errors or {}),
+        "decision_form": DecisionForm(
+            frameworks=applications.application_frameworks(application), kind=application.kind, goods=application.goods.all(),
+            outcomes=now.outcomes if now is not None else None,
         ),
-        "decision_form": DecisionForm(frameworks=applications.application_frameworks(application), kind=application.kind, goods=application.goods.all()),
         "blockers": {"approve": decisions.decision_blockers(application, approving=True), "deny": decisions.decision_blockers(application, approving=False)},
         "consultations": Consultation.objects.filter(application=application).select_related("denial"),
         "prior": prior_information(application),
         "decision": Decision.objects.filter(application=application).select_related("licence").first(),
-        "is_advisor": request.user.effective_role == "advisor",
+        "may_consult": request.user.has_role(*services.CONSULTING),
     }
 
 
@@ -154,11 +166,56 @@ def _line_advice_rows(application, assessment) -> list[tuple[int, object, str]]:
     return [(n, line, Advice(advice[line.pk]).label) for n, line in enumerate(goods, start=1) if str(line.pk) in assessment.line_advice]
 
 
+def _errors_key(application) -> str:
+    return f"assessment_errors_{application.pk}"
+
+
+def _typed_row(criterion, draft: dict, recorded, errors: dict) -> dict:
+    """One criterion of the advisor's form: as last typed (the draft), else as recorded."""
+    typed = ((draft.get("findings") or {}).get(str(criterion.number))) or (
+        {"finding": recorded.finding, "reasoning": recorded.reasoning, "sub_points": recorded.sub_points} if recorded else {"finding": "", "reasoning": "", "sub_points": []}
+    )
+    prefix = f"findings[{criterion.number}]."
+    return {"criterion": criterion, **typed, "errors": {path[len(prefix):]: msgs for path, msgs in errors.items() if path.startswith(prefix)}}
+
+
+def _advice_form(application, assessment, draft: dict, errors: dict) -> "AdviceForm":
+    """The advice part of the advisor's one form: as typed (the draft, with its advice per goods line), else as
+    given; after a refused advice, each field with the service's own message under it."""
+    goods = application.goods.all()
+    typed = dict(draft.get("advice") or {})
+    typed_lines = {f"line_advice_{k}": v for k, v in (typed.pop("line_advice", None) or {}).items()}
+    given = {"advice": assessment.advice, **{f"line_advice_{k}": v for k, v in assessment.line_advice.items()}} if assessment and assessment.advice else None
+    if not any(name in errors for name in (*services.ADVICE_FIELDS, "line_advice")):
+        return AdviceForm(initial=({**typed, **typed_lines} if typed or typed_lines else given), goods=goods)
+    # After a refused advice: the form as typed, each field with the service's own message under it.
+    form = AdviceForm({**{name: typed.get(name, "") for name in services.ADVICE_FIELDS}, **typed_lines}, goods=goods)
+    form.full_clean()
+    form._errors = ErrorDict()
+    for name in services.ADVICE_FIELDS:
+        if name in errors:
+            form.add_error(name, errors[name])
+    if "line_advice" in errors:
+        form.add_error(None, errors["line_advice"])
+    return form
+
+
+def _case_words(path: str) -> str:
+    """A field of a case page form in words, for a message naming it."""
+    from .office import AssignForm, NoteForm, QuestionForm, ReferForm, SetAsideForm
+
+    for form in (DecisionForm, AdviceForm, QuestionForm, NoteForm, ReferForm, SetAsideForm, AssignForm):
+        if path in form.base_fields:
+            return str(form.base_fields[path].label)
+    return str(CASE_FIELD_WORDS.get(path, ""))
+
+
+CASE_FIELD_WORDS = {"reason": gettext_lazy("Reason"), "answer": gettext_lazy("Answer")}
+
+
 def error_message(exc: DomainError) -> str:
-    """The error and every field message under it, once each."""
-    message = str(exc.message)
-    details = [str(m) for msgs in exc.fields.values() for m in msgs if str(m) not in message]  # lazy texts too
-    return " ".join([message, *details])
+    """The error and every field message under it, once each, each field named in words."""
+    return message_with_fields(exc, words=_case_words)
 
 
 def act(request, pk, do, success):
@@ -185,32 +242,64 @@ def assessment_start(request, pk):
     return act(request, pk, lambda: services.assessment_start(actor=request.user, application=application), _("Assessment started."))
 
 
+def _typed_assessment(request, assessment) -> tuple[dict[int, dict], dict]:
+    """The one form's fields as posted: the findings of the criteria it carries, and the advice fields it carries."""
+    findings = {}
+    for number in [g.number for g in grounds_of(services.assessment_frameworks(assessment))]:
+        if f"finding_{number}" in request.POST or f"reasoning_{number}" in request.POST:
+            findings[number] = {
+                "finding": request.POST.get(f"finding_{number}", ""),
+                "reasoning": request.POST.get(f"reasoning_{number}", ""),
+                "sub_points": request.POST.getlist(f"sub_points_{number}"),
+            }
+    advice = {name: request.POST[name] for name in services.ADVICE_FIELDS if name in request.POST}
+    # The advice per goods line where it differs (issue 18.2): the fields AdviceForm adds per line.
+    lines = {key.removeprefix("line_advice_"): value for key, value in request.POST.items() if key.startswith("line_advice_") and key[12:].isdigit()}
+    if lines:
+        advice["line_advice"] = {k: v for k, v in lines.items() if v}
+    return findings, advice
+
+
 @require_POST
 @roles_required(services.ADVISING)
 def finding_save(request, pk):
+    """The one form's "Save draft": everything typed is kept, valid or not; nothing is recorded as a finding or advice."""
     application = case_or_404(request, pk)
     assessment = selectors.current_assessment(application)
 
-    def save_all():
-        for criterion in [g.number for g in grounds_of(services.assessment_frameworks(assessment))]:
-            finding = request.POST.get(f"finding_{criterion}", "")
-            reasoning = request.POST.get(f"reasoning_{criterion}", "")
-            if not finding and not reasoning:
-                continue
-            services.finding_record(
-                actor=request.user, assessment=assessment, criterion=criterion, finding=finding, reasoning=reasoning, sub_points=request.POST.getlist(f"sub_points_{criterion}")
-            )
+    def save():
+        findings, advice = _typed_assessment(request, assessment)
+        services.assessment_draft_save(actor=request.user, assessment=assessment, findings=findings, advice=advice)
 
-    return act(request, pk, save_all, _("Findings saved."))
+    return act(request, pk, save, _("Draft saved. Nothing is advised until you give the advice."))
 
 
 @require_POST
 @roles_required(services.ADVISING)
 def advice_give(request, pk):
+    """The one form's "Give advice": the draft keeps what was typed first (so a refusal loses nothing), then every
+    finding typed and the advice are recorded together, or nothing is; a refusal's errors point at their fields."""
     application = case_or_404(request, pk)
-    form = AdviceForm(request.POST, goods=application.goods.all())
-    data = form.service_data() if form.is_valid() else {"advice": "", "conditions": "", "weighing": "", "override_reason": ""}
-    return act(request, pk, lambda: services.assessment_submit(actor=request.user, assessment=selectors.current_assessment(application), **data), _("Advice given."))
+    assessment = selectors.current_assessment(application)
+    try:
+        findings, advice = _typed_assessment(request, assessment)
+        services.assessment_draft_save(actor=request.user, assessment=assessment, findings=findings, advice=advice)
+    except NotAllowed:
+        raise PermissionDenied from None
+    except DomainError as exc:
+        messages.error(request, error_message(exc))
+        return redirect("office:case", pk=pk)
+    try:
+        services.assessment_submit_draft(actor=request.user, assessment=assessment)
+    except NotAllowed:
+        raise PermissionDenied from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        if exc.fields:
+            request.session[_errors_key(application)] = {path: [str(m) for m in msgs] for path, msgs in exc.fields.items()}
+        return redirect(reverse("office:case", args=[pk]) + "#action-assessment")
+    messages.success(request, _("Advice given."))
+    return redirect("office:case", pk=pk)
 
 
 @require_POST

@@ -17,7 +17,7 @@ from licensing.reference.models import Country, GeneralLicence, in_language
 from licensing.routing.determination import MAX_PARTIES, Facts, InvalidFacts, country_code, determine
 from licensing.routing.visibility import INTERNAL_RULE_IDS
 
-from .exporter import field_anchor
+from .errors import form_error_items
 from .fields import AmountField
 
 
@@ -123,11 +123,7 @@ def determination_page(request):
                     else:
                         form.add_error(None, message)
     if submitted and form.errors:
-        errors = [
-            {"anchor": field_anchor(name) if name in form.fields else "main", "message": f"{form.fields[name].label}: {message}" if name in form.fields else message}
-            for name, messages in form.errors.items()
-            for message in messages
-        ]
+        errors = form_error_items(form)
     general_licences = []
     if result and result.general_licences:
         names = {code: in_language(en, nl) for code, en, nl in GeneralLicence.objects.filter(code__in=result.general_licences).values_list("code", "name_en", "name_nl")}

@@ -1,6 +1,4 @@
 """The exporter's pages: own applications, drafts, submission, questions, documents, history."""
-import re
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,7 +11,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from licensing.applications import selectors, services
-from licensing.applications.aluminium import ORIGIN_LABELS
 from licensing.applications.models import Application, Status
 from licensing.applications.notifications import notifications_read
 from licensing.applications.workflow import OPEN, allowed_actions
@@ -23,12 +20,10 @@ from licensing.core.http import document_response, pdf_response
 from licensing.licences.documents import application_document
 
 from .confirm import confirmation_page, confirmed
+from .errors import application_anchor, application_words, error_items, form_error_items, formset_error_items, line_words
 from .fields import country_map
-from .forms import AnswerForm, ApplicationForm, DocumentForm, GoodsFormSet, GoodsLineForm, PartyForm, PartyFormSet, WithdrawForm
+from .forms import AnswerForm, ApplicationForm, DocumentForm, GoodsFormSet, PartyFormSet, WithdrawForm
 from .sorting import Column, sorted_by
-
-PATH = re.compile(r"^(goods|parties)\[(\d+)\]\.(\w+)$")
-
 
 def exporter_required(view):
     @login_required
@@ -42,42 +37,10 @@ def exporter_required(view):
     return wrapped
 
 
-def field_anchor(path: str) -> str:
-    """The id of the form field an API error path points at, for links in the error summary."""
-    match = PATH.match(path)
-    if match:
-        return f"id_{match[1]}-{match[2]}-{match[3]}"
-    return f"id_{path}" if path not in ("goods", "parties", "documents", "non_field_errors") else path
-
-
-def field_words(path: str) -> str:
-    """An error path said in words, as the form labels it: "goods[0].value_eur" is "Goods line 1, Value (EUR)"."""
-    match = PATH.match(path)
-    if match:
-        form = GoodsLineForm if match[1] == "goods" else PartyForm
-        label = form.base_fields[match[3]].label if match[3] in form.base_fields else _DYNAMIC_LABELS.get(match[3], match[3])
-        line = _("Goods line %(n)s") if match[1] == "goods" else _("Party %(n)s")
-        return f"{line % {'n': int(match[2]) + 1}}, {label}"
-    if path in ApplicationForm.base_fields:
-        return str(ApplicationForm.base_fields[path].label)
-    return str(_DYNAMIC_LABELS.get(path, ""))
-
-
-# Fields the forms add per request (their country choices); their labels for error messages.
-_DYNAMIC_LABELS = {
-    "destinations": gettext_lazy("Destination countries"),
-    "origin_country": gettext_lazy("Transit: country of origin"),
-    "brokering_value_eur": gettext_lazy("Brokering: value of the service (EUR)"),
-    "country": gettext_lazy("Country"),
-    "goods": gettext_lazy("Goods"),
-    "parties": gettext_lazy("Parties"),
-    "documents": gettext_lazy("Documents"),
-    **ORIGIN_LABELS,
-}
-
-
-def error_items(fields: dict) -> list[dict]:
-    return [{"path": path, "label": field_words(path), "anchor": field_anchor(path), "message": message} for path, msgs in fields.items() for message in msgs]
+def submit_error_items(fields: dict, application) -> list[dict]:
+    """The submission's errors on the detail page, each linked to its field on the edit page."""
+    page = reverse("exporter:edit", args=[application.pk]) if application.is_editable else ""
+    return error_items(fields, words=application_words, anchor=application_anchor, page=page)
 
 
 def _own(request, pk) -> Application:
@@ -167,7 +130,7 @@ def application_edit(request, pk=None):
                 else:
                     application = services.application_update(actor=request.user, application=application, data=data)
             except DomainError as exc:
-                errors = error_items(exc.fields) or [{"path": "", "anchor": "main", "message": exc.message}]
+                errors = error_items(exc.fields or {"": [exc.message]}, words=application_words, anchor=application_anchor)
             else:
                 if "submit" in request.POST:
                     return _submit(request, application)
@@ -183,16 +146,11 @@ def application_edit(request, pk=None):
 
 
 def _form_errors(form, goods_set, party_set) -> list[dict]:
-    items = [{"anchor": f"id_{name}", "message": f"{form.fields[name].label}: {msg}" if name in form.fields else msg} for name, msgs in form.errors.items() for msg in msgs]
-    for prefix, formset in (("goods", goods_set), ("parties", party_set)):
-        for index, form_errors in enumerate(formset.errors):
-            for name, msgs in form_errors.items():
-                for msg in msgs:
-                    path = f"{prefix}[{index}].{name}"
-                    items.append({"anchor": field_anchor(path), "message": f"{field_words(path)}: {msg}"})
-        for msg in formset.non_form_errors():
-            items.append({"anchor": prefix, "message": msg})
-    return items
+    return (
+        form_error_items(form)
+        + formset_error_items(goods_set, line_words=lambda i: line_words("goods", i))
+        + formset_error_items(party_set, line_words=lambda i: line_words("parties", i))
+    )
 
 
 def _submit(request, application):
@@ -221,7 +179,7 @@ def application_detail(request, pk):
             "application": application,
             "actions": allowed_actions(application, request.user),
             "events": events,
-            "errors": error_items(submit_errors) if submit_errors else [],
+            "errors": submit_error_items(submit_errors, application) if submit_errors else [],
             "document_form": DocumentForm(),
             "answer_form": AnswerForm() if open_question else None,
             "open_question": open_question,

@@ -16,7 +16,7 @@ from licensing.applications import selectors, services
 from licensing.applications.choices import CATCH_ALL_GROUNDS, CatchAllGround, Handler, Kind
 from licensing.applications.models import Mention, Status
 from licensing.applications.notifications import notifications_read
-from licensing.applications.workflow import allowed_actions
+from licensing.assessment import selectors as assessment_selectors
 from licensing.casework.timeline import case_timeline
 from licensing.core.http import document_response
 from licensing.licences.decisions import DECIDING, application_set_aside
@@ -28,6 +28,7 @@ from licensing.routing.selectors import queue_rows, queue_values
 
 from .access import official_required, roles_required
 from .confirm import confirmation_page, confirmed
+from .case_actions import case_actions, now_for, refusals
 from .decisions import act, assessment_context, case_or_404
 from .sorting import Column, sorted_by
 
@@ -184,36 +185,54 @@ def queue_table_rows(page, user) -> list[dict]:
 
 @official_required
 def case_detail(request, pk):
+    """The case page: the facts (a summary card), the timeline, then only the actions the reader has now
+    (case_actions, from the workflow table), each its own small form; the full file below."""
     application = case_or_404(request, pk)
     notifications_read(user=request.user, application=application)
-    events = selectors.application_history(application, request.user)
     # Opening the case reads the notes that mention this official: their in-app notifications are read.
     Mention.objects.filter(user=request.user, note__application=application, read_at__isnull=True).update(read_at=timezone.now())
+    now = now_for(application, request.user, assessment_selectors.current_assessment(application))
     questions = list(application.questions.all())
     today = timezone.localdate()
     return render(
         request,
         "office/case.html",
         {
-            **assessment_context(request, application),
+            **assessment_context(request, application, now),
             "application": application,
-            "actions": allowed_actions(application, request.user),
+            "summary": case_summary(application),
+            "case_actions": case_actions(now),
+            "refusals": refusals(now),
             "flags": queues.flags_of(application),
-            "events": events,
             "question_form": QuestionForm(initial={"due_on": services.question_due_default(today)}),
             "refer_form": ReferForm(),
-            "assign_form": AssignForm(colleagues=triage.desk_colleagues(application)),
+            "assign_form": AssignForm(colleagues=triage.desk_colleagues(application)) if "assign" in now.queue else None,
             # Their own ids: the question's form on the same page has a `text` field too.
             "note_form": NoteForm(auto_id="note_%s"),
             "set_aside_form": SetAsideForm(auto_id="set_aside_%s"),
             "catch_all_form": CatchAllForm(auto_id="catch_all_%s", movement=application.movement),
-            "catch_all_possible": bool(triage.catch_all_goods_of(application)) and application.movement in CATCH_ALL_GROUNDS,
             "questions": questions,
-            "overdue": any(q.is_open and q.due_on and q.due_on < today for q in questions),
             "timeline": case_timeline(application, request.user),
             "document_url": "office:document",
         },
     )
+
+
+def case_summary(application) -> dict:
+    """The facts the summary card shows that are not a field of the application: the goods' total value, the days
+    left (Application.days_left, the one count) and whether the clock stands still. Read from what with_details
+    prefetched: no query of its own."""
+    values = [line.value_eur for line in application.goods.all() if line.value_eur is not None]
+    days_left = application.days_left()
+    return {
+        "value_eur": sum(values) if values else None,
+        "days_left": days_left,
+        "days_overdue": -days_left if days_left is not None and days_left < 0 else 0,
+        "clock_stopped": application.clock_stopped_at is not None,
+        "destinations": list(application.destinations.all()),
+        "goods": list(application.goods.all()),
+        "parties": list(application.parties.all()),
+    }
 
 
 @require_POST

@@ -16,6 +16,7 @@ from licensing.core.counters import counter_incr
 from licensing.core.errors import DomainError, NotFound
 
 from .access import roles_required
+from .errors import error_items, form_error_items
 from .exporter import exporter_required
 from .fields import CountryChoiceField, country_map
 
@@ -61,14 +62,16 @@ def _too_many(request, what: str) -> HttpResponse | None:
 
 
 def _errors(form, exc: DomainError | None = None) -> list[dict]:
-    fields = {name: list(msgs) for name, msgs in form.errors.items()}
+    """The form's errors and the service's, each under its field, for the error summary (web.errors)."""
+    elsewhere = {}
     if exc is not None:
         for name, msgs in exc.fields.items():
-            fields.setdefault(name, []).extend(msgs)
             if name in form.fields:
                 form.add_error(name, msgs)
-    items = [{"anchor": f"id_{n}", "label": form.fields[n].label if n in form.fields else "", "message": m} for n, msgs in fields.items() for m in msgs]
-    return items or ([{"anchor": "main", "label": "", "message": exc.message}] if exc else [])
+            else:
+                elsewhere[name] = msgs
+    items = form_error_items(form) + error_items(elsewhere, words=lambda path: "", anchor=lambda path: "main")
+    return items or ([{"label": "", "href": "#main", "message": exc.message}] if exc else [])
 
 
 def register(request):

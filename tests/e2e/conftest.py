@@ -161,6 +161,13 @@ def switch_language(page, language: str) -> None:
     assert page.locator("html").get_attribute("lang") == language
 
 
+def open_action(page, key: str) -> None:
+    """Open one action's small form on the case page (a <details id="action-<key>"> under "What you can do now")."""
+    details = page.locator(f"details#action-{key}")
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+
+
 def screenshot_dir(journey: str) -> Path:
     path = Path(settings.BASE_DIR) / "artifacts" / "screenshots" / journey
     path.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 
 from licensing.applications.models import Application, Status
 from tests.e2e import cases
-from tests.e2e.conftest import login, screenshot_dir, switch_language
+from tests.e2e.conftest import login, open_action, screenshot_dir, switch_language
 from tests.polling import wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -118,7 +118,9 @@ def test_exporter_checks_the_need_files_answers_a_question_and_downloads_the_lic
     # The office claims the case and asks a question (in Dutch).
     office = new_page(officer, "nl")
     office.goto(f"/office/cases/{pk}/")
+    open_action(office, "claim")
     office.locator(f"form[action='/office/cases/{pk}/claim/'] button").click()
+    open_action(office, "ask")
     office.fill("#id_text", "Who maintains the radar after delivery?")
     office.locator(f"form[action='/office/cases/{pk}/questions/'] button").click()
     j.step(office, "officer asked a question")
@@ -132,6 +134,7 @@ def test_exporter_checks_the_need_files_answers_a_question_and_downloads_the_lic
     j.step(page, "question answered")
 
     office.reload()
+    open_action(office, "decide")
     office.select_option("#id_outcome", "issued")
     office.fill("#id_conditions", "No re-export without the licensing office's consent.")
     office.locator(f"form[action='/office/cases/{pk}/decision/'] button").click()
@@ -179,16 +182,19 @@ def test_officer_triages_the_queue_claims_asks_and_refers_to_the_ministry(refere
     page.locator(f"main table a[href='/office/cases/{case.pk}/']").click()
     assert text(page, "h1").startswith(case.reference)
     j.step(page, "the case")
+    open_action(page, "claim")
     page.locator(f"form[action='/office/cases/{case.pk}/claim/'] button").click()
     assert "opgepakt" in text(page, ".messages")
     j.step(page, "claimed")
 
+    open_action(page, "ask")
     page.fill("#id_text", "Please send the end-user certificate signed by the Ministry of Defence itself.")
     page.locator(f"form[action='/office/cases/{case.pk}/questions/'] button").click()
     assert "termijn" in text(page, ".messages")
     assert "Please send the end-user certificate" in text(page, "ol.questions")
     j.step(page, "question asked, the clock stops")
 
+    open_action(page, "refer")
     page.fill("#id_note", "Saudi Arabia: criteria 2, 4 and 7 need the ministry's assessment.")
     page.locator(f"form[action='/office/cases/{case.pk}/refer/'] button").click()
     assert "Voorgelegd aan het ministerie" in text(page, ".messages")
@@ -222,12 +228,12 @@ def test_two_advisors_assess_the_eight_criteria_and_countersign_then_the_officer
         first.fill(f"#reasoning_{number}", f"Criterion {number}: considered against the country report of this year.")
     first.locator("input[name=sub_points_7]").first.check()
     j.step(first, "findings on the eight criteria")
-    first.locator(f"form[action='/office/cases/{case.pk}/assessment/findings/'] button").click()
-    assert "Findings saved" in text(first, ".messages")
+    first.locator("details#action-assessment button", has_text="Save draft").click()  # one form: findings and advice
+    assert "Draft saved" in text(first, ".messages")
     first.select_option("#id_advice", "approve_with_conditions")
     first.fill("#id_conditions", "End-user certificate with a no re-export clause.")
     first.fill("#id_weighing", "The concern on criterion 7 is met by the end-user certificate's re-export clause.")
-    first.locator(f"form[action='/office/cases/{case.pk}/assessment/advice/'] button").click()
+    first.locator(f"form[action='/office/cases/{case.pk}/assessment/advice/'] button.primary").click()
     assert "Advice given" in text(first, ".messages")
     j.step(first, "advice awaiting a second advisor")
 
@@ -241,6 +247,7 @@ def test_two_advisors_assess_the_eight_criteria_and_countersign_then_the_officer
 
     office = new_page(officer, "nl")
     office.goto(f"/office/cases/{case.pk}/")
+    open_action(office, "decide")
     office.select_option("#id_outcome", "issued")
     office.fill("#id_conditions", "No re-export without the licensing office's consent.")
     office.fill("#id_reasons", "In line with the ministry's advice.")
@@ -267,6 +274,7 @@ def test_a_denial_gives_a_notice_and_a_register_entry_and_an_identical_applicati
     case = cases.advised(exporter_a, officer, advisor, advisor2, advice="deny", negative=(2,))
     office = new_page(officer, "nl")
     office.goto(f"/office/cases/{case.pk}/")
+    open_action(office, "decide")
     office.select_option("#id_outcome", "denied")
     office.locator("input[name=criteria][value='2']").check()
     office.fill("#id_reasons", "A clear risk that the radar is used for internal repression (criterion 2).")

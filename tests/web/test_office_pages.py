@@ -118,7 +118,7 @@ def test_queue_rows_are_escaped_and_show_their_flags_and_dates(officer, case):
 def test_every_move_of_the_case_page_answers_through_one_path(officer, case):
     """Claim, assign, refer and ask (web.office) and the assessment and decision forms (web.decisions) share
     web.decisions.act: an unknown case is 404 before any service runs, a refusal shows the service's message with
-    its field messages (office moves used to drop them), a success goes back to the case with its message."""
+    its field messages named in words (office moves used to drop them), a success goes back to the case with its message."""
     from licensing.web import decisions, office, screening
 
     assert not hasattr(office, "_act") and office.act is decisions.act is screening.act
@@ -129,7 +129,8 @@ def test_every_move_of_the_case_page_answers_through_one_path(officer, case):
     refused = client.post(f"/office/cases/{case.pk}/assign/", {"assignee": "nobody"}, follow=True)
     assert refused.redirect_chain == [(f"/office/cases/{case.pk}/", 302)]
     page = refused.content.decode()
-    assert "Assign the case to an active colleague of the desk that holds it. Not a colleague of this desk." in page
+    # The field message names its field in words (the form's label), not its name `assignee`.
+    assert "Assign the case to an active colleague of the desk that holds it. Assign to a colleague: Not a colleague of this desk." in page
 
     claimed = client.post(f"/office/cases/{case.pk}/claim/", follow=True)
     assert claimed.redirect_chain == [(f"/office/cases/{case.pk}/", 302)] and "You have claimed this case." in claimed.content.decode()
