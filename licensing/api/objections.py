@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, parsers, serializers, status
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -61,8 +62,8 @@ class ObjectionLodgeView(APIView):
     parser_classes = [parsers.MultiPartParser]
 
     def get_permissions(self):
-        roles = objections.OBJECTING if self.request.method == "POST" else objections.OBJECTING + objections.OBJECTIONS_READING
-        return [allow(roles)()]
+        # Reading: whoever sees the application (applications_visible_to: the holder, the officials; else 404).
+        return [allow(objections.OBJECTING)()] if self.request.method == "POST" else [IsAuthenticated()]
 
     @extend_schema(responses={200: ObjectionOut(many=True)})
     def get(self, request, pk):
@@ -95,9 +96,10 @@ class OfficeObjectionListView(generics.ListAPIView):
 
 
 class ObjectionLetterView(APIView):
-    """`GET /api/v1/applications/{id}/objections/{oid}/letter/`: the sealed letter with the decision on the objection."""
+    """`GET /api/v1/applications/{id}/objections/{oid}/letter/`: the sealed letter with the decision on the objection,
+    for whoever sees the application (the holder, the officials)."""
 
-    permission_classes = [allow(objections.OBJECTING + objections.OBJECTIONS_READING)]
+    permission_classes = [IsAuthenticated]
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     def get(self, request, pk, oid):

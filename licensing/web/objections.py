@@ -3,7 +3,7 @@ lists them by due date and handles each on its own page, with the moves its mach
 (licences.transitions.OBJECTION; the services in licences.objections decide, the pages only ask)."""
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from licensing.applications import selectors as applications
 from licensing.applications.selectors import application_frameworks
-from licensing.core.errors import DomainError
+from licensing.core.errors import DomainError, NotAllowed
 from licensing.core.http import document_response, pdf_response
 from licensing.licences import decisions, objections
 from licensing.licences.documents import objection_document
@@ -127,6 +127,8 @@ def _render(request, objection, **forms_given):
 def _move(request, objection, do, success):
     try:
         do()
+    except NotAllowed:
+        raise PermissionDenied from None  # e.g. the decision's author (Awb 7:5): refused as the API refuses it
     except DomainError as exc:
         messages.error(request, " ".join([exc.message, *(m for ms in exc.fields.values() for m in ms if m != exc.message)]))
     else:

@@ -194,7 +194,12 @@ def test_the_letter_follows_a_dutch_holder(exporter_a, officer2, issued):
 
 # --- the API ---------------------------------------------------------------------------------------------------
 def test_the_office_moves_an_objection_through_the_api_and_the_holder_follows_it(api_as, exporter_a, exporter_b, officer, officer2, denied, django_capture_on_commit_callbacks, mailoutbox):
+    exporter_a.email = "export@company-a.example"
+    exporter_a.save(update_fields=["email"])
     application = denied(exporter_a)
+    from licensing.licences.notifications import decision_notify
+
+    assert decision_notify(decision_id=application.decision.pk) == 1  # the denial was told
     lodged = api_as(exporter_a).post(f"/api/v1/applications/{application.pk}/objections/", {"grounds": "The navy."}, format="multipart").json()
     oid = lodged["id"]
     office = api_as(officer2)
@@ -215,7 +220,11 @@ def test_the_office_moves_an_objection_through_the_api_and_the_holder_follows_it
         )
     assert decided.status_code == 200, decided.json()
     assert decided.json()["status"] == "decided" and decided.json()["new_decision_reference"] == f"{application.reference}-B{oid}"
-    assert any("objection" in m.subject.lower() or "bezwaar" in m.subject.lower() for m in mailoutbox)
+    subjects = [m.subject for m in mailoutbox]
+    # The holder is told of the decision on objection (its letter) and of the new decision (the new licence), though
+    # the denial it replaces was told before.
+    assert any(s.startswith("Beslissing op uw bezwaar") for s in subjects), subjects
+    assert any(f"{application.reference}-B{oid}" in s for s in subjects), subjects
     mine = api_as(exporter_a).get(f"/api/v1/applications/{application.pk}/objections/").json()
     assert [o["status"] for o in mine] == ["decided"] and mine[0]["outcome"] == "well_founded"
     assert api_as(exporter_a).get(f"/api/v1/applications/{application.pk}").status_code in (200, 301)

@@ -42,6 +42,8 @@ WEB_UPLOADS = {
     "screening/runs/": ("administrator", {"format": "eu-xml"}),
     "applications/<int:pk>/questions/<int:question_id>/answer/": ("exporter_a", {"answer": "An answer."}),
     "office/cases/<int:pk>/notes/": ("officer", {"text": "An internal note."}),
+    # The holder's objection from the decision's page: its documents are checked before the decision is looked up.
+    "applications/<int:pk>/objections/": ("exporter_a", {"grounds": "Grounds."}),
 }
 
 
