@@ -4,7 +4,6 @@ a well-founded objection brings a new decision through the ordinary decision ser
 licence's status, the denial register, the reports and the holder's pages; and its own sealed letter."""
 from datetime import timedelta
 from decimal import Decimal
-from io import BytesIO
 
 import pytest
 from django.utils import timezone
