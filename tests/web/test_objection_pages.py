@@ -34,6 +34,8 @@ def test_the_holder_lodges_from_the_decision_page_and_follows_the_objection(expo
     client = logged_in(exporter_a)
     page = client.get(f"/applications/{licensed.pk}/").content.decode()
     assert "Lodge the objection" in page and "you may object to it until" in page
+    licence = Licence.objects.get(decision__application=licensed)
+    assert f'action="/applications/{licensed.pk}/objections/"' in client.get(f"/licences/{licence.number}/").content.decode()  # and from the licence
     response = client.post(f"/applications/{licensed.pk}/objections/", {"grounds": "The conditions are too wide.", "file": [pdf_upload("grounds.pdf")]}, follow=True)
     page = response.content.decode()
     assert "Your objection is received" in page and "The office decides by" in page
@@ -56,6 +58,7 @@ def test_the_office_handles_and_decides_an_objection_on_its_pages(exporter_a, of
     objection = Objection.objects.get(application=licensed)
 
     listing = logged_in(officer2).get("/office/objections/").content.decode()
+    assert 'href="/office/objections/"' in listing  # in the officials' navigation
     assert licensed.reference in listing and "Company A B.V." in listing and objection.due_on.strftime("%Y") in listing
     case_page = logged_in(officer2).get(f"/office/cases/{licensed.pk}/").content.decode()
     assert f"/office/objections/{objection.pk}/" in case_page

@@ -25,3 +25,12 @@ def holder_objections(context, application):
 @register.inclusion_tag("office/includes/objections.html")
 def case_objections(application):
     return {"application": application, "objections": list(objections.objections_of_application(application))}
+
+
+@register.inclusion_tag("exporter/includes/objections.html", takes_context=True)
+def licence_objections(context, held):
+    """The same panel on the holder's licence page: the objections to the decision the licence was issued on."""
+    application = getattr(getattr(held, "decision", None), "application", None)
+    if application is None:  # imported, or replaced on objection (its application shows the decision in force)
+        return {"objections": [], "may_lodge": False}
+    return holder_objections(context, application)
