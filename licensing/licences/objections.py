@@ -134,7 +134,7 @@ def objection_lodge(*, actor, application: Application, grounds: str, files: lis
 
 def objections_for_office():
     """Every objection with what the office's list shows, soonest due first (a constant number of queries)."""
-    return Objection.objects.select_related("decision", "application", "application__organisation").order_by("due_on", "id")
+    return Objection.objects.select_related("decision", "application", "application__organisation", "new_decision").order_by("due_on", "id")
 
 
 def objections_of_application(application: Application):
