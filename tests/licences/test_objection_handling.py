@@ -94,7 +94,7 @@ def test_a_late_objection_is_marked_late_and_declared_inadmissible_with_reasons(
         lodge(exporter_a, Application.objects.get(pk=licence.decision.application_id))
 
 
-def test_a_well_founded_objection_replaces_the_denial_with_a_licence_in_register_reports_and_pages(exporter_a, officer, officer2, denied):
+def test_a_well_founded_objection_replaces_the_denial_with_a_licence_in_register_reports_and_pages(api_as, exporter_a, officer, officer2, denied):
     application = denied(exporter_a)
     old = application.decision
     entries = list(DenialRegisterEntry.objects.filter(decision=old))
@@ -128,6 +128,8 @@ def test_a_well_founded_objection_replaces_the_denial_with_a_licence_in_register
     shares = tables.denial_share_by_year(THIS_YEAR.year, THIS_YEAR.year)
     assert (shares[0].applied, shares[0].denied) == (1, 0)  # the new decision counts, not the old
     assert Event.objects.filter(verb="denial.withdrawn", target_id=str(application.pk)).exists()
+    register = {e["reference"]: e["revoked_on"] for e in api_as(officer).get("/api/v1/denials/?own=true").json()["results"]}
+    assert register == {e.reference: timezone.localdate().isoformat() for e in entries}  # kept, marked withdrawn
     # A decision on objection is appealed at the court, not objected to.
     with pytest.raises(Conflict):
         lodge(exporter_a, application)
