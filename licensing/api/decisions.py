@@ -173,7 +173,11 @@ class DenialOut(serializers.ModelSerializer):
 
     class Meta:
         model = DenialRegisterEntry
-        fields = ["reference", "own", "notifying_state", "notified_on", "destination", "goods_description", "quantity", "control_entry", "consignee", "end_user", "criteria", "frameworks"]
+        # revoked_on: withdrawn (ours: when a decision on objection replaced the denial; no longer exchanged or screened against).
+        fields = [
+            "reference", "own", "notifying_state", "notified_on", "destination", "goods_description", "quantity", "control_entry", "consignee", "end_user", "criteria",
+            "frameworks", "revoked_on",
+        ]
 
 
 class DenialListView(generics.ListAPIView):

@@ -127,6 +127,25 @@ MOVES: tuple[Move, ...] = (
 )
 
 
+def _objection_in_handling(application, actor):
+    # The objection is licensing.licences's model, a layer above: reached through the application's reverse relation.
+    if not application.objections.filter(status="in_handling").exists():
+        return _("A decided application is decided anew only on an objection in handling.")
+    return None
+
+
+# A well-founded objection puts a new decision in the place of the one objected to (Awb 7:11): the same decisions,
+# from a decided status, only while an objection to the case is in handling (licences.objections.objection_decide).
+DECIDED = frozenset({Status.ISSUED, Status.DENIED})
+ON_OBJECTION_MOVES: tuple[Move, ...] = (
+    Move(Action.ISSUE, DECIDED, Status.ISSUED, OFFICIALS, guard=all_of(_kind_is(*KINDS_DECIDED_BY[Action.ISSUE]), _objection_in_handling), sets_timestamp="decided_at"),
+    Move(Action.DENY, DECIDED, Status.DENIED, OFFICIALS, guard=all_of(_kind_is(*KINDS_DECIDED_BY[Action.DENY]), _objection_in_handling), sets_timestamp="decided_at"),
+    Move(Action.ANSWER_SONDAGE, frozenset({Status.ANSWERED}), Status.ANSWERED, OFFICIALS, guard=all_of(_kind_is(*KINDS_DECIDED_BY[Action.ANSWER_SONDAGE]), _objection_in_handling), sets_timestamp="decided_at"),
+    Move(Action.RULE, frozenset({Status.RULED}), Status.RULED, OFFICIALS, guard=all_of(_kind_is(*KINDS_DECIDED_BY[Action.RULE]), _objection_in_handling), sets_timestamp="decided_at"),
+)
+MOVES = MOVES + ON_OBJECTION_MOVES
+
+
 
 def _may_touch(application: Application, actor) -> bool:
     """An exporter moves only its own organisation's applications; anyone else is told there is no such one."""

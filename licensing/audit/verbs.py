@@ -33,8 +33,9 @@ OTHER_VERBS = frozenset(
         # usage recorded outside a general licence's terms (flagged for follow-up); usage imported from a previous system
         "usage.outside_terms", "usage.imported",
         "decision.notified", "licence.notified", "registration.notified", "set_aside.notified",
-        # objections: lodging one creates it (its handling, once built, is a machine of its own)
-        "objection.lodged",
+        # objections: lodging one creates it (its handling is a machine of its own: licences.transitions.OBJECTION);
+        # the holder told of the decision on it; our denial withdrawn from the register when a new decision replaces it
+        "objection.lodged", "objection.notified", "denial.withdrawn",
         # customs
         "licence.written_off", "licence.write_off_reversed", "customs_token.issued", "customs_token.revoked",
         "registration.written_off", "registration.write_off_reversed",

@@ -47,4 +47,5 @@ def denials_csv(queryset) -> str:
 
 
 def own_denials():
-    return DenialRegisterEntry.objects.filter(own=True).order_by("notified_on", "reference")
+    """Our denials in force: one withdrawn when a decision on objection replaced it (revoked_on) is no longer exchanged."""
+    return DenialRegisterEntry.objects.filter(own=True, revoked_on__isnull=True).order_by("notified_on", "reference")

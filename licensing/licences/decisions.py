@@ -104,8 +104,9 @@ class DecideCommand:
         return cls(**known)
 
 
-def decide(*, actor, application: Application, command: DecideCommand):
-    """Record the decision a command describes, through the service of its outcome."""
+def decide(*, actor, application: Application, command: DecideCommand, on_objection=None):
+    """Record the decision a command describes, through the service of its outcome. `on_objection`: the objection in
+    handling whose well-founded outcome this new decision is (licences.objections.objection_decide)."""
     c = command
     if c.lines and c.outcome not in (Outcome.ISSUED, Outcome.DENIED):
         raise DomainError(_("Only a licence can be issued or denied line by line."), fields={"lines": [_("Only a licence can be issued or denied line by line.")]})
@@ -115,18 +116,19 @@ def decide(*, actor, application: Application, command: DecideCommand):
         raise DomainError(_("Refusal reasons belong to a denial."), fields={"standard_reasons": [_("Refusal reasons belong to a denial.")]})
     if c.outcome == Outcome.ISSUED:
         return decision_issue(
-            actor=actor, application=application, conditions=c.conditions, valid_to=c.valid_to, reasons=c.reasons, lines=c.lines, standard_conditions=c.standard_conditions
+            actor=actor, application=application, conditions=c.conditions, valid_to=c.valid_to, reasons=c.reasons, lines=c.lines,
+            standard_conditions=c.standard_conditions, on_objection=on_objection,
         )
     if c.outcome == Outcome.DENIED:
         reasons = c.reasons
         if c.standard_reasons:
             texts = standard_texts_chosen(StandardTextKind.REFUSAL, c.standard_reasons, field="standard_reasons")
             reasons = text_with_standard_texts(reasons, texts, language=_letter_language(application))
-        return decision_deny(actor=actor, application=application, reasons=reasons, criteria=list(c.criteria), lines=c.lines)
+        return decision_deny(actor=actor, application=application, reasons=reasons, criteria=list(c.criteria), lines=c.lines, on_objection=on_objection)
     if c.outcome == Outcome.ANSWERED:
-        return decision_answer_sondage(actor=actor, application=application, answer=c.answer, positive=c.positive, criteria=list(c.criteria))
+        return decision_answer_sondage(actor=actor, application=application, answer=c.answer, positive=c.positive, criteria=list(c.criteria), on_objection=on_objection)
     if c.outcome == Outcome.RULED:
-        return decision_rule(actor=actor, application=application, entry=c.entry, not_listed=c.not_listed, reasons=c.reasons)
+        return decision_rule(actor=actor, application=application, entry=c.entry, not_listed=c.not_listed, reasons=c.reasons, on_objection=on_objection)
     raise DomainError(_("Choose the decision."), fields={"outcome": [_("Choose the decision.")]})
 
 
@@ -195,11 +197,19 @@ def _decider(actor) -> None:
     refuse_unless(actor, DECIDING, _("Only the licensing office decides an application."))
 
 
-def _locked(application: Application, actor) -> Application:
-    """The case locked for the decision, refused when another official holds it (issue 23.12)."""
+def _locked(application: Application, actor, on_objection=None) -> Application:
+    """The case locked for the decision, refused when another official holds it (issue 23.12). A decision on objection
+    is taken by the objection's handler, whoever claimed the case (the objection's machine says who may)."""
     locked = Application.objects.select_for_update().prefetch_related("destinations", "goods", "parties", "consultations__denial", "advice_requests").get(pk=application.pk)
-    case_ensure_claimant(actor=actor, application=locked)
+    if on_objection is None:
+        case_ensure_claimant(actor=actor, application=locked)
     return locked
+
+
+def decision_reference(application: Application, on_objection=None) -> str:
+    """The decision's reference: the application's, or for a decision on objection the application's with the
+    objection's number (the decision it replaces keeps its own)."""
+    return application.reference if on_objection is None else f"{application.reference}-B{on_objection.pk}"
 
 
 def _goods_kind(application) -> str:
@@ -210,10 +220,11 @@ def _goods_kind(application) -> str:
     return kinds[0]
 
 
-def _decision(application, actor, outcome, **fields) -> Decision:
+def _decision(application, actor, outcome, on_objection=None, **fields) -> Decision:
     goods = list(application.goods.all())
     decision = Decision.objects.create(
-        reference=application.reference,
+        reference=decision_reference(application, on_objection),
+        on_objection=on_objection,
         application=application,
         outcome=outcome,
         decided_on=timezone.localdate(),
@@ -244,7 +255,7 @@ def _ml_category(code: str) -> str:
         return ""
 
 
-def _registration_issue(actor, application: Application, reasons: str) -> Registration:
+def _registration_issue(actor, application: Application, reasons: str, on_objection=None) -> Registration:
     """Accept a registration for a general licence: the exporter may then use it within its terms."""
     general_licence = application.general_licence
     already = Conflict(_("%(organisation)s is already registered for %(licence)s.") % {"organisation": application.organisation.name, "licence": general_licence.code})
@@ -252,7 +263,7 @@ def _registration_issue(actor, application: Application, reasons: str) -> Regist
         raise already
     application_move(application=application, action=Action.ISSUE, actor=actor, reason=reasons)
     decision = Decision.objects.create(
-        reference=application.reference, application=application, outcome=Outcome.ISSUED, decided_on=timezone.localdate(), decided_by=actor,
+        reference=decision_reference(application, on_objection), application=application, on_objection=on_objection, outcome=Outcome.ISSUED, decided_on=timezone.localdate(), decided_by=actor,
         goods_kind=GoodsKind.MILITARY if general_licence.kind == "military" else GoodsKind.DUAL_USE,
         licence_kind=LicenceKind.GENERAL, movement=application.movement, reasons=reasons,
     )
@@ -261,7 +272,7 @@ def _registration_issue(actor, application: Application, reasons: str) -> Regist
         # above; the database's one-active-registration constraint lets one in. The other decision is undone whole.
         with transaction.atomic():
             return Registration.objects.create(
-                number=f"{general_licence.code}-{application.reference}", general_licence=general_licence, organisation_id=application.organisation_id,
+                number=f"{general_licence.code}-{decision.reference}", general_licence=general_licence, organisation_id=application.organisation_id,
                 decision=decision, registered_on=decision.decided_on,
             )
     except IntegrityError:
@@ -337,7 +348,7 @@ def _decision_lines(decision: Decision, plan: list[_PlannedLine]) -> None:
 
 def decision_issue(
     *, actor, application: Application, conditions: str = "", valid_to: date | None = None, reasons: str = "", lines: tuple[LineDecision, ...] = (),
-    standard_conditions: tuple[int, ...] | list[int] = (),
+    standard_conditions: tuple[int, ...] | list[int] = (), on_objection=None,
 ):
     """Issue the licence: numbered, with its lines, destinations and conditions (the chosen standard conditions become
     its obligations, with their due dates: licences.conditions); fast-track notice where due.
@@ -348,7 +359,7 @@ def decision_issue(
     _decider(actor)
     texts = standard_texts_chosen(StandardTextKind.CONDITION, standard_conditions, field="standard_conditions")
     with transaction.atomic():
-        locked = _locked(application, actor)
+        locked = _locked(application, actor, on_objection)
         if lines and locked.kind == Kind.GENERAL_REGISTRATION:
             raise DomainError(_("Only a licence can be issued or denied line by line."), fields={"lines": [_("Only a licence can be issued or denied line by line.")]})
         plan = _line_plan(locked, lines, outcome=Outcome.ISSUED)
@@ -359,7 +370,7 @@ def decision_issue(
         if locked.kind == Kind.GENERAL_REGISTRATION:
             if texts:
                 raise DomainError(_("A registration for a general licence takes the general licence's conditions."), fields={"standard_conditions": [_("Leave the conditions empty.")]})
-            return _registration_issue(actor, locked, reasons)
+            return _registration_issue(actor, locked, reasons, on_objection)
         assessment = final_assessment(locked)
         if assessment and assessment.advice == Advice.APPROVE_WITH_CONDITIONS:
             conditions = "\n".join(filter(None, [assessment.conditions.strip(), conditions.strip()]))
@@ -371,12 +382,12 @@ def decision_issue(
         frameworks = [f for f in application_frameworks(locked) if any(f in p.frameworks for p in denied)]
         payload = {"denied_lines": [p.number for p in denied], "criteria": criteria, "frameworks": frameworks} if denied else None
         application_move(application=locked, action=Action.ISSUE, actor=actor, reason=reasons, payload=payload)
-        decision = _decision(locked, actor, Outcome.ISSUED, reasons=reasons, criteria=criteria)
+        decision = _decision(locked, actor, Outcome.ISSUED, on_objection, reasons=reasons, criteria=criteria)
         if locked.kind != Kind.GENERAL_REGISTRATION:
             _decision_lines(decision, plan)
         lines = [p.goods for p in plan if p.outcome == Outcome.ISSUED]
         licence = Licence.objects.create(
-            number=f"{locked.reference}-V",
+            number=f"{decision.reference}-V",
             decision=decision,
             holder_id=locked.organisation_id,
             holder_name=locked.organisation.name,
@@ -431,7 +442,7 @@ def _denial_register(
     in the reference): its own entries, with its own grounds."""
     lines = list(application.goods.all()) if lines is None else lines
     destinations = list(application.destinations.all())
-    base = f"{application.reference}-{suffix}" if suffix else application.reference
+    base = f"{decision.reference}-{suffix}" if suffix else decision.reference  # a decision on objection has its own
     for destination in destinations:
         DenialRegisterEntry.objects.create(
             reference=base if len(destinations) == 1 else f"{base}-{destination.code}",
@@ -469,7 +480,7 @@ def _grounds(application: Application, criteria, *, registration: bool = False) 
     return cited, [f for f in frameworks if any(allowed[c].framework_id == f for c in cited)], None
 
 
-def decision_deny(*, actor, application: Application, reasons: str, criteria: list[int], lines: tuple[LineDecision, ...] = ()) -> Decision:
+def decision_deny(*, actor, application: Application, reasons: str, criteria: list[int], lines: tuple[LineDecision, ...] = (), on_objection=None) -> Decision:
     """Deny: a notice citing the grounds (criteria) of the frameworks the case is assessed against (the Common
     Position's criteria, Article 15 of the Dual-Use Regulation, the anti-torture Regulation), and an entry in our denial
     register for the EU exchange carrying that basis. `lines` may give each goods line its own grounds (all denied):
@@ -489,10 +500,10 @@ def decision_deny(*, actor, application: Application, reasons: str, criteria: li
     if errors:
         raise DomainError(_("The denial is not complete."), fields=errors)
     with transaction.atomic():
-        locked = _locked(application, actor)
+        locked = _locked(application, actor, on_objection)
         _refuse_if_blocked(locked, approving=False)
         application_move(application=locked, action=Action.DENY, actor=actor, reason=reasons, payload={"criteria": criteria, "frameworks": cited_frameworks})
-        decision = _decision(locked, actor, Outcome.DENIED, reasons=reasons, criteria=criteria)
+        decision = _decision(locked, actor, Outcome.DENIED, on_objection, reasons=reasons, criteria=criteria)
         if registration:
             return decision  # a refused registration is no export denial: nothing for the EU register
         _decision_lines(decision, [p if lines else _PlannedLine(p.goods, p.number, p.outcome, criteria, cited_frameworks, "") for p in plan])
@@ -501,7 +512,7 @@ def decision_deny(*, actor, application: Application, reasons: str, criteria: li
     return decision
 
 
-def decision_answer_sondage(*, actor, application: Application, answer: str, positive: bool, criteria: list[int] | None = None) -> Decision:
+def decision_answer_sondage(*, actor, application: Application, answer: str, positive: bool, criteria: list[int] | None = None, on_objection=None) -> Decision:
     """
     The indicative answer to a sondage. A negative one cites the criteria it rests on and is registered as one of our
     denials: seed 002 line 446 counts "proefaanvragen (sondages)" among the year's denials and annex 6 lists them
@@ -521,12 +532,12 @@ def decision_answer_sondage(*, actor, application: Application, answer: str, pos
     if errors:
         raise DomainError(next(iter(errors.values()))[0], fields=errors)
     with transaction.atomic():
-        locked = _locked(application, actor)
+        locked = _locked(application, actor, on_objection)
         _refuse_if_blocked(locked, approving=positive)
         application_move(application=locked, action=Action.ANSWER_SONDAGE, actor=actor, payload={"positive": positive, "criteria": cited})
         verdict = POSITIVE_VERDICT if positive else NEGATIVE_VERDICT
         decision = _decision(
-            locked, actor, Outcome.ANSWERED, indicative_answer=f"{verdict}\n\n{answer.strip()}\n\n{NO_RIGHTS}", reasons=answer,
+            locked, actor, Outcome.ANSWERED, on_objection, indicative_answer=f"{verdict}\n\n{answer.strip()}\n\n{NO_RIGHTS}", reasons=answer,
             negative_answer=not positive, criteria=cited,
         )
         if not positive:
@@ -535,7 +546,7 @@ def decision_answer_sondage(*, actor, application: Application, answer: str, pos
         return decision
 
 
-def decision_rule(*, actor, application: Application, entry: str = "", not_listed: bool = False, reasons: str = "") -> Decision:
+def decision_rule(*, actor, application: Application, entry: str = "", not_listed: bool = False, reasons: str = "", on_objection=None) -> Decision:
     """Classification ruling: the control entry that applies, or 'not listed'."""
     _decider(actor)
     if not_listed == bool(entry.strip()):
@@ -547,9 +558,9 @@ def decision_rule(*, actor, application: Application, entry: str = "", not_liste
         except InvalidControlEntry as exc:
             raise DomainError(str(exc), fields={"entry": [str(exc)]}) from None
     with transaction.atomic():
-        locked = _locked(application, actor)
+        locked = _locked(application, actor, on_objection)
         application_move(application=locked, action=Action.RULE, actor=actor, payload={"entry": code or "not listed"})
-        return _decision(locked, actor, Outcome.RULED, ruling_entry=code, ruling_not_listed=not_listed, reasons=reasons)
+        return _decision(locked, actor, Outcome.RULED, on_objection, ruling_entry=code, ruling_not_listed=not_listed, reasons=reasons)
 
 
 def parliament_notification_sent(*, actor, notification: ParliamentNotification) -> ParliamentNotification:

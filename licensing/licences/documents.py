@@ -9,7 +9,7 @@ from io import BytesIO
 from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
@@ -21,9 +21,11 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from licensing.core.signing import pdf_seal
 from licensing.reference.frameworks import basis_text
 
-from .models import Decision, Licence, Outcome
+from licensing.core.errors import Conflict
+
+from .models import REPLACING_OUTCOMES, Decision, Licence, Objection, ObjectionOutcome, ObjectionStatus, Outcome, Source
 from .decisions import NEGATIVE_VERDICT, NO_RIGHTS, POSITIVE_VERDICT
-from .objections import objection_term_ends
+from .objections import OBJECTION_TERM, objection_term_ends
 
 
 def document_language(organisation) -> str:
@@ -123,6 +125,33 @@ def _denied_lines(decision: Decision, styles, *, all_denied: bool) -> list:
     return story
 
 
+def _appeal_clause(decided_on, styles) -> list:
+    """A decision on objection is appealed at the court, not objected to again (Awb 7:1, 8:1, 6:7; Awb 3:45)."""
+    return [
+        Spacer(1, 6 * mm),
+        _p(_("Appeal"), styles["Heading3"]),
+        _p(
+            _(
+                "If you do not agree with this decision on your objection, you may lodge an appeal (beroep) within six weeks "
+                "after the day it was sent, that is by %(date)s at the latest, with the administrative law section of the "
+                "district court (rechtbank) of the place where you are established; from abroad, with the District Court "
+                "of The Hague. State your name and address, the date, the decision you appeal against and the grounds of "
+                "your appeal, and enclose a copy of this decision. A court fee is charged (General Administrative Law Act, "
+                "Articles 6:5, 6:7, 8:1 and 8:7)."
+            )
+            % {"date": _date(decided_on + OBJECTION_TERM)},
+            styles["BodyText"],
+        ),
+    ]
+
+
+def _remedy_clause(decision: Decision, styles) -> list:
+    """How to challenge this decision: objection to the office, or for a decision on objection appeal at the court."""
+    if decision.on_objection_id:
+        return _appeal_clause(decision.decided_on, styles)
+    return _objection_clause(decision, styles)
+
+
 def decision_document(decision: Decision) -> tuple[bytes, str]:
     """The PDF of a decision and its file name: the licence for an issued licence, else the decision letter."""
     licence = Licence.objects.filter(decision=decision).select_related("decision").prefetch_related("lines", "destinations", "decision__lines").first()
@@ -187,21 +216,31 @@ def _licence_pdf(licence: Licence) -> bytes:
             text = _("%(text)s To be met by %(date)s.") % {"text": text, "date": _date(condition.due_on)}
         story.append(_p(f"{i}. {text}", styles["BodyText"]))
     story += _denied_lines(licence.decision, styles, all_denied=False)
-    story += _objection_clause(licence.decision, styles)
+    story += _remedy_clause(licence.decision, styles)
     story += [Spacer(1, 10 * mm), _p(_("Issued by the %(authority)s.") % {"authority": _authority()}, styles["Italic"])]
     return _document(_("Licence %(number)s") % {"number": licence.number}, story)
 
 
+def _application_of(decision: Decision):
+    """The application a decision was taken on: its own, or for one replaced on objection (detached from it) the
+    objection's."""
+    if decision.application is not None:
+        return decision.application
+    objection = Objection.objects.filter(decision=decision).select_related("application__organisation").first()
+    return objection.application if objection else None
+
+
 def decision_letter_pdf(decision: Decision) -> bytes:
     """The letter for a denial (citing its legal basis), a sondage answer, or a classification ruling."""
-    organisation = decision.application.organisation if decision.application is not None else None
+    application = _application_of(decision)
+    organisation = application.organisation if application is not None else None
     with translation.override(document_language(organisation)):
         return _decision_letter_pdf(decision)
 
 
 def _decision_letter_pdf(decision: Decision) -> bytes:
     styles = getSampleStyleSheet()
-    application = decision.application
+    application = _application_of(decision)
     title = {
         Outcome.DENIED: _("Denial of an export licence application"),
         Outcome.ANSWERED: _("Indicative answer to a sondage"),
@@ -251,8 +290,8 @@ def _decision_letter_pdf(decision: Decision) -> bytes:
     elif decision.outcome == Outcome.RULED:
         ruling = _("The item is not listed.") if decision.ruling_not_listed else _("The item falls under control entry %(entry)s.") % {"entry": decision.ruling_entry}
         story += [_p(ruling, styles["Heading3"]), *_goods_ruled_on(application, styles), _p(decision.reasons, styles["BodyText"])]
-    if decision.application is not None:  # a decision imported from a previous system was sent from there
-        story += _objection_clause(decision, styles)
+    if decision.source == Source.SYSTEM:  # a decision imported from a previous system was sent from there
+        story += _remedy_clause(decision, styles)
     story += [Spacer(1, 10 * mm), _p(f"{_authority()}.", styles["Italic"])]
     return _document(f"{title} {decision.reference}", story)
 
@@ -271,6 +310,57 @@ def _goods_ruled_on(application, styles) -> list:
     table = Table(rows, colWidths=[90 * mm, 50 * mm, 30 * mm], repeatRows=1)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return [_p(_("Goods ruled on"), styles["Heading4"]), table, Spacer(1, 4 * mm)]
+
+
+def objection_letter_pdf(objection: Objection) -> bytes:
+    """The decision on an objection (beslissing op bezwaar, Awb 7:11, 7:12), in the holder's language: the outcome and
+    its reasons, the hearing, the new decision that replaces the one objected to, and the appeal clause."""
+    application = objection.application
+    with translation.override(document_language(application.organisation)):
+        styles = getSampleStyleSheet()
+        title = _("Decision on objection")
+        decided_on = timezone.localtime(objection.decided_at).date()
+        rows = [
+            (_("Applicant"), application.organisation.name),
+            (_("Application"), application.reference),
+            (_("Decision objected to"), _("%(reference)s of %(date)s") % {"reference": objection.decision.reference, "date": _date(objection.decision.decided_on)}),
+            (_("Objection received"), _date(timezone.localtime(objection.lodged_at).date())),
+            (_("Decided on"), _date(decided_on)),
+        ]
+        story = [_p(title, styles["Title"]), _facts_table(rows, styles), Spacer(1, 6 * mm)]
+        verdict = {
+            ObjectionOutcome.WELL_FOUNDED: _("Your objection is well-founded. The decision objected to is revoked and replaced by the new decision below."),
+            ObjectionOutcome.PARTLY_WELL_FOUNDED: _("Your objection is partly well-founded. The decision objected to is revoked and replaced by the new decision below."),
+            ObjectionOutcome.UNFOUNDED: _("Your objection is unfounded. The decision objected to stands."),
+            ObjectionOutcome.INADMISSIBLE: _("Your objection is inadmissible: it is not considered on its merits. The decision objected to stands."),
+        }[objection.outcome]
+        story.append(_p(verdict, styles["Heading3"]))
+        if objection.late:
+            story.append(_p(_("The objection was received after the objection term ended on %(date)s (General Administrative Law Act, Article 6:9).") % {"date": _date(objection.term_ends_on)}, styles["BodyText"]))
+        if objection.hearing_on:
+            story.append(_p(_("You were heard on %(date)s; the minutes are part of the file.") % {"date": _date(objection.hearing_on)}, styles["BodyText"]))
+        story += [_p(_("Reasons"), styles["Heading3"]), _p(objection.outcome_reasons, styles["BodyText"])]
+        new = objection.new_decision
+        if objection.outcome in REPLACING_OUTCOMES and new is not None:
+            licence = Licence.objects.filter(decision=new).first()
+            story += [_p(_("The new decision"), styles["Heading3"]), _p(_("%(outcome)s, reference %(reference)s.") % {"outcome": new.get_outcome_display(), "reference": new.reference}, styles["BodyText"])]
+            if licence is not None:
+                story.append(_p(_("Licence %(number)s is issued in place of the earlier one; it is enclosed separately.") % {"number": licence.number}, styles["BodyText"]))
+            elif new.outcome == Outcome.DENIED:
+                basis = basis_text(new.criteria, language=translation.get_language())
+                story.append(_p(_("The application is denied on %(basis)s.") % {"basis": basis} if basis else _("The application is denied."), styles["BodyText"]))
+            if new.reasons and licence is None:
+                story.append(_p(new.reasons, styles["BodyText"]))
+        story += _appeal_clause(decided_on, styles)
+        story += [Spacer(1, 10 * mm), _p(f"{_authority()}.", styles["Italic"])]
+        return _document(f"{title} {objection.decision.reference}", story)
+
+
+def objection_document(objection: Objection) -> tuple[bytes, str]:
+    """The letter of a decided objection and its file name; an objection not decided yet has none (409)."""
+    if objection.status != ObjectionStatus.DECIDED:
+        raise Conflict(_("The objection has not been decided yet; there is no letter."))
+    return objection_letter_pdf(objection), f"{objection.decision.reference}-objection-{objection.pk}.pdf".replace("/", "_")
 
 
 def set_aside_letter_pdf(application, *, set_aside_on, reason: str, questions) -> bytes:

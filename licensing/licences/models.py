@@ -23,6 +23,13 @@ class Outcome(models.TextChoices):
     RULED = "ruled", _("Classification ruling")
 
 
+def in_force(prefix: str = "") -> Q:
+    """The decisions that count: not replaced by a decision on objection (Decision.replaced_by). Every table of the
+    reports and every list of our denials reads decisions through it, so a replaced licence or denial is counted
+    nowhere and its replacement in the period of its own decision. `prefix` as for counted_as_denial."""
+    return Q(**{f"{prefix}replaced_by__isnull": True})
+
+
 def counted_as_denial(prefix: str = "") -> Q:
     """
     The decisions counted and listed as denials: denied applications and sondages answered negatively (seed 002
@@ -72,13 +79,22 @@ class Decision(models.Model):
     negative_answer = models.BooleanField(default=False)
     ruling_entry = models.CharField(max_length=60, blank=True)
     ruling_not_listed = models.BooleanField(default=False)
+    # A decision on objection (besluit op bezwaar, Awb 7:11) that replaces an earlier one: `on_objection` on the new,
+    # `replaced_by` on the old. The old one stays on record (its objection and its replacement point to it) but is
+    # detached from the application, whose `decision` is the one in force, and no report counts it (in_force()).
+    on_objection = models.ForeignKey("Objection", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    replaced_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-decided_on", "-id"]
         # The report's tables find a period's decisions by outcome, goods kind and date; the included columns let
         # them read id and the table-3 kind from the index alone (the decisions of a year are spread over the table).
-        indexes = [models.Index(fields=["outcome", "goods_kind", "decided_on"], include=["id", "licence_kind", "movement", "catch_all", "negative_answer"], name="decision_report_idx")]
+        indexes = [
+            models.Index(
+                fields=["outcome", "goods_kind", "decided_on"], include=["id", "licence_kind", "movement", "catch_all", "negative_answer", "replaced_by"], name="decision_report_idx"
+            )
+        ]
 
     def __str__(self):
         return f"{self.reference}: {self.get_outcome_display()}"
@@ -333,19 +349,35 @@ class PeriodDeclaration(models.Model):
 
 
 class ObjectionStatus(models.TextChoices):
-    """An objection (bezwaar, Awb chapters 6-7) as a case of its own."""
+    """An objection (bezwaar, Awb chapters 6-7) as a case of its own; its moves are licences.transitions.OBJECTION."""
 
     RECEIVED = "received", _("Received")
     IN_HANDLING = "in_handling", _("In handling")
     DECIDED = "decided", _("Decided")
 
 
+class ObjectionOutcome(models.TextChoices):
+    """The decision on objection (Awb 7:11): a well-founded or partly well-founded objection brings a new decision
+    that replaces the one objected to; an unfounded one keeps it; an inadmissible one is not considered (Awb 6:6,
+    6:9, 6:11: e.g. lodged late without excuse)."""
+
+    WELL_FOUNDED = "well_founded", _("Well-founded")
+    PARTLY_WELL_FOUNDED = "partly_well_founded", _("Partly well-founded")
+    UNFOUNDED = "unfounded", _("Unfounded")
+    INADMISSIBLE = "inadmissible", _("Inadmissible")
+
+
+# The outcomes that revoke the decision objected to and put a new one in its place (Awb 7:11(2)).
+REPLACING_OUTCOMES = (ObjectionOutcome.WELL_FOUNDED, ObjectionOutcome.PARTLY_WELL_FOUNDED)
+
+
 OPEN_OBJECTION_STATUSES = (ObjectionStatus.RECEIVED, ObjectionStatus.IN_HANDLING)
 
 
-class Objection(models.Model):
+class Objection(StatusGuarded, models.Model):
     """An exporter's objection to a decision: lodged within six weeks after the day the decision was sent (Awb 6:7,
-    6:8), or marked late; the office decides on it within six weeks after the objection term ends (Awb 7:10)."""
+    6:8), or marked late; the office decides on it within six weeks after the objection term ends (Awb 7:10), once
+    extended by six weeks. Its status changes only through its machine (licences.transitions.OBJECTION)."""
 
     decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="objections")
     application = models.ForeignKey("applications.Application", on_delete=models.PROTECT, related_name="objections")
@@ -357,6 +389,22 @@ class Objection(models.Model):
     term_ends_on = models.DateField()
     due_on = models.DateField(db_index=True)
     late = models.BooleanField(default=False, help_text=_("Lodged after the objection term ended."))
+    # Handled by an official other than the decision's author (Awb 7:5(1)(a)).
+    handler = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    taken_at = models.DateTimeField(null=True, blank=True)
+    # The hearing (hoorzitting, Awb 7:2) when one was held: its date and minutes (verslag, Awb 7:7).
+    hearing_on = models.DateField(null=True, blank=True)
+    hearing_minutes = models.TextField(blank=True)
+    # The one extension of the decision term (Awb 7:10(3)): six weeks, with its reason.
+    extended_at = models.DateTimeField(null=True, blank=True)
+    extension_reason = models.TextField(blank=True)
+    outcome = models.CharField(max_length=30, choices=ObjectionOutcome.choices, blank=True)
+    outcome_reasons = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # The decision that replaced the one objected to (well-founded or partly well-founded).
+    new_decision = models.OneToOneField(Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = StatusQuerySet.as_manager()
 
     class Meta:
         ordering = ["due_on", "id"]

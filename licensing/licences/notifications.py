@@ -12,6 +12,7 @@ from .transitions import LICENCE, REGISTRATION, REGISTRATION_TOLD, TOLD_TO_HOLDE
 
 NOTIFIED = "decision.notified"
 SET_ASIDE_NOTIFIED = "set_aside.notified"
+OBJECTION_NOTIFIED = "objection.notified"
 
 
 def decision_notify(*, decision_id: int) -> int:
@@ -21,7 +22,8 @@ def decision_notify(*, decision_id: int) -> int:
     if decision is None or decision.application is None:
         return 0  # gone, or imported without an application: nobody to tell
     application = decision.application
-    people = _people_not_yet_told(application, NOTIFIED)
+    # Per decision: a decision on objection that replaces the first is told as well (payload `decision`).
+    people = _people_not_yet_told(application, NOTIFIED, payload={"payload__decision": decision.pk})
     if not people:
         return 0
     body, name = decision_document(decision)
@@ -98,9 +100,29 @@ def set_aside_notify(*, application_id: int) -> int:
     return sent
 
 
-def _people_not_yet_told(application, verb: str) -> list:
-    """The applicant's people to e-mail a letter on this application, or none when the event `verb` records that it
-    was sent already (the mails are idempotent: a retried task sends nothing twice)."""
-    if Event.objects.filter(verb=verb, target_type=application._meta.label_lower, target_id=str(application.pk)).exists():
+def objection_notify(*, objection_id: int) -> int:
+    """E-mail the applicant's people the decision on their objection, with its letter. Idempotent, as decision_notify
+    (the event 'objection.notified' names the objection)."""
+    from .documents import objection_document
+    from .models import Objection, ObjectionStatus
+
+    objection = Objection.objects.select_related("application__organisation", "decision").filter(pk=objection_id, status=ObjectionStatus.DECIDED).first()
+    if objection is None:
+        return 0
+    application = objection.application
+    people = _people_not_yet_told(application, OBJECTION_NOTIFIED, payload={"payload__objection": objection.pk})
+    if not people:
+        return 0
+    body, name = objection_document(objection)
+    sent = mail_people(people, template="objection_decision", context={"objection": objection, "application": application}, attachments=[(name, body, "application/pdf")])
+    event_record(actor=None, verb=OBJECTION_NOTIFIED, target=application, payload={"objection": objection.pk, "recipients": sent})
+    return sent
+
+
+def _people_not_yet_told(application, verb: str, payload: dict | None = None) -> list:
+    """The applicant's people to e-mail a letter on this application, or none when the event `verb` (with `payload`,
+    e.g. the decision's id) records that it was sent already (the mails are idempotent: a retried task sends nothing
+    twice)."""
+    if Event.objects.filter(verb=verb, target_type=application._meta.label_lower, target_id=str(application.pk), **(payload or {})).exists():
         return []
     return list(organisation_people(application.organisation_id))

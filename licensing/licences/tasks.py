@@ -35,6 +35,14 @@ def set_aside_notify(application_id: int) -> int:
     return notify(application_id=application_id)
 
 
+@shared_task(name="licences.objection_notify", acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=8)
+def objection_notify(objection_id: int) -> int:
+    """After a decision on objection: e-mail the exporter's people its letter (idempotent)."""
+    from .notifications import objection_notify as notify
+
+    return notify(objection_id=objection_id)
+
+
 @shared_task(name="licences.rescreen_live", acks_late=True, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=5)
 def rescreen_live(run_id: int | None) -> int:
     """A re-screen run started: hand the active licences and registrations to the workers in chunks."""

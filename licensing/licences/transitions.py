@@ -14,12 +14,13 @@ from django.utils.translation import gettext_lazy as _
 
 from licensing.accounts.models import Role
 from licensing.audit.transitions import SYSTEM, Machine, Move
+from licensing.core.errors import NotAllowed
 
 from django.utils import timezone
 
 from licensing.reference.models import Obligation
 
-from .models import ConditionStatus, Licence, LicenceCondition, LicenceStatus, LiveHit, LiveHitStatus, Registration, RegistrationStatus
+from .models import ConditionStatus, Licence, LicenceCondition, LicenceStatus, LiveHit, LiveHitStatus, Objection, ObjectionStatus, Registration, RegistrationStatus
 
 # The licensing office's changes to a licence (mailed to the holder); the holder's own is to surrender it.
 CHANGING = (Role.OFFICER, Role.ADMINISTRATOR)
@@ -181,4 +182,58 @@ CONDITION = Machine(
     not_found=_("No such condition."),
     cannot=_("Cannot %(action)s a condition that is %(status)s."),
     lost=_("This condition changed in the meantime; reload and try again."),
+)
+
+
+# --- objections (bezwaar, Awb chapters 6-7) -----------------------------------------------------------------------
+# Who handles an objection: the licensing office, never the official who took the decision objected to (Awb 7:5).
+HANDLING_OBJECTIONS = (Role.OFFICER, Role.ADMINISTRATOR)
+
+
+class ObjectionAction(models.TextChoices):
+    TAKE = "take", _("Take into handling")
+    RECORD_HEARING = "record_hearing", _("Record the hearing")
+    EXTEND = "extend", _("Extend the decision term")
+    DECIDE = "decide", _("Decide on the objection")
+
+
+def _not_the_author(objection: Objection, actor) -> str | None:
+    """Awb 7:5(1)(a): the objection is handled by someone who was not involved in the decision objected to."""
+    if actor is not None and objection.decision.decided_by_id == actor.pk:
+        raise NotAllowed(str(_("You took the decision objected to; another official handles the objection.")), code="decision_author")
+    return None
+
+
+def _the_handler(objection: Objection, actor) -> str | None:
+    """Once taken, the objection is moved on by its handler (an administrator may stand in, as for a claimed case)."""
+    _not_the_author(objection, actor)
+    if objection.handler_id and actor is not None and objection.handler_id != actor.pk and not actor.has_role(Role.ADMINISTRATOR):
+        raise NotAllowed(str(_("Another official handles this objection.")), code="objection_handler")
+    return None
+
+
+def _not_yet_extended(objection: Objection, actor) -> str | None:
+    _the_handler(objection, actor)
+    if objection.extended_at is not None:
+        return _("The decision term was extended once already; the law allows one extension (Awb 7:10(3)).")
+    return None
+
+
+OBJECTION = Machine(
+    name="objection",
+    model=Objection,
+    moves=(
+        Move(ObjectionAction.TAKE, {ObjectionStatus.RECEIVED}, ObjectionStatus.IN_HANDLING, HANDLING_OBJECTIONS, guard=_not_the_author, sets_timestamp="taken_at"),
+        Move(ObjectionAction.RECORD_HEARING, {ObjectionStatus.IN_HANDLING}, None, HANDLING_OBJECTIONS, guard=_the_handler),
+        Move(ObjectionAction.EXTEND, {ObjectionStatus.IN_HANDLING}, None, HANDLING_OBJECTIONS, guard=_not_yet_extended, sets_timestamp="extended_at", reason_required=True),
+        Move(ObjectionAction.DECIDE, {ObjectionStatus.IN_HANDLING}, ObjectionStatus.DECIDED, HANDLING_OBJECTIONS, guard=_the_handler, sets_timestamp="decided_at", reason_required=True),
+    ),
+    statuses=ObjectionStatus,
+    actions=ObjectionAction,
+    roles=Role,
+    initial=ObjectionStatus.RECEIVED,
+    event_target=lambda objection: objection.application,
+    not_found=_("No such objection."),
+    cannot=_("Cannot %(action)s an objection that is %(status)s."),
+    lost=_("The objection changed in the meantime; reload and try again."),
 )

@@ -9,6 +9,8 @@ and category; only replacement licences (few) are read line by line to split the
 
 Counting rules, from the report's methodology (seed 002 line 797, "Methodologie", annex 1):
 
+- A decision replaced by a decision on objection (bezwaar, Awb 7:11; Decision.replaced_by) is counted nowhere, its
+  licence nor its denial: the new decision counts in the period it was taken (licences.models.in_force).
 - "De vergunningwaarde geeft de maximum exportwaarde aan": a licence counts with its maximum authorised value,
   the sum of its lines (LicenceLine.value_eur), in the period of its decision (Decision.decided_on).
 - "Vergunningen voor tijdelijke uitvoer zijn in de rapportage buiten beschouwing gelaten": temporary exports
@@ -77,7 +79,7 @@ from django.utils.translation import gettext as _
 from licensing.applications.choices import EndUse, GoodsKind, Movement
 from licensing.denials.models import DenialRegisterEntry
 from licensing.core.errors import DomainError
-from licensing.licences.models import Decision, DecisionLine, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Source, counted_as_denial
+from licensing.licences.models import Decision, DecisionLine, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Source, counted_as_denial, in_force
 from licensing.reference.models import GroupCode
 from licensing.reference.selectors import country_regions, group_members
 
@@ -408,7 +410,7 @@ def _counted(period: Period, goods_kinds: Iterable[str], movements: Iterable[str
             f"{p}decision__decided_on__lt": period.end,
             f"{p}temporary": False,
         }
-    ) & ~Q(**{f"{p}kind": LicenceKind.GENERAL}) & ~Q(**{f"{p}return_after_repair": True, f"{p}repaired_goods_from_netherlands": True})
+    ) & in_force(f"{p}decision__") & ~Q(**{f"{p}kind": LicenceKind.GENERAL}) & ~Q(**{f"{p}return_after_repair": True, f"{p}repaired_goods_from_netherlands": True})
     if movements is not None:
         q &= Q(**{f"{p}movement__in": list(movements)})
     return q
@@ -604,7 +606,7 @@ def dual_use_table(period: Period) -> DualUseTable:
     lines = LicenceLine.objects.filter(_counted(period, DUAL_USE_GOODS, prefix="licence__")).annotate(table_row=_dual_use_kind("licence__decision__"))
     values = counted_amounts(lines, ("table_row",), plain={key: row["total"] for key, row in issued.items()})
     denied = grouped(
-        Decision.objects.filter(counted_as_denial(), goods_kind__in=DUAL_USE_GOODS, decided_on__gte=period.start, decided_on__lt=period.end)
+        Decision.objects.filter(counted_as_denial(), in_force(), goods_kind__in=DUAL_USE_GOODS, decided_on__gte=period.start, decided_on__lt=period.end)
         .exclude(licence_kind=LicenceKind.GENERAL)
         .annotate(table_row=_dual_use_kind("")),
         ("table_row",),
@@ -768,7 +770,7 @@ def denial_table(period: Period, goods_kind: str | None = None) -> DenialTable:
     quantity, recipient (consignee), end user, date and criteria, from the denial register (own=True).
     `goods_kind` limits them to one kind through the decision (the report lists military goods).
     """
-    entries = DenialRegisterEntry.objects.filter(own=True, notified_on__gte=period.start, notified_on__lt=period.end)
+    entries = DenialRegisterEntry.objects.filter(in_force("decision__"), own=True, notified_on__gte=period.start, notified_on__lt=period.end)
     if goods_kind:
         entries = entries.filter(decision__goods_kind=goods_kind)
     rows = [
@@ -804,6 +806,7 @@ def denial_share_by_year(first_year: int, last_year: int, goods_kind: str = Good
     """
     counts = (
         Decision.objects.filter(
+            in_force(),
             goods_kind=goods_kind,
             outcome__in=APPLIED_FOR,
             decided_on__gte=date(first_year, 1, 1),

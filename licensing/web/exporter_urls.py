@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import exporter
+from . import exporter, objections
 
 app_name = "exporter"
 
@@ -19,4 +19,6 @@ urlpatterns = [
     path("<int:pk>/documents/<int:document_id>/", exporter.document_download, name="document"),
     path("<int:pk>/documents/<int:document_id>/remove/", exporter.document_remove, name="document-remove"),
     path("<int:pk>/decision/document/", exporter.decision_pdf, name="decision-document"),
+    path("<int:pk>/objections/", objections.objection_lodge, name="objection-lodge"),
+    path("<int:pk>/objections/<int:oid>/letter/", objections.objection_letter, name="objection-letter"),
 ]

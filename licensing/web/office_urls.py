@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import advice, compliance, decisions, office, organisations, search
+from . import advice, compliance, decisions, objections, office, organisations, search
 
 app_name = "office"
 
@@ -32,6 +32,13 @@ urlpatterns = [
     path("cases/<int:pk>/decision/document/", decisions.decision_pdf, name="decision-document"),
     path("cases/<int:pk>/consultations/<int:cid>/", decisions.consultation_move, name="consultation"),
     path("denials/", decisions.denial_register, name="denials"),
+    path("objections/", objections.objection_list, name="objections"),
+    path("objections/<int:oid>/", objections.objection_page, name="objection"),
+    path("objections/<int:oid>/take/", objections.objection_take, name="objection-take"),
+    path("objections/<int:oid>/hearing/", objections.objection_hearing, name="objection-hearing"),
+    path("objections/<int:oid>/extend/", objections.objection_extend, name="objection-extend"),
+    path("objections/<int:oid>/decide/", objections.objection_decide, name="objection-decide"),
+    path("objections/<int:oid>/documents/<int:odid>/", objections.objection_document_download, name="objection-document"),
     path("parliament/", decisions.parliament, name="parliament"),
     path("overdue-reports/", decisions.overdue, name="overdue"),
     path("live-hits/", compliance.live_hits, name="live-hits"),

@@ -146,10 +146,11 @@ def test_decision_racing_a_withdrawal_has_exactly_one_winner(reference_db):
 
 def test_open_statuses_are_those_the_workflow_moves_out_of_after_submission():
     """"Open statuses" were written out in four places (issue 16.2); workflow.OPEN is the one definition, and it is
-    exactly the statuses some move leaves, a draft apart: a new status or move cannot leave it stale."""
-    from licensing.applications.workflow import MOVES, OPEN
+    exactly the statuses some move leaves, a draft apart and the decisions on objection apart (a decided case is
+    decided anew only while an objection is in handling): a new status or move cannot leave it stale."""
+    from licensing.applications.workflow import MOVES, ON_OBJECTION_MOVES, OPEN
     from licensing.screening.selectors import OPEN_STATUSES
 
-    left_by_a_move = {source for move in MOVES if move.target is not None for source in move.sources} - {Status.DRAFT}
+    left_by_a_move = {source for move in MOVES if move.target is not None and move not in ON_OBJECTION_MOVES for source in move.sources} - {Status.DRAFT}
     assert OPEN == left_by_a_move
     assert set(OPEN_STATUSES) == OPEN

@@ -68,7 +68,7 @@ def test_importing_is_the_one_way_around_the_guard_and_ends_with_its_block(appli
 
 
 # --- every case object's status, and a scan of the source -----------------------------------------------------
-CASE_MODELS = {"application": "Application", "licence": "Licence", "registration": "Registration", "assessment": "Assessment", "consultation": "Consultation"}
+CASE_MODELS = {"application": "Application", "licence": "Licence", "registration": "Registration", "assessment": "Assessment", "consultation": "Consultation", "objection": "Objection"}
 
 
 @pytest.mark.parametrize("name", sorted(CASE_MODELS))

@@ -223,3 +223,23 @@ def test_two_objections_to_one_decision_at_once_one_is_received_the_other_409(ta
     assert sorted([first.status_code, second.status_code]) == [201, 409]
     assert_conflict(first if first.status_code == 409 else second)
     assert Objection.objects.filter(application=application).count() == 1
+
+
+def test_two_officials_deciding_one_objection_at_once_make_one_new_decision(tasks_in_process, api_as, exporter_a, officer, officer2, administrator):
+    """Issue 18.5: a well-founded objection decided twice at once (its handler and an administrator standing in)
+    brings one new decision and one replaced licence: the objection's row lock and its compare-and-set decide."""
+    from licensing.licences.models import Decision, Licence, LicenceStatus, Objection
+
+    application = application_submitted(exporter_a)
+    assert api_as(officer).post(f"/api/v1/office/applications/{application.pk}/decision/", {"outcome": "issued"}, format="json").status_code == 201
+    oid = api_as(exporter_a).post(f"/api/v1/applications/{application.pk}/objections/", {"grounds": "Too wide."}, format="multipart").json()["id"]
+    assert api_as(officer2).post(f"/api/v1/office/objections/{oid}/take/").status_code == 200
+    body = {"outcome": "well_founded", "reasons": "Narrowed.", "new_decision": {"outcome": "issued", "conditions": "Narrow."}}
+    first, second = at_once(
+        lambda: api_as(officer2).post(f"/api/v1/office/objections/{oid}/decide/", body, format="json"),
+        lambda: api_as(administrator).post(f"/api/v1/office/objections/{oid}/decide/", body, format="json"),
+    )
+    assert sorted([first.status_code, second.status_code]) == [200, 409]
+    assert_conflict(first if first.status_code == 409 else second)
+    assert Decision.objects.filter(on_objection_id=oid).count() == 1 and Objection.objects.get(pk=oid).status == "decided"
+    assert Licence.objects.filter(decision__reference=application.reference, status=LicenceStatus.REPLACED).count() == 1

@@ -131,7 +131,16 @@ ACCESS: dict[str, Entry] = {
     "api:application-document": entry(GET=OWNER | OFFICIALS, DELETE=OWNER, deny={("DELETE", CUSTOMS): 404, ("DELETE", DEFENCE): 404}),
     "api:application-decision-document": entry(GET=OWNER | OFFICIALS),
     # The holder objects to the decision on its own case (issue 18.5); the world's case is decided.
-    "api:application-objections": entry(POST=OWNER, multipart=True, body={"POST": {"grounds": "An objection from the authorisation matrix."}}),
+    "api:application-objections": entry(GET=OWNER | OFFICIALS, POST=OWNER, multipart=True, body={"POST": {"grounds": "An objection from the authorisation matrix."}}),
+    # The world's objection: to the case's licence, decided by officer1. Its moves are the office's, but never the
+    # decision's author's (Awb 7:5): officer1 is refused them (another officer's way through is proven in
+    # tests/licences/test_objection_handling.py); the administrator, who did not decide, gets through.
+    "api:application-objection-letter": entry(GET=OWNER | OFFICIALS, params={"oid": "objection"}),
+    "api:office-objection": entry(GET=OFFICIALS, params={"oid": "objection"}),
+    "api:office-objection-take": entry(POST=ADMINISTRATORS, params={"oid": "objection"}),
+    "api:office-objection-hearing": entry(POST=ADMINISTRATORS, params={"oid": "objection"}, body={"POST": {"held_on": "2026-01-01", "minutes": "Heard."}}),
+    "api:office-objection-extend": entry(POST=ADMINISTRATORS, params={"oid": "objection"}, body={"POST": {"reason": "More time."}}),
+    "api:office-objection-decide": entry(POST=ADMINISTRATORS, params={"oid": "objection"}, body={"POST": {"outcome": "unfounded", "reasons": "It stands."}}),
     # --- the office's desk (API) ---------------------------------------------------------------------------
     "api:office-queue": entry(GET=OFFICIALS),
     "api:office-objections": entry(GET=OFFICIALS),
@@ -232,6 +241,8 @@ ACCESS: dict[str, Entry] = {
     "exporter:document": page(OWNER),
     "exporter:document-remove": entry(POST=OWNER),
     "exporter:decision-document": page(OWNER),
+    "exporter:objection-lodge": entry(POST=OWNER, body={"POST": {"grounds": "An objection from the authorisation matrix."}}),
+    "exporter:objection-letter": entry(GET=OWNER | OFFICIALS, params={"oid": "objection"}),
     "licences:list": page(EXPORTERS),
     "licences:upload": entry(POST=EXPORTERS),
     "licences:detail": page(OWNER),
@@ -275,6 +286,14 @@ ACCESS: dict[str, Entry] = {
     "advice:queue": page(BODIES),
     "advice:detail": page(BODIES),
     "office:live-hits": page(OFFICIALS),
+    "office:objections": entry(GET=OFFICIALS),
+    "office:objection": entry(GET=OFFICIALS, params={"oid": "objection"}),
+    "office:objection-document": entry(GET=OFFICIALS, params={"oid": "objection", "odid": "objection_document"}),
+    # As in the API: officer1 decided the case, so the objection's moves refuse it (Awb 7:5); bodies that pass the forms.
+    "office:objection-take": entry(POST=ADMINISTRATORS, params={"oid": "objection"}),
+    "office:objection-hearing": entry(POST=ADMINISTRATORS, params={"oid": "objection"}, body={"POST": {"held_on": "2026-01-01", "minutes": "Heard."}}),
+    "office:objection-extend": entry(POST=ADMINISTRATORS, params={"oid": "objection"}, body={"POST": {"reason": "More time."}}),
+    "office:objection-decide": entry(POST=ADMINISTRATORS, params={"oid": "objection"}, body={"POST": {"outcome": "unfounded", "reasons": "It stands."}}),
     "office:live-hits-suspend": entry(POST=OFFICE),
     "office:live-hit-dismiss": entry(POST=OFFICE),
     "office:reconciliation-flag-explain": entry(POST=OFFICE),

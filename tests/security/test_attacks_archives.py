@@ -47,6 +47,8 @@ WEB_UPLOADS = {
     "applications/<int:pk>/questions/<int:question_id>/answer/": ("exporter_a", {"answer": "An answer."}),
     "office/cases/<int:pk>/notes/": ("officer", {"text": "An internal note."}),
     "licences/<str:number>/conditions/<int:condition_id>/meet/": ("exporter_a", {"note": "The certificate."}),
+    # The holder's objection from the decision's page: its documents are checked before the decision is looked up.
+    "applications/<int:pk>/objections/": ("exporter_a", {"grounds": "Grounds."}),
 }
 
 

@@ -238,6 +238,17 @@ def _build_world(tmp_path) -> World:
     write_off = {"declaration": w.declaration, "licence": licence.number, "line": 1, "quantity": "1", "value_eur": "30000.00", "destination": "SA", "exported_on": timezone.localdate().isoformat()}
     _ok(api(w.users[CUSTOMS]).post("/api/v1/customs/write-offs/", write_off, format="json"), 201)
 
+    # An objection of A's to the licence, with a document: handled and decided (unfounded) by the administrator, as
+    # officer1 took the decision objected to; its letter exists, its moves are over (409 to whoever may make them).
+    from licensing.licences import objections as objection_services
+
+    objection = objection_services.objection_lodge(
+        actor=w.users[EXPORTER_A], application=Application.objects.get(pk=pk), grounds="The licence's conditions are too wide.", files=[pdf_upload("objection.pdf", "Objection")]
+    )
+    objection_services.objection_take(actor=w.users[ADMINISTRATOR], objection=objection)
+    objection_services.objection_decide(actor=w.users[ADMINISTRATOR], objection=objection, outcome="unfounded", reasons="The conditions stand.")
+    w.objection, w.objection_document = objection.pk, objection.documents.get().pk
+
     # A registration for a general licence, decided by the office.
     registration_draft = _ok(
         exporter.post("/api/v1/applications/", {"kind": "general_registration", "movement": "transit", "general_licence": "NL008", "conditions_confirmed": True}, format="json")
