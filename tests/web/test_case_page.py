@@ -72,8 +72,8 @@ def test_only_the_actions_the_workflow_allows_the_reader_now(norway, officer, ad
     page = office.get(f"/office/cases/{norway.pk}/").content.decode()
     # From the table: an officer may ask, refer and decide (of the decisions, the ones this kind takes: the guards);
     # the desk's claim and assign; a note.
-    assert set(MACHINE.allowed_actions(norway, officer)) == {"refer", "issue", "deny", "answer_sondage", "rule", "ask_question", "set_aside"}
-    assert action_keys(page) == ["claim", "assign", "ask", "refer", "decide", "note"]  # set aside: no question overdue
+    assert set(MACHINE.allowed_actions(norway, officer)) == {"refer", "issue", "deny", "answer_sondage", "rule", "ask_question", "set_aside", "impose_catch_all"}
+    assert action_keys(page) == ["claim", "assign", "ask", "refer", "decide", "note"]  # set aside: no question overdue; catch-all: no unlisted goods
     decide = page[page.index('id="action-decide"'):]
     assert 'value="issued"' in decide and 'value="ruled"' not in decide and 'value="answered"' not in decide
 
