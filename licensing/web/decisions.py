@@ -50,12 +50,6 @@ class AdviceForm(forms.Form):
                 choices=[("", _("— as the advice —"))] + list(Advice.choices), required=False,
             )
 
-    def service_data(self) -> dict:
-        """What assessment_submit takes, `line_advice` only for the lines given one of their own."""
-        data = {k: v for k, v in self.cleaned_data.items() if not k.startswith("line_advice_")}
-        data["line_advice"] = {line.pk: self.cleaned_data[f"line_advice_{line.pk}"] for line in self.goods if self.cleaned_data.get(f"line_advice_{line.pk}")}
-        return data
-
 
 def _line_name(line) -> str:
     return " ".join(filter(None, [line.control_entry, line.description[:60]]))
