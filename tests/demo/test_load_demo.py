@@ -15,7 +15,7 @@ def test_load_demo_is_idempotent_and_accounts_can_log_in(settings, tmp_path, dja
     call_command("load_demo", verbosity=0)
     assert Organisation.objects.count() == 2
     roles = sorted(User.objects.values_list("role", flat=True))
-    assert roles == sorted(["exporter", "exporter", "officer", "officer", "advisor", "advisor", "administrator", "customs"])
+    assert roles == sorted(["exporter", "exporter", "officer", "officer", "advisor", "advisor", "administrator", "customs", "defence", "economic_affairs", "intelligence"])
     assert Client().login(username="officer1", password=DEMO_PASSWORD)
     assert User.objects.get(username="exporter_a").organisation != User.objects.get(username="exporter_b").organisation
     from licensing.applications.models import Application

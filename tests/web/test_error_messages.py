@@ -48,7 +48,7 @@ def test_every_validation_path_is_said_in_words(path):
 
 def test_a_goods_line_path_reads_as_the_form_labels_it():
     assert application_words("goods[0].value_eur") == "Goods line 1, Value (EUR)"
-    assert application_words("goods[1].first_smelt_country") == "Goods line 2, Country of first smelt"  # a field the form adds per request
+    assert application_words("goods[1].first_smelt_country") == "Goods line 2, Country of the most important smelt"  # a field the form adds per request
     assert application_words("parties[2].country") == "Party 3, Country"
     assert application_anchor("goods[0].value_eur") == "id_goods-0-value_eur"
 
