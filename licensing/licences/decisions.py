@@ -12,14 +12,15 @@ app (docs/architecture.md).
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from licensing.accounts.models import Role
 from licensing.applications.choices import GoodsKind, Kind, Purpose
 from licensing.applications.models import Application, Notification, Party
 from licensing.applications.notifications import notify_organisation
@@ -35,13 +36,15 @@ from licensing.denials.models import DenialRegisterEntry
 from licensing.reference.control_list import InvalidControlEntry, parse_entry
 from licensing.reference.frameworks import grounds_of
 from licensing.routing.services import case_ensure_claimant
-from licensing.screening.selectors import decision_blocker
+from licensing.screening.models import FlagKind
+from licensing.screening.selectors import decision_blocker, screening_flags
 
-from .models import Decision, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Registration, RegistrationStatus
+from .models import (
+    Decision, DecisionProposal, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, ProposalStatus, Registration, RegistrationStatus,
+)
 from .tasks import decision_notify
+from .transitions import DECIDING, DECISION_PROPOSAL, ProposalAction, second_officer_only
 
-# Who decides: the licensing office ("on behalf of the minister"), whatever the ministry advised.
-DECIDING = (Role.OFFICER, Role.ADMINISTRATOR)
 
 # Each outcome is the workflow's move of the same name.
 ACTION_OF_OUTCOME = {Outcome.ISSUED: Action.ISSUE, Outcome.DENIED: Action.DENY, Outcome.ANSWERED: Action.ANSWER_SONDAGE, Outcome.RULED: Action.RULE}
@@ -72,9 +75,43 @@ class DecideCommand:
             known.pop("positive", None)  # a sondage's answer alone is positive or negative (the API and the form default apart)
         return cls(**known)
 
+    def as_record(self) -> dict:
+        """The command as JSON, kept on a proposed decision until a second officer countersigns it."""
+        record = {f: getattr(self, f) for f in self.__dataclass_fields__}
+        record["criteria"] = list(self.criteria)
+        record["valid_to"] = self.valid_to.isoformat() if self.valid_to else None
+        return record
 
-def decide(*, actor, application: Application, command: DecideCommand):
-    """Record the decision a command describes, through the service of its outcome."""
+    @classmethod
+    def of_record(cls, record: dict) -> "DecideCommand":
+        known = {f: record[f] for f in cls.__dataclass_fields__ if f in record and record[f] is not None}
+        known["criteria"] = tuple(known.get("criteria", ()))
+        if known.get("valid_to"):
+            known["valid_to"] = date.fromisoformat(known["valid_to"])
+        return cls(**known)
+
+
+def decide(*, actor, application: Application, command: DecideCommand) -> "Decision | Licence | Registration | DecisionProposal":
+    """
+    The one way an officer decides (the API and the page both call it): the decision a command describes, through
+    the service of its outcome; or, where four eyes are needed (countersignature_grounds), a proposed decision that
+    takes effect once a second officer countersigns it (decision_countersign). While a proposal waits, the case is
+    not decided otherwise.
+    """
+    _decider(actor)
+    with transaction.atomic():
+        # The case's row lock orders a decision, a proposal and a countersignature on one case: one at a time.
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if _open_proposal(locked) is not None:
+            raise Conflict(_("A decision on this case awaits a second officer's countersignature; it is countersigned or sent back first."), code="awaiting_countersignature")
+        grounds = countersignature_grounds(locked, command)
+        if grounds:
+            return _propose(actor, locked, command, grounds)
+        return _record(actor=actor, application=locked, command=command)
+
+
+def _record(*, actor, application: Application, command: DecideCommand):
+    """Record the decision through the service of its outcome (at once, or when a proposal is countersigned)."""
     c = command
     if c.outcome == Outcome.ISSUED:
         return decision_issue(actor=actor, application=application, conditions=c.conditions, valid_to=c.valid_to, reasons=c.reasons)
@@ -85,6 +122,126 @@ def decide(*, actor, application: Application, command: DecideCommand):
     if c.outcome == Outcome.RULED:
         return decision_rule(actor=actor, application=application, entry=c.entry, not_listed=c.not_listed, reasons=c.reasons)
     raise DomainError(_("Choose the decision."), fields={"outcome": [_("Choose the decision.")]})
+
+
+# --- four eyes at the office (issue 18.3) ----------------------------------------------------------------------------
+def _open_proposal(application: Application) -> DecisionProposal | None:
+    return DecisionProposal.objects.filter(application_id=application.pk, status=ProposalStatus.PROPOSED).select_related("proposed_by").first()
+
+
+def _is_denial(command: DecideCommand) -> bool:
+    """A denial, or a negative indicative answer: both are entered in our denial register (counted_as_denial)."""
+    return command.outcome == Outcome.DENIED or (command.outcome == Outcome.ANSWERED and not command.positive)
+
+
+def _flags(application: Application) -> list[str]:
+    """The case's flags that call for a second officer: every screening and circumvention flag (a hit awaiting its
+    disposition, a party confirmed on a list, a high-priority item to a high-risk country, ...), and a party in a
+    country under an arms embargo or a sanctions ban (the routing's flag)."""
+    flags = list(screening_flags([application.pk])[application.pk])
+    if (application.determination or {}).get("flagged_countries"):
+        flags.append(PARTY_COUNTRY)
+    return flags
+
+
+PARTY_COUNTRY = "party_country"  # the routing's flag (routing.selectors.FLAGS)
+
+
+def countersignature_grounds(application: Application, command: DecideCommand) -> list[dict]:
+    """
+    Why this decision takes effect only once a second officer countersigns it (four eyes at the office), or [] when
+    one officer may take it alone: a denial (a negative sondage answer too), a licence whose goods are worth more than
+    OFFICE_COUNTERSIGN_ABOVE_EUR, and any decision on a flagged case. The one place that says so; grounds_text words it.
+    """
+    grounds: list[dict] = []
+    if _is_denial(command):
+        grounds.append({"ground": "denial"})
+    if command.outcome == Outcome.ISSUED and application.kind != Kind.GENERAL_REGISTRATION:
+        value = sum((line.value_eur or 0 for line in application.goods.all()), Decimal(0))
+        if value > settings.OFFICE_COUNTERSIGN_ABOVE_EUR:
+            grounds.append({"ground": "value", "value": str(value), "limit": str(settings.OFFICE_COUNTERSIGN_ABOVE_EUR)})
+    flags = _flags(application)
+    if flags:
+        grounds.append({"ground": "flagged", "flags": flags})
+    return grounds
+
+
+def _flag_label(flag: str) -> str:
+    if flag == PARTY_COUNTRY:
+        return _("a party in a country under an arms embargo or a sanctions ban")
+    return str(FlagKind(flag).label) if flag in FlagKind.values else flag
+
+
+def grounds_text(grounds: list[dict]) -> list[str]:
+    """The grounds of a proposal in the reader's language."""
+    texts = []
+    for g in grounds:
+        if g["ground"] == "denial":
+            texts.append(_("A denial (a negative indicative answer too) needs a second officer."))
+        elif g["ground"] == "value":
+            texts.append(
+                _("A licence worth EUR %(value)s is above the office's limit for one officer (EUR %(limit)s).")
+                % {"value": number_format(Decimal(g["value"]), 2, force_grouping=True), "limit": number_format(Decimal(g["limit"]), 0, force_grouping=True)}
+            )
+        elif g["ground"] == "flagged":
+            texts.append(_("The case is flagged (%(flags)s): any decision on it needs a second officer.") % {"flags": "; ".join(_flag_label(f) for f in g["flags"])})
+    return texts
+
+
+class _TriedOut(Exception):
+    """Undoes a decision tried out in a savepoint (_propose)."""
+
+
+def _propose(actor, application: Application, command: DecideCommand, grounds: list[dict]) -> DecisionProposal:
+    """Keep the decision as a proposal for a second officer. It is first taken and undone (a savepoint rolled back,
+    its mail and notices with it): the countersigner is asked to agree to a decision that is complete and could be taken
+    now, and the same checks run again when it takes effect."""
+    try:
+        with transaction.atomic():
+            _record(actor=actor, application=application, command=command)
+            raise _TriedOut
+    except _TriedOut:
+        pass
+    try:
+        with transaction.atomic():
+            proposal = DecisionProposal.objects.create(
+                application=application, outcome=command.outcome, command=command.as_record(), grounds=grounds, proposed_by=actor
+            )
+    except IntegrityError:  # the case's row lock makes this rare: a second proposal in a transaction that did not lock it
+        raise Conflict(_("A decision on this case already awaits a second officer's countersignature.")) from None
+    event_record(
+        actor=actor, verb="decision.proposed", target=application, reason=command.reasons or command.answer,
+        payload={"proposal": proposal.pk, "outcome": command.outcome, "grounds": [g["ground"] for g in grounds]},
+    )
+    return proposal
+
+
+def decision_countersign(*, actor, application: Application, proposal_id: int | None, agree: bool, reason: str = "") -> DecisionProposal:
+    """
+    A second officer countersigns the proposed decision on this case, which then takes effect (recorded as the
+    author's decision, through the same path as any decision, once), or sends it back with the reason. Never the
+    author (403). `proposal_id` is the proposal the countersigner read: another one is a conflict, not a signature.
+    Of two countersigners at once, one wins (the case's row lock, then the proposal's compare-and-set).
+    """
+    _decider(actor)
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        proposal = _open_proposal(locked)
+        if proposal is None or (proposal_id is not None and proposal.pk != proposal_id):
+            raise Conflict(_("No decision on this case awaits countersignature any more (it was countersigned, sent back or replaced); reload the case."))
+        second_officer_only(proposal, actor)  # the author is refused before anything else is asked
+        if not agree and not reason.strip():
+            raise DomainError(_("Say why you send the decision back."), fields={"reason": [_("Say why you send the decision back.")]})
+        DECISION_PROPOSAL.move(
+            proposal, ProposalAction.COUNTERSIGN if agree else ProposalAction.SEND_BACK, actor, reason=reason.strip(),
+            payload={"proposal": proposal.pk, "outcome": proposal.outcome, "proposed_by": proposal.proposed_by.username},
+            extra_updates={"countersigned_by": actor} if agree else {"sent_back_reason": reason.strip()},
+        )
+        if agree:
+            _record(actor=proposal.proposed_by, application=locked, command=DecideCommand.of_record(proposal.command))
+            proposal.decision = Decision.objects.get(application_id=locked.pk)
+            proposal.save(update_fields=["decision"])
+    return proposal
 
 
 def outcomes_for(kind: str) -> list[str]:
@@ -105,6 +262,9 @@ def _party(application: Application, role: str) -> str:
 def decision_blockers(application: Application, *, approving: bool) -> list[str]:
     """What keeps the office from deciding now, in words the officer can act on."""
     blockers = []
+    proposal = _open_proposal(application)
+    if proposal is not None:
+        blockers.append(_("A decision proposed by %(author)s awaits a second officer's countersignature.") % {"author": proposal.proposed_by.username})
     assessment = final_assessment(application)
     if application.handler == "ministry" and application.kind in (Kind.INDIVIDUAL, Kind.GLOBAL, Kind.SONDAGE):
         if assessment is None:
