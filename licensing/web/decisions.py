@@ -100,6 +100,7 @@ def countersign_context(request, application) -> dict:
         "proposal_grounds": decisions.grounds_text(waiting.grounds) if waiting else [],
         "proposal_command": _command_shown(waiting, application) if waiting else [],
         "proposals_sent_back": [p for p in proposals if p.status == ProposalStatus.SENT_BACK],
+        "proposal_countersigned": next((p for p in proposals if p.status == ProposalStatus.COUNTERSIGNED), None),
         "may_countersign": bool(waiting) and request.user.effective_role in decisions.DECIDING and waiting.proposed_by_id != request.user.pk,
     }
 

@@ -19,6 +19,13 @@ from licensing.licences.models import Decision, DecisionProposal, Licence, Propo
 from licensing.screening.models import FlagKind, ScreeningFlag
 from tests.factories import application_submitted, decision_countersigned
 
+@pytest.fixture(autouse=True)
+def english():
+    """The services' messages in English (the site's default is Dutch)."""
+    with translation.override("en"):
+        yield
+
+
 DENY = decisions.DecideCommand(outcome="denied", reasons="Risk of diversion to an embargoed end user.", criteria=(7,))
 ISSUE = decisions.DecideCommand(outcome="issued")
 

@@ -47,6 +47,7 @@ def test_a_denial_proposed_on_the_page_is_countersigned_by_a_second_officer(expo
     assert "Say why you send the decision back." in unreasoned
     signed = second.post(countersign, {"proposal": proposal.pk, "agree": "1"}, follow=True).content.decode()
     assert "Decision countersigned: it is in effect." in signed and "Decision countersigned by a second officer" in signed
+    assert "Proposed by officer1, countersigned by officer2 on" in signed
     application.refresh_from_db()
     assert application.status == Status.DENIED and Decision.objects.get(application=application).decided_by == officer
     assert application.reference not in second.get("/office/countersign/").content.decode()
