@@ -10,6 +10,9 @@ issue is in lifecycle.py, usage reports in usage.py, reads in selectors.py. Asse
 advises and screening says which of its hits stand in the way; both sit a layer below and never import this
 app (docs/architecture.md).
 """
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -188,6 +191,26 @@ def grounds_text(grounds: list[dict]) -> list[str]:
     return texts
 
 
+# Set while a decision that needs four eyes is recorded with them settled: tried out for a proposal (_propose) or
+# taking effect on its countersignature (decision_countersign). The decision services refuse such a decision otherwise,
+# so that no caller of theirs skips the second officer.
+_FOUR_EYES_SETTLED: ContextVar[bool] = ContextVar("four_eyes_settled", default=False)
+
+
+@contextmanager
+def _four_eyes_settled() -> Iterator[None]:
+    token = _FOUR_EYES_SETTLED.set(True)
+    try:
+        yield
+    finally:
+        _FOUR_EYES_SETTLED.reset(token)
+
+
+def _refuse_without_second_officer(application: Application, command: DecideCommand) -> None:
+    if not _FOUR_EYES_SETTLED.get() and countersignature_grounds(application, command):
+        raise Conflict(_("This decision takes effect only once a second officer countersigns it; propose it (decide) instead."), code="awaiting_countersignature")
+
+
 class _TriedOut(Exception):
     """Undoes a decision tried out in a savepoint (_propose)."""
 
@@ -197,7 +220,7 @@ def _propose(actor, application: Application, command: DecideCommand, grounds: l
     its mail and notices with it): the countersigner is asked to agree to a decision that is complete and could be taken
     now, and the same checks run again when it takes effect."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(), _four_eyes_settled():
             _record(actor=actor, application=application, command=command)
             raise _TriedOut
     except _TriedOut:
@@ -238,7 +261,8 @@ def decision_countersign(*, actor, application: Application, proposal_id: int | 
             extra_updates={"countersigned_by": actor} if agree else {"sent_back_reason": reason.strip()},
         )
         if agree:
-            _record(actor=proposal.proposed_by, application=locked, command=DecideCommand.of_record(proposal.command))
+            with _four_eyes_settled():
+                _record(actor=proposal.proposed_by, application=locked, command=DecideCommand.of_record(proposal.command))
             proposal.decision = Decision.objects.get(application_id=locked.pk)
             proposal.save(update_fields=["decision"])
     return proposal
@@ -369,6 +393,7 @@ def decision_issue(*, actor, application: Application, conditions: str = "", val
     _decider(actor)
     with transaction.atomic():
         locked = _locked(application, actor)
+        _refuse_without_second_officer(locked, DecideCommand(outcome=Outcome.ISSUED))
         _refuse_if_blocked(locked, approving=True)
         if locked.kind == Kind.GENERAL_REGISTRATION:
             return _registration_issue(actor, locked, reasons)
@@ -481,6 +506,7 @@ def decision_deny(*, actor, application: Application, reasons: str, criteria: li
         raise DomainError(_("The denial is not complete."), fields=errors)
     with transaction.atomic():
         locked = _locked(application, actor)
+        _refuse_without_second_officer(locked, DecideCommand(outcome=Outcome.DENIED))
         _refuse_if_blocked(locked, approving=False)
         application_move(application=locked, action=Action.DENY, actor=actor, reason=reasons, payload={"criteria": criteria, "frameworks": cited_frameworks})
         decision = _decision(locked, actor, Outcome.DENIED, reasons=reasons, criteria=criteria)
@@ -512,6 +538,7 @@ def decision_answer_sondage(*, actor, application: Application, answer: str, pos
         raise DomainError(next(iter(errors.values()))[0], fields=errors)
     with transaction.atomic():
         locked = _locked(application, actor)
+        _refuse_without_second_officer(locked, DecideCommand(outcome=Outcome.ANSWERED, positive=positive))
         _refuse_if_blocked(locked, approving=positive)
         application_move(application=locked, action=Action.ANSWER_SONDAGE, actor=actor, payload={"positive": positive, "criteria": cited})
         verdict = POSITIVE_VERDICT if positive else NEGATIVE_VERDICT
@@ -538,6 +565,7 @@ def decision_rule(*, actor, application: Application, entry: str = "", not_liste
             raise DomainError(str(exc), fields={"entry": [str(exc)]}) from None
     with transaction.atomic():
         locked = _locked(application, actor)
+        _refuse_without_second_officer(locked, DecideCommand(outcome=Outcome.RULED))
         application_move(application=locked, action=Action.RULE, actor=actor, payload={"entry": code or "not listed"})
         return _decision(locked, actor, Outcome.RULED, ruling_entry=code, ruling_not_listed=not_listed, reasons=reasons)
 

@@ -114,6 +114,15 @@ def test_while_a_proposal_waits_the_case_is_not_decided_otherwise(exporter_a, of
     assert DecisionProposal.objects.count() == 1
 
 
+def test_no_caller_of_the_decision_services_skips_the_second_officer(exporter_a, officer):
+    application = application_submitted(exporter_a)
+    with pytest.raises(Conflict, match="only once a second officer countersigns it"):
+        decisions.decision_deny(actor=officer, application=application, reasons="Diversion.", criteria=[7])
+    assert not Decision.objects.exists() and not DenialRegisterEntry.objects.filter(own=True).exists()
+    # An ordinary licence needs no second officer, called directly as through decide().
+    assert isinstance(decisions.decision_issue(actor=officer, application=application), Licence)
+
+
 def test_a_proposal_must_be_a_decision_that_could_be_taken_now(exporter_a, officer):
     application = application_submitted(exporter_a)
     with pytest.raises(DomainError) as incomplete:
@@ -149,6 +158,19 @@ def test_any_decision_on_a_flagged_case_needs_a_second_officer(exporter_a, offic
         assert decisions.grounds_text(proposal.grounds) == ["The case is flagged (High-priority item to a high-risk country): any decision on it needs a second officer."]
     decision_countersigned(officer2, application)
     assert Licence.objects.get(decision__application=application).value_eur == Decimal("168000.00")
+
+
+def test_a_party_in_an_embargoed_country_flags_the_case_for_four_eyes(exporter_a, officer):
+    from licensing.applications.models import Application
+
+    application = application_submitted(exporter_a)
+    Application.objects.filter(pk=application.pk).update(determination={**application.determination, "flagged_countries": ["BY"]})
+    application.refresh_from_db()
+    assert decisions.countersignature_grounds(application, ISSUE) == [{"ground": "flagged", "flags": ["party_country"]}]
+    assert decisions.grounds_text(decisions.countersignature_grounds(application, DENY)) == [
+        "A denial (a negative indicative answer too) needs a second officer.",
+        "The case is flagged (a party in a country under an arms embargo or a sanctions ban): any decision on it needs a second officer.",
+    ]
 
 
 def test_a_negative_sondage_answer_needs_a_second_officer_and_a_positive_one_does_not(exporter_a, officer):
