@@ -250,6 +250,10 @@ REFER_MINISTRY_CASES_DIRECTLY = env.bool("REFER_MINISTRY_CASES_DIRECTLY", defaul
 # The member state this office notifies denials as (ISO alpha-2).
 NOTIFYING_STATE = env("NOTIFYING_STATE", default="NL")
 
+# Four eyes at the office: a licence of more than this value (EUR, the goods lines' sum) takes effect only once a second
+# officer countersigns it, as a denial and any decision on a flagged case do (licensing.licences.decisions).
+OFFICE_COUNTERSIGN_ABOVE_EUR = env.int("OFFICE_COUNTERSIGN_ABOVE_EUR", default=2_000_000)
+
 # Questions to the exporter: the answer-by date when the official gives none, and how many days before it the
 # exporter is reminded (once).
 QUESTION_ANSWER_DAYS = env.int("QUESTION_ANSWER_DAYS", default=14)

@@ -202,6 +202,25 @@ def api_as(db):
 
 
 @pytest.fixture
+def countersigned(api_as, officer2):
+    """Four eyes at the office: a decision posted to the office's API that needs a second officer (a denial, a licence
+    above OFFICE_COUNTERSIGN_ABOVE_EUR, any decision on a flagged case) answers 202 with the proposal.
+    countersigned(response) checks that, has officer2 (or `by`) countersign it, and returns the decision now in effect
+    (the body a decision taken alone answers with 201)."""
+
+    def countersign(response, *, by=None) -> dict:
+        assert response.status_code == 202, response.json()
+        proposal = response.json()
+        signed = api_as(by or officer2).post(
+            f"/api/v1/office/applications/{proposal['application']}/decision/countersign/", {"proposal": proposal["id"], "agree": True}, format="json"
+        )
+        assert signed.status_code == 200, signed.json()
+        return signed.json()["decision"]
+
+    return countersign
+
+
+@pytest.fixture
 def submit(db):
     """submit(exporter, **overrides) -> a complete application with an end-user certificate, submitted and routed
     (tests.factories.application_submitted)."""

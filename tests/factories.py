@@ -149,6 +149,14 @@ def decision_recorded(officer, application, *, outcome: str = "issued", **fields
     return Decision.objects.get(application=application)
 
 
+def decision_countersigned(second_officer, application, *, agree: bool = True, reason: str = ""):
+    """The second officer's countersignature (or, `agree=False`, sending back) of the decision proposed on
+    `application` (four eyes at the office); returns the proposal."""
+    from licensing.licences import decisions
+
+    return decisions.decision_countersign(actor=second_officer, application=application, proposal_id=None, agree=agree, reason=reason)
+
+
 def licence_issued(exporter, officer, **overrides):
     """A licence the office issued on a submitted application (military goods to Norway unless overridden)."""
     from licensing.licences.models import Licence

@@ -17,8 +17,8 @@ from licensing.core.http import pdf_response
 from licensing.denials import exports
 from licensing.licences import decisions
 from licensing.licences.documents import decision_document as decision_pdf
-from licensing.licences.selectors import parliament_notifications
-from licensing.licences.models import Decision, DecisionLine, Outcome, ParliamentNotification
+from licensing.licences.selectors import parliament_notifications, proposals_awaiting_countersignature
+from licensing.licences.models import Decision, DecisionLine, DecisionProposal, Outcome, ParliamentNotification
 from licensing.reference.frameworks import basis_text
 
 from .idempotency import idempotent
@@ -103,8 +103,72 @@ class DecideView(APIView):
         application = _application(request, pk)
         data = DecisionIn(data=request.data)
         data.is_valid(raise_exception=True)
-        decisions.decide(actor=request.user, application=application, command=decisions.DecideCommand.of(data.validated_data))
+        result = decisions.decide(actor=request.user, application=application, command=decisions.DecideCommand.of(data.validated_data))
+        if isinstance(result, DecisionProposal):
+            # Four eyes: nothing is decided yet; the proposal waits for a second officer (202, its body says why).
+            return Response(ProposalOut(result, context={"request": request}).data, status=status.HTTP_202_ACCEPTED)
         return Response(DecisionOut(_decision_of(application)).data, status=status.HTTP_201_CREATED)
+
+
+class ProposalOut(serializers.ModelSerializer):
+    """A decision proposed by one officer, awaiting (or past) a second officer's countersignature."""
+
+    application = serializers.IntegerField(source="application_id")
+    reference = serializers.CharField(source="application.reference")
+    organisation = serializers.CharField(source="application.organisation.name")
+    proposed_by = serializers.CharField(source="proposed_by.username")
+    countersigned_by = serializers.CharField(source="countersigned_by.username", allow_null=True, default=None)
+    grounds = serializers.SerializerMethodField()
+    yours = serializers.SerializerMethodField()
+    decision = DecisionOut(read_only=True, allow_null=True)  # once countersigned: the decision in effect
+
+    class Meta:
+        model = DecisionProposal
+        fields = [
+            "id", "application", "reference", "organisation", "status", "outcome", "command", "grounds", "proposed_by", "proposed_at", "yours",
+            "countersigned_by", "countersigned_at", "sent_back_reason", "decision",
+        ]
+
+    def get_grounds(self, obj) -> list[str]:
+        """Why a second officer must countersign, in the request's language."""
+        return decisions.grounds_text(obj.grounds)
+
+    def get_yours(self, obj) -> bool:
+        """Proposed by the one asking, who cannot countersign it."""
+        request = self.context.get("request")
+        return bool(request) and obj.proposed_by_id == request.user.pk
+
+
+class ProposalListView(generics.ListAPIView):
+    """The countersignature queue: decisions proposed by one officer that take effect once another countersigns."""
+
+    permission_classes = [allow(decisions.DECIDING)]
+    serializer_class = ProposalOut
+
+    def get_queryset(self):
+        return proposals_awaiting_countersignature()
+
+
+class CountersignIn(serializers.Serializer):
+    proposal = serializers.IntegerField(help_text="The id of the proposal read (another one waiting is a 409, not a signature).")
+    agree = serializers.BooleanField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+
+
+class CountersignView(APIView):
+    """A second officer countersigns the proposed decision (`agree`: it takes effect, 200 with the decision) or sends it
+    back (`agree` false, with the `reason`). The author is refused (403)."""
+
+    permission_classes = [allow(decisions.DECIDING)]
+
+    @extend_schema(request=CountersignIn, responses={200: ProposalOut})
+    def post(self, request, pk):
+        application = _application(request, pk)
+        data = CountersignIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        proposal = decisions.decision_countersign(actor=request.user, application=application, proposal_id=d["proposal"], agree=d["agree"], reason=d["reason"])
+        return Response(ProposalOut(proposal, context={"request": request}).data)
 
 
 class BlockersView(APIView):

@@ -18,7 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy as _
 
 from licensing.accounts.models import ADVICE_BODY_ROLES, Role
-from licensing.audit.transitions import Machine, Move
+from licensing.audit.transitions import Machine, Move, countersignature, someone_else
 from licensing.core.errors import Conflict, NotAllowed
 
 from .models import AdviceRequest, AdviceRequestStatus, Assessment, AssessmentStatus, Consultation, ConsultationStatus
@@ -44,9 +44,7 @@ def _author(assessment: Assessment, actor) -> None:
         raise NotAllowed(gettext("Only the advisor who writes the assessment can give its advice."))
 
 
-def second_advisor_only(assessment: Assessment, actor) -> None:
-    if assessment.advisor_id == actor.pk:
-        raise NotAllowed(gettext("The second advisor must be someone else than the author of the assessment."))
+second_advisor_only = someone_else(lambda assessment: assessment.advisor_id, _("The second advisor must be someone else than the author of the assessment."))
 
 
 ASSESSMENT = Machine(
@@ -55,8 +53,10 @@ ASSESSMENT = Machine(
     moves=(
         Move(AssessmentAction.SUBMIT, {AssessmentStatus.DRAFT}, AssessmentStatus.AWAITING_COUNTERSIGNATURE, ADVISING, guard=_author, sets_timestamp="submitted_at"),
         Move(AssessmentAction.FINALISE, {AssessmentStatus.DRAFT}, AssessmentStatus.FINAL, ADVISING, guard=_author, sets_timestamp="submitted_at"),
-        Move(AssessmentAction.COUNTERSIGN, {AssessmentStatus.AWAITING_COUNTERSIGNATURE}, AssessmentStatus.FINAL, ADVISING, guard=second_advisor_only, sets_timestamp="countersigned_at"),
-        Move(AssessmentAction.RETURN, {AssessmentStatus.AWAITING_COUNTERSIGNATURE}, AssessmentStatus.RETURNED, ADVISING, guard=second_advisor_only, reason_required=True),
+        *countersignature(
+            countersign=AssessmentAction.COUNTERSIGN, send_back=AssessmentAction.RETURN, awaiting=AssessmentStatus.AWAITING_COUNTERSIGNATURE,
+            agreed=AssessmentStatus.FINAL, sent_back=AssessmentStatus.RETURNED, roles=ADVISING, guard=second_advisor_only, sets_timestamp="countersigned_at",
+        ),
     ),
     statuses=AssessmentStatus,
     actions=AssessmentAction,

@@ -91,6 +91,33 @@ def all_of(*guards: Guard) -> Guard:
     return guard
 
 
+def someone_else(author_id: Callable[[object], int | None], refusal) -> Guard:
+    """Four eyes (vier ogen): the guard of a countersignature's moves. The object's author is refused (a 403, not a
+    reason to wait: no later state lets the author countersign their own work). `author_id` reads the author's user id
+    off the object; `refusal` is the message the author reads."""
+
+    def guard(obj, actor):
+        if actor is not None and author_id(obj) == actor.pk:
+            raise NotAllowed(str(refusal))
+        return None
+
+    return guard
+
+
+def countersignature(
+    *, countersign: str, send_back: str, awaiting: str, agreed: str, sent_back: str, roles, guard: Guard, sets_timestamp: str | None = None
+) -> tuple[Move, Move]:
+    """The two moves of a countersignature, the one four-eyes concept of every machine that needs one (the ministry's
+    advice, the office's decision): from `awaiting`, a second person (`guard`, made by `someone_else`) of `roles`
+    agrees (`countersign` -> `agreed`) or sends it back with the reason (`send_back` -> `sent_back`). Which work needs
+    a countersignature is the owning app's rule; that the author never countersigns and a sending back says why is
+    this one's. The compare-and-set of `Machine.move` lets one of two countersigners at once win."""
+    return (
+        Move(countersign, {awaiting}, agreed, roles, guard=guard, sets_timestamp=sets_timestamp),
+        Move(send_back, {awaiting}, sent_back, roles, guard=guard, reason_required=True),
+    )
+
+
 MACHINES: dict[str, "Machine"] = {}
 """Every machine by name (its verbs' prefix), registered when its module is imported (the apps' ready())."""
 

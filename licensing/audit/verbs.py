@@ -30,6 +30,7 @@ OTHER_VERBS = frozenset(
         "assessment.started", "consultation.required", "advice_request.asked",
         # licences: decisions' consequences, usage, notifications
         "denial.registered", "parliament.notification_due", "parliament.notified", "usage.reported", "usage.period_declared",
+        "decision.proposed",  # four eyes at the office: the proposal awaits a second officer (its countersignature is a move)
         # usage recorded outside a general licence's terms (flagged for follow-up); usage imported from a previous system
         "usage.outside_terms", "usage.imported",
         "decision.notified", "licence.notified", "registration.notified", "set_aside.notified",

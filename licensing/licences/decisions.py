@@ -12,17 +12,20 @@ issue is in lifecycle.py, usage reports in usage.py, reads in selectors.py. Asse
 advises and screening says which of its hits stand in the way; both sit a layer below and never import this
 app (docs/architecture.md).
 """
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from licensing.accounts.models import Role
 from licensing.applications.choices import GoodsKind, Kind, Purpose
 from licensing.applications.models import Application, GoodsLine, Notification, Party
 from licensing.applications.notifications import notify_organisation
@@ -41,14 +44,17 @@ from licensing.reference.frameworks import grounds_of
 from licensing.reference.models import StandardTextKind
 from licensing.reference.standard_texts import standard_texts_chosen, text_with_standard_texts
 from licensing.routing.services import case_ensure_claimant, catch_all_imposed
-from licensing.screening.selectors import decision_blocker
+from licensing.screening.models import FlagKind
+from licensing.screening.selectors import decision_blocker, screening_flags
 
 from .conditions import conditions_attach
-from .models import Decision, DecisionLine, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Registration, RegistrationStatus
+from .models import (
+    Decision, DecisionLine, DecisionProposal, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, ProposalStatus, Registration,
+    RegistrationStatus,
+)
 from .tasks import decision_notify
+from .transitions import DECIDING, DECISION_PROPOSAL, ProposalAction, second_officer_only
 
-# Who decides: the licensing office ("on behalf of the minister"), whatever the ministry advised.
-DECIDING = (Role.OFFICER, Role.ADMINISTRATOR)
 
 # The kinds whose goods lines can be issued or denied one by one (issue 18.2): licences.
 KINDS_DECIDED_PER_LINE = (Kind.INDIVIDUAL, Kind.GLOBAL)
@@ -103,10 +109,52 @@ class DecideCommand:
             known.pop("positive", None)  # a sondage's answer alone is positive or negative (the API and the form default apart)
         return cls(**known)
 
+    def as_record(self) -> dict:
+        """The command as JSON, kept on a proposed decision until a second officer countersigns it."""
+        record = {f: getattr(self, f) for f in self.__dataclass_fields__}
+        for name in ("criteria", "standard_conditions", "standard_reasons"):
+            record[name] = list(getattr(self, name))
+        record["lines"] = [{"line": l.line, "outcome": l.outcome, "criteria": list(l.criteria), "reasons": l.reasons} for l in self.lines]
+        record["valid_to"] = self.valid_to.isoformat() if self.valid_to else None
+        return record
 
-def decide(*, actor, application: Application, command: DecideCommand, on_objection=None):
-    """Record the decision a command describes, through the service of its outcome. `on_objection`: the objection in
-    handling whose well-founded outcome this new decision is (licences.objections.objection_decide)."""
+    @classmethod
+    def of_record(cls, record: dict) -> "DecideCommand":
+        """The command kept on a proposed decision (as_record), as it was typed."""
+        known = {f: record[f] for f in cls.__dataclass_fields__ if f in record and record[f] is not None}
+        for name in ("criteria", "standard_conditions", "standard_reasons"):
+            known[name] = tuple(known.get(name, ()))
+        known["lines"] = tuple(LineDecision(line=l["line"], outcome=l["outcome"], criteria=tuple(l.get("criteria") or ()), reasons=l.get("reasons") or "") for l in known.get("lines", ()))
+        if known.get("valid_to"):
+            known["valid_to"] = date.fromisoformat(known["valid_to"])
+        return cls(**known)
+
+
+def decide(*, actor, application: Application, command: DecideCommand, on_objection=None) -> "Decision | Licence | Registration | DecisionProposal":
+    """
+    The one way an officer decides (the API and the page both call it): the decision a command describes, through
+    the service of its outcome; or, where four eyes are needed (countersignature_grounds), a proposed decision that
+    takes effect once a second officer countersigns it (decision_countersign). While a proposal waits, the case is
+    not decided otherwise. `on_objection`: the objection in handling whose well-founded outcome this new decision is
+    (licences.objections.objection_decide); it takes effect at once, the objection's handler being the second
+    official the law asks for (Awb 7:5: never the author of the decision objected to).
+    """
+    _decider(actor)
+    if on_objection is not None:
+        return _record(actor=actor, application=application, command=command, on_objection=on_objection)
+    with transaction.atomic():
+        # The case's row lock orders a decision, a proposal and a countersignature on one case: one at a time.
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        if _open_proposal(locked) is not None:
+            raise Conflict(_("A decision on this case awaits a second officer's countersignature; it is countersigned or sent back first."), code="awaiting_countersignature")
+        grounds = countersignature_grounds(locked, command)
+        if grounds:
+            return _propose(actor, locked, command, grounds)
+        return _record(actor=actor, application=locked, command=command)
+
+
+def _record(*, actor, application: Application, command: DecideCommand, on_objection=None):
+    """Record the decision through the service of its outcome (at once, on a countersignature, or on objection)."""
     c = command
     if c.lines and c.outcome not in (Outcome.ISSUED, Outcome.DENIED):
         raise DomainError(_("Only a licence can be issued or denied line by line."), fields={"lines": [_("Only a licence can be issued or denied line by line.")]})
@@ -138,6 +186,153 @@ def _letter_language(application: Application) -> str:
     return document_language(application.organisation)
 
 
+# --- four eyes at the office (issue 18.3) ----------------------------------------------------------------------------
+def _open_proposal(application: Application) -> DecisionProposal | None:
+    return DecisionProposal.objects.filter(application_id=application.pk, status=ProposalStatus.PROPOSED).select_related("proposed_by").first()
+
+
+def _is_denial(command: DecideCommand) -> bool:
+    """A denial, a negative indicative answer or a licence that denies some goods lines: each is entered in our
+    denial register (counted_as_denial, DecisionLine)."""
+    return (
+        command.outcome == Outcome.DENIED or (command.outcome == Outcome.ANSWERED and not command.positive)
+        or any(line.outcome == Outcome.DENIED for line in command.lines)
+    )
+
+
+def _flags(application: Application) -> list[str]:
+    """The case's flags that call for a second officer: every screening and circumvention flag (a hit awaiting its
+    disposition, a party confirmed on a list, a high-priority item to a high-risk country, ...), and a party in a
+    country under an arms embargo or a sanctions ban (the routing's flag)."""
+    flags = list(screening_flags([application.pk])[application.pk])
+    if (application.determination or {}).get("flagged_countries"):
+        flags.append(PARTY_COUNTRY)
+    return flags
+
+
+PARTY_COUNTRY = "party_country"  # the routing's flag (routing.selectors.FLAGS)
+
+
+def countersignature_grounds(application: Application, command: DecideCommand) -> list[dict]:
+    """
+    Why this decision takes effect only once a second officer countersigns it (four eyes at the office), or [] when
+    one officer may take it alone: a denial (a negative sondage answer too), a licence whose goods are worth more than
+    OFFICE_COUNTERSIGN_ABOVE_EUR, and any decision on a flagged case. The one place that says so; grounds_text words it.
+    """
+    grounds: list[dict] = []
+    if _is_denial(command):
+        grounds.append({"ground": "denial"})
+    if command.outcome == Outcome.ISSUED and application.kind != Kind.GENERAL_REGISTRATION:
+        # The licence's value: of the goods lines it issues (all of them unless the command decides per line).
+        issued = {line.line for line in command.lines if line.outcome == Outcome.ISSUED} if command.lines else None
+        value = sum((line.value_eur or 0 for line in application.goods.all() if issued is None or line.pk in issued), Decimal(0))
+        if value > settings.OFFICE_COUNTERSIGN_ABOVE_EUR:
+            grounds.append({"ground": "value", "value": str(value), "limit": str(settings.OFFICE_COUNTERSIGN_ABOVE_EUR)})
+    flags = _flags(application)
+    if flags:
+        grounds.append({"ground": "flagged", "flags": flags})
+    return grounds
+
+
+def _flag_label(flag: str) -> str:
+    if flag == PARTY_COUNTRY:
+        return _("a party in a country under an arms embargo or a sanctions ban")
+    return str(FlagKind(flag).label) if flag in FlagKind.values else flag
+
+
+def grounds_text(grounds: list[dict]) -> list[str]:
+    """The grounds of a proposal in the reader's language."""
+    texts = []
+    for g in grounds:
+        if g["ground"] == "denial":
+            texts.append(_("A denial (a negative indicative answer too) needs a second officer."))
+        elif g["ground"] == "value":
+            texts.append(
+                _("A licence worth EUR %(value)s is above the office's limit for one officer (EUR %(limit)s).")
+                % {"value": number_format(Decimal(g["value"]), 2, force_grouping=True), "limit": number_format(Decimal(g["limit"]), 0, force_grouping=True)}
+            )
+        elif g["ground"] == "flagged":
+            texts.append(_("The case is flagged (%(flags)s): any decision on it needs a second officer.") % {"flags": "; ".join(_flag_label(f) for f in g["flags"])})
+    return texts
+
+
+# Set while a decision that needs four eyes is recorded with them settled: tried out for a proposal (_propose) or
+# taking effect on its countersignature (decision_countersign). The decision services refuse such a decision otherwise,
+# so that no caller of theirs skips the second officer.
+_FOUR_EYES_SETTLED: ContextVar[bool] = ContextVar("four_eyes_settled", default=False)
+
+
+@contextmanager
+def _four_eyes_settled() -> Iterator[None]:
+    token = _FOUR_EYES_SETTLED.set(True)
+    try:
+        yield
+    finally:
+        _FOUR_EYES_SETTLED.reset(token)
+
+
+def _refuse_without_second_officer(application: Application, command: DecideCommand, on_objection=None) -> None:
+    if on_objection is None and not _FOUR_EYES_SETTLED.get() and countersignature_grounds(application, command):
+        raise Conflict(_("This decision takes effect only once a second officer countersigns it; propose it (decide) instead."), code="awaiting_countersignature")
+
+
+class _TriedOut(Exception):
+    """Undoes a decision tried out in a savepoint (_propose)."""
+
+
+def _propose(actor, application: Application, command: DecideCommand, grounds: list[dict]) -> DecisionProposal:
+    """Keep the decision as a proposal for a second officer. It is first taken and undone (a savepoint rolled back,
+    its mail and notices with it): the countersigner is asked to agree to a decision that is complete and could be taken
+    now, and the same checks run again when it takes effect."""
+    try:
+        with transaction.atomic(), _four_eyes_settled():
+            _record(actor=actor, application=application, command=command)
+            raise _TriedOut
+    except _TriedOut:
+        pass
+    try:
+        with transaction.atomic():
+            proposal = DecisionProposal.objects.create(
+                application=application, outcome=command.outcome, command=command.as_record(), grounds=grounds, proposed_by=actor
+            )
+    except IntegrityError:  # the case's row lock makes this rare: a second proposal in a transaction that did not lock it
+        raise Conflict(_("A decision on this case already awaits a second officer's countersignature.")) from None
+    event_record(
+        actor=actor, verb="decision.proposed", target=application, reason=command.reasons or command.answer,
+        payload={"proposal": proposal.pk, "outcome": command.outcome, "grounds": [g["ground"] for g in grounds]},
+    )
+    return proposal
+
+
+def decision_countersign(*, actor, application: Application, proposal_id: int | None, agree: bool, reason: str = "") -> DecisionProposal:
+    """
+    A second officer countersigns the proposed decision on this case, which then takes effect (recorded as the
+    author's decision, through the same path as any decision, once), or sends it back with the reason. Never the
+    author (403). `proposal_id` is the proposal the countersigner read: another one is a conflict, not a signature.
+    Of two countersigners at once, one wins (the case's row lock, then the proposal's compare-and-set).
+    """
+    _decider(actor)
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().get(pk=application.pk)
+        proposal = _open_proposal(locked)
+        if proposal is None or (proposal_id is not None and proposal.pk != proposal_id):
+            raise Conflict(_("No decision on this case awaits countersignature any more (it was countersigned, sent back or replaced); reload the case."))
+        second_officer_only(proposal, actor)  # the author is refused before anything else is asked
+        if not agree and not reason.strip():
+            raise DomainError(_("Say why you send the decision back."), fields={"reason": [_("Say why you send the decision back.")]})
+        DECISION_PROPOSAL.move(
+            proposal, ProposalAction.COUNTERSIGN if agree else ProposalAction.SEND_BACK, actor, reason=reason.strip(),
+            payload={"proposal": proposal.pk, "outcome": proposal.outcome, "proposed_by": proposal.proposed_by.username},
+            extra_updates={"countersigned_by": actor} if agree else {"sent_back_reason": reason.strip()},
+        )
+        if agree:
+            with _four_eyes_settled():
+                _record(actor=proposal.proposed_by, application=locked, command=DecideCommand.of_record(proposal.command))
+            proposal.decision = Decision.objects.get(application_id=locked.pk)
+            proposal.save(update_fields=["decision"])
+    return proposal
+
+
 def outcomes_for(kind: str) -> list[str]:
     """The outcomes an application of this kind can have (the workflow's KINDS_DECIDED_BY): what the form offers."""
     return [outcome for outcome, action in ACTION_OF_OUTCOME.items() if kind in KINDS_DECIDED_BY[action]]
@@ -159,6 +354,9 @@ def decision_blockers(application: Application, *, approving: bool, denied_lines
     advice may differ per goods line (Assessment.line_advice): no line is issued against advice to deny it, none
     denied against advice to approve it."""
     blockers = []
+    proposal = _open_proposal(application)
+    if proposal is not None:
+        blockers.append(_("A decision proposed by %(author)s awaits a second officer's countersignature.") % {"author": proposal.proposed_by.username})
     assessment = final_assessment(application)
     if application.handler == "ministry" and application.kind in (Kind.INDIVIDUAL, Kind.GLOBAL, Kind.SONDAGE):
         if assessment is None:
@@ -366,6 +564,7 @@ def decision_issue(
         denied = [p for p in plan if p.outcome == Outcome.DENIED]
         if denied and not reasons.strip():
             raise DomainError(_("The denial is not complete."), fields={"reasons": [_("Give the reasons the exporter will read.")]})
+        _refuse_without_second_officer(locked, DecideCommand(outcome=Outcome.ISSUED, lines=lines), on_objection)
         _refuse_if_blocked(locked, approving=True, denied_lines={p.goods.pk for p in denied})
         if locked.kind == Kind.GENERAL_REGISTRATION:
             if texts:
@@ -501,6 +700,7 @@ def decision_deny(*, actor, application: Application, reasons: str, criteria: li
         raise DomainError(_("The denial is not complete."), fields=errors)
     with transaction.atomic():
         locked = _locked(application, actor, on_objection)
+        _refuse_without_second_officer(locked, DecideCommand(outcome=Outcome.DENIED), on_objection)
         _refuse_if_blocked(locked, approving=False)
         application_move(application=locked, action=Action.DENY, actor=actor, reason=reasons, payload={"criteria": criteria, "frameworks": cited_frameworks})
         decision = _decision(locked, actor, Outcome.DENIED, on_objection, reasons=reasons, criteria=criteria)
@@ -533,6 +733,7 @@ def decision_answer_sondage(*, actor, application: Application, answer: str, pos
         raise DomainError(next(iter(errors.values()))[0], fields=errors)
     with transaction.atomic():
         locked = _locked(application, actor, on_objection)
+        _refuse_without_second_officer(locked, DecideCommand(outcome=Outcome.ANSWERED, positive=positive), on_objection)
         _refuse_if_blocked(locked, approving=positive)
         application_move(application=locked, action=Action.ANSWER_SONDAGE, actor=actor, payload={"positive": positive, "criteria": cited})
         verdict = POSITIVE_VERDICT if positive else NEGATIVE_VERDICT
@@ -559,6 +760,7 @@ def decision_rule(*, actor, application: Application, entry: str = "", not_liste
             raise DomainError(str(exc), fields={"entry": [str(exc)]}) from None
     with transaction.atomic():
         locked = _locked(application, actor, on_objection)
+        _refuse_without_second_officer(locked, DecideCommand(outcome=Outcome.RULED), on_objection)
         application_move(application=locked, action=Action.RULE, actor=actor, payload={"entry": code or "not listed"})
         return _decision(locked, actor, Outcome.RULED, on_objection, ruling_entry=code, ruling_not_listed=not_listed, reasons=reasons)
 

@@ -568,3 +568,44 @@ class ConditionDocument(models.Model):
 
     class Meta:
         ordering = ["condition", "id"]
+
+
+class ProposalStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Awaiting countersignature")
+    COUNTERSIGNED = "countersigned", _("Countersigned: in effect")
+    SENT_BACK = "sent_back", _("Sent back by the second officer")
+
+
+class DecisionProposal(StatusGuarded, models.Model):
+    """A decision of the licensing office that takes effect only once a second officer countersigns it (four eyes at the
+    office: a denial, a licence above OFFICE_COUNTERSIGN_ABOVE_EUR, any decision on a flagged case). `command` is the
+    decision as typed (licences.decisions.DecideCommand); countersigned, it is recorded through the same path as any
+    decision, once. Its status changes only through its machine (licences/transitions.py)."""
+
+    application = models.ForeignKey("applications.Application", on_delete=models.PROTECT, related_name="decision_proposals")
+    status = models.CharField(max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.PROPOSED)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    command = models.JSONField()
+    # Why it needs a second officer, in the words the countersigner reads (English in the record, as the reasons are).
+    grounds = models.JSONField(default=list)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    countersigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    countersigned_at = models.DateTimeField(null=True, blank=True)
+    sent_back_reason = models.TextField(blank=True)
+    decision = models.OneToOneField(Decision, null=True, blank=True, on_delete=models.PROTECT, related_name="proposal")
+
+    objects = StatusQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["proposed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["application"], condition=Q(status="proposed"), name="one_open_decision_proposal"),
+            models.CheckConstraint(
+                condition=Q(countersigned_by__isnull=True) | ~Q(countersigned_by=models.F("proposed_by")), name="decision_countersigner_is_another_officer"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "proposed_at"])]
+
+    def __str__(self):
+        return f"{self.application_id}: {self.outcome} ({self.status})"

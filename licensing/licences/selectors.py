@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from licensing.applications.models import Application, Party
 from licensing.applications.search import matching
+from licensing.applications.workflow import OPEN
 from licensing.assessment.consultation import denial_matches
 from licensing.core.names import name_key, names_match
 from licensing.denials.models import DenialRegisterEntry
@@ -14,11 +15,13 @@ from licensing.screening.selectors import serial_normalise
 
 from .models import (
     Decision,
+    DecisionProposal,
     Licence,
     LicenceKind,
     LicenceStatus,
     ParliamentNotification,
     PeriodDeclaration,
+    ProposalStatus,
     Registration,
     RegistrationStatus,
     Source,
@@ -195,3 +198,18 @@ def usage_outside_terms(limit: int = 500) -> list[dict]:
         }
         for r in reports
     ]
+
+
+def proposals_awaiting_countersignature() -> QuerySet[DecisionProposal]:
+    """The office's countersignature queue: proposed decisions on open cases, oldest first (a proposal on a case the
+    exporter withdrew meanwhile cannot take effect and drops out)."""
+    return (
+        DecisionProposal.objects.filter(status=ProposalStatus.PROPOSED, application__status__in=OPEN)
+        .select_related("application__organisation", "proposed_by")
+        .order_by("proposed_at", "id")
+    )
+
+
+def case_proposals(application: Application) -> list[DecisionProposal]:
+    """The proposed decisions on one case, newest first: the one awaiting countersignature and those sent back."""
+    return list(DecisionProposal.objects.filter(application_id=application.pk).select_related("proposed_by", "countersigned_by").order_by("-proposed_at", "-id"))

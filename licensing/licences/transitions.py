@@ -13,15 +13,20 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from licensing.accounts.models import Role
-from licensing.audit.transitions import SYSTEM, Machine, Move
-from licensing.core.errors import NotAllowed
-
 from django.utils import timezone
 
+from licensing.audit.transitions import SYSTEM, Machine, Move, countersignature, someone_else
+from licensing.core.errors import NotAllowed
 from licensing.reference.models import Obligation
 
-from .models import ConditionStatus, Licence, LicenceCondition, LicenceStatus, LiveHit, LiveHitStatus, Objection, ObjectionStatus, Registration, RegistrationStatus
+from .models import (
+    ConditionStatus, DecisionProposal, Licence, LicenceCondition, LicenceStatus, LiveHit, LiveHitStatus, Objection, ObjectionStatus, ProposalStatus,
+    Registration, RegistrationStatus,
+)
 
+# Who decides: the licensing office ("on behalf of the minister"), whatever the ministry advised; the same people
+# countersign each other's decisions where four eyes are needed (licences.decisions reads this).
+DECIDING = (Role.OFFICER, Role.ADMINISTRATOR)
 # The licensing office's changes to a licence (mailed to the holder); the holder's own is to surrender it.
 CHANGING = (Role.OFFICER, Role.ADMINISTRATOR)
 EXTENDING = (Role.OFFICER, Role.ADMINISTRATOR)
@@ -236,4 +241,35 @@ OBJECTION = Machine(
     not_found=_("No such objection."),
     cannot=_("Cannot %(action)s an objection that is %(status)s."),
     lost=_("The objection changed in the meantime; reload and try again."),
+)
+
+
+# Four eyes at the office (issue 18.3): a decision that needs a second officer waits as a proposal until another
+# officer countersigns it (it then takes effect) or sends it back with the reason. The ministry's advice has the same
+# two moves (assessment/transitions.py); both are `countersignature`.
+class ProposalAction(models.TextChoices):
+    COUNTERSIGN = "countersigned", _("Countersign")
+    SEND_BACK = "sent_back", _("Send back to the author")
+
+
+second_officer_only = someone_else(
+    lambda proposal: proposal.proposed_by_id, _("The second officer must be someone else than the officer who proposed the decision.")
+)
+
+DECISION_PROPOSAL = Machine(
+    name="decision_proposal",
+    model=DecisionProposal,
+    moves=countersignature(
+        countersign=ProposalAction.COUNTERSIGN, send_back=ProposalAction.SEND_BACK, awaiting=ProposalStatus.PROPOSED, agreed=ProposalStatus.COUNTERSIGNED,
+        sent_back=ProposalStatus.SENT_BACK, roles=DECIDING, guard=second_officer_only, sets_timestamp="countersigned_at",
+    ),
+    statuses=ProposalStatus,
+    actions=ProposalAction,
+    roles=Role,
+    initial=ProposalStatus.PROPOSED,
+    # The proposal and its countersignature belong to the case's history (the case page's timeline shows them).
+    event_target=lambda proposal: proposal.application,
+    not_found=_("No such proposed decision."),
+    cannot=_("Cannot %(action)s a proposed decision that is %(status)s."),
+    lost=_("This proposed decision was already countersigned or sent back."),
 )

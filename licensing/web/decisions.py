@@ -20,8 +20,10 @@ from licensing.core.errors import DomainError, NotAllowed
 from licensing.core.http import pdf_response
 from licensing.licences import decisions
 from licensing.licences.documents import application_document
-from licensing.licences.selectors import overdue_reports, parliament_notifications, prior_information, usage_outside_terms
-from licensing.licences.models import Decision, Outcome
+from licensing.licences.selectors import (
+    case_proposals, overdue_reports, parliament_notifications, prior_information, proposals_awaiting_countersignature, usage_outside_terms,
+)
+from licensing.licences.models import Decision, DecisionProposal, Outcome, ProposalStatus
 from licensing.reference.frameworks import grounds_of
 from licensing.reference.models import StandardText, StandardTextKind
 from licensing.reference.standard_texts import standard_texts_offered
@@ -148,6 +150,8 @@ def assessment_context(request, application, now: Now | None = None) -> dict:
         "prior": prior_information(application),
         "decision": Decision.objects.filter(application=application).select_related("licence").first(),
         "may_consult": request.user.has_role(*services.CONSULTING),
+        **countersign_context(request, application),
+        "is_advisor": request.user.effective_role == "advisor",
     }
 
 
@@ -207,6 +211,37 @@ def _case_words(path: str) -> str:
 CASE_FIELD_WORDS = {"reason": gettext_lazy("Reason"), "answer": gettext_lazy("Answer")}
 
 
+def countersign_context(request, application) -> dict:
+    """The case page's four-eyes panel (office/includes/countersign.html): the decision awaiting a second officer, with
+    why it needs one, and the proposals sent back with their reasons."""
+    proposals = case_proposals(application)
+    waiting = next((p for p in proposals if p.status == ProposalStatus.PROPOSED), None)
+    return {
+        "proposal": waiting,
+        "proposal_grounds": decisions.grounds_text(waiting.grounds) if waiting else [],
+        "proposal_command": _command_shown(waiting, application) if waiting else [],
+        "proposals_sent_back": [p for p in proposals if p.status == ProposalStatus.SENT_BACK],
+        "proposal_countersigned": next((p for p in proposals if p.status == ProposalStatus.COUNTERSIGNED), None),
+        "may_countersign": bool(waiting) and request.user.effective_role in decisions.DECIDING and waiting.proposed_by_id != request.user.pk,
+    }
+
+
+def _command_shown(proposal, application) -> list[tuple[str, str]]:
+    """The proposed decision's fields that say something, labelled as the decision form labels them."""
+    command = decisions.DecideCommand.of_record(proposal.command)
+    form = DecisionForm(frameworks=[], kind=application.kind)
+    rows = [(form.fields["outcome"].label, Outcome(command.outcome).label)]
+    for name in ("reasons", "criteria", "conditions", "valid_to", "answer", "entry"):
+        value = getattr(command, name)
+        if value:
+            rows.append((form.fields[name].label, ", ".join(str(v) for v in value) if name == "criteria" else str(value)))
+    if command.outcome == Outcome.ANSWERED:
+        rows.append((form.fields["positive"].label, _("yes") if command.positive else _("no")))
+    if command.not_listed:
+        rows.append((form.fields["not_listed"].label, _("yes")))
+    return rows
+
+
 def error_message(exc: DomainError) -> str:
     """The error and every field message under it, once each, each field named in words."""
     return message_with_fields(exc, words=_case_words)
@@ -214,18 +249,19 @@ def error_message(exc: DomainError) -> str:
 
 def act(request, pk, do, success):
     """Run a move of the case page's (`do()`, a call of its service); back to the case with its outcome: the
-    success message, or the service's error with its field messages; a role the service refuses gets the API's 403.
+    success message (`success`, or `success(result)` when it depends on what the service returned), or the service's
+    error with its field messages; a role the service refuses gets the API's 403.
     The one path of every form on the case page: claim, refer and questions (web.office), assessment, decision
     and consultations (here), screening hits (web.screening)."""
     try:
-        do()
+        result = do()
     except NotAllowed:
         # The same refusal as the API's 403: which role may make a move is decided once, in the service.
         raise PermissionDenied from None
     except DomainError as exc:
         messages.error(request, error_message(exc))
     else:
-        messages.success(request, success)
+        messages.success(request, success(result) if callable(success) else success)
     return redirect("office:case", pk=pk)
 
 
@@ -314,17 +350,53 @@ def decide(request, pk):
         messages.error(request, _("Check the decision form."))
         return redirect("office:case", pk=pk)
     d, actor = form.cleaned_data, request.user
+    command = decisions.DecideCommand.of(d)
     if not confirmed(request):
+        four_eyes = decisions.countersignature_grounds(application, command)
         return confirmation_page(
             request,
             title=_("Record the decision “%(outcome)s” on %(reference)s?") % {"outcome": Outcome(d["outcome"]).label, "reference": application.reference},
-            consequence=_("The exporter is told at once and receives the decision letter. A recorded decision is changed only on objection."),
-            button=_("Yes, record the decision"),
+            consequence=(
+                " ".join([*decisions.grounds_text(four_eyes), _("It takes effect, and the exporter is told, only once another officer countersigns it.")])
+                if four_eyes
+                else _("The exporter is told at once and receives the decision letter. A recorded decision is changed only on objection.")
+            ),
+            button=_("Yes, propose the decision") if four_eyes else _("Yes, record the decision"),
             cancel_url=reverse("office:case", args=[application.pk]),
         )
 
-    command = decisions.DecideCommand.of(d)
-    return act(request, pk, lambda: decisions.decide(actor=actor, application=application, command=command), _("Decision recorded."))
+    def recorded(result) -> str:
+        if isinstance(result, DecisionProposal):
+            return _("Decision proposed: it takes effect once another officer countersigns it.")
+        return _("Decision recorded.")
+
+    return act(request, pk, lambda: decisions.decide(actor=actor, application=application, command=command), recorded)
+
+
+@require_POST
+@roles_required(decisions.DECIDING)
+def decision_countersign(request, pk):
+    """A second officer countersigns the decision proposed on this case, or sends it back with the reason."""
+    application = case_or_404(request, pk)
+    agree = request.POST.get("agree") == "1"
+    try:
+        proposal_id = int(request.POST.get("proposal", ""))
+    except ValueError:
+        proposal_id = -1  # not the proposal waiting: the service answers that it changed
+    reason = request.POST.get("reason", "")
+    return act(
+        request, pk,
+        lambda: decisions.decision_countersign(actor=request.user, application=application, proposal_id=proposal_id, agree=agree, reason=reason),
+        _("Decision countersigned: it is in effect.") if agree else _("Decision sent back to its author."),
+    )
+
+
+@roles_required(decisions.DECIDING)
+def countersign_queue(request):
+    """The decisions awaiting a second officer's countersignature (the API's office/decision-proposals/)."""
+    proposals = Paginator(proposals_awaiting_countersignature(), 50).get_page(request.GET.get("page"))
+    rows = [(p, decisions.grounds_text(p.grounds)) for p in proposals]
+    return render(request, "office/countersign_queue.html", {"page": proposals, "rows": rows})
 
 
 @require_POST

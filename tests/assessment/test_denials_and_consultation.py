@@ -72,7 +72,7 @@ def german_denial(tmp_path):
     return DenialRegisterEntry.objects.get(reference="DE-2025-0042")
 
 
-def test_essentially_identical_application_is_flagged_and_cannot_be_approved_until_consulted(api_as, referred, advisor, advisor2, officer, german_denial):
+def test_essentially_identical_application_is_flagged_and_cannot_be_approved_until_consulted(api_as, referred, advisor, advisor2, officer, german_denial, countersigned):
     parties = [dict(p) for p in SAUDI["parties"]]
     parties[1]["name"] = "ROYAL SAUDI LAND FORCES Ltd."  # case, punctuation and a legal form do not hide it
     application = referred(parties=parties)
@@ -98,7 +98,7 @@ def test_essentially_identical_application_is_flagged_and_cannot_be_approved_unt
     assert answered.json()["status"] == "answered"
     # Screening found the same end user in the denial register too: the officer records that it is the same party.
     assert {h["list"] for h in dispose_hits(office, application.pk)} == {"denials"}
-    assert office.post(f"/api/v1/office/applications/{application.pk}/decision/", {"outcome": "issued"}, format="json").status_code == 201
+    countersigned(office.post(f"/api/v1/office/applications/{application.pk}/decision/", {"outcome": "issued"}, format="json"))  # flagged: four eyes
 
 
 @pytest.mark.parametrize(
@@ -120,7 +120,7 @@ def test_denials_older_than_three_years_are_not_matched(exporter_a, submit, germ
     assert not Consultation.objects.filter(application=submit(exporter_a, **SAUDI)).exists()
 
 
-def test_own_denials_export_as_csv_and_json_in_the_exchange_columns(api_as, referred, advisor, advisor2, officer, exporter_a, german_denial):
+def test_own_denials_export_as_csv_and_json_in_the_exchange_columns(api_as, referred, advisor, advisor2, officer, exporter_a, german_denial, countersigned):
     application = referred()
     client = api_as(advisor)
     client.post(f"/api/v1/ministry/applications/{application.pk}/assessment/")
@@ -128,7 +128,7 @@ def test_own_denials_export_as_csv_and_json_in_the_exchange_columns(api_as, refe
     client.post(f"/api/v1/ministry/applications/{application.pk}/assessment/advice/", {"advice": "deny"}, format="json")
     api_as(advisor2).post(f"/api/v1/ministry/applications/{application.pk}/assessment/countersign/", {"agree": True}, format="json")
     dispose_hits(api_as(officer), application.pk)
-    assert api_as(officer).post(f"/api/v1/office/applications/{application.pk}/decision/", {"outcome": "denied", "criteria": [2], "reasons": "IHL."}, format="json").status_code == 201
+    countersigned(api_as(officer).post(f"/api/v1/office/applications/{application.pk}/decision/", {"outcome": "denied", "criteria": [2], "reasons": "IHL."}, format="json"))
 
     response = api_as(officer).get("/api/v1/denials/export/?format=csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))

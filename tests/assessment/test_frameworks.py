@@ -94,7 +94,7 @@ def exported(api_as, officer):
     return list(csv.DictReader(io.StringIO(api_as(officer).get("/api/v1/denials/export/?format=csv").content.decode())))
 
 
-def test_a_dual_use_denial_cites_article_15_and_not_the_common_position(api_as, referred, advisor, advisor2, officer, exporter_a):
+def test_a_dual_use_denial_cites_article_15_and_not_the_common_position(api_as, referred, advisor, advisor2, officer, exporter_a, countersigned):
     application = referred(**DUAL_USE_CIVIL)
     client = api_as(advisor)
     assessment = start(client, application.pk)
@@ -110,9 +110,8 @@ def test_a_dual_use_denial_cites_article_15_and_not_the_common_position(api_as, 
 
     refused = deny(api_as, officer, application, [7])  # a criterion of the Common Position: not this case's basis
     assert refused.status_code == 400 and "Article 15(1)(d)" in refused.json()["fields"]["criteria"][0]
-    denied = deny(api_as, officer, application, [14])
-    assert denied.status_code == 201, denied.json()
-    assert denied.json()["frameworks"] == [DU] and denied.json()["legal_basis"] == "Article 15(1)(d) of Regulation (EU) 2021/821"
+    denied = countersigned(deny(api_as, officer, application, [14]))
+    assert denied["frameworks"] == [DU] and denied["legal_basis"] == "Article 15(1)(d) of Regulation (EU) 2021/821"
     entry = DenialRegisterEntry.objects.get(own=True)
     assert (entry.criteria, entry.frameworks) == ([14], [DU])
     [row] = exported(api_as, officer)
@@ -123,13 +122,12 @@ def test_a_dual_use_denial_cites_article_15_and_not_the_common_position(api_as, 
     assert "2008/944" not in letter
 
 
-def test_a_dual_use_case_with_a_military_end_use_answers_both_and_may_cite_both(api_as, referred, advisor, advisor2, officer):
+def test_a_dual_use_case_with_a_military_end_use_answers_both_and_may_cite_both(api_as, referred, advisor, advisor2, officer, countersigned):
     application = referred(**{**DUAL_USE_CIVIL, "end_use": "military", "end_use_description": "Armed forces' workshops."})
     assessment = advise_deny(api_as, advisor, advisor2, application, [*range(1, 9), 11, 12, 13, 14], negative=[2, 14])
     assert assessment["frameworks"] == [CP, DU]
-    denied = deny(api_as, officer, application, [2, 14])
-    assert denied.status_code == 201, denied.json()
-    assert denied.json()["legal_basis"] == "criterion 2 of Council Common Position 2008/944/CFSP; Article 15(1)(d) of Regulation (EU) 2021/821"
+    denied = countersigned(deny(api_as, officer, application, [2, 14]))
+    assert denied["legal_basis"] == "criterion 2 of Council Common Position 2008/944/CFSP; Article 15(1)(d) of Regulation (EU) 2021/821"
     [row] = exported(api_as, officer)
     assert (row["criteria"], row["frameworks"]) == ("2;15(1)(d)", f"{CP};{DU}")
 
@@ -144,21 +142,20 @@ def test_a_dual_use_case_with_military_end_use_needs_findings_on_the_eight_crite
     assert incomplete.json()["fields"]["findings"][0] == "Record a finding on " + ", ".join(f"criterion {n}" for n in range(1, 9)) + "."
 
 
-def test_an_anti_torture_denial_cites_regulation_2019_125(api_as, referred, advisor, advisor2, officer, exporter_a):
+def test_an_anti_torture_denial_cites_regulation_2019_125(api_as, referred, advisor, advisor2, officer, exporter_a, countersigned):
     application = referred(**ANTI_TORTURE)
     assessment = advise_deny(api_as, advisor, advisor2, application, [21, 22, 23, 24], negative=[22])
     assert assessment["frameworks"] == [AT]
     assert deny(api_as, officer, application, [2]).status_code == 400
-    denied = deny(api_as, officer, application, [22])
-    assert denied.status_code == 201, denied.json()
-    assert denied.json()["legal_basis"] == "Article 12(2) of Regulation (EU) 2019/125"
+    denied = countersigned(deny(api_as, officer, application, [22]))
+    assert denied["legal_basis"] == "Article 12(2) of Regulation (EU) 2019/125"
     [row] = exported(api_as, officer)
     assert (row["criteria"], row["frameworks"], row["legal_basis"]) == ("12(2)", AT, "Article 12(2) of Regulation (EU) 2019/125")
     letter = " ".join(pdf_text(api_as(exporter_a).get(f"/api/v1/applications/{application.pk}/decision/document/").content).split())
     assert "artikel 12, tweede lid van Verordening (EU) 2019/125" in letter and "2008/944" not in letter
 
 
-def test_a_military_denial_cites_criteria_1_to_8_only(api_as, referred, advisor, advisor2, officer):
+def test_a_military_denial_cites_criteria_1_to_8_only(api_as, referred, advisor, advisor2, officer, countersigned):
     application = referred()
     client = api_as(advisor)
     start(client, application.pk)
@@ -168,17 +165,17 @@ def test_a_military_denial_cites_criteria_1_to_8_only(api_as, referred, advisor,
     client.post(f"/api/v1/ministry/applications/{application.pk}/assessment/advice/", DENY_ADVICE, format="json")
     api_as(advisor2).post(f"/api/v1/ministry/applications/{application.pk}/assessment/countersign/", {"agree": True}, format="json")
     assert deny(api_as, officer, application, [14]).status_code == 400
-    denied = deny(api_as, officer, application, [2])
-    assert denied.json()["frameworks"] == [CP] and denied.json()["legal_basis"] == "criterion 2 of Council Common Position 2008/944/CFSP"
+    denied = countersigned(deny(api_as, officer, application, [2]))
+    assert denied["frameworks"] == [CP] and denied["legal_basis"] == "criterion 2 of Council Common Position 2008/944/CFSP"
 
 
-def test_the_migrations_carry_existing_assessments_denials_and_register_entries_as_common_position(api_as, referred, advisor, advisor2, officer):
+def test_the_migrations_carry_existing_assessments_denials_and_register_entries_as_common_position(api_as, referred, advisor, advisor2, officer, countersigned):
     DenialRegisterEntry.objects.create(
         reference="DE-2025-0042", notifying_state_id="DE", notified_on="2025-01-02", destination_id="CN", goods_description="Radar parts", control_entry="ML5", criteria=[2, 4]
     )
     application = referred()
     advise_deny(api_as, advisor, advisor2, application, range(1, 9), negative=[2])
-    assert deny(api_as, officer, application, [2]).status_code == 201
+    countersigned(deny(api_as, officer, application, [2]))
     Assessment.objects.update(frameworks=[])
     Decision.objects.update(frameworks=[])
     DenialRegisterEntry.objects.update(frameworks=[])  # as the rows stood before the migrations

@@ -211,7 +211,7 @@ def test_officer_triages_the_queue_claims_asks_and_refers_to_the_ministry(refere
 
 
 def test_two_advisors_assess_the_eight_criteria_and_countersign_then_the_officer_decides(
-    reference_db, live_worker, new_page, journey, exporter_a, officer, advisor, advisor2
+    reference_db, live_worker, new_page, journey, exporter_a, officer, officer2, advisor, advisor2
 ):
     j = journey("3-assessment")
     spec = {**cases.SAUDI, "goods": [{**cases.SAUDI["goods"][0], "complete_system": True, "value_eur": "2500000.00"}]}
@@ -254,9 +254,16 @@ def test_two_advisors_assess_the_eight_criteria_and_countersign_then_the_officer
     j.step(office, "the officer's decision form")
     office.locator(f"form[action='/office/cases/{case.pk}/decision/'] button").click()
     office.locator(f"form[action='/office/cases/{case.pk}/decision/'] button.danger").click()
-    assert "Besluit vastgelegd" in text(office, ".messages")
+    # EUR 2.5 million is above the office's limit for one officer: a second officer countersigns (four eyes).
+    assert "Besluit voorgesteld" in text(office, ".messages")
+    assert cases.status_of(case.pk) == Status.ADVICE_GIVEN
+    j.step(office, "decision proposed")
+    second_officer = new_page(officer2, "nl")
+    second_officer.goto(f"/office/cases/{case.pk}/")
+    second_officer.locator(f"form[action='/office/cases/{case.pk}/decision/countersign/'] button[name=agree][value='1']").click()
+    assert "Besluit medeondertekend" in text(second_officer, ".messages")
     assert cases.status_of(case.pk) == Status.ISSUED
-    j.step(office, "licence issued")
+    j.step(second_officer, "licence issued")
 
     # A complete system above EUR 2 million outside the EU/NATO+: parliament is told within two weeks.
     office.locator("header nav a[href='/office/parliament/']").click()
@@ -268,7 +275,7 @@ def test_two_advisors_assess_the_eight_criteria_and_countersign_then_the_officer
 
 
 def test_a_denial_gives_a_notice_and_a_register_entry_and_an_identical_application_shows_it_without_a_consultation(
-    reference_db, live_worker, new_page, journey, exporter_a, officer, advisor, advisor2
+    reference_db, live_worker, new_page, journey, exporter_a, officer, officer2, advisor, advisor2
 ):
     j = journey("4-denial")
     case = cases.advised(exporter_a, officer, advisor, advisor2, advice="deny", negative=(2,))
@@ -281,8 +288,12 @@ def test_a_denial_gives_a_notice_and_a_register_entry_and_an_identical_applicati
     j.step(office, "the officer denies")
     office.locator(f"form[action='/office/cases/{case.pk}/decision/'] button").click()
     office.locator(f"form[action='/office/cases/{case.pk}/decision/'] button.danger").click()
+    assert cases.status_of(case.pk) == Status.ADVICE_GIVEN  # a denial waits for a second officer
+    second_officer = new_page(officer2, "nl")
+    second_officer.goto(f"/office/cases/{case.pk}/")
+    second_officer.locator(f"form[action='/office/cases/{case.pk}/decision/countersign/'] button[name=agree][value='1']").click()
     assert cases.status_of(case.pk) == Status.DENIED
-    j.step(office, "denied")
+    j.step(second_officer, "denied, countersigned")
 
     exporter = new_page(exporter_a, "en")
     exporter.goto(f"/applications/{case.pk}/")

@@ -243,3 +243,35 @@ def test_two_officials_deciding_one_objection_at_once_make_one_new_decision(task
     assert_conflict(first if first.status_code == 409 else second)
     assert Decision.objects.filter(on_objection_id=oid).count() == 1 and Objection.objects.get(pk=oid).status == "decided"
     assert Licence.objects.filter(decision__reference=application.reference, status=LicenceStatus.REPLACED).count() == 1
+
+
+def test_two_officers_countersigning_one_proposed_denial_at_once_one_wins_and_it_takes_effect_once(tasks_in_process, api_as, exporter_a, officer, officer2):
+    """Four eyes at the office (issue 18.3): two second officers answer the same proposed denial at the same moment,
+    one agreeing, one sending it back. Exactly one wins; the denial is recorded once or not at all."""
+    from licensing.licences.models import DecisionProposal, ProposalStatus
+    from tests.factories import UserFactory
+
+    officer3 = UserFactory(username="officer3", role="officer", organisation=None)
+    application = application_submitted(exporter_a)
+    proposed = api_as(officer).post(f"/api/v1/office/applications/{application.pk}/decision/", {"outcome": "denied", "criteria": [7], "reasons": "Diversion."}, format="json")
+    assert proposed.status_code == 202, proposed.json()
+    url = f"/api/v1/office/applications/{application.pk}/decision/countersign/"
+    agree, disagree = api_as(officer2), api_as(officer3)
+    signed, sent_back = at_once(
+        lambda: agree.post(url, {"proposal": proposed.json()["id"], "agree": True}, format="json"),
+        lambda: disagree.post(url, {"proposal": proposed.json()["id"], "agree": False, "reason": "Ask the end user first."}, format="json"),
+    )
+
+    assert sorted([signed.status_code, sent_back.status_code]) == [200, 409]
+    assert_conflict(sent_back if signed.status_code == 200 else signed)
+    proposal = DecisionProposal.objects.get()
+    application.refresh_from_db()
+    moves = list(Event.objects.filter(verb__startswith="decision_proposal.").values_list("verb", flat=True))
+    if signed.status_code == 200:
+        assert (proposal.status, proposal.countersigned_by, application.status) == (ProposalStatus.COUNTERSIGNED, officer2, Status.DENIED)
+        assert moves == ["decision_proposal.countersigned"]
+    else:
+        assert (proposal.status, proposal.sent_back_reason, application.status) == (ProposalStatus.SENT_BACK, "Ask the end user first.", Status.IN_REVIEW)
+        assert moves == ["decision_proposal.sent_back"]
+    assert Decision.objects.filter(application=application).count() == (1 if signed.status_code == 200 else 0)
+    assert Event.objects.filter(verb="application.deny").count() == (1 if signed.status_code == 200 else 0)

@@ -17,20 +17,23 @@ def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def decide(api_as, officer, application, body):
+def decide(api_as, officer, application, body, countersigned=None):
     office = api_as(officer)
     response = office.post(f"/api/v1/office/applications/{application.pk}/decision/", body, format="json")
     if response.status_code == 400 and "screening" in response.json()["detail"].lower():
         for hit in office.get(f"/api/v1/office/applications/{application.pk}/screening/").json()["hits"]:
             office.post(f"/api/v1/office/applications/{application.pk}/screening/{hit['id']}/disposition/", {"disposition": "false_positive", "reason": "Checked."}, format="json")
         response = office.post(f"/api/v1/office/applications/{application.pk}/decision/", body, format="json")
-    assert response.status_code == 201, response.json()
+    if countersigned is not None:
+        countersigned(response)  # a denial waits for a second officer
+    else:
+        assert response.status_code == 201, response.json()
     return Decision.objects.get(application=application)
 
 
-def test_a_denial_keeps_the_value_applied_for_and_the_end_use(api_as, exporter_a, officer, submit):
+def test_a_denial_keeps_the_value_applied_for_and_the_end_use(api_as, exporter_a, officer, submit, countersigned):
     application = submit(exporter_a)
-    decision = decide(api_as, officer, application, {"outcome": "denied", "criteria": [7], "reasons": "Risk of diversion."})
+    decision = decide(api_as, officer, application, {"outcome": "denied", "criteria": [7], "reasons": "Risk of diversion."}, countersigned)
     assert decision.value_eur == Decimal("168000.00")  # 120,000 + 48,000: the goods lines
     assert (decision.end_use, decision.end_use_description) == ("military", "Spare parts for coastal surveillance radars.")
 

@@ -31,7 +31,7 @@ EXPORTS = {
 
 
 @pytest.fixture
-def denied_with_formulas(api_as, exporter_a, officer, django_capture_on_commit_callbacks):
+def denied_with_formulas(api_as, exporter_a, officer, django_capture_on_commit_callbacks, countersigned):
     """One denied application per payload, the payload as the goods' description, the consignee's and the end user's name."""
     exporter, office = api_as(exporter_a), api_as(officer)
     for payload in FORMULAS:
@@ -53,7 +53,7 @@ def denied_with_formulas(api_as, exporter_a, officer, django_capture_on_commit_c
             disposed = office.post(f"/api/v1/office/applications/{pk}/screening/{hit.pk}/disposition/", {"disposition": "false_positive", "reason": "Test data."}, format="json")
             assert disposed.status_code == 200, disposed.json()
         denied = office.post(f"/api/v1/office/applications/{pk}/decision/", {"outcome": "denied", "criteria": [1], "reasons": "Embargo."}, format="json")
-        assert denied.status_code == 201, denied.json()
+        countersigned(denied)  # a denial takes effect once a second officer countersigns it
     return FORMULAS
 
 

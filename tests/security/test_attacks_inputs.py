@@ -193,7 +193,7 @@ def test_findings_posted_on_the_web_with_no_assessment_are_a_message_not_a_500(c
     assert "No assessment has been started on this case." in response.content.decode()
 
 
-def test_a_decision_on_a_case_another_officer_claimed_is_refused(api_as, exporter_a, officer, officer2, administrator, submit):
+def test_a_decision_on_a_case_another_officer_claimed_is_refused(api_as, exporter_a, officer, officer2, administrator, submit, countersigned):
     with tasks_in_process():
         application = submit(exporter_a)
     assert api_as(officer).post(f"/api/v1/office/applications/{application.pk}/claim/").status_code == 200
@@ -204,15 +204,15 @@ def test_a_decision_on_a_case_another_officer_claimed_is_refused(api_as, exporte
     assert not Decision.objects.filter(application=application).exists()
     # Released, the case is anyone's again.
     assert api_as(officer).post(f"/api/v1/office/applications/{application.pk}/release/").status_code == 200
-    assert api_as(officer2).post(f"/api/v1/office/applications/{application.pk}/decision/", decide, format="json").status_code == 201
+    countersigned(api_as(officer2).post(f"/api/v1/office/applications/{application.pk}/decision/", decide, format="json"), by=officer)
 
 
-def test_an_administrator_may_decide_a_claimed_case(api_as, exporter_a, officer, administrator, submit):
+def test_an_administrator_may_decide_a_claimed_case(api_as, exporter_a, officer, administrator, submit, countersigned):
     with tasks_in_process():
         application = submit(exporter_a)
     api_as(officer).post(f"/api/v1/office/applications/{application.pk}/claim/")
     response = api_as(administrator).post(f"/api/v1/office/applications/{application.pk}/decision/", {"outcome": "denied", "criteria": [1], "reasons": "Embargo."}, format="json")
-    assert response.status_code == 201
+    assert countersigned(response)["outcome"] == "denied"  # proposed by the administrator, countersigned by another officer
 
 
 @pytest.mark.django_db(transaction=True)

@@ -224,7 +224,11 @@ def _build_world(tmp_path) -> World:
         _ok(officer.post(f"/api/v1/office/applications/{pk}/screening/{each.pk}/disposition/", {"disposition": "true_match", "reason": "Checked."}, format="json"))
         if each.list_kind == "sanctions":  # a confirmed sanctions match blocks the approval until another official decides
             _ok(api(w.users[ADMINISTRATOR]).post(f"/api/v1/office/applications/{pk}/screening/{each.pk}/escalation/", {"reason": "Derogation granted."}, format="json"))
-    _on_commit(lambda: _ok(officer.post(f"/api/v1/office/applications/{pk}/decision/", {"outcome": "issued"}, format="json"), 201))
+    # The case is flagged (a party confirmed on the denial register): the licence takes effect once a second officer
+    # countersigns it (four eyes at the office).
+    proposal = _ok(officer.post(f"/api/v1/office/applications/{pk}/decision/", {"outcome": "issued"}, format="json"), 202).json()
+    countersign = {"proposal": proposal["id"], "agree": True}
+    _on_commit(lambda: _ok(api(w.users[ADMINISTRATOR]).post(f"/api/v1/office/applications/{pk}/decision/countersign/", countersign, format="json"), 200))
     licence = Licence.objects.get(decision__application_id=pk)
     # Saudi radar spares need not be fast-tracked to parliament; the notice endpoints need one to act on.
     notification, _ = ParliamentNotification.objects.get_or_create(licence=licence, defaults={"due_on": timezone.localdate() + timedelta(days=14)})

@@ -58,7 +58,7 @@ def test_two_advisors_and_an_officer_take_a_case_to_a_licence(referred_case, adv
     assert "Criterion 7 checked." not in exporter_page  # the advice stays internal
 
 
-def test_denial_from_the_page_lists_in_the_register(referred_case, advisor, advisor2, officer):
+def test_denial_from_the_page_lists_in_the_register(referred_case, advisor, advisor2, officer, officer2):
     pk = referred_case.pk
     first = logged_in(advisor)
     first.post(f"/office/cases/{pk}/assessment/")
@@ -69,6 +69,10 @@ def test_denial_from_the_page_lists_in_the_register(referred_case, advisor, advi
     logged_in(advisor2).post(f"/office/cases/{pk}/assessment/countersign/", {"agree": "1"})
     office = logged_in(officer)
     office.post(f"/office/cases/{pk}/decision/", {"outcome": "denied", "criteria": ["2"], "reasons": "Risk of internal repression.", "confirmed": "yes"})
+    referred_case.refresh_from_db()
+    assert referred_case.status == Status.ADVICE_GIVEN  # a denial waits for a second officer (four eyes at the office)
+    proposal = referred_case.decision_proposals.get()
+    logged_in(officer2).post(f"/office/cases/{pk}/decision/countersign/", {"proposal": proposal.pk, "agree": "1"})
     referred_case.refresh_from_db()
     assert referred_case.status == Status.DENIED
     assert referred_case.reference in office.get("/office/denials/?own=true").content.decode()
