@@ -133,20 +133,24 @@ def application_submitted(exporter, *, screen: bool = False, **overrides):
 
 
 def decision_recorded(officer, application, *, outcome: str = "issued", **fields):
-    """The office's decision on `application` (issued, denied, answered, ruled), recorded by its service. Its
-    after-commit work (the decision e-mail) stays queued, as a test's transaction never commits: wrap the call in
-    django_capture_on_commit_callbacks(execute=True) to send it."""
+    """The office's decision on `application` (issued, denied, answered, ruled), recorded through the one decision path
+    (licences.decisions.decide); where it needs four eyes (a denial, a licence above the office's limit, a flagged
+    case) a second officer countersigns it. Its after-commit work (the decision e-mail) stays queued, as a test's
+    transaction never commits: wrap the call in django_capture_on_commit_callbacks(execute=True) to send it."""
     from licensing.licences import decisions
-    from licensing.licences.models import Decision
+    from licensing.licences.models import Decision, DecisionProposal
 
-    record = {
-        "issued": decisions.decision_issue,
-        "denied": decisions.decision_deny,
-        "answered": decisions.decision_answer_sondage,
-        "ruled": decisions.decision_rule,
-    }[outcome]
-    record(actor=officer, application=application, **fields)
+    made = decisions.decide(actor=officer, application=application, command=decisions.DecideCommand.of({"outcome": outcome, **fields}))
+    if isinstance(made, DecisionProposal):
+        decision_countersigned(second_officer(officer), application)
     return Decision.objects.get(application=application)
+
+
+def second_officer(officer):
+    """Another officer than `officer`, to countersign its decisions (four eyes at the office)."""
+    return UserFactory._meta.model.objects.filter(role="officer").exclude(pk=officer.pk).first() or UserFactory(
+        username=f"second-to-{officer.username}", role="officer", organisation=None
+    )
 
 
 def decision_countersigned(second_officer, application, *, agree: bool = True, reason: str = ""):

@@ -22,7 +22,7 @@ from licensing.licences.documents import decision_document
 from licensing.licences.models import ConditionStatus, Decision, Licence, LicenceCondition, UsageReport
 from licensing.reference.models import Obligation, StandardText, StandardTextKind
 from tests.assessment.test_assessment import pdf_text
-from tests.factories import application_submitted, pdf_upload
+from tests.factories import application_submitted, decision_countersigned, pdf_upload, second_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +90,7 @@ def test_a_denial_puts_the_chosen_refusal_reasons_first_in_the_holders_language(
     org_a.save(update_fields=["language"])
     application = application_submitted(exporter_a)
     decide(actor=officer, application=application, command=DecideCommand(outcome="denied", criteria=(2,), reasons="The end user was named in a report.", standard_reasons=tuple(ids("refusal-human-rights"))))
+    decision_countersigned(second_officer(officer), application)  # a denial: four eyes at the office
     reasons = Decision.objects.get(application=application).reasons
     assert reasons == getattr(text("refusal-human-rights"), expected) + "\n\nThe end user was named in a report."
 

@@ -23,11 +23,11 @@ from licensing.core.errors import DomainError
 from licensing.denials.models import DenialRegisterEntry
 from licensing.licences import decisions
 from licensing.licences.decisions import DecideCommand, LineDecision
-from licensing.licences.models import Decision, DecisionLine, Licence
+from licensing.licences.models import Decision, DecisionLine, DecisionProposal, Licence
 from licensing.applications.selectors import application_frameworks
 from licensing.reference.frameworks import grounds_of
 from licensing.reporting import tables
-from tests.factories import PASSWORD, SAUDI
+from tests.factories import PASSWORD, SAUDI, decision_countersigned, second_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -58,9 +58,18 @@ def split(application, *, criteria=(7,)) -> DecideCommand:
     )
 
 
+def decided(officer, application, command):
+    """decide(), then (a denied line calls for four eyes at the office) a second officer's countersignature."""
+    made = decisions.decide(actor=officer, application=application, command=command)
+    if isinstance(made, DecisionProposal):
+        decision_countersigned(second_officer(officer), application)
+        return Licence.objects.filter(decision__application=application).first() or Decision.objects.get(application=application)
+    return made
+
+
 def test_one_decision_issues_one_line_and_denies_the_other_with_its_own_grounds(submit, exporter_a, officer):
     application = submit(exporter_a)  # military to Norway, two lines: the office decides alone
-    licence = decisions.decide(actor=officer, application=application, command=split(application))
+    licence = decided(officer, application, split(application))
 
     decision = Decision.objects.get(application=application)
     assert decision.outcome == "issued" and decision.criteria == [7]
@@ -82,7 +91,7 @@ def test_one_decision_issues_one_line_and_denies_the_other_with_its_own_grounds(
 
 def test_without_lines_every_line_has_the_decisions_outcome_as_before(submit, exporter_a, officer):
     application = submit(exporter_a)
-    licence = decisions.decide(actor=officer, application=application, command=DecideCommand(outcome="issued"))
+    licence = decided(officer, application, DecideCommand(outcome="issued"))
     assert licence.lines.count() == 2 and licence.value_eur == Decimal("168000.00")
     assert list(DecisionLine.objects.values_list("outcome", flat=True)) == ["issued", "issued"]
     assert not DenialRegisterEntry.objects.exists()
@@ -119,7 +128,7 @@ def test_a_denial_denies_every_line_and_cites_the_grounds_of_each(submit, export
     with pytest.raises(DomainError, match="per goods line"), translation.override("en"):
         decisions.decide(actor=officer, application=application, command=DecideCommand(outcome="denied", reasons="No.", lines=(LineDecision(a, "issued"), LineDecision(b, "denied", (7,)))))
     command = DecideCommand(outcome="denied", reasons="Risk of diversion and repression.", lines=(LineDecision(a, "denied", (2,)), LineDecision(b, "denied", (7,))))
-    decision = decisions.decide(actor=officer, application=application, command=command)
+    decision = decided(officer, application, command)
     assert decision.outcome == "denied" and decision.criteria == [2, 7]
     assert [line.criteria for line in decision.lines.all()] == [[2], [7]]
     # The application denied whole is one denial: one entry (one destination), as before.
@@ -144,7 +153,7 @@ def test_a_wrapper_around_decide_sees_the_whole_decision_in_the_command(submit, 
         {"line": line.line, "outcome": line.outcome, "criteria": list(line.criteria)} for line in command.lines
     ]})
     assert held == command
-    decisions.decide(actor=officer, application=application, command=held)
+    decided(officer, application, held)
     assert DenialRegisterEntry.objects.filter(reference=f"{application.reference}-L2").exists()
 
 
@@ -165,7 +174,7 @@ def referred(api_as, exporter_a, officer, submit):
     return application
 
 
-def test_advice_per_line_then_the_office_decides_each_line_as_advised(api_as, referred, advisor, advisor2, officer):
+def test_advice_per_line_then_the_office_decides_each_line_as_advised(api_as, referred, advisor, advisor2, officer, countersigned):
     a, b = referred.goods.order_by("position", "id").values_list("pk", flat=True)
     weighing = "Criterion 7 weighs against the wheels only."
     other = advise(api_as, referred, advisor, advisor2, {"advice": "approve", "weighing": weighing, "line_advice": [{"line": 999999, "advice": "deny"}]})
@@ -192,8 +201,7 @@ def test_advice_per_line_then_the_office_decides_each_line_as_advised(api_as, re
         {"outcome": "issued", "reasons": "The wheels may be diverted.", "lines": [{"line": a, "outcome": "issued"}, {"line": b, "outcome": "denied", "criteria": [7]}]},
         format="json",
     )
-    assert decided.status_code == 201, decided.json()
-    body = decided.json()
+    body = countersigned(decided)  # a denied line: four eyes at the office
     assert body["licence_number"] == f"{referred.reference}-V"
     assert [(line["number"], line["outcome"], line["criteria"]) for line in body["lines"]] == [(1, "issued", []), (2, "denied", [7])]
     assert "2008/944" in body["lines"][1]["legal_basis"]
@@ -216,7 +224,7 @@ def test_a_sondage_is_not_advised_on_line_by_line(api_as, submit, exporter_a, of
 
 
 # --- The API, the pages and the letter -----------------------------------------------------------------------------
-def test_the_api_refuses_a_line_decided_twice_and_the_exporter_sees_each_lines_outcome(api_as, submit, exporter_a, officer):
+def test_the_api_refuses_a_line_decided_twice_and_the_exporter_sees_each_lines_outcome(api_as, submit, exporter_a, officer, countersigned):
     application = submit(exporter_a)
     a, b = application.goods.order_by("position", "id").values_list("pk", flat=True)
     url = f"/api/v1/office/applications/{application.pk}/decision/"
@@ -225,7 +233,7 @@ def test_the_api_refuses_a_line_decided_twice_and_the_exporter_sees_each_lines_o
     bad = api_as(officer).post(url, {"outcome": "issued", "lines": [{"line": a, "outcome": "answered"}]}, format="json")
     assert bad.status_code == 400 and not Decision.objects.exists()
     body = {"outcome": "issued", "reasons": "The wheels may be diverted.", "lines": [{"line": a, "outcome": "issued"}, {"line": b, "outcome": "denied", "criteria": [7]}]}
-    assert api_as(officer).post(url, body, format="json").status_code == 201
+    countersigned(api_as(officer).post(url, body, format="json"))  # a denied line: four eyes at the office
     seen = api_as(exporter_a).get(f"/api/v1/applications/{application.pk}/").json()["decision"]
     assert [(line["description"], line["outcome"]) for line in seen["lines"]] == [("Radar transmitter module", "issued"), ("Armoured vehicle wheels", "denied")]
 
@@ -240,6 +248,7 @@ def test_the_office_page_decides_per_line_and_the_exporter_page_and_the_licence_
     confirm = office.post(f"/office/cases/{application.pk}/decision/", post)
     assert confirm.status_code == 200 and not Decision.objects.exists()  # asked once more first
     assert office.post(f"/office/cases/{application.pk}/decision/", {**post, "confirmed": "yes"}).status_code == 302
+    decision_countersigned(second_officer(officer), application)  # a denied line: four eyes at the office
     decision = Decision.objects.get(application=application)
     assert [(line.outcome, line.criteria) for line in decision.lines.all()] == [("issued", []), ("denied", [7])]
     assert [line.control_entry for line in decision.licence.lines.all()] == ["ML5"]
@@ -265,7 +274,7 @@ def test_the_report_counts_the_issued_lines_as_one_licence_and_each_denied_line_
     year = timezone.localdate().year
     period = tables.Period(year)
     military = submit(exporter_a)
-    decisions.decide(actor=officer, application=military, command=split(military))
+    decided(officer, military, split(military))
     parties = [
         {"role": "consignee", "name": "Oslo Power Labs AS", "address": "Oslo", "country": "NO", "party_type": "company"},
         {"role": "end_user", "name": "University of Tromso", "address": "Tromso", "country": "NO", "party_type": "company"},
@@ -274,7 +283,7 @@ def test_the_report_counts_the_issued_lines_as_one_licence_and_each_denied_line_
     first, second = dual_use.goods.order_by("position", "id")
     # Article 15 of the Dual-Use Regulation: the risk of diversion (its grounds are numbered after the criteria).
     diversion = next(g.number for g in grounds_of(application_frameworks(dual_use)) if "diversion" in g.title_en.lower())
-    decisions.decide(actor=officer, application=dual_use, command=DecideCommand(
+    decided(officer, dual_use, DecideCommand(
         outcome="issued", reasons="The machine tool may be diverted.",
         lines=(LineDecision(first.pk, "issued"), LineDecision(second.pk, "denied", (diversion,))),
     ))
@@ -299,7 +308,7 @@ def test_the_mail_says_which_lines_the_licence_leaves_out(submit, exporter_a, of
     exporter_a.email, exporter_a.language = "export@company-a.example", "en"
     exporter_a.save(update_fields=["email", "language"])
     application = submit(exporter_a)
-    decisions.decide(actor=officer, application=application, command=split(application))
+    decided(officer, application, split(application))
     assert decision_notify(decision_id=Decision.objects.get(application=application).pk) == 1
     assert "One goods line is denied: the licence covers the other lines only" in mail.outbox[0].body
 
