@@ -32,6 +32,12 @@ meet only equal numbers. Words present on one side only cost according to what t
 patronymic or middle name little, words added to a listed organisation's full name ("Rosoboronexport
 Kazakhstan") little, a listed organisation's word missing from the query a lot. For organisations, order
 counts a little.
+
+Before aligning (names-v3): two neighbouring words that together are a word of the other name are one word
+("Patr ushev"); in a person's name two initials written as one word meet two given names ("JC" / "Jean-Claude");
+an organisation's acronym of three to six letters stands for the run of words it spells ("PLA" / "People's
+Liberation Army", worth ACRONYM); and in two persons' names with "bin" between names, words that changed sides of
+it ("Salman bin Muhammad" / "Muhammad bin Salman": son and father swapped) earn nothing.
 """
 import functools
 import math
