@@ -32,6 +32,12 @@ meet only equal numbers. Words present on one side only cost according to what t
 patronymic or middle name little, words added to a listed organisation's full name ("Rosoboronexport
 Kazakhstan") little, a listed organisation's word missing from the query a lot. For organisations, order
 counts a little.
+
+Before aligning (names-v3): two neighbouring words that together are a word of the other name are one word
+("Patr ushev"); in a person's name two initials written as one word meet two given names ("JC" / "Jean-Claude");
+an organisation's acronym of three to six letters stands for the run of words it spells ("PLA" / "People's
+Liberation Army", worth ACRONYM); and in two persons' names with "bin" between names, words that changed sides of
+it ("Salman bin Muhammad" / "Muhammad bin Salman": son and father swapped) earn nothing.
 """
 import functools
 import math
@@ -147,7 +153,7 @@ ARABIC_ARTICLE = re.compile(r"(?<![\u0600-\u06FF])\u0627\u0644(?=[\u0600-\u06FF]
 # Greek writes /u/ as two letters; letter by letter it comes out as "oy" ("Παπαδόπουλος" -> "Papadopoylos").
 GREEK_OU = re.compile(r"[οΟ][υΥ\u03cd\u038e]")
 APOSTROPHES = re.compile(r"['`\u2019\u02bc\u02bb]")
-CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][A-Za-z])")  # "SiemensAG", "SergeiLavrov"; not "AkG" (one letter is no word)
 NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 LATIN = re.compile(r"[A-Za-z]")
 VOWELS = re.compile(r"[aeiou]")
@@ -192,6 +198,10 @@ SOFT_C = re.compile(r"c(?=[eiy])|ts|tz")  # "Concern"/"Kontsern", "Francesco": c
 def _fold_word(word: str) -> str:
     if word.isdigit():
         return word
+    if word[0] == "x" and len(word) > 1 and word[1] in "aeiouy":
+        # A word-initial x before a vowel is a hissing sound, never "ks": pinyin ("Xi", "Xiao" = "Shi", "Shiao"),
+        # Portuguese, Catalan, Basque, Maltese ("Xavier", "Xuereb").
+        word = "sh" + word[1:]
     word = SOFT_C.sub("s", word)
     for old, new in FOLDINGS:
         word = word.replace(old, new)
@@ -316,7 +326,10 @@ def name_key(text: str) -> NameKey:
     text = _unconfuse(" ".join(text.split()))
     text = " ".join(w if (w.lower(),) in LEGAL_FORMS else CAMEL.sub(" ", w) for w in text.split())  # "SiemensAG", not "GmbH"
     words = _numbers_and_digits(_words(anyascii(text).lower()))
-    words = [SAME_WORD.get(w, w) for w in words]
+    # "Ben" first is a given name ("Ben Netanyahu"), unless the name has the particle elsewhere too ("BEN MOHAMED BEN
+    # MOHAMED KAMMOUN, MEHDI", a surname first); between names it is the particle ("Zine El Abidine Ben Ali").
+    given_ben = words[:1] == ["ben"] and not {"ben", "bin", "ibn", "bint"} & set(words[1:])
+    words = [w if (i == 0 and given_ben) else SAME_WORD.get(w, w) for i, w in enumerate(words)]
     named, forms = _legal_forms(words)
     meaningful = [w for w in named if w not in STOP_WORDS]
     # A name that is nothing but a legal form ("Company Ltd") keeps its words rather than becoming empty.
@@ -452,11 +465,27 @@ def name_similarity(query: NameKey, candidate: NameKey, *, person: bool = False,
     else:
         qa, ca = query.words, candidate.words
         discount = 1.0
+    query_keys, candidate_keys = query.words, candidate.words
+    if not abjad:
+        # A space inside a word on either side ("Patr ushev", "Mohammad Hasni" / "Mohammadhasni").
+        qa, ca = _joined(qa, ca), _joined(ca, qa)
+        query_keys, candidate_keys = qa, ca
+        if person:
+            # Two initials written as one word ("JC" for "Jean-Claude").
+            qa, ca = _initials(qa, ca), _initials(ca, qa)
+            query_keys, candidate_keys = qa, ca
+        else:
+            # An organisation's acronym on either side ("PLA" / "People's Liberation Army").
+            ca, spelled_c = _acronym(qa, ca)
+            qa, spelled_q = _acronym(ca, qa)
+            if spelled_c or spelled_q:
+                discount = ACRONYM
+                query_keys, candidate_keys = qa, ca
     qc, cc = "".join(qa), "".join(ca)
-    if min(len(qc), len(cc)) < 4:
+    if min(len(qc), len(cc)) < 4 and discount != ACRONYM:
         # Very short names ("ABC") match only exactly: one letter is a third of them.
         return discount if qc == cc else 0.0
-    score = _aligned(qa, ca, person=person, abjad=abjad, weigh=weigh, query_keys=query.words, candidate_keys=candidate.words)
+    score = _aligned(qa, ca, person=person, abjad=abjad, weigh=weigh, query_keys=query_keys, candidate_keys=candidate_keys)
     if len(qa) != len(ca) and (len(qa) == 1 or len(ca) == 1) and qc.isalpha() and cc.isalpha():
         # One side written as one word ("Rosoboron Export" / "Rosoboronexport", "SergeiLavrov"); never a number
         # joined to a word ("Management Company 23" is not "Management Company").
@@ -468,6 +497,74 @@ def name_similarity(query: NameKey, candidate: NameKey, *, person: bool = False,
         # letters in the same order, split into words differently. Numbers are never joined this way.
         score = max(score, SLIP_SCORE)
     return round(min(1.0, score) * discount, 4)
+
+
+ACRONYM = 0.92  # an acronym says less than the words it stands for
+ACRONYM_LETTERS = (3, 6)
+
+
+def _joined(side: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
+    """`side` with two neighbouring words joined where together they are a word of `other` and apart neither is
+    (letters only: "Fund 1 2" is not "Fund 12")."""
+    if len(side) < 2:
+        return side
+    others = set(other)
+    out: list[str] = []
+    i = 0
+    while i < len(side):
+        pair = side[i : i + 2]
+        if len(pair) == 2 and "".join(pair) in others and not others & set(pair) and "".join(pair).isalpha():  # never numbers
+            out.append(side[i] + side[i + 1])
+            i += 2
+        else:
+            out.append(side[i])
+            i += 1
+    return tuple(out)
+
+
+def _acronym(short: tuple[str, ...], side: tuple[str, ...]) -> tuple[tuple[str, ...], bool]:
+    """`side` with a run of its words replaced by the acronym of `short` that spells their initials (three to six
+    letters, as many words; a word of `short` that is not itself a word of `side`); whether one was found."""
+    for word in short:
+        if not (ACRONYM_LETTERS[0] <= len(word) <= ACRONYM_LETTERS[1]) or not word.isalpha() or word in side:
+            continue
+        size = len(word)
+        for start in range(len(side) - size + 1):
+            run = side[start : start + size]
+            if "".join(w[0] for w in run) == word and all(len(w) > 1 for w in run):
+                return (*side[:start], word, *side[start + size :]), True
+    return side, False
+
+
+def _initials(side: tuple[str, ...], other: tuple[str, ...]) -> tuple[str, ...]:
+    """`side` with a two-letter word split into two initials where it is not a word of `other` but the initials of
+    two neighbouring words there, and every other word of `side` is a word of `other` ("JC Juncker" / "Jean-Claude
+    Juncker"; not "Ri Jae Il" / "Rita Johnsen"); the initials then meet those words."""
+    if len(other) < 2 or not any(len(w) == 2 for w in side) or sum(w not in other for w in side) != 1:
+        return side
+    starts = {other[k][0] + other[k + 1][0] for k in range(len(other) - 1) if len(other[k]) > 1 and len(other[k + 1]) > 1}
+    out: list[str] = []
+    for w in side:
+        if len(w) == 2 and w.isalpha() and w in starts and w not in other:
+            out.extend(w)
+        else:
+            out.append(w)
+    return tuple(out)
+
+
+def _crosses_bin(qa, ca, pairs) -> set[tuple[int, int]]:
+    """The aligned word pairs that stand on different sides of "bin" ("son of") in two persons' names: in "Salman
+    bin Muhammad" and "Muhammad bin Salman" the same words name a son and his father the other way round. Only
+    when "bin" stands between names in both ("Bin Laden, Usama" is a surname first, "Salman Mohammed bin" jumbled)."""
+    if "bin" not in qa or "bin" not in ca:
+        return set()
+    qb, cb = qa.index("bin"), ca.index("bin")
+    if qb in (0, len(qa) - 1) or cb in (0, len(ca) - 1):
+        return set()
+    aligned = {(i, j) for i, j, *_ in pairs}
+    if (qb - 1, cb + 1) not in aligned and (qb + 1, cb - 1) not in aligned:
+        return set()  # the names next to "bin" are not swapped: a surname moved from the end ("BIN LADEN, HAMZA")
+    return {(i, j) for i, j in aligned if i != qb and j != cb and (i < qb) != (j < cb)}
 
 
 def _aligned(qa, ca, *, person: bool, abjad: bool, weigh: Weight, query_keys, candidate_keys) -> float:
@@ -492,6 +589,11 @@ def _aligned(qa, ca, *, person: bool, abjad: bool, weigh: Weight, query_keys, ca
         # An initial weighs what the word it stands for weighs.
         w = max(qw[i], cw[j]) if len(qa[i]) > 1 and len(ca[j]) > 1 else (cw[j] if len(qa[i]) == 1 else qw[i])
         pairs.append((i, j, s, w))
+    if person and not abjad:
+        crossed = _crosses_bin(qa, ca, pairs)
+        if crossed:
+            # A father's name aligned with a son's earns nothing.
+            pairs = [(i, j, 0.0 if (i, j) in crossed else s, w) for i, j, s, w in pairs]
     # A changed word earns its similarity squared: one distinctive word that differs must sink the score
     # ("Igor Ivanovich Semin" is not "Igor Ivanovich Sechin"), a typo must not.
     earned = sum((s if s >= 0.9 else s * s) * w for _, _, s, w in pairs)

@@ -18,9 +18,9 @@ from licensing.core.names import (  # noqa: F401  (screening's names for the sha
     weight,
 )
 
-# v2: one normaliser with the denial check (look-alikes, digits, numbers, legal forms mapped), token alignment
+# v3: acronyms, words split by a space, "bin" between a son and his father, pinyin x; v2: one normaliser with the denial check (look-alikes, digits, numbers, legal forms mapped), token alignment
 # weighted by rarity; no country bonus.
-ALGORITHM = "names-v2"
+ALGORITHM = "names-v3"
 
 
 def trigrams(text: str) -> set[str]:

@@ -60,9 +60,10 @@ def threshold() -> float:
 
 
 # How far below the threshold the review band reaches: a name scoring in [threshold - REVIEW_BAND, threshold) is a
-# possible match (HitKind.POSSIBLE), shown to the officer, blocking nothing. At 0.75 the peer's curated pairs are
-# recalled 0.832 instead of 0.822 for a false-alarm rate of 0.068 instead of 0.060, and 0.15 % of 2,000 people on
-# no list are shown instead of 0.10 % (bench/results/2026-12-04-screening-peer.md).
+# possible match (HitKind.POSSIBLE), shown to the officer, blocking nothing. With names-v3 at 0.75 the peer's curated
+# pairs are recalled 0.863 instead of 0.858 for a false-alarm rate of 0.068 instead of 0.060 (all pairs 0.822 / 0.068
+# instead of 0.803 / 0.045), and 0.15 % of 2,000 people on no list are shown instead of 0.10 %
+# (bench/results/2026-12-04-screening-peer.md).
 REVIEW_BAND = 0.10
 
 

@@ -8,6 +8,7 @@ from licensing.applications.models import Application, Status
 from licensing.applications.workflow import Action, application_move
 from licensing.denials.models import DenialRegisterEntry
 from licensing.audit.models import Event
+from licensing.screening.matching import ALGORITHM
 from licensing.screening.models import Disposition, FlagKind, RunItem, RunStatus, ScreeningHit, ScreeningRun
 from licensing.screening.selectors import decision_blocker, screening_flags
 from licensing.screening.cases import application_screen, application_screen_after_commit
@@ -34,7 +35,7 @@ def test_a_listed_party_is_a_hit_that_blocks_the_decision(eu_list, exporter_a, s
     application = submit(exporter_a, **ROSOBORONEXPORT)
     [hit] = hits(application)
     assert (hit.source, hit.list_kind, hit.entry_reference, hit.party.role) == ("eu", "sanctions", "900101", "consignee")
-    assert hit.score == 1.0 and hit.algorithm == "names-v2" and hit.matched_name == "Rosoboronexport" and hit.disposition == Disposition.OPEN
+    assert hit.score == 1.0 and hit.algorithm == ALGORITHM and hit.matched_name == "Rosoboronexport" and hit.disposition == Disposition.OPEN
     assert "true match or a false positive" in decision_blocker(application, approving=True)
     assert screening_flags([application.pk]) == {application.pk: [FlagKind.SCREENING_HIT]}
     assert Event.objects.filter(verb="screening.hits_raised", target_id=str(application.pk)).count() == 1

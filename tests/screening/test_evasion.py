@@ -3,6 +3,7 @@ removed, words appended, digits for letters, zero-width characters, initials. Sc
 API and in a submitted application's parties, with the same normaliser the denial check uses."""
 import pytest
 
+from licensing.screening.matching import ALGORITHM
 from licensing.screening.models import ScreeningHit
 
 from .conftest import parties
@@ -42,7 +43,7 @@ def test_a_listed_persons_initials_and_a_missing_patronymic_are_matched(eu_list,
 def test_a_submitted_application_with_a_disguised_end_user_is_flagged(eu_list, exporter_a, submit, written):
     application = submit(exporter_a, destinations=["KZ"], parties=parties(consignee=("Forsvarsmateriell", "KZ"), end_user=(written, "KZ")))
     hit = ScreeningHit.objects.get(application=application, party__role="end_user")
-    assert hit.entry_reference == "900101" and hit.algorithm == "names-v2"
+    assert hit.entry_reference == "900101" and hit.algorithm == ALGORITHM
 
 
 def test_other_names_near_a_listed_one_raise_no_hit(eu_list, officer, api_as):
