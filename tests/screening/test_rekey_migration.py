@@ -41,9 +41,9 @@ def test_the_false_positive_memory_keys_are_folded_again(eu_list, exporter_a, su
 
 
 def test_names_v3_folds_stored_names_again(eu_list):
-    """0007: a listed name whose key names-v3 folds differently (a word-initial x before a vowel) is found by the
+    """0008: a listed name whose key names-v3 folds differently (a word-initial x before a vowel) is found by the
     new key once the migration has run, as 0004 did for names-v2."""
-    rekey_v3 = importlib.import_module("licensing.screening.migrations.0007_names_v3_rekey").rekey
+    rekey_v3 = importlib.import_module("licensing.screening.migrations.0008_names_v3_rekey").rekey
     name = EntryName.objects.get(name="Rosoboronexport")
     EntryName.objects.filter(pk=name.pk).update(name="Xiamen Rosoboronexport", normalised="ksiamen rosoboroneksport", skeleton="ksmn rsbrnksprt")
     NameGram.objects.filter(name_id=name.pk).delete()

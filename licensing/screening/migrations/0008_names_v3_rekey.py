@@ -15,6 +15,6 @@ def rekey(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("screening", "0006_hit_kind_possible_match")]
+    dependencies = [("screening", "0007_aluminium_undeclared_flag")]
 
     operations = [migrations.RunPython(rekey, migrations.RunPython.noop)]
