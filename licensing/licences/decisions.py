@@ -348,17 +348,20 @@ def _party(application: Application, role: str) -> str:
     return ", ".join(p.name for p in application.parties.all() if p.role == role)
 
 
-def decision_blockers(application: Application, *, approving: bool, denied_lines: Collection[int] = ()) -> list[str]:
+def decision_blockers(application: Application, *, approving: bool, denied_lines: Collection[int] = (), on_objection: bool = False) -> list[str]:
     """What keeps the office from deciding now, in words the officer can act on. `approving`: a licence is issued
     (for some lines at least); `denied_lines`: the goods lines (ids) an issuing decision denies. The ministry's
     advice may differ per goods line (Assessment.line_advice): no line is issued against advice to deny it, none
-    denied against advice to approve it."""
+    denied against advice to approve it.
+    `on_objection`: the new decision on a well-founded objection reconsiders the decision objected to in full (Awb
+    7:11), the ministry's advice it followed included; that advice does not bind it (else no objection to a
+    denial the ministry advised could ever be well-founded). Consultations, requests for advice and embargoes do."""
     blockers = []
     proposal = _open_proposal(application)
     if proposal is not None:
         blockers.append(_("A decision proposed by %(author)s awaits a second officer's countersignature.") % {"author": proposal.proposed_by.username})
     assessment = final_assessment(application)
-    if application.handler == "ministry" and application.kind in (Kind.INDIVIDUAL, Kind.GLOBAL, Kind.SONDAGE):
+    if not on_objection and application.handler == "ministry" and application.kind in (Kind.INDIVIDUAL, Kind.GLOBAL, Kind.SONDAGE):
         if assessment is None:
             blockers.append(_("The ministry has not given its final advice."))
         elif assessment.line_advice:
@@ -385,8 +388,8 @@ def decision_blockers(application: Application, *, approving: bool, denied_lines
     return blockers
 
 
-def _refuse_if_blocked(application: Application, *, approving: bool, denied_lines: Collection[int] = ()) -> None:
-    blockers = decision_blockers(application, approving=approving, denied_lines=denied_lines)
+def _refuse_if_blocked(application: Application, *, approving: bool, denied_lines: Collection[int] = (), on_objection=None) -> None:
+    blockers = decision_blockers(application, approving=approving, denied_lines=denied_lines, on_objection=on_objection is not None)
     if blockers:
         raise DomainError(" ".join(blockers), code="blocked", fields={"decision": blockers})
 
@@ -565,7 +568,7 @@ def decision_issue(
         if denied and not reasons.strip():
             raise DomainError(_("The denial is not complete."), fields={"reasons": [_("Give the reasons the exporter will read.")]})
         _refuse_without_second_officer(locked, DecideCommand(outcome=Outcome.ISSUED, lines=lines), on_objection)
-        _refuse_if_blocked(locked, approving=True, denied_lines={p.goods.pk for p in denied})
+        _refuse_if_blocked(locked, approving=True, denied_lines={p.goods.pk for p in denied}, on_objection=on_objection)
         if locked.kind == Kind.GENERAL_REGISTRATION:
             if texts:
                 raise DomainError(_("A registration for a general licence takes the general licence's conditions."), fields={"standard_conditions": [_("Leave the conditions empty.")]})
@@ -701,7 +704,7 @@ def decision_deny(*, actor, application: Application, reasons: str, criteria: li
     with transaction.atomic():
         locked = _locked(application, actor, on_objection)
         _refuse_without_second_officer(locked, DecideCommand(outcome=Outcome.DENIED), on_objection)
-        _refuse_if_blocked(locked, approving=False)
+        _refuse_if_blocked(locked, approving=False, on_objection=on_objection)
         application_move(application=locked, action=Action.DENY, actor=actor, reason=reasons, payload={"criteria": criteria, "frameworks": cited_frameworks})
         decision = _decision(locked, actor, Outcome.DENIED, on_objection, reasons=reasons, criteria=criteria)
         if registration:
@@ -734,7 +737,7 @@ def decision_answer_sondage(*, actor, application: Application, answer: str, pos
     with transaction.atomic():
         locked = _locked(application, actor, on_objection)
         _refuse_without_second_officer(locked, DecideCommand(outcome=Outcome.ANSWERED, positive=positive), on_objection)
-        _refuse_if_blocked(locked, approving=positive)
+        _refuse_if_blocked(locked, approving=positive, on_objection=on_objection)
         application_move(application=locked, action=Action.ANSWER_SONDAGE, actor=actor, payload={"positive": positive, "criteria": cited})
         verdict = POSITIVE_VERDICT if positive else NEGATIVE_VERDICT
         decision = _decision(

@@ -208,6 +208,36 @@ def test_advice_per_line_then_the_office_decides_each_line_as_advised(api_as, re
     assert DenialRegisterEntry.objects.get(own=True).destination_id == "SA"
 
 
+def test_a_well_founded_objection_issues_the_line_the_ministry_advised_to_deny(api_as, referred, advisor, advisor2, officer, officer2, exporter_a, countersigned):
+    """The new decision on objection reconsiders the decision objected to in full, the ministry's advice it followed
+    included (Awb 7:11): it was refused as "against the ministry's advice", so no objection to a line (or a whole
+    application) denied on the ministry's advice could ever be well-founded (found by the browser journey of issue 18)."""
+    from licensing.licences import objections
+
+    a, b = referred.goods.order_by("position", "id").values_list("pk", flat=True)
+    weighing = "Criterion 7 weighs against the wheels only."
+    assert advise(api_as, referred, advisor, advisor2, {"advice": "approve", "weighing": weighing, "line_advice": [{"line": b, "advice": "deny"}]}).status_code == 200
+    assert api_as(advisor2).post(f"/api/v1/ministry/applications/{referred.pk}/assessment/countersign/", {"agree": True}, format="json").status_code == 200
+    body = {"outcome": "issued", "reasons": "The wheels may be diverted.", "lines": [{"line": a, "outcome": "issued"}, {"line": b, "outcome": "denied", "criteria": [7]}]}
+    countersigned(api_as(officer).post(f"/api/v1/office/applications/{referred.pk}/decision/", body, format="json"))
+    old = Decision.objects.get(application=referred)
+    # Outside an objection the office still follows the ministry's advice per line.
+    assert any("deny goods line 2" in blocker for blocker in decisions.decision_blockers(referred, approving=True))
+
+    objection = objections.objection_lodge(actor=exporter_a, application=referred, grounds="The wheels are for the vehicles licensed.")
+    objections.objection_take(actor=officer2, objection=objection)
+    objections.objection_decide(
+        actor=officer2, objection=objection, outcome="well_founded", reasons="The wheels belong to the vehicles licensed.",
+        command=DecideCommand(outcome="issued", reasons="Both lines issued on objection."),
+    )
+    objection.refresh_from_db()
+    new = objection.new_decision
+    assert new is not None and [line.outcome for line in new.lines.all()] == ["issued", "issued"]
+    descriptions = sorted(referred.goods.values_list("description", flat=True))
+    assert sorted(Licence.objects.get(decision=new).lines.values_list("description", flat=True)) == descriptions
+    assert DenialRegisterEntry.objects.get(decision=old).revoked_on == timezone.localdate()
+
+
 def test_an_advice_to_deny_every_line_is_an_advice_to_deny(api_as, referred, advisor, advisor2):
     a, b = referred.goods.order_by("position", "id").values_list("pk", flat=True)
     body = {"advice": "approve", "weighing": "w", "line_advice": [{"line": a, "advice": "deny"}, {"line": b, "advice": "deny"}]}
