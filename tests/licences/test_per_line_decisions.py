@@ -360,3 +360,15 @@ def test_the_advisor_gives_advice_per_line_on_the_page_and_the_office_reads_it(a
     shown = logged_in(officer).get(f"/office/cases/{referred.pk}/").content.decode()
     advice = shown.split("Advice per goods line", 1)[1].split("</table>", 1)[0]
     assert "Armoured vehicle wheels" in advice and "Deny" in advice
+
+
+def test_the_exporters_page_writes_each_lines_quantity_in_the_pages_language(submit, exporter_a, officer):
+    """'2.000 pieces' on the English page reads as two thousand: the quantity is written as the page's language
+    writes numbers (the journey of issue 18 found it)."""
+    application = submit(exporter_a)
+    a, b = application.goods.order_by("position", "id").values_list("pk", flat=True)
+    decided(officer, application, DecideCommand(outcome="issued", reasons="The wheels may be diverted.", lines=(LineDecision(a, "issued"), LineDecision(b, "denied", (7,)))))
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert client.login(username=exporter_a.username, password=PASSWORD)
+    table = client.get(f"/applications/{application.pk}/").content.decode().split("Decision per goods line", 1)[1].split("</table>", 1)[0]
+    assert "4 pieces" in table and "4.000" not in table
