@@ -203,7 +203,7 @@ def test_prior_information_shows_earlier_decisions_for_the_same_end_user(api_as,
 def test_a_negative_sondage_answer_is_counted_and_listed_as_a_denial(api_as, exporter_a, officer, submit, countersigned):
     """
     Seed 002 line 446: "In 2024 zijn in totaal 9 aanvragen voor uitvoer-, doorvoervergunningen en proefaanvragen
-    (sondages) voor militaire goederen afgewezen. Het volledige overzicht van de afgewezen aanvragen staat in
+    (sondages ...) voor militaire goederen afgewezen. Het volledige overzicht van de afgewezen aanvragen staat in
     bijlage 6." Annex 6 lists each with its criteria, and "De afgewezen vergunningaanvragen worden ook met
     EU-partners uitgewisseld": a negative answer cites its criteria and enters our denial register.
     """

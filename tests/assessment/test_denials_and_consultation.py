@@ -246,10 +246,9 @@ def own_denial(reference="NL-2025-0001", control_entry="ML5.b"):
 
 def test_our_own_denial_opens_no_consultation(exporter_a, submit):
     """
-    PROCESS.md 6.1 (seed 002, EU co-operation): "Before granting an application that is essentially identical to one
-    another member state denied, the licensing authority must consult that member state (and vice versa); there is
-    nothing to consult about our own denials." An NL denial opened a consultation with NL itself and blocked the
-    approval (issue 19.3).
+    Seed 002 line 97: "(2) een consultatieplicht wanneer een lidstaat een in essentie identieke aanvraag in
+    behandeling heeft waarvoor een andere lidstaat eerder een aanvraag heeft afgewezen." Another member state's
+    denial, not ours: an NL denial opened a consultation with NL itself and blocked the approval (issue 19.3).
     """
     own_denial()
     assert not Consultation.objects.filter(application=submit(exporter_a, **SAUDI)).exists()
@@ -269,8 +268,10 @@ def test_our_own_denial_opens_no_consultation(exporter_a, submit):
 )
 def test_identical_goods_means_the_same_entry_or_its_sub_item_not_the_category(exporter_a, submit, tmp_path, denied, applied, identical):
     """
-    Issue 19.3: "essentially identical" matched at ML-category level (ML15.a against ML15.c). Identical goods is the
-    same entry or its sub-item, with the same destination and a matching consignee or end user.
+    Seed 002 line 97: "een consultatieplicht wanneer een lidstaat een in essentie identieke aanvraag in behandeling
+    heeft waarvoor een andere lidstaat eerder een aanvraag heeft afgewezen." Issue 19.3: "essentially identical"
+    matched at ML-category level (ML15.a against ML15.c). Identical goods is the same entry or its sub-item, with the
+    same destination and a matching consignee or end user.
     """
     path = write(tmp_path, f"DE-9,DE,{recent()},SA,Goods,\"{denied}\",Ministry of Defence,Royal Saudi Land Forces,2\n")
     call_command("import_denials", str(path), stdout=io.StringIO())

@@ -17,7 +17,7 @@ def test_registration_lets_the_exporter_use_the_licence_and_usage_outside_its_te
     """
     Issue 19.6 and seed 002 footnote 45 (NL008 to Israel): "Deze uitvoer was in strijd met de voorwaarden van de
     toegepaste algemene vergunning ... Na dat dit uit rapportagedata is gebleken is een onderzoek naar de betreffende
-    exporteur gestart." A realisation outside the terms is a fact the office must learn: recorded as reported,
+    exporteur gestart, welke nog niet is afgerond." A realisation outside the terms is a fact the office must learn: recorded as reported,
     counted where the seed counts it (table 14 lists the Israel row), flagged with the term it breaks.
     """
     from licensing.reporting import tables, usage as usage_tables
@@ -267,9 +267,9 @@ def test_general_licence_terms_that_depend_on_origin_and_movement_let_in_what_th
 
 def test_a_real_breach_of_those_terms_is_still_flagged(api_as, exporter_a, registered):
     """Seed 002 footnote 45: "Deze uitvoer was in strijd met de voorwaarden van de toegepaste algemene vergunning ...
-    Na dat dit uit rapportagedata is gebleken is een onderzoek naar de betreffende exporteur gestart." NL006 returns
-    only to where the goods came from (Japan is no NATO member); NL007 only for goods "afkomstig van bondgenoten", and
-    never to a country under a full arms embargo."""
+    Na dat dit uit rapportagedata is gebleken is een onderzoek naar de betreffende exporteur gestart, welke nog niet
+    is afgerond." NL006 returns only to where the goods came from (Japan is no NATO member); NL007 only for goods
+    "afkomstig van bondgenoten", and never to a country under a full arms embargo."""
     nl006, nl007 = registered(exporter_a, "NL006"), registered(exporter_a, "NL007")
     client = api_as(exporter_a)
     rows = [

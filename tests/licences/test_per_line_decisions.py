@@ -4,7 +4,7 @@ others in one decision. The licence covers the issued lines only; each denied li
 register with its own grounds, and counts in the report as a denial.
 
 Counting, from seed 002: "In 2024 zijn in totaal 9 aanvragen voor uitvoer-, doorvoervergunningen en proefaanvragen
-(sondages) voor militaire goederen afgewezen. Het volledige overzicht van de afgewezen aanvragen staat in bijlage 6"
+(sondages ...) voor militaire goederen afgewezen. Het volledige overzicht van de afgewezen aanvragen staat in bijlage 6"
 (line 446), and annex 6 (table 18, lines 3495-3583) lists exactly 9 rows, one per kind of goods with its quantity
 ("Korte omschrijving", "Aantal stuks"): ballistic helmets and bulletproof plates for the same recipient on the same
 day are two rows, two denials. So a denied goods line is one denial, one row; the lines issued with it are one

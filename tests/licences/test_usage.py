@@ -215,8 +215,9 @@ def test_a_registration_row_outside_its_general_licences_cover_is_recorded_and_f
 
 def test_the_serial_search_finds_the_licence_shipment_and_recipient_of_reported_numbers(api_as, exporter_a, officer, issued):
     """
-    Seed 001 (track and trace): "Via serie- en lotnummers kan worden herleid bij welke distributeur de goederen
-    terecht zijn gekomen." Issue 19.9: usage reports store the numbers, the serial search did not index them; it
+    Seed 001 (track and trace): "Door serie- en lotnummers zijn teruggevonden goederen en componenten al voor een
+    deel herleidbaar. Op basis daarvan kan bijvoorbeeld worden vastgesteld via welke distributeurs de componenten zijn
+    doorverkocht." Issue 19.9: usage reports store the numbers, the serial search did not index them; it
     answers which licence, which shipment, which recipient.
     """
     licence = issued(exporter_a)

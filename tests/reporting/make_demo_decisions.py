@@ -257,10 +257,13 @@ ANTI_TORTURE = [
 # Catch-all (5 licences, EUR 7 million): CATCH_ALL below, in a file of its own with the catch_all column. Denied values: the
 # table prints 9 (individual) and 95 (global) million but a total of 14, and the text above it (line 464) gives
 # 14,03 million; we read the global "95" as 4,95 (9,08 + 4,95 = 14,03, each printing as the table does).
+# Issued values: the table prints 352, 32.776, 1.144 and 7 (whole millions) and a total of 34.280, which whole
+# millions would make 34.279; each row is EUR 0,2 / 0,2 / 0,1 million above its printed value (still printing as it),
+# so that the total is 34.279,5 million and prints 34.280 as well.
 DUAL_USE = [
-    ("individual", "export", 611, 352 * MILLION, 12, 9_080_000, ["KR", "US", "TW", "GB", "CH", "CN", "TR", "JP", "ZA", "NO", "IN", "IL"], ["3B001", "2B001", "5A002", "1C010", "6A003"]),
-    ("global", "export", 186, 32_776 * MILLION, 1, 4_950_000, ["KR", "US", "TW", "CN", "JP"], ["3B001", "3B993"]),
-    ("individual", "transfer", 53, 1_144 * MILLION, 0, 0, ["DE", "FR", "BE", "IE", "AT"], ["0B001", "0C002", "1C239"]),
+    ("individual", "export", 611, 352 * MILLION + 200_000, 12, 9_080_000, ["KR", "US", "TW", "GB", "CH", "CN", "TR", "JP", "ZA", "NO", "IN", "IL"], ["3B001", "2B001", "5A002", "1C010", "6A003"]),
+    ("global", "export", 186, 32_776 * MILLION + 200_000, 1, 4_950_000, ["KR", "US", "TW", "CN", "JP"], ["3B001", "3B993"]),
+    ("individual", "transfer", 53, 1_144 * MILLION + 100_000, 0, 0, ["DE", "FR", "BE", "IE", "AT"], ["0B001", "0C002", "1C239"]),
 ]
 
 

@@ -216,7 +216,7 @@ def test_the_denial_share_is_of_all_applications_applied_for(issue, deny):
 def test_a_negative_sondage_answer_counts_among_the_denials(issue, deny):
     """
     Seed 002 line 446: "In 2024 zijn in totaal 9 aanvragen voor uitvoer-, doorvoervergunningen en proefaanvragen
-    (sondages) voor militaire goederen afgewezen." Figure 5 and table 3 count a negative answer as a denial.
+    (sondages ...) voor militaire goederen afgewezen." Figure 5 and table 3 count a negative answer as a denial.
     """
     on = date(2024, 5, 1)
     issue("NL-1", decided_on=on)

@@ -467,6 +467,10 @@ def test_no_fast_track(change):
 
 # --- rules that need reference rows of their own; they also prove the in-memory copy follows the database ---
 def test_sensitive_destination_goes_to_the_ministry_once_an_administrator_adds_it():
+    """
+    Seed 002 line 84: "Politiek gevoelige aanvragen worden altijd voorgelegd ter besluitvorming aan het Ministerie
+    van Buitenlandse Zaken." The group starts empty: an administrator fills it, and routing reads it at once.
+    """
     from licensing.reference.models import CountryGroupMembership
 
     assert det(**ML, destination="DE").handler == "licensing_office"

@@ -26,7 +26,7 @@ def test_dual_use_goods_to_russia_are_prohibited_by_regulation_833_2014_article_
     """Regulation (EU) No 833/2014, Article 2(1): "It shall be prohibited to sell, supply, transfer or export,
     directly or indirectly, dual-use goods and technology, whether or not originating in the Union, to any natural
     or legal person, entity or body in Russia or for use in Russia." The seed (Toetsingskader): "Daarbij wordt ook
-    gekeken naar besluiten van de VN en de EU ten aanzien van die bestemming, zoals sancties en embargo's."
+    gekeken naar besluiten van de VN en de EU ten aanzien van die bestemming, zoals sancties en embargo’s."
 
     Issue 19.1: the determination answered "licence required, ministry" with two contradictory "who decides" rules.
     """
@@ -196,7 +196,7 @@ def test_a_submitted_application_with_parties_in_embargoed_countries_is_prohibit
 # --- issue 19.2: anti-torture goods within the EU -----------------------------------------------------------
 @pytest.mark.parametrize("annex", ["ANNEX_II", "ANNEX_III", "ANNEX_IV"])
 def test_anti_torture_goods_need_no_licence_within_the_eu(annex):
-    """Seed (Procedures anti-folterverordening): "Goederen vallend onder de anti-folterverordening mogen niet zonder
+    """Seed (Procedures anti-folterverordening): "Goederen vallend onder de anti-folterverordening ... mogen niet zonder
     meer in-, uit- of doorgevoerd worden van en naar derde landen." Regulation (EU) 2019/125 controls trade with
     third countries; a transfer to another member state is not an export."""
     d = det(goods_kind="anti_torture", control_entry=annex, movement="transfer", destination="DE")
@@ -223,6 +223,11 @@ def test_the_exporter_is_never_told_a_destination_is_held_sensitive(api_as, expo
 
 
 def test_the_exporter_does_not_see_the_sensitive_rule_on_its_application(api_as, exporter_a, officer, submit, client):
+    """
+    Seed 002 line 84: "Politiek gevoelige aanvragen worden altijd voorgelegd ter besluitvorming aan het Ministerie
+    van Buitenlandse Zaken." Which destinations are sensitive is the administrator's data (the group "sensitive");
+    the exporter is never told the group exists: its application, page and API omit the rule.
+    """
     from licensing.reference.models import CountryGroupMembership
 
     CountryGroupMembership.objects.create(group_id="sensitive", country_id="NO")
