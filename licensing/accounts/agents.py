@@ -67,10 +67,10 @@ def agency_grant(*, actor, agent: str, org_role: str) -> Agency:
 
 def agency_revoke(*, actor, agency_id: int) -> Agency:
     """The administrator ends an agency; the agent's next request no longer acts for the organisation."""
-    _refuse_unless_manager(actor)
     agency = live_agencies().filter(pk=agency_id, organisation_id=actor.organisation_id).select_related("agent", "organisation").first()
-    if agency is None:
+    if agency is None:  # another organisation's agency is not there at all, whoever asks
         raise NotFound(_("No such agency."))
+    _refuse_unless_manager(actor)
     with transaction.atomic():
         now = timezone.now()
         if Agency.objects.filter(pk=agency.pk, revoked_at__isnull=True).update(revoked_at=now, revoked_by=actor) != 1:
