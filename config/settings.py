@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "licensing.accounts.middleware.SessionTimeoutMiddleware",
     "licensing.accounts.middleware.OfficialsVerifiedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the session's checks and the messages: an agent acts for the organisation chosen in the session.
+    "licensing.accounts.agents.ActingForMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "licensing.core.csp.ContentSecurityPolicyMiddleware",
 ]

@@ -120,6 +120,43 @@ class User(AbstractUser):
         (licensing.accounts.otp)."""
         return self.is_official or self.effective_role in (Role.CUSTOMS, *ADVICE_BODY_ROLES)
 
+    # --- acting for another organisation (an agent or representative: licensing.accounts.agents) ---------------
+    # For one request only: `act_for` changes the organisation and role this object answers with, so that every
+    # selector and service scopes to the organisation acted for; `save` always writes the person's own.
+
+    @property
+    def acting_for_id(self) -> int | None:
+        """The organisation this person acts for in this request as its agent, or None (their own)."""
+        home = self.__dict__.get("_home")
+        return self.organisation_id if home is not None else None
+
+    @property
+    def home_organisation_id(self) -> int | None:
+        home = self.__dict__.get("_home")
+        return home[0] if home is not None else self.organisation_id
+
+    def act_for(self, organisation: "Organisation | None", org_role: str = "") -> None:
+        """Answer as `organisation`'s agent with `org_role` in it, or (None) as oneself again. Call only through
+        licensing.accounts.agents.acting_start, which checks the agency."""
+        home = self.__dict__.pop("_home", None)
+        if home is not None:
+            self.organisation_id, self.org_role = home
+        if organisation is not None and organisation.pk != self.organisation_id:
+            self.__dict__["_home"] = (self.organisation_id, self.org_role)
+            self.organisation, self.org_role = organisation, org_role
+
+    def save(self, *args, **kwargs):
+        home = self.__dict__.get("_home")
+        if home is None:
+            return super().save(*args, **kwargs)
+        # Never persist the organisation acted for: the person's own organisation and role are written.
+        acting = (self.organisation, self.org_role)
+        self.organisation_id, self.org_role = home
+        try:
+            return super().save(*args, **kwargs)
+        finally:
+            self.organisation, self.org_role = acting
+
     def has_role(self, *roles: str) -> bool:
         return self.effective_role in roles
 
@@ -162,6 +199,35 @@ ORG_ACTIONS: dict[str, frozenset[str]] = {
     "sign": frozenset({OrgRole.ADMINISTRATOR, OrgRole.SIGNATORY}),  # submit (with its declaration), withdraw, amend, surrender
     "manage": frozenset({OrgRole.ADMINISTRATOR}),  # invite colleagues, change their roles, let them go
 }
+
+
+# The roles an organisation may give its agent: everything but running the organisation's people and agents.
+AGENT_ROLES = (OrgRole.PREPARER, OrgRole.SIGNATORY, OrgRole.VIEWER)
+
+
+class Agency(models.Model):
+    """An agent or representative (a customs agent, or the representative an exporter established outside the EU
+    needs) files for an organisation: its administrator grants the agency to a person of another firm, with a role,
+    and revokes it. The agent switches between the organisations it acts for; what it does is recorded as its own,
+    on behalf of the organisation (licensing.accounts.agents)."""
+
+    agent = models.ForeignKey(User, on_delete=models.PROTECT, related_name="agencies")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="agencies")
+    org_role = models.CharField(_("role in the organisation"), max_length=20, choices=[(r.value, r.label) for r in AGENT_ROLES])
+    granted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField()
+    revoked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-granted_at", "-id"]
+        verbose_name_plural = "agencies"
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "organisation"], condition=models.Q(revoked_at__isnull=True), name="uniq_live_agency"),
+        ]
+
+    def __str__(self):
+        return f"{self.agent} for {self.organisation}"
 
 
 class Invitation(models.Model):

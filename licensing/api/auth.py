@@ -10,6 +10,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from licensing.accounts import agents
 from licensing.accounts.otp import confirmed_device, otp_check, otp_required
 from licensing.core.errors import NotAllowed
 
@@ -80,11 +81,17 @@ class MeView(APIView):
                 "username": serializers.CharField(),
                 "role": serializers.CharField(),
                 "organisation": serializers.CharField(allow_null=True),
+                "acting_for": serializers.IntegerField(allow_null=True, help_text="The organisation acted for as its agent (X-Acting-For), or null."),
+                "acts_for": serializers.ListField(child=serializers.DictField(), help_text="The organisations this person may act for: id and name."),
             },
         )
     )
     def get(self, request):
         user = request.user
         return Response(
-            {"username": user.username, "role": user.effective_role, "organisation": user.organisation.name if user.organisation_id else None}
+            {
+                "username": user.username, "role": user.effective_role, "organisation": user.organisation.name if user.organisation_id else None,
+                "acting_for": user.acting_for_id,
+                "acts_for": [{"id": a.organisation_id, "name": a.organisation.name} for a in agents.agencies_of(user)] if user.is_exporter else [],
+            }
         )

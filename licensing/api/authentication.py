@@ -33,7 +33,9 @@ from rest_framework import exceptions, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
 
+from licensing.accounts import agents
 from licensing.accounts.otp import otp_verified
+from licensing.core.errors import NotAllowed
 
 from .services import token_expired, tokens_revoke
 
@@ -50,7 +52,32 @@ def _cache_key(key: str) -> str:
 TOKEN_KEY = re.compile(r"[0-9a-f]{40}")
 
 
-class CachedTokenAuthentication(TokenAuthentication):
+class NotActingFor(exceptions.APIException):
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = "not_acting_for"
+    default_detail = _("You do not act for that organisation.")
+
+
+class ActingForMixin:
+    """An agent names the organisation it acts for in the `X-Acting-For` header (its id); checked on every request
+    against a live agency (licensing.accounts.agents). Without the header, a token acts for the person's own
+    organisation and a session for the one chosen on the pages."""
+
+    def authenticate(self, request):
+        return self.acting_for(request, super().authenticate(request))
+
+    @staticmethod
+    def acting_for(request, authenticated):
+        acting_for = request._request.headers.get(agents.HEADER)
+        if authenticated is not None and acting_for is not None:
+            try:
+                agents.acting_start(authenticated[0], acting_for.strip())
+            except NotAllowed:
+                raise NotActingFor() from None
+        return authenticated
+
+
+class CachedTokenAuthentication(ActingForMixin, TokenAuthentication):
     def authenticate_credentials(self, key):
         if not TOKEN_KEY.fullmatch(key):
             raise exceptions.AuthenticationFailed(_("Invalid token."))
@@ -88,7 +115,7 @@ class VerifiedSessionAuthentication(SessionAuthentication):
         authenticated = super().authenticate(request)
         if authenticated is not None and not otp_verified(request._request):
             raise OtpRequired()
-        return authenticated
+        return ActingForMixin.acting_for(request, authenticated)
 
 
 class VerifiedSessionScheme(SessionScheme):

@@ -18,7 +18,8 @@ HEADER = "Idempotency-Key"
 
 
 def _replay(record: IdempotencyRecord, request) -> Response:
-    if (record.method, record.path) != (request.method, request.path):
+    # The same key sent acting for another organisation is another request: its answer is never the other's.
+    if (record.method, record.path, record.on_behalf_of) != (request.method, request.path, getattr(request.user, "acting_for_id", None)):
         raise Conflict(_("This %(header)s was already used for another request.") % {"header": HEADER})
     response = Response(record.body, status=record.status_code)
     response["Idempotent-Replayed"] = "true"
@@ -41,7 +42,8 @@ def idempotent(view_method):
                 response = view_method(self, request, *args, **kwargs)
                 if 200 <= response.status_code < 300:
                     body = json.loads(json.dumps(response.data, cls=DjangoJSONEncoder))
-                    IdempotencyRecord.objects.create(user=request.user, key=key, method=request.method, path=request.path, status_code=response.status_code, body=body)
+                    IdempotencyRecord.objects.create(user=request.user, key=key, method=request.method, path=request.path, status_code=response.status_code, body=body,
+                                                     on_behalf_of=getattr(request.user, "acting_for_id", None))
         except IntegrityError:
             winner = IdempotencyRecord.objects.filter(user=request.user, key=key).first()
             if winner is None:

@@ -39,6 +39,13 @@ def event_record(
     return events_record(drafts=[draft])[0]
 
 
+def _on_behalf_of(actor, payload: dict) -> dict:
+    """An agent's events are theirs (the actor) on behalf of the organisation they act for in this request
+    (licensing.accounts.agents): its id is in the payload, so the trail says both whoever recorded it."""
+    acting_for = getattr(actor, "acting_for_id", None)
+    return {**payload, "on_behalf_of": acting_for} if acting_for else payload
+
+
 def events_record(*, drafts: list[EventDraft]) -> list[Event]:
     """Append several events to the chain in their order, in two statements whatever their number (a re-screen
     chunk's). Call inside the transaction that made the changes: the chain lock is held until it commits."""
@@ -58,7 +65,7 @@ def events_record(*, drafts: list[EventDraft]) -> list[Event]:
                 from_state=d.from_state,
                 to_state=d.to_state,
                 reason=d.reason,
-                payload=d.payload or {},
+                payload=_on_behalf_of(d.actor, d.payload or {}),
             )
             for d in drafts
         ]

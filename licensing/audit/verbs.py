@@ -20,6 +20,7 @@ OTHER_VERBS = frozenset(
         "user.enrolment_link_issued",
         # organisations that run themselves (their vetting is a machine: accounts.transitions)
         "organisation.registered", "organisation.invited", "organisation.joined", "organisation.member_left", "organisation.member_role",
+        "organisation.agent_granted", "organisation.agent_revoked",
         # applications: the draft's life before submission, and its documents
         "application.created", "application.deleted", "application.amendment_started", "document.added", "document.deleted",
         # routing: who works on a case; the case file's internal notes

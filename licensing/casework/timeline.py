@@ -107,7 +107,9 @@ class TimelineEntry:
 def _actor(event) -> str | None:
     if not event.actor_id or event.actor is None:
         return None
-    return event.actor.get_full_name() or event.actor.username
+    name = event.actor.get_full_name() or event.actor.username
+    # An agent acting for the organisation (licensing.accounts.agents): theirs, on the organisation's behalf.
+    return _("%(name)s (agent)") % {"name": name} if (event.payload or {}).get("on_behalf_of") else name
 
 
 def _label(verb: str) -> str:

@@ -11,6 +11,8 @@ class IdempotencyRecord(models.Model):
     path = models.CharField(max_length=300)
     status_code = models.PositiveSmallIntegerField()
     body = models.JSONField(null=True)
+    # The organisation an agent acted for (licensing.accounts.agents), or null: a key is never replayed for another.
+    on_behalf_of = models.PositiveBigIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -4,16 +4,16 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from licensing.accounts import organisations
-from licensing.accounts.models import Organisation, OrganisationStatus, OrgRole
+from licensing.accounts import agents, organisations
+from licensing.accounts.models import AGENT_ROLES, Organisation, OrganisationStatus, OrgRole
 from licensing.core.counters import counter_incr
-from licensing.core.errors import DomainError, NotFound
+from licensing.core.errors import DomainError, NotAllowed, NotFound
 
 from .access import roles_required
 from .errors import error_items, form_error_items
@@ -141,7 +141,10 @@ def organisation(request):
     return render(request, "exporter/organisation.html", {
         "organisation": user.organisation, "people": people, "pending": pending if manages else [], "manages": manages,
         "invite_form": InviteForm() if manages else None, "roles": OrgRole.choices,
+        "agencies": agents.agents_of(user.organisation_id) if manages else [], "agency_form": AgencyForm() if manages else None,
+        "acts_for": list(agents.agencies_of(user)),
     })
+
 
 
 @require_POST
@@ -173,6 +176,59 @@ def member(request, user_id):
         messages.success(request, _("%(name)s no longer works for your organisation here; what they drafted stays.") % {"name": colleague.get_full_name() or colleague.username}
                          if leave else _("Role changed."))
     return redirect("organisation")
+
+
+# --- agents and representatives (licensing.accounts.agents) ------------------------------------------------
+class AgencyForm(forms.Form):
+    agent = forms.CharField(label=gettext_lazy("The agent's username or e-mail address"), max_length=254,
+                            help_text=gettext_lazy("A person of another firm (a customs agent or representative) with an account here."))
+    org_role = forms.ChoiceField(label=gettext_lazy("Role"), choices=[("", gettext_lazy("— choose —"))] + [(r.value, r.label) for r in AGENT_ROLES])
+
+
+@require_POST
+@exporter_required
+def agency_grant(request):
+    form = AgencyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(f"{form.fields[k].label}: {m}" for k, msgs in form.errors.items() for m in msgs))
+        return redirect("organisation")
+    try:
+        agency = agents.agency_grant(actor=request.user, **form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(name)s now acts for your organisation.") % {"name": agency.agent.get_full_name() or agency.agent.username})
+    return redirect("organisation")
+
+
+@require_POST
+@exporter_required
+def agency_revoke(request, agency_id):
+    try:
+        agency = agents.agency_revoke(actor=request.user, agency_id=agency_id)
+    except NotFound:
+        raise Http404 from None
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(name)s no longer acts for your organisation.") % {"name": agency.agent.get_full_name() or agency.agent.username})
+    return redirect("organisation")
+
+
+@exporter_required
+def switch(request):
+    """The organisations this person acts for as an agent, and their own: the one chosen is the one every page
+    shows and every action is done for, until they switch again."""
+    if request.method == "POST":
+        try:
+            chosen = agents.acting_choose(request, request.POST.get("organisation"))
+        except NotAllowed as exc:
+            messages.error(request, exc.message)
+            return redirect("organisation-switch")
+        messages.success(request, _("You now act for %(name)s.") % {"name": chosen.name} if request.user.acting_for_id else _("You act for your own organisation again."))
+        return redirect("exporter:list")
+    home = Organisation.objects.get(pk=request.user.home_organisation_id)
+    return render(request, "exporter/switch.html", {"home": home, "agencies": list(agents.agencies_of(request.user)), "current": request.user.organisation_id})
 
 
 class VetForm(forms.Form):

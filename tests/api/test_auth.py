@@ -14,7 +14,7 @@ def test_token_for_good_credentials_authenticates_later_requests(api_client, exp
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     me = api_client.get("/api/v1/me/")
     assert me.status_code == 200
-    assert me.json() == {"username": "exporter_a", "role": "exporter", "organisation": "Company A B.V."}
+    assert me.json() == {"username": "exporter_a", "role": "exporter", "organisation": "Company A B.V.", "acting_for": None, "acts_for": []}
 
 
 @pytest.mark.django_db

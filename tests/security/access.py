@@ -35,7 +35,13 @@ ADMINISTRATOR = "administrator"
 CUSTOMS = "customs"
 DEFENCE = "defence"  # the Ministry of Defence's advisor: stands for the other bodies asked for advice (one code path)
 ANONYMOUS = "anonymous"
-ROLES = (EXPORTER_A, EXPORTER_B, OFFICER, ADVISOR, ADMINISTRATOR, CUSTOMS, DEFENCE, ANONYMOUS)
+# An agent (licensing.accounts.agents) of another firm that organisation A and organisation C made their agent: the
+# same person, acting for A (a signatory there) and acting for C. Acting for A it gets what A's exporter gets; acting
+# for C, what exporter B gets (A's objects are not there: 404). The table's entries name the exporters only.
+AGENT_FOR_A = "agent_for_a"
+AGENT_FOR_C = "agent_for_c"
+ACTS_AS = {AGENT_FOR_A: EXPORTER_A, AGENT_FOR_C: EXPORTER_B}
+ROLES = (EXPORTER_A, EXPORTER_B, OFFICER, ADVISOR, ADMINISTRATOR, CUSTOMS, DEFENCE, ANONYMOUS, AGENT_FOR_A, AGENT_FOR_C)
 
 OWNER = frozenset({EXPORTER_A})  # organisation A's objects: its own exporter only
 EXPORTERS = frozenset({EXPORTER_A, EXPORTER_B})  # each sees and reports its own
@@ -80,6 +86,14 @@ class Entry:
     deny: dict[tuple[str, str], int] = field(default_factory=dict)  # (method, role) -> status, where the rule above does not apply
     public_because: str = ""
 
+    def allows(self, method: str, role: str) -> bool:
+        """Whether `role` gets through; an agent gets what the exporter it acts as gets."""
+        roles = self.allow[method]
+        return role in roles or ACTS_AS.get(role) in roles
+
+    def refusal(self, method: str, role: str) -> int | None:
+        return self.deny.get((method, role), self.deny.get((method, ACTS_AS.get(role, role))))
+
     def params_for(self, names) -> dict[str, str]:
         return {name: self.params.get(name, DEFAULT_PARAMS.get(name, "")) for name in names}
 
@@ -110,6 +124,11 @@ ACCESS: dict[str, Entry] = {
     "organisation": page(EXPORTERS),
     "organisation-invite": entry(POST=EXPORTERS),
     "organisation-member": entry(POST=OWNER, params={"user_id": "colleague"}),
+    # Agents: A's administrator grants and revokes (others get the page's refusal message; another organisation's
+    # agency is not there: 404); anyone of an organisation switches between their own and those they act for.
+    "organisation-agent-grant": entry(POST=EXPORTERS),
+    "organisation-agent-revoke": entry(POST=OWNER, params={"agency_id": "agency"}),
+    "organisation-switch": page(EXPORTERS),
     "api:token": entry(POST=PUBLIC, DELETE=SIGNED_IN, public_because="POST exchanges a password for a token"),
     # --- anyone signed in --------------------------------------------------------------------------------
     "api:me": entry(GET=SIGNED_IN),

@@ -1,7 +1,8 @@
 """
-The authorisation matrix: every URL pattern of the root URLconf, every method its view accepts, each of eight
+The authorisation matrix: every URL pattern of the root URLconf, every method its view accepts, each of ten
 roles (exporter of organisation A, exporter of organisation B, officer, advisor, administrator, customs, the Ministry of
-Defence's advisor standing for the other bodies asked for advice, anonymous),
+Defence's advisor standing for the other bodies asked for advice, anonymous, and an agent of another firm acting for
+organisation A and, the same person, acting for organisation C),
 against the expected-access table in tests/security/access.py.
 
 The patterns are read from the URL configuration, so a new endpoint or page without an entry in the table fails
@@ -25,7 +26,9 @@ from django.utils import timezone
 from licensing.customs.mrn import check_character
 from tests.factories import SAUDI, OrganisationFactory, UserFactory, application_payload, pdf_upload
 
-from .access import ACCESS, ADMINISTRATOR, ADVISOR, ANONYMOUS, CUSTOMS, DEFENCE, EXPORTER_A, EXPORTER_B, OFFICER, ROLES, SAME_ACTION, Entry
+from .access import (
+    ACCESS, ACTS_AS, ADMINISTRATOR, ADVISOR, AGENT_FOR_A, AGENT_FOR_C, ANONYMOUS, CUSTOMS, DEFENCE, EXPORTER_A, EXPORTER_B, OFFICER, ROLES, SAME_ACTION, Entry,
+)
 
 API_PREFIX = "api/"
 
@@ -185,7 +188,17 @@ def _build_world(tmp_path) -> World:
         DEFENCE: UserFactory(username="defence1", role="defence", organisation=None),
     }
     second_advisor = UserFactory(username="advisor2", role="advisor", organisation=None)
-    w.tokens = {role: Token.objects.create(user=user).key for role, user in w.users.items()}
+    # The agent: a person of a customs agent's firm whom A (as a signatory) and C (as a preparer) made their agent;
+    # B did not. One person, two personas: acting for A and acting for C.
+    from licensing.accounts import agents
+
+    org_c = OrganisationFactory(name="Company C Ltd.", country_id="US")
+    agent = UserFactory(username="agent", organisation=OrganisationFactory(name="Customs Agent B.V."))
+    w.users[AGENT_FOR_A] = w.users[AGENT_FOR_C] = agent
+    w.agency = agents.agency_grant(actor=w.users[EXPORTER_A], agent="agent", org_role="signatory").pk
+    agents.agency_grant(actor=UserFactory(username="admin_c", organisation=org_c), agent="agent", org_role="preparer")
+    w.acting_for = {AGENT_FOR_A: org_a.pk, AGENT_FOR_C: org_c.pk}
+    w.tokens = {role: Token.objects.get_or_create(user=user)[0].key for role, user in w.users.items()}
 
     def api(user):
         client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
@@ -330,12 +343,18 @@ def _build_world(tmp_path) -> World:
     w.pending_organisation = OrganisationFactory(name="Newcomer B.V.", status=OrganisationStatus.PENDING).pk
     # What exporter B must never read anywhere: organisation A's name, case, licence and registration.
     w.secrets_of_a = [org_a.name, draft["reference"], licence.number, registration_number]
+    # The agent acting for C knows A by name (it acts for A too): A's objects are what it must not read there.
+    w.objects_of_a = w.secrets_of_a[1:]
 
     # Web sessions, made once: each test's client carries the cookie (a logout in one test is rolled back with it).
     w.sessions = {}
     for role, user in w.users.items():
         client = Client()
         client.force_login(user)
+        if role in w.acting_for:  # the agent chose the organisation on the switch page
+            session = client.session
+            session[agents.SESSION_KEY] = w.acting_for[role]
+            session.save()
         w.sessions[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
     return w
 
@@ -369,7 +388,7 @@ def fingerprint() -> tuple:
     from django.db import connection
     from rest_framework.authtoken.models import Token
 
-    from licensing.accounts.models import SavedSearch
+    from licensing.accounts.models import Agency, SavedSearch
     from licensing.applications.models import Application, Document, Mention, Note, NoteDocument, Notification, Question
     from licensing.assessment.models import Assessment, CriterionFinding
     from licensing.audit.models import Event
@@ -379,7 +398,7 @@ def fingerprint() -> tuple:
     from licensing.reporting.models import ReportRun
     from licensing.screening.models import ScreeningRun
 
-    tables = [m._meta.db_table for m in (Event, Application, Document, Question, Note, NoteDocument, Mention, Assessment, CriterionFinding, UsageReport, ReportRun, ScreeningRun, Token, IdempotencyRecord, CustomsWriteOff, SavedSearch, Notification)]
+    tables = [m._meta.db_table for m in (Event, Application, Document, Question, Note, NoteDocument, Mention, Assessment, CriterionFinding, UsageReport, ReportRun, ScreeningRun, Token, IdempotencyRecord, CustomsWriteOff, SavedSearch, Notification, Agency)]
     with connection.cursor() as cursor:  # one query: this runs twice for each of several hundred requests
         cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {connection.ops.quote_name(t)})" for t in tables))
         counts = tuple(cursor.fetchone())
@@ -387,8 +406,9 @@ def fingerprint() -> tuple:
 
 
 def expected_refusal(route: Route, access: Entry, method: str, role: str) -> int | str:
-    if (method, role) in access.deny:
-        return access.deny[(method, role)]
+    if access.refusal(method, role) is not None:
+        return access.refusal(method, role)
+    role = ACTS_AS.get(role, role)  # an agent is refused as the exporter it acts as
     if role == ANONYMOUS:
         return 401 if route.is_api else "login"
     if role == EXPORTER_B and EXPORTER_A in access.allow[method] and route.params:
@@ -415,6 +435,8 @@ def _client(world, route: Route, role: str):
         client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
         if role != ANONYMOUS:
             client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens[role]}")
+        if role in world.acting_for:
+            client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens[role]}", HTTP_X_ACTING_FOR=str(world.acting_for[role]))
         return client
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     if role != ANONYMOUS:
@@ -455,14 +477,14 @@ def test_authorisation(world, name, method, role):
     before = fingerprint() if method != "GET" else None
     url, response = _send(world, route, access, method, role)
     said = f"{method} {url} as {role} -> {response.status_code}"
-    if role in access.allow[method]:
+    if access.allows(method, role):
         assert response.status_code not in (401, 403, 404, 405), f"{said}: allowed, but refused: {response.content[:300]!r}"
         assert not _is_login_redirect(response), f"{said}: allowed, but sent to the login page"
-        if role == EXPORTER_B and method == "GET":
+        if role in (EXPORTER_B, AGENT_FOR_C) and method == "GET":
             content = b"".join(response.streaming_content) if response.streaming else response.content
-            leaked = [s for s in world.secrets_of_a if s.encode() in content]
-            assert not leaked, f"{said}: exporter B reads organisation A's {leaked}"
-        if role in (EXPORTER_A, EXPORTER_B) and method == "GET":
+            leaked = [s for s in (world.secrets_of_a if role == EXPORTER_B else world.objects_of_a) if s.encode() in content]
+            assert not leaked, f"{said}: {role} reads organisation A's {leaked}"
+        if role in (EXPORTER_A, EXPORTER_B, AGENT_FOR_A, AGENT_FOR_C) and method == "GET":
             # Issue 17: an internal note and its document are the officials' alone, on every page, API answer,
             # document and export an exporter may read.
             content = b"".join(response.streaming_content) if response.streaming else response.content
@@ -489,7 +511,7 @@ def test_get_on_a_view_that_only_takes_writes_shows_nothing(world, name):
         response = _client(world, route, role).get(url)
         refused = response.status_code in (401, 403, 404, 405) or _is_login_redirect(response)
         assert refused, f"GET {url} as {role} -> {response.status_code}: a view that only takes {sorted(access.allow)} must not answer GET"
-        if any(role in roles for roles in access.allow.values()) and role != ANONYMOUS:
+        if any(access.allows(method, role) for method in access.allow) and role != ANONYMOUS:
             assert response.status_code == 405, f"GET {url} as {role} -> {response.status_code}: expected 405"
 
 
@@ -547,10 +569,11 @@ def _period(number):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("role", [EXPORTER_B, AGENT_FOR_C])
 @pytest.mark.parametrize("name,body", [("api:usage-reports", _usage_rows), ("api:usage-periods", _period)], ids=["usage-reports", "usage-periods"])
-def test_exporter_b_naming_a_licence_of_organisation_a_is_told_no_more_than_for_an_unknown_one(world, name, body):
+def test_exporter_b_naming_a_licence_of_organisation_a_is_told_no_more_than_for_an_unknown_one(world, name, body, role):
     route = ROUTES_BY_NAME[name]
-    client = _client(world, route, EXPORTER_B)
+    client = _client(world, route, role)
     before = fingerprint()
     theirs = client.post(reverse(name), body(world.licence_number), format="json")
     unknown = client.post(reverse(name), body(UNKNOWN_NUMBER), format="json")
@@ -571,3 +594,37 @@ def test_officials_read_the_internal_note_and_document_that_exporters_never_see(
     assert all(s.encode() in page for s in world.internal_secrets)
     content = _client(world, route, EXPORTER_A).get(reverse("api:application-timeline", kwargs={"pk": world.case})).content
     assert not any(s.encode() in content for s in world.internal_secrets)
+
+
+# --- agents: acting for an organisation that did not make it its agent is refused everywhere ----------------------
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(n for n, a in ACCESS.items() if n in ROUTES_BY_NAME and ROUTES_BY_NAME[n].is_api and "GET" in a.allow and a.allows("GET", AGENT_FOR_A) and not a.public_because))
+def test_the_api_refuses_an_agent_acting_for_an_organisation_it_does_not_act_for(world, name):
+    """Organisation B never made the agent its agent: naming B (or one that does not exist) in X-Acting-For is a 403
+    on every API endpoint, before any object is looked up (the public schema refuses it too, not as JSON)."""
+    route, access = ROUTES_BY_NAME[name], ACCESS[name]
+    url = reverse(name, kwargs={p: getattr(world, obj) for p, obj in access.params_for(route.params).items()})
+    client = _client(world, route, AGENT_FOR_A)
+    for organisation in (world.users[EXPORTER_B].organisation_id, 10**9):
+        client.credentials(HTTP_AUTHORIZATION=f"Token {world.tokens[AGENT_FOR_A]}", HTTP_X_ACTING_FOR=str(organisation))
+        response = client.get(url)
+        assert response.status_code == 403 and response.json()["code"] == "not_acting_for", f"GET {url} acting for {organisation} -> {response.status_code}"
+
+
+@pytest.mark.django_db
+def test_a_session_acting_for_an_organisation_without_an_agency_falls_back_to_the_agents_own(world):
+    """A session holding B (an agency revoked since, or a forged session) acts for no one but the agent's own firm:
+    neither A's case nor B's draft is there."""
+    from licensing.accounts import agents
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login(world.users[AGENT_FOR_A])
+    session = client.session
+    session[agents.SESSION_KEY] = world.users[EXPORTER_B].organisation_id
+    session.save()
+    page = client.get(reverse("exporter:list"))
+    assert page.status_code == 200 and "You no longer act for that organisation" in page.content.decode()
+    assert not any(s.encode() in page.content for s in world.secrets_of_a)
+    for pk in (world.case, world.draft_of_b):
+        assert client.get(reverse("exporter:detail", kwargs={"pk": pk})).status_code == 404
+    assert agents.SESSION_KEY not in client.session
