@@ -13,12 +13,12 @@ from licensing.demo.data import DEMO_PASSWORD, demo_load
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_officials_have_one_app_each_and_exporters_none(settings):
+def test_demo_officials_customs_and_the_other_bodies_have_one_app_each_and_exporters_none(settings):
     demo_load()
     demo_load()  # idempotent: still one device each, same secret
     devices = TOTPDevice.objects.filter(confirmed=True)
-    assert sorted(devices.values_list("user__username", flat=True)) == ["admin", "advisor1", "advisor2", "customs1", "officer1", "officer2"]
-    assert len(set(devices.values_list("key", flat=True))) == 6
+    assert sorted(devices.values_list("user__username", flat=True)) == ["admin", "advisor1", "advisor2", "customs1", "defence1", "ez1", "intel1", "officer1", "officer2"]
+    assert len(set(devices.values_list("key", flat=True))) == 9
 
 
 def test_demo_otp_prints_a_code_that_logs_the_officer_in(settings):
