@@ -181,3 +181,13 @@ def registration_issued(exporter, officer, code: str):
         application_submit(actor=exporter, application=draft)
     decision = decision_recorded(officer, Application.objects.get(pk=draft.pk))
     return Registration.objects.get(decision=decision)
+
+
+def logged_in(user, language: str = "en"):
+    """A browser session of `user` (signed in with the test password), reading the pages in `language` (the tests
+    read English unless they ask otherwise; Dutch is the site's default)."""
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    assert client.login(username=user.username, password=PASSWORD)
+    return client

@@ -3,6 +3,9 @@ Upload checks: the type is read from the content (magic bytes, and the inside of
 files), never from the name or the browser's claim; the size is bounded.
 """
 import hashlib
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -90,3 +93,36 @@ def upload_check(uploaded, *, field: str = "file") -> CheckedUpload:
         digest.update(chunk)
     uploaded.seek(0)
     return CheckedUpload(content_type=content_type, size=size, sha256=digest.hexdigest())
+
+
+logger = logging.getLogger(__name__)
+
+
+def document_store(document, uploaded, check, stored: list[str]):
+    """Fill a document row (a condition's, an objection's: any model with the upload fields) from a checked upload,
+    store its file under a name that never comes from the user, note that name in `stored` (for the removal on
+    failure) and save the row."""
+    document.original_name = (uploaded.name or "document")[-255:]
+    document.content_type, document.size, document.sha256 = check.content_type, check.size, check.sha256
+    document.file.save("upload", uploaded, save=False)
+    stored.append(document.file.name)
+    document.save()
+    return document
+
+
+@contextmanager
+def files_removed_on_failure() -> Iterator[list[str]]:
+    """The stored names of the files a write stores (document_store): removed again when the write fails, so a
+    refused or rolled-back write leaves no file behind."""
+    from django.core.files.storage import default_storage
+
+    stored: list[str] = []
+    try:
+        yield stored
+    except Exception:
+        for name in stored:
+            try:
+                default_storage.delete(name)
+            except OSError:
+                logger.exception("could not delete stored file %s", name)
+        raise

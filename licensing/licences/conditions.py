@@ -8,25 +8,21 @@ licence (licensing.customs.reconciliation reads `condition_mismatches` here): a 
 contradicting a standing condition (a reported export to a destination the licence does not name, under "no re-export
 without consent").
 """
-import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from licensing.applications.uploads import upload_check
+from licensing.applications.uploads import document_store, files_removed_on_failure, upload_check
 from licensing.core.errors import DomainError, NotAllowed
 from licensing.core.mail import mail_after_commit
 from licensing.reference.models import Obligation, StandardText
 
 from .models import ConditionDocument, ConditionStatus, Licence, LicenceCondition, UsageReport
 from .transitions import CONDITION, LIVE, ConditionAction
-
-logger = logging.getLogger(__name__)
 
 NEEDS_DOCUMENT = frozenset({Obligation.DELIVERY_VERIFICATION, Obligation.END_USER_CERTIFICATE})
 UNMET = (ConditionStatus.OPEN, ConditionStatus.OVERDUE)
@@ -91,30 +87,15 @@ def condition_meet(*, actor, condition: LicenceCondition, files=(), re_imported_
     if errors:
         raise DomainError(_("The condition is not met yet."), fields=errors)
     checked = [(f, upload_check(f)) for f in files]
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            for uploaded, check in checked:
-                document = ConditionDocument(
-                    condition=condition, original_name=(uploaded.name or "document")[-255:], content_type=check.content_type, size=check.size, sha256=check.sha256,
-                    uploaded_by=actor,
-                )
-                document.file.save("upload", uploaded, save=False)
-                stored.append(document.file.name)
-                document.save()
-            CONDITION.move(
-                condition, ConditionAction.MEET, actor,
-                payload={"condition": condition.pk, "obligation": condition.obligation, "documents": [c.sha256 for _f, c in checked],
-                         "re_imported_on": re_imported_on.isoformat() if re_imported_on else None},
-                extra_updates={"met_by": actor, "re_imported_on": re_imported_on, "note": note},
-            )
-    except Exception:
-        for name in stored:
-            try:
-                default_storage.delete(name)
-            except OSError:
-                logger.exception("could not delete stored file %s", name)
-        raise
+    with files_removed_on_failure() as stored, transaction.atomic():
+        for uploaded, check in checked:
+            document_store(ConditionDocument(condition=condition, uploaded_by=actor), uploaded, check, stored)
+        CONDITION.move(
+            condition, ConditionAction.MEET, actor,
+            payload={"condition": condition.pk, "obligation": condition.obligation, "documents": [c.sha256 for _f, c in checked],
+                     "re_imported_on": re_imported_on.isoformat() if re_imported_on else None},
+            extra_updates={"met_by": actor, "re_imported_on": re_imported_on, "note": note},
+        )
     return condition
 
 

@@ -7,10 +7,8 @@ A decision is sent on the day it is taken (the notification mail and the letter 
 the term runs from the day after `Decision.decided_on`. The clause every letter carries (licences.documents) reads
 its date from `objection_term_ends` here too.
 """
-import logging
 from datetime import date, timedelta
 
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +16,7 @@ from django.utils.translation import gettext as _
 from licensing.accounts.models import Role
 from licensing.applications.models import Application, Notification
 from licensing.applications.notifications import notify_organisation
-from licensing.applications.uploads import upload_check
+from licensing.applications.uploads import document_store, files_removed_on_failure, upload_check
 from licensing.audit.services import event_record
 from licensing.core.errors import Conflict, DomainError, NotAllowed
 from licensing.core.mail import mail_after_commit
@@ -42,7 +40,6 @@ from .transitions import HANDLING_OBJECTIONS, LICENCE, LIVE, OBJECTION, LicenceA
 
 from .tasks import objection_notify
 
-logger = logging.getLogger(__name__)
 
 # Who objects: the holder's exporters (their own organisation's decisions; others' answer 404 in the views).
 OBJECTING = (Role.EXPORTER,)
@@ -81,8 +78,7 @@ def objection_lodge(*, actor, application: Application, grounds: str, files: lis
     if errors:
         raise DomainError(_("The objection is not complete."), fields=errors)
     checked = [(f, upload_check(f)) for f in files]
-    stored: list[str] = []
-    try:
+    with files_removed_on_failure() as stored:
         with transaction.atomic():
             decision = Decision.objects.select_for_update().filter(application=application, source=Source.SYSTEM).first()
             if decision is None:
@@ -110,25 +106,13 @@ def objection_lodge(*, actor, application: Application, grounds: str, files: lis
             except IntegrityError:
                 raise Conflict(_("An objection to this decision is already being handled.")) from None
             for uploaded, check in checked:
-                document = ObjectionDocument(
-                    objection=objection, original_name=(uploaded.name or "document")[-255:], content_type=check.content_type, size=check.size, sha256=check.sha256
-                )
-                document.file.save("upload", uploaded, save=False)
-                stored.append(document.file.name)
-                document.save()
+                document_store(ObjectionDocument(objection=objection), uploaded, check, stored)
             event_record(
                 actor=actor,
                 verb="objection.lodged",
                 target=application,
                 payload={"objection": objection.pk, "decision": decision.reference, "late": late, "documents": [check.sha256 for _upload, check in checked]},
             )
-    except Exception:
-        for name in stored:
-            try:
-                default_storage.delete(name)
-            except OSError:
-                logger.exception("could not delete stored file %s", name)
-        raise
     return objection
 
 

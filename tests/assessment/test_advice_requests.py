@@ -5,11 +5,10 @@ reason."""
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from licensing.assessment.models import AdviceRequest, AdviceRequestStatus
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import UserFactory, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -32,11 +31,6 @@ def case(exporter_a, submit):
 def _ask(client, case, body="defence", question="Does the end user operate the radar itself?", **extra):
     return client.post(f"/api/v1/office/applications/{case.pk}/advice-requests/", {"body": body, "question": question, **extra}, format="json")
 
-
-def logged_in(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_the_body_asked_sees_and_answers_its_request_and_no_other_body_sees_it(api_as, case, officer, defence, intelligence, exporter_a, settings):

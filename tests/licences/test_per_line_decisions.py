@@ -27,7 +27,7 @@ from licensing.licences.models import Decision, DecisionLine, DecisionProposal, 
 from licensing.applications.selectors import application_frameworks
 from licensing.reference.frameworks import grounds_of
 from licensing.reporting import tables
-from tests.factories import PASSWORD, SAUDI, decision_countersigned, second_officer
+from tests.factories import PASSWORD, SAUDI, decision_countersigned, logged_in, second_officer
 
 pytestmark = pytest.mark.django_db
 
@@ -42,11 +42,6 @@ def pdf_text(content: bytes) -> str:
 
     return " ".join(page.extract_text() for page in PdfReader(BytesIO(content)).pages)
 
-
-def logged_in(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def split(application, *, criteria=(7,)) -> DecideCommand:

@@ -3,22 +3,16 @@ from datetime import date
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.translation import gettext
 
 from licensing.licences.models import Decision
 from licensing.reporting.models import ReportRun
-from tests.factories import PASSWORD
+from tests.factories import logged_in
 
 pytestmark = pytest.mark.django_db
 
-
-def logged_in(user, language="en") -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 @pytest.fixture

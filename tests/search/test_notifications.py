@@ -4,11 +4,10 @@ The exporter's list says "Action needed" while a question waits; the office's qu
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 
 from licensing.applications.models import Notification, days_left
 from licensing.applications.notifications import notify
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import UserFactory, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -17,11 +16,6 @@ pytestmark = pytest.mark.django_db
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
-
-def logged_in(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def unread(user, application) -> list[str]:

@@ -4,13 +4,12 @@ a constant number of queries a page. Runs on SQLite (the LIKE path) and on Postg
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from licensing.accounts.models import SavedSearch
 from licensing.applications.models import Application, SearchDocument, Status
 from licensing.applications.search import search_document_refresh
-from tests.factories import PASSWORD
+from tests.factories import logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -166,11 +165,6 @@ def test_the_page_finds_and_runs_a_constant_number_of_queries(officer, submit, e
         submit(exporter_a)
     assert queries() == few
 
-
-def logged_in(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_a_search_that_finds_nothing_says_so_and_can_still_be_saved(officer, cases):

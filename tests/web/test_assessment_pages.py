@@ -1,10 +1,9 @@
 """Advisors assess and countersign, and the officer decides, through the pages."""
 import pytest
-from django.test import Client
 
 from licensing.applications.models import Application, Status
-from tests.factories import SAUDI
-from tests.factories import PASSWORD, application_submitted
+from tests.factories import SAUDI, logged_in
+from tests.factories import application_submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -13,11 +12,6 @@ pytestmark = pytest.mark.django_db
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
-
-def logged_in(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")  # the tests read the English texts; Dutch is the default
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 @pytest.fixture

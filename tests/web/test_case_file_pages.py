@@ -2,10 +2,9 @@
 officer's and the advisor's pages; the exporter answers one question with a document; notes and internal documents
 on the officials' page only; the timeline on every page of the case."""
 import pytest
-from django.test import Client
 
 from licensing.applications.models import Application, Mention, Question, Status
-from tests.factories import PASSWORD, SAUDI, application_payload, pdf_upload
+from tests.factories import SAUDI, application_payload, logged_in, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -14,11 +13,6 @@ pytestmark = pytest.mark.django_db
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
-
-def logged_in(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import re
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from licensing.applications import services as applications
@@ -16,7 +15,7 @@ from licensing.assessment.models import Assessment, CriterionFinding
 from licensing.audit.models import Event
 from licensing.casework.timeline import case_timeline
 from licensing.web.case_actions import ACTIONS
-from tests.factories import PASSWORD, SAUDI, application_submitted
+from tests.factories import SAUDI, application_submitted, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -25,11 +24,6 @@ pytestmark = pytest.mark.django_db
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
-
-def logged_in(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def action_keys(page: str) -> list[str]:

@@ -1,11 +1,10 @@
 """Four eyes at the office through the pages: an officer proposes a denial, a second officer finds it in the queue and on
 the case page, sends it back with a reason or countersigns it; the author cannot."""
 import pytest
-from django.test import Client
 
 from licensing.applications.models import Status
 from licensing.licences.models import Decision, DecisionProposal, ProposalStatus
-from tests.factories import PASSWORD, application_submitted
+from tests.factories import application_submitted, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -16,11 +15,6 @@ DENIAL = {"outcome": "denied", "criteria": ["7"], "reasons": "Risk of diversion 
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
-
-def logged_in(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_a_denial_proposed_on_the_page_is_countersigned_by_a_second_officer(exporter_a, officer, officer2):

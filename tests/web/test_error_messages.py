@@ -4,13 +4,12 @@ import re
 from pathlib import Path
 
 import pytest
-from django.test import Client
 from django.utils import translation
 
 from licensing.applications import validation
 from licensing.core.errors import DomainError
 from licensing.web.errors import application_anchor, application_words, assessment_anchor, assessment_words, error_items, message_with_fields
-from tests.factories import PASSWORD, application_draft, pdf_upload
+from tests.factories import application_draft, logged_in, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -22,11 +21,6 @@ def english():
     with translation.override("en"):  # the tests read the English words; Dutch is the default
         yield
 
-
-def logged_in(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def validation_paths() -> list[str]:

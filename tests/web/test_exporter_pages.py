@@ -3,7 +3,7 @@ import pytest
 from django.test import Client
 
 from licensing.applications.models import Application, Status
-from tests.factories import PASSWORD, application_payload, pdf_upload
+from tests.factories import PASSWORD, application_payload, logged_in, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -12,11 +12,6 @@ pytestmark = pytest.mark.django_db
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
-
-def logged_in(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")  # the tests read the English texts; Dutch is the default
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def management(prefix, total):

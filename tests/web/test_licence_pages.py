@@ -1,11 +1,10 @@
 """The holder reports usage on the web, one by one and by file; a double submit counts once."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.utils import timezone
 
 from licensing.licences.models import UsageReport
-from tests.factories import PASSWORD
+from tests.factories import logged_in
 from tests.licences.conftest import issued, registered  # noqa: F401 - the fixtures
 
 pytestmark = pytest.mark.django_db
@@ -15,11 +14,6 @@ pytestmark = pytest.mark.django_db
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
-
-def logged_in(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")  # the tests read the English texts; Dutch is the default
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def test_one_by_one_entry_and_a_double_submit_counts_once(exporter_a, issued):  # noqa: F811

@@ -2,12 +2,11 @@
 it there; the office lists the objections by due date, handles one on its own page with the moves allowed now (the
 decision's author gets none), and decides it well-founded with a new decision that the holder's page then shows."""
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from licensing.applications.models import Application
 from licensing.licences.models import Licence, LicenceStatus, Objection, ObjectionStatus
-from tests.factories import PASSWORD, decision_recorded, pdf_upload
+from tests.factories import decision_recorded, logged_in, pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -16,11 +15,6 @@ pytestmark = pytest.mark.django_db
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
-
-def logged_in(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 @pytest.fixture

@@ -1,9 +1,8 @@
 """The officials' pages: queue, case, claim, question and referral through the browser's forms."""
 import pytest
-from django.test import Client
 
 from licensing.applications.models import Application, Status
-from tests.factories import PASSWORD, application_submitted
+from tests.factories import application_submitted, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -12,11 +11,6 @@ pytestmark = pytest.mark.django_db
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
-
-def logged_in(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")  # the tests read the English texts; Dutch is the default
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 @pytest.fixture

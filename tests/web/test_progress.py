@@ -13,15 +13,10 @@ from django.test import Client
 from licensing.reporting.models import ReportRun
 from licensing.reporting.services import report_run_execute
 from licensing.screening.models import ScreeningRun
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, logged_in
 
 pytestmark = pytest.mark.django_db
 
-
-def logged_in(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    assert client.login(username=user.username, password=PASSWORD)
-    return client
 
 
 def assert_no_inline_script_or_style(html: str):
