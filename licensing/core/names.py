@@ -38,6 +38,13 @@ Before aligning (names-v3): two neighbouring words that together are a word of t
 an organisation's acronym of three to six letters stands for the run of words it spells ("PLA" / "People's
 Liberation Army", worth ACRONYM); and in two persons' names with "bin" between names, words that changed sides of
 it ("Salman bin Muhammad" / "Muhammad bin Salman": son and father swapped) earn nothing.
+
+A slip (names-v4): a word one letter from its counterpart as written (changed, added, dropped, or two neighbours
+swapped; four letters at least each, never a number) earns TYPO squared, about three quarters of its weight, so
+that "Vladimir Pulin" still meets "Vladimir Putin" while a one-word name or a second differing word does not reach
+the threshold. It is judged on the words before the phonetic folding (`spellings`), which can make two spellings
+look closer than they are: "Semin" and "Sechin" fold to "semin" / "sekin", one letter apart, but are two apart as
+written and stay a differing word.
 """
 import functools
 import math
@@ -179,6 +186,17 @@ class NameKey:
     abjad: bool
     tokens: tuple[str, ...] = field(default=())
     forms: tuple[str, ...] = field(default=())
+    # The name as written, for what the key cannot tell: how each word was spelled before the phonetic folding
+    # (`spellings`). Keys made from stored columns carry the stored name; not part of the comparison.
+    name: str = field(default="", compare=False, repr=False)
+    written: tuple[str, ...] = field(default=(), compare=False, repr=False)  # `tokens` before the phonetic folding
+
+    @property
+    def spellings(self) -> dict[str, frozenset[str]]:
+        """Each folded word with the words it was folded from (see `spellings`)."""
+        if self.written and len(self.written) == len(self.tokens):
+            return _spelled(self.tokens, self.written)
+        return spellings(self.name) if self.name else {}
 
     @property
     def compact(self) -> str:
@@ -318,6 +336,34 @@ def _legal_forms(words: list[str]) -> tuple[list[str], list[str]]:
 @functools.lru_cache(maxsize=8192)  # a screened party's name is folded twice: to match it and for the false-positive memory
 def name_key(text: str) -> NameKey:
     """The comparable form of a name. Empty for a name with nothing but punctuation."""
+    meaningful, forms, abjad = _meaningful(text)
+    folded = [(t, w) for t, w in ((_fold_word(w), w) for w in meaningful) if t]
+    tokens = tuple(t for t, _ in folded)
+    key = " ".join(tokens)
+    skeleton = " ".join(_skeleton_word(t) for t in tokens)
+    return NameKey(
+        key=key, skeleton=skeleton, abjad=abjad, tokens=tokens, forms=tuple(dict.fromkeys(forms)), name=text, written=tuple(w for _, w in folded)
+    )
+
+
+@functools.lru_cache(maxsize=8192)
+def spellings(text: str) -> dict[str, frozenset[str]]:
+    """Each folded word of a name with the words it was folded from, as written (transliterated, lower case, digits
+    read): "Sechin" -> {"sekin": {"sechin"}}. What a typing slip is, is judged on these, not on the folded words."""
+    written = [w for w in _meaningful(text)[0] if _fold_word(w)]
+    return _spelled(tuple(_fold_word(w) for w in written), tuple(written))
+
+
+@functools.lru_cache(maxsize=8192)
+def _spelled(tokens: tuple[str, ...], written: tuple[str, ...]) -> dict[str, frozenset[str]]:
+    spelled: dict[str, set[str]] = {}
+    for token, word in zip(tokens, written, strict=True):
+        spelled.setdefault(token, set()).add(word)
+    return {k: frozenset(v) for k, v in spelled.items()}
+
+
+def _meaningful(text: str) -> tuple[list[str], list[str], bool]:
+    """(the words that name the party, before the phonetic folding; the canonical legal forms; abjad script)."""
     text = _visible(text)
     abjad = bool(ABJAD.search(text))
     if abjad:
@@ -335,10 +381,7 @@ def name_key(text: str) -> NameKey:
     # A name that is nothing but a legal form ("Company Ltd") keeps its words rather than becoming empty.
     if not meaningful:
         meaningful, forms = [w for w in words if w not in STOP_WORDS] or words, []
-    tokens = tuple(t for t in (_fold_word(w) for w in meaningful) if t)
-    key = " ".join(tokens)
-    skeleton = " ".join(_skeleton_word(t) for t in tokens)
-    return NameKey(key=key, skeleton=skeleton, abjad=abjad, tokens=tokens, forms=tuple(dict.fromkeys(forms)))
+    return meaningful, forms, abjad
 
 
 GENERIC = frozenset(_fold_word(w) for w in [*_GENERIC, *_COUNTRY_WORDS.split()])
@@ -485,7 +528,9 @@ def name_similarity(query: NameKey, candidate: NameKey, *, person: bool = False,
     if min(len(qc), len(cc)) < 4 and discount != ACRONYM:
         # Very short names ("ABC") match only exactly: one letter is a third of them.
         return discount if qc == cc else 0.0
-    score = _aligned(qa, ca, person=person, abjad=abjad, weigh=weigh, query_keys=query_keys, candidate_keys=candidate_keys)
+    score = _aligned(
+        qa, ca, person=person, abjad=abjad, weigh=weigh, query_keys=query_keys, candidate_keys=candidate_keys, keys=(query, candidate)
+    )
     if len(qa) != len(ca) and (len(qa) == 1 or len(ca) == 1) and qc.isalpha() and cc.isalpha():
         # One side written as one word ("Rosoboron Export" / "Rosoboronexport", "SergeiLavrov"); never a number
         # joined to a word ("Management Company 23" is not "Management Company").
@@ -567,7 +612,25 @@ def _crosses_bin(qa, ca, pairs) -> set[tuple[int, int]]:
     return {(i, j) for i, j in aligned if i != qb and j != cb and (i < qb) != (j < cb)}
 
 
-def _aligned(qa, ca, *, person: bool, abjad: bool, weigh: Weight, query_keys, candidate_keys) -> float:
+TYPO = 0.85  # a word one slip from its counterpart as written (see `_typo`): earns TYPO squared, about three quarters
+TYPO_MIN = 4  # letters both spellings need: in a shorter word one letter is a third of it ("Tom" / "Tim")
+
+
+def _typo(a: str, b: str, keys: tuple[NameKey, NameKey]) -> bool:
+    """Whether folded words `a` and `b` were written one slip apart (one letter changed, added, dropped, or two
+    neighbours swapped: "Pulin" / "Putin", "Cock" / "Cook"), judged on the words as written, four letters at least
+    each. On the folded words "Semin" and "Sechin" ("semin" / "sekin") are one letter apart; as written they are
+    two. Numbers are never a slip ("Fund VIII" / "Fund IX")."""
+    if abs(len(a) - len(b)) > 2 or not (a.isalpha() and b.isalpha()) or Levenshtein.distance(a, b, score_cutoff=2) > 2:
+        return False
+    spelled_a = keys[0].spellings.get(a, ())
+    spelled_b = keys[1].spellings.get(b, ()) if spelled_a else ()
+    return any(
+        min(len(x), len(y)) >= TYPO_MIN and x.isalpha() and y.isalpha() and OSA.distance(x, y, score_cutoff=1) == 1 for x in spelled_a for y in spelled_b
+    )
+
+
+def _aligned(qa, ca, *, person: bool, abjad: bool, weigh: Weight, query_keys, candidate_keys, keys: tuple[NameKey, NameKey] | None = None) -> float:
     # Weights from the full spelling even when comparing skeletons: the lists' frequencies are of the keys.
     qw = [weigh(t) for t in query_keys] if len(qa) == len(query_keys) else [1.0] * len(qa)
     cw = [weigh(t) for t in candidate_keys] if len(ca) == len(candidate_keys) else [1.0] * len(ca)
@@ -577,6 +640,8 @@ def _aligned(qa, ca, *, person: bool, abjad: bool, weigh: Weight, query_keys, ca
             s = _word_similarity(a, b, abjad)
             if person and not abjad and i == 0 and j == 0 and s < INITIAL and _short_form(a, b):
                 s = INITIAL  # a given name shortened ("Alex" for "Alexander", "Vlad" for "Vladimir")
+            if keys and not abjad and s < TYPO and _typo(a, b, keys):
+                s = TYPO
             if s >= SUBSTITUTE_FLOOR or (s > 0 and (len(a) == 1 or len(b) == 1)):
                 options.append((s, -abs(i - j), i, j))
     options.sort(reverse=True)

@@ -151,7 +151,7 @@ class NameIndex:
         if countries is None:
             countries = self.countries[countries_json] = tuple(json.loads(countries_json) or ())
         return _Candidate(
-            name=name, key=NameKey(key=normalised, skeleton=skeleton, abjad=abjad), entry_id=entry_id, source=source, reference=reference,
+            name=name, key=NameKey(key=normalised, skeleton=skeleton, abjad=abjad, name=name), entry_id=entry_id, source=source, reference=reference,
             entry_name=entry_name, entity_kind=kind, countries=countries, content_hash=digest, weak=weak,
         )
 

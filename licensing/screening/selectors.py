@@ -60,9 +60,9 @@ def threshold() -> float:
 
 
 # How far below the threshold the review band reaches: a name scoring in [threshold - REVIEW_BAND, threshold) is a
-# possible match (HitKind.POSSIBLE), shown to the officer, blocking nothing. With names-v3 at 0.75 the peer's curated
-# pairs are recalled 0.863 instead of 0.858 for a false-alarm rate of 0.068 instead of 0.060 (all pairs 0.822 / 0.068
-# instead of 0.803 / 0.045), and 0.15 % of 2,000 people on no list are shown instead of 0.10 %
+# possible match (HitKind.POSSIBLE), shown to the officer, blocking nothing. With names-v4 at 0.75 the peer's curated
+# pairs are recalled 0.863 instead of 0.858 for a false-alarm rate of 0.068 instead of 0.060 (all pairs 0.848 / 0.068
+# instead of 0.836 / 0.045), and 0.15 % of 2,000 people on no list are shown instead of 0.10 %
 # (bench/results/2026-12-04-screening-peer.md).
 REVIEW_BAND = 0.10
 
@@ -170,7 +170,7 @@ class _Candidate(NamedTuple):
 def _candidate(name: EntryName) -> _Candidate:
     entry = name.entry
     return _Candidate(
-        name=name.name, key=NameKey(key=name.normalised, skeleton=name.skeleton, abjad=name.abjad), entry_id=entry.id, source=entry.source_id,
+        name=name.name, key=NameKey(key=name.normalised, skeleton=name.skeleton, abjad=name.abjad, name=name.name), entry_id=entry.id, source=entry.source_id,
         reference=entry.reference, entry_name=entry.name, entity_kind=entry.entity_kind, countries=tuple(entry.countries or ()),
         content_hash=entry.content_hash, weak=name.weak,
     )
