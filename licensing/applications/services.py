@@ -250,6 +250,22 @@ def application_amend(*, actor, application: Application) -> Application:
     return amendment
 
 
+@transaction.atomic
+def application_copy(*, actor, application: Application) -> Application:
+    """A new draft with an earlier application's answers, goods lines and parties, to file a similar one again (issue
+    20.1). Documents are not copied: a certificate or statement belongs to the earlier transaction."""
+    _ensure_owner(actor, application)
+    return application_create(
+        actor=actor,
+        data={
+            **{name: getattr(application, name) for name in SCALAR_FIELDS},
+            "destinations": list(application.destinations.all()),
+            "goods": [{k: getattr(line, k) for k in GOODS_FIELDS} for line in application.goods.select_related("first_smelt_country", "second_smelt_country", "last_cast_country")],
+            "parties": [{k: getattr(party, k) for k in PARTY_FIELDS} for party in application.parties.select_related("country")],
+        },
+    )
+
+
 # Who asks the exporter questions: the licensing office and the ministry's advisors. Who writes internal notes: the same.
 ASKING = (Role.OFFICER, Role.ADVISOR, Role.ADMINISTRATOR)
 NOTING = ASKING

@@ -37,6 +37,7 @@ urlpatterns = [
     path("<int:pk>/tasks/documents/", guided.documents, name="guided-documents"),
     path("<int:pk>/tasks/check/", guided.check, name="guided-check"),
     path("<int:pk>/submitted/", guided.confirmation, name="guided-confirmation"),
+    path("<int:pk>/copy/", guided.copy, name="guided-copy"),
     path("<int:pk>/objections/", objections.objection_lodge, name="objection-lodge"),
     path("<int:pk>/objections/<int:oid>/letter/", objections.objection_letter, name="objection-letter"),
 ]

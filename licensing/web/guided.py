@@ -15,7 +15,7 @@ from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from licensing.applications import services
 from licensing.applications.aluminium import ORIGIN_FIELDS, REQUIRED, is_aluminium
@@ -23,9 +23,12 @@ from licensing.applications.choices import Kind, Movement
 from licensing.applications.models import Application, Status
 from licensing.applications.validation import NEEDS_PARTIES, application_errors
 from licensing.core.errors import DomainError
+from licensing.reference.models import Country
+from licensing.routing.determination import country_code
 from licensing.routing.visibility import visible_determination
 
 from .confirm import confirmation_page, confirmed
+from .determination import DeterminationForm
 from .errors import LINE_PATH, application_words, error_items, form_error_items
 from .exporter import _initial, _own, exporter_required
 from .fields import country_map
@@ -144,15 +147,49 @@ def draft_page(view):
 
 
 # --- start and task list ----------------------------------------------------------------------------------------
+def _determination_facts(request) -> dict | None:
+    """The facts of the determination page's answer ("Do I need a licence?"), carried in the query string to start an
+    application with them; None when there are none or they do not read (the start then asks everything)."""
+    if "goods_kind" not in request.GET:
+        return None
+    form = DeterminationForm(request.GET)
+    if not form.is_valid():
+        return None
+    facts = dict(form.cleaned_data)
+    facts["destination"] = Country.objects.filter(code=country_code(facts["destination"])).first()
+    return facts
+
+
+def _with_facts(data: dict, facts: dict) -> dict:
+    """The draft's answers taken from the determination's facts: what the exporter said there is not asked again."""
+    data.update(end_use=facts["end_use"], purpose=facts["purpose"])
+    if data["kind"] == Kind.GENERAL_REGISTRATION:
+        return data
+    if facts["temporary"] and data["movement"] == Movement.EXPORT:
+        data["temporary"] = True
+    if facts["destination"] is not None and data["kind"] != Kind.CLASSIFICATION:
+        data["destinations"] = [facts["destination"]]
+    line = {"goods_kind": facts["goods_kind"], "control_entry": facts["control_entry"].strip(), "complete_system": facts["complete_system"], "description": ""}
+    if data["kind"] != Kind.CLASSIFICATION:
+        line["value_eur"] = facts["value_eur"]
+    data["goods"] = [line]  # its description, quantity and unit are asked on the goods line's page
+    return data
+
+
 @exporter_required
 def start(request):
-    """Kind and movement first: they decide which sections the task list shows. Nothing is chosen beforehand."""
-    form = StartForm(request.POST if request.method == "POST" else None)
+    """Kind and movement first: they decide which sections the task list shows. Nothing is chosen beforehand, except
+    what the exporter already answered on the determination page when they come from there."""
+    facts = _determination_facts(request)
+    initial = {"movement": facts["movement"]} if facts else {}
+    form = StartForm(request.POST if request.method == "POST" else None, initial=initial)
     errors = []
     if form.is_bound and form.is_valid():
         data = dict(form.cleaned_data)
         if data["kind"] != Kind.GENERAL_REGISTRATION:
             data.update(end_use="", purpose="")  # asked on their own pages; the model's defaults would choose for the exporter
+        if facts:
+            data = _with_facts(data, facts)
         try:
             application = services.application_create(actor=request.user, data=data)
         except DomainError as exc:
@@ -161,7 +198,7 @@ def start(request):
             return redirect("exporter:guided-tasks", pk=application.pk)
     else:
         errors = form_error_items(form) if form.is_bound else []
-    return render(request, "exporter/guided/start.html", {"form": form, "errors": errors})
+    return render(request, "exporter/guided/start.html", {"form": form, "errors": errors, "facts": facts})
 
 
 def _rows(application: Application, errors: dict) -> list[dict]:
@@ -438,3 +475,21 @@ def confirmation(request, pk):
     determination = visible_determination(application.determination or {}, request.user)
     return render(request, "exporter/guided/confirmation.html", {"application": application, "rules": determination.get("rules", [])})
 
+
+
+@require_POST
+@exporter_required
+def copy(request, pk):
+    """A new draft with an earlier application's answers, goods and parties (services.application_copy), opened on its
+    task list: what changed since is then changed section by section."""
+    earlier = _own(request, pk)
+    try:
+        application = services.application_copy(actor=request.user, application=earlier)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("exporter:detail", pk=earlier.pk)
+    messages.success(
+        request,
+        _("Draft %(reference)s copies %(earlier)s: check each section, and upload its documents again.") % {"reference": application.reference, "earlier": earlier.reference},
+    )
+    return redirect("exporter:guided-tasks", pk=application.pk)

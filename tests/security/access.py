@@ -263,6 +263,7 @@ ACCESS: dict[str, Entry] = {
     "exporter:guided-documents": entry(GET=OWNER),
     "exporter:guided-check": page(OWNER),
     "exporter:guided-confirmation": entry(GET=OWNER),
+    "exporter:guided-copy": entry(POST=OWNER),
     "exporter:objection-lodge": entry(POST=OWNER, body={"POST": {"grounds": "An objection from the authorisation matrix."}}),
     "exporter:objection-letter": entry(GET=OWNER | OFFICIALS, params={"oid": "objection"}),
     "licences:list": page(EXPORTERS),

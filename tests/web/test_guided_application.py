@@ -59,7 +59,7 @@ def filled_in(client) -> Application:
 def test_start_chooses_nothing_for_the_exporter(exporter_a):
     client = logged_in(exporter_a)
     html = client.get("/applications/guided/start/").content.decode()
-    assert 'name="kind"' in html and 'name="movement"' in html and "checked" not in html
+    assert 'name="kind"' in html and 'name="movement"' in html and " checked" not in html
     response = client.post("/applications/guided/start/", {"kind": "individual"})
     assert response.status_code == 200 and "There is a problem" in response.content.decode()
     assert not Application.objects.exists()  # nothing half-made
@@ -248,3 +248,51 @@ def test_a_hundred_goods_lines_go_through_the_pages_in_constant_queries(exporter
     assert f'href="/applications/{large.pk}/tasks/goods/100/"' in html
     assert client.post(f"/applications/{large.pk}/tasks/goods/100/remove/", {"confirmed": "yes"}).status_code == 302
     assert large.goods.count() == 99
+
+
+def test_an_earlier_application_is_copied_into_a_new_draft(exporter_a, exporter_b, org_a):
+    client = logged_in(exporter_a)
+    earlier = filled_in(client)
+    client.post(f"/applications/{earlier.pk}/tasks/check/", {"declaration": "on"})
+    earlier.refresh_from_db()
+    assert earlier.status != Status.DRAFT
+    assert 'action="/applications/%d/copy/"' % earlier.pk in client.get(f"/applications/{earlier.pk}/").content.decode()
+    assert logged_in(exporter_b).post(f"/applications/{earlier.pk}/copy/").status_code == 404
+    viewer = logged_in(UserFactory(organisation=org_a, org_role="viewer"))
+    viewer.post(f"/applications/{earlier.pk}/copy/")
+    assert Application.objects.count() == 1  # a viewer reads only
+    response = client.post(f"/applications/{earlier.pk}/copy/")
+    copy = Application.objects.latest("pk")
+    assert response["Location"] == f"/applications/{copy.pk}/tasks/"
+    assert (copy.status, copy.kind, copy.movement, copy.title, copy.end_use) == (Status.DRAFT, earlier.kind, earlier.movement, earlier.title, earlier.end_use)
+    assert [c.code for c in copy.destinations.all()] == ["NO"]
+    assert list(copy.goods.values_list("description", "control_entry")) == [("Radar transmitter module", "ML5")]
+    assert sorted(copy.parties.values_list("name", flat=True)) == ["Forsvarsmateriell", "Royal Norwegian Navy"]
+    assert not copy.documents.exists()  # the certificate belonged to the earlier transaction
+    assert statuses(client, copy)["documents"] == "not_started" and statuses(client, copy)["goods"] == "completed"
+
+
+def test_the_determination_answer_starts_an_application_with_its_facts(exporter_a):
+    client = logged_in(exporter_a)
+    query = "goods_kind=military&movement=export&destination=no&control_entry=ML5&value_eur=1000&end_use=military&recipient_type=armed_forces&purpose=sale"
+    html = client.get(f"/determination/?{query}").content.decode()
+    assert f'href="/applications/guided/start/?{query.replace("&", "&amp;")}"' in html
+    html = client.get(f"/applications/guided/start/?{query}").content.decode()
+    checked = re.findall(r'<input type="radio" name="(\w+)" value="(\w+)"[^>]* checked>', html)
+    assert "You start from the facts you gave" in html and checked == [("movement", "export")]  # the kind is the exporter's to choose
+    response = client.post(f"/applications/guided/start/?{query}", {"kind": "individual", "movement": "export"})
+    application = Application.objects.get()
+    assert response["Location"] == f"/applications/{application.pk}/tasks/"
+    assert (application.end_use, application.purpose) == ("military", "sale")
+    assert [c.code for c in application.destinations.all()] == ["NO"]
+    line = application.goods.get()
+    assert (line.goods_kind, line.control_entry, line.value_eur, line.description) == ("military", "ML5", 1000, "")
+    found = statuses(client, application)
+    assert (found["about"], found["destinations"], found["end_use"], found["goods"]) == ("completed", "completed", "completed", "in_progress")
+
+
+def test_unreadable_facts_start_an_empty_application(exporter_a):
+    client = logged_in(exporter_a)
+    client.post("/applications/guided/start/?goods_kind=military&movement=export&destination=", {"kind": "global", "movement": "export"})
+    application = Application.objects.get()
+    assert not application.goods.exists() and application.end_use == ""
