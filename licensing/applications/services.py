@@ -141,6 +141,35 @@ def application_update(*, actor, application: Application, data: dict) -> Applic
     return locked
 
 
+LINE_LISTS = {
+    "goods": (GOODS_FIELDS, ("first_smelt_country", "second_smelt_country", "last_cast_country")),
+    "parties": (PARTY_FIELDS, ("country",)),
+}
+
+
+@transaction.atomic
+def application_line_save(*, actor, application: Application, name: str, position: int | None, data: dict | None) -> Application:
+    """Add (`position` None), change or remove (`data` None) one goods line or party of a draft (`name` "goods" or
+    "parties"; `position` from 0). The other lines are read under the draft's lock: two pages saving different lines
+    at once both keep their change."""
+    fields, related = LINE_LISTS[name]
+    _ensure_owner(actor, application)
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    _ensure_draft(locked)
+    lines = [{k: getattr(line, k) for k in fields} for line in getattr(locked, name).select_related(*related).order_by("position", "pk")]
+    if position is not None and not 0 <= position < len(lines):
+        raise NotFound(_("No such line."))
+    if position is None:
+        lines.append({k: v for k, v in data.items() if k in fields})
+    elif data is None:
+        del lines[position]
+    else:
+        lines[position] = {**lines[position], **{k: v for k, v in data.items() if k in fields}}
+    locked.save()
+    _write_children(locked, {name: lines})
+    return locked
+
+
 @transaction.atomic
 def application_delete(*, actor, application: Application) -> None:
     _ensure_owner(actor, application)

@@ -304,15 +304,16 @@ def document_remove(request, pk, document_id):
     """Remove an uploaded document from a draft, after a confirmation step (submitted documents stay: the service refuses)."""
     application = _own(request, pk)
     document = selectors.document_or_404(application, document_id)
+    back = "exporter:guided-documents" if request.POST.get("back") == "guided" else "exporter:detail"  # as document_upload
     if not confirmed(request):
         return confirmation_page(
             request,
             title=_("Remove %(name)s?") % {"name": document.original_name},
             consequence=_("The document is removed from the draft and deleted. To use it again, upload it again."),
             button=_("Yes, remove the document"),
-            cancel_url=reverse("exporter:detail", args=[application.pk]),
+            cancel_url=reverse(back, args=[application.pk]),
         )
-    return _act(request, pk, lambda a: services.document_delete(actor=request.user, document=document), _("Document removed."))
+    return _act(request, pk, lambda a: services.document_delete(actor=request.user, document=document), _("Document removed."), back=back)
 
 
 @exporter_required

@@ -282,8 +282,7 @@ def _list_page(request, application, name):
 
 
 def _line_page(request, application, name, n=None):
-    """Add (n None) or change line n (1-based) of the goods or parties; the whole list is written back through
-    application_update, so one service keeps what a draft may hold."""
+    """Add (n None) or change line n (1-based) of the goods or parties (services.application_line_save)."""
     spec = LISTS[name]
     section = _section(application, name)
     lines = [_as_data(line, spec["fields"]) for line in _lines(application, name)]
@@ -301,13 +300,9 @@ def _line_page(request, application, name, n=None):
     index = (n - 1) if n else len(lines)
     if request.method == "POST":
         if form.is_valid():
-            line = {k: v for k, v in form.cleaned_data.items() if k in spec["fields"]}
-            if n:
-                lines[index] = {**current, **line}
-            else:
-                lines.append(line)
+            line = dict(form.cleaned_data)
             try:
-                services.application_update(actor=request.user, application=application, data={name: lines})
+                services.application_line_save(actor=request.user, application=application, name=name, position=(n - 1) if n else None, data=line)
             except DomainError as exc:
                 prefix = f"{name}[{index}]."
                 errors = _domain_items(exc, anchor=lambda path: f"id_{path[len(prefix):]}" if path.startswith(prefix) else "main")
@@ -343,9 +338,8 @@ def _remove_line(request, application, name, n):
             button=_("Yes, remove it"),
             cancel_url=reverse(f"exporter:{spec['list_url']}", args=[application.pk]),
         )
-    del lines[n - 1]
     try:
-        services.application_update(actor=request.user, application=application, data={name: lines})
+        services.application_line_save(actor=request.user, application=application, name=name, position=n - 1, data=None)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:

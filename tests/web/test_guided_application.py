@@ -296,3 +296,38 @@ def test_unreadable_facts_start_an_empty_application(exporter_a):
     client.post("/applications/guided/start/?goods_kind=military&movement=export&destination=", {"kind": "global", "movement": "export"})
     application = Application.objects.get()
     assert not application.goods.exists() and application.end_use == ""
+
+
+def test_a_document_is_removed_from_the_documents_page(exporter_a):
+    client = logged_in(exporter_a)
+    application = filled_in(client)
+    document = application.documents.get()
+    page = f"/applications/{application.pk}/tasks/documents/"
+    assert f'action="/applications/{application.pk}/documents/{document.pk}/remove/"' in client.get(page).content.decode()
+    asked = client.post(f"/applications/{application.pk}/documents/{document.pk}/remove/", {"back": "guided"}).content.decode()
+    assert f'href="{page}"' in asked  # "no, go back" returns to the documents page
+    response = client.post(f"/applications/{application.pk}/documents/{document.pk}/remove/", {"back": "guided", "confirmed": "yes"})
+    assert response["Location"] == page and not application.documents.exists()
+    assert statuses(client, application)["documents"] == "not_started"  # an individual licence needs its certificate
+
+
+def test_the_task_list_speaks_dutch(exporter_a):
+    client = Client()  # Dutch is the default
+    assert client.login(username=exporter_a.username, password=PASSWORD)
+    client.post("/applications/guided/start/", {"kind": "individual", "movement": "export"})
+    html = client.get(f"/applications/{Application.objects.get().pk}/tasks/").content.decode()
+    assert "Over de aanvraag" in html and "Niet begonnen" in html and "Nog niet in te dienen" in html
+
+
+def test_one_line_is_saved_without_touching_the_others(exporter_a, org_a):
+    from licensing.core.errors import NotAllowed, NotFound
+
+    application = _with_lines(exporter_a, 3)
+    services.application_line_save(actor=exporter_a, application=application, name="goods", position=1, data={"description": "Second, changed"})
+    services.application_line_save(actor=exporter_a, application=application, name="goods", position=0, data=None)
+    assert list(application.goods.order_by("position").values_list("position", "description")) == [(0, "Second, changed"), (1, "Spare part")]
+    with pytest.raises(NotFound):
+        services.application_line_save(actor=exporter_a, application=application, name="goods", position=2, data=None)
+    with pytest.raises(NotAllowed):
+        services.application_line_save(actor=UserFactory(organisation=org_a, org_role="viewer"), application=application, name="goods", position=None, data={"description": "x"})
+    assert application.goods.count() == 2
