@@ -246,20 +246,18 @@ def _domain_items(exc: DomainError, *, anchor: Callable[[str], str]) -> list[dic
 
 # --- goods lines and parties: a list page, then one line per page -------------------------------------------------
 LISTS = {
-    "goods": {"form": GoodsLineForm, "fields": services.GOODS_FIELDS, "related": ("first_smelt_country", "second_smelt_country", "last_cast_country"),
-              "line_url": "guided-goods-line", "add_url": "guided-goods-add", "remove_url": "guided-goods-remove", "list_url": "guided-goods"},
-    "parties": {"form": PartyForm, "fields": services.PARTY_FIELDS, "related": ("country",),
-                "line_url": "guided-party", "add_url": "guided-party-add", "remove_url": "guided-party-remove", "list_url": "guided-parties"},
+    "goods": {"form": GoodsLineForm, "line_url": "guided-goods-line", "add_url": "guided-goods-add", "remove_url": "guided-goods-remove", "list_url": "guided-goods"},
+    "parties": {"form": PartyForm, "line_url": "guided-party", "add_url": "guided-party-add", "remove_url": "guided-party-remove", "list_url": "guided-parties"},
 }
 
 
 def _lines(application: Application, name: str) -> list:
     """The draft's goods lines or parties, their countries joined (one query, whatever their number)."""
-    return list(getattr(application, name).select_related(*LISTS[name]["related"]).order_by("position", "pk"))
+    return list(getattr(application, name).select_related(*services.LINE_LISTS[name][1]).order_by("position", "pk"))
 
 
-def _as_data(line, fields) -> dict:
-    return {k: getattr(line, k) for k in fields}
+def _as_data(line, name: str) -> dict:
+    return {k: getattr(line, k) for k in services.LINE_LISTS[name][0]}
 
 
 def _form_initial(data: dict) -> dict:
@@ -285,7 +283,7 @@ def _line_page(request, application, name, n=None):
     """Add (n None) or change line n (1-based) of the goods or parties (services.application_line_save)."""
     spec = LISTS[name]
     section = _section(application, name)
-    lines = [_as_data(line, spec["fields"]) for line in _lines(application, name)]
+    lines = [_as_data(line, name) for line in _lines(application, name)]
     if n is not None and not 1 <= n <= len(lines):
         raise Http404("No such line.")
     current = lines[n - 1] if n else {}
@@ -326,8 +324,7 @@ def _line_page(request, application, name, n=None):
 def _remove_line(request, application, name, n):
     spec = LISTS[name]
     _section(application, name)
-    lines = [_as_data(line, spec["fields"]) for line in _lines(application, name)]
-    if not 1 <= n <= len(lines):
+    if not 1 <= n <= getattr(application, name).count():
         raise Http404("No such line.")
     words = _("Goods line %(n)s") if name == "goods" else _("Party %(n)s")
     if not confirmed(request):
