@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from licensing.applications import services
 from licensing.applications.aluminium import ORIGIN_FIELDS, REQUIRED, is_aluminium
-from licensing.applications.choices import Kind, Movement
+from licensing.applications.choices import Kind, Movement, Purpose
 from licensing.applications.models import Application, Status
 from licensing.applications.validation import NEEDS_PARTIES, application_errors
 from licensing.core.errors import DomainError
@@ -438,6 +438,8 @@ def _answers(application: Application, section: Section) -> list[tuple[str, str]
     for name in section.fields:
         if name in LISTED:
             continue
+        if (name == "reimport_date" and not application.temporary) or (name == "repaired_goods_from_netherlands" and application.purpose != Purpose.REPAIR):
+            continue  # a follow-up question the exporter was not asked
         value = getattr(application, name)
         if name == "destinations":
             text = ", ".join(c.name for c in application.destinations.all())
