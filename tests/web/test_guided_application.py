@@ -331,3 +331,17 @@ def test_one_line_is_saved_without_touching_the_others(exporter_a, org_a):
     with pytest.raises(NotAllowed):
         services.application_line_save(actor=UserFactory(organisation=org_a, org_role="viewer"), application=application, name="goods", position=None, data={"description": "x"})
     assert application.goods.count() == 2
+
+
+def test_a_general_licence_registration_takes_one_section(exporter_a, django_capture_on_commit_callbacks):
+    client = logged_in(exporter_a)
+    application = started(client, "general_registration", "transit")
+    base = f"/applications/{application.pk}/tasks"
+    response = client.post(f"{base}/general-licence/", {"title": "Transit registration", "general_licence": "NL008", "conditions_confirmed": "on"})
+    assert response["Location"] == f"{base}/check/"  # the only section: then check your answers
+    assert statuses(client, application) == {"licence": "completed"}
+    assert "NL008" in client.get(f"{base}/check/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"{base}/check/", {"declaration": "on"})["Location"] == f"/applications/{application.pk}/submitted/"
+    application.refresh_from_db()
+    assert application.status != Status.DRAFT
