@@ -141,6 +141,35 @@ def application_update(*, actor, application: Application, data: dict) -> Applic
     return locked
 
 
+LINE_LISTS = {
+    "goods": (GOODS_FIELDS, ("first_smelt_country", "second_smelt_country", "last_cast_country")),
+    "parties": (PARTY_FIELDS, ("country",)),
+}
+
+
+@transaction.atomic
+def application_line_save(*, actor, application: Application, name: str, position: int | None, data: dict | None) -> Application:
+    """Add (`position` None), change or remove (`data` None) one goods line or party of a draft (`name` "goods" or
+    "parties"; `position` from 0). The other lines are read under the draft's lock: two pages saving different lines
+    at once both keep their change."""
+    fields, related = LINE_LISTS[name]
+    _ensure_owner(actor, application)
+    locked = Application.objects.select_for_update().get(pk=application.pk)
+    _ensure_draft(locked)
+    lines = [{k: getattr(line, k) for k in fields} for line in getattr(locked, name).select_related(*related).order_by("position", "pk")]
+    if position is not None and not 0 <= position < len(lines):
+        raise NotFound(_("No such line."))
+    if position is None:
+        lines.append({k: v for k, v in data.items() if k in fields})
+    elif data is None:
+        del lines[position]
+    else:
+        lines[position] = {**lines[position], **{k: v for k, v in data.items() if k in fields}}
+    locked.save()
+    _write_children(locked, {name: lines})
+    return locked
+
+
 @transaction.atomic
 def application_delete(*, actor, application: Application) -> None:
     _ensure_owner(actor, application)
@@ -248,6 +277,22 @@ def application_amend(*, actor, application: Application) -> Application:
     event_record(actor=actor, verb="application.amendment_started", target=original, payload={"amendment": amendment.reference})
     event_record(actor=actor, verb="application.created", target=amendment, to_state=Status.DRAFT, payload={"amends": original.reference})
     return amendment
+
+
+@transaction.atomic
+def application_copy(*, actor, application: Application) -> Application:
+    """A new draft with an earlier application's answers, goods lines and parties, to file a similar one again (issue
+    20.1). Documents are not copied: a certificate or statement belongs to the earlier transaction."""
+    _ensure_owner(actor, application)
+    return application_create(
+        actor=actor,
+        data={
+            **{name: getattr(application, name) for name in SCALAR_FIELDS},
+            "destinations": list(application.destinations.all()),
+            "goods": [{k: getattr(line, k) for k in GOODS_FIELDS} for line in application.goods.select_related("first_smelt_country", "second_smelt_country", "last_cast_country")],
+            "parties": [{k: getattr(party, k) for k in PARTY_FIELDS} for party in application.parties.select_related("country")],
+        },
+    )
 
 
 # Who asks the exporter questions: the licensing office and the ministry's advisors. Who writes internal notes: the same.

@@ -33,6 +33,12 @@ def application_errors(application: Application) -> dict[str, list[str]]:
             errors["conditions_confirmed"].append(_("Confirm that you meet the general licence's conditions."))
         return dict(errors)
 
+    # The guided start leaves both unchosen (nothing legally relevant is chosen for the exporter); the model's
+    # defaults fill them for the one-page form and the API.
+    if not application.end_use:
+        errors["end_use"].append(_("Choose the end use."))
+    if not application.purpose:
+        errors["purpose"].append(_("Choose the purpose."))
     _check_destinations(application, kind, destinations, errors)
     if not goods:
         errors["goods"].append(_("Add at least one goods line."))

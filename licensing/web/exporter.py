@@ -192,15 +192,15 @@ def application_detail(request, pk):
     )
 
 
-def _act(request, pk, do, success):
+def _act(request, pk, do, success, *, back: str = "exporter:detail"):
     application = _own(request, pk)
     try:
         result = do(application)
     except DomainError as exc:
         messages.error(request, exc.message)
-        return redirect("exporter:detail", pk=application.pk)
+        return redirect(back, pk=application.pk)
     messages.success(request, success)
-    return redirect("exporter:detail", pk=(result.pk if isinstance(result, Application) else application.pk))
+    return redirect(back, pk=(result.pk if isinstance(result, Application) else application.pk))
 
 
 @require_POST
@@ -284,14 +284,17 @@ def question_answer_one(request, pk, question_id):
 @exporter_required
 def document_upload(request, pk):
     form = DocumentForm(request.POST, request.FILES)
+    # The guided application's documents page posts here too and is where its exporter goes back to.
+    back = "exporter:guided-documents" if request.POST.get("back") == "guided" else "exporter:detail"
     if not form.is_valid():
         messages.error(request, " ".join(m for msgs in form.errors.values() for m in msgs))
-        return redirect("exporter:detail", pk=pk)
+        return redirect(back, pk=pk)
     return _act(
         request,
         pk,
         lambda a: services.document_add(actor=request.user, application=a, doc_type=form.cleaned_data["doc_type"], uploaded_file=form.cleaned_data["file"]),
         _("Document uploaded."),
+        back=back,
     )
 
 
@@ -301,15 +304,16 @@ def document_remove(request, pk, document_id):
     """Remove an uploaded document from a draft, after a confirmation step (submitted documents stay: the service refuses)."""
     application = _own(request, pk)
     document = selectors.document_or_404(application, document_id)
+    back = "exporter:guided-documents" if request.POST.get("back") == "guided" else "exporter:detail"  # as document_upload
     if not confirmed(request):
         return confirmation_page(
             request,
             title=_("Remove %(name)s?") % {"name": document.original_name},
             consequence=_("The document is removed from the draft and deleted. To use it again, upload it again."),
             button=_("Yes, remove the document"),
-            cancel_url=reverse("exporter:detail", args=[application.pk]),
+            cancel_url=reverse(back, args=[application.pk]),
         )
-    return _act(request, pk, lambda a: services.document_delete(actor=request.user, document=document), _("Document removed."))
+    return _act(request, pk, lambda a: services.document_delete(actor=request.user, document=document), _("Document removed."), back=back)
 
 
 @exporter_required

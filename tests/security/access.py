@@ -74,6 +74,7 @@ DEFAULT_PARAMS = {
     "rid": "advice_request",
     "condition_id": "condition",
     "condition_document_id": "condition_document",
+    "n": "line_number",
 }
 
 
@@ -263,6 +264,25 @@ ACCESS: dict[str, Entry] = {
     "exporter:document": page(OWNER),
     "exporter:document-remove": entry(POST=OWNER),
     "exporter:decision-document": page(OWNER),
+    # The guided application: pages over the organisation's own draft (a submitted case is sent to its page).
+    "exporter:guided-start": page(EXPORTERS),
+    "exporter:guided-tasks": entry(GET=OWNER),
+    "exporter:guided-about": page(OWNER),
+    "exporter:guided-licence": page(OWNER),
+    "exporter:guided-destinations": page(OWNER),
+    "exporter:guided-end-use": page(OWNER),
+    "exporter:guided-goods": entry(GET=OWNER),
+    "exporter:guided-goods-add": page(OWNER),
+    "exporter:guided-goods-line": page(OWNER),
+    "exporter:guided-goods-remove": page(OWNER),
+    "exporter:guided-parties": entry(GET=OWNER),
+    "exporter:guided-party-add": page(OWNER),
+    "exporter:guided-party": page(OWNER),
+    "exporter:guided-party-remove": page(OWNER),
+    "exporter:guided-documents": entry(GET=OWNER),
+    "exporter:guided-check": page(OWNER),
+    "exporter:guided-confirmation": entry(GET=OWNER),
+    "exporter:guided-copy": entry(POST=OWNER),
     "exporter:objection-lodge": entry(POST=OWNER, body={"POST": {"grounds": "An objection from the authorisation matrix."}}),
     "exporter:objection-letter": entry(GET=OWNER | OFFICIALS, params={"oid": "objection"}),
     "licences:list": page(EXPORTERS),

@@ -330,6 +330,7 @@ def _build_world(tmp_path) -> World:
     w.advice_request = AdviceRequest.objects.create(application_id=pk, body="defence", question="Any concerns about the end user?", due_on=timezone.localdate() + timedelta(days=21), asked_by=w.users[ADVISOR]).pk
     w.saved_search = SavedSearch.objects.create(owner=w.users[OFFICER], name="Open cases", query="status=in_review").pk
     w.year, w.month, w.criterion = timezone.localdate().year, timezone.localdate().month, 1
+    w.line_number = 1  # the guided application's goods line or party, counted from 1
     assert Application.objects.get(pk=pk).claimed_by == w.users[OFFICER]
     assert UsageReport.objects.filter(organisation=org_a).exists()
     # Organisations that run themselves: a colleague of A's, an invitation of A's, and a company awaiting vetting.

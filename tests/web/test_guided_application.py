@@ -1,0 +1,342 @@
+"""The guided application: start, task list, one short page per section, check your answers, submission, confirmation."""
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from licensing.applications import services
+from licensing.applications.models import Application, Status
+from tests.factories import PASSWORD, UserFactory, logged_in, pdf_upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+
+def started(client, kind="individual", movement="export") -> Application:
+    response = client.post("/applications/guided/start/", {"kind": kind, "movement": movement})
+    application = Application.objects.latest("pk")
+    assert response.status_code == 302 and response["Location"] == f"/applications/{application.pk}/tasks/"
+    return application
+
+
+def statuses(client, application) -> dict[str, str]:
+    html = client.get(f"/applications/{application.pk}/tasks/").content.decode()
+    return {key: status for status, key in re.findall(r'<strong class="tag task-(\w+)" id="status-(\w+)">', html)}
+
+
+GOODS_LINE = {"goods_kind": "military", "description": "Radar transmitter module", "control_entry": "ML5", "quantity": "4", "unit": "pieces", "value_eur": "120000"}
+CONSIGNEE = {"role": "consignee", "name": "Forsvarsmateriell", "address": "Postboks 800, Lillehammer", "country": "NO", "party_type": "government"}
+END_USER = {"role": "end_user", "name": "Royal Norwegian Navy", "address": "Haakonsvern, Bergen", "country": "NO", "party_type": "armed_forces"}
+
+
+def filled_in(client) -> Application:
+    """An individual licence for radar parts to Norway, every section answered through its own page."""
+    application = started(client)
+    base = f"/applications/{application.pk}/tasks"
+    assert client.post(f"{base}/about/", {"title": "Radar spares", "purpose": "sale"})["Location"] == f"{base}/destinations/"
+    assert client.post(f"{base}/destinations/", {"destinations": ["NO"]})["Location"] == f"{base}/end-use/"
+    assert client.post(f"{base}/end-use/", {"end_use": "military", "end_use_description": "Coastal radars."})["Location"] == f"{base}/goods/"
+    assert client.post(f"{base}/goods/add/", GOODS_LINE)["Location"] == f"{base}/goods/"
+    assert client.post(f"{base}/parties/add/", CONSIGNEE)["Location"] == f"{base}/parties/"
+    assert client.post(f"{base}/parties/add/", END_USER)["Location"] == f"{base}/parties/"
+    response = client.post(f"/applications/{application.pk}/documents/", {"doc_type": "end_user_certificate", "file": pdf_upload(), "back": "guided"})
+    assert response["Location"] == f"{base}/documents/"
+    return application
+
+
+def test_start_chooses_nothing_for_the_exporter(exporter_a):
+    client = logged_in(exporter_a)
+    html = client.get("/applications/guided/start/").content.decode()
+    assert 'name="kind"' in html and 'name="movement"' in html and " checked" not in html
+    response = client.post("/applications/guided/start/", {"kind": "individual"})
+    assert response.status_code == 200 and "There is a problem" in response.content.decode()
+    assert not Application.objects.exists()  # nothing half-made
+    application = started(client)
+    assert (application.kind, application.movement, application.status) == ("individual", "export", Status.DRAFT)
+    assert application.end_use == "" and application.purpose == ""  # asked on their own pages, not defaulted
+    about = client.get(f"/applications/{application.pk}/tasks/about/").content.decode()
+    assert 'name="purpose"' in about and 'value="sale" selected' not in about
+
+
+def test_the_list_page_starts_the_guided_application(exporter_a):
+    html = logged_in(exporter_a).get("/applications/").content.decode()
+    assert 'href="/applications/guided/start/"' in html and 'href="/applications/new/"' in html  # the one-page form stays
+
+
+@pytest.mark.parametrize(
+    "kind,movement,sections",
+    [
+        ("individual", "export", ["about", "destinations", "end_use", "goods", "parties", "documents"]),
+        ("global", "transit", ["about", "destinations", "end_use", "goods", "parties", "documents"]),
+        ("classification", "export", ["about", "end_use", "goods", "documents"]),
+        ("general_registration", "export", ["licence"]),
+    ],
+)
+def test_the_task_list_shows_the_sections_of_the_kind_and_movement(exporter_a, kind, movement, sections):
+    client = logged_in(exporter_a)
+    application = started(client, kind, movement)
+    found = statuses(client, application)
+    assert list(found) == sections
+    assert set(found.values()) <= {"not_started", "optional"}
+    if "documents" in found:  # a classification needs technical documentation, a global licence asks none
+        assert found["documents"] == ("optional" if kind == "global" else "not_started")
+    for missing in {"licence", "about", "destinations", "end_use", "goods", "parties", "documents"} - set(sections):
+        url = {"licence": "general-licence", "end_use": "end-use"}.get(missing, missing)
+        assert client.get(f"/applications/{application.pk}/tasks/{url}/").status_code == 404
+
+
+def test_movement_decides_the_questions_asked(exporter_a):
+    client = logged_in(exporter_a)
+    transit = started(client, "global", "transit")
+    assert 'name="origin_country"' in client.get(f"/applications/{transit.pk}/tasks/destinations/").content.decode()
+    brokering = started(client, "global", "brokering")
+    about = client.get(f"/applications/{brokering.pk}/tasks/about/").content.decode()
+    assert 'name="brokering_value_eur"' in about and 'name="reimport_date"' not in about
+    export = started(client, "individual", "export")
+    assert 'name="origin_country"' not in client.get(f"/applications/{export.pk}/tasks/destinations/").content.decode()
+    assert 'name="brokering_value_eur"' not in client.get(f"/applications/{export.pk}/tasks/about/").content.decode()
+
+
+def test_a_section_saves_and_keeps_what_was_typed(exporter_a):
+    client = logged_in(exporter_a)
+    application = started(client)
+    base = f"/applications/{application.pk}/tasks"
+    response = client.post(f"{base}/about/", {"title": "Keep me", "purpose": "sale", "temporary": "on", "reimport_date": "soon"})
+    assert response.status_code == 200 and "Keep me" in response.content.decode()
+    application.refresh_from_db()
+    assert application.title == "" and application.purpose == ""  # nothing half-saved
+    response = client.post(f"{base}/about/", {"title": "Keep me", "purpose": "repair", "later": "1"})
+    assert response["Location"] == f"{base}/"  # come back later: the task list
+    application.refresh_from_db()
+    assert (application.title, application.purpose) == ("Keep me", "repair")
+    assert 'value="Keep me"' in client.get(f"{base}/about/").content.decode()
+    # A repair must say where the goods came from: the section is begun, not finished (validation says so).
+    assert statuses(client, application)["about"] == "in_progress"
+    client.post(f"{base}/about/", {"title": "Keep me", "purpose": "repair", "repaired_goods_from_netherlands": "true"})
+    assert statuses(client, application)["about"] == "completed"
+
+
+def test_the_smelt_and_cast_countries_are_asked_of_aluminium_lines_only(exporter_a):
+    client = logged_in(exporter_a)
+    application = started(client)
+    base = f"/applications/{application.pk}/tasks"
+    assert 'name="first_smelt_country"' not in client.get(f"{base}/goods/add/").content.decode()
+    response = client.post(f"{base}/goods/add/", {**GOODS_LINE, "goods_kind": "unlisted", "control_entry": "", "hs_code": "7604.10"})
+    assert response["Location"] == f"{base}/goods/1/"  # an aluminium line: its declaration next
+    assert 'name="first_smelt_country"' in client.get(f"{base}/goods/1/").content.decode()
+    client.post(f"{base}/goods/1/", {**GOODS_LINE, "goods_kind": "unlisted", "control_entry": "", "hs_code": "7604.10", "first_smelt_country": "NO", "last_cast_country": "DE"})
+    line = application.goods.get()
+    assert (line.first_smelt_country_id, line.last_cast_country_id, line.description) == ("NO", "DE", GOODS_LINE["description"])
+
+
+def test_check_your_answers_lists_everything_with_change_links(exporter_a):
+    client = logged_in(exporter_a)
+    application = filled_in(client)
+    base = f"/applications/{application.pk}/tasks"
+    assert set(statuses(client, application).values()) == {"completed"}
+    html = client.get(f"{base}/check/").content.decode()
+    for text in ("Radar spares", "Norway", "Military", "Coastal radars.", "Radar transmitter module", "ML5", "Forsvarsmateriell", "Royal Norwegian Navy", "euc.pdf"):
+        assert text in html, text
+    for page in ("about/", "destinations/", "end-use/", "goods/", "goods/1/", "parties/", "parties/1/", "parties/2/", "documents/"):
+        assert f'href="{base}/{page}"' in html, page
+    assert "There is a problem" not in html and 'name="declaration"' in html
+
+
+def test_check_your_answers_links_each_error_to_its_section(exporter_a):
+    client = logged_in(exporter_a)
+    application = started(client)
+    base = f"/applications/{application.pk}/tasks"
+    client.post(f"{base}/goods/add/", {**GOODS_LINE, "value_eur": ""})
+    html = client.get(f"{base}/check/").content.decode()
+    assert f'href="{base}/about/#id_purpose"' in html
+    assert f'href="{base}/destinations/#id_destinations"' in html
+    assert f'href="{base}/goods/1/#id_value_eur"' in html and "Goods line 1, Value (EUR)" in html
+    assert f'href="{base}/parties/#main"' in html and f'href="{base}/documents/#main"' in html
+
+
+def test_a_signatory_submits_after_the_declaration(exporter_a):
+    client = logged_in(exporter_a)
+    application = filled_in(client)
+    check = f"/applications/{application.pk}/tasks/check/"
+    response = client.post(check, {})
+    assert response.status_code == 200 and "Confirm the declaration" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == Status.DRAFT
+    response = client.post(check, {"declaration": "on"})
+    assert response["Location"] == f"/applications/{application.pk}/submitted/"
+    application.refresh_from_db()
+    assert application.status != Status.DRAFT and application.deadline_at is not None
+    assert client.get(check)["Location"] == f"/applications/{application.pk}/"  # no more changes through the guided pages
+
+
+def test_a_viewer_or_preparer_cannot_submit(exporter_a, org_a):
+    application = filled_in(logged_in(exporter_a))
+    check = f"/applications/{application.pk}/tasks/check/"
+    viewer = logged_in(UserFactory(organisation=org_a, org_role="viewer"))
+    assert viewer.post(check, {"declaration": "on"}).status_code == 403
+    preparer = logged_in(UserFactory(organisation=org_a, org_role="preparer"))
+    html = preparer.get(check).content.decode()
+    assert 'name="declaration"' not in html and "ask a signatory" in html
+    assert preparer.post(check, {"declaration": "on"}).status_code == 403
+    application.refresh_from_db()
+    assert application.status == Status.DRAFT
+
+
+def test_another_organisation_sees_nothing(exporter_a, exporter_b):
+    application = started(logged_in(exporter_a))
+    other = logged_in(exporter_b)
+    for page in ("tasks/", "tasks/about/", "tasks/goods/", "tasks/check/", "submitted/"):
+        assert other.get(f"/applications/{application.pk}/{page}").status_code == 404
+
+
+def test_the_confirmation_says_who_decides_and_by_when(exporter_a, django_capture_on_commit_callbacks):
+    client = logged_in(exporter_a)
+    application = filled_in(client)
+    with django_capture_on_commit_callbacks(execute=True):  # routing runs after the submission's commit
+        client.post(f"/applications/{application.pk}/tasks/check/", {"declaration": "on"})
+    application.refresh_from_db()
+    html = client.get(f"/applications/{application.pk}/submitted/").content.decode()
+    assert application.reference in html
+    assert "Decision due by" in html and "days left" in html
+    assert "The licensing office (CDIU) is assessing your application and decides on it." in html
+    for rule in application.determination["rules"]:  # the reasons in words, never the rule's id
+        assert rule["id"] not in html
+    assert "What happens next" in html
+
+
+def _with_lines(exporter, count) -> Application:
+    line = {"goods_kind": "military", "description": "Spare part", "control_entry": "ML5", "quantity": 1, "value_eur": 100}
+    return services.application_create(actor=exporter, data={"kind": "global", "movement": "export", "goods": [dict(line) for _ in range(count)]})
+
+
+INSERT_LINES = 'INSERT INTO "applications_goodsline"'
+
+
+def _queries(client, method, url, data=None) -> int:
+    """The queries of one request, the goods lines' bulk inserts apart: SQLite splits them into batches of its
+    999 parameters (one statement on PostgreSQL), so they are counted on their own."""
+    with CaptureQueriesContext(connection) as captured:
+        response = getattr(client, method)(url, data or {})
+    assert response.status_code in (200, 302), (url, response.status_code)
+    inserts = [q for q in captured if q["sql"].startswith(INSERT_LINES)]
+    assert len(inserts) <= 3, "the lines are written in bulk"
+    return len(captured) - len(inserts)
+
+
+def test_a_hundred_goods_lines_go_through_the_pages_in_constant_queries(exporter_a):
+    client = logged_in(exporter_a)
+    small, large = _with_lines(exporter_a, 3), _with_lines(exporter_a, 100)
+    for page, data in [("goods/", None), ("goods/2/", None), ("check/", None), ("", None)]:
+        assert _queries(client, "get", f"/applications/{small.pk}/tasks/{page}") == _queries(client, "get", f"/applications/{large.pk}/tasks/{page}"), page
+    change = {**GOODS_LINE, "description": "Changed part"}
+    assert _queries(client, "post", f"/applications/{small.pk}/tasks/goods/2/", change) == _queries(client, "post", f"/applications/{large.pk}/tasks/goods/2/", change)
+    assert list(large.goods.order_by("position").values_list("description", flat=True))[:3] == ["Spare part", "Changed part", "Spare part"]
+    assert large.goods.count() == 100
+    html = client.get(f"/applications/{large.pk}/tasks/goods/").content.decode()
+    assert f'href="/applications/{large.pk}/tasks/goods/100/"' in html
+    assert client.post(f"/applications/{large.pk}/tasks/goods/100/remove/", {"confirmed": "yes"}).status_code == 302
+    assert large.goods.count() == 99
+
+
+def test_an_earlier_application_is_copied_into_a_new_draft(exporter_a, exporter_b, org_a):
+    client = logged_in(exporter_a)
+    earlier = filled_in(client)
+    client.post(f"/applications/{earlier.pk}/tasks/check/", {"declaration": "on"})
+    earlier.refresh_from_db()
+    assert earlier.status != Status.DRAFT
+    assert 'action="/applications/%d/copy/"' % earlier.pk in client.get(f"/applications/{earlier.pk}/").content.decode()
+    assert logged_in(exporter_b).post(f"/applications/{earlier.pk}/copy/").status_code == 404
+    viewer = logged_in(UserFactory(organisation=org_a, org_role="viewer"))
+    viewer.post(f"/applications/{earlier.pk}/copy/")
+    assert Application.objects.count() == 1  # a viewer reads only
+    response = client.post(f"/applications/{earlier.pk}/copy/")
+    copy = Application.objects.latest("pk")
+    assert response["Location"] == f"/applications/{copy.pk}/tasks/"
+    assert (copy.status, copy.kind, copy.movement, copy.title, copy.end_use) == (Status.DRAFT, earlier.kind, earlier.movement, earlier.title, earlier.end_use)
+    assert [c.code for c in copy.destinations.all()] == ["NO"]
+    assert list(copy.goods.values_list("description", "control_entry")) == [("Radar transmitter module", "ML5")]
+    assert sorted(copy.parties.values_list("name", flat=True)) == ["Forsvarsmateriell", "Royal Norwegian Navy"]
+    assert not copy.documents.exists()  # the certificate belonged to the earlier transaction
+    assert statuses(client, copy)["documents"] == "not_started" and statuses(client, copy)["goods"] == "completed"
+
+
+def test_the_determination_answer_starts_an_application_with_its_facts(exporter_a):
+    client = logged_in(exporter_a)
+    query = "goods_kind=military&movement=export&destination=no&control_entry=ML5&value_eur=1000&end_use=military&recipient_type=armed_forces&purpose=sale"
+    html = client.get(f"/determination/?{query}").content.decode()
+    assert f'href="/applications/guided/start/?{query.replace("&", "&amp;")}"' in html
+    html = client.get(f"/applications/guided/start/?{query}").content.decode()
+    checked = re.findall(r'<input type="radio" name="(\w+)" value="(\w+)"[^>]* checked>', html)
+    assert "You start from the facts you gave" in html and checked == [("movement", "export")]  # the kind is the exporter's to choose
+    response = client.post(f"/applications/guided/start/?{query}", {"kind": "individual", "movement": "export"})
+    application = Application.objects.get()
+    assert response["Location"] == f"/applications/{application.pk}/tasks/"
+    assert (application.end_use, application.purpose) == ("military", "sale")
+    assert [c.code for c in application.destinations.all()] == ["NO"]
+    line = application.goods.get()
+    assert (line.goods_kind, line.control_entry, line.value_eur, line.description) == ("military", "ML5", 1000, "")
+    found = statuses(client, application)
+    assert (found["about"], found["destinations"], found["end_use"], found["goods"]) == ("completed", "completed", "completed", "in_progress")
+
+
+def test_unreadable_facts_start_an_empty_application(exporter_a):
+    client = logged_in(exporter_a)
+    client.post("/applications/guided/start/?goods_kind=military&movement=export&destination=", {"kind": "global", "movement": "export"})
+    application = Application.objects.get()
+    assert not application.goods.exists() and application.end_use == ""
+
+
+def test_a_document_is_removed_from_the_documents_page(exporter_a):
+    client = logged_in(exporter_a)
+    application = filled_in(client)
+    document = application.documents.get()
+    page = f"/applications/{application.pk}/tasks/documents/"
+    assert f'action="/applications/{application.pk}/documents/{document.pk}/remove/"' in client.get(page).content.decode()
+    asked = client.post(f"/applications/{application.pk}/documents/{document.pk}/remove/", {"back": "guided"}).content.decode()
+    assert f'href="{page}"' in asked  # "no, go back" returns to the documents page
+    response = client.post(f"/applications/{application.pk}/documents/{document.pk}/remove/", {"back": "guided", "confirmed": "yes"})
+    assert response["Location"] == page and not application.documents.exists()
+    assert statuses(client, application)["documents"] == "not_started"  # an individual licence needs its certificate
+
+
+def test_the_task_list_speaks_dutch(exporter_a):
+    client = Client()  # Dutch is the default
+    assert client.login(username=exporter_a.username, password=PASSWORD)
+    client.post("/applications/guided/start/", {"kind": "individual", "movement": "export"})
+    html = client.get(f"/applications/{Application.objects.get().pk}/tasks/").content.decode()
+    assert "Over de aanvraag" in html and "Niet begonnen" in html and "Nog niet in te dienen" in html
+
+
+def test_one_line_is_saved_without_touching_the_others(exporter_a, org_a):
+    from licensing.core.errors import NotAllowed, NotFound
+
+    application = _with_lines(exporter_a, 3)
+    services.application_line_save(actor=exporter_a, application=application, name="goods", position=1, data={"description": "Second, changed"})
+    services.application_line_save(actor=exporter_a, application=application, name="goods", position=0, data=None)
+    assert list(application.goods.order_by("position").values_list("position", "description")) == [(0, "Second, changed"), (1, "Spare part")]
+    with pytest.raises(NotFound):
+        services.application_line_save(actor=exporter_a, application=application, name="goods", position=2, data=None)
+    with pytest.raises(NotAllowed):
+        services.application_line_save(actor=UserFactory(organisation=org_a, org_role="viewer"), application=application, name="goods", position=None, data={"description": "x"})
+    assert application.goods.count() == 2
+
+
+def test_a_general_licence_registration_takes_one_section(exporter_a, django_capture_on_commit_callbacks):
+    client = logged_in(exporter_a)
+    application = started(client, "general_registration", "transit")
+    base = f"/applications/{application.pk}/tasks"
+    response = client.post(f"{base}/general-licence/", {"title": "Transit registration", "general_licence": "NL008", "conditions_confirmed": "on"})
+    assert response["Location"] == f"{base}/check/"  # the only section: then check your answers
+    assert statuses(client, application) == {"licence": "completed"}
+    assert "NL008" in client.get(f"{base}/check/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"{base}/check/", {"declaration": "on"})["Location"] == f"/applications/{application.pk}/submitted/"
+    application.refresh_from_db()
+    assert application.status != Status.DRAFT
