@@ -98,22 +98,24 @@ def prior_information(application: Application) -> dict:
     """Earlier decisions for the same destination with the same consignee or end user; denial-register matches.
 
     The earlier cases are found through the office search's index (a case whose document holds every word of the
-    name, as typed or as the screening normaliser folds it), then confirmed by the names' own comparison: the
-    newest PRIOR_LIMIT of all time, in a few indexed queries whatever the number of decisions to that destination
+    name, as typed or as the screening normaliser folds it; the newest of them), then confirmed by the names' own
+    comparison: the newest PRIOR_LIMIT, in a few indexed queries whatever the number of decisions to that destination
     (reading the newest decisions to the destination and comparing their parties read the whole destination's
     decisions at a million applications, and missed every case older than the newest 200)."""
     destinations = [c.code for c in application.destinations.all()]
     names = [p.name for p in application.parties.all() if p.role in (Party.Role.CONSIGNEE, Party.Role.END_USER)]
     same_destination = Application.objects.filter(destinations__code__in=destinations).exclude(pk=application.pk)
-    named = Q(pk__in=[])
-    for name in dict.fromkeys(names):
-        named |= Q(application__in=matching(same_destination, name).values("pk"))
+    # The newest cases naming each party, as ids: joined into the decisions' query, PostgreSQL walked every decision
+    # newest first and took half a second at 1,000,000 applications even when nothing matched.
+    candidates: set[int] = set()
+    for name in dict.fromkeys(names) if destinations else ():
+        candidates.update(matching(same_destination, name).order_by("-submitted_at", "-pk").values_list("pk", flat=True)[: PRIOR_LIMIT * 2])
     earlier = (
-        Decision.objects.filter(named)
+        Decision.objects.filter(application_id__in=candidates)
         .select_related("application")
         .prefetch_related(Prefetch("application__parties", queryset=Party.objects.filter(role__in=(Party.Role.CONSIGNEE, Party.Role.END_USER))))
         .order_by("-decided_on", "-id")[: PRIOR_LIMIT * 2]
-    ) if names and destinations else Decision.objects.none()
+    ) if candidates else Decision.objects.none()
     decisions = []
     for decision in earlier:
         same = [p.name for p in decision.application.parties.all() if any(names_match(p.name, n) for n in names)]
