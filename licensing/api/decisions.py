@@ -18,7 +18,7 @@ from licensing.denials import exports
 from licensing.licences import decisions
 from licensing.licences.documents import decision_document as decision_pdf
 from licensing.licences.selectors import parliament_notifications, proposals_awaiting_countersignature
-from licensing.licences.models import Decision, DecisionLine, DecisionProposal, Outcome, ParliamentNotification
+from licensing.licences.models import Decision, DecisionDestination, DecisionLine, DecisionProposal, Outcome, ParliamentNotification
 from licensing.reference.frameworks import basis_text
 
 from .idempotency import idempotent
@@ -30,6 +30,14 @@ class LineDecisionIn(serializers.Serializer):
 
     line = serializers.IntegerField(min_value=1)
     outcome = serializers.ChoiceField(choices=[(Outcome.ISSUED, Outcome.ISSUED.label), (Outcome.DENIED, Outcome.DENIED.label)])
+    criteria = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=99), required=False, default=list, max_length=30)
+    reasons = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+
+
+class DestinationDecisionIn(serializers.Serializer):
+    """A destination (ISO country code, one of the application's) that an issued licence leaves out, with its grounds."""
+
+    country = serializers.CharField(min_length=2, max_length=2)
     criteria = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=99), required=False, default=list, max_length=30)
     reasons = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
 
@@ -47,6 +55,8 @@ class DecisionIn(serializers.Serializer):
     not_listed = serializers.BooleanField(required=False, default=False)
     # Per goods line (issue 18.2): issue some lines and deny others; left out, every line has `outcome`.
     lines = LineDecisionIn(many=True, required=False, default=list, max_length=500)
+    # Per destination (issue 18.2): an issued licence for several destinations may deny some of them.
+    denied_destinations = DestinationDecisionIn(many=True, required=False, default=list, max_length=300)
     # Standard texts (GET /api/v1/standard-texts/): an issued licence's conditions, a denial's refusal reasons.
     standard_conditions = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=20)
     standard_reasons = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=20)
@@ -67,16 +77,26 @@ class DecisionLineOut(serializers.ModelSerializer):
         return basis_text(obj.criteria, language=translation.get_language()) if obj.criteria else ""
 
 
+class DecisionDestinationOut(serializers.ModelSerializer):
+    country = serializers.CharField(source="country_id")
+    legal_basis = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = DecisionDestination
+        fields = ["country", "outcome", "criteria", "frameworks", "legal_basis", "reasons"]
+
+
 class DecisionOut(serializers.ModelSerializer):
     licence_number = serializers.CharField(source="licence.number", allow_null=True, default=None)
     legal_basis = serializers.SerializerMethodField()
     lines = DecisionLineOut(many=True, read_only=True)
+    denied_destinations = DecisionDestinationOut(many=True, read_only=True)
 
     class Meta:
         model = Decision
         fields = [
             "reference", "outcome", "decided_on", "reasons", "criteria", "frameworks", "legal_basis", "indicative_answer", "negative_answer", "ruling_entry",
-            "ruling_not_listed", "licence_number", "lines",
+            "ruling_not_listed", "licence_number", "lines", "denied_destinations",
         ]
 
     def get_legal_basis(self, obj) -> str:
@@ -89,7 +109,7 @@ def _application(request, pk):
 
 
 def _decision_of(application) -> Decision:
-    return Decision.objects.select_related("licence").prefetch_related("lines").get(application=application)
+    return Decision.objects.select_related("licence").prefetch_related("lines", "denied_destinations").get(application=application)
 
 
 class DecideView(APIView):

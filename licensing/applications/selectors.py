@@ -32,7 +32,7 @@ def with_details(queryset: QuerySet[Application]) -> QuerySet[Application]:
         "amendment",
         # The decision is licensing.licences's model, a layer above this one: reached through the application's
         # reverse relation rather than imported.
-        Prefetch("decision", queryset=Application.decision.related.related_model.objects.select_related("licence").prefetch_related("lines")),
+        Prefetch("decision", queryset=Application.decision.related.related_model.objects.select_related("licence").prefetch_related("lines", "denied_destinations")),
         "destinations",
         "goods",
         "parties",

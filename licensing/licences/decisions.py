@@ -49,7 +49,7 @@ from licensing.screening.selectors import decision_blocker, screening_flags
 
 from .conditions import conditions_attach
 from .models import (
-    Decision, DecisionLine, DecisionProposal, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, ProposalStatus, Registration,
+    Decision, DecisionDestination, DecisionLine, DecisionProposal, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, ProposalStatus, Registration,
     RegistrationStatus,
 )
 from .tasks import decision_notify
@@ -73,6 +73,22 @@ class LineDecision:
 
 
 @dataclass(frozen=True)
+class DestinationDecision:
+    """A destination denied in a decision that issues the licence for the others (issue 18.2): `country` is its code;
+    it cites its grounds."""
+
+    country: str
+    criteria: tuple[int, ...] = ()
+    reasons: str = ""
+
+
+def _destination_decisions(items) -> tuple[DestinationDecision, ...]:
+    return tuple(
+        DestinationDecision(country=str(d["country"]).upper(), criteria=tuple(d.get("criteria") or ()), reasons=d.get("reasons") or "") for d in items or ()
+    )
+
+
+@dataclass(frozen=True)
 class DecideCommand:
     """One decision as typed input: what the API's serializer and the page's form both produce (each from its own
     wire format), so that `decide` is the one dispatch to the decision services."""
@@ -88,6 +104,8 @@ class DecideCommand:
     not_listed: bool = False
     # Per goods line (issue 18.2): none means every line has the decision's outcome (and a denial's grounds).
     lines: tuple[LineDecision, ...] = ()
+    # Per destination (issue 18.2): the destinations an issued licence leaves out, each denied on its own grounds.
+    denied_destinations: tuple[DestinationDecision, ...] = ()
     # Standard texts (reference.StandardText ids): the licence's conditions (they become its obligations) and a
     # denial's refusal reasons (written into its reasons in the holder's language).
     standard_conditions: tuple[int, ...] = ()
@@ -105,6 +123,8 @@ class DecideCommand:
                 LineDecision(line=line["line"], outcome=line["outcome"], criteria=tuple(line.get("criteria") or ()), reasons=line.get("reasons") or "")
                 for line in known["lines"]
             )
+        if "denied_destinations" in known:
+            known["denied_destinations"] = _destination_decisions(known["denied_destinations"])
         if known.get("outcome") != Outcome.ANSWERED:
             known.pop("positive", None)  # a sondage's answer alone is positive or negative (the API and the form default apart)
         return cls(**known)
@@ -115,6 +135,7 @@ class DecideCommand:
         for name in ("criteria", "standard_conditions", "standard_reasons"):
             record[name] = list(getattr(self, name))
         record["lines"] = [{"line": l.line, "outcome": l.outcome, "criteria": list(l.criteria), "reasons": l.reasons} for l in self.lines]
+        record["denied_destinations"] = [{"country": d.country, "criteria": list(d.criteria), "reasons": d.reasons} for d in self.denied_destinations]
         record["valid_to"] = self.valid_to.isoformat() if self.valid_to else None
         return record
 
@@ -125,6 +146,7 @@ class DecideCommand:
         for name in ("criteria", "standard_conditions", "standard_reasons"):
             known[name] = tuple(known.get(name, ()))
         known["lines"] = tuple(LineDecision(line=l["line"], outcome=l["outcome"], criteria=tuple(l.get("criteria") or ()), reasons=l.get("reasons") or "") for l in known.get("lines", ()))
+        known["denied_destinations"] = _destination_decisions(known.get("denied_destinations", ()))
         if known.get("valid_to"):
             known["valid_to"] = date.fromisoformat(known["valid_to"])
         return cls(**known)
@@ -158,6 +180,8 @@ def _record(*, actor, application: Application, command: DecideCommand, on_objec
     c = command
     if c.lines and c.outcome not in (Outcome.ISSUED, Outcome.DENIED):
         raise DomainError(_("Only a licence can be issued or denied line by line."), fields={"lines": [_("Only a licence can be issued or denied line by line.")]})
+    if c.denied_destinations and c.outcome != Outcome.ISSUED:
+        raise DomainError(_("Only an issued licence can leave destinations out."), fields={"denied_destinations": [_("Only an issued licence can leave destinations out.")]})
     if c.standard_conditions and c.outcome != Outcome.ISSUED:
         raise DomainError(_("Only an issued licence has conditions."), fields={"standard_conditions": [_("Only an issued licence has conditions.")]})
     if c.standard_reasons and c.outcome != Outcome.DENIED:
@@ -165,7 +189,7 @@ def _record(*, actor, application: Application, command: DecideCommand, on_objec
     if c.outcome == Outcome.ISSUED:
         return decision_issue(
             actor=actor, application=application, conditions=c.conditions, valid_to=c.valid_to, reasons=c.reasons, lines=c.lines,
-            standard_conditions=c.standard_conditions, on_objection=on_objection,
+            denied_destinations=c.denied_destinations, standard_conditions=c.standard_conditions, on_objection=on_objection,
         )
     if c.outcome == Outcome.DENIED:
         reasons = c.reasons
@@ -192,11 +216,11 @@ def _open_proposal(application: Application) -> DecisionProposal | None:
 
 
 def _is_denial(command: DecideCommand) -> bool:
-    """A denial, a negative indicative answer or a licence that denies some goods lines: each is entered in our
-    denial register (counted_as_denial, DecisionLine)."""
+    """A denial, a negative indicative answer or a licence that denies some goods lines or destinations: each is
+    entered in our denial register (counted_as_denial, DecisionLine, DecisionDestination)."""
     return (
         command.outcome == Outcome.DENIED or (command.outcome == Outcome.ANSWERED and not command.positive)
-        or any(line.outcome == Outcome.DENIED for line in command.lines)
+        or any(line.outcome == Outcome.DENIED for line in command.lines) or bool(command.denied_destinations)
     )
 
 
@@ -536,6 +560,47 @@ def _line_plan(application: Application, lines: tuple[LineDecision, ...], *, out
     return sorted(planned.values(), key=lambda p: p.number)
 
 
+@dataclass(frozen=True)
+class _PlannedDestination:
+    country: object  # reference.Country
+    criteria: list[int]
+    frameworks: list[str]
+    reasons: str
+
+
+def _destination_plan(application: Application, denied: tuple[DestinationDecision, ...]) -> list[_PlannedDestination]:
+    """
+    The destinations an issued licence leaves out, each with its grounds. Refused (one DomainError on
+    `denied_destinations`, nothing saved) when the case is no licence application with several destinations, a country
+    is not one of its destinations or is named twice, every destination would be denied (record a denial), or a
+    destination cites no grounds of the frameworks the case is assessed against (_grounds).
+    """
+    if not denied:
+        return []
+    field = "denied_destinations"
+    destinations = {c.code: c for c in application.destinations.all()}
+    if application.kind not in KINDS_DECIDED_PER_LINE or len(destinations) < 2:
+        message = _("Only a licence for several destinations can deny some of them.")
+        raise DomainError(message, fields={field: [message]})
+    errors: list[str] = []
+    planned: dict[str, _PlannedDestination] = {}
+    for decided in denied:
+        if decided.country not in destinations:
+            errors.append(_("%(country)s is not a destination of this application.") % {"country": decided.country[:10]})
+        elif decided.country in planned:
+            errors.append(_("Destination %(country)s is denied twice.") % {"country": decided.country})
+        else:
+            cited, cited_frameworks, problem = _grounds(application, decided.criteria)
+            if problem:
+                errors.append(_("Destination %(country)s: %(problem)s") % {"country": decided.country, "problem": problem[0]})
+            planned[decided.country] = _PlannedDestination(destinations[decided.country], cited, cited_frameworks, decided.reasons.strip())
+    if not errors and len(planned) == len(destinations):
+        errors.append(_("Every destination is denied: record a denial, not a licence."))
+    if errors:
+        raise DomainError(_("The decision per destination is not complete."), fields={field: errors})
+    return sorted(planned.values(), key=lambda p: p.country.code)
+
+
 def _decision_lines(decision: Decision, plan: list[_PlannedLine]) -> None:
     DecisionLine.objects.bulk_create(
         DecisionLine(
@@ -549,14 +614,16 @@ def _decision_lines(decision: Decision, plan: list[_PlannedLine]) -> None:
 
 def decision_issue(
     *, actor, application: Application, conditions: str = "", valid_to: date | None = None, reasons: str = "", lines: tuple[LineDecision, ...] = (),
-    standard_conditions: tuple[int, ...] | list[int] = (), on_objection=None,
+    denied_destinations: tuple[DestinationDecision, ...] = (), standard_conditions: tuple[int, ...] | list[int] = (), on_objection=None,
 ):
     """Issue the licence: numbered, with its lines, destinations and conditions (the chosen standard conditions become
     its obligations, with their due dates: licences.conditions); fast-track notice where due.
     For a general-licence registration, register the exporter instead (returns the Registration).
 
     `lines` may deny some goods lines in the same decision (issue 18.2): the licence then covers the issued lines
-    only, and each denied line is its own entry in our denial register with its grounds (see _denial_register)."""
+    only, and each denied line is its own entry in our denial register with its grounds (see _denial_register).
+    `denied_destinations` may likewise deny some destinations (_destination_plan): the licence leaves them out, and
+    each is its own entry in the register (`{reference}-{country}`) for the issued goods, with its grounds."""
     _decider(actor)
     texts = standard_texts_chosen(StandardTextKind.CONDITION, standard_conditions, field="standard_conditions")
     with transaction.atomic():
@@ -565,9 +632,10 @@ def decision_issue(
             raise DomainError(_("Only a licence can be issued or denied line by line."), fields={"lines": [_("Only a licence can be issued or denied line by line.")]})
         plan = _line_plan(locked, lines, outcome=Outcome.ISSUED)
         denied = [p for p in plan if p.outcome == Outcome.DENIED]
-        if denied and not reasons.strip():
+        places = _destination_plan(locked, tuple(denied_destinations))
+        if (denied or places) and not reasons.strip():
             raise DomainError(_("The denial is not complete."), fields={"reasons": [_("Give the reasons the exporter will read.")]})
-        _refuse_without_second_officer(locked, DecideCommand(outcome=Outcome.ISSUED, lines=lines), on_objection)
+        _refuse_without_second_officer(locked, DecideCommand(outcome=Outcome.ISSUED, lines=lines, denied_destinations=tuple(denied_destinations)), on_objection)
         _refuse_if_blocked(locked, approving=True, denied_lines={p.goods.pk for p in denied}, on_objection=on_objection)
         if locked.kind == Kind.GENERAL_REGISTRATION:
             if texts:
@@ -580,9 +648,11 @@ def decision_issue(
         valid_to = valid_to or today + timedelta(days=LICENCE_VALIDITY_DAYS)
         if valid_to <= today:
             raise DomainError(_("The licence must be valid after today."), fields={"valid_to": [_("Choose a date after today.")]})
-        criteria = sorted({c for p in denied for c in p.criteria})
-        frameworks = [f for f in application_frameworks(locked) if any(f in p.frameworks for p in denied)]
-        payload = {"denied_lines": [p.number for p in denied], "criteria": criteria, "frameworks": frameworks} if denied else None
+        criteria = sorted({c for p in [*denied, *places] for c in p.criteria})
+        frameworks = [f for f in application_frameworks(locked) if any(f in p.frameworks for p in [*denied, *places])]
+        payload = None
+        if denied or places:
+            payload = {"denied_lines": [p.number for p in denied], "denied_destinations": [p.country.code for p in places], "criteria": criteria, "frameworks": frameworks}
         application_move(application=locked, action=Action.ISSUE, actor=actor, reason=reasons, payload=payload)
         decision = _decision(locked, actor, Outcome.ISSUED, on_objection, reasons=reasons, criteria=criteria)
         if locked.kind != Kind.GENERAL_REGISTRATION:
@@ -609,7 +679,7 @@ def decision_issue(
             origin_country_id=locked.origin_country_id,
             brokering_value_eur=locked.brokering_value_eur,
         )
-        licence.destinations.set(locked.destinations.all())
+        licence.destinations.set([c for c in locked.destinations.all() if c.code not in {p.country.code for p in places}])
         conditions_attach(licence=licence, texts=texts)
         LicenceLine.objects.bulk_create(
             LicenceLine(
@@ -629,25 +699,34 @@ def decision_issue(
         if (locked.determination or {}).get("fast_track_parliament") and not locked.temporary and (licence.complete_system or not denied):
             ParliamentNotification.objects.create(licence=licence, due_on=today + timedelta(days=FAST_TRACK_DAYS))
             event_record(actor=actor, verb="parliament.notification_due", target=locked, payload={"licence": licence.number})
-        if denied:
-            for p in denied:
-                _denial_register(locked, decision, p.criteria, p.frameworks, lines=[p.goods], suffix=f"L{p.number}")
-            event_record(actor=actor, verb="denial.registered", target=locked, payload={"criteria": criteria, "frameworks": frameworks, "lines": [p.number for p in denied]})
+        for p in denied:
+            _denial_register(locked, decision, p.criteria, p.frameworks, lines=[p.goods], suffix=f"L{p.number}")
+        for place in places:
+            DecisionDestination.objects.create(decision=decision, country=place.country, criteria=place.criteria, frameworks=place.frameworks, reasons=place.reasons)
+            _denial_register(locked, decision, place.criteria, place.frameworks, lines=lines, destinations=[place.country])
+        if denied or places:
+            event_record(
+                actor=actor, verb="denial.registered", target=locked,
+                payload={"criteria": criteria, "frameworks": frameworks, "lines": [p.number for p in denied], "destinations": [p.country.code for p in places]},
+            )
     return licence
 
 
 def _denial_register(
-    application: Application, decision: Decision, criteria: list[int], frameworks: list[str], *, lines: list[GoodsLine] | None = None, suffix: str = ""
+    application: Application, decision: Decision, criteria: list[int], frameworks: list[str], *, lines: list[GoodsLine] | None = None, suffix: str = "",
+    destinations: list | None = None,
 ) -> None:
     """Our denial register's entries for a denial (one per destination), for annex 6 and the EU exchange. A goods
     line denied in a decision that issued the others is its own denial (`lines` that one line, `suffix` its number
-    in the reference): its own entries, with its own grounds."""
+    in the reference): its own entries, with its own grounds. A destination denied in such a decision likewise
+    (`destinations` that one country, `lines` the goods issued): its entry is `{reference}-{country}`."""
     lines = list(application.goods.all()) if lines is None else lines
-    destinations = list(application.destinations.all())
+    own_destination = destinations is not None
+    destinations = list(application.destinations.all()) if destinations is None else destinations
     base = f"{decision.reference}-{suffix}" if suffix else decision.reference  # a decision on objection has its own
     for destination in destinations:
         DenialRegisterEntry.objects.create(
-            reference=base if len(destinations) == 1 else f"{base}-{destination.code}",
+            reference=base if len(destinations) == 1 and not own_destination else f"{base}-{destination.code}",
             own=True,
             notifying_state_id=settings.NOTIFYING_STATE,
             notified_on=decision.decided_on,

@@ -125,6 +125,36 @@ def _denied_lines(decision: Decision, styles, *, all_denied: bool) -> list:
     return story
 
 
+def _denied_destinations(decision: Decision, styles) -> list:
+    """The destinations an issued licence leaves out (issue 18.2), each with the legal basis of its denial, in the
+    letter's language; the licence lists the destinations it covers."""
+    denied = list(decision.denied_destinations.all())
+    if not denied:
+        return []
+    language = translation.get_language()
+    rows = [[_("Destination"), _("Denied on")]] + [
+        [d.country_id, _p(basis_text(d.criteria, language=language) or "-", styles["BodyText"])] for d in denied
+    ]
+    table = Table(rows, colWidths=[30 * mm, 140 * mm], repeatRows=1)
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    story = [Spacer(1, 6 * mm), _p(_("Destinations denied"), styles["Heading3"]), table]
+    for d in denied:
+        if d.reasons:
+            story.append(_p(_("Destination %(country)s: %(reasons)s") % {"country": d.country_id, "reasons": d.reasons}, styles["BodyText"]))
+    if not any(line.outcome == Outcome.DENIED for line in decision.lines.all()):  # else _denied_lines says it
+        story += [
+            _p(_("Reasons"), styles["Heading3"]),
+            _p(decision.reasons, styles["BodyText"]),
+            Spacer(1, 4 * mm),
+            _p(
+                _("The denial of these destinations is notified to the other EU member states; they consult %(state)s before granting an essentially identical transaction.")
+                % {"state": settings.NOTIFYING_STATE},
+                styles["BodyText"],
+            ),
+        ]
+    return story
+
+
 def _appeal_clause(decided_on, styles) -> list:
     """A decision on objection is appealed at the court, not objected to again (Awb 7:1, 8:1, 6:7; Awb 3:45)."""
     return [
@@ -154,7 +184,7 @@ def _remedy_clause(decision: Decision, styles) -> list:
 
 def decision_document(decision: Decision) -> tuple[bytes, str]:
     """The PDF of a decision and its file name: the licence for an issued licence, else the decision letter."""
-    licence = Licence.objects.filter(decision=decision).select_related("decision").prefetch_related("lines", "destinations", "decision__lines").first()
+    licence = Licence.objects.filter(decision=decision).select_related("decision").prefetch_related("lines", "destinations", "decision__lines", "decision__denied_destinations").first()
     if licence is not None:
         return licence_pdf(licence), f"{licence.number}.pdf".replace("/", "_")
     return decision_letter_pdf(decision), f"{decision.reference}-{decision.outcome}.pdf".replace("/", "_")
@@ -216,6 +246,7 @@ def _licence_pdf(licence: Licence) -> bytes:
             text = _("%(text)s To be met by %(date)s.") % {"text": text, "date": _date(condition.due_on)}
         story.append(_p(f"{i}. {text}", styles["BodyText"]))
     story += _denied_lines(licence.decision, styles, all_denied=False)
+    story += _denied_destinations(licence.decision, styles)
     story += _remedy_clause(licence.decision, styles)
     story += [Spacer(1, 10 * mm), _p(_("Issued by the %(authority)s.") % {"authority": _authority()}, styles["Italic"])]
     return _document(_("Licence %(number)s") % {"number": licence.number}, story)

@@ -145,6 +145,37 @@ class DecisionLine(models.Model):
         return basis_text(self.criteria, language=translation.get_language()) if self.criteria else ""
 
 
+class DecisionDestination(models.Model):
+    """
+    A destination denied in a decision that issued the licence for the others (issue 18.2, "per destination where a
+    case has several"): the licence leaves it out, and it is its own entry in our denial register with its own
+    grounds. It counts in the report as one denial, with no value of its own (reporting.tables, denied_destinations).
+    """
+
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="denied_destinations")
+    country = models.ForeignKey("reference.Country", on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField(max_length=10, choices=[(Outcome.DENIED, Outcome.DENIED.label)], default=Outcome.DENIED)
+    criteria = models.JSONField(default=list, blank=True)
+    frameworks = models.JSONField(default=list, blank=True)
+    reasons = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["decision", "country"]
+        constraints = [models.UniqueConstraint(fields=["decision", "country"], name="decision_destination_once")]
+
+    def __str__(self):
+        return f"{self.decision.reference} {self.country_id}: {self.outcome}"
+
+    @property
+    def legal_basis(self) -> str:
+        """The grounds of its denial with their acts, in the active language (what the letter says)."""
+        from django.utils import translation
+
+        from licensing.reference.frameworks import basis_text
+
+        return basis_text(self.criteria, language=translation.get_language()) if self.criteria else ""
+
+
 class LicenceStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     SUSPENDED = "suspended", _("Suspended")

@@ -33,6 +33,9 @@ licence (the issued lines only: LicenceLine), and each denied line counts as one
 as the rows of annex 6 ("Het volledige overzicht van de afgewezen aanvragen staat in bijlage 6"), where a denial
 is one kind of goods with its quantity ("Korte omschrijving", "Aantal stuks"), and each denied line is its own row
 there (its own register entry). A decision that denies every line is one denied application, as before.
+A destination denied in a decision that issued the licence for the others (DecisionDestination) counts as one denial
+too (denied_destinations()), its own register entry; its value is unknown (the application gives values per goods
+line, not per destination), so it counts with no value, as the tables count a denial whose value is not known.
 
 The methodology is written for the military tables (annex 1); we apply the same rules to the dual-use,
 anti-torture, transit and brokering tables, as the report's transparency chapter does not count anything twice
@@ -79,7 +82,7 @@ from django.utils.translation import gettext as _
 from licensing.applications.choices import EndUse, GoodsKind, Movement
 from licensing.denials.models import DenialRegisterEntry
 from licensing.core.errors import DomainError
-from licensing.licences.models import Decision, DecisionLine, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Source, counted_as_denial, in_force
+from licensing.licences.models import Decision, DecisionDestination, DecisionLine, Licence, LicenceKind, LicenceLine, Outcome, ParliamentNotification, Source, counted_as_denial, in_force
 from licensing.reference.models import GroupCode
 from licensing.reference.selectors import country_regions, group_members
 
@@ -622,6 +625,16 @@ def dual_use_table(period: Period) -> DualUseTable:
         value=Sum("value_eur"),
         unknown=Count("pk", filter=Q(value_eur__isnull=True)),
     )
+    # The destinations denied in decisions that issued the licence for the others: each one denial, value unknown.
+    destinations_denied = grouped(
+        denied_destinations(period.start, period.end, DUAL_USE_GOODS).annotate(table_row=_dual_use_kind("decision__")),
+        ("table_row",),
+        n=Count("pk"),
+    )
+    for key, row in destinations_denied.items():
+        row["value"], row["unknown"] = None, row["n"]
+        before = lines_denied.get(key, {"n": 0, "value": None, "unknown": 0})
+        lines_denied[key] = {"n": before["n"] + row["n"], "value": before["value"], "unknown": before["unknown"] + row["unknown"]}
     for key, row in lines_denied.items():
         before = denied.get(key, {"n": 0, "value": None, "unknown": 0})
         denied[key] = {
@@ -642,7 +655,9 @@ def dual_use_table(period: Period) -> DualUseTable:
             )
         )
     unknown = sum(d["unknown"] for d in denied.values())
-    missing = [f"denied_value_eur: {unknown} denial(s) recorded before values were kept have no value and are left out of the sums"] if unknown else []
+    missing = [
+        f"denied_value_eur: {unknown} denial(s) without a known value (recorded before values were kept, or a destination denied on its own) are left out of the sums"
+    ] if unknown else []
     return DualUseTable(period=period, rows=rows, missing=missing)
 
 
@@ -650,7 +665,20 @@ def denied_lines(start: date, end: date, goods_kinds: Iterable[str]) -> QuerySet
     """The goods lines denied in the period by decisions that issued a licence for the others: each counts as one
     denial (see the module's docstring). A decision that denies every line counts once, as a Decision."""
     return DecisionLine.objects.filter(
+        in_force("decision__"),  # a decision replaced on objection counts nowhere (its replacement does)
         outcome=Outcome.DENIED,
+        decision__outcome=Outcome.ISSUED,
+        decision__goods_kind__in=list(goods_kinds),
+        decision__decided_on__gte=start,
+        decision__decided_on__lt=end,
+    ).exclude(decision__licence_kind=LicenceKind.GENERAL)
+
+
+def denied_destinations(start: date, end: date, goods_kinds: Iterable[str]) -> QuerySet:
+    """The destinations denied in the period by decisions that issued a licence for the others: each counts as one
+    denial, with no known value (see the module's docstring)."""
+    return DecisionDestination.objects.filter(
+        in_force("decision__"),
         decision__outcome=Outcome.ISSUED,
         decision__goods_kind__in=list(goods_kinds),
         decision__decided_on__gte=start,
@@ -819,11 +847,14 @@ def denial_share_by_year(first_year: int, last_year: int, goods_kind: str = Good
         .annotate(applied=Count("pk"), denied=Count("pk", filter=counted_as_denial()))
     )
     found = {row["year"]: row for row in counts}
-    # A goods line denied in a decision that issued the others is one more application denied (and applied for).
-    lines = dict(
-        denied_lines(date(first_year, 1, 1), date(last_year + 1, 1, 1), [goods_kind])
-        .annotate(year=ExtractYear("decision__decided_on")).order_by().values("year").annotate(n=Count("pk")).values_list("year", "n")
-    )
+    # A goods line (or destination) denied in a decision that issued the others is one more application denied (and applied for).
+    lines: dict[int, int] = {}
+    for denied in (denied_lines, denied_destinations):
+        for year, n in (
+            denied(date(first_year, 1, 1), date(last_year + 1, 1, 1), [goods_kind])
+            .annotate(year=ExtractYear("decision__decided_on")).order_by().values("year").annotate(n=Count("pk")).values_list("year", "n")
+        ):
+            lines[year] = lines.get(year, 0) + n
     return [
         DenialShare(
             year=year,

@@ -74,7 +74,7 @@ class DecisionForm(forms.Form):
         label=gettext_lazy("Standard refusal reasons (put before the reasons, in the exporter's language)"), required=False, queryset=StandardText.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, frameworks: list[str], kind: str, goods=(), outcomes: list[str] | None = None, **kwargs):
+    def __init__(self, *args, frameworks: list[str], kind: str, goods=(), destinations=(), outcomes: list[str] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["standard_conditions"].queryset = standard_texts_offered(StandardTextKind.CONDITION)
         self.fields["standard_reasons"].queryset = standard_texts_offered(StandardTextKind.REFUSAL)
@@ -96,6 +96,17 @@ class DecisionForm(forms.Form):
             self.fields[f"line_{line.pk}_criteria"] = forms.TypedMultipleChoiceField(
                 label=_("Goods line %(line)s: criteria of its denial") % name, required=False, coerce=int, choices=grounds, widget=forms.CheckboxSelectMultiple
             )
+        # Per destination (issue 18.2), for a licence to several destinations: a destination denied is left off the licence.
+        destinations = list(destinations) if kind in decisions.KINDS_DECIDED_PER_LINE else []
+        self.destinations = destinations if len(destinations) > 1 else []
+        for country in self.destinations:
+            self.fields[f"deny_destination_{country.code}"] = forms.BooleanField(
+                label=_("Deny destination %(country)s (the licence covers the others)") % {"country": country.code}, required=False
+            )
+            self.fields[f"deny_destination_{country.code}_criteria"] = forms.TypedMultipleChoiceField(
+                label=_("Destination %(country)s: criteria of its denial") % {"country": country.code}, required=False, coerce=int, choices=grounds,
+                widget=forms.CheckboxSelectMultiple,
+            )
 
     def clean(self):
         data = super().clean()
@@ -107,6 +118,10 @@ class DecisionForm(forms.Form):
                 criteria = data.get(f"line_{line.pk}_criteria") or (data.get("criteria") if outcome == Outcome.DENIED and not chosen[line.pk] else [])
                 lines.append({"line": line.pk, "outcome": outcome, "criteria": list(criteria or [])})
         data["lines"] = lines
+        data["denied_destinations"] = [
+            {"country": c.code, "criteria": list(data.get(f"deny_destination_{c.code}_criteria") or [])}
+            for c in self.destinations if data.get(f"deny_destination_{c.code}")
+        ]
         return data
 
 
@@ -143,7 +158,7 @@ def assessment_context(request, application, now: Now | None = None) -> dict:
         "advice_form": _advice_form(application, assessment, draft, errors or {}),
         "decision_form": DecisionForm(
             frameworks=applications.application_frameworks(application), kind=application.kind, goods=application.goods.all(),
-            outcomes=now.outcomes if now is not None else None,
+            destinations=application.destinations.all(), outcomes=now.outcomes if now is not None else None,
         ),
         "blockers": {"approve": decisions.decision_blockers(application, approving=True), "deny": decisions.decision_blockers(application, approving=False)},
         "consultations": Consultation.objects.filter(application=application).select_related("denial"),
@@ -239,6 +254,8 @@ def _command_shown(proposal, application) -> list[tuple[str, str]]:
         rows.append((form.fields["positive"].label, _("yes") if command.positive else _("no")))
     if command.not_listed:
         rows.append((form.fields["not_listed"].label, _("yes")))
+    for denied in command.denied_destinations:
+        rows.append((_("Destination %(country)s denied") % {"country": denied.country}, ", ".join(str(c) for c in denied.criteria)))
     return rows
 
 
@@ -345,7 +362,10 @@ def countersign(request, pk):
 @roles_required(decisions.DECIDING)
 def decide(request, pk):
     application = case_or_404(request, pk)
-    form = DecisionForm(request.POST, frameworks=applications.application_frameworks(application), kind=application.kind, goods=application.goods.all())
+    form = DecisionForm(
+        request.POST, frameworks=applications.application_frameworks(application), kind=application.kind, goods=application.goods.all(),
+        destinations=application.destinations.all(),
+    )
     if not form.is_valid():
         messages.error(request, _("Check the decision form."))
         return redirect("office:case", pk=pk)

@@ -10,6 +10,7 @@ Counting, from seed 002: "In 2024 zijn in totaal 9 aanvragen voor uitvoer-, door
 day are two rows, two denials. So a denied goods line is one denial, one row; the lines issued with it are one
 licence counted with their value ("De vergunningwaarde geeft de maximum exportwaarde aan", line 797).
 """
+from datetime import date
 from decimal import Decimal
 from io import BytesIO
 
@@ -367,3 +368,18 @@ def test_the_exporters_page_writes_each_lines_quantity_in_the_pages_language(sub
     assert client.login(username=exporter_a.username, password=PASSWORD)
     table = client.get(f"/applications/{application.pk}/").content.decode().split("Decision per goods line", 1)[1].split("</table>", 1)[0]
     assert "4 pieces" in table and "4.000" not in table
+
+
+def test_a_denied_line_of_a_decision_replaced_on_objection_is_no_longer_counted(submit, exporter_a, officer):
+    """A decision replaced on objection counts nowhere, its replacement in its own period (reporting.tables, in_force):
+    its denied lines neither (they were still counted as denials in table 3 and the denial share)."""
+    application = submit(exporter_a)
+    decision = decided(officer, application, split(application)).decision
+    today = timezone.localdate()
+    period = (date(today.year, 1, 1), date(today.year + 1, 1, 1))
+    assert tables.denied_lines(*period, ["military"]).count() == 1
+    replacement = Decision.objects.create(
+        reference=f"{decision.reference}-B1", outcome="issued", decided_on=today, goods_kind="military", licence_kind="individual", movement="export"
+    )
+    Decision.objects.filter(pk=decision.pk).update(replaced_by=replacement)
+    assert tables.denied_lines(*period, ["military"]).count() == 0
