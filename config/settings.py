@@ -366,6 +366,11 @@ SPECTACULAR_SETTINGS = {
         "ApplicationKindEnum": "licensing.applications.choices.Kind",
         "LicenceKindEnum": "licensing.licences.models.LicenceKind",
         "LicenceStatusEnum": "licensing.licences.models.LicenceStatus",
+        "DecisionOutcomeEnum": "licensing.licences.models.Outcome",
+        "LineOutcomeEnum": "licensing.licences.models.LINE_OUTCOMES",
+        "ObjectionOutcomeEnum": "licensing.licences.models.ObjectionOutcome",
+        "ObjectionStatusEnum": "licensing.licences.models.ObjectionStatus",
+        "AdviceRequestStatusEnum": "licensing.assessment.models.AdviceRequestStatus",
     },
 }
 

@@ -48,17 +48,29 @@ class AdviceRequestOut(serializers.ModelSerializer):
         return ADVICE_REQUEST.allowed_actions(obj, self.context["request"].user)
 
 
+class AdviceRequestWithCaseOut(AdviceRequestOut):
+    """A request with the facts of its case, as the body asked reads them (assessment.advice_requests.BodyCase)."""
+
+    case = serializers.SerializerMethodField()
+
+    class Meta(AdviceRequestOut.Meta):
+        fields = [*AdviceRequestOut.Meta.fields, "case"]
+
+    def get_case(self, obj) -> dict:
+        return requests.body_case(obj).__dict__
+
+
 class AskIn(serializers.Serializer):
     body = serializers.ChoiceField(choices=[(r.value, r.label) for r in ADVICE_BODY_ROLES])
     question = serializers.CharField(max_length=requests.MAX_TEXT)
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class AnswerIn(serializers.Serializer):
+class AdviceAnswerIn(serializers.Serializer):
     answer = serializers.CharField(max_length=requests.MAX_TEXT)
 
 
-class WithdrawIn(serializers.Serializer):
+class AdviceWithdrawIn(serializers.Serializer):
     reason = serializers.CharField(max_length=requests.MAX_TEXT)
 
 
@@ -87,10 +99,10 @@ class CaseAdviceRequestsView(APIView):
 class WithdrawView(APIView):
     permission_classes = [allow(ASKING_BODIES)]
 
-    @extend_schema(request=WithdrawIn, responses=AdviceRequestOut)
+    @extend_schema(request=AdviceWithdrawIn, responses=AdviceRequestOut)
     def post(self, request, rid):
         made = requests.request_for(request.user, rid)
-        data = WithdrawIn(data=request.data)
+        data = AdviceWithdrawIn(data=request.data)
         data.is_valid(raise_exception=True)
         requests.advice_request_withdraw(actor=request.user, request=made, reason=data.validated_data["reason"])
         return Response(AdviceRequestOut(made, context={"request": request}).data)
@@ -112,19 +124,18 @@ class BodyRequestView(APIView):
 
     permission_classes = [allow(ANSWERING_BODIES)]
 
+    @extend_schema(responses=AdviceRequestWithCaseOut)
     def get(self, request, rid):
-        made = requests.request_for(request.user, rid)
-        case = requests.body_case(made)
-        return Response(AdviceRequestOut(made, context={"request": request}).data | {"case": case.__dict__})
+        return Response(AdviceRequestWithCaseOut(requests.request_for(request.user, rid), context={"request": request}).data)
 
 
 class AnswerView(APIView):
     permission_classes = [allow(ANSWERING_BODIES)]
 
-    @extend_schema(request=AnswerIn, responses=AdviceRequestOut)
+    @extend_schema(request=AdviceAnswerIn, responses=AdviceRequestOut)
     def post(self, request, rid):
         made = requests.request_for(request.user, rid)
-        data = AnswerIn(data=request.data)
+        data = AdviceAnswerIn(data=request.data)
         data.is_valid(raise_exception=True)
         requests.advice_request_answer(actor=request.user, request=made, answer=data.validated_data["answer"])
         return Response(AdviceRequestOut(made, context={"request": request}).data)

@@ -18,7 +18,7 @@ from licensing.denials import exports
 from licensing.licences import decisions
 from licensing.licences.documents import decision_document as decision_pdf
 from licensing.licences.selectors import parliament_notifications, proposals_awaiting_countersignature
-from licensing.licences.models import Decision, DecisionDestination, DecisionLine, DecisionProposal, Outcome, ParliamentNotification
+from licensing.licences.models import LINE_OUTCOMES, Decision, DecisionDestination, DecisionLine, DecisionProposal, Outcome, ParliamentNotification
 from licensing.reference.frameworks import basis_text
 
 from .idempotency import idempotent
@@ -29,7 +29,7 @@ class LineDecisionIn(serializers.Serializer):
     """The decision on one goods line (its `id` in the application's `goods`)."""
 
     line = serializers.IntegerField(min_value=1)
-    outcome = serializers.ChoiceField(choices=[(Outcome.ISSUED, Outcome.ISSUED.label), (Outcome.DENIED, Outcome.DENIED.label)])
+    outcome = serializers.ChoiceField(choices=LINE_OUTCOMES)
     criteria = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=99), required=False, default=list, max_length=30)
     reasons = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
 
@@ -169,7 +169,7 @@ class ProposalListView(generics.ListAPIView):
         return proposals_awaiting_countersignature()
 
 
-class CountersignIn(serializers.Serializer):
+class DecisionCountersignIn(serializers.Serializer):
     proposal = serializers.IntegerField(help_text="The id of the proposal read (another one waiting is a 409, not a signature).")
     agree = serializers.BooleanField()
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
@@ -181,10 +181,10 @@ class CountersignView(APIView):
 
     permission_classes = [allow(decisions.DECIDING)]
 
-    @extend_schema(request=CountersignIn, responses={200: ProposalOut})
+    @extend_schema(request=DecisionCountersignIn, responses={200: ProposalOut})
     def post(self, request, pk):
         application = _application(request, pk)
-        data = CountersignIn(data=request.data)
+        data = DecisionCountersignIn(data=request.data)
         data.is_valid(raise_exception=True)
         d = data.validated_data
         proposal = decisions.decision_countersign(actor=request.user, application=application, proposal_id=d["proposal"], agree=d["agree"], reason=d["reason"])

@@ -186,3 +186,11 @@ class AluminiumOriginsView(APIView):
             response["Content-Disposition"] = f'attachment; filename="{sheet.name}.csv"'
             return response
         return Response(AluminiumOriginOut(aluminium.aluminium_origins(period), many=True).data)
+
+
+class AluminiumOriginsMonthlyView(AluminiumOriginsView):
+    """The same rows for one month (its own operation in the schema)."""
+
+    @extend_schema(operation_id="v1_reports_aluminium_origins_monthly", parameters=[OpenApiParameter("format", str, enum=["json", "csv"])], responses=AluminiumOriginOut(many=True))
+    def get(self, request, year: int, month: int | None = None):
+        return super().get(request, year, month)

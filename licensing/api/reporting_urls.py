@@ -12,7 +12,7 @@ urlpatterns = [
     path("reports/runs/", reporting.ReportRunListView.as_view(), name="report-runs"),
     path("reports/runs/<int:pk>/", reporting.ReportRunView.as_view(), name="report-run"),
     path("reports/aluminium-origins/<int:year>/", reporting.AluminiumOriginsView.as_view(), name="report-aluminium-origins"),
-    path("reports/aluminium-origins/<int:year>/<int:month>/", reporting.AluminiumOriginsView.as_view(), name="report-aluminium-origins-monthly"),
+    path("reports/aluminium-origins/<int:year>/<int:month>/", reporting.AluminiumOriginsMonthlyView.as_view(), name="report-aluminium-origins-monthly"),
 ]
 for _name in TABLES:
     _view = reporting.table_view(_name).as_view()

@@ -100,6 +100,10 @@ class Decision(models.Model):
         return f"{self.reference}: {self.get_outcome_display()}"
 
 
+# What one goods line of a decision can be: issued (on the licence) or denied.
+LINE_OUTCOMES = [(Outcome.ISSUED, Outcome.ISSUED.label), (Outcome.DENIED, Outcome.DENIED.label)]
+
+
 class DecisionLine(models.Model):
     """
     The decision on one goods line of the application (issue 18.2): issued (it is on the licence, as a LicenceLine)
@@ -112,7 +116,7 @@ class DecisionLine(models.Model):
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="lines")
     goods_line = models.ForeignKey("applications.GoodsLine", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     position = models.PositiveSmallIntegerField(default=0)
-    outcome = models.CharField(max_length=10, choices=[(Outcome.ISSUED, Outcome.ISSUED.label), (Outcome.DENIED, Outcome.DENIED.label)])
+    outcome = models.CharField(max_length=10, choices=LINE_OUTCOMES)
     description = models.TextField()
     control_entry = models.CharField(max_length=60, blank=True)
     quantity = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)

@@ -33,7 +33,7 @@ def test_military_goods_to_norway_need_a_licence_the_office_decides(exporter_a):
     assert answer(page, "prohibited") == "nee"
     assert "CDIU" in answer(page, "handler")
     assert "military.licence_required" in page  # every rule that fired, with its id
-    assert 'href="/applications/new/"' in page  # an exporter can start the application from here
+    assert 'href="/applications/guided/start/?' in page  # an exporter can start the application from here, its facts filled in
 
 
 def test_the_answer_is_the_apis(exporter_a, api_as):
@@ -51,7 +51,7 @@ def test_prohibited_transactions_say_so(officer):
     facts = {**NORWAY_ML5, "destination": "KP"}  # North Korea: arms embargo
     page = logged_in(officer, "en").get("/determination/", facts).content.decode()
     assert "This transaction is prohibited" in page and answer(page, "prohibited") == "yes"
-    assert 'href="/applications/new/"' not in page
+    assert 'href="/applications/guided/start/' not in page
 
 
 def test_an_unknown_country_is_named_in_the_readers_language(exporter_a):

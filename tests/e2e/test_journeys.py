@@ -63,8 +63,10 @@ def test_exporter_checks_the_need_files_answers_a_question_and_downloads_the_lic
     assert text(page, "[data-answer=licence_required]") == "yes"
     j.step(page, "determination in English")
 
-    # The application: two goods lines and three parties, added with the page's own buttons.
-    page.locator("#result a.button").click()
+    # The answer starts the guided application with its facts (tests/web/test_guided_application.py walks it); this
+    # journey files on the one-page form: two goods lines and three parties, added with the page's own buttons.
+    assert "/applications/guided/start/?" in page.locator("#result a.button").get_attribute("href")
+    page.goto("/applications/new/")
     page.select_option("#id_kind", "individual")
     page.select_option("#id_movement", "export")
     page.fill("#id_title", "Radar spares for the Norwegian navy")
