@@ -62,6 +62,13 @@ def _country(country) -> str:
     return country.name
 
 
+def _grid_table(rows: list, widths: list) -> Table:
+    """A table with a header row, ruled, repeating its header on every page (goods, denied lines and destinations)."""
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
+
+
 def _facts_table(rows: list[tuple[str, str]], styles) -> Table:
     table = Table([[_p(k, styles["Heading6"]), _p(v, styles["BodyText"])] for k, v in rows], colWidths=[45 * mm, 125 * mm])
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.grey)]))
@@ -105,8 +112,7 @@ def _denied_lines(decision: Decision, styles, *, all_denied: bool) -> list:
         ]
         for line in denied
     ]
-    table = Table(rows, colWidths=[8 * mm, 25 * mm, 62 * mm, 25 * mm, 50 * mm], repeatRows=1)
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    table = _grid_table(rows, [8 * mm, 25 * mm, 62 * mm, 25 * mm, 50 * mm])
     story = [Spacer(1, 6 * mm), _p(_("Goods lines denied"), styles["Heading3"]), table]
     for line in denied:
         if line.reasons:
@@ -135,8 +141,7 @@ def _denied_destinations(decision: Decision, styles) -> list:
     rows = [[_("Destination"), _("Denied on")]] + [
         [d.country_id, _p(basis_text(d.criteria, language=language) or "-", styles["BodyText"])] for d in denied
     ]
-    table = Table(rows, colWidths=[30 * mm, 140 * mm], repeatRows=1)
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    table = _grid_table(rows, [30 * mm, 140 * mm])
     story = [Spacer(1, 6 * mm), _p(_("Destinations denied"), styles["Heading3"]), table]
     for d in denied:
         if d.reasons:
@@ -233,8 +238,7 @@ def _licence_pdf(licence: Licence) -> bytes:
         ]
         for i, line in enumerate(licence.lines.all())
     ]
-    goods = Table(rows, colWidths=[8 * mm, 25 * mm, 82 * mm, 25 * mm, 30 * mm], repeatRows=1)
-    goods.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    goods = _grid_table(rows, [8 * mm, 25 * mm, 82 * mm, 25 * mm, 30 * mm])
     story += [goods, Spacer(1, 6 * mm), _p(_("Conditions"), styles["Heading3"])]
     obligations = list(licence.obligations.order_by("id"))
     if licence.conditions or not obligations:
@@ -338,8 +342,7 @@ def _goods_ruled_on(application, styles) -> list:
     ]
     if len(rows) == 1:
         return []
-    table = Table(rows, colWidths=[90 * mm, 50 * mm, 30 * mm], repeatRows=1)
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey), ("BACKGROUND", (0, 0), (-1, 0), colors.lightgrey), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    table = _grid_table(rows, [90 * mm, 50 * mm, 30 * mm])
     return [_p(_("Goods ruled on"), styles["Heading4"]), table, Spacer(1, 4 * mm)]
 
 

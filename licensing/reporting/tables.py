@@ -631,17 +631,8 @@ def dual_use_table(period: Period) -> DualUseTable:
         ("table_row",),
         n=Count("pk"),
     )
-    for key, row in destinations_denied.items():
-        row["value"], row["unknown"] = None, row["n"]
-        before = lines_denied.get(key, {"n": 0, "value": None, "unknown": 0})
-        lines_denied[key] = {"n": before["n"] + row["n"], "value": before["value"], "unknown": before["unknown"] + row["unknown"]}
-    for key, row in lines_denied.items():
-        before = denied.get(key, {"n": 0, "value": None, "unknown": 0})
-        denied[key] = {
-            "n": before["n"] + row["n"],
-            "value": None if before["value"] is None and row["value"] is None else (before["value"] or ZERO) + (row["value"] or ZERO),
-            "unknown": before["unknown"] + row["unknown"],
-        }
+    _add_denials(denied, lines_denied)
+    _add_denials(denied, {key: {"n": row["n"], "value": None, "unknown": row["n"]} for key, row in destinations_denied.items()})
     rows = []
     for kind in DualUseKind.ORDER:
         denials = denied.get((kind,), {"n": 0, "value": ZERO, "unknown": 0})
@@ -661,29 +652,34 @@ def dual_use_table(period: Period) -> DualUseTable:
     return DualUseTable(period=period, rows=rows, missing=missing)
 
 
+def _add_denials(denied: dict, more: dict) -> None:
+    """Add denials counted elsewhere ({key: {"n", "value", "unknown"}}) to table 3's: the counts and the unknown
+    values add up, the value stays unknown only where both sides had none."""
+    for key, row in more.items():
+        before = denied.get(key, {"n": 0, "value": None, "unknown": 0})
+        value = None if before["value"] is None and row["value"] is None else (before["value"] or ZERO) + (row["value"] or ZERO)
+        denied[key] = {"n": before["n"] + row["n"], "value": value, "unknown": before["unknown"] + row["unknown"]}
+
+
+def _issued_in_part(start: date, end: date, goods_kinds: Iterable[str]) -> Q:
+    """The decisions (prefix decision__) in force that issued a licence in the period, for goods of these kinds: those
+    whose denied lines and destinations count as denials of their own."""
+    return in_force("decision__") & Q(
+        decision__outcome=Outcome.ISSUED, decision__goods_kind__in=list(goods_kinds), decision__decided_on__gte=start, decision__decided_on__lt=end
+    ) & ~Q(decision__licence_kind=LicenceKind.GENERAL)
+
+
 def denied_lines(start: date, end: date, goods_kinds: Iterable[str]) -> QuerySet:
     """The goods lines denied in the period by decisions that issued a licence for the others: each counts as one
-    denial (see the module's docstring). A decision that denies every line counts once, as a Decision."""
-    return DecisionLine.objects.filter(
-        in_force("decision__"),  # a decision replaced on objection counts nowhere (its replacement does)
-        outcome=Outcome.DENIED,
-        decision__outcome=Outcome.ISSUED,
-        decision__goods_kind__in=list(goods_kinds),
-        decision__decided_on__gte=start,
-        decision__decided_on__lt=end,
-    ).exclude(decision__licence_kind=LicenceKind.GENERAL)
+    denial (see the module's docstring). A decision that denies every line counts once, as a Decision. A decision
+    replaced on objection counts nowhere (its replacement does)."""
+    return DecisionLine.objects.filter(_issued_in_part(start, end, goods_kinds), outcome=Outcome.DENIED)
 
 
 def denied_destinations(start: date, end: date, goods_kinds: Iterable[str]) -> QuerySet:
     """The destinations denied in the period by decisions that issued a licence for the others: each counts as one
     denial, with no known value (see the module's docstring)."""
-    return DecisionDestination.objects.filter(
-        in_force("decision__"),
-        decision__outcome=Outcome.ISSUED,
-        decision__goods_kind__in=list(goods_kinds),
-        decision__decided_on__gte=start,
-        decision__decided_on__lt=end,
-    ).exclude(decision__licence_kind=LicenceKind.GENERAL)
+    return DecisionDestination.objects.filter(_issued_in_part(start, end, goods_kinds))
 
 
 # --- Table 5: anti-torture goods by annex --------------------------------------------------------------------
