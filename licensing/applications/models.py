@@ -229,7 +229,21 @@ def document_path(instance, filename):
     return f"applications/{instance.application_id}/{uuid.uuid4().hex}"
 
 
-class Document(models.Model):
+class StoredUpload(models.Model):
+    """What every stored upload keeps of the file it was given (applications.uploads.document_store fills it from the
+    check that read the file's content): the name the person gave it, the type its content showed, its size and
+    hash. The file itself and what it belongs to are each model's own."""
+
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        abstract = True
+
+
+class Document(StoredUpload):
     class DocType(models.TextChoices):
         END_USE_STATEMENT = "end_use_statement", _("End-use statement")
         END_USER_CERTIFICATE = "end_user_certificate", _("End-user certificate")
@@ -240,10 +254,6 @@ class Document(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
     doc_type = models.CharField(max_length=30, choices=DocType.choices)
     file = models.FileField(upload_to=document_path, max_length=200)
-    original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
     # Sent with the answer to this question (uploaded while the question was open, after submission).
@@ -330,15 +340,11 @@ class Note(models.Model):
         ordering = ["application", "created_at", "id"]
 
 
-class NoteDocument(models.Model):
+class NoteDocument(StoredUpload):
     """An internal document attached to a note: stored apart from the exporter's documents, read only by officials."""
 
     note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="documents")
     file = models.FileField(upload_to=note_document_path, max_length=200)
-    original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from licensing.applications.choices import EndUse, GoodsKind, Movement
+from licensing.applications.models import StoredUpload
 from licensing.audit.transitions import StatusGuarded, StatusQuerySet
 from licensing.reference.models import Obligation, in_language
 from licensing.screening.models import SerialKind
@@ -457,13 +458,9 @@ def objection_document_path(instance, filename):
     return f"objections/{instance.objection_id}/{uuid.uuid4().hex}"
 
 
-class ObjectionDocument(models.Model):
+class ObjectionDocument(StoredUpload):
     objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="documents")
     file = models.FileField(upload_to=objection_document_path, max_length=200)
-    original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
 
     class Meta:
         ordering = ["objection", "id"]
@@ -589,15 +586,11 @@ def condition_document_path(instance, filename):
     return f"conditions/{instance.condition_id}/{uuid.uuid4().hex}"
 
 
-class ConditionDocument(models.Model):
+class ConditionDocument(StoredUpload):
     """What the holder uploaded to meet a condition (the certificate)."""
 
     condition = models.ForeignKey(LicenceCondition, on_delete=models.CASCADE, related_name="documents")
     file = models.FileField(upload_to=condition_document_path, max_length=200)
-    original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
