@@ -9,16 +9,19 @@ the same run, and writes bench/results/<date>-<N>.json and .md.
 Options: --only queue,detail,... to run some benchmarks; --quick for fewer requests (CI smoke).
 """
 import argparse
+import http.client
 import json
 import os
 import platform
 import random
+import re
 import signal
 import subprocess
 import sys
 import time
 from datetime import date, datetime, timezone
 from pathlib import Path
+from urllib.parse import urlencode
 
 import psycopg2
 
@@ -36,6 +39,7 @@ TARGETS = {
     "detail_api": "p95 <= 50 ms; constant query count",
     "determination_api": ">= 300 req/s sustained, p95 <= 20 ms",
     "submit_100_lines": "<= 300 ms",
+    "guided_submit_100_lines": "<= 300 ms (the submit target, through the guided pages)",
     "screening_one_party": "p95 <= 50 ms, recall >= 95%",
     "rescreen_workers": ">= 2,000 parties/s",
     "usage_upload_100k": "<= 15 s, memory bounded",
@@ -342,6 +346,18 @@ def bench_determination(state, client, args) -> dict:
                                   "floor_ms": floor, "floor_note": "the endpoint runs no SQL; floor = one psycopg2 round trip (SELECT 1)"}}
 
 
+def _submit_floor(c, spare: list[int]) -> None:
+    """What a submit must do in SQL: lock the row, read its 100 lines, parties and documents, flip the status, add an event."""
+    c.execute("BEGIN")
+    c.execute("SELECT * FROM applications_application WHERE id = %s FOR UPDATE", spare)
+    c.execute("SELECT * FROM applications_goodsline WHERE application_id = %s ORDER BY position", spare)
+    c.fetchall()
+    c.execute("SELECT * FROM applications_party WHERE application_id = %s", spare)
+    c.execute("UPDATE applications_application SET status = 'draft', updated_at = now() WHERE id = %s", spare)
+    c.execute("INSERT INTO audit_event (at, verb, target_type, target_id, from_state, to_state, reason, payload, hash, prev_hash) VALUES (now(), 'bench', 'bench', '0', '', '', '', '{}', '', '')")
+    c.execute("ROLLBACK")
+
+
 def bench_submit(state, exporter, args) -> dict:
     drafts = list(state["bench"]["drafts"])
     used = set(sql_one("SELECT coalesce(json_agg(id), '[]') FROM applications_application WHERE id = ANY(%s) AND status <> 'draft'", [drafts]))
@@ -362,23 +378,88 @@ def bench_submit(state, exporter, args) -> dict:
     except Exception:  # noqa: BLE001
         pass
 
-    # Floor: what a submit must do in SQL — lock the row, read its 100 lines, parties and documents, flip the status, add an event.
     spare = drafts[n:n + 1] or drafts[:1]
-
-    def floor_fn(c):
-        c.execute("BEGIN")
-        c.execute("SELECT * FROM applications_application WHERE id = %s FOR UPDATE", spare)
-        c.execute("SELECT * FROM applications_goodsline WHERE application_id = %s ORDER BY position", spare)
-        c.fetchall()
-        c.execute("SELECT * FROM applications_party WHERE application_id = %s", spare)
-        c.execute("UPDATE applications_application SET status = 'draft', updated_at = now() WHERE id = %s", spare)
-        c.execute("INSERT INTO audit_event (at, verb, target_type, target_id, from_state, to_state, reason, payload, hash, prev_hash) VALUES (now(), 'bench', 'bench', '0', '', '', '', '{}', '', '')")
-        c.execute("ROLLBACK")
-
-    floor = timed_sql(floor_fn, 30)
+    floor = timed_sql(lambda c: _submit_floor(c, spare), 30)
     result = percentiles(timings)
     return {"submit_100_lines": {"submitted": n, "statuses": statuses, "latency_ms": result, "routing_tasks_in_broker_queue": enqueued, "floor_ms": floor,
                                  "ratio_p95": round(result["p95"] / floor["p95"], 1) if result else None}}
+
+
+# The floor of the check-your-answers page: what it shows, by hand — the draft with its organisation, its goods lines,
+# parties (with their countries), destinations and documents.
+GUIDED_CHECK_FLOOR = """
+SELECT row_to_json(a.*), o.name,
+ (SELECT json_agg(g ORDER BY g.position, g.id) FROM applications_goodsline g WHERE g.application_id = a.id),
+ (SELECT json_agg(json_build_object('p', p, 'country', c.code) ORDER BY p.position, p.id) FROM applications_party p
+   LEFT JOIN reference_country c ON c.code = p.country_id WHERE p.application_id = a.id),
+ (SELECT json_agg(d.country_id) FROM applications_application_destinations d WHERE d.application_id = a.id),
+ (SELECT json_agg(d ORDER BY d.id) FROM applications_document d WHERE d.application_id = a.id)
+FROM applications_application a JOIN accounts_organisation o ON o.id = a.organisation_id WHERE a.id = %s
+"""
+CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _cookie(headers, name: str) -> str | None:
+    for key, value in headers:
+        if key.lower() == "set-cookie" and value.startswith(f"{name}="):
+            return value.split(";", 1)[0].split("=", 1)[1]
+    return None
+
+
+def bench_guided(state, args) -> dict:
+    """Issue 20: the last steps of the guided application as a browser takes them, on the bench drafts with 100
+    goods lines (taken from the end of the list: `submit` takes them from the start): the check-your-answers page
+    (GET, with the bench exporter's session cookie), then the declaration and submission (a form POST with the CSRF
+    cookie and the page's token: 302 to the confirmation), then the confirmation page. Each timed on its own."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    session_name, csrf_name = settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME
+    drafts = list(reversed(state["bench"]["drafts"]))
+    used = set(sql_one("SELECT coalesce(json_agg(id), '[]') FROM applications_application WHERE id = ANY(%s) AND status <> 'draft'", [drafts]))
+    drafts = [d for d in drafts if d not in used]
+    n = min(len(drafts), 10 if args.quick else 30)
+    browser = Client(port=args.port)
+    cookies = {session_name: state["exporter_session"]}
+    timings = {"check_page": [], "submit_post": [], "confirmation_page": []}
+    statuses = {key: {} for key in timings}
+
+    def go(key, method, path, body=None, extra=None):
+        conn = http.client.HTTPConnection(browser.host, browser.port, timeout=180)
+        headers = browser.headers({"Accept": "text/html", "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())} | (extra or {}))
+        started = time.perf_counter()
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        payload = response.read()
+        elapsed = time.perf_counter() - started
+        conn.close()
+        for name in (session_name, csrf_name):
+            cookies[name] = _cookie(response.getheaders(), name) or cookies.get(name)
+        timings[key].append(elapsed)
+        statuses[key][response.status] = statuses[key].get(response.status, 0) + 1
+        return response.status, payload, response.getheader("Location", "")
+
+    for app_id in drafts[:n]:
+        check, confirmation = reverse("exporter:guided-check", args=[app_id]), reverse("exporter:guided-confirmation", args=[app_id])
+        status, page, _ = go("check_page", "GET", check)
+        token = CSRF_FIELD.search(page)
+        if status != 200 or not token:
+            print("guided check", app_id, status, page[:500], file=sys.stderr)
+            continue
+        form = urlencode({"csrfmiddlewaretoken": token[1].decode(), "declaration": "on"}).encode()
+        status, page, location = go("submit_post", "POST", check, form, {"Content-Type": "application/x-www-form-urlencoded", "Origin": "http://127.0.0.1"})
+        if status != 302 or location != confirmation:
+            print("guided submit", app_id, status, location, page[:500], file=sys.stderr)
+            continue
+        go("confirmation_page", "GET", location)
+
+    spare = drafts[n:n + 1] or drafts[:1]
+    check_floor = timed_sql(lambda c: (c.execute(GUIDED_CHECK_FLOOR, spare), c.fetchall()), 30)
+    submit_floor = timed_sql(lambda c: _submit_floor(c, spare), 30)
+    out = {key: percentiles(values) for key, values in timings.items()}
+    ratio = lambda key, floor: round(out[key]["p95"] / floor["p95"], 1) if out[key] else None  # noqa: E731
+    return {"guided_submit_100_lines": {"drafts": n, "statuses": statuses, "latency_ms": out, "floor_ms": {"check_page": check_floor, "submit_post": submit_floor},
+                                        "ratio_p95": {"check_page": ratio("check_page", check_floor), "submit_post": ratio("submit_post", submit_floor)}}}
 
 
 def screening_cases(rng, n):
@@ -759,6 +840,14 @@ def verdicts(r: dict, qc: dict) -> list[dict]:
         s = r["submit_100_lines"]
         add("submit_100_lines", f"p95 {s['latency_ms'].get('p95')} ms (p50 {s['latency_ms'].get('p50')}), n={s['submitted']}, statuses {s['statuses']}", f"{s['ratio_p95']}x",
             bool(s["latency_ms"]) and s["latency_ms"]["p95"] <= 300 and list(s["statuses"]) == [200])
+    if "guided_submit_100_lines" in r:
+        g = r["guided_submit_100_lines"]
+        lat, ratio = g["latency_ms"], g["ratio_p95"]
+        post, check, confirm = lat["submit_post"], lat["check_page"], lat["confirmation_page"]
+        add("guided_submit_100_lines", f"submit POST p95 {post.get('p95')} ms (p50 {post.get('p50')}); check page GET p95 {check.get('p95')} ms (p50 {check.get('p50')}); "
+            f"confirmation GET p95 {confirm.get('p95')} ms; n={g['drafts']}, statuses {g['statuses']}",
+            f"submit {ratio['submit_post']}x, check page {ratio['check_page']}x",
+            bool(post) and post["n"] == g["drafts"] and post["p95"] <= 300 and list(g["statuses"]["submit_post"]) == [302])
     if "screening_one_party" in r:
         s = r["screening_one_party"]
         add("screening_one_party", f"p95 {s['latency_ms']['p95']} ms, recall {s['recall']} ({s['test_names']} names)", f"{s['ratio_p95']}x",
@@ -818,7 +907,7 @@ def markdown(result: dict) -> str:
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="queue,detail,case,search,determination,submit,screening,usage,report,customs,rescreen")
+    parser.add_argument("--only", default="queue,detail,case,search,determination,submit,guided,screening,usage,report,customs,rescreen")
     parser.add_argument("--quick", action="store_true", help="fewer requests and 10,000-row upload (CI smoke)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (README's production shape: -w 4)")
@@ -836,12 +925,13 @@ def main():
     dbname = psycopg2.extensions.parse_dsn(dsn())["dbname"]
     state_file = ROOT / "bench" / ".state" / f"{dbname}.json"
     state = json.loads(state_file.read_text())
-    # A session made at generation time has ended since (idle expiry): sign the bench officer in afresh.
+    # A session made at generation time has ended since (idle expiry): sign the bench officer and exporter in afresh.
     from django.contrib.auth import get_user_model
 
-    from bench.sessions import officer_session  # not bench.generate: importing it points Celery at memory://
+    from bench.sessions import signed_in_session  # not bench.generate: importing it points Celery at memory://
 
-    state["officer_session"] = officer_session(get_user_model().objects.get(pk=state["officer_id"]))
+    state["officer_session"] = signed_in_session(get_user_model().objects.get(pk=state["officer_id"]))
+    state["exporter_session"] = signed_in_session(get_user_model().objects.get(pk=state["exporter_id"]))
     state_file.write_text(json.dumps(state, indent=1))
     only = set(args.only.split(","))
     sizes = {"applications": state["applications"]} | {k: v for k, v in state["counts"].items()}
@@ -861,6 +951,7 @@ def main():
                  ("search", lambda: bench_search(state, officer, args)),
                  ("determination", lambda: bench_determination(state, officer, args)), ("screening", lambda: bench_screening(state, officer, args)),
                  ("report", lambda: bench_report(state, officer, args, args.year)), ("submit", lambda: bench_submit(state, exporter, args)),
+                 ("guided", lambda: bench_guided(state, args)),
                  ("usage", lambda: bench_usage(state, server, exporter, args)), ("customs", lambda: bench_customs(state, args))]
         for name, fn in steps:
             if name in only:

@@ -33,7 +33,7 @@ os.environ["CELERY_BROKER_URL"] = "memory://"
 os.environ["CELERY_RESULT_BACKEND"] = "cache+memory://"
 os.environ["CELERY_TASK_ALWAYS_EAGER"] = "0"
 
-from bench.sessions import officer_session  # noqa: E402
+from bench.sessions import signed_in_session  # noqa: E402
 from bench.screening_bench import COUNTRIES as RISK_COUNTRIES, company, cyrillic, person, typo  # noqa: E402
 
 STATE_DIR = ROOT / "bench" / ".state"
@@ -208,7 +208,7 @@ def accounts(rng, args) -> dict:
         "officer_id": officer.pk, "exporter_id": exporter.pk,
         "officer_token": Token.objects.create(user=officer).key,
         "exporter_token": Token.objects.create(user=exporter).key,
-        "officer_session": officer_session(officer),
+        "officer_session": signed_in_session(officer),
     }
 
 

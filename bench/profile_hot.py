@@ -3,6 +3,7 @@ cProfile of one hot request, in process (not part of the test run): shows where 
 
     source bench/env.sh && .venv/bin/python bench/profile_hot.py usage --rows 5000
     ... determination | queue | queue_page | detail | submit | case_page | timeline   (the case made by query_counts.py)
+    ... guided_check | guided_submit   (the guided pages' check-your-answers GET and its submitting POST, on a bench draft)
 """
 import argparse
 import cProfile
@@ -28,7 +29,7 @@ def case_id() -> int:
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["usage", "determination", "queue", "queue_page", "detail", "submit", "case_page", "timeline"])
+    parser.add_argument("what", choices=["usage", "determination", "queue", "queue_page", "detail", "submit", "case_page", "timeline", "guided_check", "guided_submit"])
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--queries", action="store_true", help="also print each query's time and its first characters")
@@ -60,12 +61,26 @@ def main():
         from django.contrib.auth import get_user_model
         from django.test import Client
 
-        from bench.sessions import officer_session
+        from bench.sessions import signed_in_session
 
         page = Client()
-        page.cookies[settings.SESSION_COOKIE_NAME] = officer_session(get_user_model().objects.get(pk=state["officer_id"]))
+        page.cookies[settings.SESSION_COOKIE_NAME] = signed_in_session(get_user_model().objects.get(pk=state["officer_id"]))
         path = f"/office/cases/{case_id()}/" if args.what == "case_page" else "/office/?queue=licensing_office"
         call = lambda: page.get(path)  # noqa: E731
+    elif args.what in ("guided_check", "guided_submit"):
+        from django.conf import settings
+        from django.contrib.auth import get_user_model
+        from django.test import Client
+        from django.urls import reverse
+
+        from bench.sessions import signed_in_session
+        from licensing.applications.models import Application
+
+        page = Client()
+        page.cookies[settings.SESSION_COOKIE_NAME] = signed_in_session(get_user_model().objects.get(pk=state["exporter_id"]))
+        draft = Application.objects.filter(pk__in=state["bench"]["drafts"], status="draft").values_list("pk", flat=True).last()
+        path = reverse("exporter:guided-check", args=[draft])
+        call = (lambda: page.get(path)) if args.what == "guided_check" else (lambda: page.post(path, {"declaration": "on"}))  # noqa: E731
     elif args.what == "timeline":
         call = lambda: officer.get(f"/api/v1/applications/{case_id()}/timeline/")  # noqa: E731
     elif args.what == "detail":
@@ -75,7 +90,7 @@ def main():
 
         draft = Application.objects.filter(pk__in=state["bench"]["drafts"], status="draft").values_list("pk", flat=True).first()
         call = lambda: exporter.post(f"/api/v1/applications/{draft}/submit/")  # noqa: E731
-    if args.what in ("queue", "queue_page", "detail", "case_page", "timeline"):
+    if args.what in ("queue", "queue_page", "detail", "case_page", "timeline", "guided_check"):
         call()
     profiler = cProfile.Profile()
     with CaptureQueriesContext(connection) as ctx:

@@ -1,8 +1,8 @@
-"""The bench officer's signed-in session (no side effects on import: benchmarks.py and generate.py both use it)."""
+"""Signed-in sessions of the bench's users (no side effects on import: benchmarks.py and generate.py both use it)."""
 
 
-def officer_session(officer) -> str:
-    """A fresh signed-in session of the bench officer, past the second factor, for the page benchmarks.
+def signed_in_session(user) -> str:
+    """A fresh signed-in session of `user` for the page benchmarks (an official's past the second factor).
 
     Made again at the start of every benchmark run: sessions end after SESSION_IDLE_SECONDS unused.
     """
@@ -11,16 +11,16 @@ def officer_session(officer) -> str:
     from django.contrib.sessions.backends.db import SessionStore
 
     session = SessionStore()
-    session[SESSION_KEY] = str(officer.pk)
+    session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = officer.get_session_auth_hash()
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.set_expiry(7 * 24 * 3600)
-    if "django_otp" in settings.INSTALLED_APPS:
+    if "django_otp" in settings.INSTALLED_APPS and user.needs_second_factor:
         # Officials need a second factor: the session is one that has given a code (as django_otp.login marks it).
         from django_otp import DEVICE_ID_SESSION_KEY
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
-        device, _ = TOTPDevice.objects.get_or_create(user=officer, name="bench", defaults={"confirmed": True})
+        device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return session.session_key

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from licensing.reference.control_list import LISTS_OF_GOODS_KIND, InvalidControlEntry, entry_fits_goods_kind, parse_entry
+from licensing.reference.control_list import LISTS_OF_GOODS_KIND, InvalidControlEntry, entry_fits_goods_kind, entry_parser
 from licensing.reference.models import GroupCode
 from licensing.reference.selectors import group_members
 
@@ -42,8 +42,9 @@ def application_errors(application: Application) -> dict[str, list[str]]:
     _check_destinations(application, kind, destinations, errors)
     if not goods:
         errors["goods"].append(_("Add at least one goods line."))
+    parse = entry_parser()  # the control list's facts read once for all lines
     for index, line in enumerate(goods):
-        _check_goods_line(kind, line, f"goods[{index}]", errors)
+        _check_goods_line(kind, line, f"goods[{index}]", errors, parse)
 
     if kind in NEEDS_PARTIES:
         _check_parties(kind, parties, destinations, application.movement, errors)
@@ -102,7 +103,7 @@ def _check_destinations(application, kind, destinations, errors):
         errors["destinations"].append(_("An export leaves the EU; use transfer for EU member states."))
 
 
-def _check_goods_line(kind, line, path, errors):
+def _check_goods_line(kind, line, path, errors, parse):
     if not line.description.strip():
         errors[f"{path}.description"].append(_("Describe the goods."))
     if kind == Kind.CLASSIFICATION:
@@ -121,7 +122,7 @@ def _check_goods_line(kind, line, path, errors):
             errors[f"{path}.control_entry"].append(_("Give the control-list entry (e.g. ML6, 3A001, ANNEX_III)."))
         else:
             try:
-                parsed = parse_entry(line.control_entry)
+                parsed = parse(line.control_entry)
             except InvalidControlEntry as exc:
                 errors[f"{path}.control_entry"].append(str(exc))
             else:

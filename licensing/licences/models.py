@@ -50,7 +50,32 @@ class Source(models.TextChoices):
     IMPORT = "import", _("Imported from a previous system")
 
 
-class Decision(models.Model):
+class CitesGrounds:
+    """What a decision, a decided goods line and a denied destination say of the grounds they cite (`criteria`:
+    reference.Criterion numbers of any framework), in the active language (licensing.reference.frameworks words it)."""
+
+    criteria: list
+
+    @property
+    def legal_basis(self) -> str:
+        """The grounds with their acts, as the letter says them: "criteria 2, 7 of Council Common Position 2008/944/CFSP"."""
+        from django.utils import translation
+
+        from licensing.reference.frameworks import basis_text
+
+        return basis_text(self.criteria, language=translation.get_language()) if self.criteria else ""
+
+    @property
+    def cited_by_act(self) -> list[tuple[str, str]]:
+        """(the act, its grounds cited) per framework, for a page that heads the grounds by the act they come from."""
+        from django.utils import translation
+
+        from licensing.reference.frameworks import cited_by_act
+
+        return cited_by_act(self.criteria, language=translation.get_language()) if self.criteria else []
+
+
+class Decision(CitesGrounds, models.Model):
     """One decision on one application (or one imported from a previous system), with its reasons."""
 
     reference = models.CharField(max_length=40, unique=True, help_text=_("The application's reference."))
@@ -105,7 +130,7 @@ class Decision(models.Model):
 LINE_OUTCOMES = [(Outcome.ISSUED, Outcome.ISSUED.label), (Outcome.DENIED, Outcome.DENIED.label)]
 
 
-class DecisionLine(models.Model):
+class DecisionLine(CitesGrounds, models.Model):
     """
     The decision on one goods line of the application (issue 18.2): issued (it is on the licence, as a LicenceLine)
     or denied, with the grounds of its denial. A decision on a licence application has one per goods line, so that
@@ -140,17 +165,8 @@ class DecisionLine(models.Model):
     def number(self) -> int:
         return self.position + 1
 
-    @property
-    def legal_basis(self) -> str:
-        """A denied line's grounds with their acts, in the active language (what the letter says)."""
-        from django.utils import translation
 
-        from licensing.reference.frameworks import basis_text
-
-        return basis_text(self.criteria, language=translation.get_language()) if self.criteria else ""
-
-
-class DecisionDestination(models.Model):
+class DecisionDestination(CitesGrounds, models.Model):
     """
     A destination denied in a decision that issued the licence for the others (issue 18.2, "per destination where a
     case has several"): the licence leaves it out, and it is its own entry in our denial register with its own
@@ -170,15 +186,6 @@ class DecisionDestination(models.Model):
 
     def __str__(self):
         return f"{self.decision.reference} {self.country_id}: {self.outcome}"
-
-    @property
-    def legal_basis(self) -> str:
-        """The grounds of its denial with their acts, in the active language (what the letter says)."""
-        from django.utils import translation
-
-        from licensing.reference.frameworks import basis_text
-
-        return basis_text(self.criteria, language=translation.get_language()) if self.criteria else ""
 
 
 class LicenceStatus(models.TextChoices):

@@ -10,6 +10,7 @@ The stored facts it needs (ML categories, anti-torture annexes, Annex IV items, 
 ControlEntry table through one cached value (selectors.cached: at most one query per cache fill).
 """
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -76,13 +77,14 @@ def entry_fits_goods_kind(entry: ParsedEntry, goods_kind: str) -> bool:
     return entry.regime in LISTS_OF_GOODS_KIND.get(goods_kind, frozenset())
 
 
-def parse_entry(code: str) -> ParsedEntry:
-    """Parse a control-list entry code (case-insensitive, spaces trimmed); raise InvalidControlEntry if unknown."""
+def parse_entry(code: str, *, facts: dict | None = None) -> ParsedEntry:
+    """Parse a control-list entry code (case-insensitive, spaces trimmed); raise InvalidControlEntry if unknown.
+    `facts`: the stored facts already read (entry_parser), else read from the shared cache now."""
     if not isinstance(code, str) or not code.strip():
         raise InvalidControlEntry(_("Give a control-list entry, e.g. ML4.b, 3A001.a.3 or ANNEX_III."))
     raw = code.strip()
     upper = raw.upper()
-    facts = _facts()
+    facts = _facts() if facts is None else facts
 
     national = _national(raw, facts["national"])
     if national:
@@ -101,6 +103,20 @@ def parse_entry(code: str) -> ParsedEntry:
         "Unknown control entry '{raw}': use a Military List entry (ML1 to ML22, e.g. ML4.b), a dual-use "
         "Annex I item (e.g. 3A001.a.3), an anti-torture annex (ANNEX_II, ANNEX_III, ANNEX_IV) or a national entry."
     ), raw=raw))
+
+
+def entry_parser() -> Callable[[str], ParsedEntry]:
+    """parse_entry for many codes in one go (an application's goods lines): the stored facts are read from the
+    shared cache once, at the first code, not once a code (a cache round trip each: 100 for 100 lines)."""
+    facts = None
+
+    def parse(code: str) -> ParsedEntry:
+        nonlocal facts
+        if facts is None and isinstance(code, str) and code.strip():
+            facts = _facts()
+        return parse_entry(code, facts=facts)
+
+    return parse
 
 
 def _military(raw: str, match: re.Match, facts: dict) -> ParsedEntry:

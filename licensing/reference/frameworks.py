@@ -68,16 +68,23 @@ def basis_parts(numbers: Iterable[int], *, index: dict[int, Criterion] | None = 
     return list(parts.values())
 
 
+def cited_by_act(numbers: Iterable[int], *, language: str, index: dict[int, Criterion] | None = None) -> list[tuple[str, str]]:
+    """(the act, its grounds cited) per framework of the cited grounds, in the fixed order: ("Council Common Position
+    2008/944/CFSP", "criteria 2, 7"), ("Regulation (EU) 2021/821", "Article 15(1)(d)"). Each ground names its own
+    framework: a page headed by the act says which one applies."""
+    parts = []
+    for framework, grounds in basis_parts(numbers, index=index):
+        plural = _label(framework, "plural", language)
+        cited = f"{plural} {', '.join(g.code for g in grounds)}" if plural and len(grounds) > 1 else ", ".join(_label(g, "label", language) for g in grounds)
+        parts.append((_label(framework, "act", language), cited))
+    return parts
+
+
 def basis_text(numbers: Iterable[int], *, language: str, index: dict[int, Criterion] | None = None) -> str:
     """The legal basis as a letter words it: "criteria 2, 7 of Council Common Position 2008/944/CFSP; Article 15(1)(d)
     of Regulation (EU) 2021/821" ("criteria 2, 7 van Gemeenschappelijk Standpunt ..."). Empty when nothing is cited."""
     joiner = "van" if language == "nl" else "of"
-    sentences = []
-    for framework, grounds in basis_parts(numbers, index=index):
-        plural = _label(framework, "plural", language)
-        cited = f"{plural} {', '.join(g.code for g in grounds)}" if plural and len(grounds) > 1 else ", ".join(_label(g, "label", language) for g in grounds)
-        sentences.append(f"{cited} {joiner} {_label(framework, 'act', language)}")
-    return "; ".join(sentences)
+    return "; ".join(f"{cited} {joiner} {act}" for act, cited in cited_by_act(numbers, language=language, index=index))
 
 
 def ground_codes(numbers: Iterable[int], *, index: dict[int, Criterion] | None = None) -> list[str]:

@@ -125,6 +125,16 @@ class DecisionForm(forms.Form):
         return data
 
 
+def decision_form(application, data=None, **kwargs) -> DecisionForm:
+    """The decision form for `application`: the outcomes its kind may have, the grounds of its frameworks and, for a
+    licence, a decision per goods line and per destination. The case page's decision and the new decision on a
+    well-founded objection (web.objections) alike."""
+    return DecisionForm(
+        data, frameworks=applications.application_frameworks(application), kind=application.kind, goods=application.goods.all(),
+        destinations=application.destinations.all(), **kwargs,
+    )
+
+
 _ground_label = ground_label
 
 
@@ -156,10 +166,7 @@ def assessment_context(request, application, now: Now | None = None) -> dict:
         "line_advice_rows": _line_advice_rows(application, assessment),
         "findings_choices": Finding.choices,
         "advice_form": _advice_form(application, assessment, draft, errors or {}),
-        "decision_form": DecisionForm(
-            frameworks=applications.application_frameworks(application), kind=application.kind, goods=application.goods.all(),
-            destinations=application.destinations.all(), outcomes=now.outcomes if now is not None else None,
-        ),
+        "decision_form": decision_form(application, outcomes=now.outcomes if now is not None else None),
         "blockers": {"approve": decisions.decision_blockers(application, approving=True), "deny": decisions.decision_blockers(application, approving=False)},
         "consultations": Consultation.objects.filter(application=application).select_related("denial"),
         "prior": prior_information(application),
@@ -362,10 +369,7 @@ def countersign(request, pk):
 @roles_required(decisions.DECIDING)
 def decide(request, pk):
     application = case_or_404(request, pk)
-    form = DecisionForm(
-        request.POST, frameworks=applications.application_frameworks(application), kind=application.kind, goods=application.goods.all(),
-        destinations=application.destinations.all(),
-    )
+    form = decision_form(application, request.POST)
     if not form.is_valid():
         messages.error(request, _("Check the decision form."))
         return redirect("office:case", pk=pk)

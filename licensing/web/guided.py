@@ -415,9 +415,9 @@ def check(request, application):
                 return redirect("exporter:guided-confirmation", pk=application.pk)
         else:
             errors = form_error_items(form)
-    else:
-        errors = guided_error_items(application_errors(application), application)
     found = application_errors(application)
+    if request.method != "POST":
+        errors = guided_error_items(found, application)
     rows = _rows(application, found)
     for row in rows:
         row["answers"] = _answers(application, row["section"])

@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from licensing.applications import selectors as applications
-from licensing.applications.selectors import application_frameworks
 from licensing.core.errors import DomainError, NotAllowed
 from licensing.core.http import document_response, pdf_response
 from licensing.licences import decisions, objections
@@ -21,7 +20,7 @@ from licensing.licences.documents import objection_document
 from licensing.licences.models import OPEN_OBJECTION_STATUSES, ObjectionOutcome
 
 from .access import roles_required
-from .decisions import DecisionForm
+from .decisions import decision_form
 
 
 class LodgeForm(forms.Form):
@@ -118,10 +117,16 @@ def _render(request, objection, **forms_given):
         "hearing_form": forms_given.get("hearing_form") or HearingForm(),
         "extend_form": forms_given.get("extend_form") or ExtendForm(),
         "decide_form": forms_given.get("decide_form") or ObjectionDecideForm(),
-        "new_decision_form": forms_given.get("new_decision_form") or DecisionForm(prefix="new", frameworks=application_frameworks(application), kind=application.kind, use_required_attribute=False),
+        "new_decision_form": forms_given.get("new_decision_form") or _new_decision_form(application),
         "today": timezone.localdate(),
     }
     return render(request, "office/objection.html", context)
+
+
+def _new_decision_form(application, data=None):
+    """The new decision of a well-founded objection: the case page's decision form (web.decisions.decision_form), with
+    its decision per goods line and per destination, under its own prefix beside the decision on the objection."""
+    return decision_form(application, data, prefix="new", use_required_attribute=False)
 
 
 def _move(request, objection, do, success):
@@ -169,7 +174,7 @@ def objection_decide(request, oid):
     objection = _objection(oid)
     application = objection.application
     form = ObjectionDecideForm(request.POST)
-    new_form = DecisionForm(request.POST, prefix="new", frameworks=application_frameworks(application), kind=application.kind, use_required_attribute=False)
+    new_form = _new_decision_form(application, request.POST)
     if not form.is_valid():
         return _render(request, objection, decide_form=form, new_decision_form=new_form)
     command = None

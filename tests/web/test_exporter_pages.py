@@ -275,3 +275,40 @@ def test_the_exporter_removes_a_document_from_a_draft_after_confirming(exporter_
     assert "Yes, remove the document" in asked and Document.objects.filter(pk=document.pk).exists()
     client.post(f"/applications/{app_id}/documents/{document.pk}/remove/", {"confirmed": "yes"})
     assert not Document.objects.filter(pk=document.pk).exists()
+
+
+
+DUAL_USE_LINE = {"goods_kind": "dual_use", "description": "Frequency changers", "control_entry": "3A225", "quantity": "2", "value_eur": "80000.00"}
+DENIAL_HEADINGS = {
+    # goods, end use -> the framework that applies (licensing.reference.frameworks), the grounds cited, what the
+    # exporter's page says of them in English and in Dutch, and the other act, which it does not name
+    "dual_use": (
+        {"goods": [DUAL_USE_LINE], "end_use": "civil"}, "dual_use", [11, 14],
+        {"en": "Grounds cited from Regulation (EU) 2021/821: Article 15(1)(a), Article 15(1)(d)",
+         "nl": "Genoemde gronden uit Verordening (EU) 2021/821: artikel 15, eerste lid, onder a, artikel 15, eerste lid, onder d"},
+        {"en": "Common Position", "nl": "Gemeenschappelijk Standpunt"},
+    ),
+    "military": (
+        {"end_use": "military"}, "common_position", [2, 7],
+        {"en": "Grounds cited from Council Common Position 2008/944/CFSP: criteria 2, 7",
+         "nl": "Genoemde gronden uit Gemeenschappelijk Standpunt 2008/944/GBVB van de Raad: criteria 2, 7"},
+        {"en": "Regulation (EU) 2021/821", "nl": "Verordening (EU) 2021/821"},
+    ),
+}
+
+
+@pytest.mark.parametrize("goods_kind", DENIAL_HEADINGS)
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_grounds_of_a_denial_are_headed_by_the_act_they_come_from(exporter_a, officer, submit, goods_kind, language):
+    """The page headed every denial's grounds "Criteria of Common Position 2008/944/CFSP cited", followed by the
+    grounds' internal numbers (11, 14 for a dual-use denial on Article 15(1)(a) and (d))."""
+    from licensing.applications.selectors import application_frameworks
+    from tests.factories import decision_recorded
+
+    overrides, framework, criteria, heading, other_act = DENIAL_HEADINGS[goods_kind]
+    application = submit(exporter_a, **overrides)
+    assert application_frameworks(application) == [framework]
+    decision_recorded(officer, application, outcome="denied", reasons="Risk of diversion.", criteria=criteria)
+    page = logged_in(exporter_a, language).get(f"/applications/{application.pk}/").content.decode()
+    assert heading[language] in page
+    assert other_act[language] not in page

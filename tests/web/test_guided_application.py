@@ -340,3 +340,54 @@ def test_a_general_licence_registration_takes_one_section(exporter_a, django_cap
         assert client.post(f"{base}/check/", {"declaration": "on"})["Location"] == f"/applications/{application.pk}/submitted/"
     application.refresh_from_db()
     assert application.status != Status.DRAFT
+
+
+class CountingCache:
+    """The shared cache as the reference selectors read it, counting the reads (a Redis round trip each in production)."""
+
+    def __init__(self, cache):
+        self.cache, self.reads = cache, 0
+
+    def get(self, *args, **kwargs):
+        self.reads += 1
+        return self.cache.get(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.cache, name)
+
+
+def _complete_with_lines(exporter, count) -> Application:
+    from tests.factories import application_draft
+
+    line = {"goods_kind": "military", "description": "Spare part", "control_entry": "ML5", "quantity": "1", "value_eur": "100.00"}
+    draft = application_draft(exporter, goods=[dict(line) for _ in range(count)])
+    services.document_add(actor=exporter, application=draft, doc_type="end_user_certificate", uploaded_file=pdf_upload())
+    return draft
+
+
+def test_checking_and_submitting_cost_the_same_for_two_lines_and_forty(exporter_a, monkeypatch):
+    """The issue 20 benchmark's last steps (bench/benchmarks.py, `guided`): the check page and its submitting POST
+    ask the database and the shared cache as often for 40 goods lines as for 2. Validation read the control list's
+    facts from the shared cache once a line (and the check page validated twice)."""
+    from django.core.cache import cache
+
+    from licensing.reference import selectors
+
+    client = logged_in(exporter_a)
+    small, large = _complete_with_lines(exporter_a, 2), _complete_with_lines(exporter_a, 40)
+    client.get(f"/applications/{small.pk}/tasks/check/")  # the reference data cached, as in a running server
+    counting = CountingCache(cache)
+    monkeypatch.setattr(selectors, "cache", counting)
+    cost = {}
+    for name, draft in (("small", small), ("large", large)):
+        counting.reads = 0
+        queries = _queries(client, "get", f"/applications/{draft.pk}/tasks/check/")
+        cost[f"check {name}"] = (queries, counting.reads)
+        counting.reads = 0
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(f"/applications/{draft.pk}/tasks/check/", {"declaration": "on"})
+        assert response.status_code == 302 and response["Location"] == f"/applications/{draft.pk}/submitted/"
+        cost[f"submit {name}"] = (len(captured), counting.reads)
+    assert cost["check small"] == cost["check large"] and cost["submit small"] == cost["submit large"], cost
+    assert cost["check large"][1] <= 2 and cost["submit large"][1] <= 2, cost
+    assert Application.objects.filter(pk__in=[small.pk, large.pk], status=Status.SUBMITTED).count() == 2

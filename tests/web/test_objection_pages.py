@@ -89,3 +89,36 @@ def test_the_office_handles_and_decides_an_objection_on_its_pages(exporter_a, of
     letter = client_a.get(f"/applications/{licensed.pk}/objections/{objection.pk}/letter/")
     assert letter.status_code == 200 and letter["Content-Type"] == "application/pdf"
     assert client.get(f"/office/objections/{objection.pk}/documents/999999/").status_code == 404
+
+
+def test_the_new_decision_on_an_objection_issues_some_lines_and_destinations_and_denies_others(exporter_a, officer, officer2, submit):
+    """The objection page's new decision is the case page's decision form (web.decisions.decision_form), with its
+    decision per goods line and per destination: a well-founded objection may issue one line and deny the other, and
+    leave a destination out, as the first decision could."""
+    application = submit(exporter_a, kind="global", destinations=["NO", "US"])
+    decision_recorded(officer, application, outcome="denied", reasons="Diversion risk.", criteria=[7])
+    logged_in(exporter_a).post(f"/applications/{application.pk}/objections/", {"grounds": "Norway's navy is the end user."})
+    objection = Objection.objects.get(application=application)
+    client = logged_in(officer2)
+    client.post(f"/office/objections/{objection.pk}/take/")
+    first, second = application.goods.order_by("position", "pk")
+
+    page = client.get(f"/office/objections/{objection.pk}/").content.decode()
+    for name in (f"new-line_{first.pk}", f"new-line_{second.pk}", f"new-line_{second.pk}_criteria", "new-deny_destination_US", "new-deny_destination_US_criteria"):
+        assert f'name="{name}"' in page, name
+    assert "Goods line 2 (ML6 Armoured vehicle wheels)" in page
+
+    response = client.post(f"/office/objections/{objection.pk}/decide/", {
+        "outcome": "partly_well_founded", "reasons": "Norway may have the transmitters.",
+        "new-outcome": "issued", "new-reasons": "The wheels and the United States stay refused.",
+        f"new-line_{second.pk}": "denied", f"new-line_{second.pk}_criteria": ["7"],
+        "new-deny_destination_US": "on", "new-deny_destination_US_criteria": ["7"],
+    })
+    assert response.status_code == 302
+    objection.refresh_from_db()
+    new = objection.new_decision
+    assert objection.status == ObjectionStatus.DECIDED and new is not None and new.outcome == "issued"
+    assert [(line.number, line.outcome, line.criteria) for line in new.lines.all()] == [(1, "issued", []), (2, "denied", [7])]
+    assert [(d.country_id, d.criteria) for d in new.denied_destinations.all()] == [("US", [7])]
+    licence = Licence.objects.get(decision=new)
+    assert [line.control_entry for line in licence.lines.all()] == ["ML5"] and [c.code for c in licence.destinations.all()] == ["NO"]
