@@ -4,6 +4,7 @@ cProfile of one hot request, in process (not part of the test run): shows where 
     source bench/env.sh && .venv/bin/python bench/profile_hot.py usage --rows 5000
     ... determination | queue | queue_page | detail | submit | case_page | timeline   (the case made by query_counts.py)
     ... guided_check | guided_submit   (the guided pages' check-your-answers GET and its submitting POST, on a bench draft)
+    ... write_off | customs_check   (a customs system's machine token; a new declaration on a random active licence)
 """
 import argparse
 import cProfile
@@ -27,9 +28,42 @@ def case_id() -> int:
     return case_with_timeline()[0]
 
 
+def customs_call(what: str):
+    """One write-off (a new declaration each call, a thousandth of a unit and a cent) or one check, as bench_customs
+    sends them, with the bench's customs token."""
+    import random
+    from datetime import date
+    from itertools import count
+
+    from django.db import connection
+    from rest_framework.test import APIClient
+
+    from bench.benchmarks import CUSTOMS_LICENCES, _customs_token
+    from licensing.customs.mrn import check_character
+
+    with connection.cursor() as c:
+        c.execute(CUSTOMS_LICENCES, [200])
+        licences = c.fetchall()
+    customs, rng, serial, prefix = APIClient(), random.Random(21), count(1), f"{time.time_ns() % 100000:05d}"
+    customs.credentials(HTTP_AUTHORIZATION=f"Bearer {_customs_token()}")
+
+    def write_off():
+        body = f"26PR{prefix}{next(serial):08d}"
+        _id, number, destination = rng.choice(licences)
+        return customs.post("/api/v1/customs/write-offs/", {
+            "declaration": body + check_character(body), "licence": number, "line": 1, "quantity": "0.001", "value_eur": "0.01",
+            "destination": destination, "exported_on": date.today().isoformat(),
+        }, format="json")
+
+    return write_off if what == "write_off" else lambda: customs.get(f"/api/v1/customs/licences/{rng.choice(licences)[1]}/")
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["usage", "determination", "queue", "queue_page", "detail", "submit", "case_page", "timeline", "guided_check", "guided_submit"])
+    parser.add_argument(
+        "what",
+        choices=["usage", "determination", "queue", "queue_page", "detail", "submit", "case_page", "timeline", "guided_check", "guided_submit", "write_off", "customs_check"],
+    )
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--queries", action="store_true", help="also print each query's time and its first characters")
@@ -85,12 +119,14 @@ def main():
         call = lambda: officer.get(f"/api/v1/applications/{case_id()}/timeline/")  # noqa: E731
     elif args.what == "detail":
         call = lambda: officer.get(f"/api/v1/applications/{state['bench']['detail20'][0]}/")  # noqa: E731
+    elif args.what in ("write_off", "customs_check"):
+        call = customs_call(args.what)
     else:
         from licensing.applications.models import Application
 
         draft = Application.objects.filter(pk__in=state["bench"]["drafts"], status="draft").values_list("pk", flat=True).first()
         call = lambda: exporter.post(f"/api/v1/applications/{draft}/submit/")  # noqa: E731
-    if args.what in ("queue", "queue_page", "detail", "case_page", "timeline", "guided_check"):
+    if args.what in ("queue", "queue_page", "detail", "case_page", "timeline", "guided_check", "write_off", "customs_check"):
         call()
     profiler = cProfile.Profile()
     with CaptureQueriesContext(connection) as ctx:

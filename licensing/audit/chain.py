@@ -56,11 +56,28 @@ def checkpoint_mac(*, event_id: int, event_hash: str, at) -> str:
     return hmac.new(_key(), f"checkpoint:{event_id}:{event_hash}:{at.isoformat()}".encode(), hashlib.sha256).hexdigest()
 
 
-def chain_lock() -> None:
-    """Serialise chain extension until the transaction ends (PostgreSQL; SQLite writers are serial already)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
+def chain_extend(table: str, count: int) -> tuple[str, list[int]]:
+    """Take the chain's lock until the transaction ends and answer the head's hash and `count` new ids, ascending,
+    for the events about to be appended to `table`.
+
+    Everything an appender does while it holds the lock waits for every other appender (one writer at a time is
+    what keeps the chain linear), so on PostgreSQL the lock, the head and the ids are one round trip: the lock
+    first, then (the next statement sees whatever the previous holder committed) the last row's hash and ids drawn
+    from the table's sequence. Ids drawn under the lock are above every id already in the chain; one rolled back
+    leaves a gap, which the chain does not mind (it links rows, not numbers). SQLite writers are serial already."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s);"
+                f" SELECT (SELECT hash FROM {table} ORDER BY id DESC LIMIT 1),"
+                f" array(SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, %s))",
+                [CHAIN_LOCK, count],
+            )
+            head, ids = cursor.fetchone()
+            return head or GENESIS, sorted(ids)
+        cursor.execute(f"SELECT hash, id FROM {table} ORDER BY id DESC LIMIT 1")
+        head, last = cursor.fetchone() or (GENESIS, 0)
+        return head, list(range(last + 1, last + 1 + count))
 
 
 @dataclass

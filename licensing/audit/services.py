@@ -2,10 +2,9 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db import models, transaction
-from django.db.models import Case, Value, When
 from django.utils import timezone
 
-from .chain import GENESIS, chain_lock, checkpoint_mac, event_digest
+from .chain import GENESIS, chain_extend, checkpoint_mac, event_digest
 from .models import Checkpoint, Event
 
 logger = logging.getLogger(__name__)
@@ -48,37 +47,35 @@ def _on_behalf_of(actor, payload: dict) -> dict:
 
 def events_record(*, drafts: list[EventDraft]) -> list[Event]:
     """Append several events to the chain in their order, in two statements whatever their number (a re-screen
-    chunk's). Call inside the transaction that made the changes: the chain lock is held until it commits."""
+    chunk's). Call inside the transaction that made the changes, as its last step: the chain's lock is held from
+    here until that transaction commits, and every appender waits for it.
+
+    So that the lock is held as briefly as the chain allows, the rows are made before it is taken, and under it
+    there are two round trips and the commit: the lock with the head's hash and the new ids (chain_extend), then
+    the insert of the rows with their hashes (computed here, with the key the database does not have). No
+    savepoint: an error here rolls back the whole transaction, which must not commit without its events."""
     if not drafts:
         return []
-    with transaction.atomic():
-        chain_lock()
-        prev_hash = Event.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
-        now = timezone.now()
-        events = [
-            Event(
-                at=now,
-                actor=d.actor if getattr(d.actor, "pk", None) else None,
-                verb=d.verb,
-                target_type=d.target._meta.label_lower,
-                target_id=str(d.target.pk),
-                from_state=d.from_state,
-                to_state=d.to_state,
-                reason=d.reason,
-                payload=_on_behalf_of(d.actor, d.payload or {}),
-            )
-            for d in drafts
-        ]
-        Event.objects.bulk_create(events)
-        # The hashes cover the ids, known only after the insert; they are set with one raw update (rows are
-        # otherwise never changed), linking the events in id order.
-        for event in sorted(events, key=lambda e: e.pk):
-            event.prev_hash = prev_hash
-            event.hash = prev_hash = event_digest(event, event.prev_hash)
-        fields = {name: Event._meta.get_field(name) for name in ("prev_hash", "hash")}
-        Event.objects.filter(pk__in=[e.pk for e in events])._update(
-            [(f, None, Case(*(When(pk=e.pk, then=Value(getattr(e, name))) for e in events), output_field=f)) for name, f in fields.items()]
+    events = [
+        Event(
+            actor=d.actor if getattr(d.actor, "pk", None) else None,
+            verb=d.verb,
+            target_type=d.target._meta.label_lower,
+            target_id=str(d.target.pk),
+            from_state=d.from_state,
+            to_state=d.to_state,
+            reason=d.reason,
+            payload=_on_behalf_of(d.actor, d.payload or {}),
         )
+        for d in drafts
+    ]
+    with transaction.atomic(savepoint=False):
+        prev_hash, ids = chain_extend(Event._meta.db_table, len(events))
+        now = timezone.now()  # under the lock: the events' times follow the chain's order
+        for event, pk in zip(events, ids, strict=True):
+            event.pk, event.at, event.prev_hash = pk, now, prev_hash
+            event.hash = prev_hash = event_digest(event, prev_hash)
+        Event.objects.bulk_create(events)
     return events
 
 

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Q, Sum
 
 from licensing.licences.models import Licence, LicenceLine, Registration
 from licensing.reference import general_licences
@@ -31,30 +31,31 @@ class LineBalance:
         return self.remaining_value_eur <= 0 or (quantity is not None and quantity <= 0)
 
 
-def holding_for_customs(number: str) -> Licence | Registration | None:
-    """The licence with this number, or else the general-licence registration (with what its check shows)."""
-    licence = Licence.objects.filter(number=number).select_related("holder").prefetch_related("destinations").first()
-    if licence is not None:
-        return licence
-    return (
+def holding_for_customs(number: str, *, for_update: bool = False) -> Licence | Registration | None:
+    """The licence with this number, or else the general-licence registration (with what its check shows).
+    `for_update`: locked until the transaction ends (its row only, not the holder's), as a write-off needs it."""
+    licences = Licence.objects.filter(number=number).select_related("holder").prefetch_related("destinations")
+    registrations = (
         Registration.objects.filter(number=number)
         .select_related("organisation", "general_licence")
         .prefetch_related("general_licence__destinations", "general_licence__excluded_destinations", "general_licence__destination_groups")
-        .first()
     )
+    if for_update:
+        licences, registrations = licences.select_for_update(of=("self",)), registrations.select_for_update(of=("self",))
+    return licences.first() or registrations.first()
 
 
 def line_balances(licence: Licence) -> list[LineBalance]:
-    """Each line with the write-offs that stand against it (reversed ones do not), in the licence's order."""
-    lines = list(LicenceLine.objects.filter(licence=licence).order_by("position", "id"))
-    sums = {
-        row["line_id"]: row
-        for row in CustomsWriteOff.objects.filter(licence=licence, reversed_at__isnull=True)
-        .values("line_id").annotate(quantity=Sum("quantity"), value=Sum("value_eur"))
-    }
+    """Each line with the write-offs that stand against it (reversed ones do not), in the licence's order; one query."""
+    standing = Q(customs_write_offs__reversed_at__isnull=True)
+    lines = (
+        LicenceLine.objects.filter(licence=licence)
+        .annotate(written_off_quantity=Sum("customs_write_offs__quantity", filter=standing), written_off_value=Sum("customs_write_offs__value_eur", filter=standing))
+        .order_by("position", "id")
+    )
     zero = Decimal(0)
     return [
-        LineBalance(number=i, line=line, written_off_quantity=sums.get(line.pk, {}).get("quantity") or zero, written_off_value_eur=sums.get(line.pk, {}).get("value") or zero)
+        LineBalance(number=i, line=line, written_off_quantity=line.written_off_quantity or zero, written_off_value_eur=line.written_off_value or zero)
         for i, line in enumerate(lines, start=1)
     ]
 

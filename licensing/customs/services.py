@@ -1,10 +1,15 @@
 """Write-offs at the border and their reversal; the customs systems' machine tokens.
 
-Races are decided by the database: a write-off locks its licence row (SELECT ... FOR UPDATE) before it reads what
-remains, so declarations arriving in parallel against one licence are counted one after the other and can never
-overdraw it together; the unique (declaration, licence, line) makes a retried declaration count once even if two
-copies arrive at the same moment. The licence row, not only the line's, is locked because its status (suspended,
-revoked) and its exhaustion (all lines used up) are decided in the same step.
+Races are decided by the database: a write-off finds its licence and locks its row in one statement (SELECT ... FOR
+UPDATE) before it reads what remains, so declarations arriving in parallel against one licence are counted one after
+the other and can never overdraw it together, and a copy of a declaration that arrives while the first is being
+written waits for it and then finds it (a retry counts once; the unique (declaration, licence, line) stands behind
+that). The licence row, not only the line's, is locked because its status (suspended, revoked) and its exhaustion
+(all lines used up) are decided in the same step. A registration's write-offs lock the registration the same way.
+
+The audit event comes last: the audit chain's lock (one appender at a time for the whole log) is taken there and
+held until the commit, so what a write-off does under it is only the chain's own two round trips and the commit
+(audit.services.events_record); everything else waits on the licence's lock only, which other licences do not share.
 """
 import hashlib
 import secrets
@@ -12,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,10 +40,11 @@ TOKEN_ADMINS = (Role.ADMINISTRATOR,)
 TOKEN_PREFIX = "cst_"
 
 
-def holding_for_customs(number: str) -> Licence | Registration:
-    """The licence or general-licence registration Customs asks about, by its number; 404 if there is none."""
+def holding_for_customs(number: str, *, for_update: bool = False) -> Licence | Registration:
+    """The licence or general-licence registration Customs asks about, by its number; 404 if there is none.
+    `for_update`: its row locked until the transaction ends."""
     number = str(number or "").strip()
-    held = selectors.holding_for_customs(number) if number else None
+    held = selectors.holding_for_customs(number, for_update=for_update) if number else None
     if held is None:
         raise NotFound(_("No licence or registration %(number)s.") % {"number": number})
     return held
@@ -75,14 +81,13 @@ def write_off_record(
     destination = str(destination or "").strip().upper()
     if quantity < 0 or value_eur < 0 or (quantity == 0 and value_eur == 0):
         raise DomainError(_("Write off a quantity or a value."), code="nothing_to_write_off", fields={"quantity": [_("Give a quantity or a value above zero.")]})
-    held = holding_for_customs(licence_number)
-    if isinstance(held, Registration):
-        return _registration_write_off(
-            actor=actor, declaration=declaration, registration=held, item=line, quantity=quantity, value_eur=value_eur, destination=destination, exported_on=exported_on
-        )
-    licence = held
     with transaction.atomic():
-        licence = Licence.objects.select_for_update().get(pk=licence.pk)
+        held = holding_for_customs(licence_number, for_update=True)
+        if isinstance(held, Registration):
+            return _registration_write_off(
+                actor=actor, declaration=declaration, registration=held, item=line, quantity=quantity, value_eur=value_eur, destination=destination, exported_on=exported_on
+            )
+        licence = held
         balances = selectors.line_balances(licence)
         if not 1 <= line <= len(balances):
             raise DomainError(
@@ -100,15 +105,10 @@ def write_off_record(
             return WriteOffResult(_same_or_conflict(existing, quantity=quantity, value_eur=value_eur, destination=destination, exported_on=exported_on), created=False)
         _refuse_unless_usable(licence, destination=destination, exported_on=exported_on)
         _refuse_overdraw(licence, balance, quantity=quantity, value_eur=value_eur)
-        try:
-            with transaction.atomic():
-                write_off = CustomsWriteOff.objects.create(
-                    declaration=declaration, licence=licence, line=balance.line, line_number=line, quantity=quantity, value_eur=value_eur,
-                    destination_id=destination, exported_on=exported_on, created_by=actor,
-                )
-        except IntegrityError:  # the same item committed by a parallel request between our read and our insert
-            existing = CustomsWriteOff.objects.get(declaration=declaration, licence=licence, line=balance.line)
-            return WriteOffResult(_same_or_conflict(existing, quantity=quantity, value_eur=value_eur, destination=destination, exported_on=exported_on), created=False)
+        write_off = CustomsWriteOff.objects.create(
+            declaration=declaration, licence=licence, line=balance.line, line_number=line, quantity=quantity, value_eur=value_eur,
+            destination_id=destination, exported_on=exported_on, created_by=actor,
+        )
         # What remains after this write-off, from the balances read under the lock (no second read): the audit event
         # comes last, since the audit chain's lock is held from it until the commit.
         after = replace(balance, written_off_quantity=balance.written_off_quantity + quantity, written_off_value_eur=balance.written_off_value_eur + value_eur)
@@ -117,7 +117,7 @@ def write_off_record(
             actor=actor, verb="licence.written_off", target=licence,
             payload={"declaration": declaration, "line": line, "quantity": str(quantity), "unit": balance.line.unit, "value_eur": str(value_eur), "destination": destination, "exported_on": exported_on.isoformat()},
         )
-        if used_up:
+        if used_up:  # the last write-off of a licence moves it under the chain's lock too (its own event follows)
             licence_use_move(actor=actor, licence=licence, move="exhaust", reason=_("Nothing remains after declaration %(mrn)s.") % {"mrn": declaration}, payload={"declaration": declaration})
     return WriteOffResult(write_off, created=True)
 
@@ -125,26 +125,19 @@ def write_off_record(
 def _registration_write_off(*, actor, declaration: str, registration: Registration, item: int, quantity, value_eur, destination: str, exported_on: date) -> WriteOffResult:
     """A goods item declared under a general licence: recorded with its quantity and value, with no balance (a
     registration authorises no quantities); refused when the registration is not active, the export precedes it or
-    the general licence does not cover the destination."""
-    with transaction.atomic():
-        registration = Registration.objects.select_for_update().select_related("general_licence").get(pk=registration.pk)
-        existing = CustomsWriteOff.objects.filter(declaration=declaration, registration=registration, line_number=item).first()
-        if existing is not None:
-            return WriteOffResult(_same_or_conflict(existing, quantity=quantity, value_eur=value_eur, destination=destination, exported_on=exported_on), created=False)
-        _refuse_unless_registration_usable(registration, destination=destination, exported_on=exported_on)
-        try:
-            with transaction.atomic():
-                write_off = CustomsWriteOff.objects.create(
-                    declaration=declaration, registration=registration, line_number=item, quantity=quantity, value_eur=value_eur,
-                    destination_id=destination, exported_on=exported_on, created_by=actor,
-                )
-        except IntegrityError:  # the same item committed by a parallel request between our read and our insert
-            existing = CustomsWriteOff.objects.get(declaration=declaration, registration=registration, line_number=item)
-            return WriteOffResult(_same_or_conflict(existing, quantity=quantity, value_eur=value_eur, destination=destination, exported_on=exported_on), created=False)
-        event_record(
-            actor=actor, verb="registration.written_off", target=registration,
-            payload={"declaration": declaration, "item": item, "quantity": str(quantity), "value_eur": str(value_eur), "destination": destination, "exported_on": exported_on.isoformat()},
-        )
+    the general licence does not cover the destination. Inside write_off_record's transaction, the registration locked."""
+    existing = CustomsWriteOff.objects.filter(declaration=declaration, registration=registration, line_number=item).first()
+    if existing is not None:
+        return WriteOffResult(_same_or_conflict(existing, quantity=quantity, value_eur=value_eur, destination=destination, exported_on=exported_on), created=False)
+    _refuse_unless_registration_usable(registration, destination=destination, exported_on=exported_on)
+    write_off = CustomsWriteOff.objects.create(
+        declaration=declaration, registration=registration, line_number=item, quantity=quantity, value_eur=value_eur,
+        destination_id=destination, exported_on=exported_on, created_by=actor,
+    )
+    event_record(
+        actor=actor, verb="registration.written_off", target=registration,
+        payload={"declaration": declaration, "item": item, "quantity": str(quantity), "value_eur": str(value_eur), "destination": destination, "exported_on": exported_on.isoformat()},
+    )
     return WriteOffResult(write_off, created=True)
 
 
