@@ -220,7 +220,9 @@ def _sign_and_submit(page, j, language: str, application: Application, live_work
     assert application.reference in page.locator(".confirmation-panel .reference").inner_text()
     assert words(language, "The licensing office (CDIU) is assessing your application and decides on it.") in shown
     assert application.deadline_at is not None
-    assert shown_date(language, application.deadline_at) in page.locator(".case-status").inner_text()
+    deadline = shown_date(language, application.deadline_at)
+    assert re.fullmatch(r"\d{1,2} \w+ \d{4}", deadline), f"{deadline!r}: not day, month, year"  # never "Jan. 29, 2027"
+    assert deadline in page.locator(".case-status").inner_text()
     assert not re.search(r"\b[a-z_]+\.[a-z_]+\.[a-z_]+\b", shown), "a rule id is shown to the exporter"
     panel, reference = page.locator(".confirmation-panel").bounding_box(), page.locator(".confirmation-panel .reference").bounding_box()
     assert abs((panel["x"] + panel["width"] / 2) - (reference["x"] + reference["width"] / 2)) < 2, "the reference stands off-centre in its panel"
