@@ -70,7 +70,8 @@ def live_worker(django_db_setup):
     """A real Celery worker process on the real broker, reading the test database.
 
     Skipped on the embedded default (no REDIS_URL). Uses its own queue so that no other worker on the
-    machine takes the test's tasks.
+    machine takes the test's tasks. What it mails is written to files in `worker.mail_dir` (one directory per
+    worker), which `worker_mail` reads as the recipient would.
     """
     import os
     import subprocess
@@ -86,11 +87,15 @@ def live_worker(django_db_setup):
     skip_unless(connection.vendor == "postgresql", "integration test: needs PostgreSQL (the worker must share the test database)")
 
     queue = f"test-{uuid.uuid4().hex[:8]}"
+    mail_dir = os.path.join(settings.BASE_DIR, "artifacts", "mail", queue)
+    os.makedirs(mail_dir, exist_ok=True)
     env = os.environ.copy()
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings_test",
         DATABASE_URL=_database_url(connection.settings_dict),
         CELERY_TASK_DEFAULT_QUEUE=queue,
+        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_FILE_PATH=mail_dir,
     )
     log_path = os.path.join(settings.BASE_DIR, "artifacts", "celery-worker.log")
     os.makedirs(os.path.dirname(log_path), exist_ok=True)
@@ -102,6 +107,7 @@ def live_worker(django_db_setup):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    worker.mail_dir = mail_dir
     previous_queue = app.conf.task_default_queue
     app.conf.task_default_queue = queue
     try:
@@ -117,6 +123,30 @@ def live_worker(django_db_setup):
         except subprocess.TimeoutExpired:
             worker.kill()
         log.close()
+
+
+def worker_mail(worker, *, to: str, timeout: float = 60) -> list:
+    """The messages the live worker has sent to this address so far (email.message.EmailMessage, oldest first),
+    waiting until there is at least one."""
+    import email
+    import email.policy
+    from pathlib import Path
+
+    from tests.polling import wait_for
+
+    def found():
+        messages = []
+        for path in sorted(Path(worker.mail_dir).glob("*.log"), key=lambda p: p.stat().st_mtime):
+            # The file backend writes each message followed by a line of 79 dashes: what follows the last such line
+            # is nothing, or a message still being written.
+            for raw in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n")[:-1]:
+                if raw.strip():
+                    message = email.message_from_bytes(raw.lstrip(), policy=email.policy.default)
+                    if to in (message["To"] or ""):
+                        messages.append(message)
+        return messages
+
+    return wait_for(found, timeout=timeout, what=f"the live worker's mail to {to}")
 
 
 # --- Personas: exporter of company A, exporter of company B, two officers, two advisors, an administrator.

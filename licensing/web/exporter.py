@@ -178,6 +178,10 @@ def application_detail(request, pk):
         {
             "application": application,
             "actions": allowed_actions(application, request.user),
+            # The buttons this person's role in the organisation may use (accounts.models.ORG_ACTIONS, which the
+            # services enforce): a preparer is not offered submit, withdraw or amend, a viewer no change at all.
+            "may_draft": request.user.may_in_organisation("draft"),
+            "may_sign": request.user.may_in_organisation("sign"),
             "events": events,
             "errors": submit_error_items(submit_errors, application) if submit_errors else [],
             "document_form": DocumentForm(),

@@ -37,10 +37,20 @@ class RegisterForm(forms.Form):
                                 help_text=gettext_lazy("3 to 150 letters, digits and . _ -"))
     password = forms.CharField(label=gettext_lazy("Password"), widget=forms.PasswordInput(render_value=False), max_length=200)
 
+    ORGANISATION = ("name", "kvk_number", "eori_number", "address", "country", "language")
+    ADMINISTRATOR = ("first_name", "last_name", "email", "username", "password")
+
     def __init__(self, *args, countries: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"] = CountryChoiceField(label=gettext_lazy("Country of establishment"), countries=countries)
-        self.order_fields(["name", "kvk_number", "eori_number", "address", "country", "language"])
+        self.order_fields(self.ORGANISATION + self.ADMINISTRATOR)
+
+    def organisation_fields(self):
+        """The fields about the company (the page's first fieldset), by name: each field is in one group only."""
+        return [self[name] for name in self.ORGANISATION]
+
+    def administrator_fields(self):
+        return [self[name] for name in self.ADMINISTRATOR]
 
 
 class AcceptForm(forms.Form):
@@ -183,6 +193,11 @@ class AgencyForm(forms.Form):
     agent = forms.CharField(label=gettext_lazy("The agent's username or e-mail address"), max_length=254,
                             help_text=gettext_lazy("A person of another firm (a customs agent or representative) with an account here."))
     org_role = forms.ChoiceField(label=gettext_lazy("Role"), choices=[("", gettext_lazy("— choose —"))] + [(r.value, r.label) for r in AGENT_ROLES])
+
+    def __init__(self, *args, **kwargs):
+        # Its own ids: the organisation page shows it beside the invitation form, whose role field is id_org_role too.
+        kwargs.setdefault("auto_id", "id_agency_%s")
+        super().__init__(*args, **kwargs)
 
 
 @require_POST

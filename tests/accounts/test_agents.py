@@ -1,6 +1,8 @@
 """Agents and representatives (issue 20, point 7): a person of one firm files for several organisations and switches
 between them; every action is recorded as theirs on behalf of the organisation; they see only the organisations they
 act for, and only while they act for each."""
+import re
+
 import pytest
 from django.test import Client
 
@@ -117,6 +119,8 @@ def test_the_organisation_page_grants_and_revokes(agent, exporter_a, org_a):
     agency = Agency.objects.get(agent=agent, organisation=org_a, revoked_at__isnull=True)
     page = client.get("/organisation/").content.decode()
     assert "Douane Expeditie B.V." in page and f"/organisation/agents/{agency.pk}/revoke/" in page
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), "the agency's role and the invitation's role had one id (id_org_role), two labels for it"
     assert client.post(f"/organisation/agents/{agency.pk}/revoke/").status_code == 302
     assert Agency.objects.get(pk=agency.pk).revoked_at is not None
     assert client.post(f"/organisation/agents/{agency.pk}/revoke/").status_code == 404

@@ -87,6 +87,16 @@ def test_a_refusal_needs_a_reason_which_the_organisation_is_sent(officer, mailou
     assert organisation.status == OrganisationStatus.REFUSED
 
 
+def test_the_registration_page_asks_each_question_once_in_its_own_group():
+    """The organisation's name was asked a second time among the administrator's questions (a substring test picked
+    "name" out of "first_name last_name"): two inputs named "name", two labels for one id."""
+    html = english().get("/register/").content.decode().split("<main", 1)[1]  # not the header's language switch
+    for field in ("name", "kvk_number", "eori_number", "address", "country", "language", "first_name", "last_name", "email", "username", "password"):
+        assert html.count(f'name="{field}"') == 1, field
+    organisation, administrator = html.split("</fieldset>")[:2]
+    assert 'name="name"' in organisation and 'name="name"' not in administrator and 'name="first_name"' in administrator
+
+
 @pytest.mark.parametrize(
     "field, value",
     [

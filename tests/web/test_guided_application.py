@@ -189,6 +189,40 @@ def test_a_viewer_or_preparer_cannot_submit(exporter_a, org_a):
     assert application.status == Status.DRAFT
 
 
+def test_the_application_page_offers_each_role_only_the_buttons_it_may_use(exporter_a, org_a):
+    """A preparer was offered "Submit", "Amend" and "Withdraw" (refused once pressed), a viewer "Edit" and "Copy"."""
+    application = filled_in(logged_in(exporter_a))
+    page = f"/applications/{application.pk}/"
+    preparer = logged_in(UserFactory(organisation=org_a, org_role="preparer"))
+    viewer = logged_in(UserFactory(organisation=org_a, org_role="viewer"))
+    html = preparer.get(page).content.decode()
+    assert f"/applications/{application.pk}/edit/" in html and f"/applications/{application.pk}/copy/" in html
+    assert f"/applications/{application.pk}/submit/" not in html
+    assert f"/applications/{application.pk}/edit/" not in viewer.get(page).content.decode()
+    assert f"/applications/{application.pk}/submit/" in logged_in(exporter_a).get(page).content.decode()  # the administrator signs
+
+    services.application_submit(actor=exporter_a, application=application)
+    html = preparer.get(page).content.decode()
+    assert f"/applications/{application.pk}/withdraw/" not in html and f"/applications/{application.pk}/amend/" not in html
+    assert f"/applications/{application.pk}/copy/" in html
+    html = viewer.get(page).content.decode()
+    assert f"/applications/{application.pk}/withdraw/" not in html and f"/applications/{application.pk}/copy/" not in html
+    assert f"/applications/{application.pk}/withdraw/" in logged_in(exporter_a).get(page).content.decode()
+
+
+def test_each_line_opens_from_its_name_and_is_removed_from_its_own_page(exporter_a):
+    """On a phone the list's "Change" and "Remove" links are off-screen (the table scrolls in its box): the line's
+    description or the party's name opens it, and its page removes it."""
+    application = filled_in(logged_in(exporter_a))
+    client = logged_in(exporter_a)
+    base = f"/applications/{application.pk}/tasks"
+    assert f'<a href="{base}/goods/1/">Radar transmitter module</a>' in client.get(f"{base}/goods/").content.decode()
+    assert f'<a href="{base}/parties/2/">Royal Norwegian Navy</a>' in client.get(f"{base}/parties/").content.decode()
+    assert f'action="{base}/goods/1/remove/"' in client.get(f"{base}/goods/1/").content.decode()
+    assert f'action="{base}/parties/2/remove/"' in client.get(f"{base}/parties/2/").content.decode()
+    assert "/remove/" not in client.get(f"{base}/goods/add/").content.decode()
+
+
 def test_another_organisation_sees_nothing(exporter_a, exporter_b):
     application = started(logged_in(exporter_a))
     other = logged_in(exporter_b)
