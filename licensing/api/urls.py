@@ -3,7 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from .applications import ApplicationViewSet
 from .auth import MeView, TokenView
-from . import advice_requests, assessment, conditions, customs, decisions, licences, live_hits, objections, office, reconciliation
+from . import advice_requests, assessment, conditions, customs, decisions, library, licences, live_hits, objections, office, reconciliation
 
 app_name = "api"
 
@@ -13,6 +13,8 @@ router.include_format_suffixes = False  # `?format=` and `.json` suffixes are no
 router.register("applications", ApplicationViewSet, basename="application")
 router.register("licences", licences.LicenceViewSet, basename="licence")
 router.register("registrations", licences.RegistrationViewSet, basename="registration")
+router.register("address-book", library.AddressBookViewSet, basename="address-book")
+router.register("goods-library", library.GoodsLibraryViewSet, basename="goods-library")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
