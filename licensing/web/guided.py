@@ -31,7 +31,7 @@ from .confirm import confirmation_page, confirmed
 from .determination import DeterminationForm
 from .errors import LINE_PATH, application_words, error_items, form_error_items
 from .exporter import _initial, _own, exporter_required
-from .fields import country_map
+from .fields import countries_as_codes, country_map
 from .forms import DocumentForm, GoodsLineForm, PartyForm, ruling_words
 from .guided_forms import DeclarationForm, SectionForm, StartForm
 from .library import save_from_application
@@ -263,10 +263,6 @@ def _as_data(line, name: str) -> dict:
     return {k: getattr(line, k) for k in services.LINE_LISTS[name][0]}
 
 
-def _form_initial(data: dict) -> dict:
-    return {k: (v.code if hasattr(v, "code") else v) for k, v in data.items()}
-
-
 def _list_page(request, application, name):
     spec = LISTS[name]
     section = _section(application, name)
@@ -293,7 +289,7 @@ def _line_page(request, application, name, n=None):
     countries = country_map()
     aluminium_before = name == "goods" and bool(current) and is_aluminium(marked=current["is_aluminium"], hs_code=current["hs_code"])
     aluminium_now = name == "goods" and request.method == "POST" and is_aluminium(marked=bool(request.POST.get("is_aluminium")), hs_code=request.POST.get("hs_code", ""))
-    form = spec["form"](request.POST if request.method == "POST" else None, initial=_form_initial(current), countries=countries)
+    form = spec["form"](request.POST if request.method == "POST" else None, initial=countries_as_codes(current), countries=countries)
     if name == "goods" and not (aluminium_before or aluminium_now):
         for field in ORIGIN_FIELDS:  # the smelt and cast countries are asked of aluminium lines only
             del form.fields[field]

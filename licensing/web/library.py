@@ -17,7 +17,7 @@ from licensing.core.errors import DomainError, NotAllowed, NotFound
 from .confirm import confirmation_page, confirmed
 from .errors import error_items, form_error_items
 from .exporter import exporter_required
-from .fields import country_map
+from .fields import countries_as_codes, country_map
 from .forms import LibraryItemForm, PartyForm
 
 
@@ -32,10 +32,6 @@ def _keeper_only(request) -> None:
     """Signatories and viewers read the book and the library; the pages that change them refuse them (403)."""
     if not library.may_keep(request.user):
         raise PermissionDenied
-
-
-def _initial(data: dict) -> dict:
-    return {k: (v.code if hasattr(v, "code") else v.pk if hasattr(v, "pk") else v) for k, v in data.items()}
 
 
 def _service_errors(form, exc: DomainError) -> list[dict]:
@@ -57,7 +53,7 @@ def address_entry(request, entry_id=None):
     """Add (no `entry_id`) or change an entry, with the party's form."""
     entry = _found(library.entry_of, request.user, entry_id) if entry_id is not None else None
     _keeper_only(request)
-    initial = _initial(library.party_details(entry)) if entry else {}
+    initial = countries_as_codes(library.party_details(entry)) if entry else {}
     form = PartyForm(request.POST if request.method == "POST" else None, initial=initial, countries=country_map())
     errors = []
     if request.method == "POST":
@@ -102,7 +98,7 @@ def library_item(request, item_id=None):
     """Add (no `item_id`) or change an item, with the goods line's product fields."""
     item = _found(library.item_of, request.user, item_id) if item_id is not None else None
     _keeper_only(request)
-    initial = _initial({**library.product_details(item), "unit_value_eur": item.unit_value_eur, "ruling": item.ruling_id}) if item else {}
+    initial = {**library.product_details(item), "unit_value_eur": item.unit_value_eur, "ruling": item.ruling_id} if item else {}
     form = LibraryItemForm(request.POST if request.method == "POST" else None, initial=initial, rulings=library.rulings_of(request.user))
     errors = []
     if request.method == "POST":

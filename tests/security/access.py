@@ -12,7 +12,8 @@ the roles that get through; every other role is refused:
 - everyone else: 403 (officials-only endpoints answer exporters 403 before looking at any object, in the API
   and on the pages alike).
 
-`deny` records the few refusals that differ from that rule. Path parameters are filled from the world the test
+`deny` records the few refusals that differ from that rule, and refuses a role by name where the allow-list would
+let it through (the agent acting for A is a signatory there, where A's exporter is its administrator). Path parameters are filled from the world the test
 builds (organisation A's case decided through the ministry, with its documents, hit, consultation, licence,
 registration and usage report); `params` says which object when the parameter's name alone does not.
 

@@ -151,3 +151,27 @@ def test_an_agent_acting_for_a_never_reaches_organisation_bs_book(world, exporte
     if name.startswith("api:"):  # naming B in X-Acting-For: refused before anything is looked up
         refused = client_of(agent, name, acting_for=exporter_b.organisation_id).get(url_of(name, world, entry="entry_b", item="item_b"))
         assert refused.status_code == 403 and refused.json()["code"] == "not_acting_for"
+
+
+ODD_NAMES = [
+    "\u00a0Royal\u00a0Norwegian Navy\u00a0",  # no-break spaces, leading and trailing too
+    "Ro\u200bs\u043eb\u043er\u043enexp\u043ert",  # a zero-width space and Cyrillic look-alike letters
+    "\uff32\uff4f\uff53\uff4f\uff42\uff4f\uff52\uff4f\uff4e\uff45\uff58\uff50\uff4f\uff52\uff54",  # full-width letters
+    "\u202eAcme\u202c Ltd",  # a right-to-left override
+]
+
+
+@pytest.mark.parametrize("name", ODD_NAMES, ids=["no-break", "zero-width-look-alike", "full-width", "bidi"])
+def test_an_odd_name_is_kept_in_the_book_exactly_as_a_typed_party_keeps_it(exporter_a, name):
+    """The address book takes a name through the party's own form and API serializer: whatever a typed party keeps
+    (screening folds it later with core.names), the book keeps too, on the page and through the API alike."""
+    draft = application_draft(exporter_a, parties=[])
+    page = Client(HTTP_ACCEPT_LANGUAGE="en")
+    page.force_login(exporter_a)
+    body = {**NAVY, "name": name}
+    assert page.post(reverse("exporter:guided-party-add", kwargs={"pk": draft.pk}), body).status_code == 302
+    assert page.post(reverse("organisation-address-book-add"), body).status_code == 302
+    api = client_of(exporter_a, "api:address-book-list")
+    assert api.post(reverse("api:address-book-list"), body, format="json").status_code == 201
+    typed = draft.parties.get().name
+    assert list(AddressBookEntry.objects.filter(organisation=exporter_a.organisation).values_list("name", flat=True)) == [typed, typed]

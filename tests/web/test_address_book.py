@@ -206,3 +206,27 @@ def test_the_goods_of_a_ruled_classification_request_are_saved_to_the_library_wi
     assert f"Classification ruling {request.reference}: 6A003.b.4." in form
     case = logged_in(officer).get(f"/office/cases/{request.pk}/")
     assert case.status_code == 200 and "Thermal camera core" in case.content.decode() and "save-to-library" not in case.content.decode()
+
+
+def test_the_lists_and_pick_pages_take_the_same_queries_whatever_the_number_of_entries(exporter_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    draft = guided_draft(exporter_a)
+    client = logged_in(exporter_a)
+    pages = ("/organisation/address-book/", "/organisation/goods-library/", f"/applications/{draft.pk}/tasks/parties/address-book/", f"/applications/{draft.pk}/tasks/goods/library/")
+
+    def counted() -> list[int]:
+        counts = []
+        for url in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            counts.append(len(queries))
+        return counts
+
+    entry_of(exporter_a), item_of(exporter_a)
+    few = counted()
+    for n in range(30):
+        entry_of(exporter_a, name=f"Party {n}", country=Country.objects.get(code="SE" if n % 2 else "NO"))
+        item_of(exporter_a, description=f"Product {n}")
+    assert counted() == few
