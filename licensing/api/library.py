@@ -2,12 +2,14 @@
 preparers keep them; an agent those of the organisation named in X-Acting-For. Another organisation's entry is not
 there (404). The rules are licensing.applications.library's; the input is checked by the party's and the goods
 line's serializers (PartyIn, ProductIn), as a party or line typed into an application is."""
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from licensing.applications import library
+from licensing.applications import library, selectors
 from licensing.applications.models import PARTY_DETAILS, PRODUCT_FIELDS, AddressBookEntry, Application, LibraryItem
 
 from .applications import PartyIn, ProductIn
@@ -171,3 +173,38 @@ class GoodsLibraryViewSet(_Keeping, mixins.ListModelMixin, mixins.RetrieveModelM
     @extend_schema(responses={204: None})
     def destroy(self, request, pk=None):
         return super().destroy(request, pk)
+
+
+# --- saving an application's party or goods line ------------------------------------------------------------------
+class _SaveFromApplication(APIView):
+    """Keep party or goods line `n` (from 1) of one of the organisation's applications (a draft or a submitted one):
+    201 with the new entry, or 200 with the one that has the very same fields already."""
+
+    permission_classes = [KeepsLibrary]
+    name: str
+
+    def post(self, request, pk, n):
+        application = get_object_or_404(selectors.applications_visible_to(request.user), pk=pk)
+        if self.name == "parties":
+            kept, made = library.address_entry_from_party(actor=request.user, application=application, position=n - 1)
+            body = AddressBookEntryOut(kept).data
+        else:
+            kept, made = library.library_item_from_line(actor=request.user, application=application, position=n - 1)
+            body = LibraryItemOut(kept).data
+        return Response(body, status=status.HTTP_201_CREATED if made else status.HTTP_200_OK)
+
+
+class PartySaveView(_SaveFromApplication):
+    name = "parties"
+
+    @extend_schema(request=None, responses={201: AddressBookEntryOut, 200: AddressBookEntryOut}, tags=["address book"])
+    def post(self, request, pk, n):
+        return super().post(request, pk, n)
+
+
+class GoodsLineSaveView(_SaveFromApplication):
+    name = "goods"
+
+    @extend_schema(request=None, responses={201: LibraryItemOut, 200: LibraryItemOut}, tags=["goods library"])
+    def post(self, request, pk, n):
+        return super().post(request, pk, n)

@@ -52,6 +52,22 @@ def test_a_library_item_links_to_a_ruling_by_the_reference_of_the_organisations_
     made_up = api_as(exporter_b).post("/api/v1/goods-library/", {**RADAR, "ruling": "NL-1999-999999"}, format="json")
     assert theirs.status_code == made_up.status_code == 400 and theirs.json() == made_up.json()
     assert api.patch(f"/api/v1/goods-library/{body['id']}/", {"ruling": None}, format="json").json()["ruling"] is None
+    # The ruled request's goods line, saved to the library, takes the ruling along.
+    saved = api.post(f"/api/v1/applications/{draft.pk}/goods/1/save-to-library/")
+    assert saved.status_code == 201 and saved.json()["ruling"]["reference"] == draft.reference
+    assert saved.json()["description"] == "Thermal camera core"
+
+
+def test_an_applications_party_is_saved_to_the_book_once(api_as, exporter_a, exporter_b):
+    draft = application_draft(exporter_a)
+    api = api_as(exporter_a)
+    first = api.post(f"/api/v1/applications/{draft.pk}/parties/2/save-to-address-book/")
+    assert first.status_code == 201 and first.json()["name"] == "Royal Norwegian Navy"
+    again = api.post(f"/api/v1/applications/{draft.pk}/parties/2/save-to-address-book/")
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    assert api.post(f"/api/v1/applications/{draft.pk}/parties/9/save-to-address-book/").status_code == 404
+    assert api_as(exporter_b).post(f"/api/v1/applications/{draft.pk}/parties/1/save-to-address-book/").status_code == 404
+    assert AddressBookEntry.objects.count() == 1
 
 
 @pytest.mark.parametrize("role", [OrgRole.SIGNATORY, OrgRole.VIEWER])

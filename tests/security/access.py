@@ -173,6 +173,8 @@ ACCESS: dict[str, Entry] = {
     "api:address-book-list": entry(GET=EXPORTERS, POST=EXPORTERS, deny=KEEPERS_ONLY_POST),
     "api:address-book-detail": entry(GET=OWNER, PUT=OWNER, PATCH=OWNER, DELETE=OWNER, params={"pk": "address_entry"}, deny={**KEEPERS_ONLY_API, **EXPORTERS_ONLY_API}),
     "api:goods-library-list": entry(GET=EXPORTERS, POST=EXPORTERS, deny=KEEPERS_ONLY_POST),
+    "api:application-party-save": entry(POST=OWNER, deny=KEEPERS_ONLY_POST),
+    "api:application-goods-save": entry(POST=OWNER, deny=KEEPERS_ONLY_POST),
     "api:goods-library-detail": entry(GET=OWNER, PUT=OWNER, PATCH=OWNER, DELETE=OWNER, params={"pk": "library_item"}, deny={**KEEPERS_ONLY_API, **EXPORTERS_ONLY_API}),
     "api:application-document": entry(GET=OWNER | OFFICIALS, DELETE=OWNER, deny={("DELETE", CUSTOMS): 404, ("DELETE", DEFENCE): 404}),
     "api:application-decision-document": entry(GET=OWNER | OFFICIALS),
@@ -426,4 +428,6 @@ SAME_ACTION = {
     ("office:advice-request-withdraw", "POST"): ("api:office-advice-request-withdraw", "POST"),
     ("exporter:upload", "POST"): ("api:application-upload", "POST"),
     ("exporter:document-remove", "POST"): ("api:application-document", "DELETE"),
+    ("exporter:guided-party-save", "POST"): ("api:application-party-save", "POST"),
+    ("exporter:guided-goods-save", "POST"): ("api:application-goods-save", "POST"),
 }

@@ -37,6 +37,8 @@ ROUTES = {
     "exporter:guided-goods-pick": {},
     "exporter:guided-party-save": {},
     "exporter:guided-goods-save": {},
+    "api:application-party-save": {},
+    "api:application-goods-save": {},
     "api:address-book-list": NAVY,
     "api:address-book-detail": NAVY,
     "api:goods-library-list": RADAR,
@@ -50,7 +52,7 @@ NO_OBJECT = (*LISTS, "organisation-address-book-add", "organisation-goods-librar
 
 
 def test_every_pattern_of_the_book_and_the_library_is_tested_here():
-    ours = {n for n in ACCESS if "address-book" in n or "goods-library" in n or n.startswith("exporter:guided-") and n.endswith(("-pick", "-save"))}
+    ours = {n for n in ACCESS if "address-book" in n or "goods-library" in n or n.startswith(("exporter:guided-", "api:application-")) and n.endswith(("-pick", "-save"))}
     assert ours == set(ROUTES)
 
 
@@ -69,7 +71,7 @@ def world(exporter_a, exporter_b, org_a):
 
 def url_of(name: str, world, *, entry="entry", item="item") -> str:
     kwargs = {}
-    if name.startswith("exporter:"):
+    if name.startswith(("exporter:", "api:application-")):
         kwargs["pk"] = world["draft"].pk
         if name.endswith("-save"):
             kwargs["n"] = 1
@@ -142,7 +144,7 @@ def test_an_agent_acting_for_a_never_reaches_organisation_bs_book(world, exporte
         listed = client.get(url_of(name, world)).content.decode()
         assert "Royal Norwegian Navy" in listed or "Radar transmitter module" in listed
         assert "B&#x27;s own" not in listed and "B's own" not in listed
-    elif name not in NO_OBJECT and not name.startswith("exporter:"):  # B's entry or item by its id: not there
+    elif name not in NO_OBJECT and not name.startswith(("exporter:", "api:application-")):  # B's entry or item by its id: not there
         url = url_of(name, world, entry="entry_b", item="item_b")
         for method in sorted(ACCESS[name].allow):
             before = written()
