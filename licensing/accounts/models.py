@@ -198,6 +198,8 @@ ORG_ACTIONS: dict[str, frozenset[str]] = {
     "draft": frozenset({OrgRole.ADMINISTRATOR, OrgRole.PREPARER, OrgRole.SIGNATORY}),  # create, change, delete drafts; documents; answers
     "sign": frozenset({OrgRole.ADMINISTRATOR, OrgRole.SIGNATORY}),  # submit (with its declaration), withdraw, amend, surrender
     "manage": frozenset({OrgRole.ADMINISTRATOR}),  # invite colleagues, change their roles, let them go
+    # keep the address book and the goods library (applications.library); everyone of the organisation reads them
+    "keep_library": frozenset({OrgRole.ADMINISTRATOR, OrgRole.PREPARER}),
 }
 
 

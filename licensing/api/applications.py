@@ -35,27 +35,32 @@ MAX_PARTIES = 100
 
 
 # --- input -----------------------------------------------------------------------------------------
-class GoodsLineIn(serializers.Serializer):
+class ProductIn(serializers.Serializer):
+    """A product's fields (applications.models.Product): a goods line's and a goods-library item's, checked alike."""
+
     goods_kind = serializers.ChoiceField(choices=GoodsKind.choices)
     description = serializers.CharField(allow_blank=True, max_length=5000)
     control_entry = serializers.CharField(allow_blank=True, required=False, default="", max_length=60)
-    quantity = serializers.DecimalField(max_digits=14, decimal_places=3, required=False, allow_null=True, min_value=0)
     unit = serializers.ChoiceField(choices=GoodsLine.Unit.choices, required=False, default=GoodsLine.Unit.PIECES)
-    value_eur = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, min_value=0)
     complete_system = serializers.BooleanField(required=False, default=False)
     manufacturer = serializers.CharField(allow_blank=True, required=False, default="", max_length=200)
     part_number = serializers.CharField(allow_blank=True, required=False, default="", max_length=100)
-    serial_numbers = serializers.CharField(allow_blank=True, required=False, default="", max_length=20000)
-    lot_numbers = serializers.CharField(allow_blank=True, required=False, default="", max_length=20000)
     hs_code = serializers.RegexField(r"^[0-9]{4}([.]?[0-9]{2}){0,3}$", allow_blank=True, required=False, default="", max_length=12)
     is_aluminium = serializers.BooleanField(required=False, default=False, help_text="Aluminium goods (an HS code of chapter 76 counts too).")
+
+    def validate_control_entry(self, value):
+        return value.strip()
+
+
+class GoodsLineIn(ProductIn):
+    quantity = serializers.DecimalField(max_digits=14, decimal_places=3, required=False, allow_null=True, min_value=0)
+    value_eur = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True, min_value=0)
+    serial_numbers = serializers.CharField(allow_blank=True, required=False, default="", max_length=20000)
+    lot_numbers = serializers.CharField(allow_blank=True, required=False, default="", max_length=20000)
     # Seed 000 question 8: ranked by share of the metal, not by the order of the steps; aluminium goods only.
     first_smelt_country = CountryCodeField(required=False, allow_null=True, default=None, help_text="Aluminium only: country of the most important smelt.")
     second_smelt_country = CountryCodeField(required=False, allow_null=True, default=None, help_text="Aluminium only: country of the second most important smelt.")
     last_cast_country = CountryCodeField(required=False, allow_null=True, default=None, help_text="Aluminium only: country of the last cast.")
-
-    def validate_control_entry(self, value):
-        return value.strip()
 
 
 class PartyIn(serializers.Serializer):

@@ -3,7 +3,7 @@ from rest_framework.routers import DefaultRouter
 
 from .applications import ApplicationViewSet
 from .auth import MeView, TokenView
-from . import advice_requests, assessment, conditions, customs, decisions, licences, live_hits, objections, office, reconciliation
+from . import advice_requests, assessment, conditions, customs, decisions, library, licences, live_hits, objections, office, reconciliation
 
 app_name = "api"
 
@@ -13,6 +13,8 @@ router.include_format_suffixes = False  # `?format=` and `.json` suffixes are no
 router.register("applications", ApplicationViewSet, basename="application")
 router.register("licences", licences.LicenceViewSet, basename="licence")
 router.register("registrations", licences.RegistrationViewSet, basename="registration")
+router.register("address-book", library.AddressBookViewSet, basename="address-book")
+router.register("goods-library", library.GoodsLibraryViewSet, basename="goods-library")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
@@ -23,6 +25,8 @@ urlpatterns = [
     path("office/queue/", office.QueueView.as_view(), name="office-queue"),
     path("office/objections/", objections.OfficeObjectionListView.as_view(), name="office-objections"),
     path("applications/<int:pk>/objections/", objections.ObjectionLodgeView.as_view(), name="application-objections"),
+    path("applications/<int:pk>/parties/<int:n>/save-to-address-book/", library.PartySaveView.as_view(), name="application-party-save"),
+    path("applications/<int:pk>/goods/<int:n>/save-to-library/", library.GoodsLineSaveView.as_view(), name="application-goods-save"),
     path("applications/<int:pk>/objections/<int:oid>/letter/", objections.ObjectionLetterView.as_view(), name="application-objection-letter"),
     path("office/objections/<int:oid>/", objections.OfficeObjectionView.as_view(), name="office-objection"),
     path("office/objections/<int:oid>/take/", objections.ObjectionTakeView.as_view(), name="office-objection-take"),

@@ -151,7 +151,10 @@ def days_left(deadline_at, clock_stopped_at, now=None) -> int | None:
     return (deadline_at - (clock_stopped_at or now or timezone.now())).days
 
 
-class GoodsLine(models.Model):
+class Product(models.Model):
+    """What describes a product, whatever the shipment: a goods line's and a goods-library item's (ProductItem) fields,
+    defined once so that an item picked from the library fills exactly the line's fields."""
+
     class Unit(models.TextChoices):
         PIECES = "pieces", _("pieces")
         SETS = "sets", _("sets")
@@ -161,24 +164,35 @@ class GoodsLine(models.Model):
         LICENCES = "licences", _("software licences")
         OTHER = "other", _("other")
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="goods")
-    position = models.PositiveSmallIntegerField(default=0)
     goods_kind = models.CharField(max_length=20, choices=GoodsKind.choices)
     description = models.TextField()
     # Normalised control-list code (ML6, 3A001.a.3, ANNEX_III); free text only for classification requests.
     control_entry = models.CharField(max_length=60, blank=True)
-    quantity = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
     unit = models.CharField(max_length=10, choices=Unit.choices, default=Unit.PIECES)
-    value_eur = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     complete_system = models.BooleanField(default=False)
     manufacturer = models.CharField(max_length=200, blank=True)
     part_number = models.CharField(max_length=100, blank=True)
+    hs_code = models.CharField("HS code", max_length=12, blank=True)
+    # Aluminium products (seed 000, question 8): which lines are aluminium is applications.aluminium's to say.
+    is_aluminium = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+
+
+# The fields a goods line takes from a product (a goods-library item): the rest is the shipment's.
+PRODUCT_FIELDS = ("goods_kind", "description", "control_entry", "unit", "complete_system", "manufacturer", "part_number", "hs_code", "is_aluminium")
+
+
+class GoodsLine(Product):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="goods")
+    position = models.PositiveSmallIntegerField(default=0)
+    quantity = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
+    value_eur = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     serial_numbers = models.TextField(blank=True, help_text=_("Serial numbers, one per line, where known."))
     lot_numbers = models.TextField(blank=True, help_text=_("Lot or batch numbers, one per line, where known."))
-    hs_code = models.CharField("HS code", max_length=12, blank=True)
-    # Aluminium products (seed 000, question 8): the countries of the most and second most important smelt (by share
-    # of the metal, not by the order of the steps) and of the last cast. Which lines are aluminium: applications.aluminium.
-    is_aluminium = models.BooleanField(default=False)
+    # Aluminium products: the countries of the most and second most important smelt (by share of the metal, not by
+    # the order of the steps) and of the last cast.
     first_smelt_country = models.ForeignKey("reference.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     second_smelt_country = models.ForeignKey("reference.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     last_cast_country = models.ForeignKey("reference.Country", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -190,7 +204,10 @@ class GoodsLine(models.Model):
         return f"{self.control_entry or '-'} {self.description[:40]}"
 
 
-class Party(models.Model):
+class PartyDetails(models.Model):
+    """Who a party is: an application party's and an address-book entry's (AddressBookEntry) fields, defined once so
+    that an entry picked from the book fills exactly the party's fields."""
+
     class Role(models.TextChoices):
         CONSIGNEE = "consignee", _("Consignee")
         END_USER = "end_user", _("End user")
@@ -205,8 +222,6 @@ class Party(models.Model):
         COMPANY = "company", _("Company")
         INDIVIDUAL = "individual", _("Individual")
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="parties")
-    position = models.PositiveSmallIntegerField(default=0)
     role = models.CharField(max_length=30, choices=Role.choices)
     name = models.CharField(max_length=300)
     address = models.TextField(blank=True)
@@ -217,11 +232,58 @@ class Party(models.Model):
     certificate_number = models.CharField(max_length=60, blank=True)
 
     class Meta:
+        abstract = True
+
+
+PARTY_DETAILS = ("role", "name", "address", "country", "party_type", "website", "certificate_number")
+
+
+class Party(PartyDetails):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="parties")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
         ordering = ["application", "position", "id"]
         verbose_name_plural = "parties"
 
     def __str__(self):
         return f"{self.get_role_display()}: {self.name}"
+
+
+class AddressBookEntry(PartyDetails):
+    """A party the organisation deals with again and again, kept in its address book to be picked into an
+    application's parties (licensing.applications.library). Picking copies the fields: a later change to the book
+    changes no application."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="address_book")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organisation", "name", "id"]
+        verbose_name_plural = "address book entries"
+
+    def __str__(self):
+        return self.name
+
+
+class LibraryItem(Product):
+    """A product the organisation exports again and again, kept in its goods library to be picked into an
+    application's goods lines (licensing.applications.library); picking copies the fields. A classification
+    request of the organisation's that ended in a ruling on the product may be linked to it."""
+
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="goods_library")
+    # The usual value of one unit: shown when the item is picked, never filled in as a shipment's value.
+    unit_value_eur = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    ruling = models.ForeignKey(Application, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text=_("The classification request that ruled on this product."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organisation", "description", "id"]
+
+    def __str__(self):
+        return f"{self.part_number or '-'} {self.description[:40]}"
 
 
 def document_path(instance, filename):

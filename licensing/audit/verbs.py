@@ -23,6 +23,8 @@ OTHER_VERBS = frozenset(
         "organisation.agent_granted", "organisation.agent_revoked",
         # applications: the draft's life before submission, and its documents
         "application.created", "application.deleted", "application.amendment_started", "document.added", "document.deleted",
+        # the organisation's address book and goods library (applications.library)
+        "address_book.saved", "address_book.removed", "goods_library.saved", "goods_library.removed",
         # routing: who works on a case; the case file's internal notes
         "case.claimed", "case.released", "case.assigned", "case.note",
         # screening

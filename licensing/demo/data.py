@@ -11,11 +11,11 @@ from django.db import transaction
 
 from licensing.accounts.models import Organisation, Role, User
 from licensing.accounts.otp import device_set
-from licensing.applications import services
-from licensing.applications.models import Application
+from licensing.applications import library, services
+from licensing.applications.models import AddressBookEntry, Application
 from licensing.casework.tasks import application_route
 from licensing.denials.denial_import import denials_import
-from licensing.licences.decisions import decision_issue
+from licensing.licences.decisions import decision_issue, decision_rule
 from licensing.reference.models import StandardText
 from licensing.reference.models import Country
 
@@ -139,3 +139,33 @@ def demo_cases_load() -> int:
         conditions = StandardText.objects.filter(code__in=["dvc-return", "no-reexport"], active=True).values_list("pk", flat=True)
         decision_issue(actor=officer, application=cases[0], reasons="Within the work instruction for NATO destinations.", standard_conditions=sorted(conditions))
     return len(cases) + 1
+
+
+# The demo exporter's address book and goods library (issue 20.1): the parties and products of its demo cases, and a
+# thermal camera core the office ruled on in a classification request, so that picking from them can be tried.
+ADDRESS_BOOK = [*NORWAY["parties"], *SAUDI["parties"], {"role": "intermediate_consignee", "name": "Kongsberg Logistics AS", "address": "Kirkegårdsveien 45, 3616 Kongsberg", "country": "NO", "party_type": "company"}]
+LIBRARY = [
+    {"goods_kind": "military", "description": "Radar transmitter module", "control_entry": "ML5", "unit": "pieces", "manufacturer": "Noordzee Defence Systems", "part_number": "NDS-TX-400", "unit_value_eur": "30000.00"},
+    {"goods_kind": "military", "description": "Wheels for armoured vehicles", "control_entry": "ML6", "unit": "pieces", "manufacturer": "Noordzee Defence Systems", "part_number": "NDS-WH-16", "unit_value_eur": "3000.00"},
+]
+RULED_PRODUCT = {"goods_kind": "dual_use", "description": "Thermal camera core, 640 x 512, 30 Hz", "control_entry": "", "unit": "pieces", "manufacturer": "Noordzee Defence Systems", "part_number": "NDS-TC-640"}
+
+
+def demo_library_load() -> int:
+    """The demo exporter's address book and goods library, one item linked to a ruling. Skipped when present."""
+    exporter = User.objects.get(username="exporter_a")
+    officer = User.objects.get(username="officer1")
+    if AddressBookEntry.objects.filter(organisation=exporter.organisation).exists():
+        return 0
+    countries = {c.code: c for c in Country.objects.all()}
+    for party in ADDRESS_BOOK:
+        library.address_entry_save(actor=exporter, data={**party, "country": countries[party["country"]]})
+    for item in LIBRARY:
+        library.library_item_save(actor=exporter, data={**item, "unit_value_eur": Decimal(item["unit_value_eur"])})
+    request = services.application_create(actor=exporter, data={"kind": "classification", "movement": "export", "title": "Thermal camera core: which entry?", "goods": [RULED_PRODUCT]})
+    services.document_add(actor=exporter, application=request, doc_type="technical_documentation", uploaded_file=_pdf("Technical documentation"))
+    services.application_submit(actor=exporter, application=request)
+    application_route(request.pk)
+    decision_rule(actor=officer, application=Application.objects.get(pk=request.pk), entry="6A003.b.4", reasons="An uncooled focal plane array of the sizes in 6A003.b.4.")
+    library.library_item_save(actor=exporter, data={**RULED_PRODUCT, "control_entry": "6A003.b.4", "ruling": request.pk})
+    return len(ADDRESS_BOOK) + len(LIBRARY) + 1

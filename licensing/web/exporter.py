@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from licensing.applications import selectors, services
+from licensing.applications import library, selectors, services
 from licensing.applications.models import Application, Status
 from licensing.applications.notifications import notifications_read
 from licensing.applications.workflow import OPEN, allowed_actions
@@ -185,6 +185,7 @@ def application_detail(request, pk):
             "events": events,
             "errors": submit_error_items(submit_errors, application) if submit_errors else [],
             "document_form": DocumentForm(),
+            "keeps_library": library.may_keep(request.user),  # its parties and goods lines may be saved to the book and the library
             "answer_form": AnswerForm() if open_question else None,
             "open_question": open_question,
             "questions": questions,

@@ -86,6 +86,11 @@ def country_map() -> dict:
     return {c.code: c for c in countries}
 
 
+def countries_as_codes(data: dict) -> dict:
+    """A line's or an entry's values as a form's initial data: a country by its code (what CountryChoiceField takes)."""
+    return {k: (v.code if isinstance(v, Country) else v) for k, v in data.items()}
+
+
 def _sort_key(name: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(ch))
 

@@ -42,22 +42,31 @@ class ApplicationForm(forms.Form):
         )
 
 
-class GoodsLineForm(forms.Form):
+class ProductForm(forms.Form):
+    """A product's fields (models.Product): a goods line's and a goods-library item's, asked and checked alike."""
+
     goods_kind = forms.ChoiceField(label=_("Kind of goods"), choices=_choose(GoodsKind))
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}))
     control_entry = forms.CharField(label=_("Control-list entry"), required=False, max_length=60, help_text=_("e.g. ML6, 3A001, ANNEX_III"))
-    quantity = AmountField(label=_("Quantity"), required=False, min_value=0, max_digits=14, decimal_places=3)
     unit = forms.ChoiceField(label=_("Unit"), choices=GoodsLine.Unit.choices)
-    value_eur = AmountField(label=_("Value (EUR)"), required=False, min_value=0, max_digits=14, decimal_places=2)
     complete_system = forms.BooleanField(label=_("Complete system"), required=False)
     manufacturer = forms.CharField(label=_("Manufacturer"), required=False, max_length=200)
     part_number = forms.CharField(label=_("Part number"), required=False, max_length=100)
-    serial_numbers = forms.CharField(label=_("Serial numbers"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    lot_numbers = forms.CharField(label=_("Lot numbers"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     hs_code = forms.RegexField(label=_("HS code"), regex=r"^[0-9]{4}([.]?[0-9]{2}){0,3}$", required=False, max_length=12)
     is_aluminium = forms.BooleanField(
         label=_("Aluminium product"), required=False, help_text=_("Lines with an HS code of chapter 76 count as aluminium too.")
     )
+
+
+class GoodsLineForm(ProductForm):
+    quantity = AmountField(label=_("Quantity"), required=False, min_value=0, max_digits=14, decimal_places=3)
+    value_eur = AmountField(label=_("Value (EUR)"), required=False, min_value=0, max_digits=14, decimal_places=2)
+    serial_numbers = forms.CharField(label=_("Serial numbers"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    lot_numbers = forms.CharField(label=_("Lot numbers"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    field_order = [
+        "goods_kind", "description", "control_entry", "quantity", "unit", "value_eur", "complete_system", "manufacturer", "part_number",
+        "serial_numbers", "lot_numbers", "hs_code", "is_aluminium",
+    ]
 
     def __init__(self, *args, countries: dict, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,6 +86,30 @@ class PartyForm(forms.Form):
     def __init__(self, *args, countries: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["country"] = CountryChoiceField(label=_("Country"), countries=countries, required=False)
+
+
+class LibraryItemForm(ProductForm):
+    """An item of the goods library: a goods line's product fields (ProductForm), the usual value of one unit and the
+    ruling on the product, chosen among the organisation's classification requests that were ruled on."""
+
+    unit_value_eur = AmountField(label=_("Usual value of one unit (EUR)"), required=False, min_value=0, max_digits=14, decimal_places=2)
+
+    def __init__(self, *args, rulings, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ruling"] = forms.TypedChoiceField(
+            label=_("Classification ruling"), required=False, coerce=int, empty_value=None,
+            choices=[("", _("— none —"))] + [(r.pk, ruling_words(r)) for r in rulings],
+            help_text=_("Your classification request that received a ruling on this product, if any."),
+        )
+
+
+def ruling_words(application) -> str:
+    """A ruling as the exporter reads it: its reference and the entry it ruled (or that the item is not listed)."""
+    decision = getattr(application, "decision", None)
+    if decision is None:
+        return application.reference
+    entry = _("not listed") if decision.ruling_not_listed else decision.ruling_entry
+    return f"{application.reference}: {entry}"
 
 
 GoodsFormSet = forms.formset_factory(GoodsLineForm, extra=0, can_delete=True, max_num=500, validate_max=True)

@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from licensing.applications import services
+from licensing.applications import library, services
 from licensing.applications.aluminium import ORIGIN_FIELDS, REQUIRED, is_aluminium
 from licensing.applications.choices import Kind, Movement, Purpose
 from licensing.applications.models import Application, Status
 from licensing.applications.validation import NEEDS_PARTIES, application_errors
-from licensing.core.errors import DomainError
+from licensing.core.errors import DomainError, NotFound
 from licensing.reference.models import Country
 from licensing.routing.determination import country_code
 from licensing.routing.visibility import visible_determination
@@ -31,9 +31,10 @@ from .confirm import confirmation_page, confirmed
 from .determination import DeterminationForm
 from .errors import LINE_PATH, application_words, error_items, form_error_items
 from .exporter import _initial, _own, exporter_required
-from .fields import country_map
-from .forms import DocumentForm, GoodsLineForm, PartyForm
+from .fields import countries_as_codes, country_map
+from .forms import DocumentForm, GoodsLineForm, PartyForm, ruling_words
 from .guided_forms import DeclarationForm, SectionForm, StartForm
+from .library import save_from_application
 
 NOT_STARTED, IN_PROGRESS, COMPLETED, OPTIONAL = "not_started", "in_progress", "completed", "optional"
 STATUS_WORDS = {
@@ -246,8 +247,10 @@ def _domain_items(exc: DomainError, *, anchor: Callable[[str], str]) -> list[dic
 
 # --- goods lines and parties: a list page, then one line per page -------------------------------------------------
 LISTS = {
-    "goods": {"form": GoodsLineForm, "line_url": "guided-goods-line", "add_url": "guided-goods-add", "remove_url": "guided-goods-remove", "list_url": "guided-goods"},
-    "parties": {"form": PartyForm, "line_url": "guided-party", "add_url": "guided-party-add", "remove_url": "guided-party-remove", "list_url": "guided-parties"},
+    "goods": {"form": GoodsLineForm, "line_url": "guided-goods-line", "add_url": "guided-goods-add", "remove_url": "guided-goods-remove", "list_url": "guided-goods",
+              "pick_param": "item"},
+    "parties": {"form": PartyForm, "line_url": "guided-party", "add_url": "guided-party-add", "remove_url": "guided-party-remove", "list_url": "guided-parties",
+                "pick_param": "entry"},
 }
 
 
@@ -258,10 +261,6 @@ def _lines(application: Application, name: str) -> list:
 
 def _as_data(line, name: str) -> dict:
     return {k: getattr(line, k) for k in services.LINE_LISTS[name][0]}
-
-
-def _form_initial(data: dict) -> dict:
-    return {k: (v.code if hasattr(v, "code") else v) for k, v in data.items()}
 
 
 def _list_page(request, application, name):
@@ -275,7 +274,7 @@ def _list_page(request, application, name):
         request,
         f"exporter/guided/{name}.html",
         {"application": application, "section": section, "rows": rows, "spec": spec, "next_url": _after(application, name),
-         "errors": guided_error_items(own, application) if own else []},
+         "errors": guided_error_items(own, application) if own else [], "may_keep": library.may_keep(request.user)},
     )
 
 
@@ -286,11 +285,11 @@ def _line_page(request, application, name, n=None):
     lines = [_as_data(line, name) for line in _lines(application, name)]
     if n is not None and not 1 <= n <= len(lines):
         raise Http404("No such line.")
-    current = lines[n - 1] if n else {}
+    current = lines[n - 1] if n else _picked(request, application, name)
     countries = country_map()
     aluminium_before = name == "goods" and bool(current) and is_aluminium(marked=current["is_aluminium"], hs_code=current["hs_code"])
     aluminium_now = name == "goods" and request.method == "POST" and is_aluminium(marked=bool(request.POST.get("is_aluminium")), hs_code=request.POST.get("hs_code", ""))
-    form = spec["form"](request.POST if request.method == "POST" else None, initial=_form_initial(current), countries=countries)
+    form = spec["form"](request.POST if request.method == "POST" else None, initial=countries_as_codes(current), countries=countries)
     if name == "goods" and not (aluminium_before or aluminium_now):
         for field in ORIGIN_FIELDS:  # the smelt and cast countries are asked of aluminium lines only
             del form.fields[field]
@@ -319,6 +318,38 @@ def _line_page(request, application, name, n=None):
         "exporter/guided/line.html",
         {"application": application, "section": section, "form": form, "errors": errors, "n": index + 1, "adding": n is None, "spec": spec, "name": name},
     )
+
+
+def _picked(request, application, name) -> dict:
+    """A new line's fields picked from the address book (`?entry=`) or the goods library (`?item=`): copied into the
+    form, which the exporter checks, changes and saves as a typed one (the same form, service and validation)."""
+    pk = request.GET.get(LISTS[name]["pick_param"], "")
+    if request.method != "GET" or not pk.isdigit():
+        return {}
+    try:
+        if name == "parties":
+            entry = library.entry_of(request.user, int(pk))
+            messages.info(request, _("Filled in from your address book: check the party's details and save them."))
+            return library.party_details(entry)
+        item = library.item_of(request.user, int(pk))
+    except NotFound:
+        raise Http404 from None
+    words = [_("Filled in from your goods library: give the quantity and the value of this shipment.")]
+    if item.unit_value_eur is not None:
+        words.append(_("Usual value of one unit: EUR %(value)s.") % {"value": number_format(item.unit_value_eur, 2, force_grouping=True)})
+    if item.ruling_id:
+        words.append(_("Classification ruling %(ruling)s.") % {"ruling": ruling_words(item.ruling)})
+    messages.info(request, " ".join(words))
+    return library.product_details(item)
+
+
+def _pick_page(request, application, name):
+    """The organisation's address book or goods library, a button per entry that opens a new party or goods line
+    filled in with it (a GET form: no JavaScript needed)."""
+    spec = LISTS[name]
+    section = _section(application, name)
+    entries = library.address_book(request.user).order_by("name", "pk") if name == "parties" else library.goods_library(request.user).order_by("description", "pk")
+    return render(request, "exporter/guided/pick.html", {"application": application, "section": section, "spec": spec, "name": name, "entries": entries})
 
 
 def _remove_line(request, application, name, n):
@@ -378,6 +409,32 @@ def party_remove(request, application, n):
     if request.method != "POST":
         return redirect("exporter:guided-parties", pk=application.pk)
     return _remove_line(request, application, "parties", n)
+
+
+@require_GET
+@draft_page
+def party_pick(request, application):
+    return _pick_page(request, application, "parties")
+
+
+@require_GET
+@draft_page
+def goods_pick(request, application):
+    return _pick_page(request, application, "goods")
+
+
+@require_POST
+@exporter_required
+def party_save(request, pk, n):
+    """Keep party n of one of the organisation's applications (a draft or a submitted one) in its address book."""
+    return save_from_application(request, _own(request, pk), "parties", n)
+
+
+@require_POST
+@exporter_required
+def goods_save(request, pk, n):
+    """Keep the product of goods line n of one of the organisation's applications in its goods library."""
+    return save_from_application(request, _own(request, pk), "goods", n)
 
 
 @require_GET

@@ -22,12 +22,20 @@ def test_load_demo_is_idempotent_and_accounts_can_log_in(settings, tmp_path, dja
     from licensing.denials.models import DenialRegisterEntry
 
     statuses = sorted(Application.objects.values_list("status", flat=True))
-    assert statuses == ["draft", "in_review", "in_review", "issued"]  # loaded once, not twice
+    assert statuses == ["draft", "in_review", "in_review", "issued", "ruled"]  # loaded once, not twice
     assert DenialRegisterEntry.objects.filter(own=False).count() == 3
     from licensing.licences.models import LicenceCondition
 
     # The demo licence carries standard conditions to meet (fixtures/reference/standard_texts.yaml).
     assert sorted(LicenceCondition.objects.values_list("obligation", flat=True)) == ["delivery_verification", "no_reexport"]
+    # The demo exporter's address book and goods library, once, one item linked to the ruling of its classification request.
+    from licensing.applications.models import AddressBookEntry, LibraryItem
+
+    exporter = User.objects.get(username="exporter_a")
+    assert AddressBookEntry.objects.filter(organisation=exporter.organisation).count() == 5
+    assert LibraryItem.objects.filter(organisation=exporter.organisation).count() == 3
+    ruled = LibraryItem.objects.get(ruling__isnull=False)
+    assert (ruled.ruling.status, ruled.ruling.decision.ruling_entry) == ("ruled", "6A003.b.4")
 
 
 @pytest.mark.django_db

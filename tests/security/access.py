@@ -12,7 +12,8 @@ the roles that get through; every other role is refused:
 - everyone else: 403 (officials-only endpoints answer exporters 403 before looking at any object, in the API
   and on the pages alike).
 
-`deny` records the few refusals that differ from that rule. Path parameters are filled from the world the test
+`deny` records the few refusals that differ from that rule, and refuses a role by name where the allow-list would
+let it through (the agent acting for A is a signatory there, where A's exporter is its administrator). Path parameters are filled from the world the test
 builds (organisation A's case decided through the ministry, with its documents, hit, consultation, licence,
 registration and usage report); `params` says which object when the parameter's name alone does not.
 
@@ -75,6 +76,8 @@ DEFAULT_PARAMS = {
     "condition_id": "condition",
     "condition_document_id": "condition_document",
     "n": "line_number",
+    "entry_id": "address_entry",
+    "item_id": "library_item",
 }
 
 
@@ -89,6 +92,8 @@ class Entry:
 
     def allows(self, method: str, role: str) -> bool:
         """Whether `role` gets through; an agent gets what the exporter it acts as gets."""
+        if (method, role) in self.deny:  # refused this role by name (e.g. the agent, a signatory of A, where A's administrator may)
+            return False
         roles = self.allow[method]
         return role in roles or ACTS_AS.get(role) in roles
 
@@ -111,6 +116,13 @@ def page(roles, **kwargs) -> Entry:
 ANSWER = {"answer": "An answer from the authorisation matrix."}
 ANSWER_TEXT = {"text": "An answer from the authorisation matrix."}
 
+# The address book and the goods library: changed by the organisation's administrators and preparers only.
+KEEPERS_ONLY_POST = {("POST", AGENT_FOR_A): 403}
+KEEPERS_ONLY_PAGE = {("GET", AGENT_FOR_A): 403, **KEEPERS_ONLY_POST}
+KEEPERS_ONLY_API = {(m, AGENT_FOR_A): 403 for m in ("PUT", "PATCH", "DELETE")}
+# Exporters' own endpoints refuse Customs and the bodies before any object is looked up (403, not 404).
+EXPORTERS_ONLY_API = {("GET", CUSTOMS): 403, ("GET", DEFENCE): 403}
+
 ACCESS: dict[str, Entry] = {
     # --- public by design ------------------------------------------------------------------------------
     "health": entry(GET=PUBLIC, public_because="load balancers probe it; it names only the parts that are down"),
@@ -130,6 +142,16 @@ ACCESS: dict[str, Entry] = {
     "organisation-agent-grant": entry(POST=EXPORTERS),
     "organisation-agent-revoke": entry(POST=OWNER, params={"agency_id": "agency"}),
     "organisation-switch": page(EXPORTERS),
+    # The address book and the goods library (issue 20.1): everyone of the organisation reads them, its administrators
+    # and preparers keep them; the agent acting for A is a signatory there and only reads (403 on every change).
+    "organisation-address-book": entry(GET=EXPORTERS),
+    "organisation-address-book-add": page(EXPORTERS, deny=KEEPERS_ONLY_PAGE),
+    "organisation-address-book-entry": page(OWNER, deny=KEEPERS_ONLY_PAGE),
+    "organisation-address-book-remove": entry(POST=OWNER, deny=KEEPERS_ONLY_POST),
+    "organisation-goods-library": entry(GET=EXPORTERS),
+    "organisation-goods-library-add": page(EXPORTERS, deny=KEEPERS_ONLY_PAGE),
+    "organisation-goods-library-item": page(OWNER, deny=KEEPERS_ONLY_PAGE),
+    "organisation-goods-library-remove": entry(POST=OWNER, deny=KEEPERS_ONLY_POST),
     "api:token": entry(POST=PUBLIC, DELETE=SIGNED_IN, public_because="POST exchanges a password for a token"),
     # --- anyone signed in --------------------------------------------------------------------------------
     "api:me": entry(GET=SIGNED_IN),
@@ -148,6 +170,12 @@ ACCESS: dict[str, Entry] = {
     "api:application-question-answer": entry(POST=OWNER, body={"POST": ANSWER_TEXT}, multipart=True),
     "api:application-timeline": entry(GET=OWNER | OFFICIALS),
     "api:application-upload": entry(POST=OWNER, multipart=True),
+    "api:address-book-list": entry(GET=EXPORTERS, POST=EXPORTERS, deny=KEEPERS_ONLY_POST),
+    "api:address-book-detail": entry(GET=OWNER, PUT=OWNER, PATCH=OWNER, DELETE=OWNER, params={"pk": "address_entry"}, deny={**KEEPERS_ONLY_API, **EXPORTERS_ONLY_API}),
+    "api:goods-library-list": entry(GET=EXPORTERS, POST=EXPORTERS, deny=KEEPERS_ONLY_POST),
+    "api:application-party-save": entry(POST=OWNER, deny=KEEPERS_ONLY_POST),
+    "api:application-goods-save": entry(POST=OWNER, deny=KEEPERS_ONLY_POST),
+    "api:goods-library-detail": entry(GET=OWNER, PUT=OWNER, PATCH=OWNER, DELETE=OWNER, params={"pk": "library_item"}, deny={**KEEPERS_ONLY_API, **EXPORTERS_ONLY_API}),
     "api:application-document": entry(GET=OWNER | OFFICIALS, DELETE=OWNER, deny={("DELETE", CUSTOMS): 404, ("DELETE", DEFENCE): 404}),
     "api:application-decision-document": entry(GET=OWNER | OFFICIALS),
     # The holder objects to the decision on its own case (issue 18.5); the world's case is decided.
@@ -279,6 +307,12 @@ ACCESS: dict[str, Entry] = {
     "exporter:guided-party-add": page(OWNER),
     "exporter:guided-party": page(OWNER),
     "exporter:guided-party-remove": page(OWNER),
+    # Picking from the address book and the goods library (the world's case is submitted: sent to its page), and
+    # saving an application's party or goods line into them (any of the organisation's applications; keepers only).
+    "exporter:guided-party-pick": entry(GET=OWNER),
+    "exporter:guided-goods-pick": entry(GET=OWNER),
+    "exporter:guided-party-save": entry(POST=OWNER, deny=KEEPERS_ONLY_POST),
+    "exporter:guided-goods-save": entry(POST=OWNER, deny=KEEPERS_ONLY_POST),
     "exporter:guided-documents": entry(GET=OWNER),
     "exporter:guided-check": page(OWNER),
     "exporter:guided-confirmation": entry(GET=OWNER),
@@ -394,4 +428,6 @@ SAME_ACTION = {
     ("office:advice-request-withdraw", "POST"): ("api:office-advice-request-withdraw", "POST"),
     ("exporter:upload", "POST"): ("api:application-upload", "POST"),
     ("exporter:document-remove", "POST"): ("api:application-document", "DELETE"),
+    ("exporter:guided-party-save", "POST"): ("api:application-party-save", "POST"),
+    ("exporter:guided-goods-save", "POST"): ("api:application-goods-save", "POST"),
 }

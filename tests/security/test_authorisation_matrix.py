@@ -342,8 +342,15 @@ def _build_world(tmp_path) -> World:
         Invitation.objects.create(organisation=org_a, email="new@company-a.example", org_role="viewer", invited_by=w.users[EXPORTER_A], expires_at=timezone.now() + timedelta(days=7))
     )
     w.pending_organisation = OrganisationFactory(name="Newcomer B.V.", status=OrganisationStatus.PENDING).pk
+    # A's address book and goods library, each with an entry whose words no one outside A may read.
+    from licensing.applications import library
+    from licensing.reference.models import Country
+
+    book_secret, library_secret = "Address Book Party 5c1e of A", "Library product 5c1e of A"
+    w.address_entry = library.address_entry_save(actor=w.users[EXPORTER_A], data={"role": "consignee", "name": book_secret, "country": Country.objects.get(code="NO")}).pk
+    w.library_item = library.library_item_save(actor=w.users[EXPORTER_A], data={"goods_kind": "military", "description": library_secret, "control_entry": "ML5"}).pk
     # What exporter B must never read anywhere: organisation A's name, case, licence and registration.
-    w.secrets_of_a = [org_a.name, draft["reference"], licence.number, registration_number]
+    w.secrets_of_a = [org_a.name, draft["reference"], licence.number, registration_number, book_secret, library_secret]
     # The agent acting for C knows A by name (it acts for A too): A's objects are what it must not read there.
     w.objects_of_a = w.secrets_of_a[1:]
 
@@ -390,7 +397,7 @@ def fingerprint() -> tuple:
     from rest_framework.authtoken.models import Token
 
     from licensing.accounts.models import Agency, SavedSearch
-    from licensing.applications.models import Application, Document, Mention, Note, NoteDocument, Notification, Question
+    from licensing.applications.models import AddressBookEntry, Application, Document, LibraryItem, Mention, Note, NoteDocument, Notification, Question
     from licensing.assessment.models import Assessment, CriterionFinding
     from licensing.audit.models import Event
     from licensing.core.models import IdempotencyRecord
@@ -399,7 +406,7 @@ def fingerprint() -> tuple:
     from licensing.reporting.models import ReportRun
     from licensing.screening.models import ScreeningRun
 
-    tables = [m._meta.db_table for m in (Event, Application, Document, Question, Note, NoteDocument, Mention, Assessment, CriterionFinding, UsageReport, ReportRun, ScreeningRun, Token, IdempotencyRecord, CustomsWriteOff, SavedSearch, Notification, Agency)]
+    tables = [m._meta.db_table for m in (Event, Application, Document, Question, Note, NoteDocument, Mention, Assessment, CriterionFinding, UsageReport, ReportRun, ScreeningRun, Token, IdempotencyRecord, CustomsWriteOff, SavedSearch, Notification, Agency, AddressBookEntry, LibraryItem)]
     with connection.cursor() as cursor:  # one query: this runs twice for each of several hundred requests
         cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {connection.ops.quote_name(t)})" for t in tables))
         counts = tuple(cursor.fetchone())

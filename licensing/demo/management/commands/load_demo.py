@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from licensing.demo.data import DEMO_PASSWORD, demo_cases_load, demo_load
+from licensing.demo.data import DEMO_PASSWORD, demo_cases_load, demo_library_load, demo_load
 
 
 class Command(BaseCommand):
@@ -15,7 +15,8 @@ class Command(BaseCommand):
             raise CommandError("Refusing to load demo accounts with DEBUG off; pass --allow-production if you mean it.")
         counts = demo_load()
         cases = demo_cases_load()
+        kept = demo_library_load()
         if verbosity:
             self.stdout.write(
-                f"Demo data loaded: {counts['organisations']} organisations, {counts['users']} users (password: {DEMO_PASSWORD}), {cases} new demo applications."
+                f"Demo data loaded: {counts['organisations']} organisations, {counts['users']} users (password: {DEMO_PASSWORD}), {cases} new demo applications, {kept} new address-book entries and library items."
             )
