@@ -14,6 +14,7 @@ fetched once.
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -103,6 +104,12 @@ class TimelineEntry:
     rules: list[dict] = field(default_factory=list)
     documents: list[TimelineDocument] = field(default_factory=list)
     internal: bool = False  # shown to officials only (the exporter's timeline has no such entry)
+
+    @property
+    def at_iso(self) -> str:
+        """`at` in the current time zone as ISO 8601, what `|date:'c'` writes, without its formatter (a third of the
+        time of rendering a 50-entry timeline went to the two date filters of each entry)."""
+        return timezone.localtime(self.at).isoformat()
 
 
 def _actor(event) -> str | None:

@@ -137,7 +137,7 @@ def _act(framework) -> str:
 
 def case_or_404(request, pk):
     """The case (application with its details) if the user may see it, else 404: every case page and move."""
-    return get_object_or_404(applications.with_details(applications.applications_visible_to(request.user)), pk=pk)
+    return get_object_or_404(applications.with_details(applications.applications_visible_to(request.user), amendment=False), pk=pk)
 
 
 def assessment_context(request, application, now: Now, shown: frozenset[str], offered: dict) -> dict:
