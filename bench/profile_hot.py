@@ -2,6 +2,7 @@
 cProfile of one hot request, in process (not part of the test run): shows where the time goes.
 
     source bench/env.sh && .venv/bin/python bench/profile_hot.py usage --rows 5000
+    source bench/env.sh && .venv/bin/python bench/profile_hot.py case_page --repeat 50   (then 50 requests timed, no profiler)
     ... determination | queue | queue_page | detail | submit | case_page | timeline   (the case made by query_counts.py)
     ... guided_check | guided_submit   (the guided pages' check-your-answers GET and its submitting POST, on a bench draft)
     ... write_off | customs_check   (a customs system's machine token; a new declaration on a random active licence)
@@ -67,6 +68,7 @@ def main():
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--queries", action="store_true", help="also print each query's time and its first characters")
+    parser.add_argument("--repeat", type=int, default=0, help="then time N more requests without the profiler: p50/p95 wall and CPU (process time) in ms")
     args = parser.parse_args()
     import django
 
@@ -143,6 +145,18 @@ def main():
         for q in ctx.captured_queries:
             print(f"  {float(q['time']) * 1000:6.1f} ms  {q['sql'][:110]}")
     print(out.getvalue()[:8000])
+    if args.repeat:
+        import statistics
+
+        walls, cpus = [], []
+        for _ in range(args.repeat):
+            wall, cpu = time.perf_counter(), time.process_time()
+            call()
+            walls.append((time.perf_counter() - wall) * 1000)
+            cpus.append((time.process_time() - cpu) * 1000)
+        p95 = max(1, round(len(walls) * 0.95)) - 1
+        print(f"{args.what} x{args.repeat} in process: wall p50 {statistics.median(walls):.1f} ms, p95 {sorted(walls)[p95]:.1f} ms; "
+              f"CPU p50 {statistics.median(cpus):.1f} ms, p95 {sorted(cpus)[p95]:.1f} ms")
 
 
 if __name__ == "__main__":

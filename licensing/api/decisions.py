@@ -199,7 +199,7 @@ class BlockersView(APIView):
     @extend_schema(responses=inline_serializer("Blockers", {"approve": serializers.ListField(child=serializers.CharField()), "deny": serializers.ListField(child=serializers.CharField())}))
     def get(self, request, pk):
         application = _application(request, pk)
-        return Response({"approve": decisions.decision_blockers(application, approving=True), "deny": decisions.decision_blockers(application, approving=False)})
+        return Response(decisions.case_blockers(application))
 
 
 class ConsultationOut(serializers.ModelSerializer):

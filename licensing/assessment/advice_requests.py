@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -97,8 +97,17 @@ def open_requests_blocking(application: Application) -> list[str]:
             % {"body": body_label(r.body), "date": timezone.localtime(r.asked_at).date().isoformat()} for r in requests]
 
 
+def _as_listed() -> QuerySet[AdviceRequest]:
+    return AdviceRequest.objects.select_related("asked_by", "answered_by").order_by("asked_at", "id")
+
+
 def requests_of_case(application: Application) -> QuerySet[AdviceRequest]:
-    return application.advice_requests.select_related("asked_by", "answered_by").order_by("asked_at", "id")
+    return _as_listed().filter(application=application)
+
+
+def case_requests_prefetch() -> Prefetch:
+    """requests_of_case for a page's query (the case page: its panel, its timeline and its blockers read them once)."""
+    return Prefetch("advice_requests", queryset=_as_listed())
 
 
 def requests_for_body(user) -> QuerySet[AdviceRequest]:

@@ -14,6 +14,7 @@ fetched once.
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,6 +23,7 @@ from licensing.applications.choices import CatchAllGround
 from licensing.applications.models import Application, Note
 from licensing.assessment.models import AdviceRequest
 from licensing.audit.models import Event
+from licensing.core.prefetch import prefetched_or
 from licensing.licences.models import Licence
 from licensing.licences.notifications import CHANGES_TOLD
 from licensing.routing.rules import rule_text
@@ -103,6 +105,12 @@ class TimelineEntry:
     documents: list[TimelineDocument] = field(default_factory=list)
     internal: bool = False  # shown to officials only (the exporter's timeline has no such entry)
 
+    @property
+    def at_iso(self) -> str:
+        """`at` in the current time zone as ISO 8601, what `|date:'c'` writes, without its formatter (a third of the
+        time of rendering a 50-entry timeline went to the two date filters of each entry)."""
+        return timezone.localtime(self.at).isoformat()
+
 
 def _actor(event) -> str | None:
     if not event.actor_id or event.actor is None:
@@ -120,9 +128,19 @@ def _label(verb: str) -> str:
     return verb.replace(".", ": ").replace("_", " ")
 
 
+def _licence_ids(application: Application) -> list[int]:
+    """The application's licence (one decision, one licence at most): from the decision its query prefetched with its
+    licence (applications.selectors.with_details, the case page's), else read."""
+    if Application.decision.related.is_cached(application):
+        decision = getattr(application, "decision", None)
+        licence = getattr(decision, "licence", None) if decision is not None else None
+        return [licence.pk] if licence is not None else []
+    return list(Licence.objects.filter(decision__application=application).values_list("pk", flat=True))
+
+
 def _events(application: Application, user) -> list:
     events = list(selectors.application_events(application, user))
-    licence_ids = [str(pk) for pk in Licence.objects.filter(decision__application=application).values_list("pk", flat=True)]
+    licence_ids = [str(pk) for pk in _licence_ids(application)]
     if licence_ids:
         licence_events = Event.objects.filter(target_type=Licence._meta.label_lower, target_id__in=licence_ids).exclude(verb__in=QUIET).select_related("actor")
         if user.is_exporter:
@@ -136,11 +154,13 @@ def case_timeline(application: Application, user) -> list[TimelineEntry]:
     """The case's timeline as `user` may read it, oldest first (the caller has checked that `user` sees the case)."""
     official = bool(getattr(user, "is_official", False))
     events = _events(application, user)
-    questions = {q.pk: q for q in selectors.questions_of(application)}
+    # What the case page's query prefetched is read from it (the page shows the questions and the requests for advice
+    # in panels of their own too); the API's reads them here.
+    questions = {q.pk: q for q in prefetched_or(application, "questions", selectors.questions_of(application))}
     notes, advice_requests = {}, {}
     if official:
         notes = {n.pk: n for n in Note.objects.filter(application=application).prefetch_related("documents")}
-        advice_requests = {r.pk: r for r in AdviceRequest.objects.filter(application=application)}
+        advice_requests = {r.pk: r for r in prefetched_or(application, "advice_requests", AdviceRequest.objects.filter(application=application))}
     entries = []
     for event in events:
         payload = event.payload or {}

@@ -32,7 +32,7 @@ from licensing.applications.notifications import notify_organisation
 from licensing.applications.selectors import application_frameworks
 from licensing.applications.workflow import KINDS_DECIDED_BY, Action, application_move
 from licensing.assessment.advice_requests import open_requests_blocking
-from licensing.assessment.models import Advice, ConsultationStatus
+from licensing.assessment.models import Advice, AssessmentStatus, ConsultationStatus
 from licensing.assessment.services import advice_by_line, final_assessment
 from licensing.audit.services import event_record
 from licensing.core.errors import Conflict, DomainError
@@ -45,7 +45,7 @@ from licensing.reference.models import StandardTextKind
 from licensing.reference.standard_texts import standard_texts_chosen, text_with_standard_texts
 from licensing.routing.services import case_ensure_claimant, catch_all_imposed
 from licensing.screening.models import FlagKind
-from licensing.screening.selectors import decision_blocker, screening_flags
+from licensing.screening.selectors import decision_blocker, decision_blocking_counts, screening_flags
 
 from .conditions import conditions_attach
 from .models import (
@@ -372,19 +372,66 @@ def _party(application: Application, role: str) -> str:
     return ", ".join(p.name for p in application.parties.all() if p.role == role)
 
 
-def decision_blockers(application: Application, *, approving: bool, denied_lines: Collection[int] = (), on_objection: bool = False) -> list[str]:
+_UNREAD = object()
+
+
+@dataclass(frozen=True)
+class BlockingReads:
+    """What decision_blockers reads of a case, read once (blocking_reads) whether one list is asked for or both."""
+
+    proposal: DecisionProposal | None
+    assessment: object  # the final assessment (assessment.services.final_assessment), or None
+    consultations: list
+    requests: list[str]  # the open requests for advice to other bodies, in words (open_requests_blocking)
+    screening: dict  # screening.selectors.decision_blocking_counts
+
+
+def blocking_reads(
+    application: Application, *, proposals: list[DecisionProposal] | None = None, consultations: list | None = None, latest=_UNREAD
+) -> BlockingReads:
+    """`proposals` (licences.selectors.case_proposals), `consultations` (with their denials) and `latest` (the newest
+    assessment or None: assessment.selectors.current_assessment): the case's, when the caller has read them already,
+    so they are not read again (the newest assessment is the final one when final; with none there is no final one)."""
+    if latest is _UNREAD or (latest is not None and latest.status != AssessmentStatus.FINAL):
+        assessment = final_assessment(application)
+    else:
+        assessment = latest
+    if proposals is None:
+        proposal = _open_proposal(application)
+    else:
+        proposal = next((p for p in proposals if p.status == ProposalStatus.PROPOSED), None)
+    return BlockingReads(
+        proposal=proposal,
+        assessment=assessment,
+        consultations=list(application.consultations.select_related("denial")) if consultations is None else consultations,
+        requests=open_requests_blocking(application),
+        screening=decision_blocking_counts(application),
+    )
+
+
+def case_blockers(application: Application, *, reads: BlockingReads | None = None) -> dict[str, list[str]]:
+    """What blocks approving and what blocks denying the case, from one reading of it (the case page, the API)."""
+    reads = reads or blocking_reads(application)
+    return {"approve": decision_blockers(application, approving=True, reads=reads), "deny": decision_blockers(application, approving=False, reads=reads)}
+
+
+def decision_blockers(
+    application: Application, *, approving: bool, denied_lines: Collection[int] = (), on_objection: bool = False, reads: BlockingReads | None = None
+) -> list[str]:
     """What keeps the office from deciding now, in words the officer can act on. `approving`: a licence is issued
     (for some lines at least); `denied_lines`: the goods lines (ids) an issuing decision denies. The ministry's
     advice may differ per goods line (Assessment.line_advice): no line is issued against advice to deny it, none
     denied against advice to approve it.
     `on_objection`: the new decision on a well-founded objection reconsiders the decision objected to in full (Awb
     7:11), the ministry's advice it followed included; that advice does not bind it (else no objection to a
-    denial the ministry advised could ever be well-founded). Consultations, requests for advice and embargoes do."""
+    denial the ministry advised could ever be well-founded). Consultations, requests for advice and embargoes do.
+    `reads`: what blocking_reads read of the case, when the caller has it (case_blockers)."""
+    reads = reads or blocking_reads(application)
     blockers = []
-    proposal = _open_proposal(application)
+    proposal = reads.proposal
     if proposal is not None:
         blockers.append(_("A decision proposed by %(author)s awaits a second officer's countersignature.") % {"author": proposal.proposed_by.username})
-    assessment = final_assessment(application)
+    assessment = reads.assessment
     if not on_objection and application.handler == "ministry" and application.kind in (Kind.INDIVIDUAL, Kind.GLOBAL, Kind.SONDAGE):
         if assessment is None:
             blockers.append(_("The ministry has not given its final advice."))
@@ -402,11 +449,11 @@ def decision_blockers(application: Application, *, approving: bool, denied_lines
         elif (not approving or denied_lines) and assessment.advice != Advice.DENY:
             blockers.append(_("The ministry advised to approve; a denial needs new advice (return the case to the ministry)."))
     if approving:
-        open_consultations = [c for c in application.consultations.all() if c.status not in (ConsultationStatus.ANSWERED, ConsultationStatus.TIMED_OUT)]
+        open_consultations = [c for c in reads.consultations if c.status not in (ConsultationStatus.ANSWERED, ConsultationStatus.TIMED_OUT)]
         for consultation in open_consultations:
             blockers.append(_("Consultation with %(state)s on denial %(denial)s is not yet answered.") % {"state": consultation.denial.notifying_state_id, "denial": consultation.denial.reference})
-    blockers += open_requests_blocking(application)  # advice asked of another body: any decision waits for it
-    blocker = decision_blocker(application, approving=approving)
+    blockers += reads.requests  # advice asked of another body: any decision waits for it
+    blocker = decision_blocker(approving=approving, counts=reads.screening)
     if blocker:
         blockers.append(blocker)
     return blockers

@@ -19,6 +19,21 @@ def standard_texts_offered(kind: str):
     return StandardText.objects.filter(kind=kind, active=True).order_by("position", "code")
 
 
+def standard_texts_offered_by_kind() -> dict[str, list[StandardText]]:
+    """standard_texts_offered of every kind in one query (a page with several forms that offer them)."""
+    offered: dict[str, list[StandardText]] = {}
+    for text in StandardText.objects.filter(active=True).order_by("kind", "position", "code"):
+        offered.setdefault(text.kind, []).append(text)
+    return offered
+
+
+def offer_read(field, texts: list[StandardText]) -> None:
+    """Have a form's standard texts field (its queryset standard_texts_offered) render `texts`, read already by
+    standard_texts_offered_by_kind, rather than read them again; what is submitted is still checked against its
+    queryset."""
+    field.choices = [(text.pk, field.label_from_instance(text)) for text in texts]
+
+
 def standard_texts_chosen(kind: str, ids: Iterable, *, field: str) -> list[StandardText]:
     """The texts chosen by id, in the order given, each once; refused (400 on `field`) when one is unknown, inactive
     or of another kind, so that nothing is recorded with a text the official did not mean."""

@@ -147,6 +147,7 @@ def case_claim(*, actor, application: Application) -> Application:
         now = timezone.now()
         won = Application.objects.filter(pk=application.pk, status=application.status, claimed_by__isnull=True).update(claimed_by=actor, claimed_at=now)
         if not won:
+            # Read now: the case as loaded was unclaimed when the other claim won (or its status has moved on).
             holder = Application.objects.filter(pk=application.pk).values_list("claimed_by__username", flat=True).first()
             raise Conflict(_("This case was already claimed by %(holder)s.") % {"holder": holder} if holder else _("The case changed; reload and try again."))
         application.claimed_by, application.claimed_at = actor, now
@@ -188,7 +189,7 @@ def case_ensure_claimant(*, actor, application: Application) -> None:
     any case: they stand in for an absent claimant (the event log records who acted)."""
     if not application.claimed_by_id or application.claimed_by_id == actor.pk or actor.has_role(Role.ADMINISTRATOR):
         return
-    holder = Application.objects.filter(pk=application.pk).values_list("claimed_by__username", flat=True).first()
+    holder = application.claimed_by.username  # joined by the case's query where it shows the case (with_details)
     raise NotAllowed(
         _("%(holder)s has claimed this case; ask them to release it, or have it assigned to you.") % {"holder": holder}, code="claimed_by_another"
     )

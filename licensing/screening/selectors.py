@@ -261,13 +261,21 @@ def lists_version() -> tuple:
 
 
 # --- For the decision guard and the queue ----------------------------------------------------------
-def decision_blocker(application: Application, *, approving: bool) -> str | None:
-    """Why screening keeps the office from deciding, or None: hits that no officer has disposed of yet and, for an
-    approval, confirmed sanctions matches whose escalation no second official has decided."""
+def decision_blocking_counts(application: Application) -> dict[str, int]:
+    """The hits that keep the office from deciding, counted by disposition (one query): hits no officer has disposed
+    of yet and confirmed sanctions matches whose escalation no second official has decided."""
     hits = ScreeningHit.objects.filter(application_id=application.pk, escalation_decided_at__isnull=True).filter(
         Q(disposition=Disposition.OPEN, kind=HitKind.MATCH) | Q(disposition=Disposition.TRUE_MATCH, list_kind=ListKind.SANCTIONS)
     )
-    counts = dict(hits.values_list("disposition").annotate(n=Count("id")).order_by())
+    return dict(hits.values_list("disposition").annotate(n=Count("id")).order_by())
+
+
+def decision_blocker(application: Application | None = None, *, approving: bool, counts: dict[str, int] | None = None) -> str | None:
+    """Why screening keeps the office from deciding, or None: hits that no officer has disposed of yet and, for an
+    approval, confirmed sanctions matches whose escalation no second official has decided. `counts`: the
+    application's decision_blocking_counts, when the caller has read them (for both an approval and a denial)."""
+    if counts is None:
+        counts = decision_blocking_counts(application)
     reasons = []
     open_hits = counts.get(Disposition.OPEN, 0)
     if open_hits == 1:

@@ -23,10 +23,10 @@ from licensing.licences.documents import application_document
 from licensing.licences.selectors import (
     case_proposals, overdue_reports, parliament_notifications, prior_information, proposals_awaiting_countersignature, usage_outside_terms,
 )
-from licensing.licences.models import Decision, DecisionProposal, Outcome, ProposalStatus
+from licensing.licences.models import DecisionProposal, Outcome, ProposalStatus
 from licensing.reference.frameworks import grounds_of
 from licensing.reference.models import StandardText, StandardTextKind
-from licensing.reference.standard_texts import standard_texts_offered
+from licensing.reference.standard_texts import offer_read, standard_texts_offered
 
 from .access import official_required, roles_required
 from .case_actions import Now
@@ -74,10 +74,13 @@ class DecisionForm(forms.Form):
         label=gettext_lazy("Standard refusal reasons (put before the reasons, in the exporter's language)"), required=False, queryset=StandardText.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, frameworks: list[str], kind: str, goods=(), destinations=(), outcomes: list[str] | None = None, **kwargs):
+    def __init__(self, *args, frameworks: list[str], kind: str, goods=(), destinations=(), outcomes: list[str] | None = None, offered: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["standard_conditions"].queryset = standard_texts_offered(StandardTextKind.CONDITION)
         self.fields["standard_reasons"].queryset = standard_texts_offered(StandardTextKind.REFUSAL)
+        if offered is not None:  # the page's standard texts, read once (standard_texts_offered_by_kind)
+            offer_read(self.fields["standard_conditions"], offered.get(StandardTextKind.CONDITION, []))
+            offer_read(self.fields["standard_reasons"], offered.get(StandardTextKind.REFUSAL, []))
         # Only the outcomes this kind of application can have (of them, the page offers those the workflow allows the
         # reader now: case_actions.Now.outcomes), and none chosen for the officer.
         offered = decisions.outcomes_for(kind) if outcomes is None else outcomes
@@ -144,35 +147,47 @@ def _act(framework) -> str:
 
 def case_or_404(request, pk):
     """The case (application with its details) if the user may see it, else 404: every case page and move."""
-    return get_object_or_404(applications.with_details(applications.applications_visible_to(request.user)), pk=pk)
+    return get_object_or_404(applications.with_details(applications.applications_visible_to(request.user), amendment=False), pk=pk)
 
 
-def assessment_context(request, application, now: Now | None = None) -> dict:
-    """What the case page shows of the assessment and the decision; exporters never reach it. With `now` (the
-    case page's Now), the decision form offers only the outcomes the reader may record now, and the advisor's one
-    form is filled from the draft as typed (with the errors of the last attempt to give the advice)."""
-    assessment = now.assessment if now is not None else selectors.current_assessment(application)
+def assessment_context(request, application, now: Now, shown: frozenset[str], offered: dict) -> dict:
+    """What the case page shows of the assessment and the decision; exporters never reach it. `now` is the case
+    page's Now and `shown` the keys of the actions it offers (case_actions): the advisor's one form (filled from the
+    draft as typed, with the errors of the last attempt to give the advice) is built only when the assessment action
+    is offered, the decision form (offering only the outcomes the reader may record now) and what blocks an approval
+    only when the decision is; the findings table only once the assessment has been submitted. `offered`: the
+    standard texts the page read (reference.standard_texts.standard_texts_offered_by_kind)."""
+    assessment = now.assessment
+    writes = "assessment" in shown
+    decides = "decide" in shown
+    findings_shown = assessment is not None and assessment.status not in ("draft", "returned")  # office/assessment.html
     findings = {f.criterion_id: f for f in assessment.findings.all()} if assessment else {}
     frameworks = assessment.frameworks if assessment and assessment.status != "returned" else applications.application_frameworks(application)
-    grounds = grounds_of(frameworks)
+    grounds = grounds_of(frameworks) if writes or findings_shown else []
     errors = request.session.pop(_errors_key(application), None) if assessment and assessment.status == "draft" else None
     draft = (assessment.draft or {}) if assessment else {}
+    proposals = case_proposals(application)
+    consultations = list(Consultation.objects.filter(application=application).select_related("denial"))
+    if decides:
+        reads = decisions.blocking_reads(application, proposals=proposals, consultations=consultations, latest=assessment)
+        blockers = {"approve": decisions.decision_blockers(application, approving=True, reads=reads)}
     return {
         "assessment": assessment,
-        "criteria_rows": [(c, findings.get(c.number)) for c in grounds],
-        "assessment_rows": [_typed_row(c, draft, findings.get(c.number), errors or {}) for c in grounds],
+        "criteria_rows": [(c, findings.get(c.number)) for c in grounds] if findings_shown else [],
+        "assessment_rows": [_typed_row(c, draft, findings.get(c.number), errors or {}) for c in grounds] if writes else [],
         "assessment_errors": error_items(errors, words=assessment_words(frameworks), anchor=assessment_anchor) if errors else [],
         "findings_errors": (errors or {}).get("findings", []),
         "line_advice_rows": _line_advice_rows(application, assessment),
         "findings_choices": Finding.choices,
-        "advice_form": _advice_form(application, assessment, draft, errors or {}),
-        "decision_form": decision_form(application, outcomes=now.outcomes if now is not None else None),
-        "blockers": {"approve": decisions.decision_blockers(application, approving=True), "deny": decisions.decision_blockers(application, approving=False)},
-        "consultations": Consultation.objects.filter(application=application).select_related("denial"),
+        "advice_form": _advice_form(application, assessment, draft, errors or {}) if writes else None,
+        "decision_form": decision_form(application, outcomes=now.outcomes, offered=offered) if decides else None,
+        "blockers": blockers if decides else {},
+        "consultations": consultations,
         "prior": prior_information(application),
-        "decision": Decision.objects.filter(application=application).select_related("licence").first(),
+        # The decision came with the case (applications.selectors.with_details prefetches it with its licence).
+        "decision": getattr(application, "decision", None),
         "may_consult": request.user.has_role(*services.CONSULTING),
-        **countersign_context(request, application),
+        **countersign_context(request, application, proposals),
         "is_advisor": request.user.effective_role == "advisor",
     }
 
@@ -233,10 +248,9 @@ def _case_words(path: str) -> str:
 CASE_FIELD_WORDS = {"reason": gettext_lazy("Reason"), "answer": gettext_lazy("Answer")}
 
 
-def countersign_context(request, application) -> dict:
+def countersign_context(request, application, proposals: list[DecisionProposal]) -> dict:
     """The case page's four-eyes panel (office/includes/countersign.html): the decision awaiting a second officer, with
-    why it needs one, and the proposals sent back with their reasons."""
-    proposals = case_proposals(application)
+    why it needs one, and the proposals sent back with their reasons (`proposals`: licences.selectors.case_proposals)."""
     waiting = next((p for p in proposals if p.status == ProposalStatus.PROPOSED), None)
     return {
         "proposal": waiting,

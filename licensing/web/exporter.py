@@ -44,7 +44,7 @@ def submit_error_items(fields: dict, application) -> list[dict]:
 
 
 def _own(request, pk) -> Application:
-    return get_object_or_404(selectors.with_details(selectors.applications_visible_to(request.user)), pk=pk)
+    return get_object_or_404(selectors.with_details(selectors.applications_visible_to(request.user), amendment=False), pk=pk)
 
 
 APPLICATION_COLUMNS = [

@@ -2,6 +2,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
@@ -16,12 +17,13 @@ from licensing.applications import selectors, services
 from licensing.applications.choices import CATCH_ALL_GROUNDS, CatchAllGround, Handler, Kind
 from licensing.applications.models import Mention, Status
 from licensing.applications.notifications import notifications_read
+from licensing.assessment import advice_requests
 from licensing.assessment import selectors as assessment_selectors
 from licensing.casework.timeline import case_timeline
 from licensing.core.http import document_response
 from licensing.licences.decisions import DECIDING, application_set_aside
 from licensing.reference.models import StandardText, StandardTextKind
-from licensing.reference.standard_texts import standard_texts_offered
+from licensing.reference.standard_texts import offer_read, standard_texts_offered, standard_texts_offered_by_kind
 from licensing.routing import selectors as queues
 from licensing.routing import services as triage
 from licensing.routing.selectors import queue_rows, queue_values
@@ -45,9 +47,11 @@ class QuestionForm(forms.Form):
         help_text=gettext_lazy("Leave empty for the usual term."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, offered: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["standard_texts"].queryset = standard_texts_offered(StandardTextKind.QUESTION)
+        if offered is not None:  # the page's standard texts, read once (standard_texts_offered_by_kind)
+            offer_read(self.fields["standard_texts"], offered.get(StandardTextKind.QUESTION, []))
 
 
 class NoteForm(forms.Form):
@@ -188,30 +192,34 @@ def case_detail(request, pk):
     """The case page: the facts (a summary card), the timeline, then only the actions the reader has now
     (case_actions, from the workflow table), each its own small form; the full file below."""
     application = case_or_404(request, pk)
+    # Read once for the advice panel, the timeline and what blocks a decision (licensing.core.prefetch).
+    prefetch_related_objects([application], advice_requests.case_requests_prefetch())
     notifications_read(user=request.user, application=application)
     # Opening the case reads the notes that mention this official: their in-app notifications are read.
     Mention.objects.filter(user=request.user, note__application=application, read_at__isnull=True).update(read_at=timezone.now())
     now = now_for(application, request.user, assessment_selectors.current_assessment(application))
-    questions = list(application.questions.all())
-    today = timezone.localdate()
+    actions = case_actions(now)
+    # Only the forms of the actions offered (each action's template uses its own form).
+    shown = frozenset(action["key"] for action in actions)
+    offered = standard_texts_offered_by_kind() if shown & {"ask", "decide"} else {}
     return render(
         request,
         "office/case.html",
         {
-            **assessment_context(request, application, now),
+            **assessment_context(request, application, now, shown, offered),
             "application": application,
             "summary": case_summary(application),
-            "case_actions": case_actions(now),
+            "case_actions": actions,
             "refusals": refusals(now),
             "flags": queues.flags_of(application),
-            "question_form": QuestionForm(initial={"due_on": services.question_due_default(today)}),
-            "refer_form": ReferForm(),
-            "assign_form": AssignForm(colleagues=triage.desk_colleagues(application)) if "assign" in now.queue else None,
+            "question_form": QuestionForm(initial={"due_on": services.question_due_default(timezone.localdate())}, offered=offered) if "ask" in shown else None,
+            "refer_form": ReferForm() if "refer" in shown else None,
+            "assign_form": AssignForm(colleagues=triage.desk_colleagues(application)) if "assign" in shown else None,
             # Their own ids: the question's form on the same page has a `text` field too.
-            "note_form": NoteForm(auto_id="note_%s"),
-            "set_aside_form": SetAsideForm(auto_id="set_aside_%s"),
-            "catch_all_form": CatchAllForm(auto_id="catch_all_%s", movement=application.movement),
-            "questions": questions,
+            "note_form": NoteForm(auto_id="note_%s") if "note" in shown else None,
+            "set_aside_form": SetAsideForm(auto_id="set_aside_%s") if "set-aside" in shown else None,
+            "catch_all_form": CatchAllForm(auto_id="catch_all_%s", movement=application.movement) if "catch-all" in shown else None,
+            "questions": list(application.questions.all()),
             "timeline": case_timeline(application, request.user),
             "document_url": "office:document",
         },

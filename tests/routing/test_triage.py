@@ -212,3 +212,16 @@ def test_queue_rows_are_what_the_documented_serializer_writes(api_as, exporter_a
     assert rows == [dict(item) for item in expected] and len(rows) == 2
     assert list(rows[0]) == list(QueueItemOut().fields)  # the same keys in the same order
     assert {"overdue", "amended"} <= set(rows[0]["flags"]) and rows[0]["claimed_by"] == officer.username
+
+
+def test_a_claim_on_a_case_read_before_another_claimed_it_names_the_holder(api_as, exporter_a, officer, officer2, submit):
+    """The loser of a claim holds the case as it was read, unclaimed: the holder is read again, not taken from the
+    stale row (which has none, and raised AttributeError instead of the Conflict)."""
+    from licensing.core.errors import Conflict
+    from licensing.routing.services import case_claim
+
+    application = submit(exporter_a)
+    stale = Application.objects.select_related("claimed_by").get(pk=application.pk)
+    assert api_as(officer).post(f"/api/v1/office/applications/{application.pk}/claim/").status_code == 200
+    with pytest.raises(Conflict, match="officer1"):
+        case_claim(actor=officer2, application=stale)

@@ -4,6 +4,7 @@ from django import template
 from licensing.assessment import advice_requests as requests
 from licensing.assessment.transitions import ADVICE_REQUEST, ASKING_BODIES
 from licensing.core.permissions import actor_may
+from licensing.core.prefetch import prefetched_or
 
 register = template.Library()
 
@@ -13,7 +14,7 @@ def advice_requests_panel(context, application):
     from licensing.web.advice import AskForm, WithdrawForm
 
     user = context["request"].user
-    rows = list(requests.requests_of_case(application))
+    rows = prefetched_or(application, "advice_requests", requests.requests_of_case(application))
     return {
         "application": application,
         "advice_requests": [(r, ADVICE_REQUEST.allowed_actions(r, user)) for r in rows],
