@@ -187,7 +187,8 @@ WHERE a.id = ANY(%s) AND a.status <> 'draft'
 # The floor: what the API's answer needs, written by hand: the count and the newest 50 with organisation and claimant,
 # the matching documents' ids taken first (a materialised CTE: PostgreSQL cannot estimate a prefix search's matches
 # and, joined, walks the newest-first index probing every case — seconds at 1,000,000 applications; the app does
-# the same in two steps, licensing.applications.search.FEW_MATCHES).
+# the same in two steps for a query matching few documents, after probing the newest cases' documents, which the floor
+# leaves out: licensing.applications.search.matching).
 SEARCH_MATCHES = "WITH m AS MATERIALIZED (SELECT s.application_id FROM applications_searchdocument s WHERE s.vector @@ to_tsquery('simple', %s) LIMIT 2001)"
 SEARCH_FLOOR_COUNT = SEARCH_MATCHES + """ SELECT count(*) FROM (SELECT a.id FROM applications_application a
  WHERE a.status <> 'draft' AND a.id IN (SELECT application_id FROM m) LIMIT 1001) c"""

@@ -19,7 +19,7 @@ import unicodedata
 from anyascii import anyascii
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 
 from licensing.core.names import name_key
 
@@ -123,25 +123,57 @@ def _like(alternatives: list[list[str]]) -> Q:
     return condition
 
 
-# A query matching at most this many documents hands their ids to the caller's query as a list: PostgreSQL cannot
-# estimate how many documents a prefix search matches (it guessed 18,942 for "radar:*", which matched a few hundred
-# of 1,000,000), walked the newest-first index probing every case and took 9 s; the ids first (one GIN lookup), then
-# the page by primary key, takes milliseconds. A broader query keeps the join: its matches are dense, so walking the
-# newest-first index finds a page at once.
-FEW_MATCHES = 2000
+# The plan depends on how many cases match, which PostgreSQL cannot estimate for prefix terms (it guessed 18,942
+# documents for "radar:*", which matched a few hundred of 1,000,000, and 775 for "bench:* & manufacturing:*", which
+# matched 931,379), so the search finds out first, in steps whose cost is bounded whatever the answer:
+# - the documents of the SAMPLE newest submitted cases are probed (by primary key; whatever the caller's filters,
+#   whose newest cases can be costly to find: prior_information's join to destinations took 0.1 s): when at least
+#   DENSE of them match, the query is broad and walks (_walking), finding a page in about 50 * SAMPLE / DENSE probes
+#   and the capped count (routing.search.COUNT_CAP) in 20 times that, without touching the GIN index;
+# - otherwise the matching documents' ids are read from the GIN index, up to FEW_MATCHES + 1: at most FEW_MATCHES
+#   and they are handed to the caller's query as a list (the page is read by primary key);
+# - more than that (a word matching between about 1 in 250 and 1 in 50 cases, or many older cases and few recent
+#   ones) walks too: the slowest case, a few hundred ms at 1,000,000 applications, most of it the capped count.
+# The GIN index read for a broad query costs its terms' whole posting lists (0.4 s for "bench:* & manufacturing:*"
+# at 1,000,000 applications before the first row); a walk for a rare word probes every case (9 s); the ids of 4,000
+# matches cost about as much as a walk at 1 match in 50. bench/README.md, "Office search: the plan by the number of
+# matches", has the measurements.
+SAMPLE = 500
+DENSE = 10
+FEW_MATCHES = 4000
+
+
+def _walking(queryset: QuerySet[Application], query: SearchQuery) -> QuerySet[Application]:
+    """`queryset`'s cases whose document matches, each probed by a correlated scalar subquery, which PostgreSQL
+    cannot turn into a join (as it does `IN` or `EXISTS`) and so cannot answer from the GIN index: it walks the
+    caller's order (application_newest_submitted) and stops at the page's end."""
+    found = SearchDocument.objects.filter(application_id=OuterRef("pk")).values(found=ExpressionWrapper(Q(vector=query), output_field=BooleanField()))
+    return queryset.filter(Subquery(found, output_field=BooleanField()))
 
 
 def matching(queryset: QuerySet[Application], text: str) -> QuerySet[Application]:
-    """The applications of `queryset` whose search document matches `text` (none for a query with no words). One
-    query of its own (the matching documents' ids, up to FEW_MATCHES + 1), then the caller's."""
+    """The applications of `queryset` whose search document matches `text` (none for a query with no words). On
+    PostgreSQL one or two queries of its own (above), then the caller's; elsewhere one (the matching documents' ids,
+    up to FEW_MATCHES + 1), then the caller's."""
     alternatives = query_alternatives(text)
     if not alternatives:
         return queryset.none()
-    if connection.vendor == "postgresql":
-        documents = SearchDocument.objects.filter(vector=SearchQuery(_tsquery(alternatives), config="simple", search_type="raw"))
-    else:
+    if connection.vendor != "postgresql":
         documents = SearchDocument.objects.filter(_like(alternatives))
-    ids = list(documents.values_list("application_id", flat=True)[: FEW_MATCHES + 1])
+        ids = list(documents.values_list("application_id", flat=True)[: FEW_MATCHES + 1])
+        if len(ids) <= FEW_MATCHES:
+            return queryset.filter(pk__in=ids)
+        return queryset.filter(pk__in=documents.values("application_id"))
+    query = SearchQuery(_tsquery(alternatives), config="simple", search_type="raw")
+    # Only a submitted case has a document: saying so lets a walk of the newest-first index (the page's, on either
+    # path, when PostgreSQL prefers it) start past the drafts, which it holds first (NULL submitted_at; a walk passed
+    # 30,000 of them at 1,000,000 applications before its first match).
+    queryset = queryset.filter(submitted_at__isnull=False)
+    walk = _walking(queryset, query)
+    newest = Application.objects.filter(submitted_at__isnull=False).order_by("-submitted_at", "-id").values("pk")[:SAMPLE]
+    if _walking(Application.objects.filter(pk__in=newest), query).order_by().values("pk")[:DENSE].count() >= DENSE:
+        return walk
+    ids = list(SearchDocument.objects.filter(vector=query).values_list("application_id", flat=True)[: FEW_MATCHES + 1])
     if len(ids) <= FEW_MATCHES:
         return queryset.filter(pk__in=ids)
-    return queryset.filter(pk__in=documents.values("application_id"))
+    return walk
