@@ -120,7 +120,7 @@ def prior_information(application: Application) -> dict:
     for decision in earlier:
         same = [p.name for p in decision.application.parties.all() if any(names_match(p.name, n) for n in names)]
         if same:
-            decisions.append({"reference": decision.reference, "outcome": decision.outcome, "decided_on": decision.decided_on, "criteria": decision.criteria, "parties": same})
+            decisions.append({"reference": decision.reference, "outcome": decision.outcome, "decided_on": decision.decided_on, "criteria": decision.criteria, "legal_basis": decision.legal_basis, "parties": same})
     keys = [name_key(n) for n in names if name_key(n)]
     denials_same_party = DenialRegisterEntry.objects.filter(destination_id__in=destinations).filter(
         Q(consignee__in=names) | Q(end_user__in=names) | Q(pk__in=[d.pk for d, _ in denial_matches(application)])
