@@ -14,7 +14,8 @@ run's lists yet (same --entries, --denials and --seed): the next run screens at 
 
 Beside latency it reports the SQL floor (the pg_trgm candidate query alone, TRGM_FLOOR, for each test name, on
 the same connection) and, on the re-screen path, the candidates scored per test name and the scorer's µs per
-scored pair (name_similarity alone, keys made beforehand).
+scored pair (name_similarity alone, keys made beforehand), and the database path's two candidate queries (the
+trigram path and the per-word path) timed apart, each test name once.
 """
 import argparse
 import cProfile
@@ -247,6 +248,16 @@ def run(args, connection) -> dict:
         selectors.name_similarity(key, listed, person=is_person, weigh=weigh)
     scoring_us = (time.process_time() - started) / max(1, len(pairs)) * 1e6
 
+    # The database path's two candidate queries, each name once: the trigram path and the per-word path.
+    phase_ms: dict[str, list[float]] = {"trigram_path": [], "word_path": []}
+    for text, _ in names:
+        key = selectors.name_key(text)
+        if key:
+            for phase, fetch in (("trigram_path", selectors._candidates), ("word_path", selectors._word_candidates)):
+                started = time.perf_counter()
+                fetch(key)
+                phase_ms[phase].append((time.perf_counter() - started) * 1000)
+
     floor_ms = []
     if connection.vendor == "postgresql":
         with transaction.atomic(), connection.cursor() as cursor:
@@ -279,6 +290,10 @@ def run(args, connection) -> dict:
         "rescreen_index_load_seconds": round(index_seconds, 1),
         "rescreen_parties_per_second_one_process": round(rescreen_rate, 1),
         "candidates_per_name": {"mean": round(len(pairs) / len(names), 1)},
+        "candidate_queries_ms": {
+            phase: {"p50": round(statistics.median(t), 2), "p95": round(sorted(t)[int(0.95 * (len(t) - 1))], 2), "mean": round(statistics.mean(t), 2)}
+            for phase, t in phase_ms.items()
+        },
         "scorer_cpu_us_per_pair": round(scoring_us, 1),
         "lists_reused": loaded,
         **(
