@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.client import Client, multipart, percentiles, run_load  # noqa: E402
-from bench.screening_bench import LEGAL_FORMS, company, cyrillic, person, variants  # noqa: E402
+from bench.screening_bench import LEGAL_FORMS, TRGM_FLOOR, company, cyrillic, person, variants  # noqa: E402
 
 PY = str(ROOT / ".venv" / "bin" / "python")
 RESULTS = ROOT / "bench" / "results"
@@ -475,12 +475,6 @@ def screening_cases(rng, n):
     cases = [(kind, text, ref, country) for _, ref, name, country in entries for kind, text in variants(rng, E(name))]
     unlisted = [company(rng) if rng.random() < 0.65 else person(rng) for _ in range(n)]
     return cases, unlisted
-
-
-TRGM_FLOOR = """
-SELECT n.id, n.name, e.reference, similarity(n.normalised, %s) AS s FROM screening_entryname n JOIN screening_listentry e ON e.id = n.entry_id
-WHERE n.normalised %% %s ORDER BY s DESC LIMIT 60
-"""
 
 
 def bench_screening(state, officer, args) -> dict:

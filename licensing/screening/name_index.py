@@ -26,6 +26,7 @@ from .selectors import (
     _Candidate,
     _distinctive_words,
     _document_frequency,
+    _word_order,
     lists_version,
 )
 
@@ -106,11 +107,14 @@ class NameIndex:
                         words[word].append(position)
             self.words[column] = words
         found: dict[int, None] = {}
-        for word in _distinctive_words(key):
+        chosen = _distinctive_words(key)
+        for word in chosen:
             positions = self.words[column].get(word, ())
             if len(positions) <= WORD_CANDIDATES:
                 found.update(dict.fromkeys(positions))
-        return [self._candidate(position) for position in found]
+        field = 3 if column == "skeleton" else 2
+        ordered = sorted(found, key=_word_order(chosen, lambda position: (self.names[position][field], position)))
+        return [self._candidate(position) for position in ordered]
 
     def candidates(self, key: NameKey) -> list[_Candidate]:
         column, value = ("skeleton", key.skeleton) if key.abjad else ("normalised", key.key)

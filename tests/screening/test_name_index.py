@@ -91,3 +91,43 @@ def test_the_process_index_is_loaded_again_when_a_list_changes(eu_list, import_l
     import_list(FTM_SAMPLE, "ftm")
     second = name_index.name_index()
     assert second is not first and selectors.name_matches("Ocean Whisperr", index=second)
+
+
+def _word_path_lists():
+    from licensing.screening.importers import ParsedEntry
+    from licensing.screening.lists import list_replace
+    from licensing.screening.models import EntityKind
+
+    # "Kvarnholm" in more names than the per-word path takes (it brings none), "Zelenovsky" in three, "Ostrander" in two.
+    names = [f"Kvarnholm Nordic {n:02d}" for n in range(selectors.WORD_CANDIDATES + 1)]
+    names += ["Zelenovsky Kvarnholm Optics", "Ostrander Marine Zelenovsky", "Zelenovsky Dynamics", "Ostrander Photonics"]
+    list_replace(source="opensanctions", entries=[
+        ParsedEntry(reference=f"W{n:03d}", name=name, aliases=(), entity_kind=EntityKind.ORGANISATION, countries=("RU",), programme="TEST")
+        for n, name in enumerate(names)
+    ])
+
+
+def test_the_per_word_path_picks_alike_from_memory_and_the_database(db):
+    _word_path_lists()
+    index = name_index.NameIndex()
+    by_key = {(n.normalised, n.entry_id): n.pk for n in EntryName.objects.all()}
+    picked = {}
+    for query in ("Zelenovsky Kvarnholm", "Ostrander Zelenovsky", "Kvarnholm"):
+        key = name_key(query)
+        from_database = [n.pk for n in selectors._word_candidates(key)]
+        assert from_database == [by_key[(c.key.key, c.entry_id)] for c in index.word_candidates(key)], query
+        picked[query] = [EntryName.objects.get(pk=pk).name for pk in from_database]
+    assert picked["Zelenovsky Kvarnholm"] == ["Zelenovsky Kvarnholm Optics", "Ostrander Marine Zelenovsky", "Zelenovsky Dynamics"]
+    # The longer word first ("zelenovsky" before "ostrander"), then the names in the order they were listed.
+    assert picked["Ostrander Zelenovsky"] == ["Zelenovsky Kvarnholm Optics", "Ostrander Marine Zelenovsky", "Zelenovsky Dynamics", "Ostrander Photonics"]
+    assert picked["Kvarnholm"] == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the word indexes are PostgreSQL's (migration 0009)")
+def test_the_per_word_path_is_answered_from_the_word_index(db):
+    _word_path_lists()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a handful of rows: the planner would rightly scan them
+        cursor.execute("EXPLAIN SELECT id FROM screening_entryname WHERE string_to_array(normalised, ' ') @> ARRAY['selenovski']::text[]")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "screening_name_words" in plan
