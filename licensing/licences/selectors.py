@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils import translation
 
 from licensing.applications.models import Application, Party
 from licensing.applications.search import matching
@@ -11,6 +12,7 @@ from licensing.applications.workflow import OPEN
 from licensing.assessment.consultation import denial_matches
 from licensing.core.names import name_key, names_match
 from licensing.denials.models import DenialRegisterEntry
+from licensing.reference.frameworks import basis_text
 from licensing.screening.selectors import serial_normalise
 
 from .models import (
@@ -138,6 +140,7 @@ def prior_information(application: Application) -> dict:
                 "consignee": d.consignee,
                 "end_user": d.end_user,
                 "criteria": d.criteria,
+                "legal_basis": basis_text(d.criteria, language=translation.get_language()),
             }
             for d in denials_same_party[:PRIOR_LIMIT]
         ],

@@ -15,6 +15,7 @@ How a set of cited grounds is worded in a letter or an export is `basis_text` an
 from collections.abc import Iterable
 
 from .models import AssessmentFramework, Criterion, Framework
+from .selectors import cached
 
 # The values of licensing.applications.choices.GoodsKind and EndUse (reference data sits below applications).
 _FRAMEWORK_OF_GOODS = {
@@ -50,8 +51,10 @@ def _label(obj, field: str, language: str) -> str:
 
 
 def grounds_index() -> dict[int, Criterion]:
-    """Every ground by its number, with its framework: one query, for formatting many decisions at once."""
-    return {g.number: g for g in Criterion.objects.select_related("framework")}
+    """Every ground by its number, with its framework: one query when the shared reference cache is cold
+    (selectors.cached; the signals forget it when a ground or a framework changes), so that a page citing the
+    grounds of a decision, its lines and the register entries beside it reads them once, not once a citation."""
+    return cached("grounds_index", lambda: {g.number: g for g in Criterion.objects.select_related("framework")})
 
 
 def basis_parts(numbers: Iterable[int], *, index: dict[int, Criterion] | None = None) -> list[tuple[AssessmentFramework, list[Criterion]]]:

@@ -312,3 +312,16 @@ def test_the_grounds_of_a_denial_are_headed_by_the_act_they_come_from(exporter_a
     page = logged_in(exporter_a, language).get(f"/applications/{application.pk}/").content.decode()
     assert heading[language] in page
     assert other_act[language] not in page
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_the_office_case_page_words_a_dual_use_denials_grounds_by_their_act(exporter_a, officer, submit, language):
+    """The case page said "criteria 11, 14" under a dual-use denial: the grounds' internal numbers, not Article 15."""
+    from tests.factories import decision_recorded
+
+    overrides, _framework, criteria, _heading, _other = DENIAL_HEADINGS["dual_use"]
+    application = submit(exporter_a, **overrides)
+    decision_recorded(officer, application, outcome="denied", reasons="Risk of diversion.", criteria=criteria)
+    page = logged_in(officer, language).get(f"/office/cases/{application.pk}/").content.decode()
+    act = {"en": "Regulation (EU) 2021/821", "nl": "Verordening (EU) 2021/821"}[language]
+    assert act in page and "criteria 11, 14" not in page  # the decision, and the register entry beside the case
