@@ -1,7 +1,8 @@
 """
 An organisation that runs itself, in a real browser (issue 20): a company registers itself, the office vets it, its
-administrator invites a preparer and a signatory by e-mail; the preparer copies an earlier application and works
-through the guided sections, the signatory checks the answers, signs the declaration and submits; the confirmation
+administrator invites a preparer and a signatory by e-mail and keeps the organisation's address book and goods
+library; the preparer copies an earlier application and works through the guided sections, picking a party from the
+address book and a goods line from the library, the signatory checks the answers, signs the declaration and submits; the confirmation
 page says who decides and by when. And a session that times out while a section is being filled keeps what was typed.
 
 The whole journey runs twice: in Dutch on a phone (390 px) and in English on a laptop (1280 px); each page is
@@ -62,8 +63,7 @@ def click(page, name: str) -> None:
     page.wait_for_load_state()
 
 
-# --- the steps a person takes, each one small: the lead switches the party and goods steps to picking from the
-# organisation's address book and goods library once they exist.
+# --- the steps a person takes, each one small.
 def _register(page, j, language: str, company: dict) -> User:
     page.goto("/register/")
     assert page.locator("html").get_attribute("lang") == language
@@ -133,28 +133,57 @@ def _save_and_continue(page, language: str) -> None:
     assert page.locator(".error-summary").count() == 0, page.locator(".error-summary").inner_text()
 
 
-def _add_goods_line(page, language: str, *, goods_kind: str, description: str, control_entry: str, quantity: str, value: str) -> None:
-    """On the goods list: add one line through its own page, back on the list."""
-    click(page, words(language, "Add a goods line"))
-    page.select_option("#id_goods_kind", goods_kind)
-    page.fill("#id_description", description)
-    page.fill("#id_control_entry", control_entry)
+WHEELS = {"goods_kind": "military", "description": "Wheels for armoured vehicles", "control_entry": "ML6"}
+LOGISTICS = {"role": "intermediate_consignee", "name": "Kongsberg Logistikk AS", "address": "Kirkegårdsveien 45, 3616 Kongsberg", "country": "NO", "party_type": "company"}
+
+
+def _keep_the_books(page, j, language: str, *, party: dict, product: dict) -> None:
+    """The administrator puts a party the organisation ships through into its address book and a product it
+    exports into its goods library, for its people to pick from."""
+    page.goto("/organisation/address-book/add/")
+    page.select_option("#id_role", party["role"])
+    page.fill("#id_name", party["name"])
+    page.fill("#id_address", party["address"])
+    page.select_option("#id_country", party["country"])
+    page.select_option("#id_party_type", party["party_type"])
+    click(page, words(language, "Save"))
+    assert urlparse(page.url).path == "/organisation/address-book/" and party["name"] in main_text(page)
+    j.step(page, "the address book")
+    page.goto("/organisation/goods-library/add/")
+    page.select_option("#id_goods_kind", product["goods_kind"])
+    page.fill("#id_description", product["description"])
+    page.fill("#id_control_entry", product["control_entry"])
+    click(page, words(language, "Save"))
+    assert urlparse(page.url).path == "/organisation/goods-library/" and product["description"] in main_text(page)
+    j.step(page, "the goods library")
+
+
+def _pick(page, language: str, list_words: str, name: str) -> None:
+    """On a guided list: open the organisation's book or library and pick `name` (the button says "Pick", and its
+    name for a screen reader "Pick <name>")."""
+    click(page, words(language, list_words))
+    page.locator("main").get_by_role("button", name=re.compile(re.escape(name) + "$")).click()
+    page.wait_for_load_state()
+
+
+def _add_goods_line(page, language: str, *, product: dict, quantity: str, value: str) -> None:
+    """On the goods list: a line picked from the goods library, with this shipment's quantity and value, back on the
+    list."""
+    _pick(page, language, "Pick from goods library", product["description"])
+    assert page.input_value("#id_description") == product["description"] and page.input_value("#id_control_entry") == product["control_entry"]
+    assert page.input_value("#id_quantity") == "" and page.input_value("#id_value_eur") == ""  # the shipment's, never the library's
     page.fill("#id_quantity", quantity)
     page.fill("#id_value_eur", value)
     _save_and_continue(page, language)
-    assert description in main_text(page)
+    assert product["description"] in main_text(page)
 
 
-def _add_party(page, language: str, *, role: str, name: str, address: str, country: str, party_type: str) -> None:
-    """On the parties list: add one party through its own page, back on the list."""
-    click(page, words(language, "Add a party"))
-    page.select_option("#id_role", role)
-    page.fill("#id_name", name)
-    page.fill("#id_address", address)
-    page.select_option("#id_country", country)
-    page.select_option("#id_party_type", party_type)
+def _add_party(page, language: str, *, party: dict) -> None:
+    """On the parties list: a party picked from the address book, back on the list."""
+    _pick(page, language, "Pick from address book", party["name"])
+    assert page.input_value("#id_name") == party["name"] and page.input_value("#id_country") == party["country"]
     _save_and_continue(page, language)
-    assert name in main_text(page)
+    assert party["name"] in main_text(page)
 
 
 def _prepare_from_a_copy(page, j, language: str, earlier: Application, amounts: dict) -> Application:
@@ -179,7 +208,7 @@ def _prepare_from_a_copy(page, j, language: str, earlier: Application, amounts: 
     j.step(page, "end use")
     _save_and_continue(page, language)
     assert urlparse(page.url).path == f"/applications/{copy.pk}/tasks/goods/"
-    _add_goods_line(page, language, goods_kind="military", description="Wheels for armoured vehicles", control_entry="ML6", quantity="16", value=amounts["typed"])
+    _add_goods_line(page, language, product=WHEELS, quantity="16", value=amounts["typed"])
     assert amounts["shown"] in main_text(page)  # typed and shown in the page's own notation
     _within_reach(page, page.locator("main table tbody a[href$='/tasks/goods/2/']").first)  # each line opens on a phone
     j.step(page, "goods")
@@ -187,7 +216,7 @@ def _prepare_from_a_copy(page, j, language: str, earlier: Application, amounts: 
     _within_reach(page, page.locator("main").get_by_role("button", name=words(language, "Remove this goods line")))
     click(page, words(language, "Back to the list without saving"))
     click(page, words(language, "Continue"))
-    _add_party(page, language, role="intermediate_consignee", name="Kongsberg Logistikk AS", address="Kirkegårdsveien 45, 3616 Kongsberg", country="NO", party_type="company")
+    _add_party(page, language, party=LOGISTICS)
     j.step(page, "parties")
     click(page, words(language, "Continue"))
     page.select_option("#id_doc_type", "end_user_certificate")
@@ -258,6 +287,7 @@ def test_a_company_registers_invites_its_people_and_files_a_copied_application(r
     _invite(newcomer, j, language, signatory["email"], OrgRole.SIGNATORY)
     assert preparer["email"] in main_text(newcomer) and signatory["email"] in main_text(newcomer)  # waiting to accept
     j.step(newcomer, "two colleagues invited")
+    _keep_the_books(newcomer, j, language, party=LOGISTICS, product=WHEELS)
     earlier = cases.submitted(admin, cases.NORWAY)  # the organisation's earlier application, filed before
 
     piet_page = at_width(new_page(language=language), width)
