@@ -99,6 +99,57 @@ class CountryChoiceField(forms.TypedChoiceField):
         super().__init__(choices=choices, coerce=lambda code: countries[code], empty_value=None, **kwargs)
 
 
+def _plain(text: str) -> str:
+    """A name as it is compared: case, accents, punctuation and spacing set aside ("Côte d’Ivoire" is "cote d ivoire")."""
+    return " ".join(re.sub(r"[\W_]+", " ", _sort_key(text)).split())
+
+
+def find_country(text: str, countries: dict):
+    """The country `text` names: its code or its name in English or Dutch, whatever the case and accents, or the
+    option a datalist offered ("Noorwegen (NO)"); failing those, the one name it begins ("Noorw"). Returns the
+    Country, or the list of countries it might be (none: unknown; several: ambiguous)."""
+    typed = text.strip()
+    code = re.fullmatch(r".*\(\s*([A-Za-z]{2})\s*\)", typed)
+    if code and code[1].upper() in countries:
+        return countries[code[1].upper()]
+    plain = _plain(typed)
+    if not plain:
+        return []
+    if plain.upper() in countries:
+        return countries[plain.upper()]
+    names = [(c, {_plain(c.name_en), _plain(c.name_nl)}) for c in countries.values()]
+    found = [c for c, both in names if plain in both] or [c for c, both in names if any(name.startswith(plain) for name in both)]
+    return found[0] if len(found) == 1 else found
+
+
+class CountryNameField(forms.CharField):
+    """One country typed by its name in either language or its code, offered from a <datalist> of the names in the
+    page's language: a plain text input that works without JavaScript (the GOV.UK accessible autocomplete's base)."""
+
+    default_error_messages = {
+        "unknown": _("There is no country called “%(typed)s”: write its name as in the list, or its two-letter code."),
+        "ambiguous": _("“%(typed)s” fits several countries (%(names)s): write the whole name."),
+    }
+
+    def __init__(self, *, countries: dict, datalist: str, **kwargs):
+        self.countries = countries
+        attrs = {"list": datalist, "autocomplete": "off", "spellcheck": "false"}
+        kwargs.setdefault("widget", forms.TextInput(attrs=attrs))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        typed = super().to_python(value)
+        if not typed:
+            return None
+        found = find_country(typed, self.countries)
+        if isinstance(found, Country):
+            return found
+        if not found:
+            raise forms.ValidationError(self.error_messages["unknown"], code="unknown", params={"typed": typed})
+        names = ", ".join(c.name for c in found[:5]) + (", …" if len(found) > 5 else "")
+        raise forms.ValidationError(self.error_messages["ambiguous"], code="ambiguous", params={"typed": typed, "names": names})
+
+
 class CountriesField(forms.TypedMultipleChoiceField):
     def __init__(self, *, countries: dict, **kwargs):
         choices = [(code, f"{c.name} ({code})") for code, c in countries.items()]

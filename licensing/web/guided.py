@@ -33,7 +33,7 @@ from .errors import LINE_PATH, application_words, error_items, form_error_items
 from .exporter import _initial, _own, exporter_required
 from .fields import country_map
 from .forms import DocumentForm, GoodsLineForm, PartyForm
-from .guided_forms import DeclarationForm, SectionForm, StartForm
+from .guided_forms import DeclarationForm, DestinationsForm, SectionForm, StartForm
 
 NOT_STARTED, IN_PROGRESS, COMPLETED, OPTIONAL = "not_started", "in_progress", "completed", "optional"
 STATUS_WORDS = {
@@ -222,7 +222,11 @@ def tasks(request, application):
 # --- the sections of fields ---------------------------------------------------------------------------------------
 @draft_page
 def section(request, application, key):
-    """One section of the application's own fields (about, general licence, destinations, end use)."""
+    """One section of the application's own fields (about, general licence, end use)."""
+    return section_view(request, application, key)
+
+
+def section_view(request, application, key):
     section = _section(application, key)
     initial, _goods, _parties = _initial(application)
     form = SectionForm(request.POST if request.method == "POST" else None, initial=initial, countries=country_map(), fields=section.fields)
@@ -238,6 +242,63 @@ def section(request, application, key):
         else:
             errors = form_error_items(form)
     return render(request, "exporter/guided/section.html", {"application": application, "section": section, "form": form, "errors": errors})
+
+
+@draft_page
+def destinations(request, application):
+    """The destinations: a list on the draft, one country added at a time by its name (typed, or picked from the
+    names the browser offers) and each removed by its own button; no JavaScript needed. "Save and continue" also adds
+    a country typed but not yet added. Whether the list is right (one for an individual licence, outside the EU for an
+    export) is validation.application_errors' to say, shown here once there is a list."""
+    section = _section(application, "destinations")
+    if "destinations" not in section.fields:  # a classification in transit: only the country of origin is asked
+        return section_view(request, application, "destinations")
+    countries = country_map()
+    position = {code: index for index, code in enumerate(countries)}  # in the order of their names in the page's language
+    chosen = sorted(application.destinations.all(), key=lambda c: position[c.code])
+    initial, _goods, _parties = _initial(application)
+    initial.pop("destinations", None)
+    form = DestinationsForm(request.POST if request.method == "POST" else None, initial=initial, countries=countries, fields=section.fields)
+    errors = []
+    if request.method == "POST" and "remove" in request.POST:
+        kept = [c for c in chosen if c.code != request.POST["remove"]]
+        return _save_destinations(request, application, {"destinations": kept}, [c.name for c in chosen if c not in kept], _("%(country)s removed."))
+    if request.method == "POST" and form.is_valid():
+        added = form.cleaned_data.pop("destinations")
+        if "add" in request.POST and added is None:
+            form.add_error("destinations", _("Type the name of the country to add."))
+        else:
+            data = dict(form.cleaned_data, destinations=chosen + [added] if added and added not in chosen else chosen)
+            if "add" in request.POST:
+                return _save_destinations(request, application, data, [added.name], _("%(country)s added."))
+            try:
+                services.application_update(actor=request.user, application=application, data=data)
+            except DomainError as exc:
+                errors = _domain_items(exc, anchor=lambda path: f"id_{path}")
+            else:
+                return _onward(request, application, "destinations")
+    if request.method == "POST" and not errors:
+        errors = form_error_items(form)
+    elif request.method == "GET" and chosen:
+        own = {p: m for p, m in application_errors(application).items() if p == "destinations"}
+        errors = error_items(own, words=application_words, anchor=lambda path: f"id_{path}")
+    return render(
+        request,
+        "exporter/guided/destinations.html",
+        {"application": application, "section": section, "form": form, "errors": errors, "chosen": chosen, "countries": countries.values()},
+    )
+
+
+def _save_destinations(request, application, data: dict, names: list[str], done: str):
+    """Add or remove a destination, and back to the destinations page (post, redirect, get: a reload sends nothing)."""
+    try:
+        services.application_update(actor=request.user, application=application, data=data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        for name in names:
+            messages.success(request, done % {"country": name})
+    return redirect("exporter:guided-destinations", pk=application.pk)
 
 
 def _domain_items(exc: DomainError, *, anchor: Callable[[str], str]) -> list[dict]:

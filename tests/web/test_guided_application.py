@@ -41,7 +41,7 @@ def filled_in(client) -> Application:
     application = started(client)
     base = f"/applications/{application.pk}/tasks"
     assert client.post(f"{base}/about/", {"title": "Radar spares", "purpose": "sale"})["Location"] == f"{base}/destinations/"
-    assert client.post(f"{base}/destinations/", {"destinations": ["NO"]})["Location"] == f"{base}/end-use/"
+    assert client.post(f"{base}/destinations/", {"destinations": "Norway", "continue": "1"})["Location"] == f"{base}/end-use/"
     assert client.post(f"{base}/end-use/", {"end_use": "military", "end_use_description": "Coastal radars."})["Location"] == f"{base}/goods/"
     assert client.post(f"{base}/goods/add/", GOODS_LINE)["Location"] == f"{base}/goods/"
     assert client.post(f"{base}/parties/add/", CONSIGNEE)["Location"] == f"{base}/parties/"
@@ -338,6 +338,51 @@ def test_a_document_is_removed_from_the_documents_page(exporter_a):
     response = client.post(f"/applications/{application.pk}/documents/{document.pk}/remove/", {"back": "guided", "confirmed": "yes"})
     assert response["Location"] == page and not application.documents.exists()
     assert statuses(client, application)["documents"] == "not_started"  # an individual licence needs its certificate
+
+
+def _destinations(client, application) -> tuple[str, list[str]]:
+    html = client.get(f"/applications/{application.pk}/tasks/destinations/").content.decode()
+    return html, [c.code for c in Application.objects.get(pk=application.pk).destinations.order_by("code")]
+
+
+def test_destinations_are_added_by_name_and_removed_one_by_one_in_dutch(exporter_a):
+    client = logged_in(exporter_a, "nl")
+    application = started(client, kind="global")
+    page = f"/applications/{application.pk}/tasks/destinations/"
+    html, _codes = _destinations(client, application)
+    assert "<select" not in html.split('id="main"')[-1]  # no Ctrl-click list of 250 countries
+    assert 'list="country-names"' in html and '<option value="Noorwegen">' in html and '<option value="Norway">' not in html
+    for typed in ("noorwegen", "NORWAY", "ch", "Cote d’Ivoire", "zwitserl"):  # either language, any case or accent, the code, a unique beginning
+        assert client.post(page, {"destinations": typed, "add": "1"})["Location"] == page
+    html, codes = _destinations(client, application)
+    assert codes == ["CH", "CI", "NO"]
+    assert "Noorwegen toegevoegd." in html and html.index("Ivoorkust (CI)") < html.index("Noorwegen (NO)") < html.index("Zwitserland (CH)")
+    assert client.post(page, {"remove": "CI", "destinations": ""})["Location"] == page
+    assert _destinations(client, application)[1] == ["CH", "NO"]
+
+
+def test_an_unknown_or_ambiguous_country_is_refused_in_english(exporter_a):
+    client = logged_in(exporter_a)
+    application = started(client, kind="global")
+    page = f"/applications/{application.pk}/tasks/destinations/"
+    unknown = client.post(page, {"destinations": "Atlantis", "add": "1"}).content.decode()
+    assert "There is no country called “Atlantis”" in unknown and 'href="#id_destinations"' in unknown
+    ambiguous = client.post(page, {"destinations": "guin", "add": "1"}).content.decode()
+    assert "“guin” fits several countries (Guinea, Guinea-Bissau): write the whole name." in ambiguous
+    nothing = client.post(page, {"destinations": "", "add": "1"}).content.decode()
+    assert "Type the name of the country to add." in nothing
+    assert _destinations(client, application)[1] == []
+
+
+def test_the_destinations_page_says_what_validation_finds_wrong(exporter_a):
+    client = logged_in(exporter_a)
+    application = started(client)  # an individual licence for an export
+    base = f"/applications/{application.pk}/tasks"
+    client.post(f"{base}/destinations/", {"destinations": "Austria", "add": "1"})
+    assert client.post(f"{base}/destinations/", {"destinations": "Norway", "continue": "1"})["Location"] == f"{base}/end-use/"  # typed, not added: added
+    html, codes = _destinations(client, application)
+    assert codes == ["AT", "NO"]
+    assert "An individual licence covers one destination" in html and "An export leaves the EU" in html
 
 
 def test_the_task_list_speaks_dutch(exporter_a):
