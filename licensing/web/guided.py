@@ -19,9 +19,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from licensing.applications import services
 from licensing.applications.aluminium import ORIGIN_FIELDS, REQUIRED, is_aluminium
-from licensing.applications.choices import Kind, Movement, Purpose
+from licensing.applications.choices import Kind, Movement
 from licensing.applications.models import Application, Status
-from licensing.applications.validation import NEEDS_PARTIES, application_errors
+from licensing.applications.validation import NEEDS_PARTIES, application_errors, follow_ups
 from licensing.core.errors import DomainError
 from licensing.reference.models import Country
 from licensing.routing.determination import country_code
@@ -230,14 +230,23 @@ def section_view(request, application, key):
     section = _section(application, key)
     initial, _goods, _parties = _initial(application)
     form = SectionForm(request.POST if request.method == "POST" else None, initial=initial, countries=country_map(), fields=section.fields)
+    asked = _follow_ups(form)
+    for name, applies in asked.items():
+        if not applies:
+            form.fields.pop(name, None)  # not shown, not required; saved empty
+    newly = [name for name, applies in asked.items() if applies and form.is_bound and name not in request.POST]
     errors = []
     if request.method == "POST":
         if form.is_valid():
+            data = dict(form.cleaned_data, **{name: None for name, applies in asked.items() if not applies and name in section.fields})
             try:
-                services.application_update(actor=request.user, application=application, data=form.cleaned_data)
+                services.application_update(actor=request.user, application=application, data=data)
             except DomainError as exc:
                 errors = _domain_items(exc, anchor=lambda path: f"id_{path}")
             else:
+                if newly and "later" not in request.POST:
+                    messages.info(request, _("Your answer brings a further question: answer it below."))
+                    return redirect(f"exporter:{section.url}", pk=application.pk)
                 return _onward(request, application, key)
         else:
             errors = form_error_items(form)
@@ -299,6 +308,14 @@ def _save_destinations(request, application, data: dict, names: list[str], done:
         for name in names:
             messages.success(request, done % {"country": name})
     return redirect("exporter:guided-destinations", pk=application.pk)
+
+
+def _follow_ups(form) -> dict[str, bool]:
+    """The follow-up questions of the section's form (validation.follow_ups) and whether each applies to what the form
+    holds: as typed when it was posted, else as the draft has it. A section that asks neither field has none."""
+    value = {name: form[name].value() if name in form.fields else None for name in ("temporary", "purpose")}
+    asked = follow_ups(temporary=bool(value["temporary"]), purpose=value["purpose"])
+    return {name: applies for name, applies in asked.items() if name in form.fields}
 
 
 def _domain_items(exc: DomainError, *, anchor: Callable[[str], str]) -> list[dict]:
@@ -496,10 +513,11 @@ LISTED = ("goods", "parties", "documents")
 def _answers(application: Application, section: Section) -> list[tuple[str, str]]:
     """A section's answers as the exporter reads them: the field's words (errors.application_words) and its value."""
     answers = []
+    asked = follow_ups(temporary=application.temporary, purpose=application.purpose)
     for name in section.fields:
         if name in LISTED:
             continue
-        if (name == "reimport_date" and not application.temporary) or (name == "repaired_goods_from_netherlands" and application.purpose != Purpose.REPAIR):
+        if not asked.get(name, True):
             continue  # a follow-up question the exporter was not asked
         value = getattr(application, name)
         if name == "destinations":

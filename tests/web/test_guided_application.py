@@ -104,6 +104,29 @@ def test_movement_decides_the_questions_asked(exporter_a):
     assert 'name="brokering_value_eur"' not in client.get(f"/applications/{export.pk}/tasks/about/").content.decode()
 
 
+def test_the_follow_up_questions_are_asked_only_when_they_apply(exporter_a):
+    client = logged_in(exporter_a)
+    application = started(client)
+    about = f"/applications/{application.pk}/tasks/about/"
+    html = client.get(about).content.decode()
+    assert 'name="temporary"' in html and 'name="reimport_date"' not in html and 'name="repaired_goods_from_netherlands"' not in html
+    # Not shown, so not required: a sale for good goes on to the next section.
+    assert client.post(about, {"title": "Sale", "purpose": "sale"})["Location"].endswith("/tasks/destinations/")
+    # A temporary repair brings both questions: back to the page, which now asks them.
+    assert client.post(about, {"title": "Repair", "purpose": "repair", "temporary": "on"})["Location"] == about
+    html = client.get(about).content.decode()
+    assert "Your answer brings a further question: answer it below." in html
+    assert 'name="reimport_date"' in html and 'name="repaired_goods_from_netherlands"' in html
+    client.post(about, {"title": "Repair", "purpose": "repair", "temporary": "on", "reimport_date": "2099-12-31", "repaired_goods_from_netherlands": "true"})
+    application.refresh_from_db()
+    assert (application.reimport_date.isoformat(), application.repaired_goods_from_netherlands) == ("2099-12-31", True)
+    # Answered otherwise, the questions go, and so do their answers: nothing is left that validation would refuse.
+    assert client.post(about, {"title": "Sale", "purpose": "sale"})["Location"].endswith("/tasks/destinations/")
+    application.refresh_from_db()
+    assert (application.reimport_date, application.repaired_goods_from_netherlands) == (None, None)
+    assert statuses(client, application)["about"] == "completed"
+
+
 def test_a_section_saves_and_keeps_what_was_typed(exporter_a):
     client = logged_in(exporter_a)
     application = started(client)
