@@ -1,10 +1,12 @@
 """The guided application: start, task list, one short page per section, check your answers, submission, confirmation."""
+import datetime
 import re
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from licensing.applications import services
 from licensing.applications.models import Application, Status
@@ -125,6 +127,49 @@ def test_the_follow_up_questions_are_asked_only_when_they_apply(exporter_a):
     application.refresh_from_db()
     assert (application.reimport_date, application.repaired_goods_from_netherlands) == (None, None)
     assert statuses(client, application)["about"] == "completed"
+
+
+THIS_YEAR = timezone.localdate().year  # the hint's example is the last day of this year
+NEXT_YEAR = THIS_YEAR + 1
+
+
+@pytest.mark.parametrize(
+    ("language", "typed"),
+    [("nl", "31-12-{y}"), ("nl", "31 december {y}"), ("nl", "31 dec. {y}"), ("nl", "31/12/{y}"), ("nl", "{y}-12-31"),
+     ("en", "31/12/{y}"), ("en", "31 December {y}"), ("en", "31 Dec {y}"), ("en", "31.12.{y}")],
+)
+def test_dates_are_read_day_first_in_the_pages_language(exporter_a, language, typed):
+    client = logged_in(exporter_a, language)
+    application = started(client)
+    about = f"/applications/{application.pk}/tasks/about/"
+    response = client.post(about, {"title": "Fair", "purpose": "exhibition", "temporary": "on", "reimport_date": typed.format(y=NEXT_YEAR)})
+    assert response.status_code == 302, response.content.decode()
+    application.refresh_from_db()
+    assert application.reimport_date == datetime.date(NEXT_YEAR, 12, 31)
+    html = client.get(about).content.decode()
+    shown = f"31-12-{NEXT_YEAR}" if language == "nl" else f"31/12/{NEXT_YEAR}"  # as the language writes it short
+    assert f'value="{shown}"' in html and 'type="date"' not in html
+    hint = f"Bijvoorbeeld 31-12-{THIS_YEAR} of 31 december {THIS_YEAR}." if language == "nl" else f"For example 31/12/{THIS_YEAR} or 31 December {THIS_YEAR}."
+    assert hint in html
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "message"),
+    [("en", "12/31/{y}", "Write the day before the month."), ("nl", "12-31-{y}", "Schrijf de dag vóór de maand."),
+     ("en", "31/12/{yy}", "Write the year in full, with four figures."), ("nl", "31 december {yy}", "Schrijf het jaar voluit, in vier cijfers."),
+     ("en", "31 Decembre {y}", "Write the date as day, month and year."), ("nl", "31-02-{y}", "Schrijf de datum als dag, maand en jaar."),
+     ("en", "next Tuesday", "Write the date as day, month and year.")],
+)
+def test_ambiguous_or_unreadable_dates_are_refused_with_how_to_write_them(exporter_a, language, typed, message):
+    client = logged_in(exporter_a, language)
+    application = started(client)
+    about = f"/applications/{application.pk}/tasks/about/"
+    data = {"title": "Fair", "purpose": "exhibition", "temporary": "on", "reimport_date": typed.format(y=NEXT_YEAR, yy=NEXT_YEAR % 100)}
+    html = client.post(about, data).content.decode()
+    example = f"31-12-{THIS_YEAR} of 31 december {THIS_YEAR}" if language == "nl" else f"31/12/{THIS_YEAR} or 31 December {THIS_YEAR}"
+    assert message in html and example in html
+    application.refresh_from_db()
+    assert application.reimport_date is None
 
 
 def test_a_section_saves_and_keeps_what_was_typed(exporter_a):
