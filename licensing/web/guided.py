@@ -25,7 +25,7 @@ from licensing.applications.validation import NEEDS_PARTIES, application_errors,
 from licensing.core.errors import DomainError
 from licensing.reference.models import Country
 from licensing.routing.determination import country_code
-from licensing.routing.visibility import visible_determination
+from licensing.routing.visibility import deciding_rules, visible_determination
 
 from .confirm import confirmation_page, confirmed
 from .determination import DeterminationForm
@@ -539,13 +539,13 @@ def _answers(application: Application, section: Section) -> list[tuple[str, str]
 @require_GET
 @exporter_required
 def confirmation(request, pk):
-    """After submission: the reference, who decides and why (the routing's rules as the exporter may read them), the
-    statutory deadline and what happens next."""
+    """After submission: the reference, who decides and why (the routing's rules that chose who decides, as the exporter
+    may read them), the statutory deadline and what happens next."""
     application = _own(request, pk)
     if application.status == Status.DRAFT:
         return redirect("exporter:guided-tasks", pk=application.pk)
     determination = visible_determination(application.determination or {}, request.user)
-    return render(request, "exporter/guided/confirmation.html", {"application": application, "rules": determination.get("rules", [])})
+    return render(request, "exporter/guided/confirmation.html", {"application": application, "rules": deciding_rules(determination)})
 
 
 

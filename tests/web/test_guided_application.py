@@ -7,6 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django.utils.html import escape
 
 from licensing.applications import services
 from licensing.applications.models import Application, Status
@@ -311,6 +312,22 @@ def test_the_confirmation_says_who_decides_and_by_when(exporter_a, django_captur
     for rule in application.determination["rules"]:  # the reasons in words, never the rule's id
         assert rule["id"] not in html
     assert "What happens next" in html
+
+
+def test_the_confirmation_gives_only_the_reasons_for_who_decides(exporter_a, django_capture_on_commit_callbacks):
+    from licensing.routing.rules import RULES_BY_ID, Effect
+
+    client = logged_in(exporter_a)
+    application = filled_in(client)  # military radar parts to Norway: a general licence would cover them, yet a licence is asked
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/applications/{application.pk}/tasks/check/", {"declaration": "on"})
+    application.refresh_from_db()
+    html = client.get(f"/applications/{application.pk}/submitted/").content.decode()
+    why = html.split("<h3>Why</h3>")[1].split("</ul>")[0]
+    effects = {RULES_BY_ID[r["id"]].effect: escape(str(RULES_BY_ID[r["id"]].text)) for r in application.determination["rules"]}
+    assert {Effect.GENERAL_LICENCE, Effect.REQUIRES_LICENCE, Effect.OFFICE} <= set(effects)  # checked on the way, and who decides
+    assert effects[Effect.OFFICE] in why
+    assert effects[Effect.GENERAL_LICENCE] not in html and effects[Effect.REQUIRES_LICENCE] not in html
 
 
 def _with_lines(exporter, count) -> Application:
