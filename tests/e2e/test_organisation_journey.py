@@ -174,6 +174,12 @@ def _prepare_from_a_copy(page, j, language: str, earlier: Application, amounts: 
     j.step(page, "about the application")
     _save_and_continue(page, language)
     assert urlparse(page.url).path == f"/applications/{copy.pk}/tasks/destinations/"
+    page.locator("main button[name=remove][value=NO]").click()  # the copied destination, removed and typed again
+    assert words(language, "No destination added yet.") in main_text(page)
+    page.fill("#id_destinations", "noorw")  # the beginning of its Dutch name, whatever the page's language
+    page.press("#id_destinations", "Enter")  # Enter adds the country: the first button of the form
+    page.wait_for_load_state()
+    assert "(NO)" in page.locator("main ul.chosen-countries").inner_text()
     j.step(page, "destinations")
     _save_and_continue(page, language)
     j.step(page, "end use")
