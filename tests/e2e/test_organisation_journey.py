@@ -274,6 +274,11 @@ def test_a_company_registers_invites_its_people_and_files_a_copied_application(r
     sara_page = at_width(new_page(language=language), width)
     sara = _accept(sara_page, j, language, _invitation_path(live_worker, signatory["email"]), signatory)
     assert sara.org_role == OrgRole.SIGNATORY
+    newcomer.goto("/organisation/")
+    row = newcomer.locator("main tbody tr", has_text=preparer["email"])
+    _within_reach(newcomer, row.locator("select[name=org_role]"))  # a colleague's role is changed on a phone too
+    _within_reach(newcomer, row.get_by_role("button", name=words(language, "Change role")))
+    j.step(newcomer, "the organisation's people, all joined")
     _sign_and_submit(sara_page, j, language, copy, live_worker)
 
 
