@@ -43,6 +43,15 @@ class OrgRole(models.TextChoices):
     VIEWER = "viewer", _("Viewer: reads only")
 
 
+# What a role lets its holder do, said to the person invited to it (the invitation's page and mail).
+INVITED_AS = {
+    OrgRole.ADMINISTRATOR: _("You are invited as an administrator: you may do everything for the organisation, and invite and manage your colleagues."),
+    OrgRole.PREPARER: _("You are invited as a preparer: you draft applications and answer the licensing office's questions."),
+    OrgRole.SIGNATORY: _("You are invited as a signatory: you draft applications too, and you submit them, withdraw them and sign the declaration."),
+    OrgRole.VIEWER: _("You are invited as a viewer: you read the organisation's applications and licences."),
+}
+
+
 class Organisation(StatusGuarded, models.Model):
     """An exporter: company, person or government body that files applications."""
 
@@ -250,6 +259,11 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} ({self.organisation})"
+
+    @property
+    def invited_as(self) -> str:
+        """The role and what it lets the colleague do, as one sentence in the reader's language."""
+        return str(INVITED_AS[self.org_role])
 
 
 class SavedSearch(models.Model):

@@ -67,9 +67,10 @@ def application_errors(application: Application) -> dict[str, list[str]]:
     if application.movement == Movement.BROKERING and application.brokering_value_eur is None:
         errors["brokering_value_eur"].append(_("Give the value of the brokering service in euro."))
 
-    if application.temporary:
-        if application.movement != Movement.EXPORT:
-            errors["temporary"].append(_("Only an export can be temporary."))
+    if application.temporary and application.movement != Movement.EXPORT:
+        errors["temporary"].append(_("Only an export can be temporary."))
+    asked = follow_ups(temporary=application.temporary, purpose=application.purpose)
+    if asked["reimport_date"]:
         if not application.reimport_date:
             errors["reimport_date"].append(_("A temporary export needs the date the goods come back."))
         elif application.reimport_date <= timezone.localdate():
@@ -77,11 +78,18 @@ def application_errors(application: Application) -> dict[str, list[str]]:
     elif application.reimport_date:
         errors["reimport_date"].append(_("A re-import date only goes with a temporary export."))
 
-    if application.purpose == Purpose.REPAIR and application.repaired_goods_from_netherlands is None:
+    if asked["repaired_goods_from_netherlands"] and application.repaired_goods_from_netherlands is None:
         errors["repaired_goods_from_netherlands"].append(_("Say whether the repaired goods were earlier delivered from the Netherlands."))
-    elif application.purpose != Purpose.REPAIR and application.repaired_goods_from_netherlands is not None:
+    elif not asked["repaired_goods_from_netherlands"] and application.repaired_goods_from_netherlands is not None:
         errors["repaired_goods_from_netherlands"].append(_("Only a repair says where the goods were delivered from."))
     return dict(errors)
+
+
+def follow_ups(*, temporary: bool, purpose: str | None) -> dict[str, bool]:
+    """The follow-up questions and whether each applies: the date the goods come back, of a temporary export only;
+    whether repaired goods were earlier delivered from the Netherlands, of a repair only. Asked (and required) when
+    they apply, refused when they do not (application_errors), and shown only then (the guided pages)."""
+    return {"reimport_date": bool(temporary), "repaired_goods_from_netherlands": purpose == Purpose.REPAIR}
 
 
 def _check_destinations(application, kind, destinations, errors):

@@ -7,7 +7,7 @@ from licensing.applications.choices import EndUse, GoodsKind, Kind, Movement, Pu
 from licensing.applications.models import Document, GoodsLine, Party
 from licensing.reference.models import GeneralLicence
 
-from .fields import AmountField, CountriesField, CountryChoiceField
+from .fields import AmountField, CountriesField, CountryChoiceField, DateField
 
 
 def _choose(choices) -> list:
@@ -23,7 +23,7 @@ class ApplicationForm(forms.Form):
     end_use_description = forms.CharField(label=_("Describe the end use"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     purpose = forms.ChoiceField(label=_("Purpose"), choices=_choose(Purpose))
     temporary = forms.BooleanField(label=_("Temporary export (goods come back)"), required=False)
-    reimport_date = forms.DateField(label=_("Re-import date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    reimport_date = DateField(label=_("Re-import date"), required=False)
     repaired_goods_from_netherlands = forms.NullBooleanField(
         label=_("Repair: were these goods earlier delivered from the Netherlands?"),
         required=False,

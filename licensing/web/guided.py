@@ -19,13 +19,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from licensing.applications import library, services
 from licensing.applications.aluminium import ORIGIN_FIELDS, REQUIRED, is_aluminium
-from licensing.applications.choices import Kind, Movement, Purpose
+from licensing.applications.choices import Kind, Movement
 from licensing.applications.models import Application, Status
-from licensing.applications.validation import NEEDS_PARTIES, application_errors
+from licensing.applications.validation import NEEDS_PARTIES, application_errors, follow_ups
 from licensing.core.errors import DomainError, NotFound
 from licensing.reference.models import Country
 from licensing.routing.determination import country_code
-from licensing.routing.visibility import visible_determination
+from licensing.routing.visibility import deciding_rules, visible_determination
 
 from .confirm import confirmation_page, confirmed
 from .determination import DeterminationForm
@@ -33,7 +33,7 @@ from .errors import LINE_PATH, application_words, error_items, form_error_items
 from .exporter import _initial, _own, exporter_required
 from .fields import countries_as_codes, country_map
 from .forms import DocumentForm, GoodsLineForm, PartyForm, ruling_words
-from .guided_forms import DeclarationForm, SectionForm, StartForm
+from .guided_forms import DeclarationForm, DestinationsForm, SectionForm, StartForm
 from .library import save_from_application
 
 NOT_STARTED, IN_PROGRESS, COMPLETED, OPTIONAL = "not_started", "in_progress", "completed", "optional"
@@ -223,22 +223,100 @@ def tasks(request, application):
 # --- the sections of fields ---------------------------------------------------------------------------------------
 @draft_page
 def section(request, application, key):
-    """One section of the application's own fields (about, general licence, destinations, end use)."""
+    """One section of the application's own fields (about, general licence, end use)."""
+    return section_view(request, application, key)
+
+
+def section_view(request, application, key):
     section = _section(application, key)
     initial, _goods, _parties = _initial(application)
     form = SectionForm(request.POST if request.method == "POST" else None, initial=initial, countries=country_map(), fields=section.fields)
+    asked = _follow_ups(form)
+    for name, applies in asked.items():
+        if not applies:
+            form.fields.pop(name, None)  # not shown, not required; saved empty
+    newly = [name for name, applies in asked.items() if applies and form.is_bound and name not in request.POST]
     errors = []
     if request.method == "POST":
         if form.is_valid():
+            data = dict(form.cleaned_data, **{name: None for name, applies in asked.items() if not applies and name in section.fields})
             try:
-                services.application_update(actor=request.user, application=application, data=form.cleaned_data)
+                services.application_update(actor=request.user, application=application, data=data)
             except DomainError as exc:
                 errors = _domain_items(exc, anchor=lambda path: f"id_{path}")
             else:
+                if newly and "later" not in request.POST:
+                    messages.info(request, _("Your answer brings a further question: answer it below."))
+                    return redirect(f"exporter:{section.url}", pk=application.pk)
                 return _onward(request, application, key)
         else:
             errors = form_error_items(form)
     return render(request, "exporter/guided/section.html", {"application": application, "section": section, "form": form, "errors": errors})
+
+
+@draft_page
+def destinations(request, application):
+    """The destinations: a list on the draft, one country added at a time by its name (typed, or picked from the
+    names the browser offers) and each removed by its own button; no JavaScript needed. "Save and continue" also adds
+    a country typed but not yet added. Whether the list is right (one for an individual licence, outside the EU for an
+    export) is validation.application_errors' to say, shown here once there is a list."""
+    section = _section(application, "destinations")
+    if "destinations" not in section.fields:  # a classification in transit: only the country of origin is asked
+        return section_view(request, application, "destinations")
+    countries = country_map()
+    position = {code: index for index, code in enumerate(countries)}  # in the order of their names in the page's language
+    chosen = sorted(application.destinations.all(), key=lambda c: position[c.code])
+    initial, _goods, _parties = _initial(application)
+    initial.pop("destinations", None)
+    form = DestinationsForm(request.POST if request.method == "POST" else None, initial=initial, countries=countries, fields=section.fields)
+    errors = []
+    if request.method == "POST" and "remove" in request.POST:
+        kept = [c for c in chosen if c.code != request.POST["remove"]]
+        return _save_destinations(request, application, {"destinations": kept}, [c.name for c in chosen if c not in kept], _("%(country)s removed."))
+    if request.method == "POST" and form.is_valid():
+        added = form.cleaned_data.pop("destinations")
+        if "add" in request.POST and added is None:
+            form.add_error("destinations", _("Type the name of the country to add."))
+        else:
+            data = dict(form.cleaned_data, destinations=chosen + [added] if added and added not in chosen else chosen)
+            if "add" in request.POST:
+                return _save_destinations(request, application, data, [added.name], _("%(country)s added."))
+            try:
+                services.application_update(actor=request.user, application=application, data=data)
+            except DomainError as exc:
+                errors = _domain_items(exc, anchor=lambda path: f"id_{path}")
+            else:
+                return _onward(request, application, "destinations")
+    if request.method == "POST" and not errors:
+        errors = form_error_items(form)
+    elif request.method == "GET" and chosen:
+        own = {p: m for p, m in application_errors(application).items() if p == "destinations"}
+        errors = error_items(own, words=application_words, anchor=lambda path: f"id_{path}")
+    return render(
+        request,
+        "exporter/guided/destinations.html",
+        {"application": application, "section": section, "form": form, "errors": errors, "chosen": chosen, "countries": countries.values()},
+    )
+
+
+def _save_destinations(request, application, data: dict, names: list[str], done: str):
+    """Add or remove a destination, and back to the destinations page (post, redirect, get: a reload sends nothing)."""
+    try:
+        services.application_update(actor=request.user, application=application, data=data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        for name in names:
+            messages.success(request, done % {"country": name})
+    return redirect("exporter:guided-destinations", pk=application.pk)
+
+
+def _follow_ups(form) -> dict[str, bool]:
+    """The follow-up questions of the section's form (validation.follow_ups) and whether each applies to what the form
+    holds: as typed when it was posted, else as the draft has it. A section that asks neither field has none."""
+    value = {name: form[name].value() if name in form.fields else None for name in ("temporary", "purpose")}
+    asked = follow_ups(temporary=bool(value["temporary"]), purpose=value["purpose"])
+    return {name: applies for name, applies in asked.items() if name in form.fields}
 
 
 def _domain_items(exc: DomainError, *, anchor: Callable[[str], str]) -> list[dict]:
@@ -492,10 +570,11 @@ LISTED = ("goods", "parties", "documents")
 def _answers(application: Application, section: Section) -> list[tuple[str, str]]:
     """A section's answers as the exporter reads them: the field's words (errors.application_words) and its value."""
     answers = []
+    asked = follow_ups(temporary=application.temporary, purpose=application.purpose)
     for name in section.fields:
         if name in LISTED:
             continue
-        if (name == "reimport_date" and not application.temporary) or (name == "repaired_goods_from_netherlands" and application.purpose != Purpose.REPAIR):
+        if not asked.get(name, True):
             continue  # a follow-up question the exporter was not asked
         value = getattr(application, name)
         if name == "destinations":
@@ -517,13 +596,13 @@ def _answers(application: Application, section: Section) -> list[tuple[str, str]
 @require_GET
 @exporter_required
 def confirmation(request, pk):
-    """After submission: the reference, who decides and why (the routing's rules as the exporter may read them), the
-    statutory deadline and what happens next."""
+    """After submission: the reference, who decides and why (the routing's rules that chose who decides, as the exporter
+    may read them), the statutory deadline and what happens next."""
     application = _own(request, pk)
     if application.status == Status.DRAFT:
         return redirect("exporter:guided-tasks", pk=application.pk)
     determination = visible_determination(application.determination or {}, request.user)
-    return render(request, "exporter/guided/confirmation.html", {"application": application, "rules": determination.get("rules", [])})
+    return render(request, "exporter/guided/confirmation.html", {"application": application, "rules": deciding_rules(determination)})
 
 
 

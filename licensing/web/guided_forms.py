@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from licensing.applications.choices import Kind, Movement
 
+from .fields import CountryNameField
 from .forms import ApplicationForm
 
 
@@ -23,6 +24,18 @@ class SectionForm(ApplicationForm):
         for name in list(self.fields):
             if name not in fields:
                 del self.fields[name]
+
+
+class DestinationsForm(SectionForm):
+    """The destinations section: its countries are a list kept on the draft, one country added at a time by typing its
+    name (CountryNameField), each removed by its own button; the section's other fields (a transit's origin) as asked."""
+
+    def __init__(self, *args, countries: dict, **kwargs):
+        super().__init__(*args, countries=countries, **kwargs)
+        self.fields["destinations"] = CountryNameField(
+            label=_("Add a destination country"), countries=countries, datalist="country-names", required=False,
+            help_text=_("Type the country's name or its two-letter code, then add it. Add each destination in turn."),
+        )
 
 
 class DeclarationForm(forms.Form):

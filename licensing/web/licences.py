@@ -26,11 +26,11 @@ from licensing.reference.models import Obligation
 from .confirm import confirmation_page, confirmed
 from .decisions import error_message
 from .exporter import exporter_required
-from .fields import AmountField
+from .fields import AmountField, DateField
 
 
 class UsageForm(forms.Form):
-    exported_on = forms.DateField(label=gettext_lazy("Export date"), widget=forms.DateInput(attrs={"type": "date"}))
+    exported_on = DateField(label=gettext_lazy("Export date"))
     destination = forms.CharField(label=gettext_lazy("Destination (country code)"), max_length=2)
     control_entry = forms.CharField(label=gettext_lazy("Control entry"), max_length=60)
     quantity = AmountField(label=gettext_lazy("Quantity"), min_value=0, max_digits=14, decimal_places=3)
@@ -151,7 +151,7 @@ def _with_meet_forms(obligations) -> list:
 
 class MeetForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Certificate"), required=False)
-    re_imported_on = forms.DateField(label=gettext_lazy("Re-imported on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    re_imported_on = DateField(label=gettext_lazy("Re-imported on"), required=False)
     note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=conditions.MAX_NOTE_CHARS, widget=forms.Textarea(attrs={"rows": 2}))
 
 

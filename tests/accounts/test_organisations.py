@@ -189,3 +189,17 @@ def test_an_administrator_of_one_organisation_cannot_touch_anothers_people(expor
     assert colleague.is_active
     page = signed_in(exporter_b.username).get("/organisation/").content.decode()
     assert "piet" not in page and exporter_a.organisation.name not in page
+
+
+def test_the_invitation_says_in_a_sentence_what_the_role_lets_one_do(exporter_a, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    admin = signed_in(exporter_a.username)
+    token = _invite(admin, "piet@company-a.example", "preparer", django_capture_on_commit_callbacks)
+    assert "U bent uitgenodigd als opsteller: u stelt aanvragen op en beantwoordt de vragen van de vergunningverlener." in mail.outbox[-1].body  # mailed in Dutch
+    english_page = english().get(f"/invitations/{token}/").content.decode()
+    assert "You are invited as a preparer: you draft applications and answer the licensing office&#x27;s questions." in english_page
+    assert "Your account will be for piet@company-a.example." in english_page and "Preparer:" not in english_page
+    dutch_page = Client(HTTP_ACCEPT_LANGUAGE="nl").get(f"/invitations/{token}/").content.decode()
+    assert "U bent uitgenodigd als opsteller: u stelt aanvragen op en beantwoordt de vragen van de vergunningverlener." in dutch_page
+    assert "Uw account wordt voor piet@company-a.example." in dutch_page

@@ -203,6 +203,12 @@ def _prepare_from_a_copy(page, j, language: str, earlier: Application, amounts: 
     j.step(page, "about the application")
     _save_and_continue(page, language)
     assert urlparse(page.url).path == f"/applications/{copy.pk}/tasks/destinations/"
+    page.locator("main button[name=remove][value=NO]").click()  # the copied destination, removed and typed again
+    assert words(language, "No destination added yet.") in main_text(page)
+    page.fill("#id_destinations", "noorw")  # the beginning of its Dutch name, whatever the page's language
+    page.press("#id_destinations", "Enter")  # Enter adds the country: the first button of the form
+    page.wait_for_load_state()
+    assert "(NO)" in page.locator("main ul.chosen-countries").inner_text()
     j.step(page, "destinations")
     _save_and_continue(page, language)
     j.step(page, "end use")
@@ -298,6 +304,11 @@ def test_a_company_registers_invites_its_people_and_files_a_copied_application(r
     sara_page = at_width(new_page(language=language), width)
     sara = _accept(sara_page, j, language, _invitation_path(live_worker, signatory["email"]), signatory)
     assert sara.org_role == OrgRole.SIGNATORY
+    newcomer.goto("/organisation/")
+    row = newcomer.locator("main tbody tr", has_text=preparer["email"])
+    _within_reach(newcomer, row.locator("select[name=org_role]"))  # a colleague's role is changed on a phone too
+    _within_reach(newcomer, row.get_by_role("button", name=words(language, "Change role")))
+    j.step(newcomer, "the organisation's people, all joined")
     _sign_and_submit(sara_page, j, language, copy, live_worker)
 
 

@@ -1,10 +1,13 @@
 """The guided application: start, task list, one short page per section, check your answers, submission, confirmation."""
+import datetime
 import re
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django.utils.html import escape
 
 from licensing.applications import services
 from licensing.applications.models import Application, Status
@@ -41,7 +44,7 @@ def filled_in(client) -> Application:
     application = started(client)
     base = f"/applications/{application.pk}/tasks"
     assert client.post(f"{base}/about/", {"title": "Radar spares", "purpose": "sale"})["Location"] == f"{base}/destinations/"
-    assert client.post(f"{base}/destinations/", {"destinations": ["NO"]})["Location"] == f"{base}/end-use/"
+    assert client.post(f"{base}/destinations/", {"destinations": "Norway", "continue": "1"})["Location"] == f"{base}/end-use/"
     assert client.post(f"{base}/end-use/", {"end_use": "military", "end_use_description": "Coastal radars."})["Location"] == f"{base}/goods/"
     assert client.post(f"{base}/goods/add/", GOODS_LINE)["Location"] == f"{base}/goods/"
     assert client.post(f"{base}/parties/add/", CONSIGNEE)["Location"] == f"{base}/parties/"
@@ -102,6 +105,72 @@ def test_movement_decides_the_questions_asked(exporter_a):
     export = started(client, "individual", "export")
     assert 'name="origin_country"' not in client.get(f"/applications/{export.pk}/tasks/destinations/").content.decode()
     assert 'name="brokering_value_eur"' not in client.get(f"/applications/{export.pk}/tasks/about/").content.decode()
+
+
+def test_the_follow_up_questions_are_asked_only_when_they_apply(exporter_a):
+    client = logged_in(exporter_a)
+    application = started(client)
+    about = f"/applications/{application.pk}/tasks/about/"
+    html = client.get(about).content.decode()
+    assert 'name="temporary"' in html and 'name="reimport_date"' not in html and 'name="repaired_goods_from_netherlands"' not in html
+    # Not shown, so not required: a sale for good goes on to the next section.
+    assert client.post(about, {"title": "Sale", "purpose": "sale"})["Location"].endswith("/tasks/destinations/")
+    # A temporary repair brings both questions: back to the page, which now asks them.
+    assert client.post(about, {"title": "Repair", "purpose": "repair", "temporary": "on"})["Location"] == about
+    html = client.get(about).content.decode()
+    assert "Your answer brings a further question: answer it below." in html
+    assert 'name="reimport_date"' in html and 'name="repaired_goods_from_netherlands"' in html
+    client.post(about, {"title": "Repair", "purpose": "repair", "temporary": "on", "reimport_date": "2099-12-31", "repaired_goods_from_netherlands": "true"})
+    application.refresh_from_db()
+    assert (application.reimport_date.isoformat(), application.repaired_goods_from_netherlands) == ("2099-12-31", True)
+    # Answered otherwise, the questions go, and so do their answers: nothing is left that validation would refuse.
+    assert client.post(about, {"title": "Sale", "purpose": "sale"})["Location"].endswith("/tasks/destinations/")
+    application.refresh_from_db()
+    assert (application.reimport_date, application.repaired_goods_from_netherlands) == (None, None)
+    assert statuses(client, application)["about"] == "completed"
+
+
+THIS_YEAR = timezone.localdate().year  # the hint's example is the last day of this year
+NEXT_YEAR = THIS_YEAR + 1
+
+
+@pytest.mark.parametrize(
+    ("language", "typed"),
+    [("nl", "31-12-{y}"), ("nl", "31 december {y}"), ("nl", "31 dec. {y}"), ("nl", "31/12/{y}"), ("nl", "{y}-12-31"),
+     ("en", "31/12/{y}"), ("en", "31 December {y}"), ("en", "31 Dec {y}"), ("en", "31.12.{y}")],
+)
+def test_dates_are_read_day_first_in_the_pages_language(exporter_a, language, typed):
+    client = logged_in(exporter_a, language)
+    application = started(client)
+    about = f"/applications/{application.pk}/tasks/about/"
+    response = client.post(about, {"title": "Fair", "purpose": "exhibition", "temporary": "on", "reimport_date": typed.format(y=NEXT_YEAR)})
+    assert response.status_code == 302, response.content.decode()
+    application.refresh_from_db()
+    assert application.reimport_date == datetime.date(NEXT_YEAR, 12, 31)
+    html = client.get(about).content.decode()
+    shown = f"31-12-{NEXT_YEAR}" if language == "nl" else f"31/12/{NEXT_YEAR}"  # as the language writes it short
+    assert f'value="{shown}"' in html and 'type="date"' not in html
+    hint = f"Bijvoorbeeld 31-12-{THIS_YEAR} of 31 december {THIS_YEAR}." if language == "nl" else f"For example 31/12/{THIS_YEAR} or 31 December {THIS_YEAR}."
+    assert hint in html
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "message"),
+    [("en", "12/31/{y}", "Write the day before the month."), ("nl", "12-31-{y}", "Schrijf de dag vóór de maand."),
+     ("en", "31/12/{yy}", "Write the year in full, with four figures."), ("nl", "31 december {yy}", "Schrijf het jaar voluit, in vier cijfers."),
+     ("en", "31 Decembre {y}", "Write the date as day, month and year."), ("nl", "31-02-{y}", "Schrijf de datum als dag, maand en jaar."),
+     ("en", "next Tuesday", "Write the date as day, month and year.")],
+)
+def test_ambiguous_or_unreadable_dates_are_refused_with_how_to_write_them(exporter_a, language, typed, message):
+    client = logged_in(exporter_a, language)
+    application = started(client)
+    about = f"/applications/{application.pk}/tasks/about/"
+    data = {"title": "Fair", "purpose": "exhibition", "temporary": "on", "reimport_date": typed.format(y=NEXT_YEAR, yy=NEXT_YEAR % 100)}
+    html = client.post(about, data).content.decode()
+    example = f"31-12-{THIS_YEAR} of 31 december {THIS_YEAR}" if language == "nl" else f"31/12/{THIS_YEAR} or 31 December {THIS_YEAR}"
+    assert message in html and example in html
+    application.refresh_from_db()
+    assert application.reimport_date is None
 
 
 def test_a_section_saves_and_keeps_what_was_typed(exporter_a):
@@ -245,6 +314,22 @@ def test_the_confirmation_says_who_decides_and_by_when(exporter_a, django_captur
     assert "What happens next" in html
 
 
+def test_the_confirmation_gives_only_the_reasons_for_who_decides(exporter_a, django_capture_on_commit_callbacks):
+    from licensing.routing.rules import RULES_BY_ID, Effect
+
+    client = logged_in(exporter_a)
+    application = filled_in(client)  # military radar parts to Norway: a general licence would cover them, yet a licence is asked
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/applications/{application.pk}/tasks/check/", {"declaration": "on"})
+    application.refresh_from_db()
+    html = client.get(f"/applications/{application.pk}/submitted/").content.decode()
+    why = html.split("<h3>Why</h3>")[1].split("</ul>")[0]
+    effects = {RULES_BY_ID[r["id"]].effect: escape(str(RULES_BY_ID[r["id"]].text)) for r in application.determination["rules"]}
+    assert {Effect.GENERAL_LICENCE, Effect.REQUIRES_LICENCE, Effect.OFFICE} <= set(effects)  # checked on the way, and who decides
+    assert effects[Effect.OFFICE] in why
+    assert effects[Effect.GENERAL_LICENCE] not in html and effects[Effect.REQUIRES_LICENCE] not in html
+
+
 def _with_lines(exporter, count) -> Application:
     line = {"goods_kind": "military", "description": "Spare part", "control_entry": "ML5", "quantity": 1, "value_eur": 100}
     return services.application_create(actor=exporter, data={"kind": "global", "movement": "export", "goods": [dict(line) for _ in range(count)]})
@@ -338,6 +423,51 @@ def test_a_document_is_removed_from_the_documents_page(exporter_a):
     response = client.post(f"/applications/{application.pk}/documents/{document.pk}/remove/", {"back": "guided", "confirmed": "yes"})
     assert response["Location"] == page and not application.documents.exists()
     assert statuses(client, application)["documents"] == "not_started"  # an individual licence needs its certificate
+
+
+def _destinations(client, application) -> tuple[str, list[str]]:
+    html = client.get(f"/applications/{application.pk}/tasks/destinations/").content.decode()
+    return html, [c.code for c in Application.objects.get(pk=application.pk).destinations.order_by("code")]
+
+
+def test_destinations_are_added_by_name_and_removed_one_by_one_in_dutch(exporter_a):
+    client = logged_in(exporter_a, "nl")
+    application = started(client, kind="global")
+    page = f"/applications/{application.pk}/tasks/destinations/"
+    html, _codes = _destinations(client, application)
+    assert "<select" not in html.split('id="main"')[-1]  # no Ctrl-click list of 250 countries
+    assert 'list="country-names"' in html and '<option value="Noorwegen">' in html and '<option value="Norway">' not in html
+    for typed in ("noorwegen", "NORWAY", "ch", "Cote d’Ivoire", "zwitserl"):  # either language, any case or accent, the code, a unique beginning
+        assert client.post(page, {"destinations": typed, "add": "1"})["Location"] == page
+    html, codes = _destinations(client, application)
+    assert codes == ["CH", "CI", "NO"]
+    assert "Noorwegen toegevoegd." in html and html.index("Ivoorkust (CI)") < html.index("Noorwegen (NO)") < html.index("Zwitserland (CH)")
+    assert client.post(page, {"remove": "CI", "destinations": ""})["Location"] == page
+    assert _destinations(client, application)[1] == ["CH", "NO"]
+
+
+def test_an_unknown_or_ambiguous_country_is_refused_in_english(exporter_a):
+    client = logged_in(exporter_a)
+    application = started(client, kind="global")
+    page = f"/applications/{application.pk}/tasks/destinations/"
+    unknown = client.post(page, {"destinations": "Atlantis", "add": "1"}).content.decode()
+    assert "There is no country called “Atlantis”" in unknown and 'href="#id_destinations"' in unknown
+    ambiguous = client.post(page, {"destinations": "guin", "add": "1"}).content.decode()
+    assert "“guin” fits several countries (Guinea, Guinea-Bissau): write the whole name." in ambiguous
+    nothing = client.post(page, {"destinations": "", "add": "1"}).content.decode()
+    assert "Type the name of the country to add." in nothing
+    assert _destinations(client, application)[1] == []
+
+
+def test_the_destinations_page_says_what_validation_finds_wrong(exporter_a):
+    client = logged_in(exporter_a)
+    application = started(client)  # an individual licence for an export
+    base = f"/applications/{application.pk}/tasks"
+    client.post(f"{base}/destinations/", {"destinations": "Austria", "add": "1"})
+    assert client.post(f"{base}/destinations/", {"destinations": "Norway", "continue": "1"})["Location"] == f"{base}/end-use/"  # typed, not added: added
+    html, codes = _destinations(client, application)
+    assert codes == ["AT", "NO"]
+    assert "An individual licence covers one destination" in html and "An export leaves the EU" in html
 
 
 def test_the_task_list_speaks_dutch(exporter_a):

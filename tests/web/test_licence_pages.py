@@ -80,3 +80,14 @@ def test_ended_periods_are_the_half_years_before_today():
 
     assert ended_periods(date(2026, 12, 4), 3) == [date(2026, 1, 1), date(2025, 7, 1), date(2025, 1, 1)]
     assert ended_periods(date(2026, 7, 1), 2) == [date(2026, 1, 1), date(2025, 7, 1)]
+
+
+def test_the_export_date_is_typed_as_the_dutch_page_writes_it(exporter_a, issued):  # noqa: F811
+    licence = issued(exporter_a)
+    client = logged_in(exporter_a, "nl")
+    today = timezone.localdate()
+    page = client.get(f"/licences/{licence.number}/").content.decode()
+    assert 'name="exported_on"' in page and 'type="date"' not in page
+    form = {"exported_on": f"{today.day}-{today.month}-{today.year}", "destination": "NO", "control_entry": "ML5", "quantity": "1", "value_eur": "1.000", "recipient": "Navy", "token": "nl-date"}
+    client.post(f"/licences/{licence.number}/usage/", form)
+    assert UsageReport.objects.get().exported_on == today
