@@ -16,13 +16,13 @@ from licensing.core.errors import DomainError
 
 from .access import roles_required
 from .decisions import act, case_or_404, error_message
+from .fields import DateField
 
 
 class AskForm(forms.Form):
     body = forms.ChoiceField(label=gettext_lazy("Ask"), choices=[("", gettext_lazy("Choose a body"))] + [(r.value, r.label) for r in ADVICE_BODY_ROLES])
     question = forms.CharField(label=gettext_lazy("What you ask"), widget=forms.Textarea(attrs={"rows": 3}), max_length=requests.MAX_TEXT)
-    due_on = forms.DateField(label=gettext_lazy("Answer by"), widget=forms.DateInput(attrs={"type": "date"}), required=False,
-                             help_text=gettext_lazy("Empty: the usual term."))
+    due_on = DateField(label=gettext_lazy("Answer by"), required=False, help_text=gettext_lazy("Empty: the usual term."))
 
 
 class WithdrawForm(forms.Form):

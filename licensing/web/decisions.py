@@ -32,6 +32,7 @@ from .access import official_required, roles_required
 from .case_actions import Now
 from .confirm import confirmation_page, confirmed
 from .errors import assessment_anchor, assessment_words, error_items, ground_label, message_with_fields
+from .fields import DateField
 
 
 class AdviceForm(forms.Form):
@@ -62,7 +63,7 @@ class DecisionForm(forms.Form):
     reasons = forms.CharField(label=gettext_lazy("Reasons (the exporter reads these)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     criteria = forms.TypedMultipleChoiceField(label=gettext_lazy("Criteria cited (denial or negative sondage answer)"), required=False, coerce=int, choices=[], widget=forms.CheckboxSelectMultiple)
     conditions = forms.CharField(label=gettext_lazy("Licence conditions"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    valid_to = forms.DateField(label=gettext_lazy("Valid until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    valid_to = DateField(label=gettext_lazy("Valid until"), required=False)
     answer = forms.CharField(label=gettext_lazy("Indicative answer (sondage)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     positive = forms.BooleanField(label=gettext_lazy("Indicative answer is positive"), required=False)
     entry = forms.CharField(label=gettext_lazy("Control entry (classification)"), required=False, max_length=60)

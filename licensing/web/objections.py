@@ -21,6 +21,7 @@ from licensing.licences.models import OPEN_OBJECTION_STATUSES, ObjectionOutcome
 
 from .access import roles_required
 from .decisions import decision_form
+from .fields import DateField
 
 
 class LodgeForm(forms.Form):
@@ -31,7 +32,7 @@ class LodgeForm(forms.Form):
 
 
 class HearingForm(forms.Form):
-    held_on = forms.DateField(label=gettext_lazy("Day of the hearing"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = DateField(label=gettext_lazy("Day of the hearing"))
     minutes = forms.CharField(label=gettext_lazy("Minutes of the hearing"), max_length=objections.MAX_TEXT_CHARS, widget=forms.Textarea(attrs={"rows": 4}))
 
 

@@ -32,6 +32,7 @@ from .access import official_required, roles_required
 from .confirm import confirmation_page, confirmed
 from .case_actions import case_actions, now_for, refusals
 from .decisions import act, assessment_context, case_or_404
+from .fields import DateField
 from .sorting import Column, sorted_by
 
 
@@ -40,12 +41,7 @@ class QuestionForm(forms.Form):
         label=gettext_lazy("Standard questions (put before your text, in the exporter's language)"), required=False, queryset=StandardText.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     text = forms.CharField(label=gettext_lazy("Question to the exporter"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000, required=False)
-    due_on = forms.DateField(
-        label=gettext_lazy("Answer by"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        help_text=gettext_lazy("Leave empty for the usual term."),
-    )
+    due_on = DateField(label=gettext_lazy("Answer by"), required=False, help_text=gettext_lazy("Leave empty for the usual term."))
 
     def __init__(self, *args, offered: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -316,7 +312,7 @@ def case_ask(request, pk):
         messages.error(request, _("Choose standard questions from the list."))
         return redirect("office:case", pk=pk)
     if "due_on" in form.errors:
-        messages.error(request, _("Give the answer-by date as a date."))
+        messages.error(request, " ".join([_("The answer-by date:"), *form.errors["due_on"]]))  # what is wrong with it (fields.DateField)
         return redirect("office:case", pk=pk)
     application = case_or_404(request, pk)
     return act(

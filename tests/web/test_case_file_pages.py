@@ -80,3 +80,36 @@ def test_a_note_too_long_is_refused_with_the_reason(case, officer):
 
     response = logged_in(officer).post(f"/office/cases/{case.pk}/notes/", {"text": "x" * 20001}, follow=True)
     assert "20000" in response.content.decode().replace(".", "").replace(",", "") and Note.objects.count() == 0
+
+
+MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december")
+
+
+@pytest.mark.parametrize("language, typed", [("nl", "{d}-{m}-{y}"), ("en", "{d}/{m}/{y}"), ("nl", "{d} {month_nl} {y}")])
+def test_the_officer_gives_a_questions_date_as_the_pages_language_writes_it(case, officer, language, typed):
+    """The office's date fields were `type=date`, which a browser shows in its own order whatever the page's language
+    (issue 20.4: dates per language everywhere); they read what the exporter's date fields read (web.fields.DateField)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    due = timezone.localdate() + timedelta(days=45)
+    office = logged_in(officer, language)
+    assert 'type="date"' not in office.get(f"/office/cases/{case.pk}/").content.decode()
+    written = typed.format(d=due.day, m=due.month, y=due.year, month_nl=MONTHS_NL[due.month - 1])
+    office.post(f"/office/cases/{case.pk}/questions/", {"text": "Which vessel carries the radar?", "due_on": written})
+    assert Question.objects.get(application=case).due_on == due
+
+
+def test_a_month_first_date_is_refused(case, officer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    due = timezone.localdate() + timedelta(days=45)
+    if due.day <= 12:
+        due += timedelta(days=13)  # a day that cannot be a month: the order is plain
+    office = logged_in(officer, "en")
+    page = office.post(f"/office/cases/{case.pk}/questions/", {"text": "Which vessel?", "due_on": f"{due.month}/{due.day}/{due.year}"}, follow=True)
+    assert not Question.objects.filter(application=case).exists()
+    assert "Write the day before the month." in page.content.decode()
