@@ -41,6 +41,33 @@ def _service_errors(form, exc: DomainError) -> list[dict]:
     return form_error_items(form) or error_items({"": [exc.message]}, words=lambda path: "", anchor=lambda path: "main")
 
 
+def _entry_page(request, form, *, save, said, list_url: str, context: dict):
+    """The page of one entry or item (entry.html): on a valid POST, `save(cleaned_data)` and back to the list with
+    `said(saved)`; else the form with what is wrong, the service's refusals on their fields."""
+    errors = []
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                saved = save(form.cleaned_data)
+            except DomainError as exc:
+                errors = _service_errors(form, exc)
+            else:
+                messages.success(request, said(saved))
+                return redirect(list_url)
+        else:
+            errors = form_error_items(form)
+    return render(request, "exporter/library/entry.html", {"form": form, "errors": errors, **context})
+
+
+def _remove_page(request, *, title: str, consequence: str, list_url: str, remove):
+    """Asks first (confirm.confirmation_page), then `remove()` and back to the list."""
+    if not confirmed(request):
+        return confirmation_page(request, title=title, consequence=consequence, button=_("Yes, remove it"), cancel_url=reverse(list_url))
+    remove()
+    messages.success(request, _("Removed."))
+    return redirect(list_url)
+
+
 # --- the address book --------------------------------------------------------------------------------------------
 @require_GET
 @exporter_required
@@ -55,19 +82,11 @@ def address_entry(request, entry_id=None):
     _keeper_only(request)
     initial = countries_as_codes(library.party_details(entry)) if entry else {}
     form = PartyForm(request.POST if request.method == "POST" else None, initial=initial, countries=country_map())
-    errors = []
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                saved = library.address_entry_save(actor=request.user, data=form.cleaned_data, entry=entry)
-            except DomainError as exc:
-                errors = _service_errors(form, exc)
-            else:
-                messages.success(request, _("%(name)s is saved in your address book.") % {"name": saved.name})
-                return redirect("organisation-address-book")
-        else:
-            errors = form_error_items(form)
-    return render(request, "exporter/library/entry.html", {"form": form, "errors": errors, "entry": entry, "kind": "party"})
+    return _entry_page(
+        request, form, save=lambda data: library.address_entry_save(actor=request.user, data=data, entry=entry),
+        said=lambda saved: _("%(name)s is saved in your address book.") % {"name": saved.name}, list_url="organisation-address-book",
+        context={"entry": entry, "kind": "party"},
+    )
 
 
 @require_POST
@@ -75,15 +94,11 @@ def address_entry(request, entry_id=None):
 def address_entry_remove(request, entry_id):
     entry = _found(library.entry_of, request.user, entry_id)
     _keeper_only(request)
-    if not confirmed(request):
-        return confirmation_page(
-            request, title=_("Remove %(name)s from your address book?") % {"name": entry.name},
-            consequence=_("Applications that took this party keep it as it was."), button=_("Yes, remove it"),
-            cancel_url=reverse("organisation-address-book"),
-        )
-    library.address_entry_remove(actor=request.user, entry=entry)
-    messages.success(request, _("Removed."))
-    return redirect("organisation-address-book")
+    return _remove_page(
+        request, title=_("Remove %(name)s from your address book?") % {"name": entry.name},
+        consequence=_("Applications that took this party keep it as it was."), list_url="organisation-address-book",
+        remove=lambda: library.address_entry_remove(actor=request.user, entry=entry),
+    )
 
 
 # --- the goods library -------------------------------------------------------------------------------------------
@@ -100,19 +115,11 @@ def library_item(request, item_id=None):
     _keeper_only(request)
     initial = {**library.product_details(item), "unit_value_eur": item.unit_value_eur, "ruling": item.ruling_id} if item else {}
     form = LibraryItemForm(request.POST if request.method == "POST" else None, initial=initial, rulings=library.rulings_of(request.user))
-    errors = []
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                saved = library.library_item_save(actor=request.user, data=form.cleaned_data, item=item)
-            except DomainError as exc:
-                errors = _service_errors(form, exc)
-            else:
-                messages.success(request, _("%(description)s is saved in your goods library.") % {"description": saved.description[:80]})
-                return redirect("organisation-goods-library")
-        else:
-            errors = form_error_items(form)
-    return render(request, "exporter/library/entry.html", {"form": form, "errors": errors, "entry": item, "kind": "item"})
+    return _entry_page(
+        request, form, save=lambda data: library.library_item_save(actor=request.user, data=data, item=item),
+        said=lambda saved: _("%(description)s is saved in your goods library.") % {"description": saved.description[:80]},
+        list_url="organisation-goods-library", context={"entry": item, "kind": "item"},
+    )
 
 
 @require_POST
@@ -120,15 +127,11 @@ def library_item(request, item_id=None):
 def library_item_remove(request, item_id):
     item = _found(library.item_of, request.user, item_id)
     _keeper_only(request)
-    if not confirmed(request):
-        return confirmation_page(
-            request, title=_("Remove %(description)s from your goods library?") % {"description": item.description[:80]},
-            consequence=_("Applications that took this product keep their goods lines as they were."), button=_("Yes, remove it"),
-            cancel_url=reverse("organisation-goods-library"),
-        )
-    library.library_item_remove(actor=request.user, item=item)
-    messages.success(request, _("Removed."))
-    return redirect("organisation-goods-library")
+    return _remove_page(
+        request, title=_("Remove %(description)s from your goods library?") % {"description": item.description[:80]},
+        consequence=_("Applications that took this product keep their goods lines as they were."), list_url="organisation-goods-library",
+        remove=lambda: library.library_item_remove(actor=request.user, item=item),
+    )
 
 
 # --- saving an application's party or goods line --------------------------------------------------------------------
