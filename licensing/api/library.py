@@ -3,7 +3,7 @@ preparers keep them; an agent those of the organisation named in X-Acting-For. A
 there (404). The rules are licensing.applications.library's; the input is checked by the party's and the goods
 line's serializers (PartyIn, ProductIn), as a party or line typed into an application is."""
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
@@ -21,6 +21,16 @@ class KeepsLibrary(IsExporter):
 
     def has_permission(self, request, view):
         return super().has_permission(request, view) and (request.method in SAFE_METHODS or library.may_keep(request.user))
+
+
+def _documented(entry_in, entry_out):
+    """The schema of a _Keeping viewset's writes: what they take (`entry_in`) and answer (`entry_out`)."""
+    return extend_schema_view(
+        create=extend_schema(request=entry_in, responses={201: entry_out}),
+        update=extend_schema(request=entry_in, responses=entry_out),
+        partial_update=extend_schema(request=entry_in, responses=entry_out),
+        destroy=extend_schema(responses={204: None}),
+    )
 
 
 # --- the address book -------------------------------------------------------------------------------------------
@@ -62,6 +72,7 @@ class _Keeping:
 
 
 @extend_schema(tags=["address book"])
+@_documented(AddressBookEntryIn, AddressBookEntryOut)
 class AddressBookViewSet(_Keeping, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The parties of the organisation's address book, to copy into an application's parties."""
 
@@ -82,22 +93,6 @@ class AddressBookViewSet(_Keeping, mixins.ListModelMixin, mixins.RetrieveModelMi
     @staticmethod
     def remove(actor, instance):
         library.address_entry_remove(actor=actor, entry=instance)
-
-    @extend_schema(request=AddressBookEntryIn, responses={201: AddressBookEntryOut})
-    def create(self, request):
-        return super().create(request)
-
-    @extend_schema(request=AddressBookEntryIn, responses=AddressBookEntryOut)
-    def update(self, request, pk=None):
-        return super().update(request, pk)
-
-    @extend_schema(request=AddressBookEntryIn, responses=AddressBookEntryOut)
-    def partial_update(self, request, pk=None):
-        return super().partial_update(request, pk)
-
-    @extend_schema(responses={204: None})
-    def destroy(self, request, pk=None):
-        return super().destroy(request, pk)
 
 
 # --- the goods library ------------------------------------------------------------------------------------------
@@ -137,6 +132,7 @@ class LibraryItemOut(serializers.ModelSerializer):
 
 
 @extend_schema(tags=["goods library"])
+@_documented(LibraryItemIn, LibraryItemOut)
 class GoodsLibraryViewSet(_Keeping, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """The products of the organisation's goods library, to copy into an application's goods lines."""
 
@@ -157,22 +153,6 @@ class GoodsLibraryViewSet(_Keeping, mixins.ListModelMixin, mixins.RetrieveModelM
     @staticmethod
     def remove(actor, instance):
         library.library_item_remove(actor=actor, item=instance)
-
-    @extend_schema(request=LibraryItemIn, responses={201: LibraryItemOut})
-    def create(self, request):
-        return super().create(request)
-
-    @extend_schema(request=LibraryItemIn, responses=LibraryItemOut)
-    def update(self, request, pk=None):
-        return super().update(request, pk)
-
-    @extend_schema(request=LibraryItemIn, responses=LibraryItemOut)
-    def partial_update(self, request, pk=None):
-        return super().partial_update(request, pk)
-
-    @extend_schema(responses={204: None})
-    def destroy(self, request, pk=None):
-        return super().destroy(request, pk)
 
 
 # --- saving an application's party or goods line ------------------------------------------------------------------
