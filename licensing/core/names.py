@@ -403,6 +403,9 @@ def idf_weights(document_frequency: dict[str, int], names: int) -> Weight:
         return weight
     scale = math.log(1000)
 
+    # Asked for every word of both names of every pair scored (five times a pair): remembered per word while these
+    # frequencies stand (a re-screen's index, a cache fill), within a bound for the query's words.
+    @functools.lru_cache(maxsize=1 << 16)
     def lists_weight(token: str) -> float:
         df = document_frequency.get(token, 0)
         idf = math.log(names / max(1, df)) / scale
