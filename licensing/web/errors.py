@@ -50,6 +50,12 @@ def form_error_items(form, *, prefix_words: str = "") -> list[dict]:
     return items
 
 
+def form_error_message(form) -> str:
+    """A bound form's field errors as one message ("Export date: Write the day before the month."), for a page that
+    answers a small form with a message rather than a summary."""
+    return " ".join(f"{form.fields[name].label}: {m}" for name, messages in form.errors.items() if name in form.fields for m in messages)
+
+
 def formset_error_items(formset, *, line_words: Callable[[int], str]) -> list[dict]:
     """The summary items of a formset: each line's fields, named "Goods line 2, Quantity"."""
     items = []

@@ -24,6 +24,7 @@ from licensing.licences.models import LicenceCondition
 from licensing.reference.models import Obligation
 
 from .confirm import confirmation_page, confirmed
+from .errors import form_error_message
 from .decisions import error_message
 from .exporter import exporter_required
 from .fields import AmountField, DateField
@@ -111,7 +112,7 @@ def period_declare(request, number):
     held = _held(request, number)
     form = DeclareForm(request.POST, declared=_declared(held))
     if not form.is_valid():
-        messages.error(request, " ".join(f"{form.fields[k].label}: {m}" for k, msgs in form.errors.items() if k in form.fields for m in msgs))
+        messages.error(request, form_error_message(form))
         return redirect("licences:detail", number=number)
     try:
         usage_periods.period_declare(actor=request.user, number=held.number, period_start=form.cleaned_data["period_start"], nothing_to_report=form.cleaned_data["nothing_to_report"])
@@ -163,7 +164,7 @@ def condition_meet(request, number, condition_id):
     condition = get_object_or_404(LicenceCondition.objects.select_related("licence"), pk=condition_id, licence=licence)
     form = MeetForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, " ".join(f"{form.fields[k].label}: {m}" for k, msgs in form.errors.items() if k in form.fields for m in msgs))
+        messages.error(request, form_error_message(form))
         return redirect("licences:detail", number=number)
     d = form.cleaned_data
     try:
@@ -183,7 +184,7 @@ def usage_add(request, number):
     held = _held(request, number)
     form = UsageForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(f"{form.fields[k].label}: {m}" for k, msgs in form.errors.items() if k in form.fields for m in msgs))
+        messages.error(request, form_error_message(form))
         return redirect("licences:detail", number=number)
     row = {k: str(v) for k, v in form.cleaned_data.items() if k != "token"} | {"licence": held.number}
     token = form.cleaned_data["token"][:100]

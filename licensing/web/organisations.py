@@ -16,7 +16,7 @@ from licensing.core.counters import counter_incr
 from licensing.core.errors import DomainError, NotAllowed, NotFound
 
 from .access import roles_required
-from .errors import error_items, form_error_items
+from .errors import error_items, form_error_items, form_error_message
 from .exporter import exporter_required
 from .fields import CountryChoiceField, country_map
 
@@ -162,7 +162,7 @@ def organisation(request):
 def invite(request):
     form = InviteForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(f"{form.fields[k].label}: {m}" for k, msgs in form.errors.items() for m in msgs))
+        messages.error(request, form_error_message(form))
         return redirect("organisation")
     try:
         organisations.invitation_issue(actor=request.user, **form.cleaned_data)
@@ -205,7 +205,7 @@ class AgencyForm(forms.Form):
 def agency_grant(request):
     form = AgencyForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(f"{form.fields[k].label}: {m}" for k, msgs in form.errors.items() for m in msgs))
+        messages.error(request, form_error_message(form))
         return redirect("organisation")
     try:
         agency = agents.agency_grant(actor=request.user, **form.cleaned_data)
