@@ -118,16 +118,9 @@ def _denied_lines(decision: Decision, styles, *, all_denied: bool) -> list:
         if line.reasons:
             story.append(_p(_("Line %(line)s: %(reasons)s") % {"line": line.position + 1, "reasons": line.reasons}, styles["BodyText"]))
     if not all_denied:
-        story += [
-            _p(_("Reasons"), styles["Heading3"]),
-            _p(decision.reasons, styles["BodyText"]),
-            Spacer(1, 4 * mm),
-            _p(
-                _("The denial of these lines is notified to the other EU member states; they consult %(state)s before granting an essentially identical transaction.")
-                % {"state": settings.NOTIFYING_STATE},
-                styles["BodyText"],
-            ),
-        ]
+        story += _partial_denial_reasons(decision, styles, _(
+            "The denial of these lines is notified to the other EU member states; they consult %(state)s before granting an essentially identical transaction."
+        ))
     return story
 
 
@@ -147,17 +140,21 @@ def _denied_destinations(decision: Decision, styles) -> list:
         if d.reasons:
             story.append(_p(_("Destination %(country)s: %(reasons)s") % {"country": d.country_id, "reasons": d.reasons}, styles["BodyText"]))
     if not any(line.outcome == Outcome.DENIED for line in decision.lines.all()):  # else _denied_lines says it
-        story += [
-            _p(_("Reasons"), styles["Heading3"]),
-            _p(decision.reasons, styles["BodyText"]),
-            Spacer(1, 4 * mm),
-            _p(
-                _("The denial of these destinations is notified to the other EU member states; they consult %(state)s before granting an essentially identical transaction.")
-                % {"state": settings.NOTIFYING_STATE},
-                styles["BodyText"],
-            ),
-        ]
+        story += _partial_denial_reasons(decision, styles, _(
+            "The denial of these destinations is notified to the other EU member states; they consult %(state)s before granting an essentially identical transaction."
+        ))
     return story
+
+
+def _partial_denial_reasons(decision: Decision, styles, notified: str) -> list:
+    """A licence's letter that denies some lines or destinations: the decision's reasons, and that the denial is
+    notified (`notified`: what was denied, with %(state)s for the notifying state)."""
+    return [
+        _p(_("Reasons"), styles["Heading3"]),
+        _p(decision.reasons, styles["BodyText"]),
+        Spacer(1, 4 * mm),
+        _p(notified % {"state": settings.NOTIFYING_STATE}, styles["BodyText"]),
+    ]
 
 
 def _appeal_clause(decided_on, styles) -> list:
