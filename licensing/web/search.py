@@ -14,10 +14,19 @@ from licensing.routing.search import CappedPaginator, SearchForm, cases_found
 from licensing.routing.selectors import queue_values
 
 from .access import official_required
+from .fields import DateField
 from .office import QUEUE_COLUMNS, queue_table_rows
 from .sorting import Header
 
 PAGE_SIZE = 50
+
+
+class SearchPageForm(SearchForm):
+    """The API's form (the same words, filters and refusals) with the deadline typed as every date on the pages is,
+    in the page's language ("31-12-2026", "31 december 2026"; web.fields.DateField), not a browser's date picker,
+    whose order follows the browser's locale rather than the page's."""
+
+    deadline_before = DateField(label=SearchForm.base_fields["deadline_before"].label, required=False)
 
 
 def _query_of(form: SearchForm) -> str:
@@ -31,7 +40,7 @@ def _query_of(form: SearchForm) -> str:
 
 @official_required
 def search(request):
-    form = SearchForm(request.GET or None)
+    form = SearchPageForm(request.GET or None)
     page = rows = None
     if form.is_bound and form.is_valid() and not form.is_blank():
         page = CappedPaginator(queue_values(cases_found(request.user, form.cleaned_data)), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -56,7 +65,7 @@ def search(request):
 @official_required
 def search_save(request):
     """Save the search in `query` (the page's own query string) under `name`; only what the form accepts is kept."""
-    form = SearchForm(QueryDict(request.POST.get("query", "")[:2000]))
+    form = SearchPageForm(QueryDict(request.POST.get("query", "")[:2000]))
     if not form.is_valid() or form.is_blank():
         messages.error(request, _("Search for something before saving the search."))
         return redirect("office:search")

@@ -168,6 +168,23 @@ def test_the_page_finds_and_runs_a_constant_number_of_queries(officer, submit, e
 
 
 
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_page_reads_the_deadline_as_its_language_writes_a_date(officer, cases, language):
+    """The page's deadline is typed as every date on the pages is (web.fields.DateField), not a browser date picker;
+    a month before the day is refused with the reason, as on the exporter's pages."""
+    Application.objects.filter(pk=cases["goggles"].pk).update(deadline_at=timezone.now() + timedelta(days=3))
+    soon = timezone.localdate() + timedelta(days=7)
+    client = logged_in(officer, language)
+    month = {"nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"],
+             "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]}[language]
+    for typed in (soon.strftime("%d-%m-%Y"), f"{soon.day} {month[soon.month - 1]} {soon.year}", soon.isoformat()):
+        page = client.get("/office/search/", {"deadline_before": typed}).content.decode()
+        assert cases["goggles"].reference in page and cases["radar"].reference not in page, typed
+    page = client.get("/office/search/", {"deadline_before": "12/31/2026"}).content.decode()
+    assert 'type="date"' not in page and cases["goggles"].reference not in page
+    assert {"nl": "Schrijf de dag vóór de maand.", "en": "Write the day before the month."}[language] in page
+
+
 def test_a_search_that_finds_nothing_says_so_and_can_still_be_saved(officer, cases):
     page = logged_in(officer).get("/office/search/", {"q": "Severnaya", "status": "issued"}).content.decode()
     assert "No case matches." in page and "0 cases found" in page and 'name="query"' in page
