@@ -1,7 +1,10 @@
 """Reads for licences, registrations and usage, scoped to who asks; the office's overdue-report list; the earlier
 decisions an advisor sees beside an assessment (decisions are this app's: docs/architecture.md)."""
+import hashlib
 from datetime import date, timedelta
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils import translation
@@ -94,9 +97,43 @@ def overdue_reports(today: date | None = None) -> list[dict]:
 
 
 PRIOR_LIMIT = 50
+PRIOR_CACHE_SECONDS = 600
+# The newest decision and the newest entry of the denial register, two reads of their primary keys' indexes: what
+# prior_information's cached answers are keyed on.
+PRIOR_WATERMARK = f"SELECT (SELECT max(id) FROM {Decision._meta.db_table}), (SELECT max(id) FROM {DenialRegisterEntry._meta.db_table})"
 
 
 def prior_information(application: Application) -> dict:
+    """_prior_information, kept in the shared cache under everything it reads: the case (its id and submission time),
+    the destinations, parties and control entries it compares, the language of the grounds' words, today (the
+    look-back of the denial matches) and the newest decision and denial-register entry. A decision or a denial
+    recorded anywhere gives every case a new key. Neither is changed in place but by a new decision (an objection's,
+    which detaches the old decision and withdraws its denials in the same transaction), so the key holds; an entry
+    lives PRIOR_CACHE_SECONDS, the bound on missing a decision committed after a newer one was read. At 1,000,000
+    applications the search for a common name took 47 ms of SQL on every view of the case page.
+
+    Inside a transaction it is not cached: a reader there may see its own uncommitted decision."""
+    if connection.in_atomic_block:
+        return _prior_information(application)
+    with connection.cursor() as cursor:
+        cursor.execute(PRIOR_WATERMARK)
+        newest_decision, newest_denial = cursor.fetchone()
+    read = (
+        application.pk, application.submitted_at.isoformat() if application.submitted_at else "",
+        sorted(c.code for c in application.destinations.all()),
+        sorted((p.role, p.name) for p in application.parties.all()),
+        sorted(line.control_entry for line in application.goods.all()),
+        translation.get_language(), timezone.localdate().isoformat(), newest_decision, newest_denial,
+    )
+    key = "prior:" + hashlib.sha256(repr(read).encode()).hexdigest()
+    prior = cache.get(key)
+    if prior is None:
+        prior = _prior_information(application)
+        cache.set(key, prior, PRIOR_CACHE_SECONDS)
+    return prior
+
+
+def _prior_information(application: Application) -> dict:
     """Earlier decisions for the same destination with the same consignee or end user; denial-register matches.
 
     The earlier cases are found through the office search's index (a case whose document holds every word of the

@@ -1,9 +1,11 @@
 """The earlier decisions an official sees beside a case (licences.selectors.prior_information): same destination,
 same consignee or end user, found through the office search's index whatever the number of decisions to that
 destination."""
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from licensing.applications.models import Application
 from licensing.licences.selectors import prior_information
 from tests.factories import application_submitted, decision_recorded
 
@@ -59,3 +61,36 @@ def test_the_query_count_does_not_grow_with_the_decisions_to_the_destination(exp
 
     assert _queries(case) == before
     assert len(prior_information(case)["decisions"]) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_answer_is_kept_until_a_decision_or_a_denial_is_recorded(reference_db, exporter_a, officer):
+    """Outside a transaction the answer is cached under what it reads: viewed again it costs one query (the newest
+    decision and denial); a new decision or denial-register entry anywhere is a new key, so it is never missed."""
+    from datetime import date
+
+    from licensing.denials.models import DenialRegisterEntry
+
+    first = _decided(exporter_a, officer, "Bergen Naval Systems AS")
+    case = application_submitted(exporter_a, parties=_parties("Bergen Naval Systems AS"))
+    case = Application.objects.prefetch_related("destinations", "parties", "goods").get(pk=case.pk)
+    assert [d["reference"] for d in prior_information(case)["decisions"]] == [first.reference]
+    assert _queries(case) == 1
+
+    second = _decided(exporter_a, officer, "Bergen Naval Systems AS", outcome="denied")
+    assert [d["reference"] for d in prior_information(case)["decisions"]] == [second.reference, first.reference]
+    assert _queries(case) == 1
+
+    assert "DE-2026-0001" not in [d["reference"] for d in prior_information(case)["denials"]]
+    DenialRegisterEntry.objects.create(
+        reference="DE-2026-0001", notifying_state_id="DE", notified_on=date.today(), destination_id="NO", control_entry="ML1",
+        consignee="Forsvarsmateriell", end_user="Bergen Naval Systems AS", criteria=[7],
+    )
+    assert "DE-2026-0001" in [d["reference"] for d in prior_information(case)["denials"]]
+
+
+def test_inside_a_transaction_nothing_is_cached(exporter_a, officer):
+    """A test's transaction (or any other) may hold a decision not yet committed: the answer is read each time."""
+    _decided(exporter_a, officer, "Bergen Naval Systems AS")
+    case = application_submitted(exporter_a, parties=_parties("Bergen Naval Systems AS"))
+    assert _queries(case) == _queries(case) > 1
