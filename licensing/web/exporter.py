@@ -14,7 +14,6 @@ from licensing.applications import library, selectors, services
 from licensing.applications.models import Application, Status
 from licensing.applications.notifications import notifications_read
 from licensing.applications.workflow import OPEN, allowed_actions
-from licensing.casework.timeline import case_timeline
 from licensing.core.errors import DomainError
 from licensing.core.http import document_response, pdf_response
 from licensing.licences.documents import application_document
@@ -24,6 +23,7 @@ from .errors import application_anchor, application_words, error_items, form_err
 from .fields import country_map
 from .forms import AnswerForm, ApplicationForm, DocumentForm, GoodsFormSet, PartyFormSet, WithdrawForm
 from .sorting import Column, sorted_by
+from .timeline import timeline_html
 
 def exporter_required(view):
     @login_required
@@ -190,7 +190,7 @@ def application_detail(request, pk):
             "open_question": open_question,
             "questions": questions,
             "answering": application.status in OPEN,
-            "timeline": case_timeline(application, request.user) if application.status != Status.DRAFT else [],
+            "timeline_html": timeline_html(request, application, document_url="exporter:document") if application.status != Status.DRAFT else "",
             "document_url": "exporter:document",
             "withdraw_form": WithdrawForm(),
         },

@@ -19,7 +19,6 @@ from licensing.applications.models import Mention, Status
 from licensing.applications.notifications import notifications_read
 from licensing.assessment import advice_requests
 from licensing.assessment import selectors as assessment_selectors
-from licensing.casework.timeline import case_timeline
 from licensing.core.http import document_response
 from licensing.licences.decisions import DECIDING, application_set_aside
 from licensing.reference.models import StandardText, StandardTextKind
@@ -34,6 +33,7 @@ from .case_actions import case_actions, now_for, refusals
 from .decisions import act, assessment_context, case_or_404
 from .fields import DateField
 from .sorting import Column, sorted_by
+from .timeline import timeline_html
 
 
 class QuestionForm(forms.Form):
@@ -216,7 +216,7 @@ def case_detail(request, pk):
             "set_aside_form": SetAsideForm(auto_id="set_aside_%s") if "set-aside" in shown else None,
             "catch_all_form": CatchAllForm(auto_id="catch_all_%s", movement=application.movement) if "catch-all" in shown else None,
             "questions": list(application.questions.all()),
-            "timeline": case_timeline(application, request.user),
+            "timeline_html": timeline_html(request, application, document_url="office:document"),
             "document_url": "office:document",
         },
     )
