@@ -60,6 +60,15 @@ from .transitions import DECIDING, DECISION_PROPOSAL, ProposalAction, second_off
 KINDS_DECIDED_PER_LINE = (Kind.INDIVIDUAL, Kind.GLOBAL)
 # Each outcome is the workflow's move of the same name.
 ACTION_OF_OUTCOME = {Outcome.ISSUED: Action.ISSUE, Outcome.DENIED: Action.DENY, Outcome.ANSWERED: Action.ANSWER_SONDAGE, Outcome.RULED: Action.RULE}
+# What each outcome's service reads of a DecideCommand besides the outcome (_record's dispatch below): a form offers
+# the fields of the outcomes it offers and no other (a licence's form asked for a sondage's answer and a ruling's
+# control entry). tests/licences/test_decide_fields.py holds _record to it.
+FIELDS_OF_OUTCOME: dict[str, tuple[str, ...]] = {
+    Outcome.ISSUED: ("reasons", "conditions", "valid_to", "standard_conditions", "lines", "denied_destinations"),
+    Outcome.DENIED: ("reasons", "criteria", "standard_reasons", "lines"),
+    Outcome.ANSWERED: ("answer", "positive", "criteria"),
+    Outcome.RULED: ("entry", "not_listed", "reasons"),
+}
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,7 @@ from .case_actions import Now
 from .confirm import confirmation_page, confirmed
 from .errors import assessment_anchor, assessment_words, error_items, ground_label, message_with_fields
 from .fields import DateField
+from .form_cache import fields_html
 
 
 class AdviceForm(forms.Form):
@@ -77,20 +78,25 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, frameworks: list[str], kind: str, goods=(), destinations=(), outcomes: list[str] | None = None, offered: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["standard_conditions"].queryset = standard_texts_offered(StandardTextKind.CONDITION)
-        self.fields["standard_reasons"].queryset = standard_texts_offered(StandardTextKind.REFUSAL)
-        if offered is not None:  # the page's standard texts, read once (standard_texts_offered_by_kind)
-            offer_read(self.fields["standard_conditions"], offered.get(StandardTextKind.CONDITION, []))
-            offer_read(self.fields["standard_reasons"], offered.get(StandardTextKind.REFUSAL, []))
         # Only the outcomes this kind of application can have (of them, the page offers those the workflow allows the
-        # reader now: case_actions.Now.outcomes), and none chosen for the officer.
-        offered = decisions.outcomes_for(kind) if outcomes is None else outcomes
-        self.fields["outcome"].choices = [("", _("— choose —"))] + [(o, Outcome(o).label) for o in offered]
+        # reader now: case_actions.Now.outcomes), and none chosen for the officer; only the fields those outcomes read
+        # (licences.decisions.FIELDS_OF_OUTCOME).
+        outcomes = decisions.outcomes_for(kind) if outcomes is None else outcomes
+        self.fields["outcome"].choices = [("", _("— choose —"))] + [(o, Outcome(o).label) for o in outcomes]
+        read = {name for outcome in outcomes for name in decisions.FIELDS_OF_OUTCOME[outcome]}
+        for name in [name for name in self.fields if name != "outcome" and name not in read]:
+            del self.fields[name]
+        for name, kind_of_text in (("standard_conditions", StandardTextKind.CONDITION), ("standard_reasons", StandardTextKind.REFUSAL)):
+            if name in self.fields:
+                self.fields[name].queryset = standard_texts_offered(kind_of_text)
+                if offered is not None:  # the page's standard texts, read once (standard_texts_offered_by_kind)
+                    offer_read(self.fields[name], offered.get(kind_of_text, []))
         # The grounds of the frameworks this case is assessed against (licensing.reference.frameworks decides which).
         grounds = [(g.number, f"{_ground_label(g)} ({_act(g.framework)})") for g in grounds_of(frameworks)]
-        self.fields["criteria"].choices = grounds
+        if "criteria" in self.fields:
+            self.fields["criteria"].choices = grounds
         # Per goods line (issue 18.2), for a licence: a line left alone has the decision's outcome (and grounds).
-        self.goods = list(goods) if kind in decisions.KINDS_DECIDED_PER_LINE else []
+        self.goods = list(goods) if kind in decisions.KINDS_DECIDED_PER_LINE and "lines" in read else []
         for number, line in enumerate(self.goods, start=1):
             name = {"line": number, "goods": _line_name(line)}
             self.fields[f"line_{line.pk}"] = forms.ChoiceField(
@@ -101,7 +107,7 @@ class DecisionForm(forms.Form):
                 label=_("Goods line %(line)s: criteria of its denial") % name, required=False, coerce=int, choices=grounds, widget=forms.CheckboxSelectMultiple
             )
         # Per destination (issue 18.2), for a licence to several destinations: a destination denied is left off the licence.
-        destinations = list(destinations) if kind in decisions.KINDS_DECIDED_PER_LINE else []
+        destinations = list(destinations) if kind in decisions.KINDS_DECIDED_PER_LINE and "denied_destinations" in read else []
         self.destinations = destinations if len(destinations) > 1 else []
         for country in self.destinations:
             self.fields[f"deny_destination_{country.code}"] = forms.BooleanField(
@@ -169,6 +175,7 @@ def assessment_context(request, application, now: Now, shown: frozenset[str], of
     draft = (assessment.draft or {}) if assessment else {}
     proposals = case_proposals(application)
     consultations = list(Consultation.objects.filter(application=application).select_related("denial"))
+    form = decision_form(application, outcomes=now.outcomes, offered=offered) if decides else None
     if decides:
         reads = decisions.blocking_reads(application, proposals=proposals, consultations=consultations, latest=assessment)
         blockers = {"approve": decisions.decision_blockers(application, approving=True, reads=reads)}
@@ -181,7 +188,8 @@ def assessment_context(request, application, now: Now, shown: frozenset[str], of
         "line_advice_rows": _line_advice_rows(application, assessment),
         "findings_choices": Finding.choices,
         "advice_form": _advice_form(application, assessment, draft, errors or {}) if writes else None,
-        "decision_form": decision_form(application, outcomes=now.outcomes, offered=offered) if decides else None,
+        "decision_form": form,
+        "decision_fields_html": fields_html(form) if form is not None else "",
         "blockers": blockers if decides else {},
         "consultations": consultations,
         "prior": prior_information(application),
