@@ -41,9 +41,16 @@ def frameworks_for(*, goods_kinds: Iterable[str], end_use: str) -> list[str]:
     return [f.value for f in Framework if f in applying]
 
 
-def grounds_of(frameworks: Iterable[str]):
-    """The grounds (criteria) of these frameworks, framework by framework, with their sub-points."""
-    return Criterion.objects.filter(framework__in=list(frameworks)).select_related("framework").prefetch_related("sub_points").order_by("framework__position", "number")
+def grounds_of(frameworks: Iterable[str]) -> list[Criterion]:
+    """The grounds (criteria) of these frameworks, framework by framework, with their sub-points: from the shared
+    reference cache (selectors.cached: two queries when it is cold), as a case page asks for them for the decision
+    form, the advisor's form and the findings alike."""
+    wanted = set(frameworks)
+    return [ground for ground in _grounds() if ground.framework_id in wanted]
+
+
+def _grounds() -> list[Criterion]:
+    return cached("grounds", lambda: list(Criterion.objects.select_related("framework").prefetch_related("sub_points").order_by("framework__position", "number")))
 
 
 def _label(obj, field: str, language: str) -> str:

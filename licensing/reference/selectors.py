@@ -23,7 +23,9 @@ T = TypeVar("T")
 CACHE_TIMEOUT = 600
 # "routing_token": the version token licensing.routing's in-process copy is checked against; "arms_embargoes" and
 # "general_licences": licensing.reference.general_licences.
-CACHE_NAMES = ("groups", "countries", "control_list", "routing_token", "arms_embargoes", "general_licences")
+# Every value `cached` keeps: what reference_cache_clear forgets when a reference row changes (cached refuses a name
+# not listed, so a value cannot be kept that a change would leave stale: "grounds_index" was).
+CACHE_NAMES = ("groups", "countries", "control_list", "routing_token", "arms_embargoes", "general_licences", "grounds_index", "grounds")
 
 _state = threading.local()
 
@@ -74,7 +76,10 @@ def _countries() -> dict[str, str | None]:
 
 
 def cached(name: str, build: Callable[[], T]) -> T:
-    """The cached value `name`, built by `build()` (one or two queries) when missing. Values are never None."""
+    """The cached value `name` (one of CACHE_NAMES), built by `build()` (one or two queries) when missing. Values are
+    never None."""
+    if name not in CACHE_NAMES:
+        raise ValueError(f"{name!r} is not in CACHE_NAMES: a change to the reference data would not forget it")
     if _changed_in_this_transaction():
         return build()
     key = _key(name)

@@ -118,3 +118,37 @@ def test_values_read_inside_a_rolled_back_transaction_do_not_stay_cached(referen
         assert cached_groups()[GroupCode.SENSITIVE] == {"KP"}
     finally:
         reference_cache_clear()  # the flush after this test empties the tables
+
+
+@pytest.mark.django_db
+def test_an_edit_of_a_ground_or_its_sub_point_forgets_the_grounds(django_assert_num_queries):
+    """grounds_of and grounds_index are kept in the shared cache; an admin edit of a ground or a sub-point forgets
+    them ("grounds_index" was once kept without being forgotten: cached now refuses a name it would not forget)."""
+    from licensing.reference.frameworks import grounds_index, grounds_of
+    from licensing.reference.models import Criterion, CriterionSubPoint
+    from licensing.reference.selectors import cached
+
+    reference_cache_clear()
+    grounds_of(["common_position"])
+    grounds_index()
+    with django_assert_num_queries(0):
+        first = grounds_of(["common_position"])
+        assert [g.number for g in first] == sorted(g.number for g in first) and first[0].sub_points.all()
+        assert grounds_index()[first[0].number].framework_id == "common_position"
+
+    criterion = Criterion.objects.get(number=first[0].number)
+    criterion.label_en = "Criterion one, as amended"
+    criterion.save()
+    assert cache.get(_key("grounds")) is None and cache.get(_key("grounds_index")) is None
+    assert grounds_of(["common_position"])[0].label_en == "Criterion one, as amended"
+    assert grounds_index()[criterion.number].label_en == "Criterion one, as amended"
+
+    grounds_of(["common_position"])
+    point = CriterionSubPoint.objects.filter(criterion=criterion).first()
+    point.text_en = "Sub-point, as amended"
+    point.save()
+    assert cache.get(_key("grounds")) is None
+    assert "Sub-point, as amended" in [p.text_en for p in grounds_of(["common_position"])[0].sub_points.all()]
+
+    with pytest.raises(ValueError, match="CACHE_NAMES"):
+        cached("not_forgotten", lambda: 1)
