@@ -58,21 +58,30 @@ def _office_alone(application, actor):
     return None
 
 
+def _open_question(application, *, overdue: bool = False) -> bool:
+    """Whether a question is open (`overdue`: and its answer-by date has passed). From the questions the case's query
+    read (the case page's, whose guards are asked for each decision it may offer), else one query: a move's guard
+    runs on the row it has locked, read afresh."""
+    today = timezone.localdate()
+    if "questions" in getattr(application, "_prefetched_objects_cache", {}):
+        return any(q.answered_at is None and (not overdue or (q.due_on is not None and q.due_on < today)) for q in application.questions.all())
+    return application.questions.filter(answered_at__isnull=True, **({"due_on__lt": today} if overdue else {})).exists()
+
+
 def _has_open_question(application, actor):
-    if not application.questions.filter(answered_at__isnull=True).exists():
+    if not _open_question(application):
         return _("There is no open question to answer.")
     return None
 
 
 def _no_open_question(application, actor):
-    if application.questions.filter(answered_at__isnull=True).exists():
+    if _open_question(application):
         return _("An open question to the exporter must be answered first.")
     return None
 
 
 def _question_overdue(application, actor):
-    today = timezone.localdate()
-    if not application.questions.filter(answered_at__isnull=True, due_on__lt=today).exists():
+    if not _open_question(application, overdue=True):
         return _("An application can be set aside only when a question to the exporter was not answered by its date.")
     return None
 

@@ -3,6 +3,7 @@ import threading
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from licensing.applications.management.commands.workflow_diagram import DOC, workflow_document
 from licensing.applications.models import Application, Question, Status
@@ -12,6 +13,16 @@ from licensing.audit.transitions import importing
 from licensing.core.errors import Conflict, DomainError, NotAllowed, NotFound
 
 pytestmark = pytest.mark.django_db
+
+@pytest.fixture(autouse=True)
+def english():
+    """The refusals are read in English: run alone, the module read them in Dutch (the site's default) and failed; in
+    the whole run an earlier test's language had carried over."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
 
 ACTOR_FOR_ROLE = {"exporter": "exporter_a", "officer": "officer", "advisor": "advisor", "administrator": "administrator", "system": None}
 
@@ -154,3 +165,41 @@ def test_open_statuses_are_those_the_workflow_moves_out_of_after_submission():
     left_by_a_move = {source for move in MOVES if move.target is not None and move not in ON_OBJECTION_MOVES for source in move.sources} - {Status.DRAFT}
     assert OPEN == left_by_a_move
     assert set(OPEN_STATUSES) == OPEN
+
+
+@pytest.mark.parametrize(
+    "questions",
+    [
+        [],
+        [("answered", 5)],
+        [("open", 5)],  # open, answer by in five days
+        [("open", -1)],  # open, its date passed
+        [("open", None), ("answered", -3)],  # open without a date
+        [("answered", -2), ("open", -1), ("open", 3)],
+    ],
+)
+def test_the_question_guards_read_the_case_s_questions_as_the_database_does(application, officer, questions):
+    """The case page's guards read the questions its query prefetched; a move's guard reads its locked row: the two
+    must say the same (workflow._open_question)."""
+    from datetime import timedelta
+
+    from django.db.models import prefetch_related_objects
+    from django.utils import timezone
+
+    from licensing.applications.workflow import _open_question
+
+    today = timezone.localdate()
+    for state, days in questions:
+        Question.objects.create(
+            application=application, asked_by=officer, text="?", due_on=None if days is None else today + timedelta(days=days),
+            **({"answer": "!", "answered_at": timezone.now()} if state == "answered" else {}),
+        )
+    fresh = Application.objects.get(pk=application.pk)
+    prefetched = Application.objects.get(pk=application.pk)
+    prefetch_related_objects([prefetched], "questions")
+    for overdue in (False, True):
+        with CaptureQueriesContext(connection) as ctx:
+            from_prefetch = _open_question(prefetched, overdue=overdue)
+        assert len(ctx.captured_queries) == 0
+        assert from_prefetch == _open_question(fresh, overdue=overdue)
+    assert _open_question(fresh) == any(state == "open" for state, _ in questions)
