@@ -143,8 +143,8 @@ def main():
     print(f"{args.what}: HTTP {response.status_code} in {elapsed * 1000:.0f} ms; {len(ctx.captured_queries)} queries, {sql * 1000:.0f} ms in SQL")
     if args.queries:
         for q in ctx.captured_queries:
-            print(f"  {float(q['time']) * 1000:6.1f} ms  {q['sql'][:110]}")
-    print(out.getvalue()[:8000])
+            print(f"  {float(q['time']) * 1000:6.1f} ms  {q['sql'][: int(os.environ.get('PROFILE_SQL_CHARS', 110))]}")
+    print(out.getvalue()[: int(os.environ.get("PROFILE_CHARS", 8000))])
     if args.repeat:
         import statistics
 
