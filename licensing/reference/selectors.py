@@ -25,7 +25,7 @@ CACHE_TIMEOUT = 600
 # "general_licences": licensing.reference.general_licences.
 # Every value `cached` keeps: what reference_cache_clear forgets when a reference row changes (cached refuses a name
 # not listed, so a value cannot be kept that a change would leave stale: "grounds_index" was).
-CACHE_NAMES = ("groups", "countries", "control_list", "routing_token", "arms_embargoes", "general_licences", "grounds_index", "grounds")
+CACHE_NAMES = ("groups", "countries", "control_list", "routing_token", "arms_embargoes", "general_licences", "grounds_index", "grounds", "standard_texts")
 
 _state = threading.local()
 

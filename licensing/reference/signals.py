@@ -5,10 +5,10 @@ from . import models
 from .selectors import reference_changed
 
 # Every model a cached value is built from: groups and memberships, countries, control-list entries, and the
-# general licences and sanctions bans the routing rules read, and the grounds (with their frameworks and sub-points)
-# letters, forms and pages cite.
+# general licences and sanctions bans the routing rules read, the grounds (with their frameworks and sub-points)
+# letters, forms and pages cite, and the standard texts the forms offer.
 CACHED_MODELS = (models.CountryGroup, models.CountryGroupMembership, models.Country, models.ControlEntry, models.GeneralLicence,
-                 models.SanctionsBan, models.AssessmentFramework, models.Criterion, models.CriterionSubPoint)
+                 models.SanctionsBan, models.AssessmentFramework, models.Criterion, models.CriterionSubPoint, models.StandardText)
 M2M_THROUGHS = (
     models.CountryGroup.members.through,
     models.GeneralLicence.destinations.through,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from licensing.core.errors import DomainError
 
 from .models import StandardText
+from .selectors import cached
 
 MAX_CHOSEN = 20
 
@@ -20,11 +21,16 @@ def standard_texts_offered(kind: str):
 
 
 def standard_texts_offered_by_kind() -> dict[str, list[StandardText]]:
-    """standard_texts_offered of every kind in one query (a page with several forms that offer them)."""
-    offered: dict[str, list[StandardText]] = {}
-    for text in StandardText.objects.filter(active=True).order_by("kind", "position", "code"):
-        offered.setdefault(text.kind, []).append(text)
-    return offered
+    """standard_texts_offered of every kind, for a page with several forms that offer them: from the shared reference
+    cache (selectors.cached; one query when it is cold, forgotten when a text is saved or deleted)."""
+
+    def build() -> dict[str, list[StandardText]]:
+        offered: dict[str, list[StandardText]] = {}
+        for text in StandardText.objects.filter(active=True).order_by("kind", "position", "code"):
+            offered.setdefault(text.kind, []).append(text)
+        return offered
+
+    return cached("standard_texts", build)
 
 
 def offer_read(field, texts: list[StandardText]) -> None:

@@ -152,3 +152,20 @@ def test_an_edit_of_a_ground_or_its_sub_point_forgets_the_grounds(django_assert_
 
     with pytest.raises(ValueError, match="CACHE_NAMES"):
         cached("not_forgotten", lambda: 1)
+
+
+@pytest.mark.django_db
+def test_the_standard_texts_offered_are_cached_and_forgotten_on_an_edit(django_assert_num_queries):
+    from licensing.reference.models import StandardText
+    from licensing.reference.standard_texts import standard_texts_offered_by_kind
+
+    reference_cache_clear()
+    offered = standard_texts_offered_by_kind()
+    with django_assert_num_queries(0):
+        assert standard_texts_offered_by_kind().keys() == offered.keys()
+    kind, texts = next(iter(offered.items()))
+    text = StandardText.objects.get(pk=texts[0].pk)
+    text.active = False
+    text.save()
+    assert cache.get(_key("standard_texts")) is None
+    assert text.pk not in [t.pk for t in standard_texts_offered_by_kind().get(kind, [])]
