@@ -396,11 +396,13 @@ class BlockingReads:
 
 
 def blocking_reads(
-    application: Application, *, proposals: list[DecisionProposal] | None = None, consultations: list | None = None, latest=_UNREAD
+    application: Application, *, proposals: list[DecisionProposal] | None = None, consultations: list | None = None, latest=_UNREAD,
+    screening: dict[str, int] | None = None,
 ) -> BlockingReads:
-    """`proposals` (licences.selectors.case_proposals), `consultations` (with their denials) and `latest` (the newest
-    assessment or None: assessment.selectors.current_assessment): the case's, when the caller has read them already,
-    so they are not read again (the newest assessment is the final one when final; with none there is no final one)."""
+    """`proposals` (licences.selectors.case_proposals), `consultations` (with their denials), `latest` (the newest
+    assessment or None: assessment.selectors.current_assessment) and `screening` (the blocking hits' counts,
+    screening.selectors.decision_blocking_counts): the case's, when the caller has read them already, so they are not
+    read again (the newest assessment is the final one when final; with none there is no final one)."""
     if latest is _UNREAD or (latest is not None and latest.status != AssessmentStatus.FINAL):
         assessment = final_assessment(application)
     else:
@@ -414,7 +416,7 @@ def blocking_reads(
         assessment=assessment,
         consultations=list(application.consultations.select_related("denial")) if consultations is None else consultations,
         requests=open_requests_blocking(application),
-        screening=decision_blocking_counts(application),
+        screening=decision_blocking_counts(application) if screening is None else screening,
     )
 
 

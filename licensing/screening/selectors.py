@@ -344,6 +344,16 @@ class CaseScreening:
         """Hits that keep the case from being approved: open ones, and confirmed matches not yet decided on."""
         return [h for h in self.hits if h.blocks_approval]
 
+    @property
+    def blocking_counts(self) -> dict[str, int]:
+        """decision_blocking_counts from the hits read (the case page reads them once for the panel and the decision's
+        blockers); a test holds the two to the same counts."""
+        counts: dict[str, int] = {}
+        for hit in self.blocking_hits:
+            if hit.escalation_decided_at is None:
+                counts[hit.disposition] = counts.get(hit.disposition, 0) + 1
+        return counts
+
 
 def application_screening(application_id: int) -> CaseScreening:
     """An application's hits and flags, in three queries."""

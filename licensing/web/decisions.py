@@ -27,6 +27,7 @@ from licensing.licences.models import DecisionProposal, Outcome, ProposalStatus
 from licensing.reference.frameworks import grounds_of
 from licensing.reference.models import StandardText, StandardTextKind
 from licensing.reference.standard_texts import offer_read, standard_texts_offered
+from licensing.screening.selectors import CaseScreening
 
 from .access import official_required, roles_required
 from .case_actions import Now
@@ -157,13 +158,14 @@ def case_or_404(request, pk):
     return get_object_or_404(applications.with_details(applications.applications_visible_to(request.user), amendment=False), pk=pk)
 
 
-def assessment_context(request, application, now: Now, shown: frozenset[str], offered: dict) -> dict:
+def assessment_context(request, application, now: Now, shown: frozenset[str], offered: dict, screening: CaseScreening | None = None) -> dict:
     """What the case page shows of the assessment and the decision; exporters never reach it. `now` is the case
     page's Now and `shown` the keys of the actions it offers (case_actions): the advisor's one form (filled from the
     draft as typed, with the errors of the last attempt to give the advice) is built only when the assessment action
     is offered, the decision form (offering only the outcomes the reader may record now) and what blocks an approval
     only when the decision is; the findings table only once the assessment has been submitted. `offered`: the
-    standard texts the page read (reference.standard_texts.standard_texts_offered_by_kind)."""
+    standard texts the page read (reference.standard_texts.standard_texts_offered_by_kind); `screening`: the case's
+    hits and flags the page read for its screening panel (screening.selectors.application_screening)."""
     assessment = now.assessment
     writes = "assessment" in shown
     decides = "decide" in shown
@@ -177,7 +179,9 @@ def assessment_context(request, application, now: Now, shown: frozenset[str], of
     consultations = list(Consultation.objects.filter(application=application).select_related("denial"))
     form = decision_form(application, outcomes=now.outcomes, offered=offered) if decides else None
     if decides:
-        reads = decisions.blocking_reads(application, proposals=proposals, consultations=consultations, latest=assessment)
+        reads = decisions.blocking_reads(
+            application, proposals=proposals, consultations=consultations, latest=assessment, screening=screening.blocking_counts if screening else None
+        )
         blockers = {"approve": decisions.decision_blockers(application, approving=True, reads=reads)}
     return {
         "assessment": assessment,

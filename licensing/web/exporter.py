@@ -23,7 +23,7 @@ from .errors import application_anchor, application_words, error_items, form_err
 from .fields import country_map
 from .forms import AnswerForm, ApplicationForm, DocumentForm, GoodsFormSet, PartyFormSet, WithdrawForm
 from .sorting import Column, sorted_by
-from .timeline import timeline_html
+from .timeline import case_file_html
 
 def exporter_required(view):
     @login_required
@@ -190,7 +190,7 @@ def application_detail(request, pk):
             "open_question": open_question,
             "questions": questions,
             "answering": application.status in OPEN,
-            "timeline_html": timeline_html(request, application, document_url="exporter:document") if application.status != Status.DRAFT else "",
+            **(case_file_html(request, application, document_url="exporter:document") if application.status != Status.DRAFT else {"timeline_html": ""}),
             "document_url": "exporter:document",
             "withdraw_form": WithdrawForm(),
         },

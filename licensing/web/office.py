@@ -26,6 +26,7 @@ from licensing.reference.standard_texts import offer_read, standard_texts_offere
 from licensing.routing import selectors as queues
 from licensing.routing import services as triage
 from licensing.routing.selectors import queue_rows, queue_values
+from licensing.screening import selectors as screening_selectors
 
 from .access import official_required, roles_required
 from .confirm import confirmation_page, confirmed
@@ -33,7 +34,7 @@ from .case_actions import case_actions, now_for, refusals
 from .decisions import act, assessment_context, case_or_404
 from .fields import DateField
 from .sorting import Column, sorted_by
-from .timeline import timeline_html
+from .timeline import case_file_html
 
 
 class QuestionForm(forms.Form):
@@ -198,11 +199,14 @@ def case_detail(request, pk):
     # Only the forms of the actions offered (each action's template uses its own form).
     shown = frozenset(action["key"] for action in actions)
     offered = standard_texts_offered_by_kind() if shown & {"ask", "decide"} else {}
+    # Read once for the screening panel and for what blocks a decision.
+    screening = screening_selectors.application_screening(application.pk)
     return render(
         request,
         "office/case.html",
         {
-            **assessment_context(request, application, now, shown, offered),
+            **assessment_context(request, application, now, shown, offered, screening),
+            "screening": screening,
             "application": application,
             "summary": case_summary(application),
             "case_actions": actions,
@@ -215,8 +219,7 @@ def case_detail(request, pk):
             "note_form": NoteForm(auto_id="note_%s") if "note" in shown else None,
             "set_aside_form": SetAsideForm(auto_id="set_aside_%s") if "set-aside" in shown else None,
             "catch_all_form": CatchAllForm(auto_id="catch_all_%s", movement=application.movement) if "catch-all" in shown else None,
-            "questions": list(application.questions.all()),
-            "timeline_html": timeline_html(request, application, document_url="office:document"),
+            **case_file_html(request, application, document_url="office:document", questions=True),
             "document_url": "office:document",
         },
     )

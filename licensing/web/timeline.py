@@ -1,15 +1,18 @@
 """
-The case's timeline as the pages write it (templates/includes/timeline.html, from licensing.casework.timeline),
-kept in the shared cache under the newest event it shows (casework.timeline.timeline_version: every change it shows
-records one), the reader's audience (an exporter's view or an official's: casework.timeline cuts nothing else per
-person), the language, the time zone and the page it links documents from. Building and writing a 50-entry timeline
-took a sixth of the case page's time, on every view of a case that had not changed.
+The parts of a case page that show its file, the timeline (templates/includes/timeline.html, from
+licensing.casework.timeline) and an official's questions-and-answers panel (includes/questions.html), kept in the
+shared cache under the newest event they show (casework.timeline.timeline_version: every change to them records
+one), the reader's audience (an exporter's view or an official's: nothing else is cut per person), the language, the
+time zone and the page they link documents from. Building and writing them took a fifth of the case page's time, on
+every view of a case that had not changed.
 
 What is not an event is the name of an official or exporter shown beside one: a renamed person's old name stays
-until the case's next event or TIMELINE_CACHE_SECONDS. Inside a transaction it is written each time: a reader there
-may see its own events, not yet committed.
+until the case's next event or CASE_FILE_CACHE_SECONDS. Inside a transaction they are written each time: a reader
+there may see its own events, not yet committed. The exporter's questions carry answer forms (with the session's
+CSRF token): their page writes them itself.
 """
 import hashlib
+from collections.abc import Callable
 
 from django.core.cache import cache
 from django.db import connection
@@ -20,28 +23,35 @@ from django.utils.safestring import SafeString, mark_safe
 from licensing.applications.models import Application
 from licensing.casework.timeline import case_timeline, timeline_version
 
-TIMELINE_CACHE_SECONDS = 600
+CASE_FILE_CACHE_SECONDS = 600
 
 
-def timeline_html(request, application: Application, *, document_url: str) -> SafeString:
-    """The timeline section of `application` as `request.user` may read it (the caller has checked that they see the
-    case). `document_url`: the URL name serving the application's documents on this page."""
+def case_file_html(request, application: Application, *, document_url: str, questions: bool = False) -> dict[str, SafeString]:
+    """{"timeline_html": the timeline section of `application` as `request.user` may read it} and, with `questions`
+    (an official's page: no answer form), {"questions_html": the questions and their answers, from the questions the
+    case's query read (applications.selectors.with_details)}. The caller has checked that the user sees the case;
+    `document_url`: the URL name serving the application's documents on this page. One query and one cache read."""
+    parts: dict[str, tuple[str, Callable[[], dict]]] = {"timeline_html": ("includes/timeline.html", lambda: {"timeline": case_timeline(application, request.user)})}
+    if questions:
+        parts["questions_html"] = ("includes/questions.html", lambda: {"questions": list(application.questions.all())})
     user = request.user
     audience = "exporter" if user.is_exporter else "official" if user.is_official else None
     if audience is None or connection.in_atomic_block:
-        return _written(request, application, document_url)
+        return {name: _written(request, application, template, document_url, context()) for name, (template, context) in parts.items()}
     read = (
-        application.pk, application.created_at.isoformat(), audience, translation.get_language(),
-        timezone.get_current_timezone_name(), document_url, timeline_version(application),
+        application.pk, application.created_at.isoformat(), audience, translation.get_language(), timezone.get_current_timezone_name(),
+        document_url, timeline_version(application),
     )
-    key = "timeline:" + hashlib.sha256(repr(read).encode()).hexdigest()
-    html = cache.get(key)
-    if html is None:
-        html = _written(request, application, document_url)
-        cache.set(key, str(html), TIMELINE_CACHE_SECONDS)
-    return mark_safe(html)
+    keys = {name: "case-file:" + hashlib.sha256(repr((template, *read)).encode()).hexdigest() for name, (template, _) in parts.items()}
+    kept = cache.get_many(list(keys.values()))
+    written = {}
+    for name, (template, context) in parts.items():
+        if keys[name] not in kept:
+            written[keys[name]] = kept[keys[name]] = str(_written(request, application, template, document_url, context()))
+    if written:
+        cache.set_many(written, CASE_FILE_CACHE_SECONDS)
+    return {name: mark_safe(kept[keys[name]]) for name in parts}
 
 
-def _written(request, application: Application, document_url: str) -> SafeString:
-    context = {"timeline": case_timeline(application, request.user), "application": application, "document_url": document_url}
-    return render_to_string("includes/timeline.html", context, request=request)
+def _written(request, application: Application, template: str, document_url: str, context: dict) -> SafeString:
+    return render_to_string(template, {**context, "application": application, "document_url": document_url}, request=request)

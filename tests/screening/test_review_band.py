@@ -91,3 +91,27 @@ def test_the_case_page_labels_a_possible_match_and_offers_the_disposition_form(e
             html = Template("{% load screening %}{% screening_panel application %}").render(Context({"application": application, "request": request, "user": officer}))
         assert label in html and note in html and 'name="disposition"' in html
         assert "no decision until then" not in html and "tot dan geen besluit" not in html
+
+
+def test_the_case_page_s_one_read_counts_the_blocking_hits_as_the_database_does(exporter_a, officer):
+    """The case page reads the hits once for its panel and its blockers (CaseScreening.blocking_counts); the decision's
+    own check counts them in the database (decision_blocking_counts): the two must agree, hit by hit."""
+    import itertools
+
+    from django.utils import timezone
+
+    from licensing.screening.models import Disposition, HitKind, ListKind, ListSource, ScreeningHit
+    from licensing.screening.selectors import application_screening, decision_blocking_counts
+    from tests.factories import application_submitted
+
+    application = application_submitted(exporter_a)
+    party = application.parties.first()
+    states = itertools.product(Disposition.values, HitKind.values, (ListSource.EU, ListSource.DENIALS), (False, True))
+    for n, (disposition, kind, source, decided) in enumerate(states):
+        ScreeningHit.objects.create(
+            application=application, party=party, party_key=f"k{n}", source=source, list_kind=ListKind.SANCTIONS if source == ListSource.EU else ListKind.DENIALS,
+            entry_reference=f"E{n}", entry_name="X", entry_hash="h", matched_name="X", score=0.9, kind=kind, algorithm="t", disposition=disposition,
+            escalation_decided_at=timezone.now() if decided else None,
+        )
+    counts = decision_blocking_counts(application)
+    assert counts and application_screening(application.pk).blocking_counts == counts

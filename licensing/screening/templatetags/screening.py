@@ -15,12 +15,12 @@ from licensing.screening.models import Disposition, HitKind
 register = template.Library()
 
 
-def _data(context, application) -> dict:
+def _data(context, application, case: selectors.CaseScreening | None = None) -> dict:
     request = context.get("request")
     user = context.get("user") or getattr(request, "user", None)
     if application is None or not (user and user.is_authenticated and user.is_official):
         return {"visible": False}
-    case = selectors.application_screening(application.pk)
+    case = case or selectors.application_screening(application.pk)
     return {
         "visible": True,
         "screened_at": case.screened_at,
@@ -37,9 +37,10 @@ def _data(context, application) -> dict:
 
 
 @register.simple_tag(takes_context=True)
-def screening_for(context, application):
-    """The panel's data for `application`: {% screening_for application as screening %}."""
-    return _data(context, application)
+def screening_for(context, application, case=None):
+    """The panel's data for `application`: {% screening_for application as screening %}; `case`: its hits and flags
+    (selectors.application_screening), when the page has read them already."""
+    return _data(context, application, case)
 
 
 @register.inclusion_tag("screening/case_panel.html", takes_context=True)
