@@ -219,7 +219,7 @@ def case_detail(request, pk):
             "note_form": NoteForm(auto_id="note_%s") if "note" in shown else None,
             "set_aside_form": SetAsideForm(auto_id="set_aside_%s") if "set-aside" in shown else None,
             "catch_all_form": CatchAllForm(auto_id="catch_all_%s", movement=application.movement) if "catch-all" in shown else None,
-            **case_file_html(request, application, document_url="office:document", questions=True),
+            **case_file_html(request, application, document_url="office:document", official_page=True),
             "document_url": "office:document",
         },
     )

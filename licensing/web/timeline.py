@@ -1,10 +1,11 @@
 """
 The parts of a case page that show its file, the timeline (templates/includes/timeline.html, from
-licensing.casework.timeline) and an official's questions-and-answers panel (includes/questions.html), kept in the
-shared cache under the newest event they show (casework.timeline.timeline_version: every change to them records
-one), the reader's audience (an exporter's view or an official's: nothing else is cut per person), the language, the
-time zone and the page they link documents from. Building and writing them took a fifth of the case page's time, on
-every view of a case that had not changed.
+licensing.casework.timeline) and, on an official's page, the questions-and-answers panel (includes/questions.html)
+and the application as filed (includes/application_body.html: its documents, its routing and a catch-all change
+only with an event, the rest not after submission), kept in the shared cache under the newest event they show
+(casework.timeline.timeline_version: every change to them records one), the reader's audience (an exporter's view
+or an official's: nothing else is cut per person), the language, the time zone and the page they link documents
+from. Building and writing them took a fifth of the case page's time, on every view of a case that had not changed.
 
 What is not an event is the name of an official or exporter shown beside one: a renamed person's old name stays
 until the case's next event or CASE_FILE_CACHE_SECONDS. Inside a transaction they are written each time: a reader
@@ -26,14 +27,16 @@ from licensing.casework.timeline import case_timeline, timeline_version
 CASE_FILE_CACHE_SECONDS = 600
 
 
-def case_file_html(request, application: Application, *, document_url: str, questions: bool = False) -> dict[str, SafeString]:
-    """{"timeline_html": the timeline section of `application` as `request.user` may read it} and, with `questions`
-    (an official's page: no answer form), {"questions_html": the questions and their answers, from the questions the
-    case's query read (applications.selectors.with_details)}. The caller has checked that the user sees the case;
-    `document_url`: the URL name serving the application's documents on this page. One query and one cache read."""
+def case_file_html(request, application: Application, *, document_url: str, official_page: bool = False) -> dict[str, SafeString]:
+    """{"timeline_html": the timeline section of `application` as `request.user` may read it} and, on an official's
+    page (no answer form, no exporter's buttons), {"questions_html": the questions and their answers, "body_html":
+    the application as filed (includes/application_body.html)}, from what the case's query read
+    (applications.selectors.with_details). The caller has checked that the user sees the case; `document_url`: the
+    URL name serving the application's documents on this page. One query and one cache read."""
     parts: dict[str, tuple[str, Callable[[], dict]]] = {"timeline_html": ("includes/timeline.html", lambda: {"timeline": case_timeline(application, request.user)})}
-    if questions:
+    if official_page:
         parts["questions_html"] = ("includes/questions.html", lambda: {"questions": list(application.questions.all())})
+        parts["body_html"] = ("includes/application_body.html", dict)
     user = request.user
     audience = "exporter" if user.is_exporter else "official" if user.is_official else None
     if audience is None or connection.in_atomic_block:

@@ -45,10 +45,14 @@ def test_every_change_shows_at_once_and_each_audience_gets_its_own(reference_db,
     assert "Which vessel carries the radar?" in page
     assert "Internal: check the vessel" not in page and "memo-internal.pdf" not in page and officer.username not in page
 
-    services.question_answer(actor=exporter_a, application=Application.objects.get(pk=case.pk), answer="The frigate Fridtjof Nansen.", question_id=question.pk)
+    services.question_answer(
+        actor=exporter_a, application=Application.objects.get(pk=case.pk), answer="The frigate Fridtjof Nansen.", question_id=question.pk,
+        files=[pdf_upload("late-annex.pdf")],
+    )
     for client, path in ((office, office_path), (exporter, exporter_path)):
         page, _ = _page(client, path)
         assert "The frigate Fridtjof Nansen." in page and "Question answered" in page
+        assert "late-annex.pdf</a> (Other" in page  # the application's documents (includes/application_body.html)
     page, _ = _page(exporter, exporter_path)
     assert "Internal: check the vessel" not in page
 
