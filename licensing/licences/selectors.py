@@ -1,9 +1,7 @@
 """Reads for licences, registrations and usage, scoped to who asks; the office's overdue-report list; the earlier
 decisions an advisor sees beside an assessment (decisions are this app's: docs/architecture.md)."""
-import hashlib
 from datetime import date, timedelta
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -13,6 +11,7 @@ from licensing.applications.models import Application, Party
 from licensing.applications.search import matching
 from licensing.applications.workflow import OPEN
 from licensing.assessment.consultation import denial_matches
+from licensing.core.kept import committed_reads, kept
 from licensing.core.names import name_key, names_match
 from licensing.denials.models import DenialRegisterEntry
 from licensing.reference.frameworks import basis_text
@@ -112,8 +111,8 @@ def prior_information(application: Application) -> dict:
     lives PRIOR_CACHE_SECONDS, the bound on missing a decision committed after a newer one was read. At 1,000,000
     applications the search for a common name took 47 ms of SQL on every view of the case page.
 
-    Inside a transaction it is not cached: a reader there may see its own uncommitted decision."""
-    if connection.in_atomic_block:
+    Inside a transaction it is not cached (core.kept): a reader there may see its own uncommitted decision."""
+    if not committed_reads():
         return _prior_information(application)
     with connection.cursor() as cursor:
         cursor.execute(PRIOR_WATERMARK)
@@ -125,12 +124,7 @@ def prior_information(application: Application) -> dict:
         sorted(line.control_entry for line in application.goods.all()),
         translation.get_language(), timezone.localdate().isoformat(), newest_decision, newest_denial,
     )
-    key = "prior:" + hashlib.sha256(repr(read).encode()).hexdigest()
-    prior = cache.get(key)
-    if prior is None:
-        prior = _prior_information(application)
-        cache.set(key, prior, PRIOR_CACHE_SECONDS)
-    return prior
+    return kept("prior", read, lambda: _prior_information(application), PRIOR_CACHE_SECONDS)
 
 
 def _prior_information(application: Application) -> dict:

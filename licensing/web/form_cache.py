@@ -1,6 +1,6 @@
 """
-The fields of an unbound form as templates/includes/field.html writes them, kept in the shared cache under a
-description of every field that the template and Django's widgets read (name, kind, label, hint, whether required,
+The fields of an unbound form as templates/includes/field.html writes them, kept in the shared cache (core.kept)
+under a description of every field that the template and Django's widgets read (name, kind, label, hint, whether required,
 the widget and its attributes, the choices, the initial value) and the page's language: the same form writes the same
 markup, so a changed choice, label or language is another key and nothing stale is shown. The case page's decision
 form (the grounds once for the decision and again for each goods line and destination) took a sixth of the page's
@@ -9,13 +9,12 @@ time to write on every view.
 A bound form (typed values, errors) is written each time. A template change reaches a kept form within
 FORM_CACHE_SECONDS.
 """
-import hashlib
-
 from django import forms
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
+
+from licensing.core.kept import kept
 
 FORM_CACHE_SECONDS = 600
 
@@ -24,12 +23,7 @@ def fields_html(form: forms.Form) -> SafeString:
     """`form`'s fields, each through includes/field.html, as one piece of markup."""
     if form.is_bound:
         return _written(form)
-    key = "form-fields:" + hashlib.sha256(repr(_described(form)).encode()).hexdigest()
-    html = cache.get(key)
-    if html is None:
-        html = _written(form)
-        cache.set(key, str(html), FORM_CACHE_SECONDS)
-    return mark_safe(html)
+    return mark_safe(kept("form-fields", _described(form), lambda: str(_written(form)), FORM_CACHE_SECONDS, from_database=False))
 
 
 def _written(form: forms.Form) -> SafeString:

@@ -12,17 +12,16 @@ until the case's next event or CASE_FILE_CACHE_SECONDS. Inside a transaction the
 there may see its own events, not yet committed. The exporter's questions carry answer forms (with the session's
 CSRF token): their page writes them itself.
 """
-import hashlib
 from collections.abc import Callable
 
 from django.core.cache import cache
-from django.db import connection
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from licensing.applications.models import Application
 from licensing.casework.timeline import case_timeline, timeline_version
+from licensing.core.kept import committed_reads, kept_key
 
 CASE_FILE_CACHE_SECONDS = 600
 
@@ -39,13 +38,13 @@ def case_file_html(request, application: Application, *, document_url: str, offi
         parts["body_html"] = ("includes/application_body.html", dict)
     user = request.user
     audience = "exporter" if user.is_exporter else "official" if user.is_official else None
-    if audience is None or connection.in_atomic_block:
+    if audience is None or not committed_reads():
         return {name: _written(request, application, template, document_url, context()) for name, (template, context) in parts.items()}
     read = (
         application.pk, application.created_at.isoformat(), audience, translation.get_language(), timezone.get_current_timezone_name(),
         document_url, timeline_version(application),
     )
-    keys = {name: "case-file:" + hashlib.sha256(repr((template, *read)).encode()).hexdigest() for name, (template, _) in parts.items()}
+    keys = {name: kept_key("case-file", (template, *read)) for name, (template, _) in parts.items()}
     kept = cache.get_many(list(keys.values()))
     written = {}
     for name, (template, context) in parts.items():

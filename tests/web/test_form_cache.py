@@ -9,6 +9,7 @@ from django.core.cache.backends.locmem import LocMemCache
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
+from licensing.core import kept
 from licensing.web import form_cache
 from licensing.web.fields import DateField
 
@@ -27,7 +28,7 @@ class Decision(forms.Form):
 @pytest.fixture(autouse=True)
 def empty_cache(monkeypatch):
     """A cache of the test's own (clearing the shared one would clear the broker's Redis database in CI)."""
-    monkeypatch.setattr(form_cache, "cache", LocMemCache(f"form-cache-test-{uuid.uuid4()}", {}))
+    monkeypatch.setattr(kept, "cache", LocMemCache(f"form-cache-test-{uuid.uuid4()}", {}))
 
 
 @pytest.fixture
