@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from licensing.accounts.models import Role
 from licensing.audit.transitions import SYSTEM, Guard, Machine, Move, all_of
+from licensing.core.prefetch import prefetched_or
 
 from .models import Application, Status
 
@@ -63,9 +64,10 @@ def _open_question(application, *, overdue: bool = False) -> bool:
     read (the case page's, whose guards are asked for each decision it may offer), else one query: a move's guard
     runs on the row it has locked, read afresh."""
     today = timezone.localdate()
-    if "questions" in getattr(application, "_prefetched_objects_cache", {}):
-        return any(q.answered_at is None and (not overdue or (q.due_on is not None and q.due_on < today)) for q in application.questions.all())
-    return application.questions.filter(answered_at__isnull=True, **({"due_on__lt": today} if overdue else {})).exists()
+    unanswered = application.questions.filter(answered_at__isnull=True, **({"due_on__lt": today} if overdue else {}))
+    return any(
+        q.answered_at is None and (not overdue or (q.due_on is not None and q.due_on < today)) for q in prefetched_or(application, "questions", unanswered)
+    )
 
 
 def _has_open_question(application, actor):
